@@ -1,0 +1,74 @@
+import { PassmintError } from '../errors';
+import { decodePngDataUri, defaultImages, isPngDataUri } from '../images';
+import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
+import { LIMITS } from '../schema/limits';
+import { cachedAsset, type PassAsset } from './pass-assets';
+import type { PassStyle } from './pass-json';
+
+/** Image bytes the caller fetched for URL sources (the engine does no network I/O). */
+export type FetchedImages = Partial<Record<ImageRole, Buffer>>;
+
+export class ImageUnavailableError extends PassmintError {
+  constructor(readonly role: ImageRole) {
+    super('image_unavailable', `The ${role} image is a URL that was not fetched; only data URIs can be used without the server.`);
+  }
+}
+
+const ROLES_BY_STYLE: Record<PassStyle, readonly ImageRole[]> = {
+  generic: ['icon', 'logo', 'thumbnail'],
+  storeCard: ['icon', 'logo', 'strip'],
+};
+
+const DECODED_CACHE_LIMIT = 256;
+const decodedDataUris = new Map<string, Buffer>();
+
+/**
+ * The image files of a pass. A caller's image is used as both the 1x and the @2x file (Wallet
+ * scales it into the image's slot); without one, Passmint's own icon and logo are used. The icon
+ * falls back to the logo, since it is what the lock screen shows next to the notification.
+ */
+export function passImageAssets(pass: CanonicalPass, style: PassStyle, fetched: FetchedImages = {}): { assets: PassAsset[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const assets: PassAsset[] = [];
+  for (const role of ['icon', 'logo', 'thumbnail', 'strip'] as const) {
+    const source = role === 'icon' ? (pass.images.icon ?? pass.images.logo) : pass.images[role];
+    if (source !== undefined && !ROLES_BY_STYLE[style].includes(role)) {
+      warnings.push(`${role}URL is not shown on the ${style} layout and was left out`);
+      continue;
+    }
+    if (source === undefined) {
+      assets.push(...defaultAssets(role));
+      continue;
+    }
+    const bytes = imageBytes(role, source, fetched);
+    assets.push(cachedAsset(`${role}.png`, bytes), cachedAsset(`${role}@2x.png`, bytes));
+  }
+  return { assets, warnings };
+}
+
+function defaultAssets(role: ImageRole): PassAsset[] {
+  if (role !== 'icon' && role !== 'logo') return [];
+  const images = defaultImages();
+  return (['', '@2x', '@3x'] as const).map((scale) => {
+    const name = `${role}${scale}.png` as const;
+    return cachedAsset(name, images[name]);
+  });
+}
+
+function imageBytes(role: ImageRole, source: string, fetched: FetchedImages): Buffer {
+  if (!isPngDataUri(source)) {
+    const bytes = fetched[role];
+    if (!bytes) throw new ImageUnavailableError(role);
+    return bytes;
+  }
+  let bytes = decodedDataUris.get(source);
+  if (!bytes) {
+    const decoded = decodePngDataUri(source, { maxBytes: LIMITS.imageBytes, maxDimension: LIMITS.imageDimension });
+    // The schema already checked it; failing here means the canonical pass bypassed the schema.
+    if (!decoded.ok) throw new PassmintError('invalid_image', `The ${role} image ${decoded.reason}.`);
+    bytes = decoded.bytes;
+    if (decodedDataUris.size >= DECODED_CACHE_LIMIT) decodedDataUris.delete(decodedDataUris.keys().next().value!);
+    decodedDataUris.set(source, bytes);
+  }
+  return bytes;
+}

@@ -1,0 +1,104 @@
+import type { CanonicalField, CanonicalPass } from '../normalise/canonical-pass';
+import { FIELD_GROUPS, type BarcodeFormat } from '../schema/limits';
+import { passColors } from './colors';
+
+export type PassStyle = 'generic' | 'storeCard';
+
+export interface PassRenderContext {
+  serialNumber: string;
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+  /** The tenant's name, used when the body has no organizationName. */
+  organizationName: string;
+  /** When the pass is issued; expirationDays counts from here. */
+  issuedAt: Date;
+  /** Present when devices can reach our web service for updates. */
+  webService?: { url: string; authenticationToken: string };
+}
+
+export interface RenderedPassJson {
+  style: PassStyle;
+  passJson: Record<string, unknown>;
+  warnings: string[];
+}
+
+const BARCODE_FORMAT: Record<BarcodeFormat, string> = {
+  QR: 'PKBarcodeFormatQR',
+  PDF417: 'PKBarcodeFormatPDF417',
+  Aztec: 'PKBarcodeFormatAztec',
+  Code128: 'PKBarcodeFormatCode128',
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A strip image only shows on store cards (and coupons); without one the generic layout fits best. */
+export function passStyleOf(pass: CanonicalPass): PassStyle {
+  return pass.images.strip ? 'storeCard' : 'generic';
+}
+
+/**
+ * Apple's pass.json for a canonical pass.
+ * @see https://developer.apple.com/documentation/walletpasses/pass
+ */
+export function renderPassJson(pass: CanonicalPass, context: PassRenderContext): RenderedPassJson {
+  const style = passStyleOf(pass);
+  const organizationName = pass.organizationName ?? context.organizationName;
+  const passJson: Record<string, unknown> = {
+    formatVersion: 1,
+    passTypeIdentifier: context.passTypeIdentifier,
+    serialNumber: context.serialNumber,
+    teamIdentifier: context.teamIdentifier,
+    organizationName,
+    description: pass.description ?? pass.logoText ?? organizationName,
+    ...(pass.logoText === undefined ? {} : { logoText: pass.logoText }),
+    ...passColors(pass.backgroundColor),
+    sharingProhibited: pass.sharingProhibited,
+  };
+  if (pass.barcode) passJson.barcodes = [renderBarcode(pass.barcode)];
+  if (pass.locations.length > 0) passJson.locations = pass.locations;
+  if (pass.expirationDays !== undefined) {
+    passJson.expirationDate = isoSeconds(new Date(context.issuedAt.getTime() + pass.expirationDays * DAY_MS));
+  }
+  if (pass.relevantDate) passJson.relevantDate = isoSeconds(new Date(pass.relevantDate));
+  if (pass.voided) passJson.voided = true;
+  if (context.webService) {
+    passJson.webServiceURL = context.webService.url;
+    passJson.authenticationToken = context.webService.authenticationToken;
+  }
+  passJson[style] = renderFieldGroups(pass);
+  return { style, passJson, warnings: changeMessageWarnings(pass) };
+}
+
+function renderBarcode(barcode: NonNullable<CanonicalPass['barcode']>): Record<string, string> {
+  return {
+    format: BARCODE_FORMAT[barcode.format],
+    message: barcode.value,
+    // Wallet turns the message into bytes with this encoding; Latin-1 is the convention scanners
+    // expect, and anything beyond it needs UTF-8 to survive.
+    messageEncoding: /^[\u0000-\u00ff]*$/.test(barcode.value) ? 'iso-8859-1' : 'utf-8',
+    ...(barcode.altText === undefined ? {} : { altText: barcode.altText }),
+  };
+}
+
+function renderFieldGroups(pass: CanonicalPass): Record<string, CanonicalField[]> {
+  const groups: Record<string, CanonicalField[]> = {};
+  for (const group of FIELD_GROUPS) {
+    if (pass.fields[group].length > 0) groups[group] = pass.fields[group];
+  }
+  return groups;
+}
+
+function changeMessageWarnings(pass: CanonicalPass): string[] {
+  return FIELD_GROUPS.flatMap((group) =>
+    pass.fields[group].flatMap((field, index) =>
+      field.changeMessage !== undefined && !field.changeMessage.includes('%@')
+        ? [`${group}.${index}.changeMessage has no %@: Wallet will show a generic "pass changed" notice instead of the new value`]
+        : [],
+    ),
+  );
+}
+
+/** W3C date-time to the second, which every Wallet version parses. */
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,81 @@
+import { unzipSync } from 'fflate';
+import { createHash } from 'node:crypto';
+import { normalisePassInput } from '../normalise';
+import { parsePassInput } from '../schema';
+import { API_EXAMPLE_BODIES, pngDataUri, testIdentity } from '../testing';
+import { createDevIdentity } from './dev-identity';
+import { createPassBuilder } from './pkpass';
+import { opensslPrintSignature, opensslVerifyPass } from './test-support/openssl-verify';
+
+const { identity, pems } = testIdentity();
+const buildPass = createPassBuilder(identity);
+const context = { serialNumber: 'SERIAL-1', organizationName: 'Tenant Co', issuedAt: new Date('2026-11-27T10:00:00Z') };
+
+function canonical(body: unknown) {
+  const parsed = parsePassInput(body);
+  if (!parsed.ok) throw parsed.error;
+  return normalisePassInput(parsed.value);
+}
+
+describe('createPassBuilder', () => {
+  const built = buildPass(canonical(API_EXAMPLE_BODIES.create), context);
+  const files = unzipSync(built.pkpass);
+
+  it('signs a pass that openssl cms -verify accepts against the chain certificate', () => {
+    const result = opensslVerifyPass(built.pkpass, pems.caCertificatePem);
+    expect(result).toEqual({ ok: true, output: expect.any(String) });
+  });
+
+  it('is rejected by openssl when checked against an unrelated CA', () => {
+    const unrelatedCa = createDevIdentity().caCertificatePem;
+    expect(opensslVerifyPass(built.pkpass, unrelatedCa).ok).toBe(false);
+  });
+
+  it('puts every file at the zip root and lists each in the manifest with its SHA-1', () => {
+    const names = Object.keys(files).sort();
+    expect(names).toEqual(
+      ['icon.png', 'icon@2x.png', 'icon@3x.png', 'logo.png', 'logo@2x.png', 'logo@3x.png', 'manifest.json', 'pass.json', 'signature'].sort(),
+    );
+    const manifest = JSON.parse(Buffer.from(files['manifest.json']!).toString()) as Record<string, string>;
+    expect(Object.keys(manifest).sort()).toEqual(names.filter((name) => name !== 'manifest.json' && name !== 'signature'));
+    for (const [name, hash] of Object.entries(manifest)) {
+      expect(createHash('sha1').update(files[name]!).digest('hex')).toBe(hash);
+    }
+  });
+
+  it('carries the signer and WWDR certificates, a signing time and a SHA-256 digest', () => {
+    const printed = opensslPrintSignature(built.pkpass);
+    expect(printed).toContain('signingTime');
+    expect(printed).toContain('messageDigest');
+    expect(printed).toContain('sha256');
+    expect(printed).toContain('Pass Type ID: pass.test.passmint');
+    expect(printed).toContain('Passmint Development CA');
+    expect(printed).toMatch(/eContent: <ABSENT>/);
+  });
+
+  it('writes the pass.json it reports', () => {
+    expect(JSON.parse(Buffer.from(files['pass.json']!).toString())).toEqual(built.passJson);
+    expect(built.passJson).toMatchObject({ passTypeIdentifier: 'pass.test.passmint', teamIdentifier: 'TEAMTEST01', serialNumber: 'SERIAL-1' });
+  });
+
+  it('uses a strip image as a store card and leaves out a thumbnail it cannot show', () => {
+    const pass = buildPass(
+      canonical({ barcodeValue: 'X', barcodeFormat: 'QR', stripURL: pngDataUri(750, 246), thumbnailURL: pngDataUri(180, 180) }),
+      context,
+    );
+    const names = Object.keys(unzipSync(pass.pkpass));
+    expect(pass.style).toBe('storeCard');
+    expect(names).toEqual(expect.arrayContaining(['strip.png', 'strip@2x.png']));
+    expect(names).not.toContain('thumbnail.png');
+    expect(pass.warnings).toEqual([expect.stringContaining('thumbnailURL')]);
+    expect(opensslVerifyPass(pass.pkpass, pems.caCertificatePem).ok).toBe(true);
+  });
+
+  it('uses the logo as the icon when no icon is given', () => {
+    const logo = pngDataUri(320, 100, [200, 30, 30, 255]);
+    const pass = buildPass(canonical({ barcodeValue: 'X', barcodeFormat: 'QR', logoURL: logo }), context);
+    const zip = unzipSync(pass.pkpass);
+    expect(Buffer.from(zip['icon.png']!)).toEqual(Buffer.from(zip['logo.png']!));
+    expect(zip['icon@3x.png']).toBeUndefined();
+  });
+});

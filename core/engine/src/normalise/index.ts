@@ -1,0 +1,2 @@
+export * from './canonical-pass';
+export { canonicalHash, normalisePassInput, stableStringify } from './normalise';

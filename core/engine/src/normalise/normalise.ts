@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { COLOR_PRESET_HEX } from '../apple/colors';
+import { FIELD_GROUPS, type FieldGroup } from '../schema/limits';
+import type { PassFieldInput, PassUpdateInput } from '../schema/pass-input';
+import type { CanonicalField, CanonicalPass, ImageRole } from './canonical-pass';
+
+const KEY_PREFIX: Record<FieldGroup, string> = {
+  headerFields: 'header',
+  primaryFields: 'primary',
+  secondaryFields: 'secondary',
+  auxiliaryFields: 'auxiliary',
+  backFields: 'back',
+};
+
+const IMAGE_ROLES: Record<ImageRole, 'logoURL' | 'thumbnailURL' | 'stripURL' | 'iconURL'> = {
+  logo: 'logoURL',
+  thumbnail: 'thumbnailURL',
+  strip: 'stripURL',
+  icon: 'iconURL',
+};
+
+/** Short barcode values double as the human-readable text under the barcode. */
+const AUTO_ALT_TEXT_MAX = 32;
+const DEFAULT_CARD_LABEL = 'CARD';
+
+/**
+ * Folds a validated body (POST or PUT) into its canonical form. Legacy `title`/`cardLabel` set the
+ * first primary field and `label`/`value` the first secondary field, overriding what is there.
+ */
+export function normalisePassInput(input: PassUpdateInput): CanonicalPass {
+  const groups = foldLegacyFields(input);
+  const canonical: CanonicalPass = {
+    barcode: input.barcodeValue && input.barcodeFormat ? barcodeOf(input) : null,
+    fields: assignFieldKeys(groups),
+    locations: (input.locations ?? []).map((location) => dropUndefined({ ...location })),
+    sharingProhibited: input.sharingProhibited ?? true,
+    images: imagesOf(input),
+    voided: input.voided ?? false,
+  };
+  setIfPresent(canonical, 'logoText', nonEmpty(input.logoText) ?? nonEmpty(input.title));
+  setIfPresent(canonical, 'description', nonEmpty(input.description));
+  setIfPresent(canonical, 'organizationName', nonEmpty(input.organizationName));
+  setIfPresent(canonical, 'backgroundColor', backgroundOf(input));
+  setIfPresent(canonical, 'expirationDays', input.expirationDays);
+  setIfPresent(canonical, 'relevantDate', input.relevantDate && new Date(input.relevantDate).toISOString());
+  return canonical;
+}
+
+/** Stable digest of a canonical pass: equal for equal passes whatever the key order of the input. */
+export function canonicalHash(pass: CanonicalPass): string {
+  return createHash('sha256').update(stableStringify(pass)).digest('hex');
+}
+
+/** JSON with object keys sorted, so that equal values serialise to equal strings. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+type FieldGroups = Record<FieldGroup, PassFieldInput[]>;
+
+function foldLegacyFields(input: PassUpdateInput): FieldGroups {
+  const groups = Object.fromEntries(FIELD_GROUPS.map((group) => [group, [...(input[group] ?? [])]])) as FieldGroups;
+  if (input.title !== undefined || input.cardLabel !== undefined) {
+    const first = groups.primaryFields[0];
+    groups.primaryFields[0] = {
+      ...first,
+      label: input.cardLabel ?? first?.label ?? DEFAULT_CARD_LABEL,
+      value: input.title ?? first?.value ?? '',
+    };
+  }
+  if (input.label !== undefined || input.value !== undefined) {
+    const first = groups.secondaryFields[0];
+    groups.secondaryFields[0] = { ...first, label: input.label ?? first?.label, value: input.value ?? first?.value ?? '' };
+  }
+  return groups;
+}
+
+/** Fills in missing keys (`header0`, `primary0`, …) without colliding with keys the caller chose. */
+function assignFieldKeys(groups: FieldGroups): Record<FieldGroup, CanonicalField[]> {
+  const taken = new Set(FIELD_GROUPS.flatMap((group) => groups[group].flatMap((field) => (field.key ? [field.key] : []))));
+  const uniqueKey = (base: string) => {
+    let key = base;
+    for (let suffix = 2; taken.has(key); suffix++) key = `${base}_${suffix}`;
+    taken.add(key);
+    return key;
+  };
+  const entries = FIELD_GROUPS.map((group) => [
+    group,
+    groups[group].map((field, index) => canonicalField(field, field.key ?? uniqueKey(`${KEY_PREFIX[group]}${index}`))),
+  ]);
+  return Object.fromEntries(entries) as Record<FieldGroup, CanonicalField[]>;
+}
+
+function canonicalField(field: PassFieldInput, key: string): CanonicalField {
+  const result: CanonicalField = { key, value: String(field.value) };
+  setIfPresent(result, 'label', field.label);
+  setIfPresent(result, 'changeMessage', nonEmpty(field.changeMessage));
+  return result;
+}
+
+function barcodeOf(input: PassUpdateInput): CanonicalPass['barcode'] {
+  const value = input.barcodeValue!;
+  const altText = input.barcodeAltText ?? (value.length <= AUTO_ALT_TEXT_MAX ? value : undefined);
+  return dropUndefined({ format: input.barcodeFormat!, value, altText: nonEmpty(altText) });
+}
+
+function backgroundOf(input: PassUpdateInput): string | undefined {
+  if (input.color) return input.color.toLowerCase();
+  return input.colorPreset && COLOR_PRESET_HEX[input.colorPreset];
+}
+
+function imagesOf(input: PassUpdateInput): CanonicalPass['images'] {
+  const images: CanonicalPass['images'] = {};
+  for (const [role, field] of Object.entries(IMAGE_ROLES) as [ImageRole, (typeof IMAGE_ROLES)[ImageRole]][]) {
+    if (input[field]) images[role] = input[field];
+  }
+  return images;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.length === 0 ? undefined : value;
+}
+
+function setIfPresent<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}

@@ -1,0 +1,4 @@
+export * from './limits';
+export * from './pass-input';
+export * from './parse';
+export { characterCount } from './text';

@@ -1,0 +1,52 @@
+/**
+ * Every bound the pass body is held to, in one place, so the schema, the docs and the tests agree.
+ * Apple-given numbers carry their source; the rest are our own ceilings, set well above what a
+ * pass can display so that only abuse hits them.
+ */
+export const LIMITS = {
+  /** QR at its lowest error correction holds 2,953 bytes; a longer value cannot be scanned. */
+  barcodeValue: 2048,
+  /** Code 128 gets unreadable past a few dozen characters on a phone screen. */
+  barcodeValueCode128: 80,
+  barcodeAltText: 128,
+  logoText: 64,
+  description: 256,
+  /** API.md: organizationName max 64 chars. */
+  organizationName: 64,
+  fieldKey: 64,
+  fieldLabel: 128,
+  fieldValue: 512,
+  backFieldValue: 4096,
+  changeMessage: 256,
+  /** Apple Wallet layouts: up to 3 header, 1 primary (generic and store card), 4 secondary, 4 auxiliary. */
+  headerFields: 3,
+  primaryFields: 1,
+  secondaryFields: 4,
+  auxiliaryFields: 4,
+  backFields: 20,
+  /** Apple: `locations` is "an array of up to 10 objects". */
+  locations: 10,
+  relevantText: 256,
+  /** Metres; well past Everest and the Dead Sea shore in either direction. */
+  altitudeMin: -1000,
+  altitudeMax: 10000,
+  imageUrl: 2048,
+  /** 1 MiB of PNG is 1,398,104 base64 characters plus the prefix. */
+  imageBytes: 1024 * 1024,
+  imageDimension: 4096,
+  expirationDaysMin: 1,
+  expirationDaysMax: 3650,
+  legacyText: 512,
+} as const;
+
+export const BARCODE_FORMATS = ['QR', 'PDF417', 'Aztec', 'Code128'] as const;
+export type BarcodeFormat = (typeof BARCODE_FORMATS)[number];
+
+export const COLOR_PRESETS = ['dark', 'blue', 'green', 'red', 'purple', 'orange'] as const;
+export type ColorPreset = (typeof COLOR_PRESETS)[number];
+
+export const FIELD_GROUPS = ['headerFields', 'primaryFields', 'secondaryFields', 'auxiliaryFields', 'backFields'] as const;
+export type FieldGroup = (typeof FIELD_GROUPS)[number];
+
+export const IMAGE_FIELDS = ['logoURL', 'thumbnailURL', 'stripURL', 'iconURL'] as const;
+export type ImageField = (typeof IMAGE_FIELDS)[number];

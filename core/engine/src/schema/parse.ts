@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import { InvalidInputError, type InputIssue } from '../errors';
+import { passCreateSchema, passUpdateSchema, type PassInput, type PassUpdateInput } from './pass-input';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: InvalidInputError };
+
+/** Validates a POST body. Never throws: anything that is not a valid body becomes an `InvalidInputError`. */
+export function parsePassInput(body: unknown): ParseResult<PassInput> {
+  return parseWith(passCreateSchema, body);
+}
+
+/** Validates a PUT body (the barcode pair may be omitted). */
+export function parsePassUpdate(body: unknown): ParseResult<PassUpdateInput> {
+  return parseWith(passUpdateSchema, body);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, body: unknown): ParseResult<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, value: result.data };
+  const issues = result.error.issues.flatMap(toInputIssues);
+  const first = issues[0];
+  const summary = first ? `${first.path || 'body'} ${first.message}` : 'invalid pass body';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return { ok: false, error: new InvalidInputError(`Invalid pass body: ${summary}${more}.`, issues) };
+}
+
+function toInputIssues(issue: z.core.$ZodIssue): InputIssue[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'is not a known field' }));
+  }
+  if (issue.code === 'invalid_type' && path.length === 0) {
+    return [{ path: '', message: 'must be a JSON object' }];
+  }
+  return [{ path: path.join('.'), message: lowerFirst(issue.message) }];
+}
+
+function lowerFirst(message: string): string {
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
