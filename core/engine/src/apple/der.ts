@@ -40,8 +40,11 @@ export function objectIdentifier(dotted: string): Buffer {
 
 /** UTCTime (YYMMDDHHMMSSZ), which X.509 and CMS use for dates before 2050. */
 export function utcTime(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
-  return tlv(0x17, Buffer.from(text, 'ascii'));
+  return tlv(0x17, Buffer.from(utcTimeText(date), 'ascii'));
+}
+
+export function utcTimeText(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
 }
 
 export interface DerElement {

@@ -1,7 +1,7 @@
 import { PassmintError } from '../errors';
-import { decodePngDataUri, defaultImages, isPngDataUri } from '../images';
+import { defaultImages, isPngDataUri } from '../images';
+import { decodePngDataUriCached } from '../images/cached-decode';
 import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
-import { LIMITS } from '../schema/limits';
 import { cachedAsset, type PassAsset } from './pass-assets';
 import type { PassStyle } from './pass-json';
 
@@ -18,9 +18,6 @@ const ROLES_BY_STYLE: Record<PassStyle, readonly ImageRole[]> = {
   generic: ['icon', 'logo', 'thumbnail'],
   storeCard: ['icon', 'logo', 'strip'],
 };
-
-const DECODED_CACHE_LIMIT = 256;
-const decodedDataUris = new Map<string, Buffer>();
 
 /**
  * The image files of a pass. A caller's image is used as both the 1x and the @2x file (Wallet
@@ -61,14 +58,8 @@ function imageBytes(role: ImageRole, source: string, fetched: FetchedImages): Bu
     if (!bytes) throw new ImageUnavailableError(role);
     return bytes;
   }
-  let bytes = decodedDataUris.get(source);
-  if (!bytes) {
-    const decoded = decodePngDataUri(source, { maxBytes: LIMITS.imageBytes, maxDimension: LIMITS.imageDimension });
-    // The schema already checked it; failing here means the canonical pass bypassed the schema.
-    if (!decoded.ok) throw new PassmintError('invalid_image', `The ${role} image ${decoded.reason}.`);
-    bytes = decoded.bytes;
-    if (decodedDataUris.size >= DECODED_CACHE_LIMIT) decodedDataUris.delete(decodedDataUris.keys().next().value!);
-    decodedDataUris.set(source, bytes);
-  }
-  return bytes;
+  const decoded = decodePngDataUriCached(source);
+  // The schema already checked it; failing here means the canonical pass bypassed the schema.
+  if (!decoded.ok) throw new PassmintError('invalid_image', `The ${role} image ${decoded.reason}.`);
+  return decoded.bytes;
 }

@@ -1,5 +1,5 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { contextConstructed, nullValue, objectIdentifier, octetString, readChildren, readElement, sequence, setOf, smallInteger, tlv, utcTime } from './der';
+import { contextConstructed, nullValue, objectIdentifier, octetString, readChildren, readElement, sequence, setOf, smallInteger, tlv, utcTime, utcTimeText } from './der';
 
 const OID = {
   data: objectIdentifier('1.2.840.113549.1.7.1'),
@@ -10,6 +10,9 @@ const OID = {
   sha256: objectIdentifier('2.16.840.1.101.3.4.2.1'),
   rsaEncryption: objectIdentifier('1.2.840.113549.1.1.1'),
 };
+
+const SHA256_BYTES = 32;
+const UTC_TIME_BYTES = 13;
 
 export interface ManifestSignerKey {
   privateKey: KeyObject;
@@ -22,35 +25,62 @@ export interface ManifestSignerKey {
 /**
  * Apple's `signature` file: a detached PKCS#7 SignedData in DER over the manifest bytes, carrying
  * the signer and WWDR certificates and a signing-time attribute (Wallet rejects a pass without it).
- * Everything that does not depend on the manifest is encoded once, when the signer is created.
+ *
+ * Only three things change from pass to pass (the signing time, the manifest digest and the RSA
+ * signature) and each has a fixed length, so the whole structure is encoded once as a template
+ * and each pass copies it and writes those bytes in place.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
 export function createManifestSigner(key: ManifestSignerKey): (manifest: Uint8Array, signingTime: Date) => Buffer {
-  const sha256Algorithm = sequence(OID.sha256, nullValue());
-  const contentTypeAttribute = sequence(OID.contentType, setOf(OID.data));
-  const signerIdentifier = issuerAndSerialNumber(key.signerCertificate);
-  // certificates is an implicitly tagged SET OF, so DER wants its members sorted too.
-  const certificates = contextConstructed(0, ...[key.signerCertificate, ...key.chainCertificates].sort(Buffer.compare));
-  const signerInfoHead = Buffer.concat([smallInteger(1), signerIdentifier, sha256Algorithm]);
-  const signatureAlgorithm = sequence(OID.rsaEncryption, nullValue());
-  const signedDataHead = Buffer.concat([smallInteger(1), setOf(sha256Algorithm), sequence(OID.data), certificates]);
+  const signatureBytes = Math.ceil((key.privateKey.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
+  const placeholderTime = new Date(Date.UTC(2000, 0, 1));
+  const attributes = signedAttributes(placeholderTime, Buffer.alloc(SHA256_BYTES));
+  const template = signedDataTemplate(key, attributes, Buffer.alloc(signatureBytes));
+  // Offsets of the variable parts, found by their position inside the attribute SET.
+  const timeInAttributes = attributes.indexOf(utcTime(placeholderTime)) + 2;
+  const digestInAttributes = attributes.length - SHA256_BYTES;
+  const attributesInTemplate = template.indexOf(Buffer.concat([Buffer.from([0xa0]), attributes.subarray(1)]));
+  const signatureInTemplate = template.length - signatureBytes;
 
   return (manifest, signingTime) => {
-    const digest = createHash('sha256').update(manifest).digest();
-    const attributes = setOf(
-      contentTypeAttribute,
-      sequence(OID.signingTime, setOf(utcTime(signingTime))),
-      sequence(OID.messageDigest, setOf(octetString(digest))),
-    );
+    const filled = Buffer.from(attributes);
+    filled.write(utcTimeText(signingTime), timeInAttributes, UTC_TIME_BYTES, 'latin1');
+    createHash('sha256').update(manifest).digest().copy(filled, digestInAttributes);
     // The signature covers the attributes encoded as a SET (tag 0x31), while the SignerInfo
     // carries the same bytes under the implicit tag [0] (RFC 5652 section 5.4).
-    const signature = sign('sha256', attributes, key.privateKey);
-    const signedAttributes = Buffer.from(attributes);
-    signedAttributes[0] = 0xa0;
-    const signerInfo = sequence(signerInfoHead, signedAttributes, signatureAlgorithm, octetString(signature));
-    const signedData = sequence(signedDataHead, setOf(signerInfo));
-    return sequence(OID.signedData, contextConstructed(0, signedData));
+    const signature = sign('sha256', filled, key.privateKey);
+    if (signature.length !== signatureBytes) throw new RangeError('unexpected RSA signature length');
+    const out = Buffer.from(template);
+    filled.copy(out, attributesInTemplate + 1, 1);
+    signature.copy(out, signatureInTemplate);
+    return out;
   };
+}
+
+/** contentType, signingTime and messageDigest; DER orders them by encoding, which never varies here. */
+function signedAttributes(signingTime: Date, digest: Buffer): Buffer {
+  return setOf(
+    sequence(OID.contentType, setOf(OID.data)),
+    sequence(OID.signingTime, setOf(utcTime(signingTime))),
+    sequence(OID.messageDigest, setOf(octetString(digest))),
+  );
+}
+
+function signedDataTemplate(key: ManifestSignerKey, attributes: Buffer, signature: Buffer): Buffer {
+  const sha256Algorithm = sequence(OID.sha256, nullValue());
+  const taggedAttributes = Buffer.concat([Buffer.from([0xa0]), attributes.subarray(1)]);
+  const signerInfo = sequence(
+    smallInteger(1),
+    issuerAndSerialNumber(key.signerCertificate),
+    sha256Algorithm,
+    taggedAttributes,
+    sequence(OID.rsaEncryption, nullValue()),
+    octetString(signature),
+  );
+  // certificates is an implicitly tagged SET OF, so DER wants its members sorted too.
+  const certificates = contextConstructed(0, ...[key.signerCertificate, ...key.chainCertificates].sort(Buffer.compare));
+  const signedData = sequence(smallInteger(1), setOf(sha256Algorithm), sequence(OID.data), certificates, setOf(signerInfo));
+  return sequence(OID.signedData, contextConstructed(0, signedData));
 }
 
 /** The issuer name and serial number of a certificate, as the SignerInfo identifies its signer. */

@@ -20,43 +20,46 @@ const UTF8_NAMES = 0x0800;
  */
 export function writeStoredZip(entries: ZipEntry[], modified: Date): Buffer {
   const { time, date } = dosDateTime(modified);
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
+  const names = entries.map((entry) => Buffer.from(entry.name, 'utf8'));
+  const dataSize = entries.reduce((sum, entry, i) => sum + 30 + names[i]!.length + entry.data.length, 0);
+  const centralSize = names.reduce((sum, name) => sum + 46 + name.length, 0);
+  const out = Buffer.alloc(dataSize + centralSize + 22);
+  let local = 0;
+  let central = dataSize;
+  entries.forEach((entry, i) => {
+    const name = names[i]!;
     const crc = entry.crc ?? crc32(entry.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, entry.data as Buffer);
+    // The local header and the central record share the run from "flags" to "extra length".
+    const shared = (at: number) => {
+      out.writeUInt16LE(UTF8_NAMES, at);
+      out.writeUInt16LE(time, at + 4);
+      out.writeUInt16LE(date, at + 6);
+      out.writeUInt32LE(crc, at + 8);
+      out.writeUInt32LE(entry.data.length, at + 12);
+      out.writeUInt32LE(entry.data.length, at + 16);
+      out.writeUInt16LE(name.length, at + 20);
+    };
+    out.writeUInt32LE(CENTRAL_HEADER, central);
+    out.writeUInt16LE(VERSION, central + 4);
+    out.writeUInt16LE(VERSION, central + 6);
+    shared(central + 8);
+    out.writeUInt32LE(local, central + 42);
+    name.copy(out, central + 46);
+    central += 46 + name.length;
 
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(CENTRAL_HEADER, 0);
-    central.writeUInt16LE(VERSION, 4);
-    central.writeUInt16LE(VERSION, 6);
-    local.copy(central, 8, 6, 30);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + entry.data.length;
-  }
-  const centralSize = centrals.reduce((sum, part) => sum + part.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+    out.writeUInt32LE(LOCAL_HEADER, local);
+    out.writeUInt16LE(VERSION, local + 4);
+    shared(local + 6);
+    name.copy(out, local + 30);
+    out.set(entry.data, local + 30 + name.length);
+    local += 30 + name.length + entry.data.length;
+  });
+  out.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, central);
+  out.writeUInt16LE(entries.length, central + 8);
+  out.writeUInt16LE(entries.length, central + 10);
+  out.writeUInt32LE(centralSize, central + 12);
+  out.writeUInt32LE(dataSize, central + 16);
+  return out;
 }
 
 function dosDateTime(moment: Date): { time: number; date: number } {

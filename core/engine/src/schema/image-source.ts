@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { decodePngDataUri, isPngDataUri } from '../images';
+import { isPngDataUri } from '../images';
+import { decodePngDataUriCached } from '../images/cached-decode';
 import { LIMITS } from './limits';
 
 /** Image fields take an HTTPS URL (fetched by the server) or a PNG data URI (checked here). */
@@ -7,7 +8,7 @@ export const imageSource = z
   .string()
   .superRefine((value, ctx) => {
     if (isPngDataUri(value)) {
-      const decoded = decodePngDataUri(value, { maxBytes: LIMITS.imageBytes, maxDimension: LIMITS.imageDimension });
+      const decoded = decodePngDataUriCached(value);
       if (!decoded.ok) ctx.addIssue({ code: 'custom', message: `image ${decoded.reason}` });
       return;
     }

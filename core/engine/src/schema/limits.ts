@@ -1,3 +1,5 @@
+import { MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION } from '../images/data-uri';
+
 /**
  * Every bound the pass body is held to, in one place, so the schema, the docs and the tests agree.
  * Apple-given numbers carry their source; the rest are our own ceilings, set well above what a
@@ -32,8 +34,8 @@ export const LIMITS = {
   altitudeMax: 10000,
   imageUrl: 2048,
   /** 1 MiB of PNG is 1,398,104 base64 characters plus the prefix. */
-  imageBytes: 1024 * 1024,
-  imageDimension: 4096,
+  imageBytes: MAX_IMAGE_BYTES,
+  imageDimension: MAX_IMAGE_DIMENSION,
   expirationDaysMin: 1,
   expirationDaysMax: 3650,
   legacyText: 512,

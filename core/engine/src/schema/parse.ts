@@ -35,6 +35,7 @@ function toInputIssues(issue: z.core.$ZodIssue): InputIssue[] {
   return [{ path: path.join('.'), message: lowerFirst(issue.message) }];
 }
 
+/** zod's own messages start a sentence ("Invalid input…"); ours follow the path ("logoText must…"). */
 function lowerFirst(message: string): string {
-  return message.charAt(0).toLowerCase() + message.slice(1);
+  return /^[A-Z][a-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
 }

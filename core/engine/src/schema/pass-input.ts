@@ -124,7 +124,7 @@ function checkFieldKeysUnique(body: Body, ctx: z.RefinementCtx): void {
     ctx.addIssue({
       code: 'custom',
       path: ['barcodeValue'],
-      message: `Code128 takes at most ${LIMITS.barcodeValueCode128} printable ASCII characters`,
+      message: `must be at most ${LIMITS.barcodeValueCode128} printable ASCII characters for Code128`,
     });
   }
 }
