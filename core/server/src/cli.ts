@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { runCli } from './commands';
+
+runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`passmint: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
