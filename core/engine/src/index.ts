@@ -4,3 +4,4 @@ export * from './normalise';
 export * from './apple';
 export * from './validator';
 export { generateSerialNumber } from './ids';
+export { encodePng, readPngInfo, isPngDataUri, decodePngDataUri, defaultImages, MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION, type PngInfo } from './images';
