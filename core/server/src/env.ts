@@ -28,13 +28,12 @@ export class ConfigError extends PassmintError {
 export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  const env = result.success ? result.data : undefined;
-  if (env) problems.push(...appleIdentityProblems(env));
-  if (!env || problems.length > 0) throw new ConfigError(problems);
-  return env;
+  problems.push(...appleIdentityProblems(source));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  return result.data;
 }
 
-function appleIdentityProblems(env: PassmintEnv): string[] {
+function appleIdentityProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.PASSMINT_APPLE_P12 && (env.PASSMINT_APPLE_CERT || env.PASSMINT_APPLE_KEY)) {
     return ['PASSMINT_APPLE_P12 and PASSMINT_APPLE_CERT/PASSMINT_APPLE_KEY are alternatives: set one or the other'];
   }
