@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 // C0 controls other than tab, line feed and carriage return, plus DEL: invisible in Wallet and a
 // common sign of binary data pasted into a text field.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Length as a person counts it: code points, so one emoji is one character. */
 export function characterCount(value: string): number {

@@ -1,6 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { APPLE_WWDR_G4_SERIAL } from './apple-certs';
+import { readContentInfo } from './cms-structure';
+import { OID } from './der';
 import { validatePkpass } from './index';
 import { codesOf, errorCodesOf, problemWith } from './test-support/report-helpers';
 import {
@@ -9,6 +11,7 @@ import {
   buildPkpass,
   createTestIdentity,
   removeTestIdentity,
+  signWithOpenssl,
   TEST_PASS_TYPE_ID,
   TEST_TEAM_ID,
 } from './test-support/openssl-pass';
@@ -111,6 +114,43 @@ describe('the signature over manifest.json', () => {
   test('a signature without the intermediate certificate is reported', () => {
     expect(errorCodesOf(validate({ sign: { omitChain: true } }))).toEqual(['intermediate_missing']);
   });
+
+  test('a signature without the signer certificate is reported', () => {
+    expect(errorCodesOf(validate({ sign: { omitSignerCertificate: true } }))).toEqual(['signer_certificate_missing']);
+  });
+
+  test('a SHA-512 digest is not accepted', () => {
+    expect(errorCodesOf(validate({ sign: { digest: 'sha512' } }))).toEqual(['signature_digest_unsupported']);
+  });
+
+  test('a signer identified by subject key identifier is found and verified', () => {
+    expect(validate({ sign: { subjectKeyId: true } }).problems).toEqual([]);
+  });
+
+  test('BER (non-minimal lengths) is a warning; the signature still verifies', () => {
+    const report = validate({
+      editZip: (entries) => {
+        const der = Buffer.from(entries.signature ?? []);
+        // 30 82 LL LL → 30 83 00 LL LL: the same length in a non-minimal long form.
+        entries.signature = new Uint8Array(Buffer.concat([Buffer.from([0x30, 0x83, 0x00]), der.subarray(2)]));
+      },
+    });
+    expect(codesOf(report)).toEqual(['signature_not_der']);
+    expect(report.ok).toBe(true);
+  });
+});
+
+describe('the CMS structure openssl produces', () => {
+  test('has the attributes Wallet needs, signingTime included', () => {
+    const signedData = readContentInfo(signWithOpenssl(identity, new TextEncoder().encode('{}'))).read();
+    const [signer] = signedData.signerInfos;
+    expect(signedData.certificates).toHaveLength(2);
+    expect(signedData.hasEmbeddedContent).toBe(false);
+    expect(signedData.isCanonicalDer).toBe(true);
+    expect(signer?.digestAlgorithm).toBe(OID.sha256);
+    expect([...(signer?.signedAttrs?.values.keys() ?? [])]).toEqual(expect.arrayContaining([OID.contentType, OID.messageDigest, OID.signingTime]));
+    expect(signer?.signedAttrs?.signedBytes[0]).toBe(0x31);
+  });
 });
 
 describe('certificate validity', () => {
@@ -159,6 +199,19 @@ describe('signer certificate vs pass.json', () => {
       const report = validatePkpass(buildPkpass(other), { trustedRoots: [other.caPem] });
       expect(errorCodesOf(report)).toEqual(['pass_type_id_mismatch', 'team_id_mismatch']);
       expect(problemWith(report, 'pass_type_id_mismatch').message).toContain('pass.test.other');
+    });
+  });
+
+  describe('with a certificate that names no pass type', () => {
+    let plain: TestIdentity;
+    beforeAll(() => {
+      plain = createTestIdentity({ signerSubject: `/CN=Passmint Code Signing/OU=${TEST_TEAM_ID}/C=US` });
+    });
+    afterAll(() => removeTestIdentity(plain));
+
+    test('reports that the signer is not a Pass Type ID certificate', () => {
+      const report = validatePkpass(buildPkpass(plain), { trustedRoots: [plain.caPem] });
+      expect(errorCodesOf(report)).toEqual(['signer_not_pass_type_certificate']);
     });
   });
 

@@ -39,10 +39,18 @@ function readSignedData(bytes: Uint8Array, problems: Problems): SignedData | und
 
 function checkEnvelope(signedData: SignedData, problems: Problems): void {
   if (!signedData.isCanonicalDer) {
-    problems.warning('signature_not_der', 'The signature is not in canonical DER; it was re-encoded for checking, which may cause spurious verification failures.', SIGNATURE);
+    problems.warning(
+      'signature_not_der',
+      'The signature is not in canonical DER; it was re-encoded for checking, which may cause spurious verification failures.',
+      SIGNATURE,
+    );
   }
   if (signedData.encapContentType !== OID.data) {
-    problems.error('signature_content_type_invalid', `The signed content type is ${signedData.encapContentType}; it must be id-data (${OID.data}).`, SIGNATURE);
+    problems.error(
+      'signature_content_type_invalid',
+      `The signed content type is ${signedData.encapContentType}; it must be id-data (${OID.data}).`,
+      SIGNATURE,
+    );
   }
   if (signedData.hasEmbeddedContent) {
     problems.error('signature_not_detached', 'The signature embeds its content; Wallet expects a detached signature over manifest.json.', SIGNATURE);
@@ -107,7 +115,11 @@ function checkMessageDigest(signer: SignerInfo, digest: Buffer, problems: Proble
 function checkSigningTime(signer: SignerInfo, problems: Problems): void {
   const value = attributeValue(signer, OID.signingTime);
   if (value === undefined) {
-    problems.error('signing_time_missing', 'The signature has no signingTime attribute; Wallet requires the S/MIME signing-time attribute.', SIGNATURE);
+    problems.error(
+      'signing_time_missing',
+      'The signature has no signingTime attribute; Wallet requires the S/MIME signing-time attribute.',
+      SIGNATURE,
+    );
     return;
   }
   try {
@@ -119,7 +131,11 @@ function checkSigningTime(signer: SignerInfo, problems: Problems): void {
 
 function verifySignatureValue(signer: SignerInfo, certificate: CertificateInfo, manifest: Uint8Array, digest: 'sha1' | 'sha256', problems: Problems): void {
   if (!SIGNATURE_ALGORITHMS.has(signer.signatureAlgorithm)) {
-    problems.error('signature_algorithm_unsupported', `The signature algorithm ${signer.signatureAlgorithm} is not one Wallet verifies (RSA PKCS#1 v1.5 or ECDSA).`, SIGNATURE);
+    problems.error(
+      'signature_algorithm_unsupported',
+      `The signature algorithm ${signer.signatureAlgorithm} is not one Wallet verifies (RSA PKCS#1 v1.5 or ECDSA).`,
+      SIGNATURE,
+    );
     return;
   }
   // Without signed attributes the signature covers the content itself.
@@ -138,11 +154,19 @@ function verifySignatureValue(signer: SignerInfo, certificate: CertificateInfo, 
 function checkSigner(signer: SignerInfo, certificate: CertificateInfo, manifest: Uint8Array, problems: Problems): void {
   const digestName = DIGESTS[signer.digestAlgorithm];
   if (digestName === undefined) {
-    problems.error('signature_digest_unsupported', `The signature uses digest algorithm ${signer.digestAlgorithm}; only SHA-1 and SHA-256 are accepted.`, SIGNATURE);
+    problems.error(
+      'signature_digest_unsupported',
+      `The signature uses digest algorithm ${signer.digestAlgorithm}; only SHA-1 and SHA-256 are accepted.`,
+      SIGNATURE,
+    );
     return;
   }
   if (signer.signedAttrs === undefined) {
-    problems.error('signing_time_missing', 'The signature has no signed attributes, so no signingTime; Wallet requires the S/MIME signing-time attribute.', SIGNATURE);
+    problems.error(
+      'signing_time_missing',
+      'The signature has no signed attributes, so no signingTime; Wallet requires the S/MIME signing-time attribute.',
+      SIGNATURE,
+    );
   } else {
     checkContentTypeAttribute(signer, problems);
     checkMessageDigest(signer, createHash(digestName).update(manifest).digest(), problems);
@@ -170,7 +194,11 @@ export function checkSignature(signature: Uint8Array, manifest: Uint8Array, prob
   }
   const signerCertificate = certificates.find((certificate) => matchesSid(certificate, signer.sid));
   if (signerCertificate === undefined) {
-    problems.error('signer_certificate_missing', 'The signature does not include the certificate of its signer (the Pass Type ID certificate).', SIGNATURE);
+    problems.error(
+      'signer_certificate_missing',
+      'The signature does not include the certificate of its signer (the Pass Type ID certificate).',
+      SIGNATURE,
+    );
     return { certificates };
   }
   checkSigner(signer, signerCertificate, manifest, problems);

@@ -9,6 +9,10 @@ export function checkColours(pass: JsonObject, problems: Problems): void {
   for (const key of COLOUR_KEYS) {
     const value = pass[key];
     if (isAbsent(value) || isRgbColour(value)) continue;
-    problems.error('color_invalid', `${key} is ${describe(value)}; colours must be written rgb(r, g, b) with integers from 0 to 255.`, inPassJson(key));
+    problems.error(
+      'color_invalid',
+      `${key} is ${describe(value)}; colours must be written rgb(r, g, b) with integers from 0 to 255.`,
+      inPassJson(key),
+    );
   }
 }

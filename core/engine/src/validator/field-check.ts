@@ -43,7 +43,11 @@ function checkValue(field: JsonObject, context: FieldContext): void {
   if (field.value === undefined) {
     context.problems.error('field_value_missing', `${context.path} has no value.`, inPassJson(path));
   } else if (!isAbsent(field.value) && typeof field.value !== 'string' && !isFiniteNumber(field.value)) {
-    context.problems.error('field_value_invalid', `${path} is ${describe(field.value)}; a field value is a string, a number or an ISO 8601 date.`, inPassJson(path));
+    context.problems.error(
+      'field_value_invalid',
+      `${path} is ${describe(field.value)}; a field value is a string, a number or an ISO 8601 date.`,
+      inPassJson(path),
+    );
   }
 }
 
@@ -98,7 +102,11 @@ function checkNumberFormatting(field: JsonObject, context: FieldContext): void {
   const formatsNumber = !isAbsent(field.numberStyle) || !isAbsent(currency);
   if (formatsNumber && !isAbsent(field.value) && typeof field.value !== 'number') {
     const path = joinPath(context.path, 'value');
-    context.problems.error('number_format_on_non_number', `${context.path} has numberStyle or currencyCode, so its value must be a number, not ${describe(field.value)}.`, inPassJson(path));
+    context.problems.error(
+      'number_format_on_non_number',
+      `${context.path} has numberStyle or currencyCode, so its value must be a number, not ${describe(field.value)}.`,
+      inPassJson(path),
+    );
   }
 }
 

@@ -74,7 +74,11 @@ function checkIconPresence(files: PassFiles, problems: Problems): void {
     problems.error('icon_missing', 'The pass has no icon.png; Wallet will not open a pass without an icon.', { file: 'icon.png' });
   }
   if (!files.has('icon@2x.png')) {
-    problems.warning('icon_2x_missing', 'The pass has no icon@2x.png; without it the pass may open on some devices but not on others (e.g. iPhone).', { file: 'icon@2x.png' });
+    problems.warning(
+      'icon_2x_missing',
+      'The pass has no icon@2x.png; without it the pass may open on some devices but not on others (e.g. iPhone).',
+      { file: 'icon@2x.png' },
+    );
   }
 }
 
@@ -118,7 +122,10 @@ function checkEventTicketImages(images: Image[], style: PassStyle | undefined, p
   if (style !== 'eventTicket') return;
   const kinds = new Set(images.map((image) => image.kind));
   if (kinds.has('strip') && (kinds.has('background') || kinds.has('thumbnail'))) {
-    problems.warning('image_combination_unsupported', 'An event ticket with a strip image does not show background or thumbnail images; use one or the other.');
+    problems.warning(
+      'image_combination_unsupported',
+      'An event ticket with a strip image does not show background or thumbnail images; use one or the other.',
+    );
   }
 }
 

@@ -34,7 +34,11 @@ function checkListedFile(path: string, hash: unknown, files: PassFiles, problems
     return;
   }
   if (typeof hash !== 'string' || !SHA1_HEX.test(hash)) {
-    problems.error('manifest_invalid_hash', `manifest.json gives ${describe(hash)} for "${path}"; expected a 40-digit hex SHA-1.`, { file: MANIFEST });
+    problems.error(
+      'manifest_invalid_hash',
+      `manifest.json gives ${describe(hash)} for "${path}"; expected a 40-digit hex SHA-1.`,
+      { file: MANIFEST },
+    );
     return;
   }
   const content = files.get(path);
@@ -61,7 +65,11 @@ export function checkManifest(files: PassFiles, problems: Problems): void {
   }
   for (const path of files.keys()) {
     if (!UNHASHED_FILES.has(path) && !Object.hasOwn(manifest, path)) {
-      problems.error('file_not_in_manifest', `"${path}" is in the zip but not in manifest.json; Wallet rejects passes with unlisted files.`, { file: path });
+      problems.error(
+        'file_not_in_manifest',
+        `"${path}" is in the zip but not in manifest.json; Wallet rejects passes with unlisted files.`,
+        { file: path },
+      );
     }
   }
 }

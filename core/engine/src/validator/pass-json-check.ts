@@ -32,7 +32,11 @@ function hasType(value: unknown, type: TypeName): boolean {
 
 function checkRequiredKeys(pass: JsonObject, problems: Problems): void {
   if (pass.formatVersion !== 1) {
-    problems.error('format_version_invalid', `formatVersion is ${describe(pass.formatVersion)}; it must be the number 1.`, inPassJson('formatVersion'));
+    problems.error(
+      'format_version_invalid',
+      `formatVersion is ${describe(pass.formatVersion)}; it must be the number 1.`,
+      inPassJson('formatVersion'),
+    );
   }
   for (const key of REQUIRED_STRINGS) {
     const value = pass[key];
@@ -43,7 +47,11 @@ function checkRequiredKeys(pass: JsonObject, problems: Problems): void {
     }
   }
   if (isNonEmptyString(pass.passTypeIdentifier) && !pass.passTypeIdentifier.startsWith('pass.')) {
-    problems.error('pass_type_id_invalid', `passTypeIdentifier "${pass.passTypeIdentifier}" must start with "pass.".`, inPassJson('passTypeIdentifier'));
+    problems.error(
+      'pass_type_id_invalid',
+      `passTypeIdentifier "${pass.passTypeIdentifier}" must start with "pass.".`,
+      inPassJson('passTypeIdentifier'),
+    );
   }
 }
 
@@ -51,7 +59,11 @@ function checkOptionalTypes(pass: JsonObject, problems: Problems): void {
   for (const [key, type] of Object.entries(OPTIONAL_KEY_TYPES)) {
     const value = pass[key];
     if (!isAbsent(value) && !hasType(value, type)) {
-      problems.error('key_invalid_type', `${key} is ${describe(value)}; it must be ${type === 'object' ? 'an object' : `a ${type}`}.`, inPassJson(key));
+      problems.error(
+        'key_invalid_type',
+        `${key} is ${describe(value)}; it must be ${type === 'object' ? 'an object' : `a ${type}`}.`,
+        inPassJson(key),
+      );
     }
   }
 }
@@ -92,10 +104,18 @@ function checkAppLaunch(pass: JsonObject, problems: Problems): void {
   const storeIds = pass.associatedStoreIdentifiers;
   const validIds = Array.isArray(storeIds) && storeIds.every((id) => isFiniteNumber(id) && Number.isInteger(id));
   if (!isAbsent(storeIds) && !validIds) {
-    problems.error('associated_store_ids_invalid', 'associatedStoreIdentifiers must be an array of App Store item numbers.', inPassJson('associatedStoreIdentifiers'));
+    problems.error(
+      'associated_store_ids_invalid',
+      'associatedStoreIdentifiers must be an array of App Store item numbers.',
+      inPassJson('associatedStoreIdentifiers'),
+    );
   }
   if (!isAbsent(pass.appLaunchURL) && (!validIds || storeIds.length === 0)) {
-    problems.error('app_launch_url_without_store_ids', 'appLaunchURL only works together with associatedStoreIdentifiers naming the app to launch.', inPassJson('appLaunchURL'));
+    problems.error(
+      'app_launch_url_without_store_ids',
+      'appLaunchURL only works together with associatedStoreIdentifiers naming the app to launch.',
+      inPassJson('appLaunchURL'),
+    );
   }
 }
 

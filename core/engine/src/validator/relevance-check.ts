@@ -42,7 +42,11 @@ function checkBeacon(beacon: unknown, path: string, problems: Problems): void {
     const value = beacon[key];
     if (isAbsent(value) || isBeaconNumber(value)) continue;
     const at = joinPath(path, key);
-    problems.error('beacon_major_minor_invalid', `${at} is ${describe(value)}; it must be an integer from 0 to ${MAX_BEACON_NUMBER}.`, inPassJson(at));
+    problems.error(
+      'beacon_major_minor_invalid',
+      `${at} is ${describe(value)}; it must be an integer from 0 to ${MAX_BEACON_NUMBER}.`,
+      inPassJson(at),
+    );
   }
 }
 
@@ -64,6 +68,10 @@ export function checkRelevance(pass: JsonObject, problems: Problems): void {
   checkList(pass, 'locations', MAX_LOCATIONS, problems).forEach((location, index) => checkLocation(location, joinPath('locations', index), problems));
   checkList(pass, 'beacons', MAX_BEACONS, problems).forEach((beacon, index) => checkBeacon(beacon, joinPath('beacons', index), problems));
   if (!isAbsent(pass.maxDistance) && !(isFiniteNumber(pass.maxDistance) && pass.maxDistance >= 0)) {
-    problems.error('max_distance_invalid', `maxDistance is ${describe(pass.maxDistance)}; it must be a non-negative number of metres.`, inPassJson('maxDistance'));
+    problems.error(
+      'max_distance_invalid',
+      `maxDistance is ${describe(pass.maxDistance)}; it must be a non-negative number of metres.`,
+      inPassJson('maxDistance'),
+    );
   }
 }

@@ -26,7 +26,11 @@ function checkPassTypeIdentifier(signer: CertificateInfo, passTypeIdentifier: st
       SIGNATURE,
     );
   } else if (uid !== undefined && uid !== passTypeIdentifier) {
-    problems.error('pass_type_id_mismatch', `The signer certificate UID is "${uid}" but pass.json passTypeIdentifier is "${passTypeIdentifier}".`, SIGNATURE);
+    problems.error(
+      'pass_type_id_mismatch',
+      `The signer certificate UID is "${uid}" but pass.json passTypeIdentifier is "${passTypeIdentifier}".`,
+      SIGNATURE,
+    );
   }
 }
 
@@ -45,7 +49,11 @@ function checkNfcEntitlement(signer: CertificateInfo, pass: JsonObject, problems
   if (!isObject(pass.nfc)) return;
   const commonName = firstAttribute(signer, OID.commonName) ?? '';
   if (!commonName.startsWith('Pass Type ID with NFC:')) {
-    problems.warning('nfc_certificate_required', 'pass.json has an nfc dictionary, but the signer is not a "Pass Type ID with NFC" certificate, which NFC passes need.', SIGNATURE);
+    problems.warning(
+      'nfc_certificate_required',
+      'pass.json has an nfc dictionary, but the signer is not a "Pass Type ID with NFC" certificate, which NFC passes need.',
+      SIGNATURE,
+    );
   }
 }
 

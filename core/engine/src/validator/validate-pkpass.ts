@@ -16,7 +16,10 @@ function guarded(stage: string, problems: Problems, run: () => void): void {
   try {
     run();
   } catch (error) {
-    problems.error('internal_error', `The validator failed while checking ${stage} (${errorText(error)}); this is a bug in the validator, not necessarily in the pass.`);
+    problems.error(
+      'internal_error',
+      `The validator failed while checking ${stage} (${errorText(error)}); this is a bug in the validator, not necessarily in the pass.`,
+    );
   }
 }
 

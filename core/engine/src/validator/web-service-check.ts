@@ -27,7 +27,11 @@ function checkToken(token: unknown, problems: Problems): void {
   if (typeof token !== 'string') {
     problems.error('authentication_token_invalid', 'authenticationToken must be a string.', where);
   } else if (token.length < MIN_TOKEN_LENGTH) {
-    problems.error('authentication_token_too_short', `authenticationToken has ${token.length} characters; Wallet requires at least ${MIN_TOKEN_LENGTH}.`, where);
+    problems.error(
+      'authentication_token_too_short',
+      `authenticationToken has ${token.length} characters; Wallet requires at least ${MIN_TOKEN_LENGTH}.`,
+      where,
+    );
   }
 }
 

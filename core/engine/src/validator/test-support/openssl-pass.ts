@@ -15,6 +15,15 @@ export const TEST_PASS_TYPE_ID = 'pass.test.passmint';
 export const TEST_TEAM_ID = 'TEAMID1234';
 export const TEST_SIGNER_SUBJECT = `/UID=${TEST_PASS_TYPE_ID}/CN=Pass Type ID: ${TEST_PASS_TYPE_ID}/OU=${TEST_TEAM_ID}/O=Passmint Test/C=US`;
 
+/** Like Apple's Pass Type ID certificates: an end-entity signing certificate with key identifiers. */
+const SIGNER_EXTENSIONS = [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'subjectKeyIdentifier=hash',
+  'authorityKeyIdentifier=keyid',
+  '',
+].join('\n');
+
 export interface TestIdentityOptions {
   caSubject?: string;
   /** Hex serial of the CA certificate. */
@@ -46,9 +55,10 @@ export function createTestIdentity(options: TestIdentityOptions = {}): TestIdent
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   openssl(dir, ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'signer.key', '-out', 'signer.csr', '-subj', options.signerSubject ?? TEST_SIGNER_SUBJECT]);
+  writeFileSync(join(dir, 'signer.ext'), SIGNER_EXTENSIONS);
   openssl(dir, [
     'x509', '-req', '-in', 'signer.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '0x5E7E',
-    '-days', String(options.signerDays ?? 365), '-out', 'signer.pem',
+    '-days', String(options.signerDays ?? 365), '-extfile', 'signer.ext', '-out', 'signer.pem',
   ]);
   return {
     dir,
@@ -66,11 +76,15 @@ export function removeTestIdentity(identity: TestIdentity | undefined): void {
 export interface SignOptions {
   /** `-noattr`: no signed attributes at all, hence no signingTime. */
   noAttributes?: boolean;
-  digest?: 'sha1' | 'sha256';
+  digest?: 'sha1' | 'sha256' | 'sha512';
   /** Leave the CA ("WWDR") certificate out of the signature. */
   omitChain?: boolean;
   /** `-nodetach`: embed the signed content in the signature. */
   embedContent?: boolean;
+  /** `-nocerts`: leave the signer's own certificate out. */
+  omitSignerCertificate?: boolean;
+  /** Identify the signer by subject key identifier (`openssl cms -keyid`) instead of issuer and serial. */
+  subjectKeyId?: boolean;
 }
 
 let signCount = 0;
@@ -82,9 +96,11 @@ export function signWithOpenssl(identity: TestIdentity, content: Uint8Array, opt
   const output = `signature-${signCount}`;
   writeFileSync(join(identity.dir, input), content);
   openssl(identity.dir, [
-    'smime', '-sign', '-binary', '-md', options.digest ?? 'sha256',
+    ...(options.subjectKeyId === true ? ['cms', '-keyid'] : ['smime']),
+    '-sign', '-binary', '-md', options.digest ?? 'sha256',
     ...(options.noAttributes === true ? ['-noattr'] : []),
     ...(options.embedContent === true ? ['-nodetach'] : []),
+    ...(options.omitSignerCertificate === true ? ['-nocerts'] : []),
     ...(options.omitChain === true ? [] : ['-certfile', identity.caPath]),
     '-signer', identity.signerPath, '-inkey', identity.signerKeyPath,
     '-in', input, '-outform', 'DER', '-out', output,
