@@ -79,6 +79,13 @@ describe('loadSigningIdentity', () => {
     expect(identity.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/pass certificate expires in \d+ days/)]));
   });
 
+  it('warns when the chain certificate nears its expiry, as WWDR G4 will before 2030-12-10', () => {
+    const chain = createDevIdentity({ validDays: 100 });
+    const identity = loadSigningIdentity({ certificatePem: chain.certificatePem, privateKeyPem: chain.privateKeyPem, wwdrPem: chain.caCertificatePem });
+    expect(identity.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/WWDR certificate expires in (99|100) days/)]));
+    expect(identity.warnings.join(' ')).not.toMatch(/pass certificate expires/);
+  });
+
   it('fails when the WWDR certificate did not issue the pass certificate', () => {
     expect(codeOf(() => loadSigningIdentity({ ...pemMaterial, wwdrPem: createDevIdentity().caCertificatePem }))).toBe('wwdr_not_issuer');
     // The default chain certificate is Apple's WWDR G4, which did not issue a development certificate.
