@@ -1,0 +1,30 @@
+export interface BenchConfig {
+  passmintCount: number;
+  peerCount: number;
+  rsaCount: number;
+  passmintWarmUp: number;
+  peerWarmUp: number;
+  rsaWarmUp: number;
+  /** Passes held in memory at once: each chunk is spooled to disk between timed stretches. */
+  chunkSize: number;
+}
+
+export function benchConfig(): BenchConfig {
+  return {
+    passmintCount: countFromEnv('BENCH_PASSMINT_COUNT', 2000),
+    peerCount: countFromEnv('BENCH_PEER_COUNT', 200),
+    rsaCount: countFromEnv('BENCH_RSA_COUNT', 2000),
+    passmintWarmUp: 50,
+    peerWarmUp: 5,
+    rsaWarmUp: 50,
+    chunkSize: 100,
+  };
+}
+
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return count;
+}

@@ -1,0 +1,47 @@
+import { createPassBuilder, loadSigningIdentity, normalisePassInput, parsePassInput } from '@passmint/engine';
+import type { BenchFixture } from './bench-fixture';
+import { loyaltyMember, ORGANIZATION } from './loyalty-member';
+import type { Workload } from './timing';
+
+interface PassmintRequest {
+  serialNumber: string;
+  body: unknown;
+}
+
+/** Passmint's public path for one pass, as the server runs it: parse, normalise, build and sign. */
+export function passmintWorkload(fixture: BenchFixture): Workload<PassmintRequest> {
+  const { pems } = fixture;
+  const identity = loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem });
+  const buildPass = createPassBuilder(identity);
+  const imageUris = {
+    iconURL: dataUri(fixture.images.icon),
+    logoURL: dataUri(fixture.images.logo),
+    stripURL: dataUri(fixture.images.strip),
+  };
+  return {
+    prepare: (index) => requestFor(index, imageUris),
+    run({ serialNumber, body }) {
+      const parsed = parsePassInput(body);
+      if (!parsed.ok) throw parsed.error;
+      return buildPass(normalisePassInput(parsed.value), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() }).pkpass;
+    },
+  };
+}
+
+function requestFor(index: number, imageUris: Record<'iconURL' | 'logoURL' | 'stripURL', string>): PassmintRequest {
+  const member = loyaltyMember(index);
+  const body = {
+    barcodeValue: member.cardNumber,
+    barcodeFormat: 'QR',
+    logoText: ORGANIZATION,
+    headerFields: [{ key: 'points', label: 'POINTS', value: member.points }],
+    primaryFields: [{ key: 'member', label: 'MEMBER', value: member.name }],
+    locations: [member.store],
+    ...imageUris,
+  };
+  return { serialNumber: member.serialNumber, body };
+}
+
+function dataUri(png: Buffer): string {
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
