@@ -7,6 +7,8 @@ export interface BenchConfig {
   rsaWarmUp: number;
   /** Passes held in memory at once: each chunk is spooled to disk between timed stretches. */
   chunkSize: number;
+  /** Passes in flight on the thread-pool sides: enough to keep libuv's 4 threads busy. */
+  concurrency: number;
 }
 
 export function benchConfig(): BenchConfig {
@@ -14,10 +16,11 @@ export function benchConfig(): BenchConfig {
     passmintCount: countFromEnv('BENCH_PASSMINT_COUNT', 2000),
     peerCount: countFromEnv('BENCH_PEER_COUNT', 200),
     rsaCount: countFromEnv('BENCH_RSA_COUNT', 2000),
-    passmintWarmUp: 50,
+    passmintWarmUp: 300,
     peerWarmUp: 5,
-    rsaWarmUp: 50,
-    chunkSize: 100,
+    rsaWarmUp: 300,
+    chunkSize: 500,
+    concurrency: 8,
   };
 }
 

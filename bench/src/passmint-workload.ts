@@ -12,7 +12,7 @@ interface PassmintRequest {
 export function passmintWorkload(fixture: BenchFixture): Workload<PassmintRequest> {
   const { pems } = fixture;
   const identity = loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem });
-  const buildPass = createPassBuilder(identity);
+  const builder = createPassBuilder(identity);
   const imageUris = {
     iconURL: dataUri(fixture.images.icon),
     logoURL: dataUri(fixture.images.logo),
@@ -21,11 +21,18 @@ export function passmintWorkload(fixture: BenchFixture): Workload<PassmintReques
   return {
     prepare: (index) => requestFor(index, imageUris),
     run({ serialNumber, body }) {
-      const parsed = parsePassInput(body);
-      if (!parsed.ok) throw parsed.error;
-      return buildPass(normalisePassInput(parsed.value), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() }).pkpass;
+      return builder.build(canonicalOf(body), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() }).pkpass;
+    },
+    async runAsync({ serialNumber, body }) {
+      return (await builder.buildAsync(canonicalOf(body), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() })).pkpass;
     },
   };
+}
+
+function canonicalOf(body: unknown) {
+  const parsed = parsePassInput(body);
+  if (!parsed.ok) throw parsed.error;
+  return normalisePassInput(parsed.value);
 }
 
 function requestFor(index: number, imageUris: Record<'iconURL' | 'logoURL' | 'stripURL', string>): PassmintRequest {

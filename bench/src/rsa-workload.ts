@@ -10,5 +10,7 @@ export function rsaWorkload(fixture: BenchFixture): Workload<Buffer> {
   return {
     prepare: () => randomBytes(MESSAGE_BYTES),
     run: (message) => sign('sha256', message, key),
+    runAsync: (message) =>
+      new Promise((resolve, reject) => sign('sha256', message, key, (error, signature) => (error ? reject(error) : resolve(signature)))),
   };
 }

@@ -16,7 +16,7 @@ export async function runBench(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'passmint-bench-'));
   try {
     makeFixture(workDir);
-    console.log(`Passmint ${config.passmintCount} passes, passkit-generator ${config.peerCount} passes, bare RSA ${config.rsaCount} signatures`);
+    console.log(`Passmint ${config.passmintCount} passes (one thread, then thread pool with ${config.concurrency} in flight), passkit-generator ${config.peerCount} passes, bare RSA ${config.rsaCount} signatures (both ways)`);
     const results = {} as Results;
     for (const side of SIDES) {
       results[side] = await forkSide(side, workDir);

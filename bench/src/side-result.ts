@@ -1,11 +1,16 @@
-export const SIDES = ['passmint', 'peer', 'rsa'] as const;
+export const SIDES = ['passmint', 'passmintPool', 'peer', 'rsa', 'rsaPool'] as const;
 export type Side = (typeof SIDES)[number];
 
 export const SIDE_LABELS: Record<Side, string> = {
-  passmint: 'Passmint',
+  passmint: 'Passmint, one thread',
+  passmintPool: 'Passmint, thread pool',
   peer: 'passkit-generator',
-  rsa: 'bare RSA sign',
+  rsa: 'bare RSA sign, one thread',
+  rsaPool: 'bare RSA sign, thread pool',
 };
+
+/** Sides that sign on libuv's thread pool with several passes in flight: how the server signs. */
+export const POOL_SIDES: readonly Side[] = ['passmintPool', 'rsaPool'];
 
 export function isSide(value: string | undefined): value is Side {
   return SIDES.some((side) => side === value);

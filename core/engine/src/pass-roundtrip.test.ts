@@ -11,7 +11,7 @@ import { API_EXAMPLE_BODIES, pngDataUri, testIdentity } from './testing';
 import { validatePkpass } from './validator';
 
 const { identity, pems } = testIdentity();
-const buildPass = createPassBuilder(identity);
+const { build: buildPass } = createPassBuilder(identity);
 const trustedRoots = [pems.caCertificatePem];
 const context = { organizationName: 'Property Co', issuedAt: new Date('2026-11-27T10:00:00Z') };
 
@@ -186,7 +186,7 @@ describe('tampering is caught by the validator', () => {
   });
 
   it('catches a pass signed by another identity', () => {
-    const stranger = createPassBuilder(testIdentityFromElsewhere())(normalisePassInput(parsePassInputOrThrow(API_EXAMPLE_BODIES.create)), { ...context, serialNumber: 'X' });
+    const stranger = createPassBuilder(testIdentityFromElsewhere()).build(normalisePassInput(parsePassInputOrThrow(API_EXAMPLE_BODIES.create)), { ...context, serialNumber: 'X' });
     expect(codes(stranger.pkpass)).toContain('chain_untrusted');
   });
 });

@@ -32,7 +32,7 @@ export function issuePass(body: unknown, options: IssueOptions): IssuedPass {
   if (!SERIAL.test(serialNumber)) {
     throw new InvalidInputError('Invalid serial number.', [{ path: 'serial', message: 'must be 1 to 64 of A-Z a-z 0-9 . _ -' }], 'invalid_serial');
   }
-  const built = createPassBuilder(options.identity)(normalisePassInput(parsed.value), {
+  const built = createPassBuilder(options.identity).build(normalisePassInput(parsed.value), {
     serialNumber,
     organizationName: options.organizationName,
     issuedAt: new Date(),

@@ -30,6 +30,18 @@ const MIN_CONTRAST = 4.5;
  * white and near-black contrasts more, and a softer label colour that still meets WCAG AA.
  */
 export function passColors(backgroundHex: string = DEFAULT_BACKGROUND): PassColors {
+  let colors = colorsByBackground.get(backgroundHex);
+  if (!colors) {
+    colors = Object.freeze(computePassColors(backgroundHex));
+    if (colorsByBackground.size < COLOR_CACHE_LIMIT) colorsByBackground.set(backgroundHex, colors);
+  }
+  return colors;
+}
+
+const COLOR_CACHE_LIMIT = 4096;
+const colorsByBackground = new Map<string, PassColors>();
+
+function computePassColors(backgroundHex: string): PassColors {
   const background = hexToRgb(backgroundHex);
   const foreground = contrastRatio(WHITE, background) >= contrastRatio(INK, background) ? WHITE : INK;
   const softened = mix(foreground, background, 0.72);

@@ -8,7 +8,7 @@ import { createPassBuilder } from './pkpass';
 import { opensslPrintSignature, opensslVerifyPass } from './test-support/openssl-verify';
 
 const { identity, pems } = testIdentity();
-const buildPass = createPassBuilder(identity);
+const { build: buildPass } = createPassBuilder(identity);
 const context = { serialNumber: 'SERIAL-1', organizationName: 'Tenant Co', issuedAt: new Date('2026-11-27T10:00:00Z') };
 
 function canonical(body: unknown) {
@@ -77,5 +77,18 @@ describe('createPassBuilder', () => {
     const zip = unzipSync(pass.pkpass);
     expect(Buffer.from(zip['icon.png']!)).toEqual(Buffer.from(zip['logo.png']!));
     expect(zip['icon@3x.png']).toBeUndefined();
+  });
+});
+
+describe('buildAsync', () => {
+  it('signs on the thread pool into the same kind of pass, many at once', async () => {
+    const { buildAsync } = createPassBuilder(identity);
+    const passes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => buildAsync(canonical({ ...API_EXAMPLE_BODIES.create, barcodeValue: `M-${i}` }), { ...context, serialNumber: `S-${i}` })),
+    );
+    for (const [i, pass] of passes.entries()) {
+      expect(pass.passJson).toMatchObject({ serialNumber: `S-${i}`, barcodes: [expect.objectContaining({ message: `M-${i}` })] });
+      expect(opensslVerifyPass(pass.pkpass, pems.caCertificatePem).ok).toBe(true);
+    }
   });
 });

@@ -24,16 +24,17 @@ export type PassBuildContext = Omit<PassRenderContext, 'passTypeIdentifier' | 't
 
 /**
  * Builds signed passes with one identity. The key is parsed and the fixed parts of the signature
- * are encoded once here, not per pass.
+ * are encoded once here, not per pass. `build` signs on the calling thread; `buildAsync` signs on
+ * the thread pool, which is what a server wants: the RSA signature is most of a pass's cost.
  */
 export function createPassBuilder(identity: SigningIdentity) {
-  const signManifest = createManifestSigner({
+  const signer = createManifestSigner({
     privateKey: identity.privateKey,
     signerCertificate: identity.certificate.raw,
     chainCertificates: [identity.wwdr.raw],
   });
 
-  return function buildPass(pass: CanonicalPass, context: PassBuildContext): BuiltPass {
+  const prepare = (pass: CanonicalPass, context: PassBuildContext) => {
     const rendered = renderPassJson(pass, {
       ...context,
       passTypeIdentifier: identity.passTypeIdentifier,
@@ -41,19 +42,38 @@ export function createPassBuilder(identity: SigningIdentity) {
     });
     const images = passImageAssets(pass, rendered.style, context.images);
     const files: PassAsset[] = [freshAsset('pass.json', Buffer.from(JSON.stringify(rendered.passJson))), ...images.assets];
-    const manifest = Buffer.from(JSON.stringify(Object.fromEntries(files.map((file) => [file.name, file.sha1]))));
-    const signedAt = context.signedAt ?? new Date();
-    const signature = signManifest(manifest, signedAt);
-    const pkpass = writeStoredZip(
+    return { rendered, files, manifest: manifestOf(files), signedAt: context.signedAt ?? new Date(), warnings: [...rendered.warnings, ...images.warnings] };
+  };
+
+  const finish = (prepared: ReturnType<typeof prepare>, signature: Buffer): BuiltPass => ({
+    pkpass: writeStoredZip(
       [
-        ...files.map((file) => ({ name: file.name, data: file.bytes, crc: file.crc })),
-        { name: 'manifest.json', data: manifest },
+        ...prepared.files.map((file) => ({ name: file.name, data: file.bytes, crc: file.crc })),
+        { name: 'manifest.json', data: prepared.manifest },
         { name: 'signature', data: signature },
       ],
-      signedAt,
-    );
-    return { pkpass, passJson: rendered.passJson, style: rendered.style, warnings: [...rendered.warnings, ...images.warnings] };
+      prepared.signedAt,
+    ),
+    passJson: prepared.rendered.passJson,
+    style: prepared.rendered.style,
+    warnings: prepared.warnings,
+  });
+
+  return {
+    build(pass: CanonicalPass, context: PassBuildContext): BuiltPass {
+      const prepared = prepare(pass, context);
+      return finish(prepared, signer.sign(prepared.manifest, prepared.signedAt));
+    },
+    async buildAsync(pass: CanonicalPass, context: PassBuildContext): Promise<BuiltPass> {
+      const prepared = prepare(pass, context);
+      return finish(prepared, await signer.signAsync(prepared.manifest, prepared.signedAt));
+    },
   };
+}
+
+/** manifest.json: every file's SHA-1, keyed by its name. */
+function manifestOf(files: PassAsset[]): Buffer {
+  return Buffer.from(JSON.stringify(Object.fromEntries(files.map((file) => [file.name, file.sha1]))));
 }
 
 export type PassBuilder = ReturnType<typeof createPassBuilder>;

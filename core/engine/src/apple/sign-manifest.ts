@@ -31,7 +31,7 @@ export interface ManifestSignerKey {
  * and each pass copies it and writes those bytes in place.
  * @see https://developer.apple.com/documentation/walletpasses/building-a-pass
  */
-export function createManifestSigner(key: ManifestSignerKey): (manifest: Uint8Array, signingTime: Date) => Buffer {
+export function createManifestSigner(key: ManifestSignerKey): ManifestSigner {
   const signatureBytes = Math.ceil((key.privateKey.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
   const placeholderTime = new Date(Date.UTC(2000, 0, 1));
   const attributes = signedAttributes(placeholderTime, Buffer.alloc(SHA256_BYTES));
@@ -42,19 +42,44 @@ export function createManifestSigner(key: ManifestSignerKey): (manifest: Uint8Ar
   const attributesInTemplate = template.indexOf(Buffer.concat([Buffer.from([0xa0]), attributes.subarray(1)]));
   const signatureInTemplate = template.length - signatureBytes;
 
-  return (manifest, signingTime) => {
+  const fillAttributes = (manifest: Uint8Array, signingTime: Date): Buffer => {
     const filled = Buffer.from(attributes);
     filled.write(utcTimeText(signingTime), timeInAttributes, UTC_TIME_BYTES, 'latin1');
     createHash('sha256').update(manifest).digest().copy(filled, digestInAttributes);
-    // The signature covers the attributes encoded as a SET (tag 0x31), while the SignerInfo
-    // carries the same bytes under the implicit tag [0] (RFC 5652 section 5.4).
-    const signature = sign('sha256', filled, key.privateKey);
+    return filled;
+  };
+  // The signature covers the attributes encoded as a SET (tag 0x31), while the SignerInfo
+  // carries the same bytes under the implicit tag [0] (RFC 5652 section 5.4).
+  const assemble = (filled: Buffer, signature: Buffer): Buffer => {
     if (signature.length !== signatureBytes) throw new RangeError('unexpected RSA signature length');
     const out = Buffer.from(template);
     filled.copy(out, attributesInTemplate + 1, 1);
     signature.copy(out, signatureInTemplate);
     return out;
   };
+
+  return {
+    sign(manifest, signingTime) {
+      const filled = fillAttributes(manifest, signingTime);
+      return assemble(filled, sign('sha256', filled, key.privateKey));
+    },
+    signAsync(manifest, signingTime) {
+      const filled = fillAttributes(manifest, signingTime);
+      return new Promise((resolve, reject) => {
+        sign('sha256', filled, key.privateKey, (error, signature) => {
+          if (error) reject(error);
+          else resolve(assemble(filled, signature));
+        });
+      });
+    },
+  };
+}
+
+export interface ManifestSigner {
+  /** Signs on the calling thread. */
+  sign(manifest: Uint8Array, signingTime: Date): Buffer;
+  /** Signs on libuv's thread pool, leaving the event loop free and using the other cores. */
+  signAsync(manifest: Uint8Array, signingTime: Date): Promise<Buffer>;
 }
 
 /** contentType, signingTime and messageDigest; DER orders them by encoding, which never varies here. */
