@@ -3,6 +3,7 @@ import { defaultImages, isPngDataUri } from '../images';
 import { decodePngDataUriCached } from '../images/cached-decode';
 import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
 import { cachedAsset, type PassAsset } from './pass-assets';
+import { imageVariants } from './image-variants';
 import type { PassStyle } from './pass-json';
 
 /** Image bytes the caller fetched for URL sources (the engine does no network I/O). */
@@ -20,9 +21,9 @@ const ROLES_BY_STYLE: Record<PassStyle, readonly ImageRole[]> = {
 };
 
 /**
- * The image files of a pass. A caller's image is used as both the 1x and the @2x file (Wallet
- * scales it into the image's slot); without one, Passmint's own icon and logo are used. The icon
- * falls back to the logo, since it is what the lock screen shows next to the notification.
+ * The image files of a pass: each of the caller's images at the scales its slot wants, or
+ * Passmint's own icon and logo where there is none. The icon falls back to the logo, since it is
+ * what the lock screen shows next to the notification.
  */
 export function passImageAssets(pass: CanonicalPass, style: PassStyle, fetched: FetchedImages = {}): { assets: PassAsset[]; warnings: string[] } {
   const warnings: string[] = [];
@@ -37,8 +38,8 @@ export function passImageAssets(pass: CanonicalPass, style: PassStyle, fetched: 
       assets.push(...defaultAssets(role));
       continue;
     }
-    const bytes = imageBytes(role, source, fetched);
-    assets.push(cachedAsset(`${role}.png`, bytes), cachedAsset(`${role}@2x.png`, bytes));
+    const field = `${role === 'icon' && !pass.images.icon ? 'logo' : role}URL`;
+    assets.push(...imageVariants(role, imageBytes(role, source, fetched), field));
   }
   return { assets, warnings };
 }

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { normalisePassInput } from '../normalise';
 import { parsePassInput } from '../schema';
 import { API_EXAMPLE_BODIES, pngDataUri, testIdentity } from '../testing';
+import { readPngInfo } from '../images/png';
+import { validatePkpass } from '../validator';
 import { createDevIdentity } from './dev-identity';
 import { createPassBuilder } from './pkpass';
 import { opensslPrintSignature, opensslVerifyPass } from './test-support/openssl-verify';
@@ -75,8 +77,33 @@ describe('createPassBuilder', () => {
     const logo = pngDataUri(320, 100, [200, 30, 30, 255]);
     const pass = buildPass(canonical({ barcodeValue: 'X', barcodeFormat: 'QR', logoURL: logo }), context);
     const zip = unzipSync(pass.pkpass);
-    expect(Buffer.from(zip['icon.png']!)).toEqual(Buffer.from(zip['logo.png']!));
-    expect(zip['icon@3x.png']).toBeUndefined();
+    const size = (name: string) => {
+      const info = readPngInfo(zip[name]!);
+      return info && `${info.width}x${info.height}`;
+    };
+    expect([size('icon.png'), size('icon@2x.png'), size('icon@3x.png')]).toEqual(['29x29', '58x58', '87x87']);
+    expect([size('logo.png'), size('logo@2x.png')]).toEqual(['160x50', '320x100']);
+    expect(Buffer.from(zip['logo@2x.png']!).toString('base64')).toBe(logo.split(',')[1]);
+    expect(zip['logo@3x.png']).toBeUndefined();
+  });
+
+  it('sizes every image for its slot, so its own validator has nothing to warn about', () => {
+    const body = {
+      barcodeValue: 'X',
+      barcodeFormat: 'QR',
+      iconURL: pngDataUri(300, 200),
+      logoURL: pngDataUri(1000, 1000),
+      stripURL: pngDataUri(1125, 369),
+    };
+    const pass = buildPass(canonical(body), context);
+    expect(validatePkpass(pass.pkpass, { trustedRoots: [pems.caCertificatePem] }).problems).toEqual([]);
+  });
+
+  it('answers a PNG that is damaged past its header with an invalid-input error naming the field', () => {
+    const png = Buffer.from(pngDataUri(40, 40).split(',')[1]!, 'base64');
+    const damaged = Buffer.concat([png.subarray(0, 40), Buffer.alloc(20, 0xff), png.subarray(60)]);
+    const body = { barcodeValue: 'X', barcodeFormat: 'QR', logoURL: `data:image/png;base64,${damaged.toString('base64')}` };
+    expect(() => buildPass(canonical(body), context)).toThrow(expect.objectContaining({ code: 'invalid_image', issues: [expect.objectContaining({ path: 'logoURL' })] }));
   });
 });
 
