@@ -9,6 +9,8 @@ export interface BenchConfig {
   chunkSize: number;
   /** Passes in flight on the thread-pool sides: enough to keep libuv's 4 threads busy. */
   concurrency: number;
+  /** Runs of each side (passkit-generator runs once); the median one is reported. */
+  rounds: number;
 }
 
 export function benchConfig(): BenchConfig {
@@ -21,6 +23,7 @@ export function benchConfig(): BenchConfig {
     rsaWarmUp: 300,
     chunkSize: 500,
     concurrency: 8,
+    rounds: countFromEnv('BENCH_ROUNDS', 3),
   };
 }
 

@@ -5,21 +5,13 @@ import type { Workload } from './timing';
 
 /**
  * passkit-generator's buffer-model path for the same pass: a storeCard pass.json model plus the
- * same six image files, then per pass the serial, fields, barcode and location. The package's
+ * very image files of a Passmint pass, then per pass the serial, fields, barcode and location. The package's
  * type declarations are ESM-only, so it is loaded with import() from this CommonJS build.
  */
 export async function peerWorkload(fixture: BenchFixture): Promise<Workload<LoyaltyMember>> {
   const { PKPass } = await import('passkit-generator');
-  const { pems, images } = fixture;
-  const model: Record<string, Buffer> = {
-    'pass.json': Buffer.from(JSON.stringify(passJsonModel(fixture))),
-    'icon.png': images.icon,
-    'icon@2x.png': images.icon,
-    'logo.png': images.logo,
-    'logo@2x.png': images.logo,
-    'strip.png': images.strip,
-    'strip@2x.png': images.strip,
-  };
+  const { pems, passImages } = fixture;
+  const model: Record<string, Buffer> = { 'pass.json': Buffer.from(JSON.stringify(passJsonModel(fixture))), ...passImages };
   const certificates = { wwdr: pems.caCertificatePem, signerCert: pems.certificatePem, signerKey: pems.privateKeyPem };
   return {
     prepare: loyaltyMember,

@@ -8,12 +8,13 @@ const COLUMNS = ['side', 'passes', 'passes/s', 'p50 ms', 'p99 ms', 'peak RSS MB'
 
 export type Results = Record<Side, SideResult>;
 
-export function printReport(results: Results, config: BenchConfig): void {
+export function printReport(results: Results, config: BenchConfig, runs: Record<Side, SideResult[]>): void {
   console.log('');
   console.log(`Pass signing with one RSA-2048 identity; node ${process.version}, ${availableParallelism()} CPUs`);
   console.log(`untimed warm-up: Passmint ${config.passmintWarmUp}, passkit-generator ${config.peerWarmUp}, RSA ${config.rsaWarmUp}; each side in its own process`);
   console.log('');
   printTable(Object.values(results));
+  console.log(`median of ${config.rounds} runs (passkit-generator: 1); every run's passes/s: ${roundsLine(runs)}`);
   console.log(`peak RSS: each side process's high-water mark up to the end of its timed loop`);
   console.log('');
   for (const result of Object.values(results)) if (result.validation) printValidation(result.side, result.validation);
@@ -45,9 +46,15 @@ function printTable(results: SideResult[]): void {
   for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
 }
 
+function roundsLine(runs: Record<Side, SideResult[]>): string {
+  return Object.entries(runs)
+    .map(([side, sideRuns]) => `${SIDE_LABELS[side as Side]} ${sideRuns.map((run) => run.timing.perSecond.toFixed(0)).join('/')}`)
+    .join('; ');
+}
+
 function printValidation(side: Side, validation: ValidationSummary): void {
   const clean = (validation.checked - validation.passesWithErrors).toLocaleString('en-US');
-  console.log(`${SIDE_LABELS[side]}: ${clean} of ${validation.checked.toLocaleString('en-US')} passes validate without errors (warm-up passes included)`);
+  console.log(`${SIDE_LABELS[side]}: ${clean} of ${validation.checked.toLocaleString('en-US')} passes validate without errors (all runs, warm-up passes included)`);
   if (validation.passesWithErrors > 0) console.log(`  errors: ${codeCounts(validation.errorCodes)}`);
   for (const line of validation.firstErrors) console.log(`    ${line}`);
   if (Object.keys(validation.warningCodes).length > 0) console.log(`  warnings: ${codeCounts(validation.warningCodes)}`);
@@ -77,6 +84,13 @@ function printRatios({ passmint, passmintPool, peer, rsa, rsaPool }: Results): v
     const goalShown = kind === 'ratio' ? `${goal}×` : `${goal * 100}%`;
     console.log(`${label}: ${shown.padStart(7)}  (goal ≥ ${goalShown}: ${verdict(value >= goal)})`);
   }
+  const needed = PEER_RATIO_GOAL * pps(peer);
+  if (needed > pps(rsa)) {
+    console.log(
+      `note: ${PEER_RATIO_GOAL}× passkit-generator is ${needed.toFixed(0)} passes/s, above the ${pps(rsa).toFixed(0)} bare RSA signatures/s one thread can make: ` +
+        'no signer reaches it on one thread here, since every pass needs one signature.',
+    );
+  }
 }
 
 function verdict(met: boolean): string {
@@ -84,18 +98,18 @@ function verdict(met: boolean): string {
 }
 
 /**
- * The issue's four keys describe the server's path (thread pool) against the bare signing rate on
- * the same threads; the one-thread figures follow under their own names.
+ * The four keys the issue asks for, on one thread as it defines the RSA limit; the thread-pool
+ * figures follow under their own names.
  */
 function machineSummary({ passmint, passmintPool, peer, rsa, rsaPool }: Results) {
   return {
-    passmint_pps: round(passmintPool.timing.perSecond, 1),
+    passmint_pps: round(passmint.timing.perSecond, 1),
     peer_pps: round(peer.timing.perSecond, 1),
-    rsa_limit_pps: round(rsaPool.timing.perSecond, 1),
-    passmint_p99_ms: round(passmintPool.timing.p99Ms, 3),
-    passmint_one_thread_pps: round(passmint.timing.perSecond, 1),
-    rsa_one_thread_pps: round(rsa.timing.perSecond, 1),
-    passmint_one_thread_p99_ms: round(passmint.timing.p99Ms, 3),
+    rsa_limit_pps: round(rsa.timing.perSecond, 1),
+    passmint_p99_ms: round(passmint.timing.p99Ms, 3),
+    passmint_pool_pps: round(passmintPool.timing.perSecond, 1),
+    rsa_pool_pps: round(rsaPool.timing.perSecond, 1),
+    passmint_pool_p99_ms: round(passmintPool.timing.p99Ms, 3),
   };
 }
 

@@ -73,7 +73,8 @@ export function createPassBuilder(identity: SigningIdentity) {
 
 /** manifest.json: every file's SHA-1, keyed by its name. */
 function manifestOf(files: PassAsset[]): Buffer {
-  return Buffer.from(JSON.stringify(Object.fromEntries(files.map((file) => [file.name, file.sha1]))));
+  // File names are ours (pass.json, icon@2x.png, …), so JSON.stringify of each is exact and cheap.
+  return Buffer.from(`{${files.map((file) => `${JSON.stringify(file.name)}:"${file.sha1}"`).join(',')}}`);
 }
 
 export type PassBuilder = ReturnType<typeof createPassBuilder>;

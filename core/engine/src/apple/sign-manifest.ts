@@ -42,9 +42,17 @@ export function createManifestSigner(key: ManifestSignerKey): ManifestSigner {
   const attributesInTemplate = template.indexOf(Buffer.concat([Buffer.from([0xa0]), attributes.subarray(1)]));
   const signatureInTemplate = template.length - signatureBytes;
 
+  // Passes signed within the same second share the encoded time.
+  let lastSecond = Number.NaN;
+  let lastTimeText = '';
   const fillAttributes = (manifest: Uint8Array, signingTime: Date): Buffer => {
+    const second = Math.floor(signingTime.getTime() / 1000);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      lastTimeText = utcTimeText(signingTime);
+    }
     const filled = Buffer.from(attributes);
-    filled.write(utcTimeText(signingTime), timeInAttributes, UTC_TIME_BYTES, 'latin1');
+    filled.write(lastTimeText, timeInAttributes, UTC_TIME_BYTES, 'latin1');
     createHash('sha256').update(manifest).digest().copy(filled, digestInAttributes);
     return filled;
   };

@@ -32,7 +32,7 @@ export function normalisePassInput(input: PassUpdateInput): CanonicalPass {
   const canonical: CanonicalPass = {
     barcode: input.barcodeValue && input.barcodeFormat ? barcodeOf(input) : null,
     fields: assignFieldKeys(groups),
-    locations: (input.locations ?? []).map((location) => dropUndefined({ ...location })),
+    locations: (input.locations ?? []).map((location) => dropUndefined(location)),
     sharingProhibited: input.sharingProhibited ?? true,
     images: imagesOf(input),
     voided: input.voided ?? false,
@@ -133,5 +133,7 @@ function setIfPresent<T extends object, K extends keyof T>(target: T, key: K, va
 }
 
 function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+  const result = {} as T;
+  for (const key in value) if (value[key] !== undefined) result[key] = value[key];
+  return result;
 }
