@@ -7,7 +7,7 @@ export interface BenchConfig {
   rsaWarmUp: number;
   /** Passes held in memory at once: each chunk is spooled to disk between timed stretches. */
   chunkSize: number;
-  /** Passes in flight on the thread-pool sides: enough to keep libuv's 4 threads busy. */
+  /** Passes in flight on the thread-pool sides: enough that the pool never waits for the main thread. */
   concurrency: number;
   /** Runs of each side (passkit-generator runs once); the median one is reported. */
   rounds: number;
@@ -22,7 +22,7 @@ export function benchConfig(): BenchConfig {
     peerWarmUp: 5,
     rsaWarmUp: 300,
     chunkSize: 500,
-    concurrency: 8,
+    concurrency: 16,
     rounds: countFromEnv('BENCH_ROUNDS', 3),
   };
 }

@@ -1,11 +1,15 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import type { Side, SideResult } from './side-result';
+import { availableParallelism } from 'node:os';
+import { POOL_SIDES, type Side, type SideResult } from './side-result';
 
 /** Runs one side in a fresh child of sign-bench.js, so its peak RSS is its own. */
 export function forkSide(side: Side, workDir: string): Promise<SideResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'sign-bench.js'), [side, workDir]);
+    // Pool sides get one libuv thread per core: more only makes the signing threads and the
+    // main thread take turns on the same cores.
+    const env = POOL_SIDES.includes(side) ? { ...process.env, UV_THREADPOOL_SIZE: String(availableParallelism()) } : process.env;
+    const child = fork(join(__dirname, 'sign-bench.js'), [side, workDir], { env });
     let result: SideResult | undefined;
     child.on('message', (message) => {
       result = message as SideResult;

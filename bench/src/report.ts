@@ -12,6 +12,7 @@ export function printReport(results: Results, config: BenchConfig, runs: Record<
   console.log('');
   console.log(`Pass signing with one RSA-2048 identity; node ${process.version}, ${availableParallelism()} CPUs`);
   console.log(`untimed warm-up: Passmint ${config.passmintWarmUp}, passkit-generator ${config.peerWarmUp}, RSA ${config.rsaWarmUp}; each side in its own process`);
+  console.log(`thread pool sides: UV_THREADPOOL_SIZE=${availableParallelism()}, ${config.concurrency} passes in flight`);
   console.log('');
   printTable(Object.values(results));
   console.log(`median of ${config.rounds} runs (passkit-generator: 1); every run's passes/s: ${roundsLine(runs)}`);
