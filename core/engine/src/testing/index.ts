@@ -27,6 +27,14 @@ export function pngDataUri(width: number, height: number, rgba: [number, number,
   return `data:image/png;base64,${encodePng(width, height, pixels).toString('base64')}`;
 }
 
+const exampleUpdate = {
+  barcodeValue: 'LOYALTY-98765',
+  barcodeFormat: 'QR',
+  logoText: 'Bayroast Coffee',
+  primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
+  headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
+} satisfies PassInput;
+
 /** The three request bodies of API.md's "Examples that must work unchanged". */
 export const API_EXAMPLE_BODIES = {
   create: {
@@ -36,19 +44,9 @@ export const API_EXAMPLE_BODIES = {
     headerFields: [{ label: 'POINTS', value: '1,250' }],
     primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
   },
-  update: {
-    barcodeValue: 'LOYALTY-98765',
-    barcodeFormat: 'QR',
-    logoText: 'Bayroast Coffee',
-    primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-    headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
-  },
+  update: exampleUpdate,
   updateWithLocation: {
-    barcodeValue: 'LOYALTY-98765',
-    barcodeFormat: 'QR',
-    logoText: 'Bayroast Coffee',
-    primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-    headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
+    ...exampleUpdate,
     locations: [{ latitude: 40.7484, longitude: -73.9857, relevantText: 'Free refill at our Empire State store' }],
   },
 } satisfies Record<string, PassInput>;

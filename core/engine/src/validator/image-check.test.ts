@@ -1,18 +1,9 @@
-import { validatePkpass } from './index';
 import { readPngHeader } from './png-header';
 import { codesOf, errorCodesOf, problemWith } from './test-support/report-helpers';
-import { type BuildOptions, type PassJson, type TestIdentity, buildPkpass, createTestIdentity, removeTestIdentity } from './test-support/openssl-pass';
+import { type PassJson, useTestIdentity } from './test-support/openssl-pass';
 import { encodePng } from './test-support/png-encoder';
 
-let identity: TestIdentity;
-beforeAll(() => {
-  identity = createTestIdentity();
-});
-afterAll(() => removeTestIdentity(identity));
-
-function validate(options: BuildOptions) {
-  return validatePkpass(buildPkpass(identity, options), { trustedRoots: [identity.caPem] });
-}
+const { validate } = useTestIdentity();
 
 function asStyle(style: string): (pass: PassJson) => void {
   return (pass) => {

@@ -1,16 +1,7 @@
-import { validatePkpass } from './index';
 import { codesOf, errorCodesOf, problemWith } from './test-support/report-helpers';
-import { type BuildOptions, type TestIdentity, buildPkpass, createTestIdentity, removeTestIdentity } from './test-support/openssl-pass';
+import { useTestIdentity } from './test-support/openssl-pass';
 
-let identity: TestIdentity;
-beforeAll(() => {
-  identity = createTestIdentity();
-});
-afterAll(() => removeTestIdentity(identity));
-
-function validate(options: BuildOptions) {
-  return validatePkpass(buildPkpass(identity, options), { trustedRoots: [identity.caPem] });
-}
+const { validate } = useTestIdentity();
 
 const text = (value: string) => new TextEncoder().encode(value);
 

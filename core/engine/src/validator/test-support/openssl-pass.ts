@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { encodePng } from './png-encoder';
+import { validatePkpass } from '../validate-pkpass';
 
 export const TEST_PASS_TYPE_ID = 'pass.test.passmint';
 export const TEST_TEAM_ID = 'TEAMID1234';
@@ -183,4 +184,24 @@ export function buildPassEntries(identity: TestIdentity, options: BuildOptions =
 
 export function buildPkpass(identity: TestIdentity, options: BuildOptions = {}): Uint8Array {
   return zipSync(buildPassEntries(identity, options));
+}
+
+/**
+ * One identity for a test file, made before its tests and removed after them, and a validator
+ * that checks a pass built with it against its CA.
+ */
+export function useTestIdentity(options: TestIdentityOptions = {}) {
+  let identity: TestIdentity | undefined;
+  beforeAll(() => {
+    identity = createTestIdentity(options);
+  });
+  afterAll(() => removeTestIdentity(identity));
+  const current = (): TestIdentity => {
+    if (!identity) throw new Error('useTestIdentity: the identity exists only inside tests');
+    return identity;
+  };
+  return {
+    current,
+    validate: (build: BuildOptions = {}) => validatePkpass(buildPkpass(current(), build), { trustedRoots: [current().caPem] }),
+  };
 }
