@@ -38,7 +38,17 @@ const field = (valueMax: number) =>
     { label: text(LIMITS.fieldLabel), value: fc.oneof(text(valueMax), fc.integer()), changeMessage: text(LIMITS.changeMessage) },
     { requiredKeys: ['value'] },
   );
-const fields = (max: number, valueMax: number = LIMITS.fieldValue) => fc.array(field(valueMax), { maxLength: max });
+// Some fields carry the caller's own key, unique by construction: either its own name, or the name
+// the next field of the row would be given (`header1` at position 0), which forces a renaming.
+const fields = (group: string, max: number, valueMax: number = LIMITS.fieldValue) =>
+  fc
+    .array(fc.tuple(field(valueMax), fc.constantFrom('none', 'own', 'clashing')), { maxLength: max })
+    .map((items) =>
+      items.map(([item, keyKind], index) => {
+        if (keyKind === 'none') return item;
+        return { ...item, key: keyKind === 'own' ? `${group}.own-${index}` : `${group}${index + 1}` };
+      }),
+    );
 
 const barcode = fc.oneof(
   fc.record({ barcodeFormat: fc.constantFrom('QR', 'PDF417', 'Aztec'), barcodeValue: nonBlank(LIMITS.barcodeValue) }),
@@ -66,11 +76,11 @@ const validBody = fc
         logoText: text(LIMITS.logoText),
         description: text(LIMITS.description),
         organizationName: text(LIMITS.organizationName),
-        headerFields: fields(LIMITS.headerFields),
-        primaryFields: fields(LIMITS.primaryFields),
-        secondaryFields: fields(LIMITS.secondaryFields),
-        auxiliaryFields: fields(LIMITS.auxiliaryFields),
-        backFields: fields(LIMITS.backFields, LIMITS.backFieldValue),
+        headerFields: fields('header', LIMITS.headerFields),
+        primaryFields: fields('primary', LIMITS.primaryFields),
+        secondaryFields: fields('secondary', LIMITS.secondaryFields),
+        auxiliaryFields: fields('auxiliary', LIMITS.auxiliaryFields),
+        backFields: fields('back', LIMITS.backFields, LIMITS.backFieldValue),
         locations: fc.array(location, { maxLength: LIMITS.locations }),
         sharingProhibited: fc.boolean(),
         colorPreset: fc.constantFrom(...COLOR_PRESETS),
