@@ -29,7 +29,8 @@ export function passImageAssets(pass: CanonicalPass, style: PassStyle, fetched: 
   const warnings: string[] = [];
   const assets: PassAsset[] = [];
   for (const role of ['icon', 'logo', 'thumbnail', 'strip'] as const) {
-    const source = role === 'icon' ? (pass.images.icon ?? pass.images.logo) : pass.images[role];
+    const sourceRole: ImageRole = role === 'icon' && !pass.images.icon ? 'logo' : role;
+    const source = pass.images[sourceRole];
     if (source !== undefined && !ROLES_BY_STYLE[style].includes(role)) {
       warnings.push(`${role}URL is not shown on the ${style} layout and was left out`);
       continue;
@@ -38,8 +39,7 @@ export function passImageAssets(pass: CanonicalPass, style: PassStyle, fetched: 
       assets.push(...defaultAssets(role));
       continue;
     }
-    const field = `${role === 'icon' && !pass.images.icon ? 'logo' : role}URL`;
-    assets.push(...imageVariants(role, imageBytes(role, source, fetched), field));
+    assets.push(...imageVariants(role, imageBytes(sourceRole, source, fetched), `${sourceRole}URL`));
   }
   return { assets, warnings };
 }

@@ -87,6 +87,15 @@ describe('createPassBuilder', () => {
     expect(zip['logo@3x.png']).toBeUndefined();
   });
 
+  it('uses images the caller fetched for URL sources, the logo standing in for the icon', () => {
+    const logo = Buffer.from(pngDataUri(480, 150).split(',')[1]!, 'base64');
+    const body = { barcodeValue: 'X', barcodeFormat: 'QR', logoURL: 'https://cdn.example.com/logo.png' };
+    const zip = unzipSync(buildPass(canonical(body), { ...context, images: { logo } }).pkpass);
+    expect(Buffer.from(zip['logo@3x.png']!)).toEqual(logo);
+    expect(readPngInfo(zip['icon.png']!)).toMatchObject({ width: 29, height: 29 });
+    expect(() => buildPass(canonical(body), context)).toThrow(expect.objectContaining({ code: 'image_unavailable' }));
+  });
+
   it('sizes every image for its slot, so its own validator has nothing to warn about', () => {
     const body = {
       barcodeValue: 'X',
