@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validatePkpass } from '@passmint/engine';
-import { devCertPaths, loadConfiguredIdentity } from '../apple-identity';
+import { loadConfiguredIdentity } from '../apple-identity';
 import { readEnv } from '../env';
-import { issuePass, writePassFile } from '../issue-pass-file';
+import { issuePass } from '../issue-pass';
 import type { CliIo } from './io';
 
 /** The API.md example, plus a few more of the fields a loyalty card uses. */
@@ -33,9 +33,9 @@ export async function demoCommand(io: CliIo): Promise<number> {
     organizationName: 'Bayroast Coffee',
     ...(env.PASSMINT_PUBLIC_URL === undefined ? {} : { publicUrl: env.PASSMINT_PUBLIC_URL }),
   });
-  writePassFile(output, pass);
-  const trustedRoots = identity.isDevelopment ? [readFileSync(devCertPaths(env.PASSMINT_DATA_DIR).caCertificate, 'utf8')] : undefined;
-  const report = validatePkpass(pass.pkpass, trustedRoots ? { trustedRoots } : {});
+  writeFileSync(output, pass.pkpass);
+  // A development pass is checked against its own stand-in CA; a real one against Apple's root.
+  const report = validatePkpass(pass.pkpass, identity.isDevelopment ? { trustedRoots: [identity.wwdr.toString()] } : {});
   const errors = report.problems.filter((problem) => problem.severity === 'error');
   io.out.write(
     [

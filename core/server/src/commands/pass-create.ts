@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidInputError } from '@passmint/engine';
 import { loadConfiguredIdentity } from '../apple-identity';
 import { readEnv } from '../env';
-import { issuePass, writePassFile } from '../issue-pass-file';
+import { issuePass } from '../issue-pass';
 import type { CliIo } from './io';
 
 interface PassCreateArgs {
@@ -26,7 +26,7 @@ export function passCreateCommand({ values, positionals }: PassCreateArgs, io: C
     ...(values.serial === undefined ? {} : { serialNumber: values.serial }),
     ...(env.PASSMINT_PUBLIC_URL === undefined ? {} : { publicUrl: env.PASSMINT_PUBLIC_URL }),
   });
-  writePassFile(values.output, pass);
+  writeFileSync(values.output, pass.pkpass);
   for (const warning of [...identity.warnings, ...pass.warnings]) io.err.write(`warning: ${warning}\n`);
   io.out.write(`Wrote ${values.output} (serial ${pass.serialNumber}, ${pass.style}, ${pass.pkpass.length} bytes)\n`);
   return 0;

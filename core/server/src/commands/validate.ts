@@ -21,9 +21,8 @@ export function validateCommand({ values, positionals }: ValidateArgs, io: CliIo
   }
   const env = readEnv(io.env);
   const devCa = devCertPaths(env.PASSMINT_DATA_DIR).caCertificate;
-  const trustedRoots = [APPLE_ROOT_CA_PEM, ...(existsSync(devCa) ? [devCa] : []), ...(values.trust ?? [])].map((pemOrPath) =>
-    pemOrPath === APPLE_ROOT_CA_PEM ? pemOrPath : readFileSync(pemOrPath, 'utf8'),
-  );
+  const trustFiles = [...(existsSync(devCa) ? [devCa] : []), ...(values.trust ?? [])];
+  const trustedRoots = [APPLE_ROOT_CA_PEM, ...trustFiles.map((path) => readFileSync(path, 'utf8'))];
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import {
   appleWebServiceUrl,
   createPassBuilder,
@@ -41,8 +40,4 @@ export function issuePass(body: unknown, options: IssueOptions): IssuedPass {
       : {}),
   });
   return { ...built, serialNumber };
-}
-
-export function writePassFile(path: string, pass: IssuedPass): void {
-  writeFileSync(path, pass.pkpass);
 }
