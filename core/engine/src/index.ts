@@ -5,3 +5,5 @@ export * from './apple';
 export * from './validator';
 export { generateSerialNumber } from './ids';
 export { encodePng, readPngInfo, isPngDataUri, decodePngDataUri, defaultImages, MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION, type PngInfo } from './images';
+export * from './ports';
+export * from './pass-engine';

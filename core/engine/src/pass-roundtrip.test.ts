@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { unzipSync, zipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { createDevIdentity, createPassBuilder, loadSigningIdentity } from './apple';
-import { opensslVerifyPass } from './apple/test-support/openssl-verify';
+import { opensslVerifyPass } from './testing/openssl-verify';
 import { InvalidInputError } from './errors';
 import { normalisePassInput } from './normalise';
 import { COLOR_PRESETS, LIMITS, parsePassInput, parsePassUpdate, type ParseResult } from './schema';

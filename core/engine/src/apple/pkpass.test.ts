@@ -7,7 +7,7 @@ import { readPngInfo } from '../images/png';
 import { validatePkpass } from '../validator';
 import { createDevIdentity } from './dev-identity';
 import { createPassBuilder } from './pkpass';
-import { opensslPrintSignature, opensslVerifyPass } from './test-support/openssl-verify';
+import { opensslPrintSignature, opensslVerifyPass } from '../testing/openssl-verify';
 
 const { identity, pems } = testIdentity();
 const { build: buildPass } = createPassBuilder(identity);

@@ -50,3 +50,4 @@ export const API_EXAMPLE_BODIES = {
     locations: [{ latitude: 40.7484, longitude: -73.9857, relevantText: 'Free refill at our Empire State store' }],
   },
 } satisfies Record<string, PassInput>;
+export { opensslVerifyPass, opensslPrintSignature } from './openssl-verify';

@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import { appleWebServiceUrl, generateAuthenticationToken } from '../apple/pkpass';
+import type { FetchedImages } from '../apple/pass-images';
+import type { SigningIdentity } from '../apple/signing-identity';
+import { InvalidInputError, PassmintError } from '../errors';
+import { generateSerialNumber } from '../ids';
+import { isPngDataUri } from '../images';
+import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
+import { canonicalHash, normalisePassInput, stableStringify } from '../normalise/normalise';
+import type { ImageSource } from '../ports/image-source';
+import type { IdempotencyRecord, PassRecord, Store, StoredResponse, TenantRecord } from '../ports/store';
+import { parsePassInput, parsePassUpdate } from '../schema/parse';
+import { IdempotencyConflictError, PassNotFoundError, PassVoidedError, QuotaExceededError } from './errors';
+import { createTenantSigners } from './tenant-signers';
+import { nextMonthStart, secondsUntilNextMonth, usageMonth } from './usage-month';
+
+export interface PassEngineConfig {
+  store: Store;
+  images: ImageSource;
+  /** The instance's signing identity, used for tenants that did not bring their own. */
+  identity: SigningIdentity;
+  /**
+   * The URL devices reach the server at; passes carry `<publicUrl>/apple` as their web service.
+   * A function, since a server on an ephemeral port knows its URL only once it listens.
+   */
+  publicUrl: () => string;
+  clock?: () => Date;
+  /** How long an Idempotency-Key is remembered. */
+  idempotencyTtlMs?: number;
+}
+
+export interface IssuedPass extends StoredResponse {
+  /** True when this answers a retried request with the first response. */
+  replayed: boolean;
+}
+
+export interface UpdatedPass {
+  serialNumber: string;
+  lastUpdated: string;
+  unchanged: boolean;
+  warnings: string[];
+  pass: PassRecord;
+}
+
+export interface Usage {
+  month: string;
+  used: number;
+  limit: number | null;
+  resetsAt: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WRITE_ATTEMPTS = 3;
+const BARCODE_REMOVED = 'The body has no barcodeValue, so the barcode was removed from the pass (PUT replaces the whole pass).';
+
+/**
+ * Issues, updates and voids passes for tenants: validates once, signs with the tenant's identity,
+ * and writes each change in one store transaction with its quota use and idempotency record.
+ */
+export function createPassEngine(config: PassEngineConfig) {
+  const { store, images } = config;
+  const clock = config.clock ?? (() => new Date());
+  const idempotencyTtlMs = config.idempotencyTtlMs ?? DAY_MS;
+  const signers = createTenantSigners(config.identity, clock);
+
+  async function sign(tenant: TenantRecord, pass: CanonicalPass, context: { serialNumber: string; authenticationToken: string; issuedAt: Date }) {
+    const signer = signers.forTenant(tenant);
+    const built = await signer.builder.buildAsync(pass, {
+      serialNumber: context.serialNumber,
+      organizationName: tenant.name,
+      issuedAt: context.issuedAt,
+      images: await fetchImages(pass),
+      webService: { url: appleWebServiceUrl(config.publicUrl()), authenticationToken: context.authenticationToken },
+    });
+    return { ...built, passTypeIdentifier: signer.identity.passTypeIdentifier };
+  }
+
+  async function fetchImages(pass: CanonicalPass): Promise<FetchedImages> {
+    const roles = Object.keys(pass.images) as ImageRole[];
+    const entries = await Promise.all(roles.map(async (role) => [role, await resolveImage(role, pass.images[role] as string)] as const));
+    return Object.fromEntries(entries.filter(([, bytes]) => bytes !== undefined));
+  }
+
+  async function resolveImage(role: ImageRole, source: string): Promise<Buffer | undefined> {
+    try {
+      const bytes = await images.resolve(source);
+      return isPngDataUri(source) ? undefined : bytes;
+    } catch (error) {
+      if (!(error instanceof PassmintError)) throw error;
+      const path = `${role}URL`;
+      throw new InvalidInputError(`${path}: ${error.message}`, [{ path, message: error.message }], error.code);
+    }
+  }
+
+  async function checkQuota(tenant: TenantRecord, now: Date): Promise<void> {
+    if (tenant.monthlyQuota === null) return;
+    const used = await store.usage(tenant.id, usageMonth(now));
+    if (used >= tenant.monthlyQuota) throw quotaExceeded(tenant, now);
+  }
+
+  function quotaExceeded(tenant: TenantRecord, now: Date): QuotaExceededError {
+    return new QuotaExceededError(tenant.monthlyQuota ?? 0, secondsUntilNextMonth(now));
+  }
+
+  function replay(record: IdempotencyRecord, fingerprint: string): IssuedPass {
+    if (record.fingerprint !== fingerprint) throw new IdempotencyConflictError();
+    return { ...record.response, replayed: true };
+  }
+
+  async function findOwnPass(tenant: TenantRecord, serialNumber: string): Promise<PassRecord> {
+    const pass = await store.findPass(tenant.id, serialNumber);
+    if (!pass) throw new PassNotFoundError();
+    return pass;
+  }
+
+  return {
+    /** POST /api/passes: a new pass, or the first response again for a retried Idempotency-Key. */
+    async issue(tenant: TenantRecord, body: unknown, options: { idempotencyKey?: string } = {}): Promise<IssuedPass> {
+      const now = clock();
+      const fingerprint = sha256(stableStringify(body));
+      const notBefore = new Date(now.getTime() - idempotencyTtlMs).toISOString();
+      const key = options.idempotencyKey;
+      if (key !== undefined) {
+        const existing = await store.findIdempotency(tenant.id, key, notBefore);
+        if (existing) return replay(existing, fingerprint);
+      }
+      const parsed = parsePassInput(body);
+      if (!parsed.ok) throw parsed.error;
+      const canonical = normalisePassInput(parsed.value);
+      await checkQuota(tenant, now);
+      for (let attempt = 1; ; attempt++) {
+        const serialNumber = generateSerialNumber();
+        const authenticationToken = generateAuthenticationToken();
+        const built = await sign(tenant, canonical, { serialNumber, authenticationToken, issuedAt: now });
+        const response: StoredResponse = { serialNumber, warnings: built.warnings, pkpass: built.pkpass };
+        const createdAt = now.toISOString();
+        const result = await store.insertPass(
+          {
+            tenantId: tenant.id,
+            serialNumber,
+            authenticationToken,
+            body: parsed.value,
+            canonicalHash: canonicalHash(canonical),
+            pkpass: built.pkpass,
+            passTypeIdentifier: built.passTypeIdentifier,
+            voided: canonical.voided,
+            createdAt,
+          },
+          {
+            month: usageMonth(now),
+            quota: tenant.monthlyQuota,
+            ...(key === undefined ? {} : { idempotency: { key, fingerprint, response, createdAt, notBefore } }),
+          },
+        );
+        if (result.ok) return { ...response, replayed: false };
+        if (result.reason === 'quota_exceeded') throw quotaExceeded(tenant, now);
+        if (result.reason === 'idempotency_exists') return replay(result.existing, fingerprint);
+        // A serial collision needs 2^64 passes to become likely; draw again rather than fail.
+        if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('serial_collision', 'Could not allocate a serial number.');
+      }
+    },
+
+    /** PUT /api/passes/<serial>: full replace; the same canonical pass again changes nothing. */
+    async update(tenant: TenantRecord, serialNumber: string, body: unknown): Promise<UpdatedPass> {
+      const parsed = parsePassUpdate(body);
+      if (!parsed.ok) throw parsed.error;
+      const canonical = normalisePassInput(parsed.value);
+      const hash = canonicalHash(canonical);
+      const warnings = canonical.barcode ? [] : [BARCODE_REMOVED];
+      for (let attempt = 1; ; attempt++) {
+        const stored = await findOwnPass(tenant, serialNumber);
+        if (stored.canonicalHash === hash) {
+          return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, warnings, pass: stored };
+        }
+        if (stored.voided) throw new PassVoidedError();
+        const result = await replacePass(tenant, stored, parsed.value, canonical, true);
+        if (result.ok) return { serialNumber, lastUpdated: result.pass.updatedAt, unchanged: false, warnings: [...warnings, ...result.warnings], pass: result.pass };
+        if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
+      }
+    },
+
+    /** DELETE /api/passes/<serial>: marks the pass void on every device; the record stays. */
+    async void(tenant: TenantRecord, serialNumber: string): Promise<UpdatedPass> {
+      for (let attempt = 1; ; attempt++) {
+        const stored = await findOwnPass(tenant, serialNumber);
+        if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, warnings: [], pass: stored };
+        const body = { ...(stored.body as Record<string, unknown>), voided: true };
+        const parsed = parsePassUpdate(body);
+        if (!parsed.ok) throw parsed.error;
+        const result = await replacePass(tenant, stored, parsed.value, normalisePassInput(parsed.value), false);
+        if (result.ok) return { serialNumber, lastUpdated: result.pass.updatedAt, unchanged: false, warnings: result.warnings, pass: result.pass };
+        if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
+      }
+    },
+
+    async get(tenant: TenantRecord, serialNumber: string): Promise<PassRecord> {
+      return findOwnPass(tenant, serialNumber);
+    },
+
+    async usage(tenant: TenantRecord): Promise<Usage> {
+      const now = clock();
+      const month = usageMonth(now);
+      return { month, used: await store.usage(tenant.id, month), limit: tenant.monthlyQuota, resetsAt: nextMonthStart(now).toISOString() };
+    },
+  };
+
+  /** Re-signs and stores a changed pass; `ok: false` when another writer got there first. */
+  async function replacePass(tenant: TenantRecord, stored: PassRecord, body: unknown, canonical: CanonicalPass, countsTowardQuota: boolean) {
+    const now = clock();
+    if (countsTowardQuota) await checkQuota(tenant, now);
+    const built = await sign(tenant, canonical, {
+      serialNumber: stored.serialNumber,
+      authenticationToken: stored.authenticationToken,
+      issuedAt: new Date(stored.createdAt),
+    });
+    const result = await store.updatePass(
+      {
+        tenantId: tenant.id,
+        serialNumber: stored.serialNumber,
+        expectedVersion: stored.version,
+        body,
+        canonicalHash: canonicalHash(canonical),
+        pkpass: built.pkpass,
+        passTypeIdentifier: built.passTypeIdentifier,
+        voided: canonical.voided,
+        updatedAt: now.toISOString(),
+      },
+      { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota },
+    );
+    if (result.ok) return { ok: true as const, pass: result.pass, warnings: built.warnings };
+    if (result.reason === 'quota_exceeded') throw quotaExceeded(tenant, now);
+    if (result.reason === 'not_found') throw new PassNotFoundError();
+    return { ok: false as const };
+  }
+}
+
+export type PassEngine = ReturnType<typeof createPassEngine>;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,3 @@
+export * from './errors';
+export { createPassEngine, type PassEngine, type PassEngineConfig, type IssuedPass, type UpdatedPass, type Usage } from './create-pass-engine';
+export { usageMonth, nextMonthStart } from './usage-month';

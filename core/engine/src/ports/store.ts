@@ -1,0 +1,195 @@
+import { PassmintError } from '../errors';
+
+/**
+ * The storage port. SQLite and PostgreSQL implement it in the server; one conformance battery
+ * runs against both. Every method is one atomic unit of work: a method that changes a pass does
+ * all of it (pass row, version row, usage counter, idempotency record) in one transaction, so
+ * a crash leaves either all of it or none. Times are ISO-8601 strings in UTC; bytes are Buffers.
+ */
+export interface Store {
+  /** Creates or upgrades the schema; safe to run on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Cheap liveness check for /healthz. */
+  ping(): Promise<void>;
+
+  /** Throws StoreConflictError when the id or the name is taken. */
+  createTenant(tenant: NewTenant): Promise<TenantRecord>;
+  /** By id, or else by name. */
+  findTenant(idOrName: string): Promise<TenantRecord | null>;
+  listTenants(): Promise<TenantRecord[]>;
+  /** Null when no such tenant; throws StoreConflictError when the new name is taken. */
+  updateTenant(id: string, patch: TenantPatch): Promise<TenantRecord | null>;
+
+  createApiKey(key: NewApiKey): Promise<ApiKeyRecord>;
+  /** The key whose SHA-256 hash (hex) this is, revoked or not, with its tenant. */
+  findApiKeyByHash(hash: string): Promise<{ key: ApiKeyRecord; tenant: TenantRecord } | null>;
+  listApiKeys(tenantId: string): Promise<ApiKeyRecord[]>;
+  /** False when no such key exists; revoking twice keeps the first time. */
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
+
+  findPass(tenantId: string, serialNumber: string): Promise<PassRecord | null>;
+  insertPass(pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult>;
+  /** Replaces the stored pass if it is still at `expectedVersion`; the version goes up by one. */
+  updatePass(update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult>;
+  /** The pass's history, oldest first. */
+  listPassVersions(tenantId: string, serialNumber: string): Promise<PassVersionRecord[]>;
+
+  /** The idempotency record, if one newer than `notBefore` exists. */
+  findIdempotency(tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null>;
+
+  /** Passes counted against the tenant in a month (`YYYY-MM`). */
+  usage(tenantId: string, month: string): Promise<number>;
+
+  /** Stores image bytes under their content hash; storing the same hash twice is a no-op. */
+  putImage(image: ImageRecord): Promise<void>;
+  getImage(hash: string): Promise<ImageRecord | null>;
+  /** Which stored image a URL gave when it was last fetched. */
+  findImageSource(url: string): Promise<ImageSourceRecord | null>;
+  putImageSource(source: ImageSourceRecord): Promise<void>;
+}
+
+export interface StoredAppleIdentity {
+  certificatePem: string;
+  /** Unencrypted PKCS#8 or PKCS#1 PEM. */
+  privateKeyPem: string;
+  /** Apple's WWDR intermediate; the bundled G4 when absent. */
+  wwdrPem?: string;
+}
+
+export interface NewTenant {
+  id: string;
+  name: string;
+  /** Passes a month; null is unlimited. */
+  monthlyQuota: number | null;
+  appleIdentity: StoredAppleIdentity | null;
+  createdAt: string;
+}
+
+export interface TenantRecord extends NewTenant {
+  updatedAt: string;
+}
+
+export type TenantPatch = Partial<Pick<TenantRecord, 'name' | 'monthlyQuota' | 'appleIdentity'>> & { updatedAt: string };
+
+export interface NewApiKey {
+  id: string;
+  tenantId: string;
+  /** SHA-256 of the whole key, lower-case hex. The key itself is never stored. */
+  hash: string;
+  /** The first characters of the key (`pm_live_abcd`), to tell keys apart in listings. */
+  prefix: string;
+  label: string | null;
+  createdAt: string;
+}
+
+export interface ApiKeyRecord extends NewApiKey {
+  revokedAt: string | null;
+}
+
+export interface NewPass {
+  tenantId: string;
+  serialNumber: string;
+  /** The per-pass secret devices send to Apple's web service. */
+  authenticationToken: string;
+  /** The body as the client sent it (after validation). */
+  body: unknown;
+  canonicalHash: string;
+  pkpass: Buffer;
+  passTypeIdentifier: string;
+  voided: boolean;
+  createdAt: string;
+}
+
+export interface PassRecord extends NewPass {
+  version: number;
+  updatedAt: string;
+}
+
+export interface PassUpdate {
+  tenantId: string;
+  serialNumber: string;
+  expectedVersion: number;
+  body: unknown;
+  canonicalHash: string;
+  pkpass: Buffer;
+  passTypeIdentifier: string;
+  voided: boolean;
+  updatedAt: string;
+}
+
+export interface PassVersionRecord {
+  tenantId: string;
+  serialNumber: string;
+  version: number;
+  body: unknown;
+  canonicalHash: string;
+  createdAt: string;
+}
+
+/** Quota accounting for a write: the month it counts in and the tenant's limit (null: none). */
+export interface WriteOptions {
+  month: string;
+  quota: number | null;
+  /** False for writes that cost nothing (a void). */
+  countsTowardQuota?: boolean;
+}
+
+export interface NewIdempotency {
+  key: string;
+  /** Hash of the request the key was first used with. */
+  fingerprint: string;
+  /** What the first request answered, replayed for a retry. */
+  response: StoredResponse;
+  createdAt: string;
+  /** Records older than this are expired: the key may be reused. */
+  notBefore: string;
+}
+
+export interface StoredResponse {
+  serialNumber: string;
+  warnings: string[];
+  pkpass: Buffer;
+}
+
+export interface IdempotencyRecord {
+  tenantId: string;
+  key: string;
+  fingerprint: string;
+  response: StoredResponse;
+  createdAt: string;
+}
+
+export type InsertPassResult =
+  | { ok: true; pass: PassRecord }
+  | { ok: false; reason: 'quota_exceeded'; used: number }
+  | { ok: false; reason: 'idempotency_exists'; existing: IdempotencyRecord }
+  | { ok: false; reason: 'serial_taken' };
+
+export type UpdatePassResult =
+  | { ok: true; pass: PassRecord }
+  | { ok: false; reason: 'quota_exceeded'; used: number }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'version_conflict' };
+
+export interface ImageRecord {
+  /** SHA-256 of the bytes, lower-case hex. */
+  hash: string;
+  bytes: Buffer;
+  width: number;
+  height: number;
+  createdAt: string;
+}
+
+export interface ImageSourceRecord {
+  url: string;
+  hash: string;
+  fetchedAt: string;
+}
+
+/** A unique name or id is already taken. */
+export class StoreConflictError extends PassmintError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
