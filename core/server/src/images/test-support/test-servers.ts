@@ -1,0 +1,71 @@
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { TestPki } from './test-pki';
+
+/** An https server on 127.0.0.1 and an ephemeral port. */
+export interface TestHttpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts an https server on 127.0.0.1 with the PKI's server certificate. */
+export async function startHttpsServer(
+  pki: TestPki,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<TestHttpsServer> {
+  const server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, handler);
+  const port = await listen(server, '127.0.0.1', 0);
+  return {
+    port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A plain TCP listener on 127.0.0.1 (and ::1 on the same port when the host has IPv6) that counts
+ * connections and drops them: the stand-in for every internal service a forbidden URL could reach.
+ */
+export interface Canary {
+  port: number;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+export async function startCanary(): Promise<Canary> {
+  let connections = 0;
+  const onConnection = (socket: Socket): void => {
+    connections++;
+    socket.destroy();
+  };
+  const ipv4 = createTcpServer(onConnection);
+  const port = await listen(ipv4, '127.0.0.1', 0);
+  const ipv6 = createTcpServer(onConnection);
+  const servers = [ipv4];
+  try {
+    await listen(ipv6, '::1', port);
+    servers.push(ipv6);
+  } catch {
+    // No IPv6 loopback here: [::1] cannot be reached by anyone, which is what the tests assert anyway.
+  }
+  return {
+    port,
+    connections: () => connections,
+    close: async () => {
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    },
+  };
+}
+
+function listen(server: Server | ReturnType<typeof createTcpServer>, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
