@@ -219,7 +219,7 @@ describe('SQLite store', () => {
         db.exec("CREATE TRIGGER fail_idempotency BEFORE INSERT ON idempotency_records BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"),
       );
       const pass = newPass(owner);
-      await expect(store.insertPass(pass, { ...options, idempotency: idempotencyFor(pass.serialNumber) })).rejects.toThrow('disk on fire');
+      await expect(store.insertPass(pass, { ...options, idempotency: idempotencyFor(pass.serialNumber) })).rejects.toMatchObject({ message: 'disk on fire' });
       expect(rowsOf(owner)).toEqual({ passes: 0, versions: 0, idempotency: 0, used: 0 });
 
       inspect((db) => db.exec('DROP TRIGGER fail_idempotency'));
@@ -245,7 +245,7 @@ describe('SQLite store', () => {
         voided: true,
         updatedAt: '2025-06-03T00:00:00.000Z',
       };
-      await expect(store.updatePass(update, options)).rejects.toThrow('disk on fire');
+      await expect(store.updatePass(update, options)).rejects.toMatchObject({ message: 'disk on fire' });
       expect(await store.findPass(owner, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt });
       expect(rowsOf(owner)).toEqual({ passes: 1, versions: 1, idempotency: 0, used: 1 });
     });

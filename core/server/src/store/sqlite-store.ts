@@ -334,11 +334,13 @@ function preparedOnce<K extends string>(db: Database.Database, sources: Record<K
   return prepared;
 }
 
+/**
+ * Judged by the code, not `instanceof SqliteError`: the native addon binds its error class once
+ * per process, so a second copy of the module (jest's per-file module registry) has another class.
+ */
 function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 interface TenantRow {
