@@ -3,6 +3,10 @@ import { InvalidInputError, PassmintError } from '@passmint/engine';
 import { certsDevCommand } from './commands/certs-dev';
 import { demoCommand } from './commands/demo';
 import { passCreateCommand } from './commands/pass-create';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys';
+import { migrateCommand } from './commands/migrate';
+import { serveCommand } from './commands/serve';
+import { tenantsCreateCommand, tenantsListCommand, tenantsUpdateCommand } from './commands/tenants';
 import { validateCommand } from './commands/validate';
 import type { CliIo } from './commands/io';
 
@@ -11,7 +15,17 @@ export type { CliIo } from './commands/io';
 const USAGE = `Usage: passmint <command> [options]
 
 Commands:
-  demo                                  issue a demo pass to ./data/demo.pkpass (what \`npm start\` runs)
+  serve                                 start the HTTP API (what \`npm start\` runs)
+  tenants create <name> [--quota <n>] [--apple-cert <pem> --apple-key <pem> [--apple-key-passphrase <p>] [--apple-wwdr <pem>] | --apple-p12 <file>]
+                                        add a tenant; prints its id
+  tenants update <tenant> [--name <name>] [--quota <n> | --no-quota] [--apple-… | --instance-certificate]
+  tenants list
+  keys create --tenant <tenant> [--label <text>]
+                                        a new API key for a tenant; prints the key (shown once)
+  keys list --tenant <tenant>
+  keys revoke <key id>
+  migrate                               create or upgrade the database schema
+  demo                                  issue a demo pass to ./data/demo.pkpass
   certs dev [--force]                   create a development signing identity under ./data/dev-certs
   pass create <body.json> -o <out.pkpass> [--serial <serial>] [--organization <name>]
                                         sign a pass from a JSON body (the POST /api/passes body)
@@ -25,6 +39,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'serve':
+        return await serveCommand(io);
+      case 'migrate':
+        return await migrateCommand(io);
+      case 'tenants':
+        return await tenantsCommand(rest, io);
+      case 'keys':
+        return await keysCommand(rest, io);
       case 'demo':
         return await demoCommand(io);
       case 'certs':
@@ -51,6 +73,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
+}
+
+const tenantOptions = {
+  quota: { type: 'string' },
+  name: { type: 'string' },
+  'no-quota': { type: 'boolean' },
+  'apple-cert': { type: 'string' },
+  'apple-key': { type: 'string' },
+  'apple-key-passphrase': { type: 'string' },
+  'apple-wwdr': { type: 'string' },
+  'apple-p12': { type: 'string' },
+  'instance-certificate': { type: 'boolean' },
+} as const;
+
+async function tenantsCommand([action, ...args]: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, tenantOptions);
+  if (action === 'create' && positionals.length === 1) return tenantsCreateCommand(positionals[0] as string, values, io);
+  if (action === 'update' && positionals.length === 1) return tenantsUpdateCommand(positionals[0] as string, values, io);
+  if (action === 'list' && positionals.length === 0) return tenantsListCommand(io);
+  return usage(io, 'usage: passmint tenants create <name> | update <tenant> | list');
+}
+
+async function keysCommand([action, ...args]: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { tenant: { type: 'string' }, label: { type: 'string' } });
+  if (action === 'create' && positionals.length === 0) return keysCreateCommand(values, io);
+  if (action === 'list' && positionals.length === 0) return keysListCommand(values, io);
+  if (action === 'revoke' && positionals.length === 1) return keysRevokeCommand(positionals[0] as string, io);
+  return usage(io, 'usage: passmint keys create --tenant <tenant> | list --tenant <tenant> | revoke <key id>');
 }
 
 const passCreateOptions = {

@@ -5,10 +5,23 @@ const optionalPath = z.string().min(1).optional();
 
 /** Every PASSMINT_* variable this release reads; the one place that looks at process.env. */
 const envSchema = z.object({
+  PASSMINT_HOST: z.string().min(1).default('127.0.0.1'),
+  PASSMINT_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8080),
   PASSMINT_DATA_DIR: z.string().min(1).default('./data'),
   PASSMINT_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .optional(),
+  PASSMINT_DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<file> (postgres:// comes with the PostgreSQL store)')
+    .optional(),
+  PASSMINT_IMAGE_HOSTS_ALLOW: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((host) => host.trim()).filter(Boolean)),
+  PASSMINT_RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive().default(20),
+  PASSMINT_RATE_LIMIT_BURST: z.coerce.number({ error: 'must be a number' }).int().positive().default(40),
+  PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   PASSMINT_APPLE_CERT: optionalPath,
   PASSMINT_APPLE_KEY: optionalPath,
   PASSMINT_APPLE_KEY_PASSPHRASE: z.string().optional(),

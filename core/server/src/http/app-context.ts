@@ -1,0 +1,23 @@
+import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
+import type { RateLimiter } from './rate-limiter';
+
+/** What the HTTP layer is handed: the engine and store, and the few facts routes print. */
+export interface AppContext {
+  engine: PassEngine;
+  store: Store;
+  identity: SigningIdentity;
+  rateLimiter: RateLimiter;
+  version: string;
+  /** Known once the server listens. */
+  publicUrl(): string;
+  shareUrl(serialNumber: string): string;
+  /** Why googleSaveUrl is null, while no Google issuer is configured. */
+  googleWarnings(): string[];
+}
+
+export function appUrls(publicUrl: () => string) {
+  return {
+    publicUrl,
+    shareUrl: (serialNumber: string) => `${publicUrl()}/p/${serialNumber}`,
+  };
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TenantRecord } from '@passmint/engine';
+import type { AppContext } from './app-context';
+import { authenticate, authError } from './authenticate';
+import { registerJsonParser } from './body-parsers';
+import { errorReply, HttpError } from './http-errors';
+import { registerMetaRoutes } from './routes/meta';
+import { registerImageRoutes } from './routes/images';
+import { registerPassRoutes } from './routes/passes';
+import { registerUsageRoute } from './routes/usage';
+import { registerValidateRoute } from './routes/validate';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated tenant; only callable on /api routes, after authentication. */
+    tenant(): TenantRecord;
+    passmint: { tenantId?: string; errorCode?: string };
+  }
+}
+
+/** Largest JSON body: four 1 MiB images as base64 data URIs plus the text fields. */
+export const MAX_JSON_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface AppOptions {
+  /** Where the one-line-per-request JSON log goes; false for none. */
+  log: false | { level: string; stream?: NodeJS.WritableStream };
+}
+
+/** The HTTP server: routes, auth, limits, and the one error-to-response mapping. */
+export function createApp(context: AppContext, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.log === false ? false : { level: options.log.level, ...(options.log.stream ? { stream: options.log.stream } : {}) },
+    // Our onResponse hook writes the one line per request instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: MAX_JSON_BODY_BYTES,
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('passmint', null as unknown as FastifyRequest['passmint']);
+  app.decorateRequest('tenant', function tenant(this: FastifyRequest): TenantRecord {
+    throw new Error(`no tenant on ${this.url}`);
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    request.passmint = {};
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        tenant: request.passmint?.tenantId,
+        code: request.passmint?.errorCode,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const { status, headers, body } = errorReply(error);
+    request.passmint.errorCode = body.code;
+    if (status >= 500) request.log.error({ errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code }, 'request failed');
+    return reply.status(status).headers(headers).send(body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    request.passmint.errorCode = 'not_found';
+    return reply.status(404).send({ error: 'There is nothing at this address.', code: 'not_found' });
+  });
+
+  registerJsonParser(app);
+  registerMetaRoutes(app, context);
+  registerImageRoutes(app, context);
+  app.register(async (api) => {
+    // Every route in this scope needs a key, whatever URL spelling reached it.
+    api.addHook('onRequest', async (request) => authorise(request, context));
+    registerPassRoutes(api, context);
+    registerUsageRoute(api, context);
+    await api.register(async (binary) => registerValidateRoute(binary, context));
+  });
+  return app;
+}
+
+async function authorise(request: FastifyRequest, context: AppContext): Promise<void> {
+  const result = await authenticate(context.store, request.headers.authorization);
+  if (!result.ok) throw authError(result.reason);
+  const { tenant, key } = result;
+  request.passmint.tenantId = tenant.id;
+  request.tenant = () => tenant;
+  const allowed = context.rateLimiter.take(key.id);
+  if (!allowed.ok) {
+    throw new HttpError(429, 'rate_limited', 'Too many requests with this API key; slow down and retry.', {
+      'retry-after': String(allowed.retryAfterSeconds),
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { passBodyJsonSchemas } from '@passmint/engine';
+import {
+  errorResponseSchema,
+  healthSchema,
+  passCreatedSchema,
+  passDetailsSchema,
+  passUpdatedSchema,
+  passVoidedSchema,
+  usageSchema,
+  validationReportSchema,
+} from './response-schemas';
+
+type JsonObject = Record<string, unknown>;
+
+const RESPONSE_SCHEMAS = [errorResponseSchema, healthSchema, passCreatedSchema, passDetailsSchema, passUpdatedSchema, passVoidedSchema, usageSchema, validationReportSchema];
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the server validates requests
+ * with (the pass bodies) and that the tests check responses against.
+ * @see https://spec.openapis.org/oas/v3.1.0
+ */
+export function openApiDocument(options: { version: string; serverUrl: string }): JsonObject {
+  const bodies = passBodyJsonSchemas();
+  const schemas = Object.assign(
+    {},
+    definitionsOf(bodies.create),
+    definitionsOf(bodies.update),
+    ...RESPONSE_SCHEMAS.map((schema) => definitionsOf(z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonObject)),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Passmint API',
+      version: options.version,
+      description: 'Issue and update Apple Wallet passes. Wire-compatible with the WalletWallet pass API; (extension) marks what goes beyond it.',
+    },
+    servers: [{ url: options.serverUrl }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: pm_live_…' } },
+      schemas: rewriteRefs(schemas),
+      responses: errorResponses(),
+      parameters: {
+        serial: { name: 'serial', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } },
+      },
+    },
+    paths: paths(),
+  };
+}
+
+function definitionsOf(schema: JsonObject): JsonObject {
+  return (schema.$defs ?? {}) as JsonObject;
+}
+
+/** zod writes `#/$defs/X`; in OpenAPI the same schemas live under components. */
+function rewriteRefs(schemas: JsonObject): JsonObject {
+  return JSON.parse(JSON.stringify(schemas).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonObject;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const pkpass = { 'application/vnd.apple.pkpass': { schema: { type: 'string', format: 'binary' } } };
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/E${status}` }]));
+
+function errorResponses(): JsonObject {
+  const described: Record<number, string> = {
+    400: 'Invalid body (with `issues`), malformed JSON, wrong content type, or an image that could not be used.',
+    401: 'Missing, malformed, unknown or revoked API key.',
+    404: 'No such pass (or another tenant\'s).',
+    409: 'Idempotency-Key reused with another body, or the pass is voided.',
+    413: 'Body over the size limit.',
+    429: 'Rate limit (`rate_limited`) or monthly quota (`quota_exceeded`); see Retry-After.',
+    500: 'Server error; never carries details.',
+  };
+  return Object.fromEntries(
+    Object.entries(described).map(([status, description]) => [
+      `E${status}`,
+      { description, content: json('Error'), ...(status === '429' ? { headers: { 'Retry-After': { schema: { type: 'integer' } } } } : {}) },
+    ]),
+  );
+}
+
+function paths(): JsonObject {
+  const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: '(extension) a retried POST with the same key and body returns the first response.' };
+  const createBody = { required: true, content: json('PassInput') };
+  const updateBody = { required: true, content: json('PassUpdateInput') };
+  const serial = { $ref: '#/components/parameters/serial' };
+  return {
+    '/api/passes': {
+      post: {
+        summary: 'Issue a pass',
+        parameters: [idempotencyKey, { name: 'format', in: 'query', required: false, schema: { enum: ['pkpass'] }, description: '`pkpass` answers with the binary pass instead of JSON.' }],
+        requestBody: createBody,
+        responses: { 200: { description: 'Issued', content: { ...json('PassCreated'), ...pkpass } }, ...errors(400, 401, 409, 413, 429, 500) },
+      },
+    },
+    '/api/passes/{serial}': {
+      parameters: [serial],
+      put: { summary: 'Replace a pass and push the change', requestBody: updateBody, responses: { 200: { description: 'Replaced, or unchanged', content: json('PassUpdated') }, ...errors(400, 401, 404, 409, 413, 429, 500) } },
+      get: { summary: '(extension) The stored body and metadata', responses: { 200: { description: 'The pass', content: json('PassDetails') }, ...errors(401, 404, 429) } },
+      delete: { summary: '(extension) Void the pass on every device', responses: { 200: { description: 'Voided', content: json('PassVoided') }, ...errors(401, 404, 429, 500) } },
+    },
+    '/api/passes/{serial}/pass.pkpass': {
+      parameters: [serial],
+      get: { summary: '(extension) The current signed pass', responses: { 200: { description: 'The .pkpass', content: pkpass }, ...errors(401, 404, 429) } },
+    },
+    '/api/pkpass': {
+      post: {
+        summary: 'Legacy: issue a pass, answered with the binary .pkpass',
+        parameters: [idempotencyKey],
+        requestBody: createBody,
+        responses: {
+          200: {
+            description: 'The .pkpass; X-Serial-Number, X-Pass-Url (and X-Google-Save-Url when Google is configured)',
+            headers: { 'X-Serial-Number': { schema: { type: 'string' } }, 'X-Pass-Url': { schema: { type: 'string' } }, 'X-Google-Save-Url': { schema: { type: 'string' } } },
+            content: pkpass,
+          },
+          ...errors(400, 401, 409, 413, 429, 500),
+        },
+      },
+    },
+    '/api/pkpass/{serial}': {
+      parameters: [serial],
+      put: { summary: 'Legacy: same as PUT /api/passes/{serial}', requestBody: updateBody, responses: { 200: { description: 'Replaced, or unchanged', content: json('PassUpdated') }, ...errors(400, 401, 404, 409, 413, 429, 500) } },
+    },
+    '/api/auth/usage': { get: { summary: "This month's pass count and limit", responses: { 200: { description: 'Usage', content: json('Usage') }, ...errors(401, 429) } } },
+    '/api/validate': {
+      post: {
+        summary: '(extension) Check any .pkpass and list every problem',
+        requestBody: { required: true, content: pkpass },
+        responses: { 200: { description: 'The report', content: json('ValidationReport') }, ...errors(400, 401, 413, 429) },
+      },
+    },
+    '/healthz': { get: { summary: 'Liveness and configuration', security: [], responses: { 200: { description: 'Up', content: json('Health') }, 503: { description: 'The store is unreachable', content: json('Health') } } } },
+    '/i/{file}': {
+      get: {
+        summary: 'A pass image by content hash',
+        security: [],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}\\.png$' } }],
+        responses: { 200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, 404: { description: 'Unknown image', content: json('Error') } },
+      },
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * The shapes the API answers with. The OpenAPI document is generated from these, and the API
+ * tests parse real responses with them, so the document can't drift from what the server sends.
+ */
+export const errorResponseSchema = z
+  .object({
+    error: z.string().meta({ description: 'A human sentence (existing clients read this string).' }),
+    code: z.string().meta({ description: '(extension) machine-readable, snake_case.' }),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: '(extension) every problem with the body, 400 only.' }),
+  })
+  .meta({ id: 'Error' });
+
+const warnings = z.array(z.string()).optional().meta({ description: '(extension) things the caller should know; absent when none.' });
+
+export const passCreatedSchema = z
+  .object({
+    serialNumber: z.string().regex(/^[A-Za-z0-9._-]+$/),
+    googleSaveUrl: z.string().nullable().meta({ description: 'null while no Google Wallet issuer is configured; `warnings` says so.' }),
+    applePass: z.string().meta({ description: 'The signed .pkpass, base64.' }),
+    shareUrl: z.string().meta({ description: 'The hosted install page /p/<serial>.' }),
+    warnings,
+  })
+  .strict()
+  .meta({ id: 'PassCreated' });
+
+export const passUpdatedSchema = z
+  .object({
+    serialNumber: z.string(),
+    lastUpdated: z.iso.datetime(),
+    notifiedDevices: z.number().int().min(0),
+    unchanged: z.boolean(),
+    warnings,
+  })
+  .strict()
+  .meta({ id: 'PassUpdated' });
+
+export const passVoidedSchema = z
+  .object({ serialNumber: z.string(), voided: z.literal(true), lastUpdated: z.iso.datetime(), notifiedDevices: z.number().int().min(0) })
+  .strict()
+  .meta({ id: 'PassVoided' });
+
+export const passDetailsSchema = z
+  .object({
+    serialNumber: z.string(),
+    createdAt: z.iso.datetime(),
+    lastUpdated: z.iso.datetime(),
+    voided: z.boolean(),
+    registeredDevices: z.number().int().min(0),
+    shareUrl: z.string(),
+    googleSaveUrl: z.string().nullable(),
+    passUrl: z.string().meta({ description: 'GET it (with the key) for the current signed .pkpass.' }),
+    body: z.record(z.string(), z.unknown()).meta({ description: 'The body as last stored (POST or PUT).' }),
+  })
+  .strict()
+  .meta({ id: 'PassDetails' });
+
+export const usageSchema = z
+  .object({
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    used: z.number().int().min(0),
+    limit: z.number().int().min(0).nullable().meta({ description: 'null: no monthly quota.' }),
+    remaining: z.number().int().min(0).nullable(),
+    resetsAt: z.iso.datetime(),
+  })
+  .strict()
+  .meta({ id: 'Usage' });
+
+export const validationReportSchema = z
+  .object({
+    valid: z.boolean(),
+    errors: z.number().int().min(0),
+    warnings: z.number().int().min(0),
+    problems: z.array(
+      z.object({
+        severity: z.enum(['error', 'warning']),
+        code: z.string(),
+        message: z.string(),
+        file: z.string().optional(),
+        path: z.string().optional(),
+      }),
+    ),
+  })
+  .strict()
+  .meta({ id: 'ValidationReport' });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    store: z.enum(['ok', 'unavailable']),
+    appleSigning: z.object({ passTypeIdentifier: z.string(), development: z.boolean(), warnings: z.array(z.string()) }),
+    googleWallet: z.enum(['configured', 'not_configured']),
+  })
+  .strict()
+  .meta({ id: 'Health' });

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { passBodyJsonSchemas } from '@passmint/engine';
+import { pngDataUri } from '@passmint/engine/testing';
+import { healthSchema } from '../openapi/response-schemas';
+import { request, startInProcess, type InProcessServer } from '../../test-support/test-server';
+
+let server: InProcessServer;
+beforeAll(async () => {
+  server = await startInProcess();
+});
+afterAll(() => server.close());
+
+function collectRefs(value: unknown, refs: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((item) => collectRefs(item, refs));
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string') refs.push(item);
+      else collectRefs(item, refs);
+    }
+  }
+  return refs;
+}
+
+describe('/openapi.json', () => {
+  test('is OpenAPI 3.1 with the pass bodies taken from the zod schema and every $ref resolvable', async () => {
+    const response = await request(`${server.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = response.json;
+    expect(doc.openapi).toBe('3.1.0');
+    const generated = passBodyJsonSchemas();
+    const passInput = JSON.stringify((generated.create.$defs as Record<string, unknown>).PassInput).replaceAll('#/$defs/', '#/components/schemas/');
+    expect(JSON.stringify(doc.components.schemas.PassInput)).toBe(passInput);
+    for (const ref of collectRefs(doc)) {
+      const target = ref.replace(/^#\//, '').split('/').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
+      expect({ ref, found: target !== undefined }).toEqual({ ref, found: true });
+    }
+  });
+
+  test('documents every route the server answers', async () => {
+    const doc = (await request(`${server.url}/openapi.json`)).json;
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/api/auth/usage', '/api/passes', '/api/passes/{serial}', '/api/passes/{serial}/pass.pkpass', '/api/pkpass', '/api/pkpass/{serial}', '/api/validate', '/healthz', '/i/{file}'].sort(),
+    );
+  });
+});
+
+test('/llms.txt names every body field and the endpoints', async () => {
+  const response = await request(`${server.url}/llms.txt`);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  const text = response.bytes.toString('utf8');
+  const fields = Object.keys((passBodyJsonSchemas().create.$defs as Record<string, { properties: object }>).PassInput!.properties);
+  for (const field of fields) expect(text).toContain(`- ${field}:`);
+  expect(text).toContain('PUT /api/passes/{serial}');
+  expect(text).toContain(`${server.url}/openapi.json`);
+});
+
+test('/healthz reports the store and the development identity', async () => {
+  const response = await request(`${server.url}/healthz`);
+  expect(response.status).toBe(200);
+  expect(healthSchema.parse(response.json)).toMatchObject({ status: 'ok', store: 'ok', appleSigning: { development: true }, googleWallet: 'not_configured' });
+  expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+});
+
+test('images of issued passes are served at /i/<sha256>.png', async () => {
+  const logo = pngDataUri(320, 100, [10, 20, 30, 255]);
+  const issued = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: 'IMG', barcodeFormat: 'QR', logoURL: logo } });
+  expect(issued.status).toBe(200);
+  const bytes = Buffer.from(logo.split(',')[1]!, 'base64');
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const image = await request(`${server.url}/i/${hash}.png`);
+  expect(image.status).toBe(200);
+  expect(image.headers.get('content-type')).toBe('image/png');
+  expect(image.bytes.equals(bytes)).toBe(true);
+  expect((await request(`${server.url}/i/${'0'.repeat(64)}.png`)).status).toBe(404);
+  expect((await request(`${server.url}/i/..%2Fpassmint.db`)).status).toBe(404);
+});
+
+test('POST /api/validate reports on an uploaded pass', async () => {
+  const pkpass = await request(`${server.url}/api/passes?format=pkpass`, { method: 'POST', key: server.key, body: { barcodeValue: 'V', barcodeFormat: 'QR' } });
+  const report = await request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: pkpass.bytes, headers: { 'content-type': 'application/vnd.apple.pkpass' } });
+  expect(report.status).toBe(200);
+  expect(report.json).toMatchObject({ valid: true, errors: 0 });
+  const tampered = Buffer.from(pkpass.bytes);
+  tampered.writeUInt8(tampered.readUInt8(tampered.length - 200) ^ 0xff, tampered.length - 200);
+  const broken = await request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: tampered, headers: { 'content-type': 'application/octet-stream' } });
+  expect(broken.json.valid).toBe(false);
+  expect(broken.json.errors).toBeGreaterThan(0);
+  const junk = await request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: Buffer.from('not a zip'), headers: { 'content-type': 'application/zip' } });
+  expect(junk.status).toBe(200);
+  expect(junk.json.valid).toBe(false);
+});

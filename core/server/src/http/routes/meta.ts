@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context';
+import { llmsText } from '../openapi/llms-text';
+import { openApiDocument } from '../openapi/openapi-document';
+
+/** /healthz, /openapi.json and /llms.txt: public, no key. */
+export function registerMetaRoutes(app: FastifyInstance, context: AppContext): void {
+  let openApiJson: string | undefined;
+  let llms: string | undefined;
+
+  app.get('/healthz', async (_request, reply) => {
+    const storeUp = await context.store.ping().then(
+      () => true,
+      () => false,
+    );
+    const { identity } = context;
+    return reply.status(storeUp ? 200 : 503).send({
+      status: storeUp ? 'ok' : 'degraded',
+      version: context.version,
+      store: storeUp ? 'ok' : 'unavailable',
+      appleSigning: {
+        passTypeIdentifier: identity.passTypeIdentifier,
+        development: identity.isDevelopment,
+        warnings: identity.warnings,
+      },
+      googleWallet: 'not_configured',
+    });
+  });
+
+  app.get('/openapi.json', async (_request, reply) => {
+    openApiJson ??= JSON.stringify(openApiDocument({ version: context.version, serverUrl: context.publicUrl() }));
+    return reply.header('content-type', 'application/json; charset=utf-8').send(openApiJson);
+  });
+
+  app.get('/llms.txt', async (_request, reply) => {
+    llms ??= llmsText(context.publicUrl());
+    return reply.header('content-type', 'text/plain; charset=utf-8').send(llms);
+  });
+}

@@ -1,0 +1,107 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IssuedPass, PassRecord, UpdatedPass } from '@passmint/engine';
+import type { AppContext } from '../app-context';
+import { HttpError } from '../http-errors';
+import { sendPkpass } from '../pkpass-reply';
+
+const SERIAL = /^[A-Za-z0-9._-]{1,64}$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+type SerialParams = { Params: { serial: string } };
+
+/** The pass API: issue, replace, read, download, void; plus the legacy /api/pkpass forms. */
+export function registerPassRoutes(app: FastifyInstance, context: AppContext): void {
+  const { engine } = context;
+
+  app.post<{ Querystring: { format?: string } }>('/api/passes', async (request, reply) => {
+    const issued = await engine.issue(request.tenant(), request.body, idempotencyOptions(request));
+    if (request.query.format === 'pkpass') return sendIssuedPkpass(reply, issued, context);
+    return reply.send(issuedJson(issued, context));
+  });
+
+  app.post('/api/pkpass', async (request, reply) => {
+    const issued = await engine.issue(request.tenant(), request.body, idempotencyOptions(request));
+    return sendIssuedPkpass(reply, issued, context);
+  });
+
+  const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
+    const updated = await engine.update(request.tenant(), serialOf(request), request.body);
+    return reply.send(updateJson(updated));
+  };
+  app.put<SerialParams>('/api/passes/:serial', update);
+  app.put<SerialParams>('/api/pkpass/:serial', update);
+
+  app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
+    const pass = await engine.get(request.tenant(), serialOf(request));
+    return reply.send(passJson(pass, context));
+  });
+
+  app.get<SerialParams>('/api/passes/:serial/pass.pkpass', async (request, reply) => {
+    const pass = await engine.get(request.tenant(), serialOf(request));
+    reply.header('last-modified', new Date(pass.updatedAt).toUTCString());
+    return sendPkpass(reply, pass.pkpass, pass.serialNumber);
+  });
+
+  app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
+    const voided = await engine.void(request.tenant(), serialOf(request));
+    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: 0 });
+  });
+}
+
+/** A malformed serial can't name any pass: it gets the same 404 as a missing one. */
+function serialOf(request: FastifyRequest<SerialParams>): string {
+  const { serial } = request.params;
+  if (!SERIAL.test(serial)) throw new HttpError(404, 'pass_not_found', 'No pass with this serial number exists.');
+  return serial;
+}
+
+function idempotencyOptions(request: FastifyRequest): { idempotencyKey?: string } {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return {};
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 255 printable ASCII characters.');
+  }
+  return { idempotencyKey: key };
+}
+
+function issuedJson(issued: IssuedPass, context: AppContext) {
+  const warnings = [...issued.warnings, ...context.googleWarnings()];
+  return {
+    serialNumber: issued.serialNumber,
+    googleSaveUrl: null,
+    applePass: issued.pkpass.toString('base64'),
+    shareUrl: context.shareUrl(issued.serialNumber),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}
+
+function sendIssuedPkpass(reply: FastifyReply, issued: IssuedPass, context: AppContext) {
+  reply.header('x-serial-number', issued.serialNumber);
+  reply.header('x-pass-url', context.shareUrl(issued.serialNumber));
+  if (issued.replayed) reply.header('idempotent-replayed', 'true');
+  return sendPkpass(reply, issued.pkpass, issued.serialNumber);
+}
+
+function updateJson(updated: UpdatedPass) {
+  return {
+    serialNumber: updated.serialNumber,
+    lastUpdated: updated.lastUpdated,
+    notifiedDevices: 0,
+    unchanged: updated.unchanged,
+    ...(updated.warnings.length > 0 ? { warnings: updated.warnings } : {}),
+  };
+}
+
+function passJson(pass: PassRecord, context: AppContext) {
+  return {
+    serialNumber: pass.serialNumber,
+    createdAt: pass.createdAt,
+    lastUpdated: pass.updatedAt,
+    voided: pass.voided,
+    registeredDevices: 0,
+    shareUrl: context.shareUrl(pass.serialNumber),
+    googleSaveUrl: null,
+    passUrl: `${context.publicUrl()}/api/passes/${pass.serialNumber}/pass.pkpass`,
+    body: pass.body,
+  };
+}

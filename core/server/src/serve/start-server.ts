@@ -1,0 +1,87 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createPassEngine, defaultImages, type Store } from '@passmint/engine';
+import type { FastifyInstance } from 'fastify';
+import { loadConfiguredIdentity } from '../apple-identity';
+import type { PassmintEnv } from '../env';
+import { appUrls } from '../http/app-context';
+import { createApp } from '../http/app';
+import { createRateLimiter } from '../http/rate-limiter';
+import { createImageFetcher } from '../images/safe-image-fetch';
+import { createStoredImageSource } from '../images/stored-image-source';
+import { openStore } from '../store/open-store';
+import { ensureDefaultTenant } from '../tenants/tenant-admin';
+import { startupReport } from './startup-report';
+
+// dist/serve and src/serve both sit two levels below the package root.
+export const VERSION = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Human start-up lines (what is configured, the first API key). */
+  report: { write(text: string): unknown };
+  /** JSON request log; false for none. */
+  log?: false | NodeJS.WritableStream;
+}
+
+/** `passmint serve`: store, identity, default tenant, HTTP server; resolves once it listens. */
+export async function startServer(env: PassmintEnv, options: StartOptions): Promise<RunningServer> {
+  mkdirSync(env.PASSMINT_DATA_DIR, { recursive: true });
+  const apple = loadConfiguredIdentity(env);
+  const { store, location } = await openStore(env);
+  const firstStart = await ensureDefaultTenant(store);
+  // Drawn once and cached; doing it now keeps ~100 ms off the first request.
+  defaultImages();
+
+  let url = env.PASSMINT_PUBLIC_URL?.replace(/\/+$/, '') ?? '';
+  const publicUrl = () => url;
+  const fetcher = createImageFetcher({ allowHosts: env.PASSMINT_IMAGE_HOSTS_ALLOW });
+  const engine = createPassEngine({ store, images: createStoredImageSource({ store, fetcher }), identity: apple.identity, publicUrl });
+  const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
+  const app = createApp(
+    {
+      engine,
+      store,
+      identity: apple.identity,
+      rateLimiter: createRateLimiter(rateLimit),
+      version: VERSION,
+      ...appUrls(publicUrl),
+      googleWarnings: () => ['googleSaveUrl is null: Google Wallet is not configured on this server.'],
+    },
+    { log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) } },
+  );
+
+  try {
+    await app.listen({ host: env.PASSMINT_HOST, port: env.PASSMINT_PORT });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const listening = listeningUrl(app);
+  if (!url) url = listening;
+  options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION }));
+
+  return {
+    url: listening,
+    app,
+    store,
+    async close() {
+      await app.close();
+      await fetcher.close();
+      await store.close();
+    },
+  };
+}
+
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

@@ -1,0 +1,45 @@
+import type { TenantRecord } from '@passmint/engine';
+import type { ConfiguredIdentity } from '../apple-identity';
+import type { PassmintEnv } from '../env';
+import type { StoreLocation } from '../store/open-store';
+
+export interface StartupFacts {
+  env: PassmintEnv;
+  version: string;
+  listening: string;
+  publicUrl: string;
+  apple: ConfiguredIdentity;
+  location: StoreLocation;
+  firstStart: { tenant: TenantRecord; key: string } | null;
+  rateLimit: { perSecond: number; burst: number };
+}
+
+/** What `passmint serve` prints at start: what is configured, what is missing and how to set it. */
+export function startupReport(facts: StartupFacts): string {
+  const { env, apple } = facts;
+  const lines = [
+    `Passmint ${facts.version} listening on ${facts.listening}`,
+    `  Public URL:     ${facts.publicUrl}${env.PASSMINT_PUBLIC_URL ? '' : ' (default; set PASSMINT_PUBLIC_URL to the HTTPS address phones reach)'}`,
+    `  Store:          SQLite ${facts.location.file} (WAL, synchronous=FULL)`,
+    apple.identity.isDevelopment
+      ? `  Apple signing:  DEVELOPMENT identity in ${apple.source}${apple.created ? ' (created now)' : ''}; passes will not install on a real iPhone (set PASSMINT_APPLE_CERT and PASSMINT_APPLE_KEY, or PASSMINT_APPLE_P12)`
+      : `  Apple signing:  ${apple.identity.passTypeIdentifier} (team ${apple.identity.teamIdentifier}) from ${apple.source}`,
+    ...(apple.identity.isDevelopment ? [] : apple.identity.warnings.map((warning) => `                  warning: ${warning}`)),
+    '  Apple updates:  not configured (device registration and APNs pushes are not part of this release)',
+    '  Google Wallet:  not configured (googleSaveUrl is null; Google Wallet issuing is not part of this release)',
+    `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
+    `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}`,
+  ];
+  if (facts.firstStart) {
+    lines.push(
+      '',
+      `First start: created the tenant "${facts.firstStart.tenant.name}" and its API key (shown only this once):`,
+      '',
+      `  ${facts.firstStart.key}`,
+      '',
+      `Try: curl -X POST ${facts.publicUrl}/api/passes -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"barcodeValue":"HELLO","barcodeFormat":"QR"}'`,
+      'More keys: passmint keys create --tenant <name>',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
