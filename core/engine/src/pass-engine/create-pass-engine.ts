@@ -117,15 +117,16 @@ export function createPassEngine(config: PassEngineConfig) {
     /** POST /api/passes: a new pass, or the first response again for a retried Idempotency-Key. */
     async issue(tenant: TenantRecord, body: unknown, options: { idempotencyKey?: string } = {}): Promise<IssuedPass> {
       const now = clock();
-      const fingerprint = sha256(stableStringify(body));
+      const parsed = parsePassInput(body);
+      if (!parsed.ok) throw parsed.error;
+      // Fingerprinted after validation: the schema bounds the body's depth and size.
+      const fingerprint = sha256(stableStringify(parsed.value));
       const notBefore = new Date(now.getTime() - idempotencyTtlMs).toISOString();
       const key = options.idempotencyKey;
       if (key !== undefined) {
         const existing = await store.findIdempotency(tenant.id, key, notBefore);
         if (existing) return replay(existing, fingerprint);
       }
-      const parsed = parsePassInput(body);
-      if (!parsed.ok) throw parsed.error;
       const canonical = normalisePassInput(parsed.value);
       await checkQuota(tenant, now);
       for (let attempt = 1; ; attempt++) {
