@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { unzipSync } from 'fflate';
+import { encodePng, readPngInfo } from '@passmint/engine';
 import { pngDataUri } from '@passmint/engine/testing';
 import { errorResponseSchema } from './openapi/response-schemas';
 import { bombPngHeader, solidPng, startCanary, startImageServer, type ImageServer } from '../test-support/image-server';
@@ -257,8 +260,51 @@ async function snapshot(pass: { key: () => string; serial: string }) {
   return { pkpass: pkpass.bytes, details: details.bytes.toString('utf8') };
 }
 
-// pngDataUri keeps the data-URI path covered alongside the fetched ones.
-test('a data URI logo is accepted and served back by content hash', async () => {
-  const response = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { ...VALID, logoURL: pngDataUri(320, 100) } });
-  expect(response.status).toBe(200);
+describe('image URLs that are allowed', () => {
+  test('the fetched logo is in the pass, served back by content hash, and not fetched again', async () => {
+    const logoUrl = `https://localhost:${images.port}/logo.png`;
+    expect(images.hits.get('/logo.png')).toBe(1);
+    const pkpass = await request(`${server.url}/api/passes/${passes[0]?.serial}/pass.pkpass`, { key: server.key });
+    const logo = unzipSync(pkpass.bytes)['logo@2x.png'];
+    expect(logo && readPngInfo(logo)).toMatchObject({ width: 320, height: 100 });
+    const hash = createHash('sha256').update(solidPng(320, 100)).digest('hex');
+    const served = await request(`${server.url}/i/${hash}.png`);
+    expect(served.bytes.equals(solidPng(320, 100))).toBe(true);
+
+    const again = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { ...VALID, barcodeValue: 'AGAIN', logoURL: logoUrl } });
+    expect(again.status).toBe(200);
+    const changed = await request(`${server.url}/api/passes/${again.json.serialNumber}`, { method: 'PUT', key: server.key, body: { ...VALID, barcodeValue: 'AGAIN-2', logoURL: logoUrl, iconURL: logoUrl } });
+    expect(changed.json.unchanged).toBe(false);
+    expect(images.hits.get('/logo.png')).toBe(1);
+  });
 });
+
+describe('limits are inclusive', () => {
+  test.each([
+    ['barcodeValue of 2,048 characters', { ...VALID, barcodeValue: long(2048) }],
+    ['organizationName and logoText of 64 characters', { ...VALID, organizationName: long(64), logoText: long(64) }],
+    ['3 header, 1 primary, 4 secondary, 4 auxiliary and 20 back fields', { ...VALID, headerFields: at(3), primaryFields: at(1), secondaryFields: at(4), auxiliaryFields: at(4), backFields: at(20) }],
+    ['10 locations at the edges of the globe', { ...VALID, locations: [location(90, 180), location(-90, -180), ...Array.from({ length: 8 }, () => location())] }],
+    ['expirationDays 1', { ...VALID, expirationDays: 1 }],
+    ['expirationDays 3650', { ...VALID, expirationDays: 3650 }],
+    ['a data URI logo', { ...VALID, logoURL: pngDataUri(320, 100) }],
+  ])('%s → 200', async (_name, body) => {
+    const response = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });
+    expect(response.status).toBe(200);
+  });
+
+  test('four images of nearly 1 MiB each as data URIs: a body of about 5.6 MB is accepted', async () => {
+    const noisy = noisyPngDataUri(500, 500);
+    const body = { ...VALID, logoURL: noisy, iconURL: noisy, stripURL: noisyPngDataUri(500, 499), thumbnailURL: noisyPngDataUri(499, 500) };
+    expect(JSON.stringify(body).length).toBeGreaterThan(5_000_000);
+    const response = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });
+    expect(response.status).toBe(200);
+  });
+});
+
+/** A PNG of random pixels: it does not compress, so its size is about width × height × 4 bytes. */
+function noisyPngDataUri(width: number, height: number): string {
+  const png = encodePng(width, height, randomBytes(width * height * 4));
+  expect(png.length).toBeLessThanOrEqual(1024 * 1024);
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
