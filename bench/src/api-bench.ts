@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { runOpenLoop, type OpenLoopRequest } from './open-loop';
 
 /**
@@ -17,13 +18,7 @@ const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 15);
 const FIXED_RATE = 100;
 const SEED_PASSES = 300;
 
-const EXAMPLE = {
-  barcodeValue: 'LOYALTY-98765',
-  barcodeFormat: 'QR',
-  logoText: 'Bayroast Coffee',
-  headerFields: [{ label: 'POINTS', value: '1,250' }],
-  primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-};
+const EXAMPLE = API_EXAMPLE_BODIES.create;
 
 interface Scenario {
   name: string;

@@ -2,29 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { validatePkpass } from '@passmint/engine';
-import { opensslVerifyPass } from '@passmint/engine/testing';
+import { API_EXAMPLE_BODIES, opensslVerifyPass } from '@passmint/engine/testing';
 import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from './openapi/response-schemas';
 import { request, startInProcess, type InProcessServer } from '../test-support/test-server';
 
 // The three requests of spec/API.md's "Examples that must work unchanged", verbatim.
-const EXAMPLE_POST = {
-  barcodeValue: 'LOYALTY-98765',
-  barcodeFormat: 'QR',
-  logoText: 'Bayroast Coffee',
-  headerFields: [{ label: 'POINTS', value: '1,250' }],
-  primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-};
-const EXAMPLE_PUT = {
-  barcodeValue: 'LOYALTY-98765',
-  barcodeFormat: 'QR',
-  logoText: 'Bayroast Coffee',
-  primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-  headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
-};
-const EXAMPLE_PUT_LOCATION = {
-  ...EXAMPLE_PUT,
-  locations: [{ latitude: 40.7484, longitude: -73.9857, relevantText: 'Free refill at our Empire State store' }],
-};
+const { create: EXAMPLE_POST, update: EXAMPLE_PUT, updateWithLocation: EXAMPLE_PUT_LOCATION } = API_EXAMPLE_BODIES;
 
 let server: InProcessServer;
 let devCaPem: string;

@@ -125,6 +125,7 @@ const CASES: Case[] = [
   { name: 'expirationDays 3651', status: 400, code: 'invalid_body', body: { ...VALID, expirationDays: 3651 }, issuePath: 'expirationDays' },
   { name: 'color #12345', status: 400, code: 'invalid_body', body: { ...VALID, color: '#12345' }, issuePath: 'color' },
   { name: 'unknown field (a typo)', status: 400, code: 'invalid_body', body: { ...VALID, barcodevalue: 'x' }, issuePath: 'barcodevalue' },
+  { name: '__proto__ key', status: 400, code: 'invalid_body', raw: '{"barcodeValue":"x","barcodeFormat":"QR","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' }, issuePath: '__proto__' },
   { name: 'lone surrogate', status: 400, code: 'invalid_body', raw: `{"barcodeValue":"\\ud800","barcodeFormat":"QR"}`, headers: { 'content-type': 'application/json' } },
   { name: 'control character in a label', status: 400, code: 'invalid_body', body: { ...VALID, headerFields: [{ label: 'A\u0007', value: 'v' }] } },
   { name: 'Code128 with non-ASCII', status: 400, code: 'invalid_body', body: { barcodeValue: 'café', barcodeFormat: 'Code128' } },

@@ -24,6 +24,8 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.json).toEqual(first.json);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(await countPasses(server, tenant.id)).toBe(before + 1);
   });
 

@@ -65,7 +65,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     throw error;
   }
   const listening = listeningUrl(app);
-  if (!url) url = listening;
+  // Listening on every interface says nothing about the address clients use; loopback always works here.
+  if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
   options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION }));
 
   return {

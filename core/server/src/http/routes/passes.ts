@@ -9,6 +9,9 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type SerialParams = { Params: { serial: string } };
 
+/** Devices register through Apple's web service, which this server does not offer yet: none can. */
+const NO_DEVICES = 0;
+
 /** The pass API: issue, replace, read, download, void; plus the legacy /api/pkpass forms. */
 export function registerPassRoutes(app: FastifyInstance, context: AppContext): void {
   const { engine } = context;
@@ -16,6 +19,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   app.post<{ Querystring: { format?: string } }>('/api/passes', async (request, reply) => {
     const issued = await engine.issue(request.tenant(), request.body, idempotencyOptions(request));
     if (request.query.format === 'pkpass') return sendIssuedPkpass(reply, issued, context);
+    if (issued.replayed) reply.header('idempotent-replayed', 'true');
     return reply.send(issuedJson(issued, context));
   });
 
@@ -44,7 +48,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const voided = await engine.void(request.tenant(), serialOf(request));
-    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: 0 });
+    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: NO_DEVICES });
   });
 }
 
@@ -86,7 +90,7 @@ function updateJson(updated: UpdatedPass) {
   return {
     serialNumber: updated.serialNumber,
     lastUpdated: updated.lastUpdated,
-    notifiedDevices: 0,
+    notifiedDevices: NO_DEVICES,
     unchanged: updated.unchanged,
     ...(updated.warnings.length > 0 ? { warnings: updated.warnings } : {}),
   };
@@ -98,7 +102,7 @@ function passJson(pass: PassRecord, context: AppContext) {
     createdAt: pass.createdAt,
     lastUpdated: pass.updatedAt,
     voided: pass.voided,
-    registeredDevices: 0,
+    registeredDevices: NO_DEVICES,
     shareUrl: context.shareUrl(pass.serialNumber),
     googleSaveUrl: null,
     passUrl: `${context.publicUrl()}/api/passes/${pass.serialNumber}/pass.pkpass`,
