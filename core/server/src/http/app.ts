@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TenantRecord } from '@passmint/engine';
 import type { AppContext } from './app-context';
 import { authenticate, authError } from './authenticate';
@@ -37,6 +37,8 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     requestIdHeader: false,
     bodyLimit: MAX_JSON_BODY_BYTES,
     return503OnClosing: true,
+    // Malformed URLs and the like fail before routing; they get the contract's error shape too.
+    frameworkErrors: (error, request, reply) => void sendError(error, request as FastifyRequest, reply as FastifyReply),
   });
 
   app.decorateRequest('passmint', null as unknown as FastifyRequest['passmint']);
@@ -61,13 +63,9 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     );
   });
 
-  app.setErrorHandler(async (error, request, reply) => {
-    const { status, headers, body } = errorReply(error);
-    request.passmint.errorCode = body.code;
-    if (status >= 500) request.log.error({ errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code }, 'request failed');
-    return reply.status(status).headers(headers).send(body);
-  });
+  app.setErrorHandler(async (error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler(async (request, reply) => {
+    request.passmint ??= {};
     request.passmint.errorCode = 'not_found';
     return reply.status(404).send({ error: 'There is nothing at this address.', code: 'not_found' });
   });
@@ -83,6 +81,15 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     await api.register(async (binary) => registerValidateRoute(binary, context));
   });
   return app;
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const { status, headers, body } = errorReply(error);
+  // Errors raised while routing come before our onRequest hook has run.
+  request.passmint ??= {};
+  request.passmint.errorCode = body.code;
+  if (status >= 500) request.log.error({ errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code }, 'request failed');
+  return reply.status(status).headers(headers).send(body);
 }
 
 async function authorise(request: FastifyRequest, context: AppContext): Promise<void> {

@@ -163,6 +163,7 @@ const CASES: Case[] = [
   // Wrong route shapes
   { name: 'validate with a JSON body', status: 400, code: 'unsupported_content_type', method: 'POST', path: () => '/api/validate', body: VALID },
   { name: 'validate with an empty file', status: 400, code: 'empty_body', method: 'POST', path: () => '/api/validate', raw: Buffer.alloc(0), headers: { 'content-type': 'application/vnd.apple.pkpass' } },
+  { name: 'broken percent-encoding in the serial', status: 400, code: 'bad_url', method: 'GET', path: () => '/api/passes/%E0%A4%A' },
   { name: 'unknown API route', status: 404, code: 'not_found', method: 'GET', path: () => '/api/nothing-here' },
 ];
 
