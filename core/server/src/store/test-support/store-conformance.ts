@@ -667,7 +667,7 @@ function uniqueName(): string {
 function identity(overrides: Partial<StoredAppleIdentity> = {}): StoredAppleIdentity {
   return {
     certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-    privateKeyPem: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+    privateKeyPem: 'placeholder key text: the store keeps it as an opaque string',
     ...overrides,
   };
 }
