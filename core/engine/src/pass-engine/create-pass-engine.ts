@@ -38,6 +38,8 @@ export interface UpdatedPass {
   serialNumber: string;
   lastUpdated: string;
   unchanged: boolean;
+  /** Apple registrations the change was queued for (0 when unchanged). */
+  notifiedDevices: number;
   warnings: string[];
   pass: PassRecord;
 }
@@ -171,11 +173,11 @@ export function createPassEngine(config: PassEngineConfig) {
       for (let attempt = 1; ; attempt++) {
         const stored = await findOwnPass(tenant, serialNumber);
         if (stored.canonicalHash === hash) {
-          return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, warnings, pass: stored };
+          return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
         }
         if (stored.voided) throw new PassVoidedError();
         const result = await replacePass(tenant, stored, parsed.value, canonical, true);
-        if (result.ok) return { serialNumber, lastUpdated: result.pass.updatedAt, unchanged: false, warnings: [...warnings, ...result.warnings], pass: result.pass };
+        if (result.ok) return changed(result, warnings);
         if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
       }
     },
@@ -184,18 +186,23 @@ export function createPassEngine(config: PassEngineConfig) {
     async void(tenant: TenantRecord, serialNumber: string): Promise<UpdatedPass> {
       for (let attempt = 1; ; attempt++) {
         const stored = await findOwnPass(tenant, serialNumber);
-        if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, warnings: [], pass: stored };
+        if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
         const body = { ...(stored.body as Record<string, unknown>), voided: true };
         const parsed = parsePassUpdate(body);
         if (!parsed.ok) throw parsed.error;
         const result = await replacePass(tenant, stored, parsed.value, normalisePassInput(parsed.value), false);
-        if (result.ok) return { serialNumber, lastUpdated: result.pass.updatedAt, unchanged: false, warnings: result.warnings, pass: result.pass };
+        if (result.ok) return changed(result, []);
         if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
       }
     },
 
     async get(tenant: TenantRecord, serialNumber: string): Promise<PassRecord> {
       return findOwnPass(tenant, serialNumber);
+    },
+
+    /** The identity that signs (and pushes for) a tenant's passes: its own, or the instance's. */
+    signingIdentity(tenant: TenantRecord): SigningIdentity {
+      return signers.forTenant(tenant).identity;
     },
 
     async usage(tenant: TenantRecord): Promise<Usage> {
@@ -224,11 +231,11 @@ export function createPassEngine(config: PassEngineConfig) {
         pkpass: built.pkpass,
         passTypeIdentifier: built.passTypeIdentifier,
         voided: canonical.voided,
-        updatedAt: now.toISOString(),
+        updatedAt: nextLastModified(stored.updatedAt, now),
       },
       { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota },
     );
-    if (result.ok) return { ok: true as const, pass: result.pass, warnings: built.warnings };
+    if (result.ok) return { ok: true as const, pass: result.pass, queuedPushes: result.queuedPushes, warnings: built.warnings };
     if (result.reason === 'quota_exceeded') throw quotaExceeded(tenant, now);
     if (result.reason === 'not_found') throw new PassNotFoundError();
     return { ok: false as const };
@@ -236,6 +243,28 @@ export function createPassEngine(config: PassEngineConfig) {
 }
 
 export type PassEngine = ReturnType<typeof createPassEngine>;
+
+function changed(result: { pass: PassRecord; queuedPushes: number; warnings: string[] }, warnings: string[]): UpdatedPass {
+  return {
+    serialNumber: result.pass.serialNumber,
+    lastUpdated: result.pass.updatedAt,
+    unchanged: false,
+    notifiedDevices: result.queuedPushes,
+    warnings: [...warnings, ...result.warnings],
+    pass: result.pass,
+  };
+}
+
+/**
+ * Devices ask for a pass with If-Modified-Since, which has whole-second resolution: two changes
+ * in one second would look like one and the second would answer 304. So each change moves the
+ * pass's time to a later second than the last one.
+ * @see https://developer.apple.com/documentation/walletpasses/send-an-updated-pass
+ */
+export function nextLastModified(previous: string, now: Date): string {
+  const nextSecond = Math.floor(Date.parse(previous) / 1000) * 1000 + 1000;
+  return new Date(Math.max(now.getTime(), nextSecond)).toISOString();
+}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -30,10 +30,46 @@ export interface Store {
 
   findPass(tenantId: string, serialNumber: string): Promise<PassRecord | null>;
   insertPass(pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult>;
-  /** Replaces the stored pass if it is still at `expectedVersion`; the version goes up by one. */
+  /**
+   * Replaces the stored pass if it is still at `expectedVersion`; the version goes up by one and
+   * the pass gets a new change tag. In the same transaction, one push per Apple registration of
+   * the pass is queued, except where a push to that token and topic is already waiting: the
+   * device fetches every changed pass when it wakes, so the waiting one covers both.
+   */
   updatePass(update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult>;
   /** The pass's history, oldest first. */
   listPassVersions(tenantId: string, serialNumber: string): Promise<PassVersionRecord[]>;
+  /** Any tenant's pass: Apple's web service addresses passes by serial alone (serials are unique). */
+  findPassBySerial(serialNumber: string): Promise<PassRecord | null>;
+
+  /** Records that a device wants updates of a pass, or refreshes its push token and client. */
+  registerDevice(registration: NewRegistration): Promise<'created' | 'existing'>;
+  /** False when the device was not registered for the pass. */
+  unregisterDevice(deviceLibraryIdentifier: string, serialNumber: string): Promise<boolean>;
+  /**
+   * The serials of one pass type a device is registered for whose change tag is above `since`
+   * (all of them when null), and the highest tag among them; null when there are none.
+   */
+  listUpdatedSerials(deviceLibraryIdentifier: string, passTypeIdentifier: string, since: string | null): Promise<{ serialNumbers: string[]; lastUpdated: string } | null>;
+  /** Registrations of a pass, by client kind. */
+  countRegistrations(serialNumber: string): Promise<Record<DeviceClient, number>>;
+  /**
+   * After APNs said a push token is dead: removes its registrations for that topic that were made
+   * or refreshed before `registeredBefore` (a device that registered again since keeps its entry).
+   */
+  removeRegistrations(pushToken: string, passTypeIdentifier: string, registeredBefore: string): Promise<number>;
+
+  /**
+   * Claims up to `limit` pushes that are due (pending and available, or leased with the lease run
+   * out), leasing them to the caller until `leaseUntil`; attempts go up by one.
+   */
+  claimPushes(options: { now: string; leaseUntil: string; limit: number }): Promise<PushJob[]>;
+  /** A push ended: delivered (APNs accepted it) or dead (given up, or the token is gone). */
+  finishPush(id: string, outcome: { state: 'delivered' | 'dead'; at: string; detail: string | null }): Promise<void>;
+  /** A push failed in a way a retry may fix: pending again from `availableAt`. */
+  retryPush(id: string, retry: { availableAt: string; detail: string }): Promise<void>;
+  /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */
+  pushSummary(serialNumber: string): Promise<PushSummary>;
 
   /** The idempotency record, if one newer than `notBefore` exists. */
   findIdempotency(tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null>;
@@ -104,6 +140,8 @@ export interface NewPass {
 export interface PassRecord extends NewPass {
   version: number;
   updatedAt: string;
+  /** Opaque, increasing across all passes with every change: Apple's `lastUpdated` tag. */
+  changeTag: string;
 }
 
 export interface PassUpdate {
@@ -167,10 +205,48 @@ export type InsertPassResult =
   | { ok: false; reason: 'serial_taken' };
 
 export type UpdatePassResult =
-  | { ok: true; pass: PassRecord }
+  | { ok: true; pass: PassRecord; /** Apple registrations the change was queued for. */ queuedPushes: number }
   | { ok: false; reason: 'quota_exceeded'; used: number }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'version_conflict' };
+
+/**
+ * Who registered: Apple Wallet, or an Android wallet app speaking Apple's protocol (those tokens
+ * are not APNs tokens and are never sent there).
+ */
+export type DeviceClient = 'apple' | 'android';
+
+export interface NewRegistration {
+  deviceLibraryIdentifier: string;
+  serialNumber: string;
+  passTypeIdentifier: string;
+  tenantId: string;
+  pushToken: string;
+  client: DeviceClient;
+  /** e.g. `WalletPasses` or `Pass2U` for Android clients; null for Apple. */
+  clientName: string | null;
+  at: string;
+}
+
+export interface PushJob {
+  id: string;
+  tenantId: string;
+  /** The pass whose change queued it (a coalesced push covers later changes too). */
+  serialNumber: string;
+  passTypeIdentifier: string;
+  pushToken: string;
+  /** Including this one. */
+  attempts: number;
+  createdAt: string;
+}
+
+export interface PushSummary {
+  pending: number;
+  delivered: number;
+  failed: number;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+}
 
 export interface ImageRecord {
   /** SHA-256 of the bytes, lower-case hex. */

@@ -97,6 +97,60 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'change tags, device registrations and the push outbox',
+    sql: `
+      -- Every pass write takes the next value of one global counter: Apple's lastUpdated tag.
+      -- Existing passes are numbered in the order they last changed.
+      ALTER TABLE passes ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE passes SET change_seq = ranked.seq
+        FROM (SELECT serial_number, ROW_NUMBER() OVER (ORDER BY updated_at, serial_number) AS seq FROM passes) AS ranked
+        WHERE ranked.serial_number = passes.serial_number;
+      CREATE UNIQUE INDEX passes_by_change_seq ON passes (change_seq);
+
+      -- One row. A counter rather than MAX(change_seq) + 1, so a tag is never handed out twice.
+      CREATE TABLE pass_change_counter (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        last_value INTEGER NOT NULL
+      );
+      INSERT INTO pass_change_counter (id, last_value) SELECT 1, COALESCE(MAX(change_seq), 0) FROM passes;
+
+      CREATE TABLE device_registrations (
+        device_library_identifier TEXT NOT NULL,
+        serial_number TEXT NOT NULL REFERENCES passes (serial_number),
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        pass_type_identifier TEXT NOT NULL,
+        push_token TEXT NOT NULL,
+        client TEXT NOT NULL CHECK (client IN ('apple', 'android')),
+        client_name TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (device_library_identifier, serial_number)
+      );
+      CREATE INDEX device_registrations_by_serial ON device_registrations (serial_number);
+      CREATE INDEX device_registrations_by_token ON device_registrations (push_token, pass_type_identifier);
+
+      CREATE TABLE push_outbox (
+        id TEXT NOT NULL PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        serial_number TEXT NOT NULL REFERENCES passes (serial_number),
+        pass_type_identifier TEXT NOT NULL,
+        push_token TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL,
+        available_at TEXT NOT NULL,
+        lease_until TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        detail TEXT
+      );
+      -- At most one waiting push per device and topic: the device fetches every change when it wakes.
+      CREATE UNIQUE INDEX push_outbox_one_pending ON push_outbox (push_token, pass_type_identifier) WHERE state = 'pending';
+      CREATE INDEX push_outbox_due ON push_outbox (available_at, id) WHERE state IN ('pending', 'leased');
+      CREATE INDEX push_outbox_by_serial ON push_outbox (serial_number);
+    `,
+  },
 ];
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { NewIdempotency, NewPass, Store } from '@passmint/engine';
+import type { NewIdempotency, NewPass, NewRegistration, PassUpdate, Store } from '@passmint/engine';
 import { createSqliteStore, openSqliteDatabase } from './sqlite-store';
 import { migrate, migrations } from './sqlite-migrations';
 import { describeStoreConformance } from './test-support/store-conformance';
@@ -99,6 +99,37 @@ describe('SQLite store', () => {
     };
   }
 
+  function registrationOf(pass: NewPass): NewRegistration {
+    return {
+      deviceLibraryIdentifier: randomUUID(),
+      serialNumber: pass.serialNumber,
+      passTypeIdentifier: pass.passTypeIdentifier,
+      tenantId: pass.tenantId,
+      pushToken: randomUUID(),
+      client: 'apple',
+      clientName: null,
+      at: '2025-06-02T00:00:00.000Z',
+    };
+  }
+
+  function updateOf(pass: NewPass): PassUpdate {
+    return {
+      tenantId: pass.tenantId,
+      serialNumber: pass.serialNumber,
+      expectedVersion: 1,
+      body: { logoText: 'Changed' },
+      canonicalHash: 'changed',
+      pkpass: randomBytes(64),
+      passTypeIdentifier: pass.passTypeIdentifier,
+      voided: true,
+      updatedAt: '2025-06-03T00:00:00.000Z',
+    };
+  }
+
+  function outboxRows(): number {
+    return inspect((db) => db.prepare('SELECT COUNT(*) FROM push_outbox').pluck().get() as number);
+  }
+
   const options = { month: '2025-06', quota: null };
 
   describe('opening', () => {
@@ -132,7 +163,7 @@ describe('SQLite store', () => {
 
       const second = await openStore();
       expect((await second.findTenant(tenantId))?.id).toBe(tenantId);
-      expect(await second.findPass(tenantId, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt });
+      expect(await second.findPass(tenantId, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt, changeTag: '1' });
       expect((await second.findApiKeyByHash(hash))?.tenant.id).toBe(tenantId);
       expect(await second.usage(tenantId, options.month)).toBe(1);
     });
@@ -186,6 +217,9 @@ describe('SQLite store', () => {
     });
   });
 
+  // Errors raised by the native addon (a trigger's RAISE here) come from another vm realm once a
+  // second test file has loaded the module, so they are matched on `message`/`code`, never with
+  // `instanceof` or `toThrow(string)`.
   describe('atomic pass writes', () => {
     it('leaves nothing behind when the serial is taken', async () => {
       const store = await openStore();
@@ -234,20 +268,69 @@ describe('SQLite store', () => {
       await store.insertPass(pass, options);
       inspect((db) => db.exec("CREATE TRIGGER fail_version BEFORE INSERT ON pass_versions BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"));
 
-      const update = {
-        tenantId: owner,
-        serialNumber: pass.serialNumber,
-        expectedVersion: 1,
-        body: { logoText: 'Changed' },
-        canonicalHash: 'changed',
-        pkpass: randomBytes(64),
-        passTypeIdentifier: pass.passTypeIdentifier,
-        voided: true,
-        updatedAt: '2025-06-03T00:00:00.000Z',
-      };
-      await expect(store.updatePass(update, options)).rejects.toMatchObject({ message: 'disk on fire' });
-      expect(await store.findPass(owner, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt });
+      await expect(store.updatePass(updateOf(pass), options)).rejects.toMatchObject({ message: 'disk on fire' });
+      expect(await store.findPass(owner, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt, changeTag: '1' });
       expect(rowsOf(owner)).toEqual({ passes: 1, versions: 1, idempotency: 0, used: 1 });
+    });
+
+    it('rolls back an update that fails while queueing its pushes, tag and all', async () => {
+      const store = await openStore();
+      const owner = await tenantIn(store);
+      const pass = newPass(owner);
+      await store.insertPass(pass, options);
+      await store.registerDevice(registrationOf(pass));
+      inspect((db) => db.exec("CREATE TRIGGER fail_push BEFORE INSERT ON push_outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"));
+
+      await expect(store.updatePass(updateOf(pass), options)).rejects.toMatchObject({ message: 'disk on fire' });
+      expect(await store.findPass(owner, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt, changeTag: '1' });
+      expect(rowsOf(owner)).toEqual({ passes: 1, versions: 1, idempotency: 0, used: 1 });
+      expect(outboxRows()).toBe(0);
+
+      inspect((db) => db.exec('DROP TRIGGER fail_push'));
+      const retried = await store.updatePass(updateOf(pass), options);
+      expect(retried).toMatchObject({ ok: true, pass: { version: 2, changeTag: '2' }, queuedPushes: 1 });
+      expect(outboxRows()).toBe(1);
+    });
+  });
+
+  describe('change tags', () => {
+    it('numbers the passes of an existing database in the order they last changed', async () => {
+      const db = openSqliteDatabase(file);
+      try {
+        migrate(db, migrations.filter((migration) => migration.version === 1));
+        db.prepare("INSERT INTO tenants VALUES ('t', 't', NULL, NULL, 'x', 'x')").run();
+        const insert = db.prepare(`INSERT INTO passes VALUES ('t', ?, 'token', '{}', 'hash', x'00', 'pass.com.example', 0, 1, ?, ?)`);
+        for (const [serial, updatedAt] of [['late', '2025-06-03'], ['early', '2025-06-01'], ['middle', '2025-06-02']]) {
+          insert.run(serial, updatedAt, updatedAt);
+        }
+        expect(migrate(db)).toEqual([2]);
+      } finally {
+        db.close();
+      }
+
+      const store = await openStore();
+      const tags = await Promise.all(['early', 'middle', 'late'].map(async (serial) => (await store.findPassBySerial(serial))?.changeTag));
+      expect(tags).toEqual(['1', '2', '3']);
+      const inserted = await store.insertPass(newPass('t'), options);
+      expect(inserted.ok && inserted.pass.changeTag).toBe('4');
+    });
+  });
+
+  describe('push outbox', () => {
+    it('never hands the same push to two connections', async () => {
+      const first = await openStore();
+      const second = await openStore();
+      const owner = await tenantIn(first);
+      const pass = newPass(owner);
+      await first.insertPass(pass, options);
+      for (let i = 0; i < 5; i++) await first.registerDevice(registrationOf(pass));
+      await first.updatePass(updateOf(pass), options);
+
+      const claim = (store: Store) => store.claimPushes({ now: '2025-06-03T00:00:00.000Z', leaseUntil: '2025-06-03T00:01:00.000Z', limit: 2 });
+      const claims = await Promise.all([claim(first), claim(second), claim(first), claim(second)]);
+      const ids = claims.flat().map((job) => job.id);
+      expect(ids).toHaveLength(5);
+      expect(new Set(ids).size).toBe(5);
     });
   });
 });

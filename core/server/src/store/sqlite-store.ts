@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   StoreConflictError,
   type ApiKeyRecord,
+  type DeviceClient,
   type IdempotencyRecord,
   type ImageRecord,
   type ImageSourceRecord,
@@ -11,10 +13,13 @@ import {
   type NewApiKey,
   type NewIdempotency,
   type NewPass,
+  type NewRegistration,
   type NewTenant,
   type PassRecord,
   type PassUpdate,
   type PassVersionRecord,
+  type PushJob,
+  type PushSummary,
   type Store,
   type StoredAppleIdentity,
   type TenantPatch,
@@ -53,6 +58,32 @@ export function createSqliteStore(file: string): Store {
   function readPass(tenantId: string, serialNumber: string): PassRecord | null {
     const row = sql.passByKey.get({ tenant_id: tenantId, serial_number: serialNumber }) as PassRow | undefined;
     return row ? toPass(row) : null;
+  }
+
+  function readPassBySerial(serialNumber: string): PassRecord | null {
+    const row = sql.passBySerial.get({ serial_number: serialNumber }) as PassRow | undefined;
+    return row ? toPass(row) : null;
+  }
+
+  function nextChangeTag(): string {
+    const row = sql.nextChangeSeq.get() as { last_value: number };
+    return String(row.last_value);
+  }
+
+  /** Returns the number of Apple registrations, each of which now has a push waiting. */
+  function queuePushes(pass: PassRecord): number {
+    const registrations = sql.appleRegistrationsOfPass.all({ serial_number: pass.serialNumber }) as TokenTopicRow[];
+    for (const registration of registrations) {
+      sql.queuePush.run({
+        id: randomUUID(),
+        tenant_id: pass.tenantId,
+        serial_number: pass.serialNumber,
+        pass_type_identifier: registration.pass_type_identifier,
+        push_token: registration.push_token,
+        at: pass.updatedAt,
+      });
+    }
+    return registrations.length;
   }
 
   function readIdempotency(tenantId: string, key: string, notBefore: string): IdempotencyRecord | null {
@@ -141,7 +172,7 @@ export function createSqliteStore(file: string): Store {
     const used = quotaExceeded(pass.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
 
-    const record: PassRecord = { ...pass, version: 1, updatedAt: pass.createdAt };
+    const record: PassRecord = { ...pass, version: 1, updatedAt: pass.createdAt, changeTag: nextChangeTag() };
     sql.insertPass.run(passParams(record));
     appendVersion(record);
     countWrite(pass.tenantId, options);
@@ -165,11 +196,77 @@ export function createSqliteStore(file: string): Store {
       voided: update.voided,
       version: current.version + 1,
       updatedAt: update.updatedAt,
+      changeTag: nextChangeTag(),
     };
     sql.updatePass.run(passParams(next));
     appendVersion(next);
     countWrite(update.tenantId, options);
-    return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next };
+    const queuedPushes = queuePushes(next);
+    return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
+  });
+
+  // The refresh comes first: when it finds no row, the registration is new.
+  const registerDevice = db.transaction((registration: NewRegistration): 'created' | 'existing' => {
+    const params = registrationParams(registration);
+    if (sql.refreshRegistration.run(params).changes > 0) return 'existing';
+    sql.insertRegistration.run(params);
+    return 'created';
+  });
+
+  const unregisterDevice = db.transaction(
+    (deviceLibraryIdentifier: string, serialNumber: string): boolean =>
+      sql.deleteRegistration.run({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }).changes > 0,
+  );
+
+  const removeRegistrations = db.transaction(
+    (pushToken: string, passTypeIdentifier: string, registeredBefore: string): number =>
+      sql.deleteStaleRegistrations.run({ push_token: pushToken, pass_type_identifier: passTypeIdentifier, before: registeredBefore }).changes,
+  );
+
+  const claimPushes = db.transaction((options: { now: string; leaseUntil: string; limit: number }): PushJob[] => {
+    if (options.limit < 1) return [];
+    const due = sql.duePushes.all({ now: options.now, limit: Math.floor(options.limit) }) as PushRow[];
+    for (const row of due) sql.leasePush.run({ id: row.id, lease_until: options.leaseUntil });
+    return due.map((row) => toPushJob({ ...row, attempts: row.attempts + 1 }));
+  });
+
+  const finishPush = db.transaction((id: string, outcome: { state: 'delivered' | 'dead'; at: string; detail: string | null }): void => {
+    sql.finishPush.run({ id, state: outcome.state, at: outcome.at, detail: outcome.detail });
+  });
+
+  /*
+   * Coalescing choice: when another push to the same token and topic is already pending (queued
+   * by a change made while this one was leased), this row is merged into it rather than made
+   * pending too, which the one-pending index forbids. That push wakes the same device, which then
+   * fetches every changed pass, so nothing is lost: the pending row becomes due no later than this
+   * retry would have, takes this row's error as its detail when it has none, and this row is
+   * deleted. A push that has already finished (another worker took over an expired lease) stays
+   * finished.
+   */
+  const retryPush = db.transaction((id: string, retry: { availableAt: string; detail: string }): void => {
+    const row = sql.unfinishedPush.get({ id }) as TokenTopicRow | undefined;
+    if (!row) return;
+    const params = { available_at: retry.availableAt, detail: retry.detail };
+    const waiting = sql.otherPendingPush.get({ ...row, id }) as { id: string } | undefined;
+    if (waiting) {
+      sql.mergeRetryInto.run({ ...params, id: waiting.id });
+      sql.deletePush.run({ id });
+      return;
+    }
+    sql.retryPush.run({ ...params, id });
+  });
+
+  // One read transaction, so the counts and the error come from the same snapshot.
+  const readPushSummary = db.transaction((serialNumber: string): PushSummary => {
+    const counts = sql.pushCounts.get({ serial_number: serialNumber }) as PushCountsRow;
+    const lastError = sql.lastPushError.get({ serial_number: serialNumber }) as { detail: string } | undefined;
+    return {
+      pending: counts.pending,
+      delivered: counts.delivered,
+      failed: counts.failed,
+      lastAttemptAt: counts.last_attempt_at,
+      lastError: lastError?.detail ?? null,
+    };
   });
 
   const putImage = db.transaction((image: ImageRecord): void => {
@@ -236,6 +333,48 @@ export function createSqliteStore(file: string): Store {
       const rows = sql.passVersions.all({ tenant_id: tenantId, serial_number: serialNumber }) as PassVersionRow[];
       return rows.map(toPassVersion);
     },
+    async findPassBySerial(serialNumber) {
+      return readPassBySerial(serialNumber);
+    },
+
+    async registerDevice(registration) {
+      return registerDevice.immediate(registration);
+    },
+    async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
+      return unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber);
+    },
+    async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
+      const rows = sql.updatedSerials.all({
+        device_library_identifier: deviceLibraryIdentifier,
+        pass_type_identifier: passTypeIdentifier,
+        since: changeSeqOf(since),
+      }) as { serial_number: string; change_seq: number }[];
+      if (rows.length === 0) return null;
+      const lastUpdated = rows.reduce((highest, row) => Math.max(highest, row.change_seq), 0);
+      return { serialNumbers: rows.map((row) => row.serial_number).sort(), lastUpdated: String(lastUpdated) };
+    },
+    async countRegistrations(serialNumber) {
+      const counts: Record<DeviceClient, number> = { apple: 0, android: 0 };
+      const rows = sql.registrationCounts.all({ serial_number: serialNumber }) as { client: DeviceClient; registrations: number }[];
+      for (const row of rows) counts[row.client] = row.registrations;
+      return counts;
+    },
+    async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
+      return removeRegistrations.immediate(pushToken, passTypeIdentifier, registeredBefore);
+    },
+
+    async claimPushes(options) {
+      return claimPushes.immediate(options);
+    },
+    async finishPush(id, outcome) {
+      finishPush.immediate(id, outcome);
+    },
+    async retryPush(id, retry) {
+      retryPush.immediate(id, retry);
+    },
+    async pushSummary(serialNumber) {
+      return readPushSummary(serialNumber);
+    },
 
     async findIdempotency(tenantId, key, notBefore) {
       return readIdempotency(tenantId, key, notBefore);
@@ -264,7 +403,10 @@ export function createSqliteStore(file: string): Store {
 const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, created_at, updated_at';
 const API_KEY_COLUMNS = 'id, tenant_id, hash, prefix, label, created_at, revoked_at';
 const PASS_COLUMNS = `tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier,
-  voided, version, created_at, updated_at`;
+  voided, version, created_at, updated_at, change_seq`;
+const REGISTRATION_COLUMNS = `device_library_identifier, serial_number, tenant_id, pass_type_identifier, push_token, client,
+  client_name, created_at, updated_at`;
+const PUSH_JOB_COLUMNS = 'id, tenant_id, serial_number, pass_type_identifier, push_token, attempts, created_at';
 const IDEMPOTENCY_COLUMNS =
   'tenant_id, idempotency_key, fingerprint, response_serial_number, response_warnings, response_pkpass, created_at';
 
@@ -286,14 +428,16 @@ const statements = {
   revokeApiKey: 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @revoked_at) WHERE id = @id',
 
   passByKey: `SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
+  passBySerial: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number = @serial_number`,
   serialExists: 'SELECT 1 FROM passes WHERE serial_number = @serial_number',
   insertPass: `INSERT INTO passes (${PASS_COLUMNS})
     VALUES (@tenant_id, @serial_number, @authentication_token, @body, @canonical_hash, @pkpass, @pass_type_identifier,
-      @voided, @version, @created_at, @updated_at)`,
+      @voided, @version, @created_at, @updated_at, @change_seq)`,
   updatePass: `UPDATE passes
     SET body = @body, canonical_hash = @canonical_hash, pkpass = @pkpass, pass_type_identifier = @pass_type_identifier,
-      voided = @voided, version = @version, updated_at = @updated_at
+      voided = @voided, version = @version, updated_at = @updated_at, change_seq = @change_seq
     WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
+  nextChangeSeq: 'UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value',
   insertVersion: `INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at)
     VALUES (@tenant_id, @serial_number, @version, @body, @canonical_hash, @created_at)`,
   passVersions: `SELECT tenant_id, serial_number, version, body, canonical_hash, created_at FROM pass_versions
@@ -319,7 +463,71 @@ const statements = {
   upsertImageSource: `INSERT INTO image_sources (url, hash, fetched_at) VALUES (@url, @hash, @fetched_at)
     ON CONFLICT (url) DO UPDATE SET hash = excluded.hash, fetched_at = excluded.fetched_at`,
   imageSourceByUrl: 'SELECT url, hash, fetched_at FROM image_sources WHERE url = ?',
+
+  insertRegistration: `INSERT INTO device_registrations (${REGISTRATION_COLUMNS})
+    VALUES (@device_library_identifier, @serial_number, @tenant_id, @pass_type_identifier, @push_token, @client,
+      @client_name, @at, @at)`,
+  refreshRegistration: `UPDATE device_registrations
+    SET push_token = @push_token, client = @client, client_name = @client_name, updated_at = @at
+    WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number`,
+  deleteRegistration: `DELETE FROM device_registrations
+    WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number`,
+  deleteStaleRegistrations: `DELETE FROM device_registrations
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before`,
+  registrationCounts: `SELECT client, COUNT(*) AS registrations FROM device_registrations
+    WHERE serial_number = @serial_number GROUP BY client`,
+  // Tags are compared as integers (a string comparison would put '10' before '9').
+  updatedSerials: `SELECT p.serial_number, p.change_seq
+    FROM device_registrations r JOIN passes p ON p.serial_number = r.serial_number
+    WHERE r.device_library_identifier = @device_library_identifier AND r.pass_type_identifier = @pass_type_identifier
+      AND p.change_seq > @since`,
+  appleRegistrationsOfPass: `SELECT push_token, pass_type_identifier FROM device_registrations
+    WHERE serial_number = @serial_number AND client = 'apple'`,
+
+  queuePush: `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts,
+      available_at, lease_until, created_at, finished_at, detail)
+    VALUES (@id, @tenant_id, @serial_number, @pass_type_identifier, @push_token, 'pending', 0, @at, NULL, @at, NULL, NULL)
+    ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
+  // The first condition repeats the partial index's WHERE so the planner can use push_outbox_due.
+  duePushes: `SELECT ${PUSH_JOB_COLUMNS} FROM push_outbox
+    WHERE state IN ('pending', 'leased')
+      AND ((state = 'pending' AND available_at <= @now) OR (state = 'leased' AND lease_until < @now))
+    ORDER BY available_at, id
+    LIMIT @limit`,
+  leasePush: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
+  finishPush: `UPDATE push_outbox SET state = @state, finished_at = @at, lease_until = NULL, detail = @detail WHERE id = @id`,
+  unfinishedPush: `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = @id AND state IN ('pending', 'leased')`,
+  otherPendingPush: `SELECT id FROM push_outbox
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND state = 'pending' AND id <> @id`,
+  retryPush: `UPDATE push_outbox SET state = 'pending', available_at = @available_at, lease_until = NULL, detail = @detail
+    WHERE id = @id`,
+  mergeRetryInto: `UPDATE push_outbox
+    SET available_at = CASE WHEN @available_at < available_at THEN @available_at ELSE available_at END,
+      detail = COALESCE(detail, @detail)
+    WHERE id = @id`,
+  deletePush: 'DELETE FROM push_outbox WHERE id = @id',
+  // Delivered and failed count only pushes queued since the pass last changed; pending counts all.
+  pushCounts: `SELECT
+      COUNT(CASE WHEN o.state IN ('pending', 'leased') THEN 1 END) AS pending,
+      COUNT(CASE WHEN o.state = 'delivered' AND o.created_at >= p.updated_at THEN 1 END) AS delivered,
+      COUNT(CASE WHEN o.state = 'dead' AND o.created_at >= p.updated_at THEN 1 END) AS failed,
+      MAX(o.finished_at) AS last_attempt_at
+    FROM passes p JOIN push_outbox o ON o.serial_number = p.serial_number
+    WHERE p.serial_number = @serial_number`,
+  // The latest dead push's error; else the latest retry reason of a push still waiting.
+  lastPushError: `SELECT detail FROM push_outbox
+    WHERE serial_number = @serial_number AND detail IS NOT NULL AND state IN ('dead', 'pending', 'leased')
+    ORDER BY CASE WHEN state = 'dead' THEN 0 ELSE 1 END, finished_at DESC, available_at DESC
+    LIMIT 1`,
 };
+
+/**
+ * The change tag a device sent, as the integer to compare with; 0 (below every tag) when absent
+ * or not a tag this store could have issued, so that the device gets all its passes.
+ */
+function changeSeqOf(since: string | null): number {
+  return since !== null && /^[0-9]{1,15}$/.test(since) ? Number(since) : 0;
+}
 
 /**
  * Each statement is prepared on first use and reused afterwards. Not up front: the tables do not
@@ -374,6 +582,7 @@ interface PassRow {
   version: number;
   created_at: string;
   updated_at: string;
+  change_seq: number;
 }
 
 interface PassVersionRow {
@@ -393,6 +602,28 @@ interface IdempotencyRow {
   response_warnings: string;
   response_pkpass: Buffer;
   created_at: string;
+}
+
+interface TokenTopicRow {
+  push_token: string;
+  pass_type_identifier: string;
+}
+
+interface PushRow {
+  id: string;
+  tenant_id: string;
+  serial_number: string;
+  pass_type_identifier: string;
+  push_token: string;
+  attempts: number;
+  created_at: string;
+}
+
+interface PushCountsRow {
+  pending: number;
+  delivered: number;
+  failed: number;
+  last_attempt_at: string | null;
 }
 
 interface ImageRow {
@@ -468,6 +699,7 @@ function passParams(pass: PassRecord): PassRow {
     version: pass.version,
     created_at: pass.createdAt,
     updated_at: pass.updatedAt,
+    change_seq: Number(pass.changeTag),
   };
 }
 
@@ -484,6 +716,7 @@ function toPass(row: PassRow): PassRecord {
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    changeTag: String(row.change_seq),
   };
 }
 
@@ -520,6 +753,31 @@ function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
       warnings: JSON.parse(row.response_warnings) as string[],
       pkpass: row.response_pkpass,
     },
+    createdAt: row.created_at,
+  };
+}
+
+function registrationParams(registration: NewRegistration) {
+  return {
+    device_library_identifier: registration.deviceLibraryIdentifier,
+    serial_number: registration.serialNumber,
+    tenant_id: registration.tenantId,
+    pass_type_identifier: registration.passTypeIdentifier,
+    push_token: registration.pushToken,
+    client: registration.client,
+    client_name: registration.clientName,
+    at: registration.at,
+  };
+}
+
+function toPushJob(row: PushRow): PushJob {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    passTypeIdentifier: row.pass_type_identifier,
+    pushToken: row.push_token,
+    attempts: row.attempts,
     createdAt: row.created_at,
   };
 }

@@ -7,9 +7,11 @@ import {
   type NewApiKey,
   type NewIdempotency,
   type NewPass,
+  type NewRegistration,
   type NewTenant,
   type PassRecord,
   type PassUpdate,
+  type PushJob,
   type Store,
   type StoredAppleIdentity,
   type UpdatePassResult,
@@ -50,6 +52,36 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       const result = await store.insertPass(newPass(tenantId, overrides), unlimited);
       if (!result.ok) throw new Error(`insertPass failed: ${result.reason}`);
       return result.pass;
+    }
+
+    /** A successful update that keeps the pass type, so the pass keeps its registrations' topic. */
+    async function changed(pass: PassRecord, overrides: Partial<PassUpdate> = {}): Promise<{ pass: PassRecord; queuedPushes: number }> {
+      const result = await store.updatePass(updateOf(pass, { passTypeIdentifier: pass.passTypeIdentifier, ...overrides }), unlimited);
+      if (!result.ok) throw new Error(`updatePass failed: ${result.reason}`);
+      return result;
+    }
+
+    async function registered(pass: PassRecord, overrides: Partial<NewRegistration> = {}): Promise<NewRegistration> {
+      const registration = newRegistration(pass, overrides);
+      await store.registerDevice(registration);
+      return registration;
+    }
+
+    /** Claims at `now` (seconds, see `at`), leasing for a minute. */
+    function claim(now: number, limit = 100): Promise<PushJob[]> {
+      return store.claimPushes({ now: at(now), leaseUntil: at(now + LEASE_SECONDS), limit });
+    }
+
+    /**
+     * The outbox is shared by every test of the block: this leases whatever is already queued to
+     * nobody, for good, so the claims of the test that calls it see only its own pushes.
+     */
+    async function drainOutbox(): Promise<void> {
+      const batch = 1000;
+      for (;;) {
+        const claimed = await store.claimPushes({ now: END_OF_TIME, leaseUntil: END_OF_TIME, limit: batch });
+        if (claimed.length < batch) return;
+      }
     }
 
     describe('lifecycle', () => {
@@ -251,9 +283,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       it('inserts version 1 with updatedAt equal to createdAt', async () => {
         const owner = await tenant();
         const pass = newPass(owner.id);
-        const expected = { ...pass, version: 1, updatedAt: pass.createdAt };
-        expect(await store.insertPass(pass, unlimited)).toEqual({ ok: true, pass: expected });
-        expect(await store.findPass(owner.id, pass.serialNumber)).toEqual(expected);
+        const expected = { ...pass, version: 1, updatedAt: pass.createdAt, changeTag: expect.stringMatching(DECIMAL) as string };
+        const result = await store.insertPass(pass, unlimited);
+        expect(result).toEqual({ ok: true, pass: expected });
+        expect(await store.findPass(owner.id, pass.serialNumber)).toEqual(result.ok ? result.pass : null);
       });
 
       it('returns null for an unknown serial or the wrong tenant', async () => {
@@ -349,9 +382,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
           version: 2,
           createdAt: pass.createdAt,
           updatedAt: change.updatedAt,
+          changeTag: expect.stringMatching(DECIMAL) as string,
         };
-        expect(await store.updatePass(change, unlimited)).toEqual({ ok: true, pass: expected });
-        expect(await store.findPass(owner.id, pass.serialNumber)).toEqual(expected);
+        const result = await store.updatePass(change, unlimited);
+        expect(result).toEqual({ ok: true, pass: expected, queuedPushes: 0 });
+        expect(await store.findPass(owner.id, pass.serialNumber)).toEqual(result.ok ? result.pass : null);
       });
 
       it('appends each version to the history, oldest first', async () => {
@@ -403,6 +438,379 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(results.filter((result) => result.ok)).toHaveLength(1);
         expect(results.filter((result) => !result.ok)).toEqual([{ ok: false, reason: 'version_conflict' }]);
         expect((await store.findPass(owner.id, pass.serialNumber))?.version).toBe(2);
+      });
+    });
+
+    describe('change tags', () => {
+      it('gives every insert and update a decimal tag above every tag before it', async () => {
+        const owner = await tenant();
+        const first = await insertedPass(owner.id);
+        const second = await insertedPass((await tenant()).id);
+        const third = (await changed(first)).pass;
+        const fourth = (await changed(third)).pass;
+        const tags = [first, second, third, fourth].map((pass) => pass.changeTag);
+        for (const tag of tags) expect(tag).toMatch(DECIMAL);
+        for (let i = 1; i < tags.length; i++) expect(Number(tags[i])).toBeGreaterThan(Number(tags[i - 1]));
+        expect((await store.findPass(owner.id, first.serialNumber))?.changeTag).toBe(fourth.changeTag);
+      });
+
+      it('keeps the tag when an update is refused', async () => {
+        const owner = await tenant();
+        const pass = await insertedPass(owner.id);
+        await store.updatePass(updateOf(pass, { expectedVersion: 5 }), unlimited);
+        await store.updatePass(updateOf(pass), { month: MONTH, quota: 0 });
+        expect((await store.findPass(owner.id, pass.serialNumber))?.changeTag).toBe(pass.changeTag);
+      });
+
+      it("finds a pass by its serial alone, whichever tenant's it is", async () => {
+        const pass = (await changed(await insertedPass((await tenant()).id))).pass;
+        expect(await store.findPassBySerial(pass.serialNumber)).toEqual(pass);
+        expect(await store.findPassBySerial(`missing-${randomUUID()}`)).toBeNull();
+      });
+    });
+
+    describe('device registrations', () => {
+      it('registers a device once and says so, then reports the repeat as existing', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const registration = newRegistration(pass);
+        expect(await store.registerDevice(registration)).toBe('created');
+        expect(await store.registerDevice(registration)).toBe('existing');
+        expect(await store.countRegistrations(pass.serialNumber)).toEqual({ apple: 1, android: 0 });
+      });
+
+      it('refreshes the push token, client and time of a repeat registration', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const first = await registered(pass, { at: at(5) });
+        const again = { ...first, pushToken: randomHex(), client: 'android' as const, clientName: 'WalletPasses', at: at(9) };
+        expect(await store.registerDevice(again)).toBe('existing');
+        expect(await store.countRegistrations(pass.serialNumber)).toEqual({ apple: 0, android: 1 });
+        expect(await store.removeRegistrations(first.pushToken, pass.passTypeIdentifier, at(99))).toBe(0);
+        expect(await store.removeRegistrations(again.pushToken, pass.passTypeIdentifier, at(9))).toBe(0);
+        expect(await store.removeRegistrations(again.pushToken, pass.passTypeIdentifier, at(10))).toBe(1);
+      });
+
+      it('keeps one registration per device and pass, and one device apart from another', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const mine = await registered(pass);
+        await registered(pass, { pushToken: mine.pushToken, at: at(6) });
+        await store.registerDevice({ ...mine, at: at(7) });
+        expect(await store.countRegistrations(pass.serialNumber)).toEqual({ apple: 2, android: 0 });
+      });
+
+      it('unregisters a device and says whether it was registered', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const registration = await registered(pass);
+        expect(await store.unregisterDevice(registration.deviceLibraryIdentifier, pass.serialNumber)).toBe(true);
+        expect(await store.unregisterDevice(registration.deviceLibraryIdentifier, pass.serialNumber)).toBe(false);
+        expect(await store.countRegistrations(pass.serialNumber)).toEqual({ apple: 0, android: 0 });
+      });
+
+      it('counts the registrations of a pass by client, and zeros for a pass without any', async () => {
+        const owner = await tenant();
+        const pass = await insertedPass(owner.id);
+        const other = await insertedPass(owner.id);
+        await registered(pass);
+        await registered(pass);
+        await registered(pass, { client: 'android', clientName: 'Pass2U' });
+        await registered(other);
+        expect(await store.countRegistrations(pass.serialNumber)).toEqual({ apple: 2, android: 1 });
+        expect(await store.countRegistrations(`missing-${randomUUID()}`)).toEqual({ apple: 0, android: 0 });
+      });
+
+      it('removes only the dead token’s registrations for that topic made before the given time', async () => {
+        const owner = await tenant();
+        const passes = await Promise.all([0, 1, 2, 3].map(() => insertedPass(owner.id)));
+        const [first, second, renewed, otherTopic] = passes as [PassRecord, PassRecord, PassRecord, PassRecord];
+        const pushToken = randomHex();
+        const deviceLibraryIdentifier = `device-${randomUUID()}`;
+        const device = { pushToken, deviceLibraryIdentifier };
+        await registered(first, { ...device, at: at(5) });
+        await registered(second, { ...device, at: at(6) });
+        await registered(renewed, { ...device, at: at(30) });
+        await registered(otherTopic, { ...device, passTypeIdentifier: OTHER_PASS_TYPE, at: at(5) });
+        await registered(first, { at: at(5) });
+
+        expect(await store.removeRegistrations(pushToken, first.passTypeIdentifier, at(20))).toBe(2);
+        expect(await store.countRegistrations(first.serialNumber)).toEqual({ apple: 1, android: 0 });
+        expect(await store.countRegistrations(second.serialNumber)).toEqual({ apple: 0, android: 0 });
+        expect(await store.countRegistrations(renewed.serialNumber)).toEqual({ apple: 1, android: 0 });
+        expect(await store.countRegistrations(otherTopic.serialNumber)).toEqual({ apple: 1, android: 0 });
+        expect(await store.removeRegistrations(pushToken, first.passTypeIdentifier, at(20))).toBe(0);
+      });
+    });
+
+    describe('updated serials', () => {
+      /** A device registered for three passes of one type (serials that sort against creation order) and one of another. */
+      async function deviceWithPasses(): Promise<{ device: string; passes: PassRecord[] }> {
+        const owner = await tenant();
+        const device = `device-${randomUUID()}`;
+        const passes: PassRecord[] = [];
+        for (const letter of ['c', 'a', 'b']) {
+          const pass = await insertedPass(owner.id, { serialNumber: `serial-${letter}-${randomUUID()}` });
+          await registered(pass, { deviceLibraryIdentifier: device });
+          passes.push(pass);
+        }
+        const otherType = await insertedPass(owner.id, { passTypeIdentifier: OTHER_PASS_TYPE });
+        await registered(otherType, { deviceLibraryIdentifier: device });
+        await registered(await insertedPass(owner.id));
+        return { device, passes };
+      }
+
+      it('returns null for a device without registrations', async () => {
+        expect(await store.listUpdatedSerials(`device-${randomUUID()}`, PASS_TYPE, null)).toBeNull();
+      });
+
+      it("lists all the device's serials of the pass type, sorted, with their highest tag, when since is null", async () => {
+        const { device, passes } = await deviceWithPasses();
+        expect(await store.listUpdatedSerials(device, PASS_TYPE, null)).toEqual({
+          serialNumbers: serialsOf(passes),
+          lastUpdated: highestTag(passes),
+        });
+      });
+
+      it('lists only the passes changed after since', async () => {
+        const { device, passes } = await deviceWithPasses();
+        const [first, second, third] = passes as [PassRecord, PassRecord, PassRecord];
+        expect(await store.listUpdatedSerials(device, PASS_TYPE, first.changeTag)).toEqual({
+          serialNumbers: serialsOf([second, third]),
+          lastUpdated: third.changeTag,
+        });
+        const firstAgain = (await changed(first)).pass;
+        expect(await store.listUpdatedSerials(device, PASS_TYPE, third.changeTag)).toEqual({
+          serialNumbers: [first.serialNumber],
+          lastUpdated: firstAgain.changeTag,
+        });
+        expect(await store.listUpdatedSerials(device, PASS_TYPE, firstAgain.changeTag)).toBeNull();
+      });
+
+      it('compares tags as numbers, not as strings', async () => {
+        const owner = await tenant();
+        let pass = await insertedPass(owner.id);
+        while (Number(pass.changeTag) < 10) pass = await insertedPass(owner.id);
+        const registration = await registered(pass);
+        const digits = pass.changeTag.length;
+        const list = (since: string) => store.listUpdatedSerials(registration.deviceLibraryIdentifier, PASS_TYPE, since);
+        // '99' sorts after '150' and '1000' before it; as numbers it is the other way round.
+        expect((await list('9'.repeat(digits - 1)))?.serialNumbers).toEqual([pass.serialNumber]);
+        expect(await list(`1${'0'.repeat(digits)}`)).toBeNull();
+      });
+
+      it('treats a since that is not a tag like null', async () => {
+        const { device, passes } = await deviceWithPasses();
+        expect((await store.listUpdatedSerials(device, PASS_TYPE, 'yesterday'))?.serialNumbers).toEqual(serialsOf(passes));
+      });
+
+      it('stops listing a serial once the device unregisters from it', async () => {
+        const { device, passes } = await deviceWithPasses();
+        const [first, ...rest] = passes as [PassRecord, ...PassRecord[]];
+        await store.unregisterDevice(device, first.serialNumber);
+        expect((await store.listUpdatedSerials(device, PASS_TYPE, null))?.serialNumbers).toEqual(serialsOf(rest));
+      });
+    });
+
+    describe('push outbox', () => {
+      beforeEach(drainOutbox);
+
+      /** A pass with `apple` Apple Wallet registrations and `android` Android ones. */
+      async function registeredPass(apple: number, android = 0): Promise<{ pass: PassRecord; apple: NewRegistration[] }> {
+        const pass = await insertedPass((await tenant()).id);
+        const registrations: NewRegistration[] = [];
+        for (let i = 0; i < apple; i++) registrations.push(await registered(pass));
+        for (let i = 0; i < android; i++) await registered(pass, { client: 'android', clientName: 'WalletPasses' });
+        return { pass, apple: registrations };
+      }
+
+      function jobFor(pass: PassRecord, registration: NewRegistration, createdAt: string, attempts = 1): PushJob {
+        return {
+          id: expect.any(String) as string,
+          tenantId: pass.tenantId,
+          serialNumber: pass.serialNumber,
+          passTypeIdentifier: registration.passTypeIdentifier,
+          pushToken: registration.pushToken,
+          attempts,
+          createdAt,
+        };
+      }
+
+      it('queues nothing for a pass without registrations', async () => {
+        const { pass } = await registeredPass(0);
+        expect((await changed(pass, { updatedAt: at(100) })).queuedPushes).toBe(0);
+        expect(await claim(1000)).toEqual([]);
+      });
+
+      it('queues one push per Apple registration when a pass changes, due from the change, none for Android', async () => {
+        const { pass, apple } = await registeredPass(2, 1);
+        expect((await changed(pass, { updatedAt: at(100) })).queuedPushes).toBe(2);
+        expect(await claim(99)).toEqual([]);
+        const jobs = await claim(100);
+        expect(jobs).toHaveLength(2);
+        expect(jobs).toEqual(expect.arrayContaining(apple.map((registration) => jobFor(pass, registration, at(100)))));
+      });
+
+      it('queues nothing when an update is refused', async () => {
+        const { pass } = await registeredPass(1);
+        await store.updatePass(updateOf(pass, { expectedVersion: 7 }), unlimited);
+        await store.updatePass(updateOf(pass), { month: MONTH, quota: 0 });
+        expect(await claim(1000)).toEqual([]);
+      });
+
+      it('coalesces changes into the push already waiting for the same token and topic', async () => {
+        const { pass, apple } = await registeredPass(1);
+        const [registration] = apple as [NewRegistration];
+        const sibling = await insertedPass(pass.tenantId);
+        await registered(sibling, { deviceLibraryIdentifier: registration.deviceLibraryIdentifier, pushToken: registration.pushToken });
+        const second = await changed(pass, { updatedAt: at(100) });
+        expect(second.queuedPushes).toBe(1);
+        expect((await changed(second.pass, { updatedAt: at(101) })).queuedPushes).toBe(1);
+        expect((await changed(sibling, { updatedAt: at(102) })).queuedPushes).toBe(1);
+        expect(await claim(1000)).toEqual([jobFor(pass, registration, at(100))]);
+      });
+
+      it('queues a new push when the waiting one is already leased', async () => {
+        const { pass, apple } = await registeredPass(1);
+        const [registration] = apple as [NewRegistration];
+        const second = (await changed(pass, { updatedAt: at(100) })).pass;
+        const [leased] = await claim(100);
+        expect((await changed(second, { updatedAt: at(110) })).queuedPushes).toBe(1);
+        const [fresh, ...more] = await claim(110);
+        expect(more).toEqual([]);
+        expect(fresh).toEqual(jobFor(pass, registration, at(110)));
+        expect(fresh?.id).not.toBe(leased?.id);
+      });
+
+      it('never hands out a push twice while its lease holds', async () => {
+        const { pass } = await registeredPass(3);
+        await changed(pass, { updatedAt: at(100) });
+        const first = await claim(100, 2);
+        const second = await claim(101, 2);
+        expect(first).toHaveLength(2);
+        expect(second).toHaveLength(1);
+        expect(await claim(102)).toEqual([]);
+        expect(new Set([...first, ...second].map((job) => job.id)).size).toBe(3);
+      });
+
+      it('hands a push out again once its lease has run out, counting the attempt', async () => {
+        const { pass } = await registeredPass(1);
+        await changed(pass, { updatedAt: at(100) });
+        const [first] = await claim(100);
+        expect(first?.attempts).toBe(1);
+        expect(await claim(100 + LEASE_SECONDS)).toEqual([]);
+        const [again] = await claim(101 + LEASE_SECONDS);
+        expect(again).toEqual({ ...first, attempts: 2 });
+      });
+
+      it('claims the pushes that became due first, up to the limit', async () => {
+        const late = await registeredPass(1);
+        const early = await registeredPass(1);
+        const middle = await registeredPass(1);
+        await changed(late.pass, { updatedAt: at(130) });
+        await changed(early.pass, { updatedAt: at(110) });
+        await changed(middle.pass, { updatedAt: at(120) });
+        expect((await claim(200, 2)).map((job) => job.serialNumber)).toEqual([early.pass.serialNumber, middle.pass.serialNumber]);
+        expect((await claim(200, 2)).map((job) => job.serialNumber)).toEqual([late.pass.serialNumber]);
+      });
+
+      it('never hands out a finished push again', async () => {
+        const { pass } = await registeredPass(2);
+        await changed(pass, { updatedAt: at(100) });
+        const [delivered, dead] = (await claim(100)) as [PushJob, PushJob];
+        await store.finishPush(delivered.id, { state: 'delivered', at: at(101), detail: null });
+        await store.finishPush(dead.id, { state: 'dead', at: at(102), detail: '400 BadDeviceToken' });
+        expect(await claim(10_000)).toEqual([]);
+      });
+
+      it('puts a retried push back in line from availableAt, keeping its attempts', async () => {
+        const { pass } = await registeredPass(1);
+        await changed(pass, { updatedAt: at(100) });
+        const [job] = (await claim(100)) as [PushJob];
+        await store.retryPush(job.id, { availableAt: at(150), detail: '503 ServiceUnavailable' });
+        expect(await claim(149)).toEqual([]);
+        expect(await claim(150)).toEqual([{ ...job, attempts: 2 }]);
+      });
+
+      it('merges a retry into a push queued meanwhile for the same token and topic, losing nothing', async () => {
+        const { pass, apple } = await registeredPass(1);
+        const [registration] = apple as [NewRegistration];
+        const second = (await changed(pass, { updatedAt: at(100) })).pass;
+        const [job] = (await claim(100)) as [PushJob];
+        await changed(second, { updatedAt: at(120) });
+        await store.retryPush(job.id, { availableAt: at(105), detail: '429 TooManyRequests' });
+        // The device is pushed no later than the retry was due, and once.
+        expect(await claim(105)).toEqual([jobFor(pass, registration, at(120))]);
+        expect(await claim(105 + LEASE_SECONDS)).toEqual([]);
+      });
+
+      it('keeps at most one waiting push per token and topic when several retries meet', async () => {
+        const { pass, apple } = await registeredPass(1);
+        const [registration] = apple as [NewRegistration];
+        let current = pass;
+        const leased: PushJob[] = [];
+        for (const second of [100, 120]) {
+          current = (await changed(current, { updatedAt: at(second) })).pass;
+          leased.push(...(await claim(second)));
+        }
+        expect(leased).toHaveLength(2);
+        for (const job of leased) await store.retryPush(job.id, { availableAt: at(300), detail: '500 InternalServerError' });
+        expect(await claim(300)).toEqual([jobFor(pass, registration, expect.any(String) as string, expect.any(Number) as number)]);
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1 });
+      });
+    });
+
+    describe('push summary', () => {
+      beforeEach(drainOutbox);
+
+      it('is empty for an unknown serial and for a pass never pushed', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const empty = { pending: 0, delivered: 0, failed: 0, lastAttemptAt: null, lastError: null };
+        expect(await store.pushSummary(`missing-${randomUUID()}`)).toEqual(empty);
+        expect(await store.pushSummary(pass.serialNumber)).toEqual(empty);
+      });
+
+      it('counts waiting and leased pushes as pending', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        await registered(pass);
+        await registered(pass);
+        await changed(pass, { updatedAt: at(100) });
+        await claim(100, 1);
+        expect(await store.pushSummary(pass.serialNumber)).toEqual({ pending: 2, delivered: 0, failed: 0, lastAttemptAt: null, lastError: null });
+      });
+
+      it('counts delivered and failed pushes since the last change, with the last attempt and error', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        await registered(pass);
+        await registered(pass);
+        const second = (await changed(pass, { updatedAt: at(100) })).pass;
+        const [delivered, dead] = (await claim(100)) as [PushJob, PushJob];
+        await store.finishPush(delivered.id, { state: 'delivered', at: at(101), detail: null });
+        await store.finishPush(dead.id, { state: 'dead', at: at(102), detail: '410 Unregistered' });
+        const afterPushes = { lastAttemptAt: at(102), lastError: '410 Unregistered' };
+        expect(await store.pushSummary(pass.serialNumber)).toEqual({ pending: 0, delivered: 1, failed: 1, ...afterPushes });
+
+        await changed(second, { updatedAt: at(200) });
+        expect(await store.pushSummary(pass.serialNumber)).toEqual({ pending: 2, delivered: 0, failed: 0, ...afterPushes });
+      });
+
+      it('reports the reason of the latest retry while no push has died', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        await registered(pass);
+        await changed(pass, { updatedAt: at(100) });
+        const [job] = (await claim(100)) as [PushJob];
+        await store.retryPush(job.id, { availableAt: at(110), detail: '503 ServiceUnavailable' });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastError: '503 ServiceUnavailable' });
+        await claim(110);
+        await store.retryPush(job.id, { availableAt: at(130), detail: '500 InternalServerError' });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastError: '500 InternalServerError' });
+      });
+
+      it('prefers the reason of the latest dead push over a retry reason', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        await registered(pass);
+        await registered(pass);
+        await changed(pass, { updatedAt: at(100) });
+        const [retried, dead] = (await claim(100)) as [PushJob, PushJob];
+        await store.finishPush(dead.id, { state: 'dead', at: at(101), detail: '400 BadDeviceToken' });
+        await store.retryPush(retried.id, { availableAt: at(120), detail: '503 ServiceUnavailable' });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, failed: 1, lastError: '400 BadDeviceToken' });
       });
     });
 
@@ -648,6 +1056,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
 }
 
 const MONTH = '2025-06';
+const PASS_TYPE = 'pass.com.example.loyalty';
+const OTHER_PASS_TYPE = 'pass.com.example.other';
+const DECIMAL = /^[0-9]+$/;
+const LEASE_SECONDS = 60;
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 const NEXT_MONTH = '2025-07';
 const unlimited: WriteOptions = { month: MONTH, quota: null };
 
@@ -689,7 +1102,7 @@ function newPass(tenantId: string, overrides: Partial<NewPass> = {}): NewPass {
     body: { logoText: 'Bayroast Coffee', primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }] },
     canonicalHash: randomHex(),
     pkpass: randomBytes(1024),
-    passTypeIdentifier: 'pass.com.example.loyalty',
+    passTypeIdentifier: PASS_TYPE,
     voided: false,
     createdAt: at(0),
     ...overrides,
@@ -709,6 +1122,28 @@ function updateOf(pass: PassRecord, overrides: Partial<PassUpdate> = {}): PassUp
     updatedAt: at(20 + pass.version),
     ...overrides,
   };
+}
+
+function newRegistration(pass: PassRecord, overrides: Partial<NewRegistration> = {}): NewRegistration {
+  return {
+    deviceLibraryIdentifier: `device-${randomUUID()}`,
+    serialNumber: pass.serialNumber,
+    passTypeIdentifier: pass.passTypeIdentifier,
+    tenantId: pass.tenantId,
+    pushToken: randomHex(),
+    client: 'apple',
+    clientName: null,
+    at: at(5),
+    ...overrides,
+  };
+}
+
+function serialsOf(passes: PassRecord[]): string[] {
+  return passes.map((pass) => pass.serialNumber).sort();
+}
+
+function highestTag(passes: PassRecord[]): string {
+  return String(Math.max(...passes.map((pass) => Number(pass.changeTag))));
 }
 
 function newIdempotency(serialNumber: string, overrides: Partial<NewIdempotency> = {}): NewIdempotency {
