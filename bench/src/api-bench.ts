@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { runOpenLoop, type OpenLoopRequest } from './open-loop';
+import { startPassmint } from './passmint-process';
 
 /**
  * `npm run bench:api`: load against `passmint serve` on loopback, a separate process as in
@@ -13,7 +13,6 @@ import { runOpenLoop, type OpenLoopRequest } from './open-loop';
  * same rate and flat out at a fixed concurrency of 16, to show the ceiling.
  */
 
-const BIN = resolve(__dirname, '../../core/server/bin/passmint.js');
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 15);
 const FIXED_RATE = 100;
 const SEED_PASSES = 300;
@@ -40,7 +39,8 @@ interface Row {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passmint-bench-api-'));
-  const server = await startServer(dataDir);
+  const server = await startPassmint({ PASSMINT_DATA_DIR: dataDir });
+  serverUrl = server.url;
   try {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const serials = await seed(server.url, headers);
@@ -136,32 +136,6 @@ async function seed(url: string, headers: Record<string, string>): Promise<strin
 }
 
 let serverUrl = '';
-
-/** `passmint serve` with a fresh data dir; the rate limit is lifted so the bench measures the server. */
-async function startServer(dataDir: string): Promise<{ url: string; key: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, PASSMINT_DATA_DIR: dataDir, PASSMINT_PORT: '0', PASSMINT_RATE_LIMIT_PER_SECOND: '1000000', PASSMINT_RATE_LIMIT_BURST: '1000000' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  await new Promise<void>((ready, fail) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      if (/listening on/.test(stderr) && /^\s+pm_live_\S+\s*$/m.test(stderr)) ready();
-    });
-    void exited.then(() => fail(new Error(`passmint serve exited:\n${stderr}`)));
-  });
-  serverUrl = /listening on (http:\/\/\S+)/.exec(stderr)?.[1] ?? '';
-  return {
-    url: serverUrl,
-    key: /^\s+(pm_live_\S+)\s*$/m.exec(stderr)?.[1] ?? '',
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -21,6 +21,15 @@ const envSchema = z.object({
     .transform((list) => list.split(',').map((host) => host.trim()).filter(Boolean)),
   PASSMINT_RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive().default(20),
   PASSMINT_RATE_LIMIT_BURST: z.coerce.number({ error: 'must be a number' }).int().positive().default(40),
+  PASSMINT_APNS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.push.apple.com'),
+  PASSMINT_APNS_KEY: optionalPath,
+  PASSMINT_APNS_KEY_ID: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character key id').optional(),
+  PASSMINT_APNS_TEAM_ID: z.string().regex(/^[A-Z0-9]{10}$/, 'must be the 10-character team id').optional(),
+  PASSMINT_APNS_PUSH_TYPE: z.enum(['background', 'alert']).default('background'),
+  PASSMINT_APNS_PRIORITY: z.enum(['5', '10']).optional(),
+  PASSMINT_APNS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(10_000),
+  PASSMINT_PUSH_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(10),
+  PASSMINT_PUSH_WORKER_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(0),
   PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   PASSMINT_APPLE_CERT: optionalPath,
   PASSMINT_APPLE_KEY: optionalPath,
@@ -41,7 +50,7 @@ export class ConfigError extends PassmintError {
 export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  problems.push(...appleIdentityProblems(source));
+  problems.push(...appleIdentityProblems(source), ...apnsProblems(source));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
@@ -54,4 +63,14 @@ function appleIdentityProblems(env: NodeJS.ProcessEnv): string[] {
     return ['PASSMINT_APPLE_CERT and PASSMINT_APPLE_KEY go together: set both'];
   }
   return [];
+}
+
+function apnsProblems(env: NodeJS.ProcessEnv): string[] {
+  const tokenParts = [env.PASSMINT_APNS_KEY, env.PASSMINT_APNS_KEY_ID, env.PASSMINT_APNS_TEAM_ID].filter(Boolean).length;
+  const problems = tokenParts !== 0 && tokenParts !== 3 ? ['PASSMINT_APNS_KEY, PASSMINT_APNS_KEY_ID and PASSMINT_APNS_TEAM_ID go together: set all three for token auth'] : [];
+  // APNs refuses priority 10 on background pushes.
+  if (env.PASSMINT_APNS_PRIORITY === '10' && (env.PASSMINT_APNS_PUSH_TYPE ?? 'background') === 'background') {
+    problems.push('PASSMINT_APNS_PRIORITY=10 needs PASSMINT_APNS_PUSH_TYPE=alert (APNs requires priority 5 for background pushes)');
+  }
+  return problems;
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { createDevIdentity, validatePkpass } from '@passmint/engine';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '../test-support/test-server';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '../testing';
 
 const BIN = resolve(__dirname, '../../bin/passmint.js');
 const run = promisify(execFile);

@@ -4,7 +4,7 @@ import { unzipSync } from 'fflate';
 import { validatePkpass } from '@passmint/engine';
 import { API_EXAMPLE_BODIES, opensslVerifyPass } from '@passmint/engine/testing';
 import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from './openapi/response-schemas';
-import { request, startInProcess, type InProcessServer } from '../test-support/test-server';
+import { request, startInProcess, type InProcessServer } from '../testing';
 
 // The three requests of spec/API.md's "Examples that must work unchanged", verbatim.
 const { create: EXAMPLE_POST, update: EXAMPLE_PUT, updateWithLocation: EXAMPLE_PUT_LOCATION } = API_EXAMPLE_BODIES;

@@ -1,4 +1,5 @@
 import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
+import type { IdentityPause } from '../push/push-worker';
 import type { RateLimiter } from './rate-limiter';
 
 /** What the HTTP layer is handed: the engine and store, and the few facts routes print. */
@@ -13,6 +14,13 @@ export interface AppContext {
   shareUrl(serialNumber: string): string;
   /** Why googleSaveUrl is null, while no Google issuer is configured. */
   googleWarnings(): string[];
+  push: {
+    /** Pushes were queued: the worker should look now. */
+    queued(): void;
+    /** Identities APNs answered 403 for, left alone for a while. */
+    pausedIdentities(): IdentityPause[];
+    apnsUrl: string;
+  };
 }
 
 export function appUrls(publicUrl: () => string) {

@@ -5,6 +5,7 @@ import type { AppContext } from './app-context';
 import { authenticate, authError } from './authenticate';
 import { registerJsonParser } from './body-parsers';
 import { errorReply, HttpError } from './http-errors';
+import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
 import { registerMetaRoutes } from './routes/meta';
 import { registerImageRoutes } from './routes/images';
 import { registerPassRoutes } from './routes/passes';
@@ -53,7 +54,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     request.log.info(
       {
         method: request.method,
-        path: request.url.split('?')[0],
+        path: loggedPath(request),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
         tenant: request.passmint?.tenantId,
@@ -73,6 +74,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerJsonParser(app);
   registerMetaRoutes(app, context);
   registerImageRoutes(app, context);
+  registerAppleWebService(app, context);
   app.register(async (api) => {
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));
@@ -81,6 +83,12 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     await api.register(async (binary) => registerValidateRoute(binary, context));
   });
   return app;
+}
+
+/** Apple's URLs carry the device library identifier, a secret: those are logged by route pattern. */
+function loggedPath(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return path.startsWith(APPLE_WEB_SERVICE_PREFIX) ? (request.routeOptions.url ?? APPLE_WEB_SERVICE_PREFIX) : path;
 }
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {

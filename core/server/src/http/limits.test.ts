@@ -1,5 +1,5 @@
 import { createTenant, createApiKeyFor } from '../tenants/tenant-admin';
-import { request, startInProcess, type InProcessServer } from '../test-support/test-server';
+import { request, startInProcess, type InProcessServer } from '../testing';
 
 const BODY = { barcodeValue: 'IDEMPOTENT-1', barcodeFormat: 'QR', logoText: 'Idempotency' };
 

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { request, spawnServer, tempDataDir } from '../test-support/test-server';
+import { request, spawnServer, tempDataDir } from '../testing';
 
 const BODY = { barcodeValue: 'RESTART-1', barcodeFormat: 'QR', headerFields: [{ label: 'POINTS', value: '10' }] };
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createPassEngine, defaultImages, type Store } from '@passmint/engine';
+import { createPassEngine, defaultImages, PassmintError, type Store } from '@passmint/engine';
 import type { FastifyInstance } from 'fastify';
 import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
@@ -10,6 +10,8 @@ import { createApp } from '../http/app';
 import { createRateLimiter } from '../http/rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
+import { createApnsSenders } from '../push/apns-senders';
+import { createPushWorker } from '../push/push-worker';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import { startupReport } from './startup-report';
@@ -44,6 +46,25 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const publicUrl = () => url;
   const fetcher = createImageFetcher({ allowHosts: env.PASSMINT_IMAGE_HOSTS_ALLOW });
   const engine = createPassEngine({ store, images: createStoredImageSource({ store, fetcher }), identity: apple.identity, publicUrl });
+  const senders = createApnsSenders({
+    store,
+    baseUrl: env.PASSMINT_APNS_URL,
+    requestTimeoutMs: env.PASSMINT_APNS_TIMEOUT_MS,
+    instanceIdentity: apple.identity,
+    identityFor: (tenant) => engine.signingIdentity(tenant),
+    ...(env.PASSMINT_APNS_KEY && env.PASSMINT_APNS_KEY_ID && env.PASSMINT_APNS_TEAM_ID
+      ? { tokenAuth: { signingKeyPem: readApnsKey(env.PASSMINT_APNS_KEY), keyId: env.PASSMINT_APNS_KEY_ID, teamId: env.PASSMINT_APNS_TEAM_ID } }
+      : {}),
+  });
+  const pushWorker = createPushWorker({
+    store,
+    senderFor: senders.senderFor,
+    pushType: env.PASSMINT_APNS_PUSH_TYPE,
+    priority: apnsPriority(env),
+    maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
+    startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
+    log: (event) => app.log.info(event, event.event),
+  });
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const app = createApp(
     {
@@ -54,6 +75,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       version: VERSION,
       ...appUrls(publicUrl),
       googleWarnings: () => ['googleSaveUrl is null: Google Wallet is not configured on this server.'],
+      push: { queued: () => pushWorker.wake(), pausedIdentities: () => pushWorker.pausedIdentities(), apnsUrl: env.PASSMINT_APNS_URL },
     },
     { log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) } },
   );
@@ -64,6 +86,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     await store.close();
     throw error;
   }
+  pushWorker.start();
   const listening = listeningUrl(app);
   // Listening on every interface says nothing about the address clients use; loopback always works here.
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
@@ -75,10 +98,26 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     store,
     async close() {
       await app.close();
+      await pushWorker.stop();
+      await senders.close();
       await fetcher.close();
       await store.close();
     },
   };
+}
+
+/** APNs requires priority 5 for background pushes; alerts default to 10. */
+function apnsPriority(env: PassmintEnv): 5 | 10 {
+  if (env.PASSMINT_APNS_PRIORITY) return env.PASSMINT_APNS_PRIORITY === '10' ? 10 : 5;
+  return env.PASSMINT_APNS_PUSH_TYPE === 'alert' ? 10 : 5;
+}
+
+function readApnsKey(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new PassmintError('apns_key_unreadable', `PASSMINT_APNS_KEY: the file ${path} cannot be read.`);
+  }
 }
 
 function listeningUrl(app: FastifyInstance): string {

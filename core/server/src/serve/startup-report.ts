@@ -25,7 +25,9 @@ export function startupReport(facts: StartupFacts): string {
       ? `  Apple signing:  DEVELOPMENT identity in ${apple.source}${apple.created ? ' (created now)' : ''}; passes will not install on a real iPhone (set PASSMINT_APPLE_CERT and PASSMINT_APPLE_KEY, or PASSMINT_APPLE_P12)`
       : `  Apple signing:  ${apple.identity.passTypeIdentifier} (team ${apple.identity.teamIdentifier}) from ${apple.source}`,
     ...(apple.identity.isDevelopment ? [] : apple.identity.warnings.map((warning) => `                  warning: ${warning}`)),
-    '  Apple updates:  not configured (device registration and APNs pushes are not part of this release)',
+    `  Apple updates:  web service at ${facts.publicUrl}/apple; pushes to ${env.PASSMINT_APNS_URL} with ${
+      env.PASSMINT_APNS_KEY ? `token auth (key ${env.PASSMINT_APNS_KEY_ID})` : 'the pass certificate'
+    } (${env.PASSMINT_APNS_PUSH_TYPE})${facts.publicUrl.startsWith('https://') ? '' : '; devices only call HTTPS web services, so set PASSMINT_PUBLIC_URL'}`,
     '  Google Wallet:  not configured (googleSaveUrl is null; Google Wallet issuing is not part of this release)',
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}`,

@@ -50,7 +50,17 @@ export const passDetailsSchema = z
     createdAt: z.iso.datetime(),
     lastUpdated: z.iso.datetime(),
     voided: z.boolean(),
-    registeredDevices: z.number().int().min(0),
+    registeredDevices: z.number().int().min(0).meta({ description: 'Devices registered for updates, all clients.' }),
+    devices: z.object({ apple: z.number().int().min(0), android: z.number().int().min(0) }).meta({ description: '(extension) registrations by client: Apple Wallet, or Android apps speaking its protocol.' }),
+    lastPush: z
+      .object({
+        pending: z.number().int().min(0),
+        delivered: z.number().int().min(0),
+        failed: z.number().int().min(0),
+        lastAttemptAt: z.iso.datetime().nullable(),
+        lastError: z.string().nullable(),
+      })
+      .meta({ description: '(extension) pushes for the latest change: waiting, accepted by APNs, given up; and the last error.' }),
     shareUrl: z.string(),
     googleSaveUrl: z.string().nullable(),
     passUrl: z.string().meta({ description: 'GET it (with the key) for the current signed .pkpass.' }),
@@ -94,6 +104,11 @@ export const healthSchema = z
     version: z.string(),
     store: z.enum(['ok', 'unavailable']),
     appleSigning: z.object({ passTypeIdentifier: z.string(), development: z.boolean(), warnings: z.array(z.string()) }),
+    apns: z.object({
+      url: z.string(),
+      status: z.enum(['ok', 'paused']),
+      paused: z.array(z.object({ identity: z.string(), reason: z.string(), until: z.iso.datetime() })),
+    }),
     googleWallet: z.enum(['configured', 'not_configured']),
   })
   .strict()

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { passBodyJsonSchemas } from '@passmint/engine';
 import { pngDataUri } from '@passmint/engine/testing';
 import { healthSchema } from '../openapi/response-schemas';
-import { request, startInProcess, type InProcessServer } from '../../test-support/test-server';
+import { request, startInProcess, type InProcessServer } from '../../testing';
 
 let server: InProcessServer;
 beforeAll(async () => {

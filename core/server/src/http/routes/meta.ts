@@ -14,8 +14,9 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
       () => false,
     );
     const { identity } = context;
+    const paused = context.push.pausedIdentities();
     return reply.status(storeUp ? 200 : 503).send({
-      status: storeUp ? 'ok' : 'degraded',
+      status: storeUp && paused.length === 0 ? 'ok' : 'degraded',
       version: context.version,
       store: storeUp ? 'ok' : 'unavailable',
       appleSigning: {
@@ -23,6 +24,7 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
         development: identity.isDevelopment,
         warnings: identity.warnings,
       },
+      apns: { url: context.push.apnsUrl, status: paused.length > 0 ? 'paused' : 'ok', paused },
       googleWallet: 'not_configured',
     });
   });

@@ -9,8 +9,6 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type SerialParams = { Params: { serial: string } };
 
-/** Devices register through Apple's web service, which this server does not offer yet: none can. */
-const NO_DEVICES = 0;
 
 /** The pass API: issue, replace, read, download, void; plus the legacy /api/pkpass forms. */
 export function registerPassRoutes(app: FastifyInstance, context: AppContext): void {
@@ -30,6 +28,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
     const updated = await engine.update(request.tenant(), serialOf(request), request.body);
+    if (updated.notifiedDevices > 0) context.push.queued();
     return reply.send(updateJson(updated));
   };
   app.put<SerialParams>('/api/passes/:serial', update);
@@ -37,7 +36,8 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const pass = await engine.get(request.tenant(), serialOf(request));
-    return reply.send(passJson(pass, context));
+    const [devices, lastPush] = await Promise.all([context.store.countRegistrations(pass.serialNumber), context.store.pushSummary(pass.serialNumber)]);
+    return reply.send({ ...passJson(pass, context), registeredDevices: devices.apple + devices.android, devices, lastPush });
   });
 
   app.get<SerialParams>('/api/passes/:serial/pass.pkpass', async (request, reply) => {
@@ -48,7 +48,8 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const voided = await engine.void(request.tenant(), serialOf(request));
-    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: NO_DEVICES });
+    if (voided.notifiedDevices > 0) context.push.queued();
+    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: voided.notifiedDevices });
   });
 }
 
@@ -90,7 +91,7 @@ function updateJson(updated: UpdatedPass) {
   return {
     serialNumber: updated.serialNumber,
     lastUpdated: updated.lastUpdated,
-    notifiedDevices: NO_DEVICES,
+    notifiedDevices: updated.notifiedDevices,
     unchanged: updated.unchanged,
     ...(updated.warnings.length > 0 ? { warnings: updated.warnings } : {}),
   };
@@ -102,7 +103,6 @@ function passJson(pass: PassRecord, context: AppContext) {
     createdAt: pass.createdAt,
     lastUpdated: pass.updatedAt,
     voided: pass.voided,
-    registeredDevices: NO_DEVICES,
     shareUrl: context.shareUrl(pass.serialNumber),
     googleSaveUrl: null,
     passUrl: `${context.publicUrl()}/api/passes/${pass.serialNumber}/pass.pkpass`,

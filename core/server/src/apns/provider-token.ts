@@ -1,0 +1,75 @@
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+
+/**
+ * APNs provider authentication tokens: ES256 JWTs over `{alg: 'ES256', kid}` / `{iss: teamId, iat}`,
+ * signed with the team's `.p8` key.
+ *
+ * @see https://developer.apple.com/documentation/usernotifications/establishing-a-token-based-connection-to-apns
+ */
+
+/** Regenerate a token this long after it was issued (APNs rejects tokens older than one hour). */
+export const PROVIDER_TOKEN_REFRESH_MS = 50 * 60 * 1000;
+/** Never regenerate sooner than this: APNs answers 429 TooManyProviderTokenUpdates. */
+export const PROVIDER_TOKEN_MIN_AGE_MS = 20 * 60 * 1000;
+
+export interface ProviderTokenOptions {
+  signingKey: KeyObject;
+  keyId: string;
+  teamId: string;
+  /** Clock in ms. */
+  now: () => number;
+}
+
+export interface ProviderTokenCache {
+  /** The token to send now: the cached one, or a new one once the cached one is due. */
+  current(): string;
+  /** APNs said ExpiredProviderToken: regenerate on next use, but not before the minimum age. */
+  markExpired(): void;
+}
+
+/** Parses a `.p8` (PKCS#8 PEM) key and checks that it is an EC P-256 key, as APNs requires. */
+export function loadSigningKey(pem: string): KeyObject {
+  const key = createPrivateKey(pem);
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error('APNs token auth needs an EC P-256 (.p8) signing key');
+  }
+  return key;
+}
+
+/** One signed token: base64url(header).base64url(claims).base64url(r||s). */
+export function signProviderToken(signingKey: KeyObject, keyId: string, teamId: string, issuedAtMs: number): string {
+  const header = base64url({ alg: 'ES256', kid: keyId });
+  const claims = base64url({ iss: teamId, iat: Math.floor(issuedAtMs / 1000) });
+  const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key: signingKey, dsaEncoding: 'ieee-p1363' });
+  return `${header}.${claims}.${signature.toString('base64url')}`;
+}
+
+/** Caches one token; regenerates it after 50 minutes, or after ExpiredProviderToken once it is 20 minutes old. */
+export function createProviderTokenCache(options: ProviderTokenOptions): ProviderTokenCache {
+  let token: string | undefined;
+  let issuedAt = 0;
+  let expired = false;
+  const isDue = (now: number): boolean => {
+    const age = now - issuedAt;
+    // A clock that went backwards would make `iat` lie in the future, which APNs refuses.
+    return token === undefined || age < 0 || age >= PROVIDER_TOKEN_REFRESH_MS || (expired && age >= PROVIDER_TOKEN_MIN_AGE_MS);
+  };
+  return {
+    current() {
+      const now = options.now();
+      if (token === undefined || isDue(now)) {
+        token = signProviderToken(options.signingKey, options.keyId, options.teamId, now);
+        issuedAt = now;
+        expired = false;
+      }
+      return token;
+    },
+    markExpired() {
+      expired = true;
+    },
+  };
+}
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}

@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DeviceClient, PassRecord } from '@passmint/engine';
+import type { AppContext } from '../app-context';
+import { tokensEqual } from '../../keys/api-keys';
+import { HttpError } from '../http-errors';
+import { sendPkpass } from '../pkpass-reply';
+
+/** Where Apple's protocol lives under the pass's webServiceURL (`<public URL>/apple`). */
+export const APPLE_WEB_SERVICE_PREFIX = '/apple/v1';
+
+const DEVICE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const PASS_TYPE_ID = /^[A-Za-z0-9.-]{1,255}$/;
+const PUSH_TOKEN = /^[\x21-\x7e]{1,512}$/;
+const MAX_LOG_ENTRIES = 50;
+const MAX_LOG_ENTRY_LENGTH = 500;
+
+type PassParams = { Params: { deviceLibraryIdentifier: string; passTypeIdentifier: string; serialNumber: string } };
+
+/**
+ * Apple's PassKit web service: devices register for a pass's updates, ask which passes changed
+ * since a tag, fetch the latest pass and send their logs. Wallet-compatible Android apps use the
+ * same protocol and are recorded as such.
+ * @see https://developer.apple.com/documentation/walletpasses/adding-a-web-service-to-update-passes
+ */
+export function registerAppleWebService(app: FastifyInstance, context: AppContext): void {
+  const { store } = context;
+  const registration = `${APPLE_WEB_SERVICE_PREFIX}/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber`;
+
+  // 201 for a new registration, 200 for a repeat, 401 when the token does not open this pass.
+  app.post<PassParams>(registration, { bodyLimit: 16 * 1024 }, async (request, reply) => {
+    const { pass, client } = await authorisedPass(request, context);
+    const pushToken = pushTokenOf(request.body);
+    const outcome = await store.registerDevice({
+      deviceLibraryIdentifier: deviceIdOf(request.params.deviceLibraryIdentifier),
+      serialNumber: pass.serialNumber,
+      passTypeIdentifier: pass.passTypeIdentifier,
+      tenantId: pass.tenantId,
+      pushToken,
+      client: client.kind,
+      clientName: client.name,
+      at: new Date().toISOString(),
+    });
+    return reply.status(outcome === 'created' ? 201 : 200).send();
+  });
+
+  app.delete<PassParams>(registration, async (request, reply) => {
+    const { pass } = await authorisedPass(request, context);
+    await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber);
+    return reply.status(200).send();
+  });
+
+  // No Authorization here: the device library identifier is the secret (Apple's design).
+  app.get<{ Params: { deviceLibraryIdentifier: string; passTypeIdentifier: string }; Querystring: { passesUpdatedSince?: string } }>(
+    `${APPLE_WEB_SERVICE_PREFIX}/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier`,
+    async (request, reply) => {
+      const { deviceLibraryIdentifier, passTypeIdentifier } = request.params;
+      if (!DEVICE_ID.test(deviceLibraryIdentifier) || !PASS_TYPE_ID.test(passTypeIdentifier)) return reply.status(204).send();
+      const since = request.query.passesUpdatedSince;
+      const updated = await store.listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, typeof since === 'string' && since !== '' ? since : null);
+      if (!updated) return reply.status(204).send();
+      // `lastUpdated` must be a string: Wallet ignores the answer when it is a number.
+      return reply.send({ serialNumbers: updated.serialNumbers, lastUpdated: String(updated.lastUpdated) });
+    },
+  );
+
+  app.get<{ Params: { passTypeIdentifier: string; serialNumber: string } }>(
+    `${APPLE_WEB_SERVICE_PREFIX}/passes/:passTypeIdentifier/:serialNumber`,
+    async (request, reply) => {
+      const { pass } = await authorisedPass(request, context);
+      const lastModified = Math.floor(Date.parse(pass.updatedAt) / 1000) * 1000;
+      reply.header('last-modified', new Date(lastModified).toUTCString());
+      reply.header('cache-control', 'no-cache');
+      if (notModifiedSince(request.headers['if-modified-since'], lastModified)) return reply.status(304).send();
+      return sendPkpass(reply, pass.pkpass, pass.serialNumber);
+    },
+  );
+
+  app.post(`${APPLE_WEB_SERVICE_PREFIX}/log`, { bodyLimit: 64 * 1024 }, async (request, reply) => {
+    const logs = (request.body as { logs?: unknown } | undefined)?.logs;
+    const entries = Array.isArray(logs) ? logs.filter((entry): entry is string => typeof entry === 'string') : [];
+    for (const entry of entries.slice(0, MAX_LOG_ENTRIES)) {
+      request.log.info({ deviceLog: entry.slice(0, MAX_LOG_ENTRY_LENGTH) }, 'apple device log');
+    }
+    return reply.status(200).send();
+  });
+}
+
+interface DeviceClientInfo {
+  kind: DeviceClient;
+  name: string | null;
+}
+
+/**
+ * The pass named by the URL, if the Authorization header carries that very pass's token: one
+ * pass's token never opens another. Unknown passes and bad tokens both answer 401.
+ */
+async function authorisedPass(
+  request: FastifyRequest<{ Params: { passTypeIdentifier: string; serialNumber: string } }>,
+  context: AppContext,
+): Promise<{ pass: PassRecord; client: DeviceClientInfo }> {
+  const credentials = credentialsOf(request);
+  const { passTypeIdentifier, serialNumber } = request.params;
+  const pass = credentials && PASS_TYPE_ID.test(passTypeIdentifier) ? await context.store.findPassBySerial(serialNumber) : null;
+  if (!credentials || !pass || pass.passTypeIdentifier !== passTypeIdentifier || !tokensEqual(credentials.token, pass.authenticationToken)) {
+    throw new HttpError(401, 'unauthorized', 'The pass does not exist or the authentication token does not match it.');
+  }
+  return { pass, client: credentials.client };
+}
+
+const AUTHORIZATION = /^(ApplePass|AndroidPass)[ \t]+(\S{1,256})[ \t]*$/;
+
+/** `ApplePass <token>` from Wallet; `AndroidPass <token>` or an `X-Pass-Client` header from Android wallet apps. */
+function credentialsOf(request: FastifyRequest): { token: string; client: DeviceClientInfo } | null {
+  const match = AUTHORIZATION.exec(request.headers.authorization ?? '');
+  if (!match) return null;
+  const passClient = headerText(request.headers['x-pass-client']);
+  const android = match[1] === 'AndroidPass' || passClient !== null;
+  const name = passClient ?? (android ? (headerText(request.headers['user-agent'])?.split('/')[0] ?? 'Android') : null);
+  return { token: match[2] as string, client: { kind: android ? 'android' : 'apple', name: name?.slice(0, 64) ?? null } };
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function deviceIdOf(id: string): string {
+  if (!DEVICE_ID.test(id)) throw new HttpError(400, 'invalid_device', 'The device library identifier is malformed.');
+  return id;
+}
+
+function pushTokenOf(body: unknown): string {
+  const token = (body as { pushToken?: unknown } | null | undefined)?.pushToken;
+  if (typeof token !== 'string' || !PUSH_TOKEN.test(token)) {
+    throw new HttpError(400, 'invalid_push_token', 'The body must be {"pushToken": "<token>"}.');
+  }
+  return token;
+}
+
+/** True when the device's copy (If-Modified-Since) is as new as the pass, at HTTP's one-second resolution. */
+function notModifiedSince(header: string | undefined, lastModified: number): boolean {
+  if (!header) return false;
+  const since = Date.parse(header);
+  return Number.isFinite(since) && lastModified <= since;
+}

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from '@passmint/engine';
+import type { PushRequest, PushResult } from '../apns/apns-client';
+import { createSqliteStore } from '../store/sqlite-store';
+import { createPushWorker, type PushEvent } from './push-worker';
+
+const TOPIC = 'pass.test.worker';
+let dir: string;
+let store: Store;
+let now: Date;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'passmint-push-'));
+  store = createSqliteStore(join(dir, 'passmint.db'));
+  await store.migrate();
+  now = new Date('2026-03-01T10:00:00.000Z');
+  await store.createTenant({ id: 'ten_w', name: 'Worker', monthlyQuota: null, appleIdentity: null, createdAt: now.toISOString() });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A pass with `devices` Apple registrations, changed once so each device has a queued push. */
+async function passWithQueuedPushes(devices: number): Promise<{ serial: string; tokens: string[] }> {
+  const serial = randomBytes(8).toString('hex');
+  const at = now.toISOString();
+  await store.insertPass(
+    { tenantId: 'ten_w', serialNumber: serial, authenticationToken: 'x'.repeat(32), body: {}, canonicalHash: 'a', pkpass: Buffer.from('p'), passTypeIdentifier: TOPIC, voided: false, createdAt: at },
+    { month: '2026-03', quota: null },
+  );
+  const tokens = Array.from({ length: devices }, () => randomBytes(32).toString('hex'));
+  for (const [index, pushToken] of tokens.entries()) {
+    await store.registerDevice({ deviceLibraryIdentifier: `device-${index}-${serial}`, serialNumber: serial, passTypeIdentifier: TOPIC, tenantId: 'ten_w', pushToken, client: 'apple', clientName: null, at });
+  }
+  const updated = await store.updatePass(
+    { tenantId: 'ten_w', serialNumber: serial, expectedVersion: 1, body: { v: 2 }, canonicalHash: 'b', pkpass: Buffer.from('q'), passTypeIdentifier: TOPIC, voided: false, updatedAt: at },
+    { month: '2026-03', quota: null },
+  );
+  expect(updated).toMatchObject({ ok: true, queuedPushes: devices });
+  return { serial, tokens };
+}
+
+/** A sender that answers from a script per token (then 200), and records what it was asked. */
+function scriptedSender(script: Record<string, PushResult[]> = {}) {
+  const sent: PushRequest[] = [];
+  return {
+    sent,
+    async send(request: PushRequest): Promise<PushResult> {
+      sent.push(request);
+      return script[request.pushToken]?.shift() ?? { ok: true, status: 200, apnsId: 'id' };
+    },
+  };
+}
+
+function worker(sender: ReturnType<typeof scriptedSender>, events: PushEvent[] = [], maxAttempts = 3) {
+  return createPushWorker({
+    store,
+    senderFor: async () => ({ key: 'identity-1', sender }),
+    pushType: 'background',
+    priority: 5,
+    maxAttempts,
+    clock: () => now,
+    random: () => 1,
+    log: (event) => events.push(event),
+  });
+}
+
+test('delivers each queued push once, with the topic, push type and priority', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(3);
+  const sender = scriptedSender();
+  const pushes = worker(sender);
+  expect(await pushes.runOnce()).toBe(3);
+  expect(await pushes.runOnce()).toBe(0);
+  expect(sender.sent.map((request) => request.pushToken).sort()).toEqual([...tokens].sort());
+  expect(sender.sent[0]).toMatchObject({ topic: TOPIC, pushType: 'background', priority: 5 });
+  expect(await store.pushSummary(serial)).toMatchObject({ delivered: 3, pending: 0, failed: 0 });
+});
+
+test('transient failures come back after a growing, jittered delay, then dead-letter at the bound', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(1);
+  const token = tokens[0] as string;
+  const failure: PushResult = { ok: false, status: 503, reason: 'ServiceUnavailable' };
+  const sender = scriptedSender({ [token]: [failure, { ok: false, status: 0, reason: 'Timeout' }, { ok: false, status: 429, reason: 'TooManyRequests' }] });
+  const events: PushEvent[] = [];
+  const pushes = worker(sender, events, 3);
+  await pushes.runOnce();
+  expect(await pushes.runOnce()).toBe(0);
+  now = new Date(now.getTime() + 1000);
+  await pushes.runOnce();
+  now = new Date(now.getTime() + 2000);
+  await pushes.runOnce();
+  expect(events.map((event) => event.event)).toEqual(['push.retry', 'push.retry', 'push.dead']);
+  expect(events.slice(0, 2).map((event) => (event as { delayMs: number }).delayMs)).toEqual([1000, 2000]);
+  expect(await store.pushSummary(serial)).toMatchObject({ failed: 1, lastError: '429 TooManyRequests' });
+});
+
+test('500 then 200 delivers exactly once', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(1);
+  const sender = scriptedSender({ [tokens[0] as string]: [{ ok: false, status: 500, reason: 'InternalServerError' }] });
+  const pushes = worker(sender);
+  await pushes.runOnce();
+  now = new Date(now.getTime() + 5000);
+  await pushes.runOnce();
+  await pushes.runOnce();
+  expect(sender.sent).toHaveLength(2);
+  expect(await store.pushSummary(serial)).toMatchObject({ delivered: 1, pending: 0 });
+});
+
+test('410 removes the registration unless the device registered again after the token died', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(2);
+  const [gone, reregistered] = tokens as [string, string];
+  await store.registerDevice({ deviceLibraryIdentifier: `device-1-${serial}`, serialNumber: serial, passTypeIdentifier: TOPIC, tenantId: 'ten_w', pushToken: reregistered, client: 'apple', clientName: null, at: new Date(now.getTime() + 10_000).toISOString() });
+  const diedAt = now.getTime() + 5000;
+  const sender = scriptedSender({
+    [gone]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: diedAt }],
+    [reregistered]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: diedAt }],
+  });
+  await worker(sender).runOnce();
+  expect(await store.countRegistrations(serial)).toEqual({ apple: 1, android: 0 });
+});
+
+test('400 BadDeviceToken removes the registration; other 4xx dead-letter without retry', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(2);
+  const sender = scriptedSender({
+    [tokens[0] as string]: [{ ok: false, status: 400, reason: 'BadDeviceToken' }],
+    [tokens[1] as string]: [{ ok: false, status: 413, reason: 'PayloadTooLarge' }],
+  });
+  await worker(sender).runOnce();
+  expect(await store.countRegistrations(serial)).toEqual({ apple: 1, android: 0 });
+  expect(await store.pushSummary(serial)).toMatchObject({ failed: 2, pending: 0 });
+});
+
+test('403 pauses the identity: its pushes wait without being sent until the pause ends', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(2);
+  const sender = scriptedSender({ [tokens[0] as string]: [{ ok: false, status: 403, reason: 'BadCertificate' }], [tokens[1] as string]: [{ ok: false, status: 403, reason: 'BadCertificate' }] });
+  const pushes = worker(sender);
+  await pushes.runOnce();
+  expect(pushes.pausedIdentities()).toEqual([{ identity: 'identity-1', reason: 'BadCertificate', until: new Date(now.getTime() + 5 * 60_000).toISOString() }]);
+  now = new Date(now.getTime() + 60_000);
+  expect(await pushes.runOnce()).toBe(0);
+  now = new Date(now.getTime() + 5 * 60_000);
+  await pushes.runOnce();
+  expect(pushes.pausedIdentities()).toEqual([]);
+  expect(sender.sent).toHaveLength(4);
+  expect(await store.pushSummary(serial)).toMatchObject({ delivered: 2 });
+});
+
+test('a worker that dies holding a lease: the push is claimed again once the lease runs out', async () => {
+  const { serial } = await passWithQueuedPushes(1);
+  const claimed = await store.claimPushes({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + 60_000).toISOString(), limit: 10 });
+  expect(claimed).toHaveLength(1);
+  const sender = scriptedSender();
+  const pushes = worker(sender);
+  expect(await pushes.runOnce()).toBe(0);
+  now = new Date(now.getTime() + 61_000);
+  expect(await pushes.runOnce()).toBe(1);
+  expect(await store.pushSummary(serial)).toMatchObject({ delivered: 1 });
+});

@@ -1,0 +1,187 @@
+import type { PushJob, Store } from '@passmint/engine';
+import type { PushRequest, PushResult } from '../apns/apns-client';
+import { retryDelayMs } from './backoff';
+
+/** Sends one push for a tenant's pass type: the APNs client of the identity that signs its passes. */
+export interface PushSender {
+  send(request: PushRequest): Promise<PushResult>;
+}
+
+export interface PushWorkerOptions {
+  store: Store;
+  /** The sender for a tenant (its own certificate, or the instance's), and a key naming that identity. */
+  senderFor(tenantId: string): Promise<{ key: string; sender: PushSender }>;
+  pushType: 'background' | 'alert';
+  priority: 5 | 10;
+  maxAttempts: number;
+  batchSize?: number;
+  leaseMs?: number;
+  pollIntervalMs?: number;
+  /** How long an identity APNs answered 403 for is left alone. */
+  pauseMs?: number;
+  /** Testing aid: the worker starts this much later, so a test can stop the server with pushes still queued. */
+  startDelayMs?: number;
+  clock?: () => Date;
+  random?: () => number;
+  log?: (event: PushEvent) => void;
+}
+
+export type PushEvent =
+  | { event: 'push.delivered'; serialNumber: string; attempts: number }
+  | { event: 'push.retry'; serialNumber: string; attempts: number; reason: string; delayMs: number }
+  | { event: 'push.dead'; serialNumber: string; attempts: number; reason: string }
+  | { event: 'push.unregistered'; serialNumber: string; removed: number; reason: string }
+  | { event: 'push.identity_paused'; identity: string; reason: string; until: string }
+  | { event: 'push.worker_error'; errorName: string };
+
+export interface IdentityPause {
+  identity: string;
+  reason: string;
+  until: string;
+}
+
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+
+/** Reasons that mean the token itself is no good: its registrations go. */
+const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'DeviceTokenNotForTopic']);
+
+/**
+ * Drains the push outbox: claims due pushes with a lease, sends them (one multiplexed HTTP/2
+ * connection per identity carries a whole batch at once), and records each outcome. Transient
+ * failures (429, 5xx, timeouts, broken connections) come back with exponential backoff and
+ * jitter until `maxAttempts`; dead tokens lose their registrations; a 403 pauses the identity.
+ * A crash loses nothing: unsent pushes are still pending, and leased ones are claimed again once
+ * their lease runs out.
+ */
+export function createPushWorker(options: PushWorkerOptions) {
+  const { store } = options;
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const batchSize = options.batchSize ?? 1000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const pauseMs = options.pauseMs ?? 5 * 60_000;
+  const log = options.log ?? (() => undefined);
+  const paused = new Map<string, IdentityPause>();
+  let running = false;
+  let delaying = false;
+  let wakeUp: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async function runOnce(): Promise<number> {
+    const now = clock();
+    const jobs = await store.claimPushes({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: batchSize });
+    await Promise.all(jobs.map((job) => deliver(job)));
+    return jobs.length;
+  }
+
+  async function deliver(job: PushJob): Promise<void> {
+    const { key, sender } = await options.senderFor(job.tenantId);
+    const pause = activePause(key);
+    if (pause) {
+      await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });
+      return;
+    }
+    const result = await sender.send({ pushToken: job.pushToken, topic: job.passTypeIdentifier, pushType: options.pushType, priority: options.priority });
+    await record(job, key, result);
+  }
+
+  async function record(job: PushJob, identity: string, result: PushResult): Promise<void> {
+    const at = clock();
+    if (result.ok) {
+      await store.finishPush(job.id, { state: 'delivered', at: at.toISOString(), detail: null });
+      log({ event: 'push.delivered', serialNumber: job.serialNumber, attempts: job.attempts });
+      return;
+    }
+    const reason = `${result.status} ${result.reason}`;
+    if (result.status === 410 || DEAD_TOKEN_REASONS.has(result.reason)) {
+      // After a 410, a device that registered again since APNs saw the token die keeps its
+      // registration; a malformed token is never good, whenever it was registered.
+      const registeredBefore = result.status === 410 && result.timestamp ? new Date(result.timestamp).toISOString() : END_OF_TIME;
+      const removed = await store.removeRegistrations(job.pushToken, job.passTypeIdentifier, registeredBefore);
+      await store.finishPush(job.id, { state: 'dead', at: at.toISOString(), detail: reason });
+      log({ event: 'push.unregistered', serialNumber: job.serialNumber, removed, reason });
+      return;
+    }
+    if (result.status === 403) {
+      const until = new Date(at.getTime() + pauseMs).toISOString();
+      paused.set(identity, { identity, reason: result.reason, until });
+      await store.retryPush(job.id, { availableAt: until, detail: reason });
+      log({ event: 'push.identity_paused', identity, reason: result.reason, until });
+      return;
+    }
+    if (isTransient(result.status) && job.attempts < options.maxAttempts) {
+      const delayMs = retryDelayMs(job.attempts, random);
+      await store.retryPush(job.id, { availableAt: new Date(at.getTime() + delayMs).toISOString(), detail: reason });
+      log({ event: 'push.retry', serialNumber: job.serialNumber, attempts: job.attempts, reason, delayMs });
+      return;
+    }
+    await store.finishPush(job.id, { state: 'dead', at: at.toISOString(), detail: reason });
+    log({ event: 'push.dead', serialNumber: job.serialNumber, attempts: job.attempts, reason });
+  }
+
+  function activePause(identity: string): IdentityPause | undefined {
+    const pause = paused.get(identity);
+    if (pause && Date.parse(pause.until) <= clock().getTime()) paused.delete(identity);
+    return paused.get(identity);
+  }
+
+  async function run(): Promise<void> {
+    if (options.startDelayMs) {
+      delaying = true;
+      await sleep(options.startDelayMs);
+      delaying = false;
+    }
+    while (running) {
+      let claimed = 0;
+      try {
+        claimed = await runOnce();
+      } catch (error) {
+        log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      }
+      // A full batch means more may be waiting: go again at once.
+      if (running && claimed < batchSize) await sleep(pollIntervalMs);
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** New pushes were queued: look now rather than at the next poll. */
+    wake(): void {
+      if (!delaying) wakeUp?.();
+    },
+    /** Stops after the batch in flight is recorded. */
+    async stop(): Promise<void> {
+      running = false;
+      delaying = false;
+      wakeUp?.();
+      await loop;
+    },
+    /** Identities APNs refused (403), for /healthz. */
+    pausedIdentities(): IdentityPause[] {
+      return [...paused.keys()].map((key) => activePause(key)).filter((pause): pause is IdentityPause => pause !== undefined);
+    },
+    runOnce,
+  };
+}
+
+export type PushWorker = ReturnType<typeof createPushWorker>;
+
+/** 429 (too many requests for this token), 5xx, and 0: a timeout or a broken connection. */
+function isTransient(status: number): boolean {
+  return status === 0 || status === 429 || status >= 500;
+}

@@ -1,0 +1,3 @@
+export * from './fake-apns';
+export * from './test-tls';
+export * from './simulated-iphone';

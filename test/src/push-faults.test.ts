@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { startFakeApns, type FakeApns } from './fakes/fake-apns';
+import { createSimulatedIphone } from './fakes/simulated-iphone';
+import { createTestTls } from './fakes/test-tls';
+
+const BIN = join(dirname(require.resolve('@passmint/server/package.json')), 'bin', 'passmint.js');
+const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
+
+let dataDir: string;
+let devCaPem: string;
+let caFile: string;
+let apns: FakeApns;
+/** Made with the CLI before any server starts, so every server in this file accepts it. */
+let key: string;
+
+beforeAll(async () => {
+  dataDir = tempDataDir();
+  execFileSync(process.execPath, [BIN, 'certs', 'dev'], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir } });
+  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
+  const cli = (...args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+  cli('tenants', 'create', 'Faults');
+  key = cli('keys', 'create', '--tenant', 'Faults');
+  const tls = createTestTls();
+  caFile = join(dataDir, 'test-ca.pem');
+  writeFileSync(caFile, tls.caPem);
+  apns = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem, topics: ['pass.dev.passmint.local'] });
+}, 60_000);
+
+afterAll(async () => {
+  await apns?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+function start(port: number, extra: Record<string, string> = {}): Promise<SpawnedServer> {
+  return spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_PORT: String(port), PASSMINT_APNS_URL: apns.url, NODE_EXTRA_CA_CERTS: caFile, ...extra });
+}
+
+function iphone() {
+  return createSimulatedIphone({ trustedRoots: [devCaPem], pushes: () => apns.pushes });
+}
+
+test('kill -9 after the PUT answered and before any push: after restart each device gets the push exactly once', async () => {
+  const port = await freePort();
+  // The worker waits a minute, so the process dies with the pushes still queued.
+  const first = await start(port, { PASSMINT_PUSH_WORKER_DELAY_MS: '60000' });
+  const created = await request(`${first.url}/api/passes`, { method: 'POST', key, body: CREATE });
+  const serial: string = created.json.serialNumber;
+  const devices = [iphone(), iphone()];
+  for (const device of devices) {
+    device.addPass(Buffer.from(created.json.applePass, 'base64'));
+    expect(await device.register(serial)).toBe(201);
+  }
+  const requestsBefore = apns.requests;
+  const updated = await request(`${first.url}/api/passes/${serial}`, { method: 'PUT', key, body: UPDATE });
+  expect(updated.json).toMatchObject({ notifiedDevices: 2, unchanged: false });
+  await first.stop('SIGKILL');
+  expect(apns.requests).toBe(requestsBefore);
+
+  const second = await start(port);
+  try {
+    for (const device of devices) {
+      expect(await device.receivePush(5000)).toEqual([serial]);
+      expect((device.pass(serial).passJson.generic as { headerFields: { value: string }[] }).headerFields[0]?.value).toBe('1,300');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(devices.map((device) => device.pushCount())).toEqual([1, 1]);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('APNs hanging: the push times out, is retried and arrives; the worker is not stuck', async () => {
+  const server = await start(await freePort(), { PASSMINT_APNS_TIMEOUT_MS: '500' });
+  try {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE });
+    const serial: string = created.json.serialNumber;
+    const device = iphone();
+    device.addPass(Buffer.from(created.json.applePass, 'base64'));
+    await device.register(serial);
+    apns.respond(device.pushToken, 'hang');
+    await request(`${server.url}/api/passes/${serial}`, { method: 'PUT', key, body: UPDATE });
+    expect(await device.receivePush(10_000)).toEqual([serial]);
+
+    const other = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE });
+    const next = iphone();
+    next.addPass(Buffer.from(other.json.applePass, 'base64'));
+    await next.register(other.json.serialNumber);
+    await request(`${server.url}/api/passes/${other.json.serialNumber}`, { method: 'PUT', key, body: UPDATE });
+    expect(await next.receivePush(5000)).toEqual([other.json.serialNumber]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('APNs 403 pauses the identity and /healthz says so', async () => {
+  const server = await start(await freePort());
+  try {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE });
+    const serial: string = created.json.serialNumber;
+    const device = iphone();
+    device.addPass(Buffer.from(created.json.applePass, 'base64'));
+    await device.register(serial);
+    apns.respond(device.pushToken, { status: 403, reason: 'BadCertificate' });
+    await request(`${server.url}/api/passes/${serial}`, { method: 'PUT', key, body: UPDATE });
+    const deadline = Date.now() + 5000;
+    let health = await request(`${server.url}/healthz`);
+    while (health.json.apns.status !== 'paused' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      health = await request(`${server.url}/healthz`);
+    }
+    expect(health.json).toMatchObject({ status: 'degraded', apns: { status: 'paused', paused: [{ reason: 'BadCertificate' }] } });
+    const details = await request(`${server.url}/api/passes/${serial}`, { key });
+    expect(details.json.lastPush).toMatchObject({ pending: 1, lastError: '403 BadCertificate' });
+  } finally {
+    await server.stop();
+  }
+});
