@@ -64,8 +64,11 @@ export interface Store {
    * out), leasing them to the caller until `leaseUntil`; attempts go up by one.
    */
   claimPushes(options: { now: string; leaseUntil: string; limit: number }): Promise<PushJob[]>;
-  /** A push ended: delivered (APNs accepted it) or dead (given up, or the token is gone). */
-  finishPush(id: string, outcome: { state: 'delivered' | 'dead'; at: string; detail: string | null }): Promise<void>;
+  /**
+   * Pushes that ended, recorded together (one transaction for a whole batch): delivered (APNs
+   * accepted it) or dead (given up, or the token is gone).
+   */
+  finishPushes(outcomes: PushOutcome[]): Promise<void>;
   /** A push failed in a way a retry may fix: pending again from `availableAt`. */
   retryPush(id: string, retry: { availableAt: string; detail: string }): Promise<void>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */
@@ -238,6 +241,13 @@ export interface PushJob {
   /** Including this one. */
   attempts: number;
   createdAt: string;
+}
+
+export interface PushOutcome {
+  id: string;
+  state: 'delivered' | 'dead';
+  at: string;
+  detail: string | null;
 }
 
 export interface PushSummary {

@@ -1,4 +1,4 @@
-import type { PushJob, Store } from '@passmint/engine';
+import type { PushJob, PushOutcome, Store } from '@passmint/engine';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { retryDelayMs } from './backoff';
 
@@ -81,27 +81,32 @@ export function createPushWorker(options: PushWorkerOptions) {
   async function runOnce(): Promise<number> {
     const now = clock();
     const jobs = await store.claimPushes({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: batchSize });
-    await Promise.all(jobs.map((job) => deliver(job)));
+    const finished: PushOutcome[] = [];
+    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job)))));
+    // One transaction (one fsync) for the batch's outcomes; a crash before it only means these
+    // leased pushes are sent again once their lease runs out.
+    await store.finishPushes(finished);
     return jobs.length;
   }
 
-  async function deliver(job: PushJob): Promise<void> {
+  /** Sends one push; returns its outcome when it ended (retries are recorded at once). */
+  async function deliver(job: PushJob): Promise<PushOutcome[]> {
     const { key, sender } = await options.senderFor(job.tenantId);
     const pause = activePause(key);
     if (pause) {
       await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });
-      return;
+      return [];
     }
     const result = await sender.send({ pushToken: job.pushToken, topic: job.passTypeIdentifier, pushType: options.pushType, priority: options.priority });
-    await record(job, key, result);
+    const outcome = await record(job, key, result);
+    return outcome ? [outcome] : [];
   }
 
-  async function record(job: PushJob, identity: string, result: PushResult): Promise<void> {
+  async function record(job: PushJob, identity: string, result: PushResult): Promise<PushOutcome | undefined> {
     const at = clock();
     if (result.ok) {
-      await store.finishPush(job.id, { state: 'delivered', at: at.toISOString(), detail: null });
       log({ event: 'push.delivered', serialNumber: job.serialNumber, attempts: job.attempts });
-      return;
+      return { id: job.id, state: 'delivered', at: at.toISOString(), detail: null };
     }
     const reason = `${result.status} ${result.reason}`;
     if (result.status === 410 || DEAD_TOKEN_REASONS.has(result.reason)) {
@@ -109,25 +114,24 @@ export function createPushWorker(options: PushWorkerOptions) {
       // registration; a malformed token is never good, whenever it was registered.
       const registeredBefore = result.status === 410 && result.timestamp ? new Date(result.timestamp).toISOString() : END_OF_TIME;
       const removed = await store.removeRegistrations(job.pushToken, job.passTypeIdentifier, registeredBefore);
-      await store.finishPush(job.id, { state: 'dead', at: at.toISOString(), detail: reason });
       log({ event: 'push.unregistered', serialNumber: job.serialNumber, removed, reason });
-      return;
+      return { id: job.id, state: 'dead', at: at.toISOString(), detail: reason };
     }
     if (result.status === 403) {
       const until = new Date(at.getTime() + pauseMs).toISOString();
       paused.set(identity, { identity, reason: result.reason, until });
       await store.retryPush(job.id, { availableAt: until, detail: reason });
       log({ event: 'push.identity_paused', identity, reason: result.reason, until });
-      return;
+      return undefined;
     }
     if (isTransient(result.status) && job.attempts < options.maxAttempts) {
       const delayMs = retryDelayMs(job.attempts, random);
       await store.retryPush(job.id, { availableAt: new Date(at.getTime() + delayMs).toISOString(), detail: reason });
       log({ event: 'push.retry', serialNumber: job.serialNumber, attempts: job.attempts, reason, delayMs });
-      return;
+      return undefined;
     }
-    await store.finishPush(job.id, { state: 'dead', at: at.toISOString(), detail: reason });
     log({ event: 'push.dead', serialNumber: job.serialNumber, attempts: job.attempts, reason });
+    return { id: job.id, state: 'dead', at: at.toISOString(), detail: reason };
   }
 
   function activePause(identity: string): IdentityPause | undefined {

@@ -63,7 +63,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     priority: apnsPriority(env),
     maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
-    log: (event) => app.log.info(event, event.event),
+    // One line per delivered push would swamp the log at fan-out; failures and retries stay at info.
+    log: (event) => (event.event === 'push.delivered' ? app.log.debug(event, event.event) : app.log.info(event, event.event)),
   });
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const app = createApp(

@@ -19,6 +19,7 @@ import {
   type PassUpdate,
   type PassVersionRecord,
   type PushJob,
+  type PushOutcome,
   type PushSummary,
   type Store,
   type StoredAppleIdentity,
@@ -230,8 +231,8 @@ export function createSqliteStore(file: string): Store {
     return due.map((row) => toPushJob({ ...row, attempts: row.attempts + 1 }));
   });
 
-  const finishPush = db.transaction((id: string, outcome: { state: 'delivered' | 'dead'; at: string; detail: string | null }): void => {
-    sql.finishPush.run({ id, state: outcome.state, at: outcome.at, detail: outcome.detail });
+  const finishPushes = db.transaction((outcomes: PushOutcome[]): void => {
+    for (const outcome of outcomes) sql.finishPush.run({ id: outcome.id, state: outcome.state, at: outcome.at, detail: outcome.detail });
   });
 
   /*
@@ -366,8 +367,8 @@ export function createSqliteStore(file: string): Store {
     async claimPushes(options) {
       return claimPushes.immediate(options);
     },
-    async finishPush(id, outcome) {
-      finishPush.immediate(id, outcome);
+    async finishPushes(outcomes) {
+      if (outcomes.length > 0) finishPushes.immediate(outcomes);
     },
     async retryPush(id, retry) {
       retryPush.immediate(id, retry);

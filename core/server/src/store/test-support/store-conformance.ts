@@ -714,8 +714,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         const { pass } = await registeredPass(2);
         await changed(pass, { updatedAt: at(100) });
         const [delivered, dead] = (await claim(100)) as [PushJob, PushJob];
-        await store.finishPush(delivered.id, { state: 'delivered', at: at(101), detail: null });
-        await store.finishPush(dead.id, { state: 'dead', at: at(102), detail: '400 BadDeviceToken' });
+        await store.finishPushes([{ id: delivered.id, state: 'delivered', at: at(101), detail: null }]);
+        await store.finishPushes([{ id: dead.id, state: 'dead', at: at(102), detail: '400 BadDeviceToken' }]);
         expect(await claim(10_000)).toEqual([]);
       });
 
@@ -781,8 +781,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await registered(pass);
         const second = (await changed(pass, { updatedAt: at(100) })).pass;
         const [delivered, dead] = (await claim(100)) as [PushJob, PushJob];
-        await store.finishPush(delivered.id, { state: 'delivered', at: at(101), detail: null });
-        await store.finishPush(dead.id, { state: 'dead', at: at(102), detail: '410 Unregistered' });
+        await store.finishPushes([{ id: delivered.id, state: 'delivered', at: at(101), detail: null }]);
+        await store.finishPushes([{ id: dead.id, state: 'dead', at: at(102), detail: '410 Unregistered' }]);
         const afterPushes = { lastAttemptAt: at(102), lastError: '410 Unregistered' };
         expect(await store.pushSummary(pass.serialNumber)).toEqual({ pending: 0, delivered: 1, failed: 1, ...afterPushes });
 
@@ -808,7 +808,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await registered(pass);
         await changed(pass, { updatedAt: at(100) });
         const [retried, dead] = (await claim(100)) as [PushJob, PushJob];
-        await store.finishPush(dead.id, { state: 'dead', at: at(101), detail: '400 BadDeviceToken' });
+        await store.finishPushes([{ id: dead.id, state: 'dead', at: at(101), detail: '400 BadDeviceToken' }]);
         await store.retryPush(retried.id, { availableAt: at(120), detail: '503 ServiceUnavailable' });
         expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, failed: 1, lastError: '400 BadDeviceToken' });
       });
