@@ -26,8 +26,11 @@ export function createDevIdentity(options: { passTypeIdentifier?: string; teamId
   const caKeys = rsaKeyPair();
   const passKeys = rsaKeyPair();
 
+  // Each CA gets its own name: TLS peers look an issuer up by name, so two development CAs with
+  // one name (two instances, or an instance and a tenant) would shadow each other.
   const caSubject = [
     { name: 'commonName', value: 'Passmint Development CA (stands in for Apple WWDR)' },
+    { name: 'organizationalUnitName', value: `${teamIdentifier} ${randomBytes(4).toString('hex')}` },
     { name: 'organizationName', value: NOT_FOR_DEVICES },
   ];
   const ca = certificate(caKeys.publicKey, caSubject, caSubject, now, validDays);

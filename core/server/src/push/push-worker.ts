@@ -108,7 +108,7 @@ export function createPushWorker(options: PushWorkerOptions) {
       log({ event: 'push.delivered', serialNumber: job.serialNumber, attempts: job.attempts });
       return { id: job.id, state: 'delivered', at: at.toISOString(), detail: null };
     }
-    const reason = `${result.status} ${result.reason}`;
+    const reason = `${result.status} ${result.reason}${result.detail ? ` (${result.detail.slice(0, 200)})` : ''}`;
     if (result.status === 410 || DEAD_TOKEN_REASONS.has(result.reason)) {
       // After a 410, a device that registered again since APNs saw the token die keeps its
       // registration; a malformed token is never good, whenever it was registered.
