@@ -71,6 +71,8 @@ export interface Store {
   finishPushes(outcomes: PushOutcome[]): Promise<void>;
   /** A push failed in a way a retry may fix: pending again from `availableAt`. */
   retryPush(id: string, retry: { availableAt: string; detail: string }): Promise<void>;
+  /** Forgets delivered and dead pushes that finished before `finishedBefore`; how many went. */
+  prunePushes(finishedBefore: string): Promise<number>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */
   pushSummary(serialNumber: string): Promise<PushSummary>;
 

@@ -19,6 +19,8 @@ export interface PushWorkerOptions {
   pollIntervalMs?: number;
   /** How long an identity APNs answered 403 for is left alone. */
   pauseMs?: number;
+  /** Finished pushes are kept this long (for GET /api/passes/<serial>), then pruned. */
+  keepFinishedMs?: number;
   /** Testing aid: the worker starts this much later, so a test can stop the server with pushes still queued. */
   startDelayMs?: number;
   clock?: () => Date;
@@ -62,6 +64,8 @@ export function createPushWorker(options: PushWorkerOptions) {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const pauseMs = options.pauseMs ?? 5 * 60_000;
   const log = options.log ?? (() => undefined);
+  const keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * 60 * 60_000;
+  let lastPruneAt = 0;
   const paused = new Map<string, IdentityPause>();
   let running = false;
   let delaying = false;
@@ -134,6 +138,13 @@ export function createPushWorker(options: PushWorkerOptions) {
     return { id: job.id, state: 'dead', at: at.toISOString(), detail: reason };
   }
 
+  async function pruneHourly(): Promise<void> {
+    const now = clock().getTime();
+    if (now - lastPruneAt < 60 * 60_000) return;
+    lastPruneAt = now;
+    await store.prunePushes(new Date(now - keepFinishedMs).toISOString()).catch(() => undefined);
+  }
+
   function activePause(identity: string): IdentityPause | undefined {
     const pause = paused.get(identity);
     if (pause && Date.parse(pause.until) <= clock().getTime()) paused.delete(identity);
@@ -153,6 +164,7 @@ export function createPushWorker(options: PushWorkerOptions) {
       } catch (error) {
         log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
       }
+      await pruneHourly();
       // A full batch means more may be waiting: go again at once.
       if (running && claimed < batchSize) await sleep(pollIntervalMs);
     }

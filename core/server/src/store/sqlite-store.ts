@@ -370,6 +370,9 @@ export function createSqliteStore(file: string): Store {
     async finishPushes(outcomes) {
       if (outcomes.length > 0) finishPushes.immediate(outcomes);
     },
+    async prunePushes(finishedBefore) {
+      return sql.prunePushes.run({ before: finishedBefore }).changes;
+    },
     async retryPush(id, retry) {
       retryPush.immediate(id, retry);
     },
@@ -496,6 +499,7 @@ const statements = {
     ORDER BY available_at, id
     LIMIT @limit`,
   leasePush: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
+  prunePushes: `DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < @before`,
   finishPush: `UPDATE push_outbox SET state = @state, finished_at = @at, lease_until = NULL, detail = @detail WHERE id = @id`,
   unfinishedPush: `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = @id AND state IN ('pending', 'leased')`,
   otherPendingPush: `SELECT id FROM push_outbox

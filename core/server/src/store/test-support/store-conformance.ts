@@ -719,6 +719,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await claim(10_000)).toEqual([]);
       });
 
+      it('prunes finished pushes older than the cut-off and nothing else', async () => {
+        const { pass } = await registeredPass(3);
+        await changed(pass, { updatedAt: at(100) });
+        const [old, recent, waiting] = (await claim(100)) as [PushJob, PushJob, PushJob];
+        await store.finishPushes([
+          { id: old.id, state: 'dead', at: at(101), detail: '410 Unregistered' },
+          { id: recent.id, state: 'delivered', at: at(300), detail: null },
+        ]);
+        // Other tests' finished pushes in this shared store may go too; this pass's old one must.
+        expect(await store.prunePushes(at(200))).toBeGreaterThanOrEqual(1);
+        expect(await store.prunePushes(at(200))).toBe(0);
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ delivered: 1, failed: 0, pending: 1 });
+        expect(waiting.serialNumber).toBe(pass.serialNumber);
+      });
+
       it('puts a retried push back in line from availableAt, keeping its attempts', async () => {
         const { pass } = await registeredPass(1);
         await changed(pass, { updatedAt: at(100) });
