@@ -52,7 +52,7 @@ function iphone() {
   return createSimulatedIphone({ trustedRoots: [devCaPem], pushes: () => apns.pushes });
 }
 
-test('kill -9 after the PUT answered and before any push: after restart each device gets the push exactly once', async () => {
+test('kill -9 after two PUTs answered and before any push: after restart each device gets one push and the latest pass', async () => {
   const port = await freePort();
   // The worker waits a minute, so the process dies with the pushes still queued.
   const first = await start(port, { PASSMINT_PUSH_WORKER_DELAY_MS: '60000' });
@@ -66,6 +66,9 @@ test('kill -9 after the PUT answered and before any push: after restart each dev
   const requestsBefore = apns.requests;
   const updated = await request(`${first.url}/api/passes/${serial}`, { method: 'PUT', key, body: UPDATE });
   expect(updated.json).toMatchObject({ notifiedDevices: 2, unchanged: false });
+  // A second change before the pushes went out rides on the same pushes.
+  const again = await request(`${first.url}/api/passes/${serial}`, { method: 'PUT', key, body: API_EXAMPLE_BODIES.updateWithLocation });
+  expect(again.json).toMatchObject({ notifiedDevices: 2, unchanged: false });
   await first.stop('SIGKILL');
   expect(apns.requests).toBe(requestsBefore);
 
@@ -74,6 +77,7 @@ test('kill -9 after the PUT answered and before any push: after restart each dev
     for (const device of devices) {
       expect(await device.receivePush(5000)).toEqual([serial]);
       expect((device.pass(serial).passJson.generic as { headerFields: { value: string }[] }).headerFields[0]?.value).toBe('1,300');
+      expect(device.pass(serial).passJson.locations).toEqual(API_EXAMPLE_BODIES.updateWithLocation.locations);
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(devices.map((device) => device.pushCount())).toEqual([1, 1]);
