@@ -1,24 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { encodePng, readPngInfo } from '@passmint/engine';
 import { pngDataUri } from '@passmint/engine/testing';
 import { errorResponseSchema } from './openapi/response-schemas';
-import { bombPngHeader, solidPng, startCanary, startImageServer, type ImageServer } from '../test-support/image-server';
+import { bombPngHeader, solidPng, startImageServer, type ImageServer } from '../test-support/image-server';
+import { createTestPki } from '../test-support/test-pki';
+import { startCanary, type Canary } from '../test-support/test-servers';
 import { request, spawnServer, tempDataDir, type ApiResponse, type SpawnedServer } from '../testing';
-import { createTestTls, type TestTls } from '../test-support/tls-fixture';
 
 const BIN = resolve(__dirname, '../../bin/passmint.js');
 const VALID = { barcodeValue: 'BARRAGE-1', barcodeFormat: 'QR' };
 const MARKER = 'SECRET-BODY-MARKER-7731';
 
 let dataDir: string;
-let tls: TestTls;
+let caFile: string;
 let images: ImageServer;
-let canary: Awaited<ReturnType<typeof startCanary>>;
+let canary: Canary;
 let server: SpawnedServer;
 let otherKey: string;
 let revokedKey: string;
@@ -31,9 +32,11 @@ function cli(...args: string[]): { stdout: string; stderr: string } {
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  tls = createTestTls();
+  const pki = createTestPki('Passmint Image Test CA');
+  caFile = join(dataDir, 'image-ca.pem');
+  writeFileSync(caFile, pki.caCert);
   canary = await startCanary();
-  images = await startImageServer(tls, {
+  images = await startImageServer(pki, {
     '/logo.png': () => ({ body: solidPng(320, 100) }),
     '/redirect-to-canary': () => ({ status: 302, headers: { location: `https://127.0.0.1:${canary.port}/x.png` } }),
     '/redirect-to-localhost-canary': () => ({ status: 302, headers: { location: `https://localhost:${canary.port}/x.png` } }),
@@ -44,7 +47,7 @@ beforeAll(async () => {
   server = await spawnServer({
     PASSMINT_DATA_DIR: dataDir,
     PASSMINT_IMAGE_HOSTS_ALLOW: `localhost:${images.port}`,
-    NODE_EXTRA_CA_CERTS: tls.caFile,
+    NODE_EXTRA_CA_CERTS: caFile,
     PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
     PASSMINT_RATE_LIMIT_BURST: '1000',
   });
@@ -70,7 +73,6 @@ afterAll(async () => {
   await images?.close();
   await canary?.close();
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(tls.dir, { recursive: true, force: true });
 });
 
 type Case = {

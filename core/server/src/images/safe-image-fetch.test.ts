@@ -10,8 +10,8 @@ import {
   type ImageFetcherOptions,
   type ImageFetchErrorCode,
 } from './safe-image-fetch';
-import { createTestPki, type TestPki } from './test-support/test-pki';
-import { startCanary, startHttpsServer, type Canary, type TestHttpsServer } from './test-support/test-servers';
+import { createTestPki, type TestPki } from '../test-support/test-pki';
+import { startCanary, startHttpsServer, type Canary, type TestHttpsServer } from '../test-support/test-servers';
 
 const PNG = encodePng(2, 2, new Uint8Array(2 * 2 * 4).fill(120));
 const PUBLIC_IPV4 = '93.184.215.14';

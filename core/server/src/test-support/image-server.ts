@@ -1,7 +1,7 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { encodePng } from '@passmint/engine';
-import type { TestTls } from './tls-fixture';
+import type { TestPki } from './test-pki';
 
 export interface ImageServer {
   port: number;
@@ -29,10 +29,10 @@ export function bombPngHeader(width: number, height: number, padding: number): B
  * An HTTPS server on loopback serving the images the API tests point at: good ones, and the
  * hostile ones (redirects to private addresses, not-a-PNG, a PNG bomb, an oversized file).
  */
-export async function startImageServer(tls: TestTls, routes: Record<string, (port: number) => { status?: number; headers?: Record<string, string>; body?: Buffer }>): Promise<ImageServer> {
+export async function startImageServer(pki: TestPki, routes: Record<string, (port: number) => { status?: number; headers?: Record<string, string>; body?: Buffer }>): Promise<ImageServer> {
   const hits = new Map<string, number>();
   let port = 0;
-  const server: Server = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (request, response) => {
+  const server: Server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, (request, response) => {
     const path = request.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const route = routes[path];
@@ -49,21 +49,6 @@ export async function startImageServer(tls: TestTls, routes: Record<string, (por
   return {
     port,
     hits,
-    close: () => new Promise((done) => server.close(() => done())),
-  };
-}
-
-/** A plain TCP listener on every loopback address that only counts who connects. */
-export async function startCanary(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
-  let connections = 0;
-  const server = createTcpServer((socket) => {
-    connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((ready) => server.listen(0, '::', ready));
-  return {
-    port: (server.address() as AddressInfo).port,
-    connections: () => connections,
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
