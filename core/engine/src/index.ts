@@ -7,3 +7,4 @@ export { generateSerialNumber } from './ids';
 export { encodePng, readPngInfo, isPngDataUri, decodePngDataUri, defaultImages, MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION, type PngInfo } from './images';
 export * from './ports';
 export * from './pass-engine';
+export * from './google';

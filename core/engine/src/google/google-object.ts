@@ -1,0 +1,119 @@
+import type { CanonicalField, CanonicalPass, ImageRole } from '../normalise/canonical-pass';
+import type { BarcodeFormat } from '../schema/limits';
+
+/** Google's LocalizedString. */
+export interface LocalizedString {
+  defaultValue: { language: string; value: string };
+}
+
+export type GoogleObject = Record<string, unknown> & { id: string; classId: string };
+
+export interface GoogleObjectContext {
+  issuerId: string;
+  serialNumber: string;
+  classId: string;
+  /** The tenant's name, when the body has no organizationName. */
+  organizationName: string;
+  /** Public URLs of the pass's images (Google fetches them itself). */
+  imageUrls: Partial<Record<ImageRole, string>>;
+  /** When the pass was issued; expirationDays counts from here. */
+  issuedAt: Date;
+}
+
+const BARCODE_TYPE: Record<BarcodeFormat, string> = { QR: 'QR_CODE', PDF417: 'PDF_417', Aztec: 'AZTEC', Code128: 'CODE_128' };
+const LANGUAGE = 'en-US';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Google shows at most 10 text modules from an object. */
+export const MAX_GOOGLE_TEXT_MODULES = 10;
+
+export function localized(value: string): LocalizedString {
+  return { defaultValue: { language: LANGUAGE, value } };
+}
+
+/** `<issuerId>.<serial>`: serials are already `[A-Za-z0-9._-]`. */
+export function googleObjectId(issuerId: string, serialNumber: string): string {
+  return `${issuerId}.${serialNumber}`;
+}
+
+/** One generic class per tenant, made once and reused by all its passes. */
+export function googleClassId(issuerId: string, tenantId: string): string {
+  return `${issuerId}.passmint_${tenantId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+/**
+ * The Google Wallet generic pass for a canonical pass: the card title is the organisation, the
+ * header the primary field (else the logo text), the other fields text modules in Apple's order.
+ * @see https://developers.google.com/wallet/reference/rest/v1/genericobject
+ */
+export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectContext): { object: GoogleObject; warnings: string[] } {
+  const organizationName = pass.organizationName ?? context.organizationName;
+  const primary = pass.fields.primaryFields[0];
+  const object: GoogleObject = {
+    id: googleObjectId(context.issuerId, context.serialNumber),
+    classId: context.classId,
+    state: pass.voided ? 'INACTIVE' : 'ACTIVE',
+    cardTitle: localized(organizationName),
+    header: localized(primary?.value ?? pass.logoText ?? pass.description ?? organizationName),
+  };
+  if (primary?.label) object.subheader = localized(primary.label);
+  if (pass.backgroundColor) object.hexBackgroundColor = pass.backgroundColor;
+  if (pass.barcode) {
+    object.barcode = {
+      type: BARCODE_TYPE[pass.barcode.format],
+      value: pass.barcode.value,
+      ...(pass.barcode.altText === undefined ? {} : { alternateText: pass.barcode.altText }),
+    };
+  }
+  const logo = context.imageUrls.icon ?? context.imageUrls.logo;
+  if (logo) object.logo = image(logo, pass.logoText ?? organizationName);
+  if (context.imageUrls.strip) object.heroImage = image(context.imageUrls.strip, pass.description ?? organizationName);
+  if (pass.locations.length > 0) object.merchantLocations = pass.locations.map(({ latitude, longitude }) => ({ latitude, longitude }));
+  if (pass.expirationDays !== undefined) {
+    object.validTimeInterval = { end: { date: new Date(context.issuedAt.getTime() + pass.expirationDays * DAY_MS).toISOString() } };
+  }
+  const { modules, dropped } = textModules(pass);
+  if (modules.length > 0) object.textModulesData = modules;
+  const warnings = dropped > 0 ? [`Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${dropped} back field(s) were left out of the Google pass`] : [];
+  return { object, warnings };
+}
+
+/** The minimal generic class: everything a pass shows lives on its object. */
+export function renderGoogleClass(classId: string): Record<string, unknown> {
+  return { id: classId };
+}
+
+function image(uri: string, description: string) {
+  return { sourceUri: { uri }, contentDescription: localized(description) };
+}
+
+function textModules(pass: CanonicalPass): { modules: Record<string, string>[]; dropped: number } {
+  const fields: CanonicalField[] = [...pass.fields.headerFields, ...pass.fields.secondaryFields, ...pass.fields.auxiliaryFields, ...pass.fields.backFields];
+  const used = new Set<string>();
+  const modules = fields.map((field) => ({ id: uniqueModuleId(field.key, used), header: field.label ?? '', body: field.value }));
+  return { modules: modules.slice(0, MAX_GOOGLE_TEXT_MODULES), dropped: Math.max(0, modules.length - MAX_GOOGLE_TEXT_MODULES) };
+}
+
+/** Text module ids allow letters, digits and underscores only, so `a.b` and `a_b` need telling apart. */
+function uniqueModuleId(key: string, used: Set<string>): string {
+  const base = key.replace(/[^A-Za-z0-9_]/g, '_');
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+  used.add(id);
+  return id;
+}
+
+/**
+ * The messages a changed pass should show on Google: one per field whose value changed and that
+ * carries a changeMessage (`%@` is the new value), as Apple shows it on the lock screen.
+ */
+export function changeMessages(previous: CanonicalPass, next: CanonicalPass): string[] {
+  const before = new Map<string, string>();
+  for (const group of Object.values(previous.fields)) for (const field of group) before.set(field.key, field.value);
+  const messages: string[] = [];
+  for (const group of Object.values(next.fields)) {
+    for (const field of group) {
+      if (field.changeMessage && before.get(field.key) !== field.value) messages.push(field.changeMessage.split('%@').join(field.value));
+    }
+  }
+  return messages;
+}

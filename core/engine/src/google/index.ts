@@ -1,0 +1,2 @@
+export * from './google-object';
+export * from './save-link';
