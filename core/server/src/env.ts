@@ -30,6 +30,14 @@ const envSchema = z.object({
   PASSMINT_APNS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(10_000),
   PASSMINT_PUSH_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(10),
   PASSMINT_PUSH_WORKER_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(0),
+  PASSMINT_GOOGLE_ISSUER_ID: z.string().regex(/^\d{1,30}$/, 'must be the numeric issuer id from the Google Pay & Wallet Console').optional(),
+  PASSMINT_GOOGLE_SERVICE_ACCOUNT: optionalPath,
+  PASSMINT_GOOGLE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://walletobjects.googleapis.com/walletobjects/v1'),
+  PASSMINT_GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  PASSMINT_GOOGLE_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
   PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   PASSMINT_APPLE_CERT: optionalPath,
   PASSMINT_APPLE_KEY: optionalPath,
@@ -50,7 +58,7 @@ export class ConfigError extends PassmintError {
 export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  problems.push(...appleIdentityProblems(source), ...apnsProblems(source));
+  problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
@@ -73,4 +81,9 @@ function apnsProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push('PASSMINT_APNS_PRIORITY=10 needs PASSMINT_APNS_PUSH_TYPE=alert (APNs requires priority 5 for background pushes)');
   }
   return problems;
+}
+
+function googleProblems(env: NodeJS.ProcessEnv): string[] {
+  if (Boolean(env.PASSMINT_GOOGLE_ISSUER_ID) === Boolean(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT)) return [];
+  return ['PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT go together: set both to issue Google Wallet passes'];
 }

@@ -1,4 +1,5 @@
 import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
+import type { GoogleWallet } from '../google/google-wallet';
 import type { IdentityPause } from '../push/push-worker';
 import type { RateLimiter } from './rate-limiter';
 
@@ -12,8 +13,8 @@ export interface AppContext {
   /** Known once the server listens. */
   publicUrl(): string;
   shareUrl(serialNumber: string): string;
-  /** Why googleSaveUrl is null, while no Google issuer is configured. */
-  googleWarnings(): string[];
+  /** Google Wallet, when an issuer is configured. */
+  google: GoogleWallet | null;
   push: {
     /** Pushes were queued: the worker should look now. */
     queued(): void;

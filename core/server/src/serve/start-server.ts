@@ -10,6 +10,10 @@ import { createApp } from '../http/app';
 import { createRateLimiter } from '../http/rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
+import { createAccessTokens } from '../google/access-tokens';
+import { createGoogleWallet, type GoogleWallet } from '../google/google-wallet';
+import { readServiceAccount } from '../google/service-account';
+import { createWalletApi } from '../google/wallet-api';
 import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker } from '../push/push-worker';
 import { openStore } from '../store/open-store';
@@ -45,7 +49,9 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   let url = env.PASSMINT_PUBLIC_URL?.replace(/\/+$/, '') ?? '';
   const publicUrl = () => url;
   const fetcher = createImageFetcher({ allowHosts: env.PASSMINT_IMAGE_HOSTS_ALLOW });
-  const engine = createPassEngine({ store, images: createStoredImageSource({ store, fetcher }), identity: apple.identity, publicUrl });
+  const images = createStoredImageSource({ store, fetcher });
+  const engine = createPassEngine({ store, images, identity: apple.identity, publicUrl });
+  const google = googleWalletFrom(env, publicUrl, images.hashOf);
   const senders = createApnsSenders({
     store,
     baseUrl: env.PASSMINT_APNS_URL,
@@ -75,7 +81,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       rateLimiter: createRateLimiter(rateLimit),
       version: VERSION,
       ...appUrls(publicUrl),
-      googleWarnings: () => ['googleSaveUrl is null: Google Wallet is not configured on this server.'],
+      google,
       push: { queued: () => pushWorker.wake(), pausedIdentities: () => pushWorker.pausedIdentities(), apnsUrl: env.PASSMINT_APNS_URL },
     },
     { log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) } },
@@ -105,6 +111,21 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       await store.close();
     },
   };
+}
+
+/** Google Wallet when an issuer and a service account are configured, else null (googleSaveUrl is null). */
+function googleWalletFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string>): GoogleWallet | null {
+  if (!env.PASSMINT_GOOGLE_ISSUER_ID || !env.PASSMINT_GOOGLE_SERVICE_ACCOUNT) return null;
+  const account = readServiceAccount(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT);
+  const tokens = createAccessTokens(account, env.PASSMINT_GOOGLE_TOKEN_URL ? { tokenUrl: env.PASSMINT_GOOGLE_TOKEN_URL } : {});
+  return createGoogleWallet({
+    issuerId: env.PASSMINT_GOOGLE_ISSUER_ID,
+    account,
+    api: createWalletApi({ baseUrl: env.PASSMINT_GOOGLE_API_URL, tokens }),
+    origins: () => (env.PASSMINT_GOOGLE_ORIGINS.length > 0 ? env.PASSMINT_GOOGLE_ORIGINS : [new URL(publicUrl()).origin]),
+    publicUrl,
+    imageHash,
+  });
 }
 
 /** APNs requires priority 5 for background pushes; alerts default to 10. */

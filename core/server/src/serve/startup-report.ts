@@ -28,7 +28,9 @@ export function startupReport(facts: StartupFacts): string {
     `  Apple updates:  web service at ${facts.publicUrl}/apple; pushes to ${env.PASSMINT_APNS_URL} with ${
       env.PASSMINT_APNS_KEY ? `token auth (key ${env.PASSMINT_APNS_KEY_ID})` : 'the pass certificate'
     } (${env.PASSMINT_APNS_PUSH_TYPE})${facts.publicUrl.startsWith('https://') ? '' : '; devices only call HTTPS web services, so set PASSMINT_PUBLIC_URL'}`,
-    '  Google Wallet:  not configured (googleSaveUrl is null; Google Wallet issuing is not part of this release)',
+    env.PASSMINT_GOOGLE_ISSUER_ID
+      ? `  Google Wallet:  issuer ${env.PASSMINT_GOOGLE_ISSUER_ID}, API ${env.PASSMINT_GOOGLE_API_URL}`
+      : '  Google Wallet:  not configured (googleSaveUrl is null; set PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT)',
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}`,
   ];

@@ -15,15 +15,14 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   const { engine } = context;
 
   app.post<{ Querystring: { format?: string } }>('/api/passes', async (request, reply) => {
-    const issued = await engine.issue(request.tenant(), request.body, idempotencyOptions(request));
+    const issued = await issueWithGoogle(request, context);
     if (request.query.format === 'pkpass') return sendIssuedPkpass(reply, issued, context);
     if (issued.replayed) reply.header('idempotent-replayed', 'true');
     return reply.send(issuedJson(issued, context));
   });
 
   app.post('/api/pkpass', async (request, reply) => {
-    const issued = await engine.issue(request.tenant(), request.body, idempotencyOptions(request));
-    return sendIssuedPkpass(reply, issued, context);
+    return sendIssuedPkpass(reply, await issueWithGoogle(request, context), context);
   });
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
@@ -37,7 +36,8 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const pass = await engine.get(request.tenant(), serialOf(request));
     const [devices, lastPush] = await Promise.all([context.store.countRegistrations(pass.serialNumber), context.store.pushSummary(pass.serialNumber)]);
-    return reply.send({ ...passJson(pass, context), registeredDevices: devices.apple + devices.android, devices, lastPush });
+    const googleSaveUrl = context.google ? context.google.saveUrlOf(request.tenant(), pass) : null;
+    return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android, devices, lastPush });
   });
 
   app.get<SerialParams>('/api/passes/:serial/pass.pkpass', async (request, reply) => {
@@ -69,19 +69,33 @@ function idempotencyOptions(request: FastifyRequest): { idempotencyKey?: string 
   return { idempotencyKey: key };
 }
 
-function issuedJson(issued: IssuedPass, context: AppContext) {
-  const warnings = [...issued.warnings, ...context.googleWarnings()];
+type IssuedWithGoogle = IssuedPass & { googleSaveUrl: string | null };
+
+/** Issues the Apple pass, then puts it on Google (when configured) for the save link. */
+async function issueWithGoogle(request: FastifyRequest, context: AppContext): Promise<IssuedWithGoogle> {
+  const tenant = request.tenant();
+  const issued = await context.engine.issue(tenant, request.body, idempotencyOptions(request));
+  if (!context.google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
+  const published = await context.google.publish(tenant, await context.engine.get(tenant, issued.serialNumber));
+  return { ...issued, googleSaveUrl: published.saveUrl, warnings: [...issued.warnings, ...published.warnings] };
+}
+
+const GOOGLE_NOT_CONFIGURED = 'googleSaveUrl is null: Google Wallet is not configured on this server (PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT).';
+
+function issuedJson(issued: IssuedWithGoogle, context: AppContext) {
+  const warnings = issued.warnings;
   return {
     serialNumber: issued.serialNumber,
-    googleSaveUrl: null,
+    googleSaveUrl: issued.googleSaveUrl,
     applePass: issued.pkpass.toString('base64'),
     shareUrl: context.shareUrl(issued.serialNumber),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
-function sendIssuedPkpass(reply: FastifyReply, issued: IssuedPass, context: AppContext) {
+function sendIssuedPkpass(reply: FastifyReply, issued: IssuedWithGoogle, context: AppContext) {
   reply.header('x-serial-number', issued.serialNumber);
+  if (issued.googleSaveUrl) reply.header('x-google-save-url', issued.googleSaveUrl);
   reply.header('x-pass-url', context.shareUrl(issued.serialNumber));
   if (issued.replayed) reply.header('idempotent-replayed', 'true');
   return sendPkpass(reply, issued.pkpass, issued.serialNumber);
@@ -104,7 +118,6 @@ function passJson(pass: PassRecord, context: AppContext) {
     lastUpdated: pass.updatedAt,
     voided: pass.voided,
     shareUrl: context.shareUrl(pass.serialNumber),
-    googleSaveUrl: null,
     passUrl: `${context.publicUrl()}/api/passes/${pass.serialNumber}/pass.pkpass`,
     body: pass.body,
   };

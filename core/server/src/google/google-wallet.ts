@@ -1,0 +1,130 @@
+import {
+  googleClassId,
+  googleObjectId,
+  googleSaveUrl,
+  MAX_SAVE_URL_LENGTH,
+  normalisePassInput,
+  parsePassUpdate,
+  renderGoogleClass,
+  renderGoogleObject,
+  type CanonicalPass,
+  type GoogleObject,
+  type ImageRole,
+  type PassRecord,
+  type TenantRecord,
+} from '@passmint/engine';
+import type { ServiceAccount } from './service-account';
+import { GoogleApiError, type WalletApi } from './wallet-api';
+
+export interface GoogleWalletConfig {
+  issuerId: string;
+  account: ServiceAccount;
+  api: WalletApi;
+  /** Sites allowed to show the "Save to Google Wallet" button. */
+  origins: () => string[];
+  publicUrl: () => string;
+  /** The content hash an image source is kept under (served at /i/<hash>.png). */
+  imageHash(source: string): Promise<string>;
+}
+
+export interface PublishedPass {
+  saveUrl: string | null;
+  warnings: string[];
+}
+
+/**
+ * The Google side of a pass: one generic class per tenant, one object per pass, inserted before
+ * the save link is handed out so the link carries only ids and stays short whatever the pass holds.
+ */
+export function createGoogleWallet(config: GoogleWalletConfig) {
+  const { api, issuerId } = config;
+  const knownClasses = new Set<string>();
+
+  async function ensureClass(classId: string): Promise<void> {
+    if (knownClasses.has(classId)) return;
+    try {
+      await api.insertClass(renderGoogleClass(classId));
+    } catch (error) {
+      if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
+    }
+    knownClasses.add(classId);
+  }
+
+  async function imageUrls(pass: CanonicalPass): Promise<Partial<Record<ImageRole, string>>> {
+    const entries = await Promise.all(
+      (Object.entries(pass.images) as [ImageRole, string][]).map(async ([role, source]) => [role, `${config.publicUrl()}/i/${await config.imageHash(source)}.png`] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async function objectOf(tenant: TenantRecord, record: PassRecord, pass: CanonicalPass) {
+    return renderGoogleObject(pass, {
+      issuerId,
+      serialNumber: record.serialNumber,
+      classId: googleClassId(issuerId, tenant.id),
+      organizationName: tenant.name,
+      imageUrls: await imageUrls(pass),
+      issuedAt: new Date(record.createdAt),
+    });
+  }
+
+  /** Insert, or bring an existing object (a retried POST) up to date. */
+  async function upsert(object: GoogleObject): Promise<void> {
+    try {
+      await api.insertObject(object);
+    } catch (error) {
+      if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
+      await api.patchObject(object.id, object);
+    }
+  }
+
+  function saveUrl(payload: Parameters<typeof googleSaveUrl>[0]['payload'], record: PassRecord): string {
+    // Signed as of the pass's creation, so the link for a pass is the same every time it is asked for.
+    return googleSaveUrl({ issuer: config.account.clientEmail, origins: config.origins(), payload, issuedAt: new Date(record.createdAt) }, config.account.privateKeyPem);
+  }
+
+  function idsOnlyUrl(tenant: TenantRecord, record: PassRecord): string {
+    return saveUrl({ genericObjects: [{ id: googleObjectId(issuerId, record.serialNumber), classId: googleClassId(issuerId, tenant.id) }] }, record);
+  }
+
+  return {
+    /**
+     * POST: puts the pass on Google and returns its save link. When Google can't be reached the
+     * link carries the whole object if it fits in 1,800 characters; otherwise there is no link and
+     * the warning says why.
+     */
+    async publish(tenant: TenantRecord, record: PassRecord): Promise<PublishedPass> {
+      const { object, warnings } = await objectOf(tenant, record, canonicalOf(record));
+      try {
+        await ensureClass(object.classId);
+        await upsert(object);
+        return { saveUrl: idsOnlyUrl(tenant, record), warnings };
+      } catch (error) {
+        if (!(error instanceof GoogleApiError)) throw error;
+        const selfContained = saveUrl({ genericClasses: [renderGoogleClass(object.classId)], genericObjects: [object] }, record);
+        if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
+          return { saveUrl: selfContained, warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`] };
+        }
+        return {
+          saveUrl: null,
+          warnings: [...warnings, `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${selfContained.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; retry the POST with the same Idempotency-Key.`],
+        };
+      }
+    },
+    /** The save link of a pass already on Google (GET, idempotent replays). */
+    saveUrlOf: idsOnlyUrl,
+    objectOf,
+    api,
+    issuerId,
+  };
+}
+
+export type GoogleWallet = ReturnType<typeof createGoogleWallet>;
+
+/** The stored body in canonical form: what both wallets render. */
+export function canonicalOf(record: PassRecord): CanonicalPass {
+  const parsed = parsePassUpdate(record.body);
+  // Stored bodies passed this schema when they were written.
+  if (!parsed.ok) throw parsed.error;
+  return normalisePassInput(parsed.value);
+}
