@@ -71,6 +71,14 @@ export interface Store {
   finishPushes(outcomes: PushOutcome[]): Promise<void>;
   /** A push failed in a way a retry may fix: pending again from `availableAt`. */
   retryPush(id: string, retry: { availableAt: string; detail: string }): Promise<void>;
+  /**
+   * Queues bringing a pass's Google object up to date, as an outbox entry with topic
+   * GOOGLE_SYNC_TOPIC (one waiting entry per pass: later changes ride on it).
+   */
+  queueGoogleSync(tenantId: string, serialNumber: string, at: string): Promise<void>;
+  /** The pass version Google's object was last brought to; null when it never was. */
+  googleSyncedVersion(serialNumber: string): Promise<number | null>;
+  markGoogleSynced(serialNumber: string, version: number, at: string): Promise<void>;
   /** Forgets delivered and dead pushes that finished before `finishedBefore`; how many went. */
   prunePushes(finishedBefore: string): Promise<number>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */
@@ -176,6 +184,16 @@ export interface WriteOptions {
   quota: number | null;
   /** False for writes that cost nothing (a void). */
   countsTowardQuota?: boolean;
+  /** updatePass: also queue a Google sync of the pass, in the same transaction. */
+  syncGoogle?: boolean;
+}
+
+/** Outbox entries with this topic sync a pass to Google Wallet instead of pushing to APNs. */
+export const GOOGLE_SYNC_TOPIC = 'google';
+
+/** The outbox "push token" of a pass's Google sync: one waiting entry per pass. */
+export function googleSyncToken(serialNumber: string): string {
+  return `google:${serialNumber}`;
 }
 
 export interface NewIdempotency {

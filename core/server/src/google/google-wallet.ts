@@ -30,6 +30,8 @@ export interface GoogleWalletConfig {
 export interface PublishedPass {
   saveUrl: string | null;
   warnings: string[];
+  /** False when Google could not be reached: the object still has to be put there. */
+  onGoogle: boolean;
 }
 
 /**
@@ -98,16 +100,17 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
       try {
         await ensureClass(object.classId);
         await upsert(object);
-        return { saveUrl: idsOnlyUrl(tenant, record), warnings };
+        return { saveUrl: idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
         if (!(error instanceof GoogleApiError)) throw error;
         const selfContained = saveUrl({ genericClasses: [renderGoogleClass(object.classId)], genericObjects: [object] }, record);
         if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
-          return { saveUrl: selfContained, warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`] };
+          return { saveUrl: selfContained, warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`], onGoogle: false };
         }
         return {
           saveUrl: null,
-          warnings: [...warnings, `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${selfContained.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; retry the POST with the same Idempotency-Key.`],
+          warnings: [...warnings, `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${selfContained.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; it is put on Google when Google answers again, and GET /api/passes/<serial> then gives the link.`],
+          onGoogle: false,
         };
       }
     },
@@ -122,7 +125,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
 export type GoogleWallet = ReturnType<typeof createGoogleWallet>;
 
 /** The stored body in canonical form: what both wallets render. */
-export function canonicalOf(record: PassRecord): CanonicalPass {
+export function canonicalOf(record: { body: unknown }): CanonicalPass {
   const parsed = parsePassUpdate(record.body);
   // Stored bodies passed this schema when they were written.
   if (!parsed.ok) throw parsed.error;

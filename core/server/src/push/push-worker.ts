@@ -1,4 +1,4 @@
-import type { PushJob, PushOutcome, Store } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC, type PushJob, type PushOutcome, type Store } from '@passmint/engine';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { retryDelayMs } from './backoff';
 
@@ -19,6 +19,8 @@ export interface PushWorkerOptions {
   pollIntervalMs?: number;
   /** How long an identity APNs answered 403 for is left alone. */
   pauseMs?: number;
+  /** Syncs a pass to Google Wallet (outbox entries with the Google topic); absent when Google is not configured. */
+  googleSync?: (job: PushJob) => Promise<PushResult>;
   /** Finished pushes are kept this long (for GET /api/passes/<serial>), then pruned. */
   keepFinishedMs?: number;
   /** Testing aid: the worker starts this much later, so a test can stop the server with pushes still queued. */
@@ -95,6 +97,7 @@ export function createPushWorker(options: PushWorkerOptions) {
 
   /** Sends one push; returns its outcome when it ended (retries are recorded at once). */
   async function deliver(job: PushJob): Promise<PushOutcome[]> {
+    if (job.passTypeIdentifier === GOOGLE_SYNC_TOPIC) return deliverToGoogle(job);
     const { key, sender } = await options.senderFor(job.tenantId);
     const pause = activePause(key);
     if (pause) {
@@ -103,6 +106,17 @@ export function createPushWorker(options: PushWorkerOptions) {
     }
     const result = await sender.send({ pushToken: job.pushToken, topic: job.passTypeIdentifier, pushType: options.pushType, priority: options.priority });
     const outcome = await record(job, key, result);
+    return outcome ? [outcome] : [];
+  }
+
+  async function deliverToGoogle(job: PushJob): Promise<PushOutcome[]> {
+    const pause = activePause(GOOGLE_SYNC_TOPIC);
+    if (!options.googleSync || pause) {
+      const until = pause?.until ?? new Date(clock().getTime() + pauseMs).toISOString();
+      await store.retryPush(job.id, { availableAt: until, detail: pause ? `Google paused: ${pause.reason}` : 'Google Wallet is not configured' });
+      return [];
+    }
+    const outcome = await record(job, GOOGLE_SYNC_TOPIC, await options.googleSync(job));
     return outcome ? [outcome] : [];
   }
 

@@ -11,6 +11,7 @@ import { createRateLimiter } from '../http/rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
 import { createAccessTokens } from '../google/access-tokens';
+import { createGoogleSync } from '../google/google-sync';
 import { createGoogleWallet, type GoogleWallet } from '../google/google-wallet';
 import { readServiceAccount } from '../google/service-account';
 import { createWalletApi } from '../google/wallet-api';
@@ -50,8 +51,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const publicUrl = () => url;
   const fetcher = createImageFetcher({ allowHosts: env.PASSMINT_IMAGE_HOSTS_ALLOW });
   const images = createStoredImageSource({ store, fetcher });
-  const engine = createPassEngine({ store, images, identity: apple.identity, publicUrl });
   const google = googleWalletFrom(env, publicUrl, images.hashOf);
+  const engine = createPassEngine({ store, images, identity: apple.identity, publicUrl, syncGoogle: google !== null });
   const senders = createApnsSenders({
     store,
     baseUrl: env.PASSMINT_APNS_URL,
@@ -69,6 +70,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     priority: apnsPriority(env),
     maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
+    ...(google ? { googleSync: createGoogleSync(store, google) } : {}),
     // One line per delivered push would swamp the log at fan-out; failures and retries stay at info.
     log: (event) => (event.event === 'push.delivered' ? app.log.debug(event, event.event) : app.log.info(event, event.event)),
   });

@@ -151,6 +151,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX push_outbox_by_serial ON push_outbox (serial_number);
     `,
   },
+  {
+    version: 3,
+    name: 'google object sync state',
+    sql: `
+      -- Which version of each pass its Google object was last brought to.
+      CREATE TABLE google_objects (
+        serial_number TEXT NOT NULL PRIMARY KEY REFERENCES passes (serial_number),
+        synced_version INTEGER NOT NULL,
+        synced_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  GOOGLE_SYNC_TOPIC,
+  googleSyncToken,
   StoreConflictError,
   type ApiKeyRecord,
   type DeviceClient,
@@ -85,6 +87,10 @@ export function createSqliteStore(file: string): Store {
       });
     }
     return registrations.length;
+  }
+
+  function queueGoogle(tenantId: string, serialNumber: string, at: string): void {
+    sql.queuePush.run({ id: randomUUID(), tenant_id: tenantId, serial_number: serialNumber, pass_type_identifier: GOOGLE_SYNC_TOPIC, push_token: googleSyncToken(serialNumber), at });
   }
 
   function readIdempotency(tenantId: string, key: string, notBefore: string): IdempotencyRecord | null {
@@ -203,6 +209,7 @@ export function createSqliteStore(file: string): Store {
     appendVersion(next);
     countWrite(update.tenantId, options);
     const queuedPushes = queuePushes(next);
+    if (options.syncGoogle) queueGoogle(next.tenantId, next.serialNumber, next.updatedAt);
     return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
   });
 
@@ -370,6 +377,16 @@ export function createSqliteStore(file: string): Store {
     async finishPushes(outcomes) {
       if (outcomes.length > 0) finishPushes.immediate(outcomes);
     },
+    async queueGoogleSync(tenantId, serialNumber, at) {
+      db.transaction(() => queueGoogle(tenantId, serialNumber, at)).immediate();
+    },
+    async googleSyncedVersion(serialNumber) {
+      const row = sql.googleSyncedVersion.get({ serial_number: serialNumber }) as { synced_version: number } | undefined;
+      return row?.synced_version ?? null;
+    },
+    async markGoogleSynced(serialNumber, version, at) {
+      sql.markGoogleSynced.run({ serial_number: serialNumber, version, at });
+    },
     async prunePushes(finishedBefore) {
       return sql.prunePushes.run({ before: finishedBefore }).changes;
     },
@@ -499,6 +516,11 @@ const statements = {
     ORDER BY available_at, id
     LIMIT @limit`,
   leasePush: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
+  googleSyncedVersion: `SELECT synced_version FROM google_objects WHERE serial_number = @serial_number`,
+  // Never moves back: a slow sync of an older version must not undo a newer one's record.
+  markGoogleSynced: `INSERT INTO google_objects (serial_number, synced_version, synced_at) VALUES (@serial_number, @version, @at)
+    ON CONFLICT (serial_number) DO UPDATE SET synced_version = excluded.synced_version, synced_at = excluded.synced_at
+    WHERE excluded.synced_version > google_objects.synced_version`,
   prunePushes: `DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < @before`,
   finishPush: `UPDATE push_outbox SET state = @state, finished_at = @at, lease_until = NULL, detail = @detail WHERE id = @id`,
   unfinishedPush: `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = @id AND state IN ('pending', 'leased')`,

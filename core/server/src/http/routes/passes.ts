@@ -27,7 +27,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
     const updated = await engine.update(request.tenant(), serialOf(request), request.body);
-    if (updated.notifiedDevices > 0) context.push.queued();
+    if (!updated.unchanged) context.push.queued();
     return reply.send(updateJson(updated));
   };
   app.put<SerialParams>('/api/passes/:serial', update);
@@ -48,7 +48,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const voided = await engine.void(request.tenant(), serialOf(request));
-    if (voided.notifiedDevices > 0) context.push.queued();
+    if (!voided.unchanged) context.push.queued();
     return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: voided.notifiedDevices });
   });
 }
@@ -76,7 +76,12 @@ async function issueWithGoogle(request: FastifyRequest, context: AppContext): Pr
   const tenant = request.tenant();
   const issued = await context.engine.issue(tenant, request.body, idempotencyOptions(request));
   if (!context.google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
-  const published = await context.google.publish(tenant, await context.engine.get(tenant, issued.serialNumber));
+  const record = await context.engine.get(tenant, issued.serialNumber);
+  const published = await context.google.publish(tenant, record);
+  if (!published.onGoogle) {
+    await context.store.queueGoogleSync(tenant.id, record.serialNumber, new Date().toISOString());
+    context.push.queued();
+  }
   return { ...issued, googleSaveUrl: published.saveUrl, warnings: [...issued.warnings, ...published.warnings] };
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  GOOGLE_SYNC_TOPIC,
+  googleSyncToken,
   StoreConflictError,
   type IdempotencyRecord,
   type ImageRecord,
@@ -717,6 +719,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await store.finishPushes([{ id: delivered.id, state: 'delivered', at: at(101), detail: null }]);
         await store.finishPushes([{ id: dead.id, state: 'dead', at: at(102), detail: '400 BadDeviceToken' }]);
         expect(await claim(10_000)).toEqual([]);
+      });
+
+      it('queues one Google sync per pass with the change when asked, coalescing a second one', async () => {
+        const { pass } = await registeredPass(1);
+        const result = await store.updatePass(updateOf(pass, { updatedAt: at(100) }), { ...unlimited, syncGoogle: true });
+        expect(result).toMatchObject({ ok: true, queuedPushes: 1 });
+        await store.queueGoogleSync(pass.tenantId, pass.serialNumber, at(100));
+        const jobs = await claim(100);
+        expect(jobs.map((job) => job.passTypeIdentifier).sort()).toEqual([GOOGLE_SYNC_TOPIC, pass.passTypeIdentifier].sort());
+        expect(jobs.find((job) => job.passTypeIdentifier === GOOGLE_SYNC_TOPIC)).toMatchObject({ pushToken: googleSyncToken(pass.serialNumber), serialNumber: pass.serialNumber });
+      });
+
+      it("remembers the version Google has, never moving it back", async () => {
+        const { pass } = await registeredPass(0);
+        expect(await store.googleSyncedVersion(pass.serialNumber)).toBeNull();
+        await store.markGoogleSynced(pass.serialNumber, 3, at(100));
+        await store.markGoogleSynced(pass.serialNumber, 2, at(101));
+        expect(await store.googleSyncedVersion(pass.serialNumber)).toBe(3);
+        await store.markGoogleSynced(pass.serialNumber, 4, at(102));
+        expect(await store.googleSyncedVersion(pass.serialNumber)).toBe(4);
       });
 
       it('prunes finished pushes older than the cut-off and nothing else', async () => {

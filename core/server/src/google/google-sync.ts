@@ -1,0 +1,72 @@
+import { changeMessages, renderGoogleClass, type PushJob, type Store } from '@passmint/engine';
+import type { PushResult } from '../apns/apns-client';
+import { canonicalOf, type GoogleWallet } from './google-wallet';
+import { GoogleApiError } from './wallet-api';
+
+/** Google allows three notifying messages per pass per 24 hours; past that, messages go silent. */
+const QUOTA_EXCEEDED = 429;
+
+/**
+ * Brings a pass's Google object to the pass's current version (an outbox entry with the Google
+ * topic): patch it (insert when Google lost it), then, for each changed field that has a
+ * changeMessage, add a message that notifies the holder, or a silent one once Google's notify
+ * quota is spent. The answer has the shape of an APNs result so the outbox worker treats
+ * failures the same way: 429/5xx/unreachable are retried, the rest end the entry.
+ * @see https://developers.google.com/wallet/generic/use-cases/trigger-push-notifications
+ */
+export function createGoogleSync(store: Store, google: GoogleWallet) {
+  async function previousVersion(record: { tenantId: string; serialNumber: string }, version: number | null) {
+    if (version === null) return null;
+    const versions = await store.listPassVersions(record.tenantId, record.serialNumber);
+    const body = versions.find((candidate) => candidate.version === version)?.body;
+    return body === undefined ? null : canonicalOf({ body });
+  }
+
+  async function sync(job: PushJob): Promise<void> {
+    const record = await store.findPassBySerial(job.serialNumber);
+    const tenant = record && (await store.findTenant(record.tenantId));
+    if (!record || !tenant) return;
+    const current = canonicalOf(record);
+    const previous = await previousVersion(record, await store.googleSyncedVersion(record.serialNumber));
+    const { object } = await google.objectOf(tenant, record, current);
+    try {
+      await google.api.patchObject(object.id, object);
+    } catch (error) {
+      if (!(error instanceof GoogleApiError && error.status === 404)) throw error;
+      await ensureClassAndInsert(object.classId, object);
+    }
+    const messages = previous ? changeMessages(previous, current) : [];
+    for (const [index, body] of messages.entries()) {
+      await addMessage(object.id, { id: `passmint_v${record.version}_${index}`, header: current.organizationName ?? tenant.name, body });
+    }
+    await store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
+  }
+
+  async function ensureClassAndInsert(classId: string, object: Record<string, unknown>): Promise<void> {
+    try {
+      await google.api.insertClass(renderGoogleClass(classId));
+    } catch (error) {
+      if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
+    }
+    await google.api.insertObject(object);
+  }
+
+  async function addMessage(objectId: string, message: { id: string; header: string; body: string }): Promise<void> {
+    try {
+      await google.api.addMessage(objectId, { ...message, messageType: 'TEXT_AND_NOTIFY' });
+    } catch (error) {
+      if (!(error instanceof GoogleApiError && error.status === QUOTA_EXCEEDED)) throw error;
+      await google.api.addMessage(objectId, { ...message, messageType: 'TEXT' });
+    }
+  }
+
+  return async function syncToGoogle(job: PushJob): Promise<PushResult> {
+    try {
+      await sync(job);
+      return { ok: true, status: 200, apnsId: null };
+    } catch (error) {
+      if (!(error instanceof GoogleApiError)) throw error;
+      return { ok: false, status: error.status, reason: 'GoogleWalletApi', detail: error.message };
+    }
+  };
+}
