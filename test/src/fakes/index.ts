@@ -1,3 +1,4 @@
 export * from './fake-apns';
 export * from './test-tls';
 export * from './simulated-iphone';
+export * from './fake-google';

@@ -235,7 +235,7 @@ export function createPassEngine(config: PassEngineConfig) {
         voided: canonical.voided,
         updatedAt: nextLastModified(stored.updatedAt, now),
       },
-      { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota, syncGoogle: config.syncGoogle ?? false },
+      { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota, syncGoogle: config.syncGoogle ?? false, queueAt: now.toISOString() },
     );
     if (result.ok) return { ok: true as const, pass: result.pass, queuedPushes: result.queuedPushes, warnings: built.warnings };
     if (result.reason === 'quota_exceeded') throw quotaExceeded(tenant, now);

@@ -186,6 +186,11 @@ export interface WriteOptions {
   countsTowardQuota?: boolean;
   /** updatePass: also queue a Google sync of the pass, in the same transaction. */
   syncGoogle?: boolean;
+  /**
+   * updatePass: when the queued pushes become due; the update's time when absent. (A pass's
+   * updatedAt can run ahead of the clock, since Last-Modified moves a whole second per change.)
+   */
+  queueAt?: string;
 }
 
 /** Outbox entries with this topic sync a pass to Google Wallet instead of pushing to APNs. */

@@ -71,6 +71,8 @@ export function createPushWorker(options: PushWorkerOptions) {
   const paused = new Map<string, IdentityPause>();
   let running = false;
   let delaying = false;
+  /** A wake that came while a batch was running: look again at once rather than sleep. */
+  let wakeRequested = false;
   let wakeUp: (() => void) | undefined;
   let loop: Promise<void> | undefined;
 
@@ -173,6 +175,7 @@ export function createPushWorker(options: PushWorkerOptions) {
     }
     while (running) {
       let claimed = 0;
+      wakeRequested = false;
       try {
         claimed = await runOnce();
       } catch (error) {
@@ -180,7 +183,7 @@ export function createPushWorker(options: PushWorkerOptions) {
       }
       await pruneHourly();
       // A full batch means more may be waiting: go again at once.
-      if (running && claimed < batchSize) await sleep(pollIntervalMs);
+      if (running && claimed < batchSize && !wakeRequested) await sleep(pollIntervalMs);
     }
   }
 
@@ -192,7 +195,9 @@ export function createPushWorker(options: PushWorkerOptions) {
     },
     /** New pushes were queued: look now rather than at the next poll. */
     wake(): void {
-      if (!delaying) wakeUp?.();
+      if (delaying) return;
+      wakeRequested = true;
+      wakeUp?.();
     },
     /** Stops after the batch in flight is recorded. */
     async stop(): Promise<void> {

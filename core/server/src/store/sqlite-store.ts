@@ -74,7 +74,7 @@ export function createSqliteStore(file: string): Store {
   }
 
   /** Returns the number of Apple registrations, each of which now has a push waiting. */
-  function queuePushes(pass: PassRecord): number {
+  function queuePushes(pass: PassRecord, at: string): number {
     const registrations = sql.appleRegistrationsOfPass.all({ serial_number: pass.serialNumber }) as TokenTopicRow[];
     for (const registration of registrations) {
       sql.queuePush.run({
@@ -83,7 +83,7 @@ export function createSqliteStore(file: string): Store {
         serial_number: pass.serialNumber,
         pass_type_identifier: registration.pass_type_identifier,
         push_token: registration.push_token,
-        at: pass.updatedAt,
+        at,
       });
     }
     return registrations.length;
@@ -208,8 +208,9 @@ export function createSqliteStore(file: string): Store {
     sql.updatePass.run(passParams(next));
     appendVersion(next);
     countWrite(update.tenantId, options);
-    const queuedPushes = queuePushes(next);
-    if (options.syncGoogle) queueGoogle(next.tenantId, next.serialNumber, next.updatedAt);
+    const queueAt = options.queueAt ?? next.updatedAt;
+    const queuedPushes = queuePushes(next, queueAt);
+    if (options.syncGoogle) queueGoogle(next.tenantId, next.serialNumber, queueAt);
     return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
   });
 

@@ -78,7 +78,9 @@ async function issueWithGoogle(request: FastifyRequest, context: AppContext): Pr
   if (!context.google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
   const record = await context.engine.get(tenant, issued.serialNumber);
   const published = await context.google.publish(tenant, record);
-  if (!published.onGoogle) {
+  if (published.onGoogle) {
+    await context.store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
+  } else {
     await context.store.queueGoogleSync(tenant.id, record.serialNumber, new Date().toISOString());
     context.push.queued();
   }

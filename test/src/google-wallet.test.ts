@@ -1,0 +1,186 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
+
+const ISSUER = '3388000000012345678';
+const SAVE_PREFIX = 'https://pay.google.com/gp/v/save/';
+const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
+
+let dataDir: string;
+let google: FakeGoogle;
+let publicKeyPem: string;
+let email: string;
+let port: number;
+let server: SpawnedServer;
+let key: string;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
+  const { port: free } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return free;
+}
+
+function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
+  return spawnServer({
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_PORT: String(port),
+    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
+    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
+    PASSMINT_GOOGLE_API_URL: google.apiUrl,
+    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+    PASSMINT_RATE_LIMIT_BURST: '1000',
+    ...extra,
+  });
+}
+
+beforeAll(async () => {
+  dataDir = tempDataDir();
+  const account = createServiceAccountKey({ email: 'passmint@test-project.iam.gserviceaccount.com' });
+  publicKeyPem = account.publicKeyPem;
+  email = account.key.client_email;
+  google = await startFakeGoogle({ issuerId: ISSUER, serviceAccounts: [{ email, publicKeyPem }] });
+  writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify({ ...account.key, token_uri: google.tokenUrl }));
+  port = await freePort();
+  server = await start();
+  key = server.key;
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await google?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function issue(body: unknown = CREATE) {
+  const response = await request(`${server.url}/api/passes`, { method: 'POST', key, body });
+  expect({ status: response.status, issues: response.json.issues }).toEqual({ status: 200, issues: undefined });
+  return response.json as { serialNumber: string; googleSaveUrl: string | null; warnings?: string[] };
+}
+
+function claimsOf(saveUrl: string) {
+  expect(saveUrl.startsWith(SAVE_PREFIX)).toBe(true);
+  return verifyGoogleSaveJwt(saveUrl.slice(SAVE_PREFIX.length), publicKeyPem).claims as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const objectId = (serial: string) => `${ISSUER}.${serial}`;
+const callsTo = (serial: string, method: string, suffix = '') => google.calls.filter((call) => call.method === method && call.path.endsWith(`genericObject/${encodeURIComponent(objectId(serial))}${suffix}`) && call.status < 300);
+
+describe('the save link', () => {
+  test('POST inserts the object first and returns a short signed link that carries only ids', async () => {
+    const issued = await issue();
+    const id = objectId(issued.serialNumber);
+    expect(google.objects.get(id)).toMatchObject({ header: { defaultValue: { value: 'Coffee Rewards' } }, barcode: { type: 'QR_CODE', value: 'LOYALTY-98765' } });
+    const saveUrl = issued.googleSaveUrl ?? '';
+    expect(saveUrl.length).toBeLessThan(1800);
+    const claims = claimsOf(saveUrl);
+    expect(claims).toMatchObject({ iss: email, aud: 'google', typ: 'savetowallet', origins: [server.url] });
+    expect(claims.payload).toEqual({ genericObjects: [{ id, classId: expect.stringMatching(new RegExp(`^${ISSUER}\\.passmint_`)) }] });
+    expect(issued.warnings ?? []).toEqual([]);
+    const details = await request(`${server.url}/api/passes/${issued.serialNumber}`, { key });
+    expect(details.json.googleSaveUrl).toBe(saveUrl);
+  });
+
+  test('stays under 1,800 characters for a body with every field at its maximum', async () => {
+    const long = (n: number) => 'W'.repeat(n);
+    const fields = (group: string, count: number, valueLength = 512) => Array.from({ length: count }, (_, i) => ({ label: long(128), value: long(valueLength), key: `${group}${i}`.padEnd(64, 'k') }));
+    const issued = await issue({
+      barcodeValue: long(2048),
+      barcodeFormat: 'QR',
+      organizationName: long(64),
+      logoText: long(64),
+      description: long(256),
+      headerFields: fields('h', 3),
+      primaryFields: fields('p', 1),
+      secondaryFields: fields('s', 4),
+      auxiliaryFields: fields('a', 4),
+      backFields: fields('b', 20, 4096),
+      locations: Array.from({ length: 10 }, () => ({ latitude: 1, longitude: 2, relevantText: long(256) })),
+    });
+    expect(issued.googleSaveUrl?.length).toBeLessThan(1800);
+  });
+});
+
+describe('updates', () => {
+  test('a changed PUT sends one PATCH with the new values and one notifying message; an identical PUT sends nothing', async () => {
+    const { serialNumber } = await issue();
+    const put = await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
+    expect(put.json.unchanged).toBe(false);
+    await until(() => google.messages.some((message) => message.objectId === objectId(serialNumber)), 5000);
+    expect(callsTo(serialNumber, 'PATCH')).toHaveLength(1);
+    expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ header: 'POINTS', body: '1,300' }] });
+    expect(google.messages.filter((message) => message.objectId === objectId(serialNumber))).toEqual([
+      expect.objectContaining({ messageType: 'TEXT_AND_NOTIFY', body: 'You hit 1,300 points. Free coffee unlocked!' }),
+    ]);
+    const calls = google.calls.length;
+    expect((await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE })).json.unchanged).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(google.calls.length).toBe(calls);
+  });
+
+  test('the fourth notifying update in a day goes out as a silent TEXT message', async () => {
+    const { serialNumber } = await issue();
+    for (let points = 1; points <= 4; points++) {
+      const body = { ...UPDATE, headerFields: [{ label: 'POINTS', value: String(points), changeMessage: 'Now %@ points' }] };
+      await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body });
+      await until(() => google.messages.filter((message) => message.objectId === objectId(serialNumber)).length === points, 5000);
+    }
+    expect(google.messages.filter((message) => message.objectId === objectId(serialNumber)).map((message) => message.messageType)).toEqual(['TEXT_AND_NOTIFY', 'TEXT_AND_NOTIFY', 'TEXT_AND_NOTIFY', 'TEXT']);
+  });
+
+  test('Google down during the PUT: the update is delivered once it comes back', async () => {
+    const { serialNumber } = await issue();
+    google.down();
+    try {
+      expect((await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(callsTo(serialNumber, 'PATCH')).toHaveLength(0);
+    } finally {
+      google.up();
+    }
+    await until(() => callsTo(serialNumber, 'PATCH').length === 1, 10_000);
+    expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ body: '1,300' }] });
+  });
+
+  test('Google down at POST: a self-contained link when it fits, and the object is inserted once Google is back', async () => {
+    google.down();
+    let issued: Awaited<ReturnType<typeof issue>>;
+    try {
+      issued = await issue();
+    } finally {
+      google.up();
+    }
+    const claims = claimsOf(issued.googleSaveUrl ?? '');
+    expect(claims.payload.genericObjects[0]).toMatchObject({ id: objectId(issued.serialNumber), header: { defaultValue: { value: 'Coffee Rewards' } } });
+    expect(issued.warnings?.join(' ')).toMatch(/whole Google pass/);
+    await until(() => google.objects.has(objectId(issued.serialNumber)), 10_000);
+  });
+
+  test('kill -9 between the PUT and the sync: delivered once after restart', async () => {
+    const { serialNumber } = await issue();
+    await server.stop();
+    server = await start({ PASSMINT_PUSH_WORKER_DELAY_MS: '60000' });
+    expect((await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE })).json.unchanged).toBe(false);
+    await server.stop('SIGKILL');
+    expect(callsTo(serialNumber, 'PATCH')).toHaveLength(0);
+    server = await start();
+    await until(() => callsTo(serialNumber, 'PATCH').length === 1, 10_000);
+    await until(() => callsTo(serialNumber, 'POST', '/addMessage').length === 1, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(callsTo(serialNumber, 'PATCH')).toHaveLength(1);
+    expect(callsTo(serialNumber, 'POST', '/addMessage')).toHaveLength(1);
+  });
+});
