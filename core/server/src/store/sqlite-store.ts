@@ -83,14 +83,15 @@ export function createSqliteStore(file: string): Store {
         serial_number: pass.serialNumber,
         pass_type_identifier: registration.pass_type_identifier,
         push_token: registration.push_token,
-        at,
+        created_at: pass.updatedAt,
+        available_at: at,
       });
     }
     return registrations.length;
   }
 
-  function queueGoogle(tenantId: string, serialNumber: string, at: string): void {
-    sql.queuePush.run({ id: randomUUID(), tenant_id: tenantId, serial_number: serialNumber, pass_type_identifier: GOOGLE_SYNC_TOPIC, push_token: googleSyncToken(serialNumber), at });
+  function queueGoogle(tenantId: string, serialNumber: string, at: string, createdAt = at): void {
+    sql.queuePush.run({ id: randomUUID(), tenant_id: tenantId, serial_number: serialNumber, pass_type_identifier: GOOGLE_SYNC_TOPIC, push_token: googleSyncToken(serialNumber), created_at: createdAt, available_at: at });
   }
 
   function readIdempotency(tenantId: string, key: string, notBefore: string): IdempotencyRecord | null {
@@ -210,7 +211,7 @@ export function createSqliteStore(file: string): Store {
     countWrite(update.tenantId, options);
     const queueAt = options.queueAt ?? next.updatedAt;
     const queuedPushes = queuePushes(next, queueAt);
-    if (options.syncGoogle) queueGoogle(next.tenantId, next.serialNumber, queueAt);
+    if (options.syncGoogle) queueGoogle(next.tenantId, next.serialNumber, queueAt, next.updatedAt);
     return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
   });
 
@@ -508,7 +509,7 @@ const statements = {
 
   queuePush: `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts,
       available_at, lease_until, created_at, finished_at, detail)
-    VALUES (@id, @tenant_id, @serial_number, @pass_type_identifier, @push_token, 'pending', 0, @at, NULL, @at, NULL, NULL)
+    VALUES (@id, @tenant_id, @serial_number, @pass_type_identifier, @push_token, 'pending', 0, @available_at, NULL, @created_at, NULL, NULL)
     ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
   // The first condition repeats the partial index's WHERE so the planner can use push_outbox_due.
   duePushes: `SELECT ${PUSH_JOB_COLUMNS} FROM push_outbox
