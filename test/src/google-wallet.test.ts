@@ -1,9 +1,11 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
+import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
 
 const ISSUER = '3388000000012345678';
 const SAVE_PREFIX = 'https://pay.google.com/gp/v/save/';
@@ -16,6 +18,9 @@ let email: string;
 let port: number;
 let server: SpawnedServer;
 let key: string;
+let signer: ReturnType<typeof createGoogleCallbackSigner>;
+let keyServer: Server;
+let keysUrl: string;
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -33,6 +38,7 @@ function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
     PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
     PASSMINT_GOOGLE_API_URL: google.apiUrl,
     PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+    PASSMINT_GOOGLE_CALLBACK_KEYS_URL: keysUrl,
     PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
     PASSMINT_RATE_LIMIT_BURST: '1000',
     ...extra,
@@ -46,6 +52,11 @@ beforeAll(async () => {
   email = account.key.client_email;
   google = await startFakeGoogle({ issuerId: ISSUER, serviceAccounts: [{ email, publicKeyPem }] });
   writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify({ ...account.key, token_uri: google.tokenUrl }));
+  // Serves the signer's root keys the way pay.google.com/gp/m/issuer/keys serves Google's.
+  signer = createGoogleCallbackSigner();
+  keyServer = createHttpServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signer.keyList)));
+  await new Promise<void>((ready) => keyServer.listen(0, '127.0.0.1', ready));
+  keysUrl = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/keys`;
   port = await freePort();
   server = await start();
   key = server.key;
@@ -54,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await google?.close();
+  await new Promise((done) => keyServer?.close(done));
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -182,5 +194,35 @@ describe('updates', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(callsTo(serialNumber, 'PATCH')).toHaveLength(1);
     expect(callsTo(serialNumber, 'POST', '/addMessage')).toHaveLength(1);
+  });
+});
+
+describe("Google's save and delete callbacks", () => {
+  const callback = (body: unknown) => fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  test('a verified save counts the holder: device counts and notifiedDevices include it; a delete removes it', async () => {
+    const { serialNumber } = await issue();
+    const classId = google.objects.get(objectId(serialNumber))?.classId as string;
+    expect(google.classes.get(classId)).toMatchObject({ callbackOptions: { url: `${server.url}/google/callback` } });
+    const save = signer.sign({ classId, objectId: objectId(serialNumber), eventType: 'save', nonce: `save-${serialNumber}` }, ISSUER);
+    expect((await callback(save)).status).toBe(200);
+    expect((await callback(save)).status).toBe(200);
+    const details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
+    expect(details.json).toMatchObject({ registeredDevices: 1, devices: { apple: 0, android: 0, google: 1 } });
+    const put = await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
+    expect(put.json.notifiedDevices).toBe(1);
+    await callback(signer.sign({ classId, objectId: objectId(serialNumber), eventType: 'del', nonce: `del-${serialNumber}` }, ISSUER));
+    expect((await request(`${server.url}/api/passes/${serialNumber}`, { key })).json.devices.google).toBe(0);
+  });
+
+  test('a callback signed for another issuer, or tampered with, is refused and counts nothing', async () => {
+    const { serialNumber } = await issue();
+    const message = { classId: `${ISSUER}.x`, objectId: objectId(serialNumber), eventType: 'save' as const };
+    const other = await callback(signer.sign(message, '3388000000099999999'));
+    expect(other.status).toBe(401);
+    const tampered = signer.sign(message, ISSUER);
+    const forged = await callback({ ...tampered, signedMessage: (tampered.signedMessage as string).replace('save', 'del') });
+    expect(forged.status).toBe(401);
+    expect((await request(`${server.url}/api/passes/${serialNumber}`, { key })).json.devices.google).toBe(0);
   });
 });

@@ -34,6 +34,7 @@ const envSchema = z.object({
   PASSMINT_GOOGLE_SERVICE_ACCOUNT: optionalPath,
   PASSMINT_GOOGLE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://walletobjects.googleapis.com/walletobjects/v1'),
   PASSMINT_GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  PASSMINT_GOOGLE_CALLBACK_KEYS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://pay.google.com/gp/m/issuer/keys'),
   PASSMINT_GOOGLE_ORIGINS: z
     .string()
     .default('')

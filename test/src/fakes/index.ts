@@ -2,3 +2,4 @@ export * from './fake-apns';
 export * from './test-tls';
 export * from './simulated-iphone';
 export * from './fake-google';
+export * from './google-callback-signer';

@@ -77,9 +77,13 @@ export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectCon
   return { object, warnings };
 }
 
-/** The minimal generic class: everything a pass shows lives on its object. */
-export function renderGoogleClass(classId: string): Record<string, unknown> {
-  return { id: classId };
+/**
+ * The minimal generic class: everything a pass shows lives on its object. With a callback URL,
+ * Google tells us when someone saves or deletes one of its passes.
+ * @see https://developers.google.com/wallet/generic/use-cases/use-callbacks-for-saves-and-deletions
+ */
+export function renderGoogleClass(classId: string, callbackUrl?: string): Record<string, unknown> {
+  return callbackUrl ? { id: classId, callbackOptions: { url: callbackUrl } } : { id: classId };
 }
 
 function image(uri: string, description: string) {

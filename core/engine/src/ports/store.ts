@@ -79,6 +79,13 @@ export interface Store {
   /** The pass version Google's object was last brought to; null when it never was. */
   googleSyncedVersion(serialNumber: string): Promise<number | null>;
   markGoogleSynced(serialNumber: string, version: number, at: string): Promise<void>;
+  /**
+   * A verified Google save/delete callback for a pass; false when its nonce was seen before
+   * (Google may deliver a callback more than once).
+   */
+  recordGoogleCallback(event: { nonce: string; serialNumber: string; eventType: 'save' | 'del'; at: string }): Promise<boolean>;
+  /** People holding the pass in Google Wallet: saves minus deletes, never below zero. */
+  countGoogleHolders(serialNumber: string): Promise<number>;
   /** Forgets delivered and dead pushes that finished before `finishedBefore`; how many went. */
   prunePushes(finishedBefore: string): Promise<number>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */

@@ -44,7 +44,7 @@ export function createGoogleSync(store: Store, google: GoogleWallet) {
 
   async function ensureClassAndInsert(classId: string, object: Record<string, unknown>): Promise<void> {
     try {
-      await google.api.insertClass(renderGoogleClass(classId));
+      await google.api.insertClass(renderGoogleClass(classId, google.callbackUrl()));
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
     }

@@ -13,8 +13,12 @@ import {
   type PassRecord,
   type TenantRecord,
 } from '@passmint/engine';
+import type { GoogleRootKey } from './callback-signature';
 import type { ServiceAccount } from './service-account';
 import { GoogleApiError, type WalletApi } from './wallet-api';
+
+/** Where Google sends save and delete callbacks. */
+export const GOOGLE_CALLBACK_PATH = '/google/callback';
 
 export interface GoogleWalletConfig {
   issuerId: string;
@@ -25,6 +29,8 @@ export interface GoogleWalletConfig {
   publicUrl: () => string;
   /** The content hash an image source is kept under (served at /i/<hash>.png). */
   imageHash(source: string): Promise<string>;
+  /** Google's root keys for verifying save and delete callbacks. */
+  callbackKeys(): Promise<GoogleRootKey[]>;
 }
 
 export interface PublishedPass {
@@ -41,11 +47,12 @@ export interface PublishedPass {
 export function createGoogleWallet(config: GoogleWalletConfig) {
   const { api, issuerId } = config;
   const knownClasses = new Set<string>();
+  const callbackUrl = () => `${config.publicUrl()}${GOOGLE_CALLBACK_PATH}`;
 
   async function ensureClass(classId: string): Promise<void> {
     if (knownClasses.has(classId)) return;
     try {
-      await api.insertClass(renderGoogleClass(classId));
+      await api.insertClass(renderGoogleClass(classId, callbackUrl()));
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
     }
@@ -103,7 +110,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
         return { saveUrl: idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
         if (!(error instanceof GoogleApiError)) throw error;
-        const selfContained = saveUrl({ genericClasses: [renderGoogleClass(object.classId)], genericObjects: [object] }, record);
+        const selfContained = saveUrl({ genericClasses: [renderGoogleClass(object.classId, callbackUrl())], genericObjects: [object] }, record);
         if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
           return { saveUrl: selfContained, warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`], onGoogle: false };
         }
@@ -117,6 +124,8 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     /** The save link of a pass already on Google (GET, idempotent replays). */
     saveUrlOf: idsOnlyUrl,
     objectOf,
+    callbackUrl,
+    callbackKeys: config.callbackKeys,
     api,
     issuerId,
   };

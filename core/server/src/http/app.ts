@@ -6,6 +6,7 @@ import { authenticate, authError } from './authenticate';
 import { registerJsonParser } from './body-parsers';
 import { errorReply, HttpError } from './http-errors';
 import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
+import { registerGoogleCallback } from './routes/google-callback';
 import { registerMetaRoutes } from './routes/meta';
 import { registerImageRoutes } from './routes/images';
 import { registerPassRoutes } from './routes/passes';
@@ -75,6 +76,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerMetaRoutes(app, context);
   registerImageRoutes(app, context);
   registerAppleWebService(app, context);
+  registerGoogleCallback(app, context);
   app.register(async (api) => {
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));

@@ -11,6 +11,7 @@ import { createRateLimiter } from '../http/rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
 import { createAccessTokens } from '../google/access-tokens';
+import { createCallbackKeys } from '../google/callback-keys';
 import { createGoogleSync } from '../google/google-sync';
 import { createGoogleWallet, type GoogleWallet } from '../google/google-wallet';
 import { readServiceAccount } from '../google/service-account';
@@ -127,6 +128,7 @@ function googleWalletFrom(env: PassmintEnv, publicUrl: () => string, imageHash: 
     origins: () => (env.PASSMINT_GOOGLE_ORIGINS.length > 0 ? env.PASSMINT_GOOGLE_ORIGINS : [new URL(publicUrl()).origin]),
     publicUrl,
     imageHash,
+    callbackKeys: createCallbackKeys(env.PASSMINT_GOOGLE_CALLBACK_KEYS_URL).keys,
   });
 }
 

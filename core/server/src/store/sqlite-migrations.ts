@@ -163,6 +163,20 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'google save and delete callbacks',
+    sql: `
+      -- One row per callback; the nonce makes a redelivered callback count once.
+      CREATE TABLE google_callbacks (
+        nonce TEXT NOT NULL PRIMARY KEY,
+        serial_number TEXT NOT NULL,
+        event_type TEXT NOT NULL CHECK (event_type IN ('save', 'del')),
+        at TEXT NOT NULL
+      );
+      CREATE INDEX google_callbacks_by_serial ON google_callbacks (serial_number);
+    `,
+  },
 ];
 
 /**

@@ -389,6 +389,13 @@ export function createSqliteStore(file: string): Store {
     async markGoogleSynced(serialNumber, version, at) {
       sql.markGoogleSynced.run({ serial_number: serialNumber, version, at });
     },
+    async recordGoogleCallback(event) {
+      return sql.insertGoogleCallback.run({ nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at }).changes > 0;
+    },
+    async countGoogleHolders(serialNumber) {
+      const row = sql.googleHolders.get({ serial_number: serialNumber }) as { holders: number | null };
+      return Math.max(0, row.holders ?? 0);
+    },
     async prunePushes(finishedBefore) {
       return sql.prunePushes.run({ before: finishedBefore }).changes;
     },
@@ -518,6 +525,9 @@ const statements = {
     ORDER BY available_at, id
     LIMIT @limit`,
   leasePush: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
+  insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
+    ON CONFLICT (nonce) DO NOTHING`,
+  googleHolders: `SELECT SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END) AS holders FROM google_callbacks WHERE serial_number = @serial_number`,
   googleSyncedVersion: `SELECT synced_version FROM google_objects WHERE serial_number = @serial_number`,
   // Never moves back: a slow sync of an older version must not undo a newer one's record.
   markGoogleSynced: `INSERT INTO google_objects (serial_number, synced_version, synced_at) VALUES (@serial_number, @version, @at)

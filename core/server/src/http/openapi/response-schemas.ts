@@ -51,7 +51,9 @@ export const passDetailsSchema = z
     lastUpdated: z.iso.datetime(),
     voided: z.boolean(),
     registeredDevices: z.number().int().min(0).meta({ description: 'Devices registered for updates, all clients.' }),
-    devices: z.object({ apple: z.number().int().min(0), android: z.number().int().min(0) }).meta({ description: '(extension) registrations by client: Apple Wallet, or Android apps speaking its protocol.' }),
+    devices: z
+      .object({ apple: z.number().int().min(0), android: z.number().int().min(0), google: z.number().int().min(0) })
+      .meta({ description: '(extension) Apple Wallet registrations, Android apps speaking Apple\'s protocol, and Google Wallet holders (from Google\'s save/delete callbacks).' }),
     lastPush: z
       .object({
         pending: z.number().int().min(0),

@@ -28,16 +28,21 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
     const updated = await engine.update(request.tenant(), serialOf(request), request.body);
     if (!updated.unchanged) context.push.queued();
-    return reply.send(updateJson(updated));
+    return reply.send(updateJson({ ...updated, notifiedDevices: updated.notifiedDevices + (await googleHoldersReached(updated, context)) }));
   };
   app.put<SerialParams>('/api/passes/:serial', update);
   app.put<SerialParams>('/api/pkpass/:serial', update);
 
   app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const pass = await engine.get(request.tenant(), serialOf(request));
-    const [devices, lastPush] = await Promise.all([context.store.countRegistrations(pass.serialNumber), context.store.pushSummary(pass.serialNumber)]);
+    const [registrations, google, lastPush] = await Promise.all([
+      context.store.countRegistrations(pass.serialNumber),
+      context.store.countGoogleHolders(pass.serialNumber),
+      context.store.pushSummary(pass.serialNumber),
+    ]);
     const googleSaveUrl = context.google ? context.google.saveUrlOf(request.tenant(), pass) : null;
-    return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android, devices, lastPush });
+    const devices = { ...registrations, google };
+    return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android + devices.google, devices, lastPush });
   });
 
   app.get<SerialParams>('/api/passes/:serial/pass.pkpass', async (request, reply) => {
@@ -49,8 +54,15 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const voided = await engine.void(request.tenant(), serialOf(request));
     if (!voided.unchanged) context.push.queued();
-    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: voided.notifiedDevices });
+    const notifiedDevices = voided.notifiedDevices + (await googleHoldersReached(voided, context));
+    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices });
   });
+}
+
+/** A changed pass reaches its Google holders through the object update (when Google is configured). */
+async function googleHoldersReached(updated: UpdatedPass, context: AppContext): Promise<number> {
+  if (updated.unchanged || !context.google) return 0;
+  return context.store.countGoogleHolders(updated.serialNumber);
 }
 
 /** A malformed serial can't name any pass: it gets the same 404 as a missing one. */

@@ -741,6 +741,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.googleSyncedVersion(pass.serialNumber)).toBe(4);
       });
 
+      it('counts Google holders from save and delete callbacks, each nonce once', async () => {
+        const { pass } = await registeredPass(0);
+        const event = (nonce: string, eventType: 'save' | 'del') => store.recordGoogleCallback({ nonce: `${pass.serialNumber}-${nonce}`, serialNumber: pass.serialNumber, eventType, at: at(100) });
+        expect(await store.countGoogleHolders(pass.serialNumber)).toBe(0);
+        expect(await event('a', 'save')).toBe(true);
+        expect(await event('a', 'save')).toBe(false);
+        expect(await event('b', 'save')).toBe(true);
+        expect(await store.countGoogleHolders(pass.serialNumber)).toBe(2);
+        await event('c', 'del');
+        await event('d', 'del');
+        await event('e', 'del');
+        expect(await store.countGoogleHolders(pass.serialNumber)).toBe(0);
+      });
+
       it('prunes finished pushes older than the cut-off and nothing else', async () => {
         const { pass } = await registeredPass(3);
         await changed(pass, { updatedAt: at(100) });
