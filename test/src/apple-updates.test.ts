@@ -86,7 +86,7 @@ describe('a pass update reaches the iPhone that holds it', () => {
     expect(apns.pushes.at(-1)).toMatchObject({ token: device.pushToken, topic: 'pass.dev.passmint.local', payload: '{}', auth: 'certificate' });
 
     const details = await request(`${server.url}/api/passes/${serial}`, { key: server.key });
-    expect(details.json).toMatchObject({ registeredDevices: 1, devices: { apple: 1, android: 0 }, lastPush: { delivered: 1, failed: 0, pending: 0 } });
+    expect(details.json).toMatchObject({ registeredDevices: 1, devices: { apple: 1, android: 0, google: 0 }, lastPush: { delivered: 1, failed: 0, pending: 0 } });
   });
 
   test('an identical PUT sends no push', async () => {
@@ -211,7 +211,7 @@ describe("Apple's web service", () => {
     await apple.receivePush(PUSH_WAIT_MS);
     expect(apns.pushes.some((push) => push.token.startsWith('android'))).toBe(false);
     const details = await request(`${server.url}/api/passes/${serial}`, { key: server.key });
-    expect(details.json.devices).toEqual({ apple: 1, android: 2 });
+    expect(details.json.devices).toEqual({ apple: 1, android: 2, google: 0 });
   });
 });
 
