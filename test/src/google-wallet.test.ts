@@ -1,13 +1,16 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
 
 const ISSUER = '3388000000012345678';
+const TENANT_ISSUER = '3388000000087654321';
+let tenantPublicKeyPem: string;
 const SAVE_PREFIX = 'https://pay.google.com/gp/v/save/';
 const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
 
@@ -50,7 +53,16 @@ beforeAll(async () => {
   const account = createServiceAccountKey({ email: 'passmint@test-project.iam.gserviceaccount.com' });
   publicKeyPem = account.publicKeyPem;
   email = account.key.client_email;
-  google = await startFakeGoogle({ issuerId: ISSUER, serviceAccounts: [{ email, publicKeyPem }] });
+  const tenantAccount = createServiceAccountKey({ email: 'bakery@bakery-project.iam.gserviceaccount.com' });
+  tenantPublicKeyPem = tenantAccount.publicKeyPem;
+  google = await startFakeGoogle({
+    issuerId: ISSUER,
+    serviceAccounts: [
+      { email, publicKeyPem, issuerIds: [ISSUER] },
+      { email: tenantAccount.key.client_email, publicKeyPem: tenantAccount.publicKeyPem, issuerIds: [TENANT_ISSUER] },
+    ],
+  });
+  writeFileSync(join(dataDir, 'bakery-service-account.json'), JSON.stringify(tenantAccount.key));
   writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify({ ...account.key, token_uri: google.tokenUrl }));
   // Serves the signer's root keys the way pay.google.com/gp/m/issuer/keys serves Google's.
   signer = createGoogleCallbackSigner();
@@ -224,5 +236,27 @@ describe("Google's save and delete callbacks", () => {
     const forged = await callback({ ...tampered, signedMessage: (tampered.signedMessage as string).replace('save', 'del') });
     expect(forged.status).toBe(401);
     expect((await request(`${server.url}/api/passes/${serialNumber}`, { key })).json.devices.google).toBe(0);
+  });
+});
+
+describe('a tenant with its own Google issuer', () => {
+  test('its passes go to its issuer with its service account; others stay on the instance issuer', async () => {
+    const bin = join(dirname(require.resolve('@passmint/server/package.json')), 'bin', 'passmint.js');
+    const cli = (...args: string[]) => execFileSync(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+    cli('tenants', 'create', 'Corner Bakery', '--google-issuer-id', TENANT_ISSUER, '--google-service-account', join(dataDir, 'bakery-service-account.json'));
+    const bakeryKey = cli('keys', 'create', '--tenant', 'Corner Bakery');
+    const response = await request(`${server.url}/api/passes`, { method: 'POST', key: bakeryKey, body: CREATE });
+    expect(response.status).toBe(200);
+    const serial: string = response.json.serialNumber;
+    expect(google.objects.has(`${TENANT_ISSUER}.${serial}`)).toBe(true);
+    const claims = verifyGoogleSaveJwt((response.json.googleSaveUrl as string).slice(SAVE_PREFIX.length), tenantPublicKeyPem).claims as { iss: string };
+    expect(claims.iss).toBe('bakery@bakery-project.iam.gserviceaccount.com');
+    const put = await request(`${server.url}/api/passes/${serial}`, { method: 'PUT', key: bakeryKey, body: UPDATE });
+    expect(put.json.unchanged).toBe(false);
+    await until(() => google.messages.some((message) => message.objectId === `${TENANT_ISSUER}.${serial}`), 5000);
+    const classId = google.objects.get(`${TENANT_ISSUER}.${serial}`)?.classId as string;
+    const save = signer.sign({ classId, objectId: `${TENANT_ISSUER}.${serial}`, eventType: 'save' }, TENANT_ISSUER);
+    expect((await fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(save) })).status).toBe(200);
+    expect((await request(`${server.url}/api/passes/${serial}`, { key: bakeryKey })).json.devices.google).toBe(1);
   });
 });

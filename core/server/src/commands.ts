@@ -17,8 +17,9 @@ const USAGE = `Usage: passmint <command> [options]
 Commands:
   serve                                 start the HTTP API (what \`npm start\` runs)
   tenants create <name> [--quota <n>] [--apple-cert <pem> --apple-key <pem> [--apple-key-passphrase <p>] [--apple-wwdr <pem>] | --apple-p12 <file>]
+                 [--google-issuer-id <id> --google-service-account <key.json>]
                                         add a tenant; prints its id
-  tenants update <tenant> [--name <name>] [--quota <n> | --no-quota] [--apple-… | --instance-certificate]
+  tenants update <tenant> [--name <name>] [--quota <n> | --no-quota] [--apple-… | --instance-certificate] [--google-… | --instance-google]
   tenants list
   keys create --tenant <tenant> [--label <text>]
                                         a new API key for a tenant; prints the key (shown once)
@@ -85,6 +86,9 @@ const tenantOptions = {
   'apple-wwdr': { type: 'string' },
   'apple-p12': { type: 'string' },
   'instance-certificate': { type: 'boolean' },
+  'google-issuer-id': { type: 'string' },
+  'google-service-account': { type: 'string' },
+  'instance-google': { type: 'boolean' },
 } as const;
 
 async function tenantsCommand([action, ...args]: string[], io: CliIo): Promise<number> {

@@ -26,8 +26,12 @@ export interface ServiceAccountKey {
 export interface FakeGoogleOptions {
   /** The Wallet issuer id, e.g. '3388000000012345678'; every class and object id must start with `<issuerId>.`. */
   issuerId: string;
-  /** Service accounts whose RS256 assertions the token endpoint accepts (`iss` = email). */
-  serviceAccounts: { email: string; publicKeyPem: string }[];
+  /**
+   * Service accounts whose RS256 assertions the token endpoint accepts (`iss` = email), each
+   * authorised for `issuerIds` (default: `issuerId` only); a call on another issuer's class or
+   * object answers 403, as Google does for an account not added to that issuer.
+   */
+  serviceAccounts: { email: string; publicKeyPem: string; issuerIds?: string[] }[];
   /** Clock (ms) for assertion checks, token expiry and the 24 h notification window; default `Date.now`. */
   now?: () => number;
 }
@@ -118,6 +122,8 @@ interface IssuedToken {
 }
 interface State {
   issuerId: string;
+  /** Issuers each account may manage, by email. */
+  grants: Map<string, Set<string>>;
   now: () => number;
   accounts: Map<string, KeyObject>;
   tokens: Map<string, IssuedToken>;
@@ -172,6 +178,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
   for (const account of options.serviceAccounts) accounts.set(account.email, createPublicKey(account.publicKeyPem));
   const state: State = {
     issuerId: options.issuerId,
+    grants: new Map(options.serviceAccounts.map((account) => [account.email, new Set(account.issuerIds ?? [options.issuerId])])),
     now: options.now ?? Date.now,
     accounts,
     tokens: new Map(),
@@ -324,7 +331,8 @@ function handleApi(state: State, method: string, rest: string, headers: Incoming
   if (failure !== undefined) return googleError(failure, failure === 503 ? 'The service is currently unavailable.' : 'Scripted failure.');
   const route = matchRoute(method, rest);
   if (route === undefined) return googleError(404, `The requested URL ${API_PREFIX}${rest} was not found on this server.`);
-  if (!authorized(state, headers)) {
+  const caller = authorized(state, headers);
+  if (caller === undefined) {
     return { ...googleError(401, UNAUTHENTICATED_MESSAGE), headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } };
   }
   let body: Json | undefined;
@@ -332,6 +340,11 @@ function handleApi(state: State, method: string, rest: string, headers: Incoming
     const parsed = raw.length === 0 ? undefined : parseJson(raw.toString('utf8'));
     if (!isRecord(parsed)) return googleError(400, 'Invalid JSON payload received. Expected a JSON object.');
     body = parsed;
+  }
+  const targetId = 'id' in route ? route.id : body?.['id'];
+  const issuer = typeof targetId === 'string' ? targetId.split('.')[0] : undefined;
+  if (issuer !== undefined && issuer !== '' && !(state.grants.get(caller)?.has(issuer) ?? false) && [...state.grants.values()].some((issuers) => issuers.has(issuer))) {
+    return googleError(403, `The caller does not have permission for issuer ${issuer}.`);
   }
   switch (route.kind) {
     case 'insertClass':
@@ -365,10 +378,11 @@ function matchRoute(method: string, rest: string): Route | undefined {
   return undefined;
 }
 
-function authorized(state: State, headers: IncomingHttpHeaders): boolean {
+/** The caller's service-account email, or undefined when the bearer token is missing, unknown or expired. */
+function authorized(state: State, headers: IncomingHttpHeaders): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
   const token = match?.[1] === undefined ? undefined : state.tokens.get(match[1]);
-  return token !== undefined && token.expiresAt > state.now();
+  return token !== undefined && token.expiresAt > state.now() ? token.email : undefined;
 }
 
 function getResource(store: Map<string, Json>, id: string, state: State, what: string): Answer {
@@ -459,8 +473,9 @@ function addMessage(state: State, id: string, body: Json): Answer {
 
 function checkId(state: State, id: unknown, field = 'id'): string | undefined {
   if (typeof id !== 'string' || id === '') return `${field} is required.`;
-  const prefix = `${state.issuerId}.`;
-  if (!id.startsWith(prefix) || !SUFFIX_PATTERN.test(id.slice(prefix.length))) return `Invalid resource ID: ${id}`;
+  const dot = id.indexOf('.');
+  const known = [...state.grants.values()].some((issuers) => issuers.has(id.slice(0, dot))) || id.slice(0, dot) === state.issuerId;
+  if (dot < 1 || !known || !SUFFIX_PATTERN.test(id.slice(dot + 1))) return `Invalid resource ID: ${id}`;
   return undefined;
 }
 

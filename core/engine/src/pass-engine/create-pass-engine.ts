@@ -27,8 +27,8 @@ export interface PassEngineConfig {
   clock?: () => Date;
   /** How long an Idempotency-Key is remembered. */
   idempotencyTtlMs?: number;
-  /** Queue a Google Wallet sync with every change (when Google is configured). */
-  syncGoogle?: boolean;
+  /** Whether a tenant's changes also go to Google Wallet (it has an issuer, its own or the instance's). */
+  syncGoogle?: (tenant: TenantRecord) => boolean;
 }
 
 export interface IssuedPass extends StoredResponse {
@@ -235,7 +235,7 @@ export function createPassEngine(config: PassEngineConfig) {
         voided: canonical.voided,
         updatedAt: nextLastModified(stored.updatedAt, now),
       },
-      { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota, syncGoogle: config.syncGoogle ?? false, queueAt: now.toISOString() },
+      { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota, syncGoogle: config.syncGoogle?.(tenant) ?? false, queueAt: now.toISOString() },
     );
     if (result.ok) return { ok: true as const, pass: result.pass, queuedPushes: result.queuedPushes, warnings: built.warnings };
     if (result.reason === 'quota_exceeded') throw quotaExceeded(tenant, now);

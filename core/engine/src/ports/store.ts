@@ -113,12 +113,21 @@ export interface StoredAppleIdentity {
   wwdrPem?: string;
 }
 
+/** A tenant's own Google Wallet issuer and the service account authorised for it. */
+export interface StoredGoogleIdentity {
+  issuerId: string;
+  /** The service account's JSON key, as Google issued it. */
+  serviceAccount: { client_email: string; private_key: string; token_uri?: string };
+}
+
 export interface NewTenant {
   id: string;
   name: string;
   /** Passes a month; null is unlimited. */
   monthlyQuota: number | null;
   appleIdentity: StoredAppleIdentity | null;
+  /** Absent or null: the instance's Google issuer, if any. */
+  googleIdentity?: StoredGoogleIdentity | null;
   createdAt: string;
 }
 
@@ -126,7 +135,7 @@ export interface TenantRecord extends NewTenant {
   updatedAt: string;
 }
 
-export type TenantPatch = Partial<Pick<TenantRecord, 'name' | 'monthlyQuota' | 'appleIdentity'>> & { updatedAt: string };
+export type TenantPatch = Partial<Pick<TenantRecord, 'name' | 'monthlyQuota' | 'appleIdentity' | 'googleIdentity'>> & { updatedAt: string };
 
 export interface NewApiKey {
   id: string;

@@ -1,4 +1,5 @@
-import { PassmintError, type Store, type TenantPatch } from '@passmint/engine';
+import { PassmintError, type Store, type StoredGoogleIdentity, type TenantPatch } from '@passmint/engine';
+import { readServiceAccount } from '../google/service-account';
 import { readEnv } from '../env';
 import { openStore } from '../store/open-store';
 import { checkTenantName, createTenant, findTenantOrThrow, readTenantAppleIdentity, type AppleIdentityFiles } from '../tenants/tenant-admin';
@@ -14,6 +15,9 @@ export interface TenantOptions {
   name?: string;
   'no-quota'?: boolean;
   'instance-certificate'?: boolean;
+  'google-issuer-id'?: string;
+  'google-service-account'?: string;
+  'instance-google'?: boolean;
 }
 
 /** Opens the store for one admin command and always closes it. */
@@ -29,7 +33,8 @@ export async function withStore<T>(io: CliIo, action: (store: Store) => Promise<
 /** `passmint tenants create <name> [--quota N] [--apple-cert … --apple-key … | --apple-p12 …]`: prints the id alone. */
 export async function tenantsCreateCommand(name: string, options: TenantOptions, io: CliIo): Promise<number> {
   const appleIdentity = appleFilesOf(options) ? readTenantAppleIdentity(appleFilesOf(options) as AppleIdentityFiles) : null;
-  const tenant = await withStore(io, (store) => createTenant(store, { name, monthlyQuota: quotaOf(options.quota), appleIdentity }));
+  const googleIdentity = googleIdentityOf(options) ?? null;
+  const tenant = await withStore(io, (store) => createTenant(store, { name, monthlyQuota: quotaOf(options.quota), appleIdentity, googleIdentity }));
   io.out.write(`${tenant.id}\n`);
   return 0;
 }
@@ -39,7 +44,8 @@ export async function tenantsListCommand(io: CliIo): Promise<number> {
   const tenants = await withStore(io, (store) => store.listTenants());
   for (const tenant of tenants) {
     const quota = tenant.monthlyQuota === null ? 'unlimited' : `${tenant.monthlyQuota}/month`;
-    io.out.write(`${tenant.id}\t${tenant.name}\t${quota}\t${tenant.appleIdentity ? 'own certificate' : 'instance certificate'}\n`);
+    const google = tenant.googleIdentity ? `own Google issuer ${tenant.googleIdentity.issuerId}` : 'instance Google issuer';
+    io.out.write(`${tenant.id}\t${tenant.name}\t${quota}\t${tenant.appleIdentity ? 'own certificate' : 'instance certificate'}\t${google}\n`);
   }
   return 0;
 }
@@ -55,6 +61,8 @@ export async function tenantsUpdateCommand(ref: string, options: TenantOptions, 
     ...(options['no-quota'] ? { monthlyQuota: null } : {}),
     ...(files ? { appleIdentity: readTenantAppleIdentity(files) } : {}),
     ...(options['instance-certificate'] ? { appleIdentity: null } : {}),
+    ...(googleIdentityOf(options) ? { googleIdentity: googleIdentityOf(options) } : {}),
+    ...(options['instance-google'] ? { googleIdentity: null } : {}),
   };
   const tenant = await withStore(io, async (store) => store.updateTenant((await findTenantOrThrow(store, ref)).id, patch));
   io.out.write(`${tenant?.id ?? ref}\n`);
@@ -70,6 +78,18 @@ function appleFilesOf(options: TenantOptions): AppleIdentityFiles | undefined {
     p12: options['apple-p12'],
   };
   return files.certificate || files.key || files.p12 ? files : undefined;
+}
+
+/** A tenant's own Google issuer: both options together, the key checked as the server would. */
+function googleIdentityOf(options: TenantOptions): StoredGoogleIdentity | undefined {
+  const issuerId = options['google-issuer-id'];
+  const path = options['google-service-account'];
+  if (issuerId === undefined && path === undefined) return undefined;
+  if (!issuerId || !path || !/^\d{1,30}$/.test(issuerId)) {
+    throw new PassmintError('invalid_option', '--google-issuer-id <digits> and --google-service-account <key.json> go together.');
+  }
+  const account = readServiceAccount(path, '--google-service-account');
+  return { issuerId, serviceAccount: { client_email: account.clientEmail, private_key: account.privateKeyPem, token_uri: account.tokenUri } };
 }
 
 function quotaOf(value: string | undefined): number | null {

@@ -1,6 +1,7 @@
 import { changeMessages, renderGoogleClass, type PushJob, type Store } from '@passmint/engine';
 import type { PushResult } from '../apns/apns-client';
 import { canonicalOf, type GoogleWallet } from './google-wallet';
+import type { GoogleWallets } from './google-wallets';
 import { GoogleApiError } from './wallet-api';
 
 /** Google allows three notifying messages per pass per 24 hours; past that, messages go silent. */
@@ -14,7 +15,7 @@ const QUOTA_EXCEEDED = 429;
  * failures the same way: 429/5xx/unreachable are retried, the rest end the entry.
  * @see https://developers.google.com/wallet/generic/use-cases/trigger-push-notifications
  */
-export function createGoogleSync(store: Store, google: GoogleWallet) {
+export function createGoogleSync(store: Store, wallets: GoogleWallets) {
   async function previousVersion(record: { tenantId: string; serialNumber: string }, version: number | null) {
     if (version === null) return null;
     const versions = await store.listPassVersions(record.tenantId, record.serialNumber);
@@ -25,7 +26,9 @@ export function createGoogleSync(store: Store, google: GoogleWallet) {
   async function sync(job: PushJob): Promise<void> {
     const record = await store.findPassBySerial(job.serialNumber);
     const tenant = record && (await store.findTenant(record.tenantId));
-    if (!record || !tenant) return;
+    const google = tenant && wallets.forTenant(tenant);
+    // A pass gone, or a tenant no longer on Google: nothing to bring up to date.
+    if (!record || !tenant || !google) return;
     const current = canonicalOf(record);
     const previous = await previousVersion(record, await store.googleSyncedVersion(record.serialNumber));
     const { object } = await google.objectOf(tenant, record, current);
@@ -33,16 +36,16 @@ export function createGoogleSync(store: Store, google: GoogleWallet) {
       await google.api.patchObject(object.id, object);
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.status === 404)) throw error;
-      await ensureClassAndInsert(object.classId, object);
+      await ensureClassAndInsert(google, object.classId, object);
     }
     const messages = previous ? changeMessages(previous, current) : [];
     for (const [index, body] of messages.entries()) {
-      await addMessage(object.id, { id: `passmint_v${record.version}_${index}`, header: current.organizationName ?? tenant.name, body });
+      await addMessage(google, object.id, { id: `passmint_v${record.version}_${index}`, header: current.organizationName ?? tenant.name, body });
     }
     await store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
   }
 
-  async function ensureClassAndInsert(classId: string, object: Record<string, unknown>): Promise<void> {
+  async function ensureClassAndInsert(google: GoogleWallet, classId: string, object: Record<string, unknown>): Promise<void> {
     try {
       await google.api.insertClass(renderGoogleClass(classId, google.callbackUrl()));
     } catch (error) {
@@ -51,7 +54,7 @@ export function createGoogleSync(store: Store, google: GoogleWallet) {
     await google.api.insertObject(object);
   }
 
-  async function addMessage(objectId: string, message: { id: string; header: string; body: string }): Promise<void> {
+  async function addMessage(google: GoogleWallet, objectId: string, message: { id: string; header: string; body: string }): Promise<void> {
     try {
       await google.api.addMessage(objectId, { ...message, messageType: 'TEXT_AND_NOTIFY' });
     } catch (error) {

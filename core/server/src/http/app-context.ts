@@ -1,5 +1,5 @@
 import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
-import type { GoogleWallet } from '../google/google-wallet';
+import type { GoogleWallets } from '../google/google-wallets';
 import type { IdentityPause } from '../push/push-worker';
 import type { RateLimiter } from './rate-limiter';
 
@@ -13,8 +13,8 @@ export interface AppContext {
   /** Known once the server listens. */
   publicUrl(): string;
   shareUrl(serialNumber: string): string;
-  /** Google Wallet, when an issuer is configured. */
-  google: GoogleWallet | null;
+  /** Google Wallet: per tenant, null for a tenant without an issuer (its own or the instance's). */
+  google: GoogleWallets;
   push: {
     /** Pushes were queued: the worker should look now. */
     queued(): void;

@@ -10,12 +10,10 @@ import { createApp } from '../http/app';
 import { createRateLimiter } from '../http/rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
-import { createAccessTokens } from '../google/access-tokens';
 import { createCallbackKeys } from '../google/callback-keys';
 import { createGoogleSync } from '../google/google-sync';
-import { createGoogleWallet, type GoogleWallet } from '../google/google-wallet';
+import { createGoogleWallets, type GoogleWallets } from '../google/google-wallets';
 import { readServiceAccount } from '../google/service-account';
-import { createWalletApi } from '../google/wallet-api';
 import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker } from '../push/push-worker';
 import { openStore } from '../store/open-store';
@@ -52,8 +50,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const publicUrl = () => url;
   const fetcher = createImageFetcher({ allowHosts: env.PASSMINT_IMAGE_HOSTS_ALLOW });
   const images = createStoredImageSource({ store, fetcher });
-  const google = googleWalletFrom(env, publicUrl, images.hashOf);
-  const engine = createPassEngine({ store, images, identity: apple.identity, publicUrl, syncGoogle: google !== null });
+  const google = googleWalletsFrom(env, publicUrl, images.hashOf);
+  const engine = createPassEngine({ store, images, identity: apple.identity, publicUrl, syncGoogle: (tenant) => google.forTenant(tenant) !== null });
   const senders = createApnsSenders({
     store,
     baseUrl: env.PASSMINT_APNS_URL,
@@ -71,7 +69,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     priority: apnsPriority(env),
     maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
-    ...(google ? { googleSync: createGoogleSync(store, google) } : {}),
+    googleSync: createGoogleSync(store, google),
     // One line per delivered push would swamp the log at fan-out; failures and retries stay at info.
     log: (event) => (event.event === 'push.delivered' ? app.log.debug(event, event.event) : app.log.info(event, event.event)),
   });
@@ -116,20 +114,23 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   };
 }
 
-/** Google Wallet when an issuer and a service account are configured, else null (googleSaveUrl is null). */
-function googleWalletFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string>): GoogleWallet | null {
-  if (!env.PASSMINT_GOOGLE_ISSUER_ID || !env.PASSMINT_GOOGLE_SERVICE_ACCOUNT) return null;
-  const account = readServiceAccount(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT);
-  const tokens = createAccessTokens(account, env.PASSMINT_GOOGLE_TOKEN_URL ? { tokenUrl: env.PASSMINT_GOOGLE_TOKEN_URL } : {});
-  return createGoogleWallet({
-    issuerId: env.PASSMINT_GOOGLE_ISSUER_ID,
-    account,
-    api: createWalletApi({ baseUrl: env.PASSMINT_GOOGLE_API_URL, tokens }),
-    origins: () => (env.PASSMINT_GOOGLE_ORIGINS.length > 0 ? env.PASSMINT_GOOGLE_ORIGINS : [new URL(publicUrl()).origin]),
-    publicUrl,
-    imageHash,
-    callbackKeys: createCallbackKeys(env.PASSMINT_GOOGLE_CALLBACK_KEYS_URL).keys,
-  });
+/** Google Wallet for the instance (when an issuer is configured) and for tenants that bring their own. */
+function googleWalletsFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string>): GoogleWallets {
+  const instance =
+    env.PASSMINT_GOOGLE_ISSUER_ID && env.PASSMINT_GOOGLE_SERVICE_ACCOUNT
+      ? { issuerId: env.PASSMINT_GOOGLE_ISSUER_ID, account: readServiceAccount(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT) }
+      : null;
+  return createGoogleWallets(
+    {
+      apiUrl: env.PASSMINT_GOOGLE_API_URL,
+      ...(env.PASSMINT_GOOGLE_TOKEN_URL ? { tokenUrl: env.PASSMINT_GOOGLE_TOKEN_URL } : {}),
+      origins: () => (env.PASSMINT_GOOGLE_ORIGINS.length > 0 ? env.PASSMINT_GOOGLE_ORIGINS : [new URL(publicUrl()).origin]),
+      publicUrl,
+      imageHash,
+      callbackKeys: createCallbackKeys(env.PASSMINT_GOOGLE_CALLBACK_KEYS_URL).keys,
+    },
+    instance,
+  );
 }
 
 /** APNs requires priority 5 for background pushes; alerts default to 10. */

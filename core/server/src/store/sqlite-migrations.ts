@@ -177,6 +177,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX google_callbacks_by_serial ON google_callbacks (serial_number);
     `,
   },
+  {
+    version: 5,
+    name: 'tenant google identity',
+    sql: `
+      ALTER TABLE tenants ADD COLUMN google_identity TEXT;
+    `,
+  },
 ];
 
 /**

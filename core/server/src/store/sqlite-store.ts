@@ -25,6 +25,7 @@ import {
   type PushSummary,
   type Store,
   type StoredAppleIdentity,
+  type StoredGoogleIdentity,
   type TenantPatch,
   type TenantRecord,
   type UpdatePassResult,
@@ -149,10 +150,11 @@ export function createSqliteStore(file: string): Store {
       name: patch.name ?? current.name,
       monthlyQuota: patch.monthlyQuota === undefined ? current.monthlyQuota : patch.monthlyQuota,
       appleIdentity: patch.appleIdentity === undefined ? current.appleIdentity : patch.appleIdentity,
+      googleIdentity: patch.googleIdentity === undefined ? (current.googleIdentity ?? null) : patch.googleIdentity,
       updatedAt: patch.updatedAt,
     };
     sql.updateTenant.run(tenantParams(next));
-    return next;
+    return readTenant(id) ?? next;
   });
 
   const createApiKey = db.transaction((key: NewApiKey): ApiKeyRecord => {
@@ -430,7 +432,7 @@ export function createSqliteStore(file: string): Store {
   };
 }
 
-const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, created_at, updated_at';
+const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, google_identity, created_at, updated_at';
 const API_KEY_COLUMNS = 'id, tenant_id, hash, prefix, label, created_at, revoked_at';
 const PASS_COLUMNS = `tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier,
   voided, version, created_at, updated_at, change_seq`;
@@ -446,9 +448,9 @@ const statements = {
   tenantByName: `SELECT ${TENANT_COLUMNS} FROM tenants WHERE name = ?`,
   listTenants: `SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY created_at, id`,
   insertTenant: `INSERT INTO tenants (${TENANT_COLUMNS})
-    VALUES (@id, @name, @monthly_quota, @apple_identity, @created_at, @updated_at)`,
+    VALUES (@id, @name, @monthly_quota, @apple_identity, @google_identity, @created_at, @updated_at)`,
   updateTenant: `UPDATE tenants
-    SET name = @name, monthly_quota = @monthly_quota, apple_identity = @apple_identity, updated_at = @updated_at
+    SET name = @name, monthly_quota = @monthly_quota, apple_identity = @apple_identity, google_identity = @google_identity, updated_at = @updated_at
     WHERE id = @id`,
 
   insertApiKey: `INSERT INTO api_keys (${API_KEY_COLUMNS})
@@ -595,6 +597,7 @@ interface TenantRow {
   name: string;
   monthly_quota: number | null;
   apple_identity: string | null;
+  google_identity: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -685,6 +688,7 @@ function tenantParams(tenant: TenantRecord): TenantRow {
     name: tenant.name,
     monthly_quota: tenant.monthlyQuota,
     apple_identity: tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity),
+    google_identity: tenant.googleIdentity ? JSON.stringify(tenant.googleIdentity) : null,
     created_at: tenant.createdAt,
     updated_at: tenant.updatedAt,
   };
@@ -696,6 +700,8 @@ function toTenant(row: TenantRow): TenantRecord {
     name: row.name,
     monthlyQuota: row.monthly_quota,
     appleIdentity: row.apple_identity === null ? null : (JSON.parse(row.apple_identity) as StoredAppleIdentity),
+    // Present only when set, so a tenant without one reads back exactly as it was created.
+    ...(row.google_identity === null ? {} : { googleIdentity: JSON.parse(row.google_identity) as StoredGoogleIdentity }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

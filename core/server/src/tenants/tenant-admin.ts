@@ -7,6 +7,7 @@ import {
   type ApiKeyRecord,
   type Store,
   type StoredAppleIdentity,
+  type StoredGoogleIdentity,
   type TenantRecord,
 } from '@passmint/engine';
 import { generateApiKey } from '../keys/api-keys';
@@ -30,7 +31,7 @@ export interface AppleIdentityFiles {
 
 export async function createTenant(
   store: Store,
-  input: { name: string; monthlyQuota?: number | null; appleIdentity?: StoredAppleIdentity | null },
+  input: { name: string; monthlyQuota?: number | null; appleIdentity?: StoredAppleIdentity | null; googleIdentity?: StoredGoogleIdentity | null },
   now = new Date(),
 ): Promise<TenantRecord> {
   checkTenantName(input.name);
@@ -39,6 +40,7 @@ export async function createTenant(
     name: input.name,
     monthlyQuota: input.monthlyQuota ?? null,
     appleIdentity: input.appleIdentity ?? null,
+    ...(input.googleIdentity ? { googleIdentity: input.googleIdentity } : {}),
     createdAt: now.toISOString(),
   });
 }

@@ -5,23 +5,47 @@ import { GOOGLE_CALLBACK_PATH } from '../../google/google-wallet';
 import { HttpError } from '../http-errors';
 
 /**
- * Google's save and delete callbacks: verified against Google's signing keys, then counted so
- * device counts (and notifiedDevices) include the people holding the pass in Google Wallet.
+ * Google's save and delete callbacks: verified against Google's signing keys for the issuer that
+ * holds the pass (the instance's, or the tenant's own), then counted so device counts (and
+ * notifiedDevices) include the people holding the pass in Google Wallet.
  * @see https://developers.google.com/wallet/generic/use-cases/use-callbacks-for-saves-and-deletions
  */
 export function registerGoogleCallback(app: FastifyInstance, context: AppContext): void {
-  const google = context.google;
-  if (!google) return;
   app.post(GOOGLE_CALLBACK_PATH, { bodyLimit: 64 * 1024 }, async (request, reply) => {
-    const verification = verifyWalletCallback(request.body, { issuerId: google.issuerId, rootKeys: await google.callbackKeys() });
+    const target = await callbackTarget(request.body, context);
+    if (!target) return reply.status(200).send({});
+    const verification = verifyWalletCallback(request.body, { issuerId: target.issuerId, rootKeys: await target.rootKeys() });
     if (!verification.ok) throw new HttpError(401, 'invalid_callback', `The callback is not signed by Google for this issuer (${verification.reason}).`);
     const { objectId, eventType, nonce } = verification.callback;
-    const prefix = `${google.issuerId}.`;
-    const pass = objectId.startsWith(prefix) ? await context.store.findPassBySerial(objectId.slice(prefix.length)) : null;
-    // Objects that are not ours (another system on the same issuer) are acknowledged and ignored.
-    if (pass && (eventType === 'save' || eventType === 'del')) {
-      await context.store.recordGoogleCallback({ nonce, serialNumber: pass.serialNumber, eventType, at: new Date().toISOString() });
+    if (objectId === target.objectId && (eventType === 'save' || eventType === 'del')) {
+      await context.store.recordGoogleCallback({ nonce, serialNumber: target.serialNumber, eventType, at: new Date().toISOString() });
     }
     return reply.status(200).send({});
   });
+}
+
+/**
+ * Which of our passes the callback claims to be about, and the issuer whose signature it must
+ * carry. The claim is read before the signature is checked only to choose that issuer: the
+ * signature covers the issuer id, so a forged claim fails verification. Objects that are not ours
+ * are acknowledged and ignored.
+ */
+async function callbackTarget(body: unknown, context: AppContext) {
+  const objectId = claimedObjectId(body);
+  const dot = objectId?.indexOf('.') ?? -1;
+  if (!objectId || dot < 1) return null;
+  const pass = await context.store.findPassBySerial(objectId.slice(dot + 1));
+  const tenant = pass && (await context.store.findTenant(pass.tenantId));
+  const google = tenant && context.google.forTenant(tenant);
+  if (!pass || !google || google.issuerId !== objectId.slice(0, dot)) return null;
+  return { objectId, serialNumber: pass.serialNumber, issuerId: google.issuerId, rootKeys: google.callbackKeys };
+}
+
+function claimedObjectId(body: unknown): string | null {
+  try {
+    const message = JSON.parse(String((body as { signedMessage?: unknown } | null)?.signedMessage)) as { objectId?: unknown };
+    return typeof message.objectId === 'string' ? message.objectId : null;
+  } catch {
+    return null;
+  }
 }

@@ -25,7 +25,7 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
         warnings: identity.warnings,
       },
       apns: { url: context.push.apnsUrl, status: paused.length > 0 ? 'paused' : 'ok', paused },
-      googleWallet: context.google ? 'configured' : 'not_configured',
+      googleWallet: context.google.instance ? 'configured' : 'not_configured',
     });
   });
 

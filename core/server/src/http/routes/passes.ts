@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IssuedPass, PassRecord, UpdatedPass } from '@passmint/engine';
+import type { IssuedPass, PassRecord, TenantRecord, UpdatedPass } from '@passmint/engine';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
@@ -28,20 +28,21 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
     const updated = await engine.update(request.tenant(), serialOf(request), request.body);
     if (!updated.unchanged) context.push.queued();
-    return reply.send(updateJson({ ...updated, notifiedDevices: updated.notifiedDevices + (await googleHoldersReached(updated, context)) }));
+    return reply.send(updateJson({ ...updated, notifiedDevices: updated.notifiedDevices + (await googleHoldersReached(request.tenant(), updated, context)) }));
   };
   app.put<SerialParams>('/api/passes/:serial', update);
   app.put<SerialParams>('/api/pkpass/:serial', update);
 
   app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const pass = await engine.get(request.tenant(), serialOf(request));
-    const [registrations, google, lastPush] = await Promise.all([
+    const [registrations, googleHolders, lastPush] = await Promise.all([
       context.store.countRegistrations(pass.serialNumber),
       context.store.countGoogleHolders(pass.serialNumber),
       context.store.pushSummary(pass.serialNumber),
     ]);
-    const googleSaveUrl = context.google ? context.google.saveUrlOf(request.tenant(), pass) : null;
-    const devices = { ...registrations, google };
+    const google = context.google.forTenant(request.tenant());
+    const googleSaveUrl = google ? google.saveUrlOf(request.tenant(), pass) : null;
+    const devices = { ...registrations, google: googleHolders };
     return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android + devices.google, devices, lastPush });
   });
 
@@ -54,14 +55,14 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const voided = await engine.void(request.tenant(), serialOf(request));
     if (!voided.unchanged) context.push.queued();
-    const notifiedDevices = voided.notifiedDevices + (await googleHoldersReached(voided, context));
+    const notifiedDevices = voided.notifiedDevices + (await googleHoldersReached(request.tenant(), voided, context));
     return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices });
   });
 }
 
 /** A changed pass reaches its Google holders through the object update (when Google is configured). */
-async function googleHoldersReached(updated: UpdatedPass, context: AppContext): Promise<number> {
-  if (updated.unchanged || !context.google) return 0;
+async function googleHoldersReached(tenant: TenantRecord, updated: UpdatedPass, context: AppContext): Promise<number> {
+  if (updated.unchanged || !context.google.forTenant(tenant)) return 0;
   return context.store.countGoogleHolders(updated.serialNumber);
 }
 
@@ -87,9 +88,10 @@ type IssuedWithGoogle = IssuedPass & { googleSaveUrl: string | null };
 async function issueWithGoogle(request: FastifyRequest, context: AppContext): Promise<IssuedWithGoogle> {
   const tenant = request.tenant();
   const issued = await context.engine.issue(tenant, request.body, idempotencyOptions(request));
-  if (!context.google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
+  const google = context.google.forTenant(tenant);
+  if (!google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
   const record = await context.engine.get(tenant, issued.serialNumber);
-  const published = await context.google.publish(tenant, record);
+  const published = await google.publish(tenant, record);
   if (published.onGoogle) {
     await context.store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
   } else {

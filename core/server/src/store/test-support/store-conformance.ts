@@ -141,6 +141,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect((await store.findTenant(withoutWwdr.id))?.appleIdentity).toEqual(withoutWwdr.appleIdentity);
       });
 
+      it('round-trips a Google identity, and an update can set and clear it', async () => {
+        const googleIdentity = { issuerId: '3388000000012345678', serviceAccount: { client_email: 'a@b.iam.gserviceaccount.com', private_key: 'placeholder', token_uri: 'https://oauth2.example/token' } };
+        const created = await store.createTenant(newTenant({ googleIdentity }));
+        expect((await store.findTenant(created.id))?.googleIdentity).toEqual(googleIdentity);
+        const plain = await store.createTenant(newTenant());
+        expect((await store.findTenant(plain.id))?.googleIdentity ?? null).toBeNull();
+        await store.updateTenant(plain.id, { googleIdentity, updatedAt: '2026-02-01T00:00:00.000Z' });
+        expect((await store.findTenant(plain.id))?.googleIdentity).toEqual(googleIdentity);
+        await store.updateTenant(plain.id, { name: `${plain.name}-renamed`, updatedAt: '2026-02-02T00:00:00.000Z' });
+        expect((await store.findTenant(plain.id))?.googleIdentity).toEqual(googleIdentity);
+        await store.updateTenant(plain.id, { googleIdentity: null, updatedAt: '2026-02-03T00:00:00.000Z' });
+        expect((await store.findTenant(plain.id))?.googleIdentity ?? null).toBeNull();
+      });
+
       it('round-trips a null Apple identity and a null (unlimited) quota', async () => {
         const created = await tenant({ appleIdentity: null, monthlyQuota: null });
         const found = await store.findTenant(created.id);
