@@ -209,6 +209,32 @@ describe('updates', () => {
   });
 });
 
+describe('recovering on Google', () => {
+  test('an object Google lost is inserted again on the next change (404 on PATCH → insert)', async () => {
+    const { serialNumber } = await issue();
+    google.objects.delete(objectId(serialNumber));
+    await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
+    await until(() => google.objects.has(objectId(serialNumber)), 5000);
+    expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ body: '1,300' }] });
+  });
+
+  test('a retried POST (same Idempotency-Key) finds its object on Google (409 → update) and answers the same link', async () => {
+    const headers = { 'idempotency-key': `google-retry-${Date.now()}` };
+    const first = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE, headers });
+    const again = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE, headers });
+    expect(again.json.googleSaveUrl).toBe(first.json.googleSaveUrl);
+    expect(google.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/genericObject') && call.status === 409)).not.toHaveLength(0);
+  });
+
+  test('access tokens are reused, not fetched per call', async () => {
+    const tokenCalls = google.calls.filter((call) => call.path === '/token').length;
+    const apiCalls = google.calls.filter((call) => call.path !== '/token').length;
+    expect(apiCalls).toBeGreaterThan(20);
+    // One per server process and service account (the test restarts the server once).
+    expect(tokenCalls).toBeLessThanOrEqual(4);
+  });
+});
+
 describe("Google's save and delete callbacks", () => {
   const callback = (body: unknown) => fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
