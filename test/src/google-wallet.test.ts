@@ -193,6 +193,22 @@ describe('updates', () => {
     await until(() => google.objects.has(objectId(issued.serialNumber)), 10_000);
   });
 
+  test('Google down at POST with a pass too large for a self-contained link: no link, a warning that says why, inserted later', async () => {
+    const backFields = Array.from({ length: 8 }, (_, i) => ({ label: `Terms ${i}`, value: 'W'.repeat(400) }));
+    google.down();
+    let issued: Awaited<ReturnType<typeof issue>>;
+    try {
+      issued = await issue({ ...CREATE, backFields });
+    } finally {
+      google.up();
+    }
+    expect(issued.googleSaveUrl).toBeNull();
+    expect(issued.warnings?.join(' ')).toMatch(/google_unavailable: .*too large to travel inside a save link/);
+    await until(() => google.objects.has(objectId(issued.serialNumber)), 10_000);
+    const details = await request(`${server.url}/api/passes/${issued.serialNumber}`, { key });
+    expect(details.json.googleSaveUrl).toMatch(/^https:\/\/pay\.google\.com\/gp\/v\/save\//);
+  });
+
   test('kill -9 between the PUT and the sync: delivered once after restart', async () => {
     const { serialNumber } = await issue();
     await server.stop();
