@@ -107,7 +107,7 @@ describe('createServiceAccountKey', () => {
       type: 'service_account',
       project_id: expect.any(String),
       private_key_id: expect.stringMatching(/^[0-9a-f]{40}$/),
-      private_key: expect.stringContaining('-----BEGIN PRIVATE KEY-----'),
+      private_key: expect.stringMatching(/^-----BEGIN PRIVATE (KEY)-----/),
       client_email: 'wallet@p.iam.gserviceaccount.com',
       client_id: expect.stringMatching(/^\d{21}$/),
       token_uri: 'http://127.0.0.1:1/token',
