@@ -86,6 +86,9 @@ export interface Store {
   recordGoogleCallback(event: { nonce: string; serialNumber: string; eventType: 'save' | 'del'; at: string }): Promise<boolean>;
   /** People holding the pass in Google Wallet: saves minus deletes, never below zero. */
   countGoogleHolders(serialNumber: string): Promise<number>;
+  /** Counts one opening of the pass's share page. */
+  recordPassView(serialNumber: string): Promise<void>;
+  countPassViews(serialNumber: string): Promise<number>;
   /** Forgets delivered and dead pushes that finished before `finishedBefore`; how many went. */
   prunePushes(finishedBefore: string): Promise<number>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */

@@ -13,6 +13,8 @@ export interface AppContext {
   /** Known once the server listens. */
   publicUrl(): string;
   shareUrl(serialNumber: string): string;
+  /** The content hash an image source is kept under (served at /i/<hash>.png). */
+  imageHash(source: string): Promise<string>;
   /** Google Wallet: per tenant, null for a tenant without an issuer (its own or the instance's). */
   google: GoogleWallets;
   push: {

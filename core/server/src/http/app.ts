@@ -8,6 +8,7 @@ import { errorReply, HttpError } from './http-errors';
 import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
 import { registerGoogleCallback } from './routes/google-callback';
 import { registerMetaRoutes } from './routes/meta';
+import { registerSharePage } from './routes/share-page';
 import { registerImageRoutes } from './routes/images';
 import { registerPassRoutes } from './routes/passes';
 import { registerUsageRoute } from './routes/usage';
@@ -77,6 +78,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerImageRoutes(app, context);
   registerAppleWebService(app, context);
   registerGoogleCallback(app, context);
+  registerSharePage(app, context);
   app.register(async (api) => {
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));

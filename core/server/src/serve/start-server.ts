@@ -83,6 +83,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       version: VERSION,
       ...appUrls(publicUrl),
       google,
+      imageHash: images.hashOf,
       push: { queued: () => pushWorker.wake(), pausedIdentities: () => pushWorker.pausedIdentities(), apnsUrl: env.PASSMINT_APNS_URL },
     },
     { log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) } },

@@ -184,6 +184,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tenants ADD COLUMN google_identity TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'share page views',
+    sql: `
+      CREATE TABLE pass_views (
+        serial_number TEXT NOT NULL PRIMARY KEY REFERENCES passes (serial_number),
+        views INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -398,6 +398,13 @@ export function createSqliteStore(file: string): Store {
       const row = sql.googleHolders.get({ serial_number: serialNumber }) as { holders: number | null };
       return Math.max(0, row.holders ?? 0);
     },
+    async recordPassView(serialNumber) {
+      sql.recordPassView.run({ serial_number: serialNumber });
+    },
+    async countPassViews(serialNumber) {
+      const row = sql.passViews.get({ serial_number: serialNumber }) as { views: number } | undefined;
+      return row?.views ?? 0;
+    },
     async prunePushes(finishedBefore) {
       return sql.prunePushes.run({ before: finishedBefore }).changes;
     },
@@ -530,6 +537,9 @@ const statements = {
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
     ON CONFLICT (nonce) DO NOTHING`,
   googleHolders: `SELECT SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END) AS holders FROM google_callbacks WHERE serial_number = @serial_number`,
+  recordPassView: `INSERT INTO pass_views (serial_number, views) VALUES (@serial_number, 1)
+    ON CONFLICT (serial_number) DO UPDATE SET views = pass_views.views + 1`,
+  passViews: `SELECT views FROM pass_views WHERE serial_number = @serial_number`,
   googleSyncedVersion: `SELECT synced_version FROM google_objects WHERE serial_number = @serial_number`,
   // Never moves back: a slow sync of an older version must not undo a newer one's record.
   markGoogleSynced: `INSERT INTO google_objects (serial_number, synced_version, synced_at) VALUES (@serial_number, @version, @at)

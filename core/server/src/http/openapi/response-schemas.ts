@@ -65,6 +65,7 @@ export const passDetailsSchema = z
       .meta({ description: '(extension) pushes for the latest change: waiting, accepted by APNs, given up; and the last error.' }),
     shareUrl: z.string(),
     googleSaveUrl: z.string().nullable(),
+    views: z.number().int().min(0).meta({ description: '(extension) openings of the share page.' }),
     passUrl: z.string().meta({ description: 'GET it (with the key) for the current signed .pkpass.' }),
     body: z.record(z.string(), z.unknown()).meta({ description: 'The body as last stored (POST or PUT).' }),
   })

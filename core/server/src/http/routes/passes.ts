@@ -35,15 +35,16 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const pass = await engine.get(request.tenant(), serialOf(request));
-    const [registrations, googleHolders, lastPush] = await Promise.all([
+    const [registrations, googleHolders, lastPush, views] = await Promise.all([
       context.store.countRegistrations(pass.serialNumber),
       context.store.countGoogleHolders(pass.serialNumber),
       context.store.pushSummary(pass.serialNumber),
+      context.store.countPassViews(pass.serialNumber),
     ]);
     const google = context.google.forTenant(request.tenant());
     const googleSaveUrl = google ? google.saveUrlOf(request.tenant(), pass) : null;
     const devices = { ...registrations, google: googleHolders };
-    return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android + devices.google, devices, lastPush });
+    return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android + devices.google, devices, lastPush, views });
   });
 
   app.get<SerialParams>('/api/passes/:serial/pass.pkpass', async (request, reply) => {

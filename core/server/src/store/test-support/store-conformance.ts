@@ -769,6 +769,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.countGoogleHolders(pass.serialNumber)).toBe(0);
       });
 
+      it('counts share page views per pass', async () => {
+        const { pass } = await registeredPass(0);
+        expect(await store.countPassViews(pass.serialNumber)).toBe(0);
+        await store.recordPassView(pass.serialNumber);
+        await store.recordPassView(pass.serialNumber);
+        expect(await store.countPassViews(pass.serialNumber)).toBe(2);
+      });
+
       it('prunes finished pushes older than the cut-off and nothing else', async () => {
         const { pass } = await registeredPass(3);
         await changed(pass, { updatedAt: at(100) });

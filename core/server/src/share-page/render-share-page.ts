@@ -1,0 +1,104 @@
+import type { CanonicalField, CanonicalPass, PassColors } from '@passmint/engine';
+import type { ShareDevice } from './device';
+import { escapeHtml } from './escape-html';
+
+export type PassState = 'active' | 'voided' | 'expired';
+
+export interface SharePageView {
+  pass: CanonicalPass;
+  organizationName: string;
+  colors: PassColors;
+  state: PassState;
+  device: ShareDevice;
+  /** Same-origin image URLs (/i/<hash>.png). */
+  logoUrl: string | null;
+  stripUrl: string | null;
+  pkpassUrl: string;
+  googleSaveUrl: string | null;
+  /** An SVG QR code of the page's own URL, shown on desktops. */
+  qrSvg: string;
+  /** For the one <style> element the Content-Security-Policy allows. */
+  styleNonce: string;
+}
+
+const STATE_MESSAGE: Record<Exclude<PassState, 'active'>, string> = {
+  voided: 'This pass is no longer valid.',
+  expired: 'This pass has expired.',
+};
+
+/**
+ * The hosted install page: the pass as it looks in Wallet (logo, colours, primary and secondary
+ * fields), and the action that fits the visitor's device. Plain HTML and one stylesheet; every
+ * value from the pass is escaped.
+ */
+export function renderSharePage(view: SharePageView): string {
+  const { pass } = view;
+  const title = pass.logoText ?? view.organizationName;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<meta name="robots" content="noindex">
+<link rel="stylesheet" href="/assets/share.css">
+<style nonce="${view.styleNonce}">:root { --pass-background: ${cssColor(view.colors.backgroundColor)}; --pass-foreground: ${cssColor(view.colors.foregroundColor)}; --pass-label: ${cssColor(view.colors.labelColor)}; }</style>
+</head>
+<body>
+<main>
+<article class="pass" aria-label="${escapeHtml(`${view.organizationName} pass`)}">
+${passTop(view, title)}
+${primary(pass.fields.primaryFields[0])}
+${fieldList([...pass.fields.secondaryFields, ...pass.fields.auxiliaryFields])}
+${view.stripUrl ? `<img class="strip" src="${escapeHtml(view.stripUrl)}" alt="">` : ''}
+</article>
+${view.state === 'active' ? actions(view) : `<p class="status" role="status">${STATE_MESSAGE[view.state]}</p>`}
+</main>
+<footer>${escapeHtml(view.organizationName)}</footer>
+</body>
+</html>
+`;
+}
+
+function passTop(view: SharePageView, title: string): string {
+  const logo = view.logoUrl ? `<img src="${escapeHtml(view.logoUrl)}" alt="${escapeHtml(`${view.organizationName} logo`)}">` : '';
+  return `<div class="pass-top">${logo}<span class="logo-text">${escapeHtml(title)}</span></div>`;
+}
+
+function primary(field: CanonicalField | undefined): string {
+  if (!field) return '';
+  return `<div class="primary">${field.label ? `<p class="label">${escapeHtml(field.label)}</p>` : ''}<p class="value">${escapeHtml(field.value)}</p></div>`;
+}
+
+function fieldList(fields: CanonicalField[]): string {
+  if (fields.length === 0) return '';
+  const items = fields.map((field) => `<div><dt class="label">${escapeHtml(field.label ?? '')}</dt><dd class="value">${escapeHtml(field.value)}</dd></div>`);
+  return `<dl class="fields">${items.join('')}</dl>`;
+}
+
+/** The primary action for the device first; desktops get the QR code and both buttons. */
+function actions(view: SharePageView): string {
+  const apple = `<a class="button apple" href="${escapeHtml(view.pkpassUrl)}" data-action="apple">Add to Apple Wallet</a>`;
+  const google = view.googleSaveUrl ? `<a class="button google" href="${escapeHtml(view.googleSaveUrl)}" data-action="google" rel="noopener">Save to Google Wallet</a>` : '';
+  if (view.device === 'apple') return `<div class="actions">${apple}</div>`;
+  if (view.device === 'android') {
+    return `<div class="actions">${google || apple.replace('button apple', 'button secondary')}</div>`;
+  }
+  const qr = `<figure class="qr" data-action="qr">${view.qrSvg}<p>Scan with your phone to add this pass.</p></figure>`;
+  return `${qr}<div class="actions">${apple}${google}</div>`;
+}
+
+/** Colours come from our own computation (`rgb(r, g, b)`); anything else is refused rather than trusted. */
+function cssColor(color: string): string {
+  return /^rgb\(\d{1,3}, \d{1,3}, \d{1,3}\)$/.test(color) ? color : 'rgb(0, 0, 0)';
+}
+
+/** The 404 page for an unknown serial. */
+export function renderNotFoundPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pass not found</title><link rel="stylesheet" href="/assets/share.css"></head>
+<body><main><p class="status" role="status">This pass does not exist, or the link is incomplete.</p></main></body>
+</html>
+`;
+}
