@@ -62,7 +62,10 @@ ${view.state === 'active' ? actions(view) : `<p class="status" role="status">${S
 
 function passTop(view: SharePageView, title: string): string {
   const logo = view.logoUrl ? `<img src="${escapeHtml(view.logoUrl)}" alt="${escapeHtml(`${view.organizationName} logo`)}">` : '';
-  return `<div class="pass-top">${logo}<span class="logo-text">${escapeHtml(title)}</span></div>`;
+  const headers = view.pass.fields.headerFields.map(
+    (field) => `<div class="header-field">${field.label ? `<p class="label">${escapeHtml(field.label)}</p>` : ''}<p class="value">${escapeHtml(field.value)}</p></div>`,
+  );
+  return `<div class="pass-top">${logo}<span class="logo-text">${escapeHtml(title)}</span>${headers.join('')}</div>`;
 }
 
 function primary(field: CanonicalField | undefined): string {

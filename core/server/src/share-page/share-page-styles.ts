@@ -6,7 +6,8 @@ main { width: 100%; max-width: 420px; }
 .pass { background: var(--pass-background); color: var(--pass-foreground); border-radius: 16px; padding: 18px 20px 22px; box-shadow: 0 8px 24px rgba(0, 0, 0, 0.18); }
 .pass-top { display: flex; align-items: center; gap: 12px; min-height: 44px; }
 .pass-top img { max-height: 44px; max-width: 140px; }
-.logo-text { font-size: 1.1rem; font-weight: 600; }
+.logo-text { font-size: 1.1rem; font-weight: 600; flex: 1; }
+.header-field { text-align: right; }
 .label { color: var(--pass-label); font-size: 0.72rem; letter-spacing: 0.04em; text-transform: uppercase; margin: 0; }
 .value { margin: 2px 0 0; font-size: 1rem; overflow-wrap: anywhere; }
 .primary { margin: 22px 0 16px; }

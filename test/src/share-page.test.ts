@@ -1,0 +1,187 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+import { validatePkpass } from '@passmint/engine';
+import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
+
+/** Screenshots for a person to look at; written by every run, never committed. */
+const ARTIFACTS = resolve(__dirname, '../artifacts');
+const ISSUER = '3388000000012345678';
+
+const DEVICES: Record<'iphone' | 'android' | 'desktop', BrowserContextOptions> = {
+  iphone: {
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+  },
+  android: {
+    userAgent: 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    viewport: { width: 412, height: 915 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+  },
+  desktop: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', viewport: { width: 1280, height: 900 } },
+};
+
+let dataDir: string;
+let google: FakeGoogle;
+let server: SpawnedServer;
+let browser: Browser;
+let devCaPem: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = tempDataDir();
+  const account = createServiceAccountKey();
+  google = await startFakeGoogle({ issuerId: ISSUER, serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }] });
+  writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify(account.key));
+  server = await spawnServer({
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
+    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
+    PASSMINT_GOOGLE_API_URL: google.apiUrl,
+    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+  });
+  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await google?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function issue(body: unknown) {
+  const response = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });
+  expect(response.status).toBe(200);
+  return response.json as { serialNumber: string; shareUrl: string; googleSaveUrl: string };
+}
+
+async function open(device: keyof typeof DEVICES, url: string) {
+  const context = await browser.newContext(DEVICES[device]);
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  const response = await page.goto(url);
+  return { page, response, dialogs, close: () => context.close() };
+}
+
+describe('the share page in a real browser', () => {
+  let pass: Awaited<ReturnType<typeof issue>>;
+  beforeAll(async () => {
+    pass = await issue({ ...API_EXAMPLE_BODIES.create, colorPreset: 'green', secondaryFields: [{ label: 'MEMBER', value: 'Ada Lovelace' }], logoURL: pngDataUri(320, 100, [250, 250, 250, 255]) });
+  });
+
+  test('iPhone: the pass, and "Add to Apple Wallet" downloading a pass that validates', async () => {
+    const { page, close } = await open('iphone', pass.shareUrl);
+    try {
+      await expect(page.locator('[data-action=apple]').isVisible()).resolves.toBe(true);
+      expect(await page.locator('[data-action=google]').count()).toBe(0);
+      expect(await page.locator('.primary .value').textContent()).toBe('Coffee Rewards');
+      expect(await page.locator('.fields').textContent()).toContain('Ada Lovelace');
+      expect(await page.locator('.pass-top img').getAttribute('alt')).toMatch(/logo$/);
+      await page.screenshot({ path: join(ARTIFACTS, 'share-iphone.png'), fullPage: true });
+      const href = (await page.locator('[data-action=apple]').getAttribute('href')) ?? '';
+      const download = await fetch(new URL(href, pass.shareUrl));
+      expect(download.headers.get('content-type')).toBe('application/vnd.apple.pkpass');
+      expect(download.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.pkpass"/);
+      const report = validatePkpass(new Uint8Array(await download.arrayBuffer()), { trustedRoots: [devCaPem] });
+      expect(report.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('Android: "Save to Google Wallet" linking to the save URL', async () => {
+    const { page, close } = await open('android', pass.shareUrl);
+    try {
+      expect(await page.locator('[data-action=google]').getAttribute('href')).toBe(pass.googleSaveUrl);
+      expect(await page.locator('[data-action=qr]').count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'share-android.png'), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+
+  test('desktop: a QR code that decodes to the page URL, and both buttons', async () => {
+    const { page, close } = await open('desktop', pass.shareUrl);
+    try {
+      expect(await page.locator('[data-action=apple]').isVisible()).toBe(true);
+      expect(await page.locator('[data-action=google]').isVisible()).toBe(true);
+      const qr = PNG.sync.read(await page.locator('[data-action=qr] svg').screenshot());
+      expect(jsQR(new Uint8ClampedArray(qr.data), qr.width, qr.height)?.data).toBe(pass.shareUrl);
+      await page.screenshot({ path: join(ARTIFACTS, 'share-desktop.png'), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+
+  test('openings are counted in GET /api/passes/<serial>', async () => {
+    const details = await request(`${server.url}/api/passes/${pass.serialNumber}`, { key: server.key });
+    expect(details.json.views).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('hostile pass content', () => {
+  test('renders as text: no script runs, no dialog fires, and the CSP header is there', async () => {
+    const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', 'javascript:alert(3)', '</script><script>alert(4)</script>'];
+    const pass = await issue({
+      barcodeValue: 'XSS',
+      barcodeFormat: 'QR',
+      logoText: hostile[0],
+      primaryFields: [{ label: hostile[1], value: hostile[2] }],
+      secondaryFields: [{ label: 'a', value: hostile[3] }],
+    });
+    const { page, response, dialogs, close } = await open('desktop', pass.shareUrl);
+    try {
+      expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'/);
+      await page.waitForTimeout(300);
+      expect(dialogs).toEqual([]);
+      expect(await page.locator('.logo-text').textContent()).toBe(hostile[0]);
+      expect(await page.locator('.primary .label').textContent()).toBe(hostile[1]);
+      expect(await page.locator('.primary .value').textContent()).toBe(hostile[2]);
+      expect(await page.locator('.fields .value').textContent()).toBe(hostile[3]);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(await page.locator('img[onerror]').count()).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('passes that cannot be installed', () => {
+  test('a voided pass says so instead of offering install', async () => {
+    const pass = await issue(API_EXAMPLE_BODIES.create);
+    await request(`${server.url}/api/passes/${pass.serialNumber}`, { method: 'DELETE', key: server.key });
+    const { page, close } = await open('iphone', pass.shareUrl);
+    try {
+      expect(await page.locator('[role=status]').textContent()).toMatch(/no longer valid/);
+      expect(await page.locator('[data-action]').count()).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  test('an unknown serial is a 404 page', async () => {
+    const { page, response, close } = await open('desktop', `${server.url}/p/AAAAAAAAAAAAAAAAAAAAAA`);
+    try {
+      expect(response?.status()).toBe(404);
+      expect(await page.locator('[role=status]').textContent()).toMatch(/does not exist/);
+    } finally {
+      await close();
+    }
+  });
+});
