@@ -55,6 +55,7 @@ export interface Usage {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WRITE_ATTEMPTS = 3;
+const PREVIEW_SERIAL = 'preview';
 const BARCODE_REMOVED = 'The body has no barcodeValue, so the barcode was removed from the pass (PUT replaces the whole pass).';
 
 /**
@@ -196,6 +197,24 @@ export function createPassEngine(config: PassEngineConfig) {
         if (result.ok) return changed(result, []);
         if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
       }
+    },
+
+    /**
+     * POST /api/preview: the pass a body would make, signed, without storing anything or costing
+     * quota. Its serial is `preview` and it carries no web service, so it never updates.
+     */
+    async preview(tenant: TenantRecord, body: unknown): Promise<{ canonical: CanonicalPass; pkpass: Buffer; passJson: Record<string, unknown>; warnings: string[] }> {
+      const parsed = parsePassInput(body);
+      if (!parsed.ok) throw parsed.error;
+      const canonical = normalisePassInput(parsed.value);
+      const signer = signers.forTenant(tenant);
+      const built = await signer.builder.buildAsync(canonical, {
+        serialNumber: PREVIEW_SERIAL,
+        organizationName: tenant.name,
+        issuedAt: clock(),
+        images: await fetchImages(canonical),
+      });
+      return { canonical, pkpass: built.pkpass, passJson: built.passJson, warnings: built.warnings };
     },
 
     async get(tenant: TenantRecord, serialNumber: string): Promise<PassRecord> {

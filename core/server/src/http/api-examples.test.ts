@@ -148,3 +148,23 @@ describe('compatibility endpoints', () => {
     expect(after.resetsAt).toMatch(/-01T00:00:00\.000Z$/);
   });
 });
+
+describe('POST /api/preview', () => {
+  test('renders a body without storing it or costing quota', async () => {
+    const before = usageSchema.parse((await api('/api/auth/usage')).json).used;
+    const response = await api('/api/preview', { method: 'POST', body: EXAMPLE_POST });
+    expect(response.status).toBe(200);
+    expect(response.json.passJson).toMatchObject({ serialNumber: 'preview', logoText: 'Bayroast Coffee' });
+    expect(response.json.passJson.webServiceURL).toBeUndefined();
+    expect(response.json.googleObject).toMatchObject({ header: { defaultValue: { value: 'Coffee Rewards' } } });
+    const pkpass = await api('/api/preview?format=pkpass', { method: 'POST', body: EXAMPLE_POST });
+    expectSignedAndValid(pkpass.bytes);
+    expect(usageSchema.parse((await api('/api/auth/usage')).json).used).toBe(before);
+  });
+
+  test('answers errors by path, like POST /api/passes', async () => {
+    const response = await api('/api/preview', { method: 'POST', body: { ...EXAMPLE_POST, color: 'green' } });
+    expect(response.status).toBe(400);
+    expect(response.json.issues.map((issue: { path: string }) => issue.path)).toEqual(['color']);
+  });
+});

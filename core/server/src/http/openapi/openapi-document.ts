@@ -5,6 +5,7 @@ import {
   healthSchema,
   passCreatedSchema,
   passDetailsSchema,
+  passPreviewSchema,
   passUpdatedSchema,
   passVoidedSchema,
   usageSchema,
@@ -13,7 +14,7 @@ import {
 
 type JsonObject = Record<string, unknown>;
 
-const RESPONSE_SCHEMAS = [errorResponseSchema, healthSchema, passCreatedSchema, passDetailsSchema, passUpdatedSchema, passVoidedSchema, usageSchema, validationReportSchema];
+const RESPONSE_SCHEMAS = [errorResponseSchema, healthSchema, passCreatedSchema, passDetailsSchema, passPreviewSchema, passUpdatedSchema, passVoidedSchema, usageSchema, validationReportSchema];
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the server validates requests
@@ -123,6 +124,14 @@ function paths(): JsonObject {
     '/api/pkpass/{serial}': {
       parameters: [serial],
       put: { summary: 'Legacy: same as PUT /api/passes/{serial}', requestBody: updateBody, responses: { 200: { description: 'Replaced, or unchanged', content: json('PassUpdated') }, ...errors(400, 401, 404, 409, 413, 429, 500) } },
+    },
+    '/api/preview': {
+      post: {
+        summary: '(extension) Render a body without storing it (no quota cost)',
+        parameters: [{ name: 'format', in: 'query', required: false, schema: { enum: ['pkpass'] }, description: '`pkpass` answers with the signed preview pass.' }],
+        requestBody: createBody,
+        responses: { 200: { description: 'The rendering', content: { ...json('PassPreview'), ...pkpass } }, ...errors(400, 401, 413, 429) },
+      },
     },
     '/api/auth/usage': { get: { summary: "This month's pass count and limit", responses: { 200: { description: 'Usage', content: json('Usage') }, ...errors(401, 429) } } },
     '/api/validate': {

@@ -116,3 +116,12 @@ export const healthSchema = z
   })
   .strict()
   .meta({ id: 'Health' });
+
+export const passPreviewSchema = z
+  .object({
+    passJson: z.record(z.string(), z.unknown()).meta({ description: "The pass.json Apple Wallet would get." }),
+    googleObject: z.record(z.string(), z.unknown()).meta({ description: 'The Google Wallet generic object (image URLs left out).' }),
+    warnings: z.array(z.string()),
+  })
+  .strict()
+  .meta({ id: 'PassPreview' });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IssuedPass, PassRecord, TenantRecord, UpdatedPass } from '@passmint/engine';
+import { googleClassId, renderGoogleObject, type IssuedPass, type PassRecord, type TenantRecord, type UpdatedPass } from '@passmint/engine';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
@@ -8,6 +8,9 @@ const SERIAL = /^[A-Za-z0-9._-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type SerialParams = { Params: { serial: string } };
+
+/** Stands in for the issuer id in previews when Google is not configured. */
+const PREVIEW_ISSUER = '0';
 
 
 /** The pass API: issue, replace, read, download, void; plus the legacy /api/pkpass forms. */
@@ -23,6 +26,22 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.post('/api/pkpass', async (request, reply) => {
     return sendIssuedPkpass(reply, await issueWithGoogle(request, context), context);
+  });
+
+  app.post<{ Querystring: { format?: string } }>('/api/preview', async (request, reply) => {
+    const tenant = request.tenant();
+    const preview = await engine.preview(tenant, request.body);
+    if (request.query.format === 'pkpass') return sendPkpass(reply, preview.pkpass, 'preview');
+    const issuerId = context.google.forTenant(tenant)?.issuerId ?? PREVIEW_ISSUER;
+    const google = renderGoogleObject(preview.canonical, {
+      issuerId,
+      serialNumber: 'preview',
+      classId: googleClassId(issuerId, tenant.id),
+      organizationName: tenant.name,
+      imageUrls: {},
+      issuedAt: new Date(),
+    });
+    return reply.send({ passJson: preview.passJson, googleObject: google.object, warnings: [...preview.warnings, ...google.warnings] });
   });
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
