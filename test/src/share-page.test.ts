@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { unzipSync } from 'fflate';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
@@ -7,6 +10,8 @@ import { validatePkpass } from '@passmint/engine';
 import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
+
+const run = promisify(execFile);
 
 /** Screenshots for a person to look at; written by every run, never committed. */
 const ARTIFACTS = resolve(__dirname, '../artifacts');
@@ -46,6 +51,9 @@ beforeAll(async () => {
     PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
     PASSMINT_GOOGLE_API_URL: google.apiUrl,
     PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+    // The designer previews as you type.
+    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+    PASSMINT_RATE_LIMIT_BURST: '1000',
   });
   devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
   browser = await chromium.launch({
@@ -185,3 +193,47 @@ describe('passes that cannot be installed', () => {
     }
   });
 });
+
+describe('the designer in a real browser', () => {
+  test('typing updates the preview; a bad colour shows its path; the copied curl command makes the previewed pass', async () => {
+    const context = await browser.newContext(DEVICES.desktop);
+    const page = await context.newPage();
+    try {
+      const response = await page.goto(`${server.url}/designer`);
+      expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+      await page.fill('#apiKey', server.key);
+      await page.waitForFunction(() => document.querySelector('#applePreview .logo-text')?.textContent === 'Bayroast Coffee');
+      await page.fill('#logoText', 'Corner Café');
+      await page.waitForFunction(() => document.querySelector('#applePreview .logo-text')?.textContent === 'Corner Café');
+      await page.selectOption('#colorPreset', 'purple');
+      await page.fill('#color', 'green');
+      await page.waitForFunction(() => (document.querySelector('[data-error-for="color"]')?.textContent ?? '').startsWith('color:'));
+      await page.fill('#color', '#224466');
+      await page.waitForFunction(() => document.querySelector('[data-error-for="color"]')?.textContent === '');
+      await page.click('[data-add="secondaryFields"]');
+      await page.fill('[data-rows="secondaryFields"] input[data-part="label"]', 'MEMBER');
+      await page.fill('[data-rows="secondaryFields"] input[data-part="value"]', 'Grace Hopper');
+      await page.waitForFunction(() => (document.querySelector('#applePreview')?.textContent ?? '').includes('Grace Hopper'));
+      expect(await page.locator('#googlePreview .google-header').textContent()).toBe('Coffee Rewards');
+      await page.screenshot({ path: join(ARTIFACTS, 'designer.png'), fullPage: true });
+
+      const body = JSON.parse((await page.locator('#jsonBody').textContent()) ?? '{}');
+      const curl = (await page.locator('#curl').textContent()) ?? '';
+      // Asynchronously: the fake Google the server calls lives in this process.
+      const created = JSON.parse((await run('bash', ['-c', curl], { env: { PATH: process.env.PATH ?? '', KEY: server.key }, encoding: 'utf8' })).stdout);
+      const stored = await request(`${server.url}/api/passes/${created.serialNumber}`, { key: server.key });
+      expect(stored.json.body).toEqual(body);
+      const preview = await request(`${server.url}/api/preview`, { method: 'POST', key: server.key, body });
+      const issued = passJsonOf(Buffer.from(created.applePass, 'base64'));
+      for (const key of ['logoText', 'backgroundColor', 'foregroundColor', 'labelColor', 'barcodes', 'generic', 'organizationName']) {
+        expect({ key, value: issued[key] }).toEqual({ key, value: preview.json.passJson[key] });
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+function passJsonOf(pkpass: Buffer): Record<string, unknown> {
+  return JSON.parse(Buffer.from(unzipSync(pkpass)['pass.json'] ?? new Uint8Array()).toString('utf8'));
+}

@@ -2,6 +2,7 @@ import { changeMessages, renderGoogleClass, type PushJob, type Store } from '@pa
 import type { PushResult } from '../apns/apns-client';
 import { canonicalOf, type GoogleWallet } from './google-wallet';
 import type { GoogleWallets } from './google-wallets';
+import { GoogleAuthError } from './access-tokens';
 import { GoogleApiError } from './wallet-api';
 
 /** Google allows three notifying messages per pass per 24 hours; past that, messages go silent. */
@@ -68,6 +69,8 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
       await sync(job);
       return { ok: true, status: 200, apnsId: null };
     } catch (error) {
+      // Refused credentials pause Google like an APNs 403; the rest is retried or given up by status.
+      if (error instanceof GoogleAuthError) return { ok: false, status: 403, reason: 'GoogleAuth', detail: error.message };
       if (!(error instanceof GoogleApiError)) throw error;
       return { ok: false, status: error.status, reason: 'GoogleWalletApi', detail: error.message };
     }

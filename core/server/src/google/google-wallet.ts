@@ -15,6 +15,7 @@ import {
 } from '@passmint/engine';
 import type { GoogleRootKey } from './callback-signature';
 import type { ServiceAccount } from './service-account';
+import { GoogleAuthError } from './access-tokens';
 import { GoogleApiError, type WalletApi } from './wallet-api';
 
 /** Where Google sends save and delete callbacks. */
@@ -109,7 +110,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
         await upsert(object);
         return { saveUrl: idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
-        if (!(error instanceof GoogleApiError)) throw error;
+        if (!(error instanceof GoogleApiError || error instanceof GoogleAuthError)) throw error;
         const selfContained = saveUrl({ genericClasses: [renderGoogleClass(object.classId, callbackUrl())], genericObjects: [object] }, record);
         if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
           return { saveUrl: selfContained, warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`], onGoogle: false };

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { TenantRecord } from '@passmint/engine';
+import { PassmintError, type TenantRecord } from '@passmint/engine';
 import type { AppContext } from './app-context';
 import { authenticate, authError } from './authenticate';
 import { registerJsonParser } from './body-parsers';
 import { errorReply, HttpError } from './http-errors';
 import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
+import { registerDesigner } from './routes/designer';
 import { registerGoogleCallback } from './routes/google-callback';
 import { registerMetaRoutes } from './routes/meta';
 import { registerSharePage } from './routes/share-page';
@@ -79,6 +80,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerAppleWebService(app, context);
   registerGoogleCallback(app, context);
   registerSharePage(app, context);
+  registerDesigner(app);
   app.register(async (api) => {
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));
@@ -100,7 +102,11 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   // Errors raised while routing come before our onRequest hook has run.
   request.passmint ??= {};
   request.passmint.errorCode = body.code;
-  if (status >= 500) request.log.error({ errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code }, 'request failed');
+  if (status >= 500) {
+    // Our own errors' messages are written for people and carry no secrets; others' are not logged.
+    const message = error instanceof PassmintError ? error.message : undefined;
+    request.log.error({ errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code, message }, 'request failed');
+  }
   return reply.status(status).headers(headers).send(body);
 }
 
