@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { PassmintApiError, PassmintNetworkError } from './errors';
-import type { PassCreated, PassDetails, PassInput, PassPreview, PassUpdated, PassUpdateInput, PassVoided, Usage, ValidationReport } from './types';
+import type { Installation, PassCreated, PassDetails, PassInput, PassPreview, PassUpdated, PassUpdateInput, PassVoided, Usage, ValidationReport } from './types';
 
 export interface PassmintClientOptions {
   /** Where the server is, e.g. `https://passes.example.com`. */
@@ -92,6 +92,8 @@ export function createPassmintClient(options: PassmintClientOptions) {
     /** DELETE /api/passes/<serial>: void the pass on every device (the record stays). */
     voidPass: (serialNumber: string) => json<PassVoided>({ method: 'DELETE', path: serialPath(serialNumber), idempotent: true }),
     usage: () => json<Usage>({ method: 'GET', path: '/api/auth/usage', idempotent: true }),
+    /** Recent installations (Apple, Android, Google), newest first; ids are stable for deduplication. */
+    installations: (limit = 50) => json<{ installations: Installation[] }>({ method: 'GET', path: `/api/installations?limit=${limit}`, idempotent: true }),
     preview: (body: PassInput) => json<PassPreview>({ method: 'POST', path: '/api/preview', json: body, idempotent: true }),
     validate: (pkpass: Uint8Array) => json<ValidationReport>({ method: 'POST', path: '/api/validate', bytes: pkpass, idempotent: true }),
   };

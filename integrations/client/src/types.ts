@@ -61,3 +61,10 @@ export interface PassPreview {
   googleObject: Record<string, unknown>;
   warnings: string[];
 }
+
+export interface Installation {
+  id: string;
+  serialNumber: string;
+  wallet: 'apple' | 'android' | 'google';
+  installedAt: string;
+}

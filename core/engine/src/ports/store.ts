@@ -86,6 +86,11 @@ export interface Store {
   recordGoogleCallback(event: { nonce: string; serialNumber: string; eventType: 'save' | 'del'; at: string }): Promise<boolean>;
   /** People holding the pass in Google Wallet: saves minus deletes, never below zero. */
   countGoogleHolders(serialNumber: string): Promise<number>;
+  /**
+   * The tenant's most recent installations, newest first: Apple Wallet and Android registrations,
+   * and Google Wallet saves. Each has an id that stays the same across calls (for deduplication).
+   */
+  listInstallations(tenantId: string, limit: number): Promise<Installation[]>;
   /** Counts one opening of the pass's share page. */
   recordPassView(serialNumber: string): Promise<void>;
   countPassViews(serialNumber: string): Promise<number>;
@@ -292,6 +297,13 @@ export interface PushOutcome {
   state: 'delivered' | 'dead';
   at: string;
   detail: string | null;
+}
+
+export interface Installation {
+  id: string;
+  serialNumber: string;
+  wallet: 'apple' | 'android' | 'google';
+  installedAt: string;
 }
 
 export interface PushSummary {

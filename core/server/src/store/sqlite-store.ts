@@ -20,6 +20,7 @@ import {
   type PassRecord,
   type PassUpdate,
   type PassVersionRecord,
+  type Installation,
   type PushJob,
   type PushOutcome,
   type PushSummary,
@@ -398,6 +399,10 @@ export function createSqliteStore(file: string): Store {
       const row = sql.googleHolders.get({ serial_number: serialNumber }) as { holders: number | null };
       return Math.max(0, row.holders ?? 0);
     },
+    async listInstallations(tenantId, limit) {
+      const rows = sql.installations.all({ tenant_id: tenantId, limit: Math.max(0, Math.min(limit, 1000)) }) as { id: string; serial_number: string; wallet: Installation['wallet']; installed_at: string }[];
+      return rows.map((row) => ({ id: row.id, serialNumber: row.serial_number, wallet: row.wallet, installedAt: row.installed_at }));
+    },
     async recordPassView(serialNumber) {
       sql.recordPassView.run({ serial_number: serialNumber });
     },
@@ -537,6 +542,14 @@ const statements = {
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
     ON CONFLICT (nonce) DO NOTHING`,
   googleHolders: `SELECT SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END) AS holders FROM google_callbacks WHERE serial_number = @serial_number`,
+  installations: `SELECT id, serial_number, wallet, installed_at FROM (
+      SELECT client || ':' || device_library_identifier || ':' || serial_number AS id, serial_number, client AS wallet, created_at AS installed_at
+        FROM device_registrations WHERE tenant_id = @tenant_id
+      UNION ALL
+      SELECT 'google:' || c.nonce AS id, c.serial_number, 'google' AS wallet, c.at AS installed_at
+        FROM google_callbacks c JOIN passes p ON p.serial_number = c.serial_number
+        WHERE p.tenant_id = @tenant_id AND c.event_type = 'save'
+    ) ORDER BY installed_at DESC, id LIMIT @limit`,
   recordPassView: `INSERT INTO pass_views (serial_number, views) VALUES (@serial_number, 1)
     ON CONFLICT (serial_number) DO UPDATE SET views = pass_views.views + 1`,
   passViews: `SELECT views FROM pass_views WHERE serial_number = @serial_number`,

@@ -6,6 +6,7 @@ import {
   passCreatedSchema,
   passDetailsSchema,
   passPreviewSchema,
+  installationsSchema,
   passUpdatedSchema,
   passVoidedSchema,
   usageSchema,
@@ -14,7 +15,7 @@ import {
 
 type JsonObject = Record<string, unknown>;
 
-const RESPONSE_SCHEMAS = [errorResponseSchema, healthSchema, passCreatedSchema, passDetailsSchema, passPreviewSchema, passUpdatedSchema, passVoidedSchema, usageSchema, validationReportSchema];
+const RESPONSE_SCHEMAS = [installationsSchema, errorResponseSchema, healthSchema, passCreatedSchema, passDetailsSchema, passPreviewSchema, passUpdatedSchema, passVoidedSchema, usageSchema, validationReportSchema];
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the server validates requests
@@ -131,6 +132,13 @@ function paths(): JsonObject {
         parameters: [{ name: 'format', in: 'query', required: false, schema: { enum: ['pkpass'] }, description: '`pkpass` answers with the signed preview pass.' }],
         requestBody: createBody,
         responses: { 200: { description: 'The rendering', content: { ...json('PassPreview'), ...pkpass } }, ...errors(400, 401, 413, 429) },
+      },
+    },
+    '/api/installations': {
+      get: {
+        summary: '(extension) Recent installations (Apple, Android, Google), newest first',
+        parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } }],
+        responses: { 200: { description: 'Installations', content: json('Installations') }, ...errors(401, 429) },
       },
     },
     '/api/auth/usage': { get: { summary: "This month's pass count and limit", responses: { 200: { description: 'Usage', content: json('Usage') }, ...errors(401, 429) } } },

@@ -125,3 +125,17 @@ export const passPreviewSchema = z
   })
   .strict()
   .meta({ id: 'PassPreview' });
+
+export const installationsSchema = z
+  .object({
+    installations: z.array(
+      z.object({
+        id: z.string().meta({ description: 'Stable across calls: use it to deduplicate.' }),
+        serialNumber: z.string(),
+        wallet: z.enum(['apple', 'android', 'google']),
+        installedAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .strict()
+  .meta({ id: 'Installations' });

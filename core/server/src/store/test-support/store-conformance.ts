@@ -769,6 +769,19 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.countGoogleHolders(pass.serialNumber)).toBe(0);
       });
 
+      it("lists a tenant's installations newest first, with stable ids, and not another tenant's", async () => {
+        const { pass, apple } = await registeredPass(1);
+        await store.recordGoogleCallback({ nonce: `n-${pass.serialNumber}`, serialNumber: pass.serialNumber, eventType: 'save', at: '2099-01-01T00:00:00.000Z' });
+        await store.recordGoogleCallback({ nonce: `d-${pass.serialNumber}`, serialNumber: pass.serialNumber, eventType: 'del', at: '2099-01-02T00:00:00.000Z' });
+        const listed = await store.listInstallations(pass.tenantId, 10);
+        expect(listed).toEqual([
+          { id: `google:n-${pass.serialNumber}`, serialNumber: pass.serialNumber, wallet: 'google', installedAt: '2099-01-01T00:00:00.000Z' },
+          { id: `apple:${apple[0]?.deviceLibraryIdentifier}:${pass.serialNumber}`, serialNumber: pass.serialNumber, wallet: 'apple', installedAt: apple[0]?.at },
+        ]);
+        expect(await store.listInstallations(pass.tenantId, 1)).toHaveLength(1);
+        expect(await store.listInstallations((await tenant()).id, 10)).toEqual([]);
+      });
+
       it('counts share page views per pass', async () => {
         const { pass } = await registeredPass(0);
         expect(await store.countPassViews(pass.serialNumber)).toBe(0);
