@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { createSimulatedIphone, type SimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls, type TestTls } from './fakes/test-tls';
+import { passmintCli } from './test-support/processes';
 
-const BIN = join(dirname(require.resolve('@passmint/server/package.json')), 'bin', 'passmint.js');
 const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
 /** Long enough for a push that is coming; a push that must not come is given the same time. */
 const PUSH_WAIT_MS = 5000;
@@ -32,7 +31,7 @@ async function startPassmint(extra: Record<string, string> = {}): Promise<Spawne
 beforeAll(async () => {
   dataDir = tempDataDir();
   // The development identity exists before the fake APNs starts, so the fake can demand its certificate.
-  execFileSync(process.execPath, [BIN, 'certs', 'dev'], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir } });
+  passmintCli(dataDir, 'certs', 'dev');
   devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
   tls = createTestTls();
   caFile = join(dataDir, 'test-ca.pem');

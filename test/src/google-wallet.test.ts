@@ -1,12 +1,12 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
+import { freePort, passmintCli } from './test-support/processes';
 
 const ISSUER = '3388000000012345678';
 const TENANT_ISSUER = '3388000000087654321';
@@ -25,13 +25,6 @@ let signer: ReturnType<typeof createGoogleCallbackSigner>;
 let keyServer: Server;
 let keysUrl: string;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
-  const { port: free } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
-  return free;
-}
 
 function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
   return spawnServer({
@@ -283,8 +276,7 @@ describe("Google's save and delete callbacks", () => {
 
 describe('a tenant with its own Google issuer', () => {
   test('its passes go to its issuer with its service account; others stay on the instance issuer', async () => {
-    const bin = join(dirname(require.resolve('@passmint/server/package.json')), 'bin', 'passmint.js');
-    const cli = (...args: string[]) => execFileSync(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+    const cli = (...args: string[]) => passmintCli(dataDir, ...args);
     cli('tenants', 'create', 'Corner Bakery', '--google-issuer-id', TENANT_ISSUER, '--google-service-account', join(dataDir, 'bakery-service-account.json'));
     const bakeryKey = cli('keys', 'create', '--tenant', 'Corner Bakery');
     const response = await request(`${server.url}/api/passes`, { method: 'POST', key: bakeryKey, body: CREATE });

@@ -1,14 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
+import { freePort, passmintCli } from './test-support/processes';
 
-const BIN = join(dirname(require.resolve('@passmint/server/package.json')), 'bin', 'passmint.js');
 const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
 
 let dataDir: string;
@@ -20,9 +18,9 @@ let key: string;
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  execFileSync(process.execPath, [BIN, 'certs', 'dev'], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir } });
+  passmintCli(dataDir, 'certs', 'dev');
   devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-  const cli = (...args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+  const cli = (...args: string[]) => passmintCli(dataDir, ...args);
   cli('tenants', 'create', 'Faults');
   key = cli('keys', 'create', '--tenant', 'Faults');
   const tls = createTestTls();
@@ -36,13 +34,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
-  return port;
-}
 
 function start(port: number, extra: Record<string, string> = {}): Promise<SpawnedServer> {
   return spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_PORT: String(port), PASSMINT_APNS_URL: apns.url, NODE_EXTRA_CA_CERTS: caFile, ...extra });

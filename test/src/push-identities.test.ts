@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createDevIdentity } from '@passmint/engine';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { createTestTls, createTokenKey, startFakeApns, type FakeApns } from './fakes';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
+import { passmintCli } from './test-support/processes';
 
-const BIN = join(dirname(require.resolve('@passmint/server/package.json')), 'bin', 'passmint.js');
 const BAKERY_TOPIC = 'pass.com.cornerbakery.loyalty';
 
 let dataDir: string;
@@ -18,7 +17,7 @@ let instanceKey: string;
 let bakeryKey: string;
 
 function cli(...args: string[]): string {
-  return execFileSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+  return passmintCli(dataDir, ...args);
 }
 
 beforeAll(async () => {

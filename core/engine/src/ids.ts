@@ -7,3 +7,6 @@ import { randomBytes } from 'node:crypto';
 export function generateSerialNumber(): string {
   return randomBytes(16).toString('base64url');
 }
+
+/** What a serial number may be: what Apple's web service paths and Google object ids both allow. */
+export const SERIAL_NUMBER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

@@ -68,14 +68,17 @@ export function createPassEngine(config: PassEngineConfig) {
   const idempotencyTtlMs = config.idempotencyTtlMs ?? DAY_MS;
   const signers = createTenantSigners(config.identity, clock);
 
-  async function sign(tenant: TenantRecord, pass: CanonicalPass, context: { serialNumber: string; authenticationToken: string; issuedAt: Date }) {
+  /** Without an authenticationToken the pass carries no web service (a preview never updates). */
+  async function sign(tenant: TenantRecord, pass: CanonicalPass, context: { serialNumber: string; authenticationToken?: string; issuedAt: Date }) {
     const signer = signers.forTenant(tenant);
     const built = await signer.builder.buildAsync(pass, {
       serialNumber: context.serialNumber,
       organizationName: tenant.name,
       issuedAt: context.issuedAt,
       images: await fetchImages(pass),
-      webService: { url: appleWebServiceUrl(config.publicUrl()), authenticationToken: context.authenticationToken },
+      ...(context.authenticationToken === undefined
+        ? {}
+        : { webService: { url: appleWebServiceUrl(config.publicUrl()), authenticationToken: context.authenticationToken } }),
     });
     return { ...built, passTypeIdentifier: signer.identity.passTypeIdentifier };
   }
@@ -207,13 +210,7 @@ export function createPassEngine(config: PassEngineConfig) {
       const parsed = parsePassInput(body);
       if (!parsed.ok) throw parsed.error;
       const canonical = normalisePassInput(parsed.value);
-      const signer = signers.forTenant(tenant);
-      const built = await signer.builder.buildAsync(canonical, {
-        serialNumber: PREVIEW_SERIAL,
-        organizationName: tenant.name,
-        issuedAt: clock(),
-        images: await fetchImages(canonical),
-      });
+      const built = await sign(tenant, canonical, { serialNumber: PREVIEW_SERIAL, issuedAt: clock() });
       return { canonical, pkpass: built.pkpass, passJson: built.passJson, warnings: built.warnings };
     },
 

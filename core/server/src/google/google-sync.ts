@@ -1,6 +1,7 @@
 import { changeMessages, renderGoogleClass, type PushJob, type Store } from '@passmint/engine';
 import type { PushResult } from '../apns/apns-client';
-import { canonicalOf, type GoogleWallet } from './google-wallet';
+import { canonicalOf } from '../stored-pass';
+import type { GoogleWallet } from './google-wallet';
 import type { GoogleWallets } from './google-wallets';
 import { GoogleAuthError } from './access-tokens';
 import { GoogleApiError } from './wallet-api';

@@ -3,8 +3,6 @@ import {
   googleObjectId,
   googleSaveUrl,
   MAX_SAVE_URL_LENGTH,
-  normalisePassInput,
-  parsePassUpdate,
   renderGoogleClass,
   renderGoogleObject,
   type CanonicalPass,
@@ -13,6 +11,7 @@ import {
   type PassRecord,
   type TenantRecord,
 } from '@passmint/engine';
+import { canonicalOf } from '../stored-pass';
 import type { GoogleRootKey } from './callback-signature';
 import type { ServiceAccount } from './service-account';
 import { GoogleAuthError } from './access-tokens';
@@ -133,11 +132,3 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
 }
 
 export type GoogleWallet = ReturnType<typeof createGoogleWallet>;
-
-/** The stored body in canonical form: what both wallets render. */
-export function canonicalOf(record: { body: unknown }): CanonicalPass {
-  const parsed = parsePassUpdate(record.body);
-  // Stored bodies passed this schema when they were written.
-  if (!parsed.ok) throw parsed.error;
-  return normalisePassInput(parsed.value);
-}

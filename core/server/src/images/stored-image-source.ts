@@ -14,6 +14,7 @@ export interface StoredImageSourceOptions {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+const KEPT_DATA_URIS = 256;
 
 /**
  * The engine's ImageSource: data URIs are decoded, URLs fetched through the safe fetcher, and
@@ -26,6 +27,9 @@ export function createStoredImageSource(options: StoredImageSourceOptions): Imag
   const clock = options.clock ?? (() => new Date());
   const refetchAfterMs = options.refetchAfterMs ?? 24 * HOUR_MS;
   const inFlight = new Map<string, Promise<{ hash: string; bytes: Buffer }>>();
+  // Data URIs already kept, by their text: the share page and Google ask for an image's address
+  // on every view and sync, and decoding and hashing up to 1 MiB each time would be wasted.
+  const keptDataUris = new Map<string, string>();
 
   async function keep(bytes: Buffer): Promise<string> {
     const info = readPngInfo(bytes);
@@ -38,15 +42,26 @@ export function createStoredImageSource(options: StoredImageSourceOptions): Imag
     const decoded = decodePngDataUri(source);
     // The schema checked the URI already; this only guards a caller that skipped it.
     if (!decoded.ok) throw new InvalidInputError(`The image ${decoded.reason}.`, [{ path: '', message: decoded.reason }], 'invalid_image');
-    return { hash: await keep(decoded.bytes), bytes: decoded.bytes };
+    const hash = await keep(decoded.bytes);
+    remember(source, hash);
+    return { hash, bytes: decoded.bytes };
+  }
+
+  function remember(dataUri: string, hash: string): void {
+    if (keptDataUris.size >= KEPT_DATA_URIS) keptDataUris.delete(keptDataUris.keys().next().value as string);
+    keptDataUris.set(dataUri, hash);
+  }
+
+  /** A URL fetched recently enough to use as it is, else null. */
+  async function freshSource(url: string) {
+    const known = await store.findImageSource(url);
+    return known && clock().getTime() - Date.parse(known.fetchedAt) < refetchAfterMs ? known : null;
   }
 
   async function fromUrl(url: string) {
-    const known = await store.findImageSource(url);
-    if (known && clock().getTime() - Date.parse(known.fetchedAt) < refetchAfterMs) {
-      const image = await store.getImage(known.hash);
-      if (image) return { hash: image.hash, bytes: image.bytes };
-    }
+    const known = await freshSource(url);
+    const image = known && (await store.getImage(known.hash));
+    if (image) return { hash: image.hash, bytes: image.bytes };
     const bytes = await fetcher.fetchPng(url);
     const hash = await keep(bytes);
     await store.putImageSource({ url, hash, fetchedAt: clock().toISOString() });
@@ -67,8 +82,10 @@ export function createStoredImageSource(options: StoredImageSourceOptions): Imag
     async resolve(source) {
       return (await load(source)).bytes;
     },
+    /** The address of an image without loading its bytes when it is already kept. */
     async hashOf(source) {
-      return (await load(source)).hash;
+      const known = isPngDataUri(source) ? keptDataUris.get(source) : (await freshSource(source))?.hash;
+      return known ?? (await load(source)).hash;
     },
   };
 }

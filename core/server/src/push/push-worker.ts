@@ -90,7 +90,14 @@ export function createPushWorker(options: PushWorkerOptions) {
     const now = clock();
     const jobs = await store.claimPushes({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: batchSize });
     const finished: PushOutcome[] = [];
-    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job)))));
+    // One sender lookup per tenant per batch, not per push (a fan-out is thousands of one tenant's).
+    const senders = new Map<string, ReturnType<PushWorkerOptions['senderFor']>>();
+    const senderFor = (tenantId: string) => {
+      let sender = senders.get(tenantId);
+      if (!sender) senders.set(tenantId, (sender = options.senderFor(tenantId)));
+      return sender;
+    };
+    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job, senderFor)))));
     // One transaction (one fsync) for the batch's outcomes; a crash before it only means these
     // leased pushes are sent again once their lease runs out.
     await store.finishPushes(finished);
@@ -98,9 +105,9 @@ export function createPushWorker(options: PushWorkerOptions) {
   }
 
   /** Sends one push; returns its outcome when it ended (retries are recorded at once). */
-  async function deliver(job: PushJob): Promise<PushOutcome[]> {
+  async function deliver(job: PushJob, senderFor: PushWorkerOptions['senderFor']): Promise<PushOutcome[]> {
     if (job.passTypeIdentifier === GOOGLE_SYNC_TOPIC) return deliverToGoogle(job);
-    const { key, sender } = await options.senderFor(job.tenantId);
+    const { key, sender } = await senderFor(job.tenantId);
     const pause = activePause(key);
     if (pause) {
       await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });

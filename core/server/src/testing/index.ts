@@ -1,1 +1,1 @@
-export { request, spawnServer, startInProcess, tempDataDir, type ApiResponse, type InProcessServer, type SpawnedServer } from './test-server';
+export { PASSMINT_BIN, request, spawnServer, startInProcess, tempDataDir, type ApiResponse, type InProcessServer, type SpawnedServer } from './test-server';

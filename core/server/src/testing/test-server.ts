@@ -8,7 +8,9 @@ import { startServer, type RunningServer } from '../serve/start-server';
 
 const KEY_LINE = /^\s+(pm_live_[A-Za-z0-9_-]+)\s*$/m;
 const LISTENING = /listening on (http:\/\/\S+)/;
-const BIN = resolve(__dirname, '../../bin/passmint.js');
+/** The `passmint` command of this package. */
+export const PASSMINT_BIN = resolve(__dirname, '../../bin/passmint.js');
+
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'passmint-server-'));
@@ -57,11 +59,14 @@ export interface SpawnedServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `passmint serve` as its own process, the way an operator runs it. */
-export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+/**
+ * `passmint serve` as its own process, the way an operator runs it. `discardLog` drops the request
+ * log unread (benchmarks: collecting it would load the measuring process).
+ */
+export async function spawnServer(env: Record<string, string>, options: { discardLog?: boolean } = {}): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [PASSMINT_BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', PASSMINT_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.discardLog ? 'ignore' : 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { googleClassId, renderGoogleObject, type IssuedPass, type PassRecord, type TenantRecord, type UpdatedPass } from '@passmint/engine';
+import { SERIAL_NUMBER_PATTERN, googleClassId, renderGoogleObject, type IssuedPass, type PassRecord, type TenantRecord, type UpdatedPass } from '@passmint/engine';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
 
-const SERIAL = /^[A-Za-z0-9._-]{1,64}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type SerialParams = { Params: { serial: string } };
@@ -89,7 +88,7 @@ async function googleHoldersReached(tenant: TenantRecord, updated: UpdatedPass, 
 /** A malformed serial can't name any pass: it gets the same 404 as a missing one. */
 function serialOf(request: FastifyRequest<SerialParams>): string {
   const { serial } = request.params;
-  if (!SERIAL.test(serial)) throw new HttpError(404, 'pass_not_found', 'No pass with this serial number exists.');
+  if (!SERIAL_NUMBER_PATTERN.test(serial)) throw new HttpError(404, 'pass_not_found', 'No pass with this serial number exists.');
   return serial;
 }
 

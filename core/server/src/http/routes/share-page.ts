@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
-import { passColors, type CanonicalPass, type PassRecord } from '@passmint/engine';
+import { SERIAL_NUMBER_PATTERN, passColors, type CanonicalPass, type PassRecord } from '@passmint/engine';
 import type { AppContext } from '../app-context';
-import { canonicalOf } from '../../google/google-wallet';
+import { canonicalOf } from '../../stored-pass';
 import { deviceOf } from '../../share-page/device';
 import { renderNotFoundPage, renderSharePage, type PassState } from '../../share-page/render-share-page';
 import { SHARE_PAGE_CSS } from '../../share-page/share-page-styles';
 import { sendPkpass } from '../pkpass-reply';
 
-const SERIAL = /^[A-Za-z0-9._-]{1,64}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CSS_ETAG = `"${createHash('sha256').update(SHARE_PAGE_CSS).digest('hex').slice(0, 16)}"`;
 
@@ -60,7 +59,7 @@ export function registerSharePage(app: FastifyInstance, context: AppContext): vo
 }
 
 async function findPass(serial: string, context: AppContext): Promise<PassRecord | null> {
-  return SERIAL.test(serial) ? context.store.findPassBySerial(serial) : null;
+  return SERIAL_NUMBER_PATTERN.test(serial) ? context.store.findPassBySerial(serial) : null;
 }
 
 function stateOf(pass: PassRecord, canonical: CanonicalPass): PassState {
