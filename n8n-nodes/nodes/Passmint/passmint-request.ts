@@ -1,0 +1,90 @@
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+export interface PassmintRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	headers?: IDataObject;
+	/** Ask for the raw bytes (a .pkpass) instead of JSON. */
+	binary?: boolean;
+}
+
+interface PassmintErrorBody {
+	error?: unknown;
+	code?: unknown;
+	issues?: unknown;
+}
+
+/**
+ * One call to the Passmint API with the node's credentials. HTTP errors are read here rather than
+ * left to the generic handler so the user sees the API's own sentence and, for a 400, which body
+ * fields were wrong.
+ */
+export async function passmintRequest(
+	context: IExecuteFunctions,
+	request: PassmintRequest,
+	itemIndex: number,
+): Promise<unknown> {
+	const credentials = await context.getCredentials<{ baseUrl: string }>('passmintApi', itemIndex);
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		baseURL: credentials.baseUrl,
+		url: request.path,
+		headers: { Accept: request.binary ? 'application/vnd.apple.pkpass' : 'application/json', ...request.headers },
+		body: request.body,
+		json: !request.binary,
+		encoding: request.binary ? 'arraybuffer' : undefined,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	let response: { statusCode: number; body: unknown; headers: IDataObject };
+	try {
+		response = await context.helpers.httpRequestWithAuthentication.call(context, 'passmintApi', options);
+	} catch (error) {
+		throw new NodeApiError(context.getNode(), error as JsonObject, {
+			itemIndex,
+			message: `Could not reach Passmint at ${credentials.baseUrl}`,
+		});
+	}
+	if (response.statusCode >= 400) throw apiError(context, response, itemIndex);
+	return response.body;
+}
+
+function apiError(
+	context: IExecuteFunctions,
+	response: { statusCode: number; body: unknown; headers: IDataObject },
+	itemIndex: number,
+): NodeApiError {
+	const body = parseErrorBody(response.body);
+	const issues = Array.isArray(body.issues) ? (body.issues as { path?: unknown; message?: unknown }[]) : [];
+	const description = issues.length
+		? issues.map((issue) => `${String(issue.path ?? '')}: ${String(issue.message ?? '')}`).join('\n')
+		: typeof body.code === 'string'
+			? `Error code: ${body.code}`
+			: undefined;
+	const retryAfter = response.headers['retry-after'];
+	return new NodeApiError(context.getNode(), { ...body, httpCode: String(response.statusCode) } as JsonObject, {
+		itemIndex,
+		httpCode: String(response.statusCode),
+		message: typeof body.error === 'string' ? body.error : `Passmint answered ${response.statusCode}`,
+		description: retryAfter === undefined ? description : `${description ?? ''}\nRetry after ${String(retryAfter)} s`.trim(),
+	});
+}
+
+function parseErrorBody(body: unknown): PassmintErrorBody {
+	if (body && typeof body === 'object' && !(body instanceof Uint8Array)) return body as PassmintErrorBody;
+	try {
+		const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body);
+		const parsed: unknown = JSON.parse(text);
+		return parsed && typeof parsed === 'object' ? (parsed as PassmintErrorBody) : {};
+	} catch {
+		return {};
+	}
+}

@@ -1,0 +1,267 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createPassmintClient, type PassmintClient } from '@passmint/client';
+import { BARCODE_FORMATS, COLOR_PRESETS, LIMITS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine';
+import { pngDataUri } from '@passmint/engine/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
+import { PassmintApi } from 'n8n-nodes-passmint/dist/credentials/PassmintApi.credentials';
+import { Passmint } from 'n8n-nodes-passmint/dist/nodes/Passmint/Passmint.node';
+import { createN8nHarness } from './test-support/n8n-harness';
+
+const packageDir = dirname(require.resolve('n8n-nodes-passmint/package.json'));
+const packageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+const node = new Passmint();
+const credentialType = new PassmintApi();
+const properties = node.description.properties;
+
+const named = (name: string, list: INodeProperties[] = properties) => list.filter((property) => property.name === name);
+const collectionOptions = (property: INodeProperties) => (property.options ?? []) as INodePropertyCollection[];
+
+describe('the node follows n8n community-node conventions', () => {
+  test('package.json: keyword, n8n block pointing at built files, no runtime dependencies, n8n-workflow as peer', () => {
+    expect(packageJson.keywords).toContain('n8n-community-node-package');
+    expect(packageJson.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
+    for (const file of [...packageJson.n8n.nodes, ...packageJson.n8n.credentials]) expect(existsSync(join(packageDir, file))).toBe(true);
+    expect(packageJson.dependencies ?? {}).toEqual({});
+    expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+    expect(packageJson.devDependencies['n8n-workflow']).toMatch(/^1\.\d+\.\d+$/);
+  });
+
+  test('credentials "Passmint API" take a base URL and a secret key, send it as a bearer token and carry a test request', () => {
+    expect(credentialType.displayName).toBe('Passmint API');
+    expect(credentialType.properties.map((property) => property.name)).toEqual(['baseUrl', 'apiKey']);
+    expect(named('apiKey', credentialType.properties)[0]?.typeOptions?.password).toBe(true);
+    expect(credentialType.test?.request.url).toBe('/api/auth/usage');
+    expect(node.description.credentials).toEqual([{ name: credentialType.name, required: true }]);
+  });
+
+  test('its own SVG icons and codex file are built next to the node', () => {
+    for (const icon of ['icons/passmint.svg', 'icons/passmint.dark.svg']) {
+      expect(readFileSync(join(packageDir, 'dist', icon), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    }
+    const codex = JSON.parse(readFileSync(join(packageDir, 'dist/nodes/Passmint/Passmint.node.json'), 'utf8'));
+    expect(codex).toMatchObject({ node: `${packageJson.name}.${node.description.name}`, categories: expect.any(Array) });
+  });
+
+  test('resource Pass offers Create, Update, Get, Void and Get Usage', () => {
+    expect(named('resource')[0]?.options).toEqual([{ name: 'Pass', value: 'pass' }]);
+    const operations = (named('operation')[0]?.options as INodePropertyOptions[]).map((option) => option.value);
+    expect(operations.sort()).toEqual(['create', 'get', 'getUsage', 'update', 'void']);
+  });
+});
+
+describe("the node's body fields match Passmint's schema", () => {
+  const bodyProperties = properties.filter((property) => property.displayOptions?.show?.operation?.includes('create'));
+  const fields = named('fields')[0]!;
+  const locations = named('locations')[0]!;
+  const additional = named('additionalFields')[0]!;
+
+  test('every body key of the schema has exactly one place in the UI, and nothing else is offered', () => {
+    const uiKeys = [
+      ...bodyProperties.filter((property) => !['fields', 'locations', 'additionalFields', 'attachPass', 'binaryPropertyName'].includes(property.name)).map((p) => p.name),
+      ...collectionOptions(fields).map((option) => option.name),
+      'locations',
+      ...(additional.options as INodeProperties[]).map((option) => option.name),
+    ];
+    expect([...uiKeys].sort()).toEqual(Object.keys(passCreateSchema.shape).sort());
+    expect(new Set(uiKeys).size).toBe(uiKeys.length);
+  });
+
+  test('field rows carry the schema fields of a pass field, locations those of a location', () => {
+    for (const group of collectionOptions(fields)) {
+      expect(group.values.map((value) => value.name).sort()).toEqual(Object.keys(passFieldSchema.shape).sort());
+    }
+    const location = collectionOptions(locations)[0]!.values;
+    const locationOptions = named('options', location)[0]!.options as INodeProperties[];
+    const locationKeys = [...location.filter((value) => value.name !== 'options'), ...locationOptions].map((value) => value.name);
+    expect(locationKeys.sort()).toEqual(Object.keys(locationSchema.shape).sort());
+  });
+
+  test('choices and numeric bounds are the schema’s', () => {
+    const barcodeFormat = named('barcodeFormat')[0]!;
+    expect((barcodeFormat.options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([...BARCODE_FORMATS].sort());
+    const options = additional.options as INodeProperties[];
+    const colorPreset = named('colorPreset', options)[0]!;
+    expect((colorPreset.options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([...COLOR_PRESETS].sort());
+    expect(named('expirationDays', options)[0]?.typeOptions).toMatchObject({ minValue: LIMITS.expirationDaysMin, maxValue: LIMITS.expirationDaysMax });
+    const location = collectionOptions(locations)[0]!.values;
+    expect(named('latitude', location)[0]?.typeOptions).toMatchObject({ minValue: -90, maxValue: 90 });
+    expect(named('longitude', location)[0]?.typeOptions).toMatchObject({ minValue: -180, maxValue: 180 });
+    const altitude = named('altitude', named('options', location)[0]!.options as INodeProperties[])[0];
+    expect(altitude?.typeOptions).toMatchObject({ minValue: LIMITS.altitudeMin, maxValue: LIMITS.altitudeMax });
+  });
+});
+
+describe('the node against a real Passmint server, run by n8n-core', () => {
+  let dataDir: string;
+  let server: SpawnedServer;
+  let client: PassmintClient;
+  let harness: ReturnType<typeof createN8nHarness>;
+
+  beforeAll(async () => {
+    dataDir = tempDataDir();
+    server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' });
+    client = createPassmintClient({ baseUrl: server.url, apiKey: server.key });
+    harness = createN8nHarness({
+      nodeType: node,
+      nodeTypeName: `${packageJson.name}.${node.description.name}`,
+      credentialType,
+      credentials: { baseUrl: server.url, apiKey: server.key },
+      timezone: 'Europe/Berlin',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.shutdown();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const logo = pngDataUri(160, 50);
+  const everyField = {
+    resource: 'pass',
+    operation: 'create',
+    barcodeValue: 'N8N-0001',
+    barcodeFormat: 'PDF417',
+    fields: {
+      headerFields: [{ label: 'POINTS', value: '1,250', changeMessage: 'You now have %@ points', key: 'points' }],
+      primaryFields: [{ label: 'MEMBER', value: 'Ada Lovelace', changeMessage: '', key: '' }],
+      secondaryFields: [{ label: 'TIER', value: 'Gold', changeMessage: '', key: '' }],
+      auxiliaryFields: [{ label: 'SINCE', value: '2024', changeMessage: '', key: '' }],
+      backFields: [{ label: 'TERMS', value: 'Points expire after a year.', changeMessage: '', key: 'terms' }],
+    },
+    locations: { location: [{ latitude: 52.52, longitude: 13.405, relevantText: 'Your coffee is next door', options: { altitude: 34 } }] },
+    additionalFields: {
+      barcodeAltText: 'N8N 0001',
+      color: '#0F766E',
+      colorPreset: 'green',
+      description: 'Bayroast loyalty card',
+      expirationDays: 30,
+      iconURL: logo,
+      logoText: 'Bayroast',
+      logoURL: logo,
+      organizationName: 'Bayroast Coffee',
+      relevantDate: '2026-12-31T20:00:00',
+      sharingProhibited: false,
+      stripURL: pngDataUri(375, 123),
+      thumbnailURL: logo,
+      voided: false,
+    },
+    attachPass: true,
+    binaryPropertyName: 'pkpass',
+  };
+
+  test('Create with every field: the stored pass has them all, and the .pkpass comes as binary data', async () => {
+    const run = await harness.run(everyField);
+    expect(run.error).toBeUndefined();
+    const [item] = run.items;
+    expect(item?.json).toMatchObject({ serialNumber: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), shareUrl: expect.stringContaining('/p/'), applePass: expect.any(String) });
+    const serialNumber = String(item!.json.serialNumber);
+
+    const binary = item!.binary!.pkpass!;
+    expect(binary).toMatchObject({ mimeType: 'application/vnd.apple.pkpass', fileName: `${serialNumber}.pkpass` });
+    const pkpass = Buffer.from(binary.data, 'base64');
+    expect(pkpass.equals(Buffer.from(String(item!.json.applePass), 'base64'))).toBe(true);
+    expect(await client.validate(pkpass)).toMatchObject({ valid: true, errors: 0 });
+
+    const stored = await client.getPass(serialNumber);
+    expect(stored.body).toMatchObject({
+      barcodeValue: 'N8N-0001',
+      barcodeFormat: 'PDF417',
+      headerFields: [{ label: 'POINTS', value: '1,250', changeMessage: 'You now have %@ points', key: 'points' }],
+      primaryFields: [{ label: 'MEMBER', value: 'Ada Lovelace' }],
+      locations: [{ latitude: 52.52, longitude: 13.405, altitude: 34, relevantText: 'Your coffee is next door' }],
+      // Berlin is on CET (+01:00) on New Year's Eve; the picker's local time keeps the workflow's zone.
+      relevantDate: '2026-12-31T20:00:00+01:00',
+      sharingProhibited: false,
+      expirationDays: 30,
+      color: '#0F766E',
+    });
+    expect(stored.body.primaryFields?.[0]).not.toHaveProperty('changeMessage');
+  });
+
+  test('Update replaces the pass, Get returns it with its file, Void voids it, Get Usage counts it', async () => {
+    const created = await harness.run({ ...everyField, attachPass: false });
+    const serialNumber = String(created.items[0]!.json.serialNumber);
+    expect(created.items[0]!.binary).toBeUndefined();
+
+    const update = {
+      ...everyField,
+      operation: 'update',
+      serialNumber,
+      fields: { headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You now have %@ points', key: 'points' }] },
+      locations: {},
+      additionalFields: { logoText: 'Bayroast' },
+    };
+    const updated = await harness.run(update);
+    expect(updated.items[0]?.json).toMatchObject({ serialNumber, unchanged: false });
+    expect((await harness.run(update)).items[0]?.json).toMatchObject({ unchanged: true });
+    expect((await client.getPass(serialNumber)).body).toEqual({
+      barcodeValue: 'N8N-0001',
+      barcodeFormat: 'PDF417',
+      logoText: 'Bayroast',
+      headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You now have %@ points', key: 'points' }],
+    });
+
+    const got = await harness.run({ resource: 'pass', operation: 'get', serialNumber, attachPass: true, binaryPropertyName: 'data' });
+    expect(got.items[0]?.json).toMatchObject({ serialNumber, voided: false, body: { logoText: 'Bayroast' } });
+    const file = Buffer.from(got.items[0]!.binary!.data!.data, 'base64');
+    expect(await client.validate(file)).toMatchObject({ valid: true });
+
+    const voided = await harness.run({ resource: 'pass', operation: 'void', serialNumber });
+    expect(voided.items[0]?.json).toMatchObject({ serialNumber, voided: true });
+
+    const usage = await harness.run({ resource: 'pass', operation: 'getUsage' });
+    expect(usage.items[0]?.json).toEqual(await client.usage());
+  });
+
+  test('an update without a barcode drops it, and the API says so in its warnings', async () => {
+    const created = await harness.run({ ...everyField, attachPass: false });
+    const serialNumber = String(created.items[0]!.json.serialNumber);
+    const updated = await harness.run({ resource: 'pass', operation: 'update', serialNumber, barcodeValue: '', additionalFields: { logoText: 'Bayroast' } });
+    expect(updated.items[0]?.json).toMatchObject({ warnings: [expect.stringMatching(/barcode/i)] });
+    expect((await client.getPass(serialNumber)).body).toEqual({ logoText: 'Bayroast' });
+  });
+
+  test("a failing call surfaces the API's message, the fields it names and the status", async () => {
+    const run = await harness.run({ ...everyField, additionalFields: { color: '#12' }, attachPass: false });
+    expect(run.items).toEqual([]);
+    expect(run.error).toMatchObject({ name: 'NodeApiError', httpCode: '400' });
+    expect(run.error?.message).toMatch(/invalid/i);
+    expect(run.error?.description).toMatch(/^color: must be a hex colour/m);
+
+    const missing = await harness.run({ resource: 'pass', operation: 'get', serialNumber: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    expect(missing.error).toMatchObject({ httpCode: '404', message: expect.stringMatching(/not found|no pass/i) });
+  });
+
+  test('with "continue on fail" the error becomes an output item and the next item still runs', async () => {
+    const run = await harness.run(
+      { resource: 'pass', operation: 'get', serialNumber: '={{ $json.serial }}' },
+      { inputItems: [{ serial: 'AAAAAAAAAAAAAAAAAAAAAA' }, { serial: (await client.createPass({ barcodeValue: 'X-1', barcodeFormat: 'QR' })).serialNumber }], continueOnFail: true },
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.items).toHaveLength(2);
+    expect(run.items[0]).toMatchObject({ json: { httpCode: '404', error: expect.any(String) }, pairedItem: { item: 0 } });
+    expect(run.items[1]).toMatchObject({ json: { serialNumber: expect.any(String) }, pairedItem: { item: 1 } });
+  });
+
+  test('n8n retrying Create within one execution gets the first pass back (Idempotency-Key), not a second one', async () => {
+    const before = (await client.usage()).used;
+    const first = await harness.run({ ...everyField, attachPass: false }, { executionId: 'retried-execution' });
+    const retry = await harness.run({ ...everyField, attachPass: false }, { executionId: 'retried-execution' });
+    expect(retry.items[0]?.json.serialNumber).toBe(first.items[0]?.json.serialNumber);
+    expect((await client.usage()).used).toBe(before + 1);
+  });
+
+  test('the credential test passes with a key and fails with a wrong key or an unreachable server', async () => {
+    const ok = await harness.testCredential({ baseUrl: server.url, apiKey: server.key });
+    expect(ok.error).toBeUndefined();
+    expect(ok.items[0]?.json).toMatchObject({ used: expect.any(Number) });
+
+    const wrongKey = await harness.testCredential({ baseUrl: server.url, apiKey: `pm_live_${'x'.repeat(43)}` });
+    expect(wrongKey.error).toMatchObject({ httpCode: '401' });
+
+    const unreachable = await harness.testCredential({ baseUrl: 'http://127.0.0.1:9', apiKey: server.key });
+    expect(unreachable.error?.message).toMatch(/refused|ECONNREFUSED|connect/i);
+  });
+});

@@ -1,0 +1,246 @@
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ICredentialsHelper,
+  NodeConnectionTypes,
+  Workflow,
+  createRunExecutionData,
+  type ICredentialDataDecryptedObject,
+  type ICredentials,
+  type ICredentialType,
+  type IDataObject,
+  type IExecuteFunctions,
+  type IHttpRequestOptions,
+  type INode,
+  type INodeExecutionData,
+  type INodeParameters,
+  type INodeProperties,
+  type INodeType,
+  type INodeTypes,
+  type IRequestOptionsSimplified,
+  type IRun,
+  type IWorkflowBase,
+  type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+// n8n-core keeps its instance settings under N8N_USER_FOLDER; point it away from $HOME before loading.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'passmint-n8n-'));
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'true';
+
+/**
+ * Runs one node through n8n's own engine (n8n-core's WorkflowExecute): parameters are resolved and
+ * validated by n8n-workflow, credentials are applied by the credential type's `authenticate`, and
+ * HTTP goes through n8n-core's request helper, as in an n8n instance. Only the credential store
+ * is ours: it hands out the one credential the test gives it.
+ */
+export interface NodeRun {
+  items: INodeExecutionData[];
+  error?: { message: string; description?: string | null; httpCode?: string | null; name: string };
+}
+
+export interface HarnessOptions {
+  nodeType: INodeType;
+  nodeTypeName: string;
+  credentialType: ICredentialType;
+  credentials: ICredentialDataDecryptedObject;
+  timezone?: string;
+}
+
+export function createN8nHarness(options: HarnessOptions) {
+  const nodeTypes = singleNodeTypes({ [options.nodeTypeName]: options.nodeType });
+  const credentialsHelper = new SingleCredentialHelper(options.credentialType, options.credentials);
+  let executions = 0;
+
+  return {
+    /** Stops what n8n-core started in the background, as an n8n instance does on shutdown. */
+    async shutdown(): Promise<void> {
+      // Its SSH connection pool keeps a cleanup interval; n8n-core does not export it, so reach it
+      // through n8n-core's own DI container.
+      const fromCore = createRequire(require.resolve('n8n-core'));
+      const { Container } = fromCore('@n8n/di') as { Container: { get(type: unknown): { onShutdown(): void } } };
+      const { SSHClientsManager } = fromCore('./execution-engine/ssh-clients-manager') as { SSHClientsManager: unknown };
+      Container.get(SSHClientsManager).onShutdown();
+    },
+
+    /** Executes the node once with the given parameters; `inputItems` become its input. */
+    async run(parameters: INodeParameters, run: { inputItems?: IDataObject[]; continueOnFail?: boolean; executionId?: string } = {}): Promise<NodeRun> {
+      const executionId = run.executionId ?? `test-${++executions}`;
+      const node: INode = {
+        id: 'passmint-node',
+        name: 'Passmint',
+        type: options.nodeTypeName,
+        typeVersion: 1,
+        position: [0, 0],
+        parameters,
+        credentials: { [options.credentialType.name]: { id: '1', name: options.credentialType.displayName } },
+        ...(run.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+      };
+      return runSingleNode(nodeTypes, credentialsHelper, node, run.inputItems ?? [{}], executionId, options.timezone);
+    },
+
+    /** Runs the credential's own test request the way n8n's credential tester does: as a declarative request. */
+    async testCredential(credentials: ICredentialDataDecryptedObject): Promise<NodeRun> {
+      const testRequest = options.credentialType.test;
+      if (!testRequest) throw new Error('the credential type has no test');
+      const testerName = 'credential-tester';
+      const tester: INodeType = {
+        description: {
+          displayName: 'Credential tester',
+          name: testerName,
+          group: ['input'],
+          version: 1,
+          description: '',
+          defaults: {},
+          inputs: [NodeConnectionTypes.Main],
+          outputs: [NodeConnectionTypes.Main],
+          credentials: [{ name: options.credentialType.name, required: true }],
+          requestDefaults: { ...testRequest.request, url: undefined },
+          properties: [
+            {
+              displayName: 'Test',
+              name: 'test',
+              type: 'hidden',
+              default: '',
+              routing: { request: { url: testRequest.request.url, method: testRequest.request.method ?? 'GET' } },
+            },
+          ],
+        },
+      };
+      const helper = new SingleCredentialHelper(options.credentialType, credentials);
+      const node: INode = {
+        id: 'tester',
+        name: 'Tester',
+        type: testerName,
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: { test: '' },
+        credentials: { [options.credentialType.name]: { id: '1', name: options.credentialType.displayName } },
+      };
+      return runSingleNode(singleNodeTypes({ [testerName]: tester }), helper, node, [{}], `test-${++executions}`, options.timezone);
+    },
+  };
+}
+
+async function runSingleNode(
+  nodeTypes: INodeTypes,
+  credentialsHelper: ICredentialsHelper,
+  node: INode,
+  inputItems: IDataObject[],
+  executionId: string,
+  timezone = 'UTC',
+): Promise<NodeRun> {
+  const { WorkflowExecute, ExecutionLifecycleHooks } = await import('n8n-core');
+  const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes, settings: { timezone, executionOrder: 'v1' } });
+  const workflowData = { id: workflow.id, name: 'test', active: false, isArchived: false, nodes: [node], connections: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
+  const additionalData = {
+    hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+    credentialsHelper,
+    executionId,
+    currentNodeExecutionIndex: 0,
+    restApiUrl: 'http://127.0.0.1:5678/rest',
+    instanceBaseUrl: 'http://127.0.0.1:5678/',
+    formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+    webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+    webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+    webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+    variables: {},
+    executeWorkflow: async () => {
+      throw new Error('sub-workflows are not used here');
+    },
+    getRunExecutionData: async () => undefined,
+    logAiEvent: () => undefined,
+    startRunnerTask: async () => {
+      throw new Error('task runners are not used here');
+    },
+  } as unknown as IWorkflowExecuteAdditionalData;
+  // The node starts the execution with the test's items as its input, as if a trigger had sent them.
+  const runData = createRunExecutionData({
+    executionData: { nodeExecutionStack: [{ node, data: { main: [inputItems.map((json) => ({ json }))] }, source: null }] },
+  });
+  const execute = new WorkflowExecute(additionalData, 'manual', runData);
+  const result: IRun = await execute.processRunExecutionData(workflow);
+  const taskData = result.data.resultData.runData[node.name]?.[0];
+  const error = result.data.resultData.error ?? taskData?.error;
+  return {
+    items: taskData?.data?.main?.[0] ?? [],
+    ...(error
+      ? {
+          error: {
+            name: error.name,
+            message: error.message,
+            description: error.description ?? null,
+            httpCode: (error as { httpCode?: string | null }).httpCode ?? null,
+          },
+        }
+      : {}),
+  };
+}
+
+function singleNodeTypes(types: Record<string, INodeType>): INodeTypes {
+  const byName = (name: string) => {
+    const type = types[name];
+    if (!type) throw new Error(`unknown node type ${name}`);
+    return type;
+  };
+  return { getByName: byName, getByNameAndVersion: byName, getKnownTypes: () => ({}) };
+}
+
+/**
+ * The credential store of an n8n instance, reduced to one credential. `authenticate` applies the
+ * credential type's generic rules with expressions resolved by the workflow, as n8n's does.
+ */
+class SingleCredentialHelper extends ICredentialsHelper {
+  constructor(
+    private readonly type: ICredentialType,
+    private readonly data: ICredentialDataDecryptedObject,
+  ) {
+    super();
+  }
+
+  getParentTypes(): string[] {
+    return [];
+  }
+
+  async authenticate(
+    credentials: ICredentialDataDecryptedObject,
+    _typeName: string,
+    requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+    workflow: Workflow,
+    node: INode,
+  ): Promise<IHttpRequestOptions> {
+    const rules = this.type.authenticate;
+    if (!rules || typeof rules === 'function') throw new Error('only generic authentication is supported here');
+    const resolve = (value: string) =>
+      String(workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', { $credentials: credentials }, undefined, true));
+    const options = { ...requestOptions } as IHttpRequestOptions;
+    for (const [target, values] of Object.entries(rules.properties) as [keyof IHttpRequestOptions, Record<string, string>][]) {
+      const resolved = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, resolve(value)]));
+      (options as unknown as Record<string, unknown>)[target] = { ...((options[target] as object | undefined) ?? {}), ...resolved };
+    }
+    return options;
+  }
+
+  async preAuthentication(): Promise<undefined> {
+    return undefined;
+  }
+
+  async getCredentials(): Promise<ICredentials> {
+    throw new Error('not used: getDecrypted answers');
+  }
+
+  async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+    return { ...this.data };
+  }
+
+  async updateCredentials(): Promise<void> {}
+
+  async updateCredentialsOauthTokenData(): Promise<void> {}
+
+  getCredentialsProperties(): INodeProperties[] {
+    return this.type.properties;
+  }
+}
+
+export type { IExecuteFunctions };
