@@ -102,6 +102,23 @@ export interface Store {
   /** The idempotency record, if one newer than `notBefore` exists. */
   findIdempotency(tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null>;
 
+  /** The pass that follows a shop's order, if the order has one. */
+  findOrderPass(shop: string, orderId: string): Promise<OrderPassRecord | null>;
+  /**
+   * Records which pass follows an order and the order version it shows. A first save inserts;
+   * later saves only move forward: one whose `orderUpdatedAt` is older than the stored one is
+   * refused as 'stale', so a late webhook can never roll the record back.
+   */
+  saveOrderPass(record: NewOrderPass): Promise<'saved' | 'stale'>;
+  /** Notes that the pass's link was written back to the shop (metafield, order meta or note). */
+  markOrderPassLinked(shop: string, orderId: string, at: string): Promise<void>;
+  /** A shop's order passes, all of them or those of one customer, oldest first. */
+  listOrderPasses(shop: string, filter?: { customerId?: string; orderIds?: readonly string[] }): Promise<OrderPassRecord[]>;
+  /** Forgets order passes (privacy requests); how many went. The passes themselves stay. */
+  deleteOrderPasses(shop: string, orderIds: readonly string[]): Promise<number>;
+  /** A webhook delivery seen for the first time: true; a redelivery of the same id: false. */
+  recordWebhookDelivery(delivery: { source: string; id: string; at: string }): Promise<boolean>;
+
   /** Passes counted against the tenant in a month (`YYYY-MM`). */
   usage(tenantId: string, month: string): Promise<number>;
 
@@ -330,6 +347,30 @@ export interface ImageSourceRecord {
 }
 
 /** A unique name or id is already taken. */
+export interface NewOrderPass {
+  /** The shop, as its platform names it: a myshopify domain or a WooCommerce site URL. */
+  shop: string;
+  orderId: string;
+  tenantId: string;
+  serialNumber: string;
+  /** The order's own last-modified time (UTC ISO-8601) that the pass now shows. */
+  orderUpdatedAt: string;
+  customerId: string | null;
+  at: string;
+}
+
+export interface OrderPassRecord {
+  shop: string;
+  orderId: string;
+  tenantId: string;
+  serialNumber: string;
+  orderUpdatedAt: string;
+  customerId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  linkedAt: string | null;
+}
+
 export class StoreConflictError extends PassmintError {
   constructor(message: string) {
     super('conflict', message);

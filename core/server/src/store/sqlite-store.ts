@@ -17,6 +17,7 @@ import {
   type NewPass,
   type NewRegistration,
   type NewTenant,
+  type OrderPassRecord,
   type PassRecord,
   type PassUpdate,
   type PassVersionRecord,
@@ -392,6 +393,36 @@ export function createSqliteStore(file: string): Store {
     async markGoogleSynced(serialNumber, version, at) {
       sql.markGoogleSynced.run({ serial_number: serialNumber, version, at });
     },
+    async findOrderPass(shop, orderId) {
+      const row = sql.findOrderPass.get({ shop, order_id: orderId }) as OrderPassRow | undefined;
+      return row ? orderPassFromRow(row) : null;
+    },
+    async saveOrderPass(record) {
+      const changes = sql.saveOrderPass.run({
+        shop: record.shop,
+        order_id: record.orderId,
+        tenant_id: record.tenantId,
+        serial_number: record.serialNumber,
+        order_updated_at: record.orderUpdatedAt,
+        customer_id: record.customerId,
+        at: record.at,
+      }).changes;
+      return changes > 0 ? 'saved' : 'stale';
+    },
+    async markOrderPassLinked(shop, orderId, at) {
+      sql.markOrderPassLinked.run({ shop, order_id: orderId, at });
+    },
+    async listOrderPasses(shop, filter = {}) {
+      const rows = sql.listOrderPasses.all({ shop, customer_id: filter.customerId ?? null }) as OrderPassRow[];
+      const wanted = filter.orderIds ? new Set(filter.orderIds) : null;
+      return rows.filter((row) => !wanted || wanted.has(row.order_id)).map(orderPassFromRow);
+    },
+    async deleteOrderPasses(shop, orderIds) {
+      return db.transaction(() => orderIds.reduce((gone, orderId) => gone + sql.deleteOrderPass.run({ shop, order_id: orderId }).changes, 0))();
+    },
+    async recordWebhookDelivery(delivery) {
+      return sql.insertWebhookDelivery.run({ source: delivery.source, id: delivery.id, at: delivery.at }).changes > 0;
+    },
     async recordGoogleCallback(event) {
       return sql.insertGoogleCallback.run({ nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at }).changes > 0;
     },
@@ -539,6 +570,15 @@ const statements = {
     ORDER BY available_at, id
     LIMIT @limit`,
   leasePush: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
+  findOrderPass: `SELECT * FROM order_passes WHERE shop = @shop AND order_id = @order_id`,
+  saveOrderPass: `INSERT INTO order_passes (shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at)
+    VALUES (@shop, @order_id, @tenant_id, @serial_number, @order_updated_at, @customer_id, @at, @at)
+    ON CONFLICT (shop, order_id) DO UPDATE SET order_updated_at = excluded.order_updated_at, customer_id = excluded.customer_id, updated_at = excluded.updated_at
+    WHERE excluded.order_updated_at >= order_passes.order_updated_at`,
+  markOrderPassLinked: `UPDATE order_passes SET linked_at = @at WHERE shop = @shop AND order_id = @order_id`,
+  listOrderPasses: `SELECT * FROM order_passes WHERE shop = @shop AND (@customer_id IS NULL OR customer_id = @customer_id) ORDER BY created_at, order_id`,
+  deleteOrderPass: `DELETE FROM order_passes WHERE shop = @shop AND order_id = @order_id`,
+  insertWebhookDelivery: `INSERT INTO webhook_deliveries (source, id, received_at) VALUES (@source, @id, @at) ON CONFLICT (source, id) DO NOTHING`,
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
     ON CONFLICT (nonce) DO NOTHING`,
   googleHolders: `SELECT SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END) AS holders FROM google_callbacks WHERE serial_number = @serial_number`,
@@ -847,5 +887,31 @@ function toPushJob(row: PushRow): PushJob {
     pushToken: row.push_token,
     attempts: row.attempts,
     createdAt: row.created_at,
+  };
+}
+
+interface OrderPassRow {
+  shop: string;
+  order_id: string;
+  tenant_id: string;
+  serial_number: string;
+  order_updated_at: string;
+  customer_id: string | null;
+  created_at: string;
+  updated_at: string;
+  linked_at: string | null;
+}
+
+function orderPassFromRow(row: OrderPassRow): OrderPassRecord {
+  return {
+    shop: row.shop,
+    orderId: row.order_id,
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    orderUpdatedAt: row.order_updated_at,
+    customerId: row.customer_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    linkedAt: row.linked_at,
   };
 }
