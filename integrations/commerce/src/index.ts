@@ -1,0 +1,5 @@
+export * from './order';
+export * from './shop-template';
+export * from './order-pass';
+export * from './order-sync';
+export { createKeyedLock } from './keyed-lock';

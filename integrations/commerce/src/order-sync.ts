@@ -1,0 +1,90 @@
+import type { PassInput, Store } from '@passmint/engine';
+import { createKeyedLock } from './keyed-lock';
+import type { NormalisedOrder } from './order';
+import { orderPassBody } from './order-pass';
+import type { ShopTemplate } from './shop-template';
+
+/**
+ * Where passes are made: the pass engine in the same process, or a remote Passmint through the
+ * API client. Errors carry the API's `code` (`pass_voided` for a voided pass).
+ */
+export interface PassWriter {
+  createPass(tenantId: string, body: PassInput, idempotencyKey: string): Promise<{ serialNumber: string; shareUrl: string }>;
+  updatePass(tenantId: string, serialNumber: string, body: PassInput): Promise<{ unchanged: boolean; notifiedDevices: number }>;
+  shareUrl(serialNumber: string): string;
+}
+
+export type OrderPassStore = Pick<Store, 'findOrderPass' | 'saveOrderPass' | 'markOrderPassLinked'>;
+
+export interface OrderTarget {
+  tenantId: string;
+  template: ShopTemplate;
+}
+
+interface PassOfOrder {
+  serialNumber: string;
+  shareUrl: string;
+  /** Whether the link was already written back to the shop. */
+  linked: boolean;
+}
+
+export type OrderSyncResult =
+  | (PassOfOrder & { action: 'created' })
+  | (PassOfOrder & { action: 'updated' | 'unchanged'; notifiedDevices: number })
+  | (PassOfOrder & { action: 'ignored'; reason: 'stale' | 'voided' });
+
+export type OrderSync = ReturnType<typeof createOrderSync>;
+
+/**
+ * Keeps one pass per order in step with the order. A webhook older than the version the pass
+ * already shows is ignored, so retries and out-of-order deliveries never roll a pass back.
+ */
+export function createOrderSync(deps: { store: OrderPassStore; passes: PassWriter; clock?: () => Date }) {
+  const { store, passes } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const withLock = createKeyedLock();
+
+  async function sync(order: NormalisedOrder, target: OrderTarget): Promise<OrderSyncResult> {
+    const existing = await store.findOrderPass(order.shop, order.orderId);
+    const body = orderPassBody(order, target.template);
+    if (!existing) return create(order, target, body);
+    const pass = { serialNumber: existing.serialNumber, shareUrl: passes.shareUrl(existing.serialNumber), linked: existing.linkedAt !== null };
+    if (order.updatedAt < existing.orderUpdatedAt) return { ...pass, action: 'ignored', reason: 'stale' };
+    let result: { unchanged: boolean; notifiedDevices: number };
+    try {
+      result = await passes.updatePass(existing.tenantId, existing.serialNumber, body);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'pass_voided') return { ...pass, action: 'ignored', reason: 'voided' };
+      throw error;
+    }
+    await save(order, existing.tenantId, existing.serialNumber);
+    return { ...pass, action: result.unchanged ? 'unchanged' : 'updated', notifiedDevices: result.notifiedDevices };
+  }
+
+  async function create(order: NormalisedOrder, target: OrderTarget, body: PassInput): Promise<OrderSyncResult> {
+    // Keyed by order: a crash between making the pass and saving the mapping, then a redelivery
+    // of the same order, returns the first pass instead of a second one.
+    const created = await passes.createPass(target.tenantId, body, `order:${order.shop}:${order.orderId}:${order.updatedAt}`);
+    await save(order, target.tenantId, created.serialNumber);
+    return { serialNumber: created.serialNumber, shareUrl: created.shareUrl, linked: false, action: 'created' };
+  }
+
+  async function save(order: NormalisedOrder, tenantId: string, serialNumber: string): Promise<void> {
+    await store.saveOrderPass({
+      shop: order.shop,
+      orderId: order.orderId,
+      tenantId,
+      serialNumber,
+      orderUpdatedAt: order.updatedAt,
+      customerId: order.customer.id,
+      at: clock().toISOString(),
+    });
+  }
+
+  return {
+    /** Creates or updates the order's pass; one order at a time, in arrival order. */
+    sync: (order: NormalisedOrder, target: OrderTarget) => withLock(`${order.shop}\n${order.orderId}`, () => sync(order, target)),
+    /** Records that the pass's link now sits on the order in the shop. */
+    markLinked: (shop: string, orderId: string) => store.markOrderPassLinked(shop, orderId, clock().toISOString()),
+  };
+}
