@@ -39,6 +39,12 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  PASSMINT_WOOCOMMERCE_URL: z.url({ protocol: /^https?$/, error: 'must be the store\'s http(s) site URL' }).optional(),
+  PASSMINT_WOOCOMMERCE_CONSUMER_KEY: z.string().regex(/^ck_[0-9a-f]{40}$/, 'must be a WooCommerce REST key (ck_ and 40 hex digits)').optional(),
+  PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: z.string().regex(/^cs_[0-9a-f]{40}$/, 'must be a WooCommerce REST secret (cs_ and 40 hex digits)').optional(),
+  PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: z.string().min(8, 'must be the webhook secret set in WooCommerce (8 characters or more)').optional(),
+  PASSMINT_WOOCOMMERCE_TENANT: z.string().min(1).optional(),
+  PASSMINT_WOOCOMMERCE_TEMPLATE: optionalPath,
   PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   PASSMINT_APPLE_CERT: optionalPath,
   PASSMINT_APPLE_KEY: optionalPath,
@@ -59,7 +65,7 @@ export class ConfigError extends PassmintError {
 export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source));
+  problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source), ...wooCommerceProblems(source));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
@@ -87,4 +93,13 @@ function apnsProblems(env: NodeJS.ProcessEnv): string[] {
 function googleProblems(env: NodeJS.ProcessEnv): string[] {
   if (Boolean(env.PASSMINT_GOOGLE_ISSUER_ID) === Boolean(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT)) return [];
   return ['PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT go together: set both to issue Google Wallet passes'];
+}
+
+const WOOCOMMERCE_REQUIRED = ['PASSMINT_WOOCOMMERCE_URL', 'PASSMINT_WOOCOMMERCE_CONSUMER_KEY', 'PASSMINT_WOOCOMMERCE_CONSUMER_SECRET', 'PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET'] as const;
+
+function wooCommerceProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = WOOCOMMERCE_REQUIRED.filter((name) => env[name]);
+  if (set.length === 0 || set.length === WOOCOMMERCE_REQUIRED.length) return [];
+  const missing = WOOCOMMERCE_REQUIRED.filter((name) => !env[name]);
+  return [`${WOOCOMMERCE_REQUIRED.join(', ')} go together to connect a WooCommerce store: missing ${missing.join(', ')}`];
 }

@@ -21,6 +21,13 @@ export interface OrderTarget {
   template: ShopTemplate;
 }
 
+/**
+ * Writes the pass's link back to the shop (a metafield, order meta, a customer note). It runs
+ * under the order's lock, once per order until it succeeds: the shop's own "order updated" webhook
+ * for that write then finds the order linked and writes nothing, so it cannot loop.
+ */
+export type LinkWriter = (pass: { serialNumber: string; shareUrl: string }) => Promise<void>;
+
 interface PassOfOrder {
   serialNumber: string;
   shareUrl: string;
@@ -43,6 +50,14 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
   const { store, passes } = deps;
   const clock = deps.clock ?? (() => new Date());
   const withLock = createKeyedLock();
+
+  async function syncAndLink(order: NormalisedOrder, target: OrderTarget, link?: LinkWriter): Promise<OrderSyncResult> {
+    const result = await sync(order, target);
+    if (result.linked || !link) return result;
+    await link({ serialNumber: result.serialNumber, shareUrl: result.shareUrl });
+    await store.markOrderPassLinked(order.shop, order.orderId, clock().toISOString());
+    return { ...result, linked: true };
+  }
 
   async function sync(order: NormalisedOrder, target: OrderTarget): Promise<OrderSyncResult> {
     const existing = await store.findOrderPass(order.shop, order.orderId);
@@ -82,9 +97,11 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
   }
 
   return {
-    /** Creates or updates the order's pass; one order at a time, in arrival order. */
-    sync: (order: NormalisedOrder, target: OrderTarget) => withLock(`${order.shop}\n${order.orderId}`, () => sync(order, target)),
-    /** Records that the pass's link now sits on the order in the shop. */
-    markLinked: (shop: string, orderId: string) => store.markOrderPassLinked(shop, orderId, clock().toISOString()),
+    /**
+     * Creates or updates the order's pass, then writes its link to the shop if that has not been
+     * done yet; one order at a time, in arrival order.
+     */
+    sync: (order: NormalisedOrder, target: OrderTarget, link?: LinkWriter) =>
+      withLock(`${order.shop}\n${order.orderId}`, () => syncAndLink(order, target, link)),
   };
 }

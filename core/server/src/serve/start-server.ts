@@ -18,6 +18,8 @@ import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker } from '../push/push-worker';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
+import { wooCommerceSetup } from '../commerce/commerce-setup';
+import { registerWooCommerceRoute } from '../commerce/woocommerce-route';
 import { startupReport } from './startup-report';
 
 // dist/serve and src/serve both sit two levels below the package root.
@@ -73,6 +75,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     // One line per delivered push would swamp the log at fan-out; failures and retries stay at info.
     log: (event) => (event.event === 'push.delivered' ? app.log.debug(event, event.event) : app.log.info(event, event.event)),
   });
+  const wooCommerce = await wooCommerceSetup(env, store);
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const app = createApp(
     {
@@ -86,7 +89,10 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       imageHash: images.hashOf,
       push: { queued: () => pushWorker.wake(), pausedIdentities: () => pushWorker.pausedIdentities(), apnsUrl: env.PASSMINT_APNS_URL },
     },
-    { log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) } },
+    {
+      log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
+      extraRoutes: wooCommerce ? [(server, context) => registerWooCommerceRoute(server, context, wooCommerce)] : [],
+    },
   );
 
   try {

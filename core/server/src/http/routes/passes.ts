@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SERIAL_NUMBER_PATTERN, googleClassId, renderGoogleObject, type IssuedPass, type PassRecord, type TenantRecord, type UpdatedPass } from '@passmint/engine';
+import { SERIAL_NUMBER_PATTERN, googleClassId, renderGoogleObject, type PassRecord, type UpdatedPass } from '@passmint/engine';
+import { issuePass, updatePass, voidPass, type IssuedWithGoogle } from '../../pass-actions';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
@@ -17,14 +18,14 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   const { engine } = context;
 
   app.post<{ Querystring: { format?: string } }>('/api/passes', async (request, reply) => {
-    const issued = await issueWithGoogle(request, context);
+    const issued = await issuePass(context, request.tenant(), request.body, idempotencyOptions(request));
     if (request.query.format === 'pkpass') return sendIssuedPkpass(reply, issued, context);
     if (issued.replayed) reply.header('idempotent-replayed', 'true');
     return reply.send(issuedJson(issued, context));
   });
 
   app.post('/api/pkpass', async (request, reply) => {
-    return sendIssuedPkpass(reply, await issueWithGoogle(request, context), context);
+    return sendIssuedPkpass(reply, await issuePass(context, request.tenant(), request.body, idempotencyOptions(request)), context);
   });
 
   app.post<{ Querystring: { format?: string } }>('/api/preview', async (request, reply) => {
@@ -44,9 +45,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   });
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
-    const updated = await engine.update(request.tenant(), serialOf(request), request.body);
-    if (!updated.unchanged) context.push.queued();
-    return reply.send(updateJson({ ...updated, notifiedDevices: updated.notifiedDevices + (await googleHoldersReached(request.tenant(), updated, context)) }));
+    return reply.send(updateJson(await updatePass(context, request.tenant(), serialOf(request), request.body)));
   };
   app.put<SerialParams>('/api/passes/:serial', update);
   app.put<SerialParams>('/api/pkpass/:serial', update);
@@ -72,17 +71,9 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
   });
 
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
-    const voided = await engine.void(request.tenant(), serialOf(request));
-    if (!voided.unchanged) context.push.queued();
-    const notifiedDevices = voided.notifiedDevices + (await googleHoldersReached(request.tenant(), voided, context));
-    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices });
+    const voided = await voidPass(context, request.tenant(), serialOf(request));
+    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: voided.notifiedDevices });
   });
-}
-
-/** A changed pass reaches its Google holders through the object update (when Google is configured). */
-async function googleHoldersReached(tenant: TenantRecord, updated: UpdatedPass, context: AppContext): Promise<number> {
-  if (updated.unchanged || !context.google.forTenant(tenant)) return 0;
-  return context.store.countGoogleHolders(updated.serialNumber);
 }
 
 /** A malformed serial can't name any pass: it gets the same 404 as a missing one. */
@@ -100,27 +91,6 @@ function idempotencyOptions(request: FastifyRequest): { idempotencyKey?: string 
   }
   return { idempotencyKey: key };
 }
-
-type IssuedWithGoogle = IssuedPass & { googleSaveUrl: string | null };
-
-/** Issues the Apple pass, then puts it on Google (when configured) for the save link. */
-async function issueWithGoogle(request: FastifyRequest, context: AppContext): Promise<IssuedWithGoogle> {
-  const tenant = request.tenant();
-  const issued = await context.engine.issue(tenant, request.body, idempotencyOptions(request));
-  const google = context.google.forTenant(tenant);
-  if (!google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
-  const record = await context.engine.get(tenant, issued.serialNumber);
-  const published = await google.publish(tenant, record);
-  if (published.onGoogle) {
-    await context.store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
-  } else {
-    await context.store.queueGoogleSync(tenant.id, record.serialNumber, new Date().toISOString());
-    context.push.queued();
-  }
-  return { ...issued, googleSaveUrl: published.saveUrl, warnings: [...issued.warnings, ...published.warnings] };
-}
-
-const GOOGLE_NOT_CONFIGURED = 'googleSaveUrl is null: Google Wallet is not configured on this server (PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT).';
 
 function issuedJson(issued: IssuedWithGoogle, context: AppContext) {
   const warnings = issued.warnings;

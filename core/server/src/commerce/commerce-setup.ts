@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { parseShopTemplate, type ShopTemplate } from '@passmint/commerce';
+import type { Store, TenantRecord } from '@passmint/engine';
+import { ConfigError, type PassmintEnv } from '../env';
+import type { WooCommerceSetup } from './woocommerce-route';
+
+/** The WooCommerce store `passmint serve` connects, when PASSMINT_WOOCOMMERCE_* are set. */
+export async function wooCommerceSetup(env: PassmintEnv, store: Store): Promise<WooCommerceSetup | null> {
+  const { PASSMINT_WOOCOMMERCE_URL: url, PASSMINT_WOOCOMMERCE_CONSUMER_KEY: consumerKey, PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: consumerSecret } = env;
+  const webhookSecret = env.PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET;
+  if (!url || !consumerKey || !consumerSecret || !webhookSecret) return null;
+  const tenant = await shopTenant(store, env.PASSMINT_WOOCOMMERCE_TENANT, 'PASSMINT_WOOCOMMERCE_TENANT');
+  const template = shopTemplate(env.PASSMINT_WOOCOMMERCE_TEMPLATE, 'PASSMINT_WOOCOMMERCE_TEMPLATE', tenant.name);
+  return { shop: { url: url.replace(/\/+$/, ''), consumerKey, consumerSecret }, webhookSecret, target: { tenantId: tenant.id, template } };
+}
+
+/** The tenant a shop's passes belong to: the one named, or the only one there is. */
+async function shopTenant(store: Store, name: string | undefined, variable: string): Promise<TenantRecord> {
+  if (name) {
+    const tenant = await store.findTenant(name);
+    if (!tenant) throw new ConfigError([`${variable} names no tenant: ${name}`]);
+    return tenant;
+  }
+  const tenants = await store.listTenants();
+  if (tenants.length !== 1) throw new ConfigError([`${variable} must name the tenant whose passes the shop makes (there are ${tenants.length})`]);
+  return tenants[0]!;
+}
+
+/** A shop template from its JSON file, or the defaults under the tenant's name. */
+function shopTemplate(path: string | undefined, variable: string, tenantName: string): ShopTemplate {
+  if (!path) return parseShopTemplate({ shopName: tenantName.slice(0, 64) });
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`${variable} must be a readable JSON file (${(error as Error).message})`]);
+  }
+  try {
+    return parseShopTemplate({ shopName: tenantName.slice(0, 64), ...(json as object) });
+  } catch (error) {
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
+    throw new ConfigError(issues.map((issue) => `${variable} ${issue.path.join('.')}: ${issue.message}`));
+  }
+}

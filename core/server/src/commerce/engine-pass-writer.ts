@@ -1,0 +1,24 @@
+import type { PassWriter } from '@passmint/commerce';
+import { PassmintError, type TenantRecord } from '@passmint/engine';
+import type { AppContext } from '../http/app-context';
+import { issuePass, updatePass } from '../pass-actions';
+
+/** The commerce adapters' pass writer inside `passmint serve`: the engine, as the API uses it. */
+export function createEnginePassWriter(context: AppContext): PassWriter {
+  const tenantOf = async (tenantId: string): Promise<TenantRecord> => {
+    const tenant = await context.store.findTenant(tenantId);
+    if (!tenant) throw new PassmintError('tenant_not_found', `The shop's tenant ${tenantId} no longer exists.`);
+    return tenant;
+  };
+  return {
+    async createPass(tenantId, body, idempotencyKey) {
+      const issued = await issuePass(context, await tenantOf(tenantId), body, { idempotencyKey });
+      return { serialNumber: issued.serialNumber, shareUrl: context.shareUrl(issued.serialNumber) };
+    },
+    async updatePass(tenantId, serialNumber, body) {
+      const updated = await updatePass(context, await tenantOf(tenantId), serialNumber, body);
+      return { unchanged: updated.unchanged, notifiedDevices: updated.notifiedDevices };
+    },
+    shareUrl: (serialNumber) => context.shareUrl(serialNumber),
+  };
+}

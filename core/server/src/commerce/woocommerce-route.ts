@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { createOrderSync, type OrderTarget } from '@passmint/commerce';
+import { createWooShop, createWooWebhookHandler, type WooShopConfig } from '@passmint/woocommerce';
+import type { AppContext } from '../http/app-context';
+import { createEnginePassWriter } from './engine-pass-writer';
+
+export const WOOCOMMERCE_WEBHOOK_PATH = '/commerce/woocommerce/webhook';
+const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
+
+export interface WooCommerceSetup {
+  shop: WooShopConfig;
+  webhookSecret: string;
+  target: OrderTarget;
+}
+
+/**
+ * WooCommerce's order webhooks, verified on the raw body (so the route takes bytes, not parsed
+ * JSON); the answer is the order sync's result.
+ */
+export function registerWooCommerceRoute(app: FastifyInstance, context: AppContext, setup: WooCommerceSetup): void {
+  const handle = createWooWebhookHandler({
+    shopUrl: setup.shop.url,
+    secret: setup.webhookSecret,
+    target: setup.target,
+    sync: createOrderSync({ store: context.store, passes: createEnginePassWriter(context) }),
+    shop: createWooShop(setup.shop),
+  });
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body));
+    scope.post(WOOCOMMERCE_WEBHOOK_PATH, async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const answer = await handle({ headers: request.headers, rawBody });
+      return reply.status(answer.status).send(answer.body);
+    });
+  });
+}

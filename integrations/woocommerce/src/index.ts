@@ -1,0 +1,4 @@
+export * from './woo-order';
+export * from './woo-signature';
+export * from './woo-shop';
+export * from './woo-webhook';

@@ -1,0 +1,64 @@
+import { normaliseWooOrder, SHIPMENT_TRACKING_META, type WooOrder } from './woo-order';
+
+const order: WooOrder = {
+  id: 727,
+  number: '727',
+  status: 'processing',
+  currency: 'EUR',
+  total: '59.80',
+  customer_id: 12,
+  date_created_gmt: '2026-11-27T09:00:00',
+  date_modified_gmt: '2026-11-27T09:05:30',
+  billing: { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' },
+  line_items: [{ name: 'House blend', quantity: 2 }],
+  meta_data: [{ id: 1, key: '_some_plugin', value: 'x' }],
+};
+
+test('a processing order is a paid order with its number, customer, items and UTC times', () => {
+  expect(normaliseWooOrder(order, 'https://shop.example')).toEqual({
+    shop: 'https://shop.example',
+    orderId: '727',
+    orderNumber: '#727',
+    createdAt: '2026-11-27T09:00:00.000Z',
+    updatedAt: '2026-11-27T09:05:30.000Z',
+    status: 'paid',
+    customer: { id: '12', name: 'Ada Lovelace', email: 'ada@example.com' },
+    lineItems: [{ title: 'House blend', quantity: 2 }],
+    total: { amount: '59.80', currency: 'EUR' },
+    tracking: null,
+  });
+});
+
+test.each([
+  ['pending', 'pending'],
+  ['on-hold', 'pending'],
+  ['failed', 'pending'],
+  ['processing', 'paid'],
+  ['completed', 'fulfilled'],
+  ['cancelled', 'cancelled'],
+  ['refunded', 'refunded'],
+  ['some-custom-status', 'pending'],
+])('WooCommerce status %s is %s', (status, expected) => {
+  expect(normaliseWooOrder({ ...order, status }, 'https://shop.example').status).toBe(expected);
+});
+
+test('a guest order has no customer id; Shipment Tracking meta gives the latest tracking number', () => {
+  const tracked = normaliseWooOrder(
+    {
+      ...order,
+      customer_id: 0,
+      meta_data: [
+        {
+          key: SHIPMENT_TRACKING_META,
+          value: [
+            { tracking_provider: 'dhl', tracking_number: 'OLD1' },
+            { tracking_provider: '', custom_tracking_provider: 'Bike courier', tracking_number: ' BC-42 ', custom_tracking_link: 'https://track.example/BC-42' },
+          ],
+        },
+      ],
+    },
+    'https://shop.example',
+  );
+  expect(tracked.customer.id).toBeNull();
+  expect(tracked.tracking).toEqual({ number: 'BC-42', company: 'Bike courier', url: 'https://track.example/BC-42' });
+});

@@ -1,0 +1,66 @@
+import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTracking } from '@passmint/commerce';
+
+/**
+ * The part of a WooCommerce REST (wc/v3) order resource that a pass shows.
+ * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
+ */
+export interface WooOrder {
+  id: number;
+  number: string;
+  status: string;
+  currency: string;
+  total: string;
+  customer_id: number;
+  date_created_gmt: string;
+  date_modified_gmt: string;
+  billing?: { first_name?: string; last_name?: string; email?: string };
+  line_items?: { name: string; quantity: number }[];
+  meta_data?: { id?: number; key: string; value: unknown }[];
+}
+
+/** WooCommerce's order statuses, as a pass tells them. Failed payments stay "awaiting payment". */
+const STATUSES: Record<string, OrderStatus> = {
+  pending: 'pending',
+  'on-hold': 'pending',
+  failed: 'pending',
+  'checkout-draft': 'pending',
+  processing: 'paid',
+  completed: 'fulfilled',
+  cancelled: 'cancelled',
+  trash: 'cancelled',
+  refunded: 'refunded',
+};
+
+/** The meta key of the widely used Shipment Tracking extension; core WooCommerce has no tracking. */
+export const SHIPMENT_TRACKING_META = '_wc_shipment_tracking_items';
+
+export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrder {
+  const name = [order.billing?.first_name, order.billing?.last_name].filter((part) => part && part.trim()).join(' ');
+  return {
+    shop,
+    orderId: String(order.id),
+    orderNumber: `#${order.number}`,
+    // The *_gmt fields are UTC without a zone designator.
+    createdAt: utcTimestamp(`${order.date_created_gmt}Z`),
+    updatedAt: utcTimestamp(`${order.date_modified_gmt}Z`),
+    status: STATUSES[order.status] ?? 'pending',
+    customer: { id: order.customer_id > 0 ? String(order.customer_id) : null, name: name || null, email: order.billing?.email || null },
+    lineItems: (order.line_items ?? []).map((item) => ({ title: item.name, quantity: item.quantity })),
+    total: { amount: order.total, currency: order.currency },
+    tracking: shipmentTracking(order),
+  };
+}
+
+function shipmentTracking(order: WooOrder): OrderTracking | null {
+  const items = order.meta_data?.find((meta) => meta.key === SHIPMENT_TRACKING_META)?.value;
+  if (!Array.isArray(items) || items.length === 0) return null;
+  const latest = items[items.length - 1] as Record<string, unknown>;
+  const number = typeof latest.tracking_number === 'string' ? latest.tracking_number.trim() : '';
+  if (!number) return null;
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+  return {
+    number,
+    company: text(latest.custom_tracking_provider) ?? text(latest.tracking_provider),
+    url: text(latest.custom_tracking_link),
+  };
+}
