@@ -45,6 +45,13 @@ const envSchema = z.object({
   PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: z.string().min(8, 'must be the webhook secret set in WooCommerce (8 characters or more)').optional(),
   PASSMINT_WOOCOMMERCE_TENANT: z.string().min(1).optional(),
   PASSMINT_WOOCOMMERCE_TEMPLATE: optionalPath,
+  PASSMINT_SHOPIFY_SHOP: z.string().regex(/^[a-z0-9][a-z0-9.-]*(:\d{1,5})?$/i, 'must be the shop domain, e.g. bayroast.myshopify.com').optional(),
+  PASSMINT_SHOPIFY_API_KEY: z.string().min(1).optional(),
+  PASSMINT_SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  PASSMINT_SHOPIFY_LINK_SECRET: z.string().min(16, 'must be at least 16 characters (it signs the wallet links in order emails)').optional(),
+  PASSMINT_SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/, 'must be an Admin API version like 2026-07').optional(),
+  PASSMINT_SHOPIFY_TENANT: z.string().min(1).optional(),
+  PASSMINT_SHOPIFY_TEMPLATE: optionalPath,
   PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   PASSMINT_APPLE_CERT: optionalPath,
   PASSMINT_APPLE_KEY: optionalPath,
@@ -65,7 +72,7 @@ export class ConfigError extends PassmintError {
 export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source), ...wooCommerceProblems(source));
+  problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source), ...togetherProblems(source, WOOCOMMERCE_REQUIRED, 'connect a WooCommerce store'), ...togetherProblems(source, SHOPIFY_REQUIRED, 'connect a Shopify shop'));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
@@ -97,9 +104,10 @@ function googleProblems(env: NodeJS.ProcessEnv): string[] {
 
 const WOOCOMMERCE_REQUIRED = ['PASSMINT_WOOCOMMERCE_URL', 'PASSMINT_WOOCOMMERCE_CONSUMER_KEY', 'PASSMINT_WOOCOMMERCE_CONSUMER_SECRET', 'PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET'] as const;
 
-function wooCommerceProblems(env: NodeJS.ProcessEnv): string[] {
-  const set = WOOCOMMERCE_REQUIRED.filter((name) => env[name]);
-  if (set.length === 0 || set.length === WOOCOMMERCE_REQUIRED.length) return [];
-  const missing = WOOCOMMERCE_REQUIRED.filter((name) => !env[name]);
-  return [`${WOOCOMMERCE_REQUIRED.join(', ')} go together to connect a WooCommerce store: missing ${missing.join(', ')}`];
+const SHOPIFY_REQUIRED = ['PASSMINT_SHOPIFY_SHOP', 'PASSMINT_SHOPIFY_API_KEY', 'PASSMINT_SHOPIFY_API_SECRET', 'PASSMINT_SHOPIFY_LINK_SECRET'] as const;
+
+function togetherProblems(env: NodeJS.ProcessEnv, names: readonly string[], purpose: string): string[] {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length === 0 || missing.length === names.length) return [];
+  return [`${names.join(', ')} go together to ${purpose}: missing ${missing.join(', ')}`];
 }

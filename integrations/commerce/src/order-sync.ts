@@ -12,7 +12,15 @@ export interface PassWriter {
   createPass(tenantId: string, body: PassInput, idempotencyKey: string): Promise<{ serialNumber: string; shareUrl: string }>;
   updatePass(tenantId: string, serialNumber: string, body: PassInput): Promise<{ unchanged: boolean; notifiedDevices: number }>;
   shareUrl(serialNumber: string): string;
+  /**
+   * For privacy requests: removes the fields with these keys from the stored pass and voids it,
+   * so the pass no longer shows (or is updated with) the customer's data.
+   */
+  redactPass(tenantId: string, serialNumber: string, fieldKeys: readonly string[]): Promise<void>;
 }
+
+/** The order pass fields that carry personal data. */
+export const CUSTOMER_FIELD_KEYS: readonly string[] = ['customer'];
 
 export type OrderPassStore = Pick<Store, 'findOrderPass' | 'saveOrderPass' | 'markOrderPassLinked'>;
 

@@ -3,3 +3,5 @@ export * from './test-tls';
 export * from './simulated-iphone';
 export * from './fake-google';
 export * from './google-callback-signer';
+export * from './fake-shopify';
+export * from './fake-woocommerce';

@@ -29,8 +29,11 @@ export interface TestTokenKey {
 const UID_OID = '0.9.2342.19200300.100.1.1';
 const VALID_DAYS = 2;
 
-/** A new throwaway CA (RSA 2048, SHA-256). Keys are generated natively: forge's pure-JS RSA would take seconds. */
-export function createTestCa(commonName = 'Passmint Test CA'): TestCa {
+/**
+ * A new throwaway CA (RSA 2048, SHA-256). Keys are generated natively: forge's pure-JS RSA would take seconds.
+ * Each gets its own name: trust stores look issuers up by name, so two test CAs trusted together must not share one.
+ */
+export function createTestCa(commonName = `Passmint Test CA ${randomBytes(4).toString('hex')}`): TestCa {
   const keys = rsaKeyPair();
   const subject: forge.pki.CertificateField[] = [{ name: 'commonName', value: commonName }];
   const cert = newCertificate(keys.publicKey, subject, subject);

@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +26,10 @@ import {
   type IWorkflowBase,
   type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
+
+// n8n-core swaps Node's global HTTP(S) agents for its proxy-aware ones when it loads; core modules
+// are shared by every test file of a jest worker, so the originals are put back on shutdown.
+const nodeAgents = { http: http.globalAgent, https: https.globalAgent };
 
 // n8n-core keeps its instance settings under N8N_USER_FOLDER; point it away from $HOME before loading.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'passmint-n8n-'));
@@ -62,6 +68,8 @@ export function createN8nHarness(options: HarnessOptions) {
       const { Container } = fromCore('@n8n/di') as { Container: { get(type: unknown): { onShutdown(): void } } };
       const { SSHClientsManager } = fromCore('./execution-engine/ssh-clients-manager') as { SSHClientsManager: unknown };
       Container.get(SSHClientsManager).onShutdown();
+      http.globalAgent = nodeAgents.http;
+      https.globalAgent = nodeAgents.https;
     },
 
     /** Executes the node once with the given parameters; `inputItems` become its input. */

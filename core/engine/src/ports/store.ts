@@ -118,6 +118,8 @@ export interface Store {
   deleteOrderPasses(shop: string, orderIds: readonly string[]): Promise<number>;
   /** A webhook delivery seen for the first time: true; a redelivery of the same id: false. */
   recordWebhookDelivery(delivery: { source: string; id: string; at: string }): Promise<boolean>;
+  /** Undoes a record whose processing failed, so the platform's retry is processed. */
+  forgetWebhookDelivery(delivery: { source: string; id: string }): Promise<void>;
 
   /** Passes counted against the tenant in a month (`YYYY-MM`). */
   usage(tenantId: string, month: string): Promise<number>;

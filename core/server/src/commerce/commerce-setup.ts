@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseShopTemplate, type ShopTemplate } from '@passmint/commerce';
 import type { Store, TenantRecord } from '@passmint/engine';
 import { ConfigError, type PassmintEnv } from '../env';
+import type { ShopifySetup } from './shopify-route';
 import type { WooCommerceSetup } from './woocommerce-route';
 
 /** The WooCommerce store `passmint serve` connects, when PASSMINT_WOOCOMMERCE_* are set. */
@@ -12,6 +13,16 @@ export async function wooCommerceSetup(env: PassmintEnv, store: Store): Promise<
   const tenant = await shopTenant(store, env.PASSMINT_WOOCOMMERCE_TENANT, 'PASSMINT_WOOCOMMERCE_TENANT');
   const template = shopTemplate(env.PASSMINT_WOOCOMMERCE_TEMPLATE, 'PASSMINT_WOOCOMMERCE_TEMPLATE', tenant.name);
   return { shop: { url: url.replace(/\/+$/, ''), consumerKey, consumerSecret }, webhookSecret, target: { tenantId: tenant.id, template } };
+}
+
+/** The Shopify shop `passmint serve` connects, when PASSMINT_SHOPIFY_* are set. */
+export async function shopifySetup(env: PassmintEnv, store: Store): Promise<ShopifySetup | null> {
+  const { PASSMINT_SHOPIFY_SHOP: shop, PASSMINT_SHOPIFY_API_KEY: apiKey, PASSMINT_SHOPIFY_API_SECRET: apiSecretKey, PASSMINT_SHOPIFY_LINK_SECRET: linkSecret } = env;
+  if (!shop || !apiKey || !apiSecretKey || !linkSecret) return null;
+  const tenant = await shopTenant(store, env.PASSMINT_SHOPIFY_TENANT, 'PASSMINT_SHOPIFY_TENANT');
+  const template = shopTemplate(env.PASSMINT_SHOPIFY_TEMPLATE, 'PASSMINT_SHOPIFY_TEMPLATE', tenant.name);
+  const apiVersion = env.PASSMINT_SHOPIFY_API_VERSION as ShopifySetup['app']['apiVersion'];
+  return { app: { shop, apiKey, apiSecretKey, linkSecret, ...(apiVersion ? { apiVersion } : {}) }, target: { tenantId: tenant.id, template } };
 }
 
 /** The tenant a shop's passes belong to: the one named, or the only one there is. */

@@ -20,5 +20,18 @@ export function createEnginePassWriter(context: AppContext): PassWriter {
       return { unchanged: updated.unchanged, notifiedDevices: updated.notifiedDevices };
     },
     shareUrl: (serialNumber) => context.shareUrl(serialNumber),
+    async redactPass(tenantId, serialNumber, fieldKeys) {
+      const tenant = await tenantOf(tenantId);
+      const pass = await context.engine.get(tenant, serialNumber);
+      const body = withoutFields(pass.body as Record<string, unknown>, fieldKeys);
+      if (!pass.voided) await updatePass(context, tenant, serialNumber, { ...body, voided: true });
+    },
   };
+}
+
+function withoutFields(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const entries = Object.entries(body).map(([name, value]) =>
+    Array.isArray(value) ? [name, value.filter((field) => !keys.includes((field as { key?: string }).key ?? ''))] : [name, value],
+  );
+  return Object.fromEntries(entries);
 }

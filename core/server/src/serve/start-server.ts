@@ -5,7 +5,7 @@ import { createPassEngine, defaultImages, PassmintError, type Store } from '@pas
 import type { FastifyInstance } from 'fastify';
 import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
-import { appUrls } from '../http/app-context';
+import { appUrls, type AppContext } from '../http/app-context';
 import { createApp } from '../http/app';
 import { createRateLimiter } from '../http/rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
@@ -18,7 +18,8 @@ import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker } from '../push/push-worker';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
-import { wooCommerceSetup } from '../commerce/commerce-setup';
+import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
+import { registerShopifyRoutes } from '../commerce/shopify-route';
 import { registerWooCommerceRoute } from '../commerce/woocommerce-route';
 import { startupReport } from './startup-report';
 
@@ -76,6 +77,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     log: (event) => (event.event === 'push.delivered' ? app.log.debug(event, event.event) : app.log.info(event, event.event)),
   });
   const wooCommerce = await wooCommerceSetup(env, store);
+  const shopify = await shopifySetup(env, store);
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const app = createApp(
     {
@@ -91,7 +93,10 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     },
     {
       log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
-      extraRoutes: wooCommerce ? [(server, context) => registerWooCommerceRoute(server, context, wooCommerce)] : [],
+      extraRoutes: [
+        ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
+        ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
+      ],
     },
   );
 

@@ -423,6 +423,9 @@ export function createSqliteStore(file: string): Store {
     async recordWebhookDelivery(delivery) {
       return sql.insertWebhookDelivery.run({ source: delivery.source, id: delivery.id, at: delivery.at }).changes > 0;
     },
+    async forgetWebhookDelivery(delivery) {
+      sql.deleteWebhookDelivery.run({ source: delivery.source, id: delivery.id });
+    },
     async recordGoogleCallback(event) {
       return sql.insertGoogleCallback.run({ nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at }).changes > 0;
     },
@@ -579,6 +582,7 @@ const statements = {
   listOrderPasses: `SELECT * FROM order_passes WHERE shop = @shop AND (@customer_id IS NULL OR customer_id = @customer_id) ORDER BY created_at, order_id`,
   deleteOrderPass: `DELETE FROM order_passes WHERE shop = @shop AND order_id = @order_id`,
   insertWebhookDelivery: `INSERT INTO webhook_deliveries (source, id, received_at) VALUES (@source, @id, @at) ON CONFLICT (source, id) DO NOTHING`,
+  deleteWebhookDelivery: `DELETE FROM webhook_deliveries WHERE source = @source AND id = @id`,
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
     ON CONFLICT (nonce) DO NOTHING`,
   googleHolders: `SELECT SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END) AS holders FROM google_callbacks WHERE serial_number = @serial_number`,

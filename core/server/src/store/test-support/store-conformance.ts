@@ -1169,6 +1169,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.recordWebhookDelivery({ source: 'shopify:a', id, at: at(2) })).toBe(false);
         expect(await store.recordWebhookDelivery({ source: 'shopify:b', id, at: at(2) })).toBe(true);
       });
+
+      it('forgets a delivery whose processing failed, so its retry counts as new', async () => {
+        const delivery = { source: 'shopify:c', id: randomUUID() };
+        await store.recordWebhookDelivery({ ...delivery, at: at(1) });
+        await store.forgetWebhookDelivery(delivery);
+        expect(await store.recordWebhookDelivery({ ...delivery, at: at(2) })).toBe(true);
+        await store.forgetWebhookDelivery({ source: 'shopify:c', id: 'never-seen' });
+      });
     });
 
     describe('images', () => {

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OrderSync, OrderTarget, PassWriter } from '@passmint/commerce';
+import type { Store } from '@passmint/engine';
+import { createCompliance } from './compliance';
+import { createOrderAdmin } from './order-admin';
+import { createShopifyApi, type ShopifyAppConfig } from './shopify-api';
+import { normaliseOrderNode, normaliseWebhookOrder, type ShopifyWebhookOrder } from './shopify-order';
+import { createSessionSource } from './shopify-sessions';
+import { verifyWalletLink } from './wallet-link';
+
+export type ShopifyAppStore = Pick<Store, 'findOrderPass' | 'listOrderPasses' | 'deleteOrderPasses' | 'recordWebhookDelivery' | 'forgetWebhookDelivery'>;
+
+export interface ShopifyAppDeps {
+  store: ShopifyAppStore;
+  sync: OrderSync;
+  passes: PassWriter;
+  target: OrderTarget;
+  /** Compliance outcomes and rejected webhooks, for the operator's log. */
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export type ShopifyAnswer = { status: number; body: Record<string, unknown> } | { status: 302; location: string };
+
+export const ORDER_TOPICS = new Set(['ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_PAID', 'ORDERS_FULFILLED', 'ORDERS_CANCELLED']);
+export const COMPLIANCE_TOPICS = new Set(['CUSTOMERS_DATA_REQUEST', 'CUSTOMERS_REDACT', 'SHOP_REDACT']);
+
+/**
+ * The Shopify side of Passmint: order webhooks and the privacy webhooks, the signed "Add to
+ * Wallet" link of order emails, and the OAuth install of a public app. Framework-free: it takes
+ * Node's request and response, so `passmint serve` and a standalone server can both mount it.
+ */
+export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps) {
+  const shopify = createShopifyApi(config);
+  const sessions = createSessionSource(shopify, config.shop);
+  const admin = createOrderAdmin(shopify, sessions);
+  const compliance = createCompliance({ store: deps.store, passes: deps.passes });
+  const log = deps.log ?? (() => undefined);
+  const linkWriter = (orderId: string) => (pass: { serialNumber: string; shareUrl: string }) => admin.writePassLink(orderId, pass);
+
+  async function handleTopic(topic: string, shop: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (ORDER_TOPICS.has(topic)) {
+      const order = normaliseWebhookOrder(payload as unknown as ShopifyWebhookOrder, shop);
+      return { ...(await deps.sync.sync(order, deps.target, linkWriter(order.orderId))) };
+    }
+    if (topic === 'CUSTOMERS_DATA_REQUEST') {
+      const report = await compliance.dataRequest(shop, payload);
+      log({ event: 'shopify.customers_data_request', ...report });
+      return report;
+    }
+    if (topic === 'CUSTOMERS_REDACT') return compliance.redactCustomer(shop, payload);
+    if (topic === 'SHOP_REDACT') {
+      sessions.forget();
+      return compliance.redactShop(shop);
+    }
+    return { ignored: topic };
+  }
+
+  return {
+    /** POST from Shopify: verified on the raw body (401 and nothing else when it fails), deduplicated by event id. */
+    async webhook(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<ShopifyAnswer> {
+      const check = await shopify.webhooks.validate({ rawBody: rawBody.toString('utf8'), rawRequest: request, rawResponse: response });
+      if (!check.valid) {
+        log({ event: 'shopify.webhook_rejected', reason: check.reason });
+        return { status: 401, body: { error: 'The webhook is not signed with this app’s secret.', code: 'invalid_webhook', reason: check.reason } };
+      }
+      if (check.domain !== config.shop) return { status: 200, body: { ignored: `shop ${check.domain}` } };
+      const delivery = { source: `shopify:${check.domain}`, id: check.eventId ?? check.webhookId };
+      if (!(await deps.store.recordWebhookDelivery({ ...delivery, at: new Date().toISOString() }))) return { status: 200, body: { duplicate: delivery.id } };
+      try {
+        const payload = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
+        return { status: 200, body: await handleTopic(String(check.topic), check.domain, payload) };
+      } catch (error) {
+        await deps.store.forgetWebhookDelivery(delivery);
+        throw error;
+      }
+    },
+
+    /**
+     * GET from the customer's email: the link names the order and is signed by the shop's Liquid.
+     * The first open makes the pass (the order is read through the Admin API); every open
+     * redirects to the pass's page.
+     */
+    async walletLink(shop: string, orderId: string, signature: string): Promise<ShopifyAnswer> {
+      if (shop !== config.shop || !/^\d{1,20}$/.test(orderId) || !verifyWalletLink(shop, orderId, signature, config.linkSecret)) {
+        return { status: 404, body: { error: 'This wallet link is not valid.', code: 'invalid_wallet_link' } };
+      }
+      const existing = await deps.store.findOrderPass(shop, orderId);
+      if (existing) return { status: 302, location: deps.passes.shareUrl(existing.serialNumber) };
+      const node = await admin.fetchOrder(orderId);
+      if (!node) return { status: 404, body: { error: 'The shop has no such order.', code: 'order_not_found' } };
+      const result = await deps.sync.sync(normaliseOrderNode(node, shop), deps.target, linkWriter(orderId));
+      return { status: 302, location: result.shareUrl };
+    },
+
+    /** GET /auth?shop=…: starts the OAuth install of a public app (the library answers with the redirect). */
+    async beginInstall(request: IncomingMessage, response: ServerResponse, callbackPath: string): Promise<void> {
+      await shopify.auth.begin({ shop: config.shop, callbackPath, isOnline: false, rawRequest: request, rawResponse: response });
+    },
+
+    /** GET /auth/callback: checks Shopify's HMAC and state, exchanges the code for the shop's token. */
+    async finishInstall(request: IncomingMessage, response: ServerResponse): Promise<ShopifyAnswer> {
+      const { session } = await shopify.auth.callback({ rawRequest: request, rawResponse: response });
+      sessions.installed(session);
+      return { status: 200, body: { installed: session.shop } };
+    },
+  };
+}
+
+export type ShopifyApp = ReturnType<typeof createShopifyApp>;

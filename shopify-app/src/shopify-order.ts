@@ -1,0 +1,105 @@
+import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTracking } from '@passmint/commerce';
+
+/**
+ * An order as Shopify's order webhooks send it (the REST shape).
+ * @see https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-orders/create
+ */
+export interface ShopifyWebhookOrder {
+  id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  cancelled_at: string | null;
+  financial_status: string | null;
+  fulfillment_status: string | null;
+  currency: string;
+  total_price: string;
+  email?: string | null;
+  customer?: { id: number; first_name?: string | null; last_name?: string | null; email?: string | null } | null;
+  line_items?: { title: string; quantity: number }[];
+  fulfillments?: { status?: string; tracking_company?: string | null; tracking_number?: string | null; tracking_url?: string | null }[];
+}
+
+/** The same order read through the Admin GraphQL API (the fields ORDER_QUERY asks for). */
+export interface ShopifyOrderNode {
+  id: string;
+  legacyResourceId: string;
+  name: string;
+  email: string | null;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  displayFinancialStatus: string | null;
+  displayFulfillmentStatus: string | null;
+  totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
+  customer: { id: string; firstName: string | null; lastName: string | null; email: string | null } | null;
+  lineItems: { nodes: { title: string; quantity: number }[] };
+  fulfillments: { status: string; trackingInfo: { company: string | null; number: string | null; url: string | null }[] }[];
+}
+
+export const ORDER_QUERY = `query PassmintOrder($id: ID!) {
+  order(id: $id) {
+    id legacyResourceId name email createdAt updatedAt cancelledAt
+    displayFinancialStatus displayFulfillmentStatus
+    totalPriceSet { shopMoney { amount currencyCode } }
+    customer { id firstName lastName email }
+    lineItems(first: 50) { nodes { title quantity } }
+    fulfillments { status trackingInfo { company number url } }
+  }
+}`;
+
+/** Shopify keeps payment and fulfilment apart; a pass shows one status, the furthest along. */
+function orderStatus(parts: { cancelled: boolean; financial: string; fulfillment: string }): OrderStatus {
+  if (parts.cancelled || parts.financial === 'voided') return 'cancelled';
+  if (parts.financial === 'refunded') return 'refunded';
+  if (parts.fulfillment === 'fulfilled') return 'fulfilled';
+  if (parts.fulfillment === 'partial' || parts.fulfillment === 'partially_fulfilled') return 'partially_fulfilled';
+  if (['paid', 'partially_paid', 'partially_refunded', 'authorized'].includes(parts.financial)) return 'paid';
+  return 'pending';
+}
+
+export function normaliseWebhookOrder(order: ShopifyWebhookOrder, shop: string): NormalisedOrder {
+  const customerName = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(' ');
+  const shipped = [...(order.fulfillments ?? [])].reverse().find((fulfillment) => fulfillment.tracking_number && fulfillment.status !== 'cancelled');
+  return {
+    shop,
+    orderId: String(order.id),
+    orderNumber: order.name,
+    createdAt: utcTimestamp(order.created_at),
+    updatedAt: utcTimestamp(order.updated_at),
+    status: orderStatus({ cancelled: order.cancelled_at !== null, financial: order.financial_status ?? '', fulfillment: order.fulfillment_status ?? '' }),
+    customer: { id: order.customer ? String(order.customer.id) : null, name: customerName || null, email: order.customer?.email ?? order.email ?? null },
+    lineItems: (order.line_items ?? []).map((item) => ({ title: item.title, quantity: item.quantity })),
+    total: { amount: order.total_price, currency: order.currency },
+    tracking: shipped ? tracking(shipped.tracking_company ?? null, shipped.tracking_number ?? '', shipped.tracking_url ?? null) : null,
+  };
+}
+
+export function normaliseOrderNode(order: ShopifyOrderNode, shop: string): NormalisedOrder {
+  const customerName = [order.customer?.firstName, order.customer?.lastName].filter(Boolean).join(' ');
+  const shipped = order.fulfillments
+    .filter((fulfillment) => fulfillment.status !== 'CANCELLED')
+    .flatMap((fulfillment) => fulfillment.trackingInfo)
+    .filter((info) => info.number)
+    .at(-1);
+  return {
+    shop,
+    orderId: order.legacyResourceId,
+    orderNumber: order.name,
+    createdAt: utcTimestamp(order.createdAt),
+    updatedAt: utcTimestamp(order.updatedAt),
+    status: orderStatus({
+      cancelled: order.cancelledAt !== null,
+      financial: (order.displayFinancialStatus ?? '').toLowerCase(),
+      fulfillment: (order.displayFulfillmentStatus ?? '').toLowerCase(),
+    }),
+    customer: { id: order.customer ? order.customer.id.replace(/^gid:\/\/shopify\/Customer\//, '') : null, name: customerName || null, email: order.customer?.email ?? order.email },
+    lineItems: order.lineItems.nodes.map((item) => ({ title: item.title, quantity: item.quantity })),
+    total: { amount: order.totalPriceSet.shopMoney.amount, currency: order.totalPriceSet.shopMoney.currencyCode },
+    tracking: shipped ? tracking(shipped.company, shipped.number ?? '', shipped.url) : null,
+  };
+}
+
+function tracking(company: string | null, number: string, url: string | null): OrderTracking | null {
+  return number ? { company: company || null, number, url: url || null } : null;
+}
