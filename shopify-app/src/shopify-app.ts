@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OrderSync, OrderTarget, PassWriter } from '@passmint/commerce';
+import { BotActivityDetected, CookieNotFound, HttpResponseError, InvalidHmacError, InvalidOAuthError, InvalidShopError } from '@shopify/shopify-api';
 import type { Store } from '@passmint/engine';
 import { createCompliance } from './compliance';
 import { createOrderAdmin } from './order-admin';
@@ -99,11 +100,29 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
 
     /** GET /auth/callback: checks Shopify's HMAC and state, exchanges the code for the shop's token. */
     async finishInstall(request: IncomingMessage, response: ServerResponse): Promise<ShopifyAnswer> {
-      const { session } = await shopify.auth.callback({ rawRequest: request, rawResponse: response });
-      sessions.installed(session);
-      return { status: 200, body: { installed: session.shop } };
+      try {
+        const { session } = await shopify.auth.callback({ rawRequest: request, rawResponse: response });
+        sessions.installed(session);
+        return { status: 200, body: { installed: session.shop } };
+      } catch (error) {
+        if (!isRefusedInstall(error)) throw error;
+        log({ event: 'shopify.install_refused', reason: (error as Error).name });
+        return { status: 400, body: { error: 'The install could not be completed; start it again from Shopify.', code: 'install_refused' } };
+      }
     },
   };
 }
 
 export type ShopifyApp = ReturnType<typeof createShopifyApp>;
+
+/** What a forged, replayed or expired callback makes the library throw: the merchant's side, not ours. */
+function isRefusedInstall(error: unknown): boolean {
+  return (
+    error instanceof InvalidOAuthError ||
+    error instanceof CookieNotFound ||
+    error instanceof BotActivityDetected ||
+    error instanceof InvalidHmacError ||
+    error instanceof InvalidShopError ||
+    (error instanceof HttpResponseError && error.response.code >= 400 && error.response.code < 500)
+  );
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { join } from 'node:path';
 import { walletLinkPath } from '@passmint/shopify-app';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
@@ -242,5 +243,58 @@ describe('the mandatory privacy webhooks', () => {
     expect(Number(answer.json.redacted)).toBeGreaterThan(0);
     const report = await deliver('customers/data_request', { shop_id: 1, shop_domain: shopify.shop, customer: { id: order.customer!.id }, orders_requested: [order.id], data_request: { id: 11 } });
     expect(report.json.passes).toEqual([]);
+  });
+});
+
+describe('the OAuth install of a public app', () => {
+  const browser = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15';
+
+  /** The merchant's browser at Shopify's authorize page: Shopify approves and sends it back signed. */
+  function authorizeAtShopify(url: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      https
+        .get(url, { ca: shopify.caPem, agent: false, headers: { 'user-agent': browser } }, (response) => {
+          response.resume();
+          if (response.statusCode !== 302 || !response.headers.location) reject(new Error(`authorize answered ${response.statusCode}`));
+          else resolve(response.headers.location);
+        })
+        .on('error', reject);
+    });
+  }
+
+  test('begin redirects to Shopify with our client id and callback; the signed callback exchanges the code once', async () => {
+    const begin = await fetch(`${server.url}/commerce/shopify/auth`, { redirect: 'manual', headers: { 'user-agent': browser } });
+    expect(begin.status).toBe(302);
+    const authorize = new URL(String(begin.headers.get('location')));
+    expect(`${authorize.host}${authorize.pathname}`).toBe(`${shopify.shop}/admin/oauth/authorize`);
+    expect(authorize.searchParams.get('client_id')).toBe(API_KEY);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${server.url}/commerce/shopify/auth/callback`);
+    const cookies = begin.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+
+    const callback = await authorizeAtShopify(authorize.toString());
+    const finished = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser, cookie: cookies } });
+    expect(finished.status).toBe(200);
+    expect(await finished.json()).toEqual({ installed: shopify.shop });
+    expect(shopify.calls.filter((call) => call.operation === 'authorization_code').map((call) => call.status)).toEqual([200]);
+
+    const replayed = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser, cookie: cookies } });
+    expect(replayed.status).toBe(400);
+    expect(await replayed.json()).toMatchObject({ code: 'install_refused' });
+  });
+
+  test('a callback without the state cookie or with a tampered signature is refused without a token request', async () => {
+    const begin = await fetch(`${server.url}/commerce/shopify/auth`, { redirect: 'manual', headers: { 'user-agent': browser } });
+    const callback = new URL(await authorizeAtShopify(String(begin.headers.get('location'))));
+    const grants = shopify.calls.filter((call) => call.operation === 'authorization_code').length;
+    const noCookie = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser } });
+    expect(noCookie.status).toBe(400);
+    expect(await noCookie.json()).toMatchObject({ code: 'install_refused' });
+    callback.searchParams.set('shop', shopify.shop);
+    callback.searchParams.set('code', 'forged-code');
+    const cookies = begin.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const tampered = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser, cookie: cookies } });
+    expect(tampered.status).toBe(400);
+    expect(await tampered.json()).toMatchObject({ code: 'install_refused' });
+    expect(shopify.calls.filter((call) => call.operation === 'authorization_code').length).toBe(grants);
   });
 });
