@@ -9,7 +9,10 @@ import { normaliseOrderNode, normaliseWebhookOrder, type ShopifyWebhookOrder } f
 import { createSessionSource } from './shopify-sessions';
 import { verifyWalletLink } from './wallet-link';
 
-export type ShopifyAppStore = Pick<Store, 'findOrderPass' | 'listOrderPasses' | 'deleteOrderPasses' | 'recordWebhookDelivery' | 'forgetWebhookDelivery'>;
+export type ShopifyAppStore = Pick<
+  Store,
+  'findOrderPass' | 'listOrderPasses' | 'deleteOrderPasses' | 'recordWebhookDelivery' | 'forgetWebhookDelivery' | 'saveShopSession' | 'findShopSession' | 'deleteShopSession'
+>;
 
 export interface ShopifyAppDeps {
   store: ShopifyAppStore;
@@ -32,7 +35,7 @@ export const COMPLIANCE_TOPICS = new Set(['CUSTOMERS_DATA_REQUEST', 'CUSTOMERS_R
  */
 export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps) {
   const shopify = createShopifyApi(config);
-  const sessions = createSessionSource(shopify, config.shop);
+  const sessions = createSessionSource(shopify, config.shop, deps.store);
   const admin = createOrderAdmin(shopify, sessions);
   const compliance = createCompliance({ store: deps.store, passes: deps.passes });
   const log = deps.log ?? (() => undefined);
@@ -50,7 +53,7 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
     }
     if (topic === 'CUSTOMERS_REDACT') return compliance.redactCustomer(shop, payload);
     if (topic === 'SHOP_REDACT') {
-      sessions.forget();
+      await sessions.forget();
       return compliance.redactShop(shop);
     }
     return { ignored: topic };
@@ -102,7 +105,7 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
     async finishInstall(request: IncomingMessage, response: ServerResponse): Promise<ShopifyAnswer> {
       try {
         const { session } = await shopify.auth.callback({ rawRequest: request, rawResponse: response });
-        sessions.installed(session);
+        await sessions.installed(session);
         return { status: 200, body: { installed: session.shop } };
       } catch (error) {
         if (!isRefusedInstall(error)) throw error;

@@ -20,6 +20,8 @@ let devCaPem: string;
 let apns: FakeApns;
 let shopify: FakeShopify;
 let server: SpawnedServer;
+/** Printed at the first start only. */
+let apiKey: string;
 
 beforeAll(async () => {
   dataDir = tempDataDir();
@@ -31,7 +33,12 @@ beforeAll(async () => {
   // One file for both fakes' CAs: Node reads NODE_EXTRA_CA_CERTS once, at start-up.
   writeFileSync(join(dataDir, 'test-ca.pem'), `${tls.caPem}\n${shopify.caPem}`);
   writeFileSync(join(dataDir, 'shopify-template.json'), JSON.stringify({ shopName: 'Harbour Lights', colorPreset: 'blue' }));
-  server = await spawnServer({
+  server = await spawnServer(serverEnv());
+  apiKey = server.key;
+}, 60_000);
+
+function serverEnv(): Record<string, string> {
+  return {
     PASSMINT_DATA_DIR: dataDir,
     PASSMINT_APNS_URL: apns.url,
     NODE_EXTRA_CA_CERTS: join(dataDir, 'test-ca.pem'),
@@ -42,8 +49,8 @@ beforeAll(async () => {
     PASSMINT_SHOPIFY_API_SECRET: API_SECRET,
     PASSMINT_SHOPIFY_LINK_SECRET: LINK_SECRET,
     PASSMINT_SHOPIFY_TEMPLATE: join(dataDir, 'shopify-template.json'),
-  });
-}, 60_000);
+  };
+}
 
 afterAll(async () => {
   await server?.stop();
@@ -87,7 +94,7 @@ async function deliver(topic: string, body: object, options: { eventId?: string;
 }
 
 async function storedPass(serial: string) {
-  const response = await request(`${server.url}/api/passes/${serial}`, { key: server.key });
+  const response = await request(`${server.url}/api/passes/${serial}`, { key: apiKey });
   expect(response.status).toBe(200);
   return response.json as { voided: boolean; body: Record<string, unknown> };
 }
@@ -99,7 +106,7 @@ const fieldOf = (body: Record<string, unknown>, key: string) =>
     .find((field) => (field as { key?: string }).key === key) as { value: string; changeMessage?: string } | undefined;
 
 async function usage(): Promise<number> {
-  return (await request(`${server.url}/api/auth/usage`, { key: server.key })).json.used as number;
+  return (await request(`${server.url}/api/auth/usage`, { key: apiKey })).json.used as number;
 }
 
 function metafieldsOf(orderId: number) {
@@ -297,4 +304,15 @@ describe('the OAuth install of a public app', () => {
     expect(await tampered.json()).toMatchObject({ code: 'install_refused' });
     expect(shopify.calls.filter((call) => call.operation === 'authorization_code').length).toBe(grants);
   });
+
+  test('the installed token is kept across a restart: Admin calls use it instead of the client-credentials grant', async () => {
+    await server.stop();
+    server = await spawnServer(serverEnv());
+    const grants = shopify.calls.filter((call) => call.operation === 'client_credentials').length;
+    const order = newOrder();
+    const link = await fetch(`${server.url}${walletLinkPath(shopify.shop, String(order.id), LINK_SECRET)}`, { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    expect(metafieldsOf(order.id)['passmint.pass_url']).toBe(link.headers.get('location'));
+    expect(shopify.calls.filter((call) => call.operation === 'client_credentials').length).toBe(grants);
+  }, 60_000);
 });

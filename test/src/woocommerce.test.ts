@@ -224,3 +224,16 @@ test('the order ↔ pass mapping survives a restart: the next update after it ch
 function signatureOf(body: string): string {
   return createHmac('sha256', WEBHOOK_SECRET).update(body).digest('base64');
 }
+
+test('a bad shop template stops the server at start with the key it got wrong', async () => {
+  const badTemplate = join(dataDir, 'bad-template.json');
+  writeFileSync(badTemplate, JSON.stringify({ closedOrders: 'delete', colour: 'green' }));
+  const otherDir = tempDataDir();
+  try {
+    const refused = spawnServer({ ...serverEnv(), PASSMINT_DATA_DIR: otherDir, PASSMINT_WOOCOMMERCE_TEMPLATE: badTemplate });
+    await expect(refused).rejects.toThrow(/- PASSMINT_WOOCOMMERCE_TEMPLATE closedOrders: Invalid option: expected one of "void"\|"status"/);
+    await expect(refused).rejects.toThrow(/- PASSMINT_WOOCOMMERCE_TEMPLATE: Unrecognized key: "colour"/);
+  } finally {
+    rmSync(otherDir, { recursive: true, force: true });
+  }
+}, 30_000);

@@ -1,4 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { join } from 'node:path';
 import { createPassmintClient } from '@passmint/client';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
@@ -7,6 +9,10 @@ import { createAppTester } from 'zapier-platform-core';
 // The check `zapier validate` runs; the CLI itself needs Node 22, so the test calls it directly.
 import { prepareApp, validateApp } from 'zapier-platform-core/src/tools/schema';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
+
+// zapier-platform-core patches http(s).request for its request log when an app runs; core modules
+// are shared by every test file of a jest worker, so the originals are put back afterwards.
+const nodeRequests = { http: http.request, https: https.request };
 
 let dataDir: string;
 let server: SpawnedServer;
@@ -17,6 +23,8 @@ beforeAll(async () => {
   server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' });
 }, 60_000);
 afterAll(async () => {
+  Object.assign(http, { request: nodeRequests.http, patchedByZapier: false });
+  Object.assign(https, { request: nodeRequests.https, patchedByZapier: false });
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -23,6 +23,7 @@ export function openStandaloneStore(file: string): ShopifyAppStore & OrderPassSt
     );
     CREATE INDEX IF NOT EXISTS order_passes_customer ON order_passes (shop, customer_id);
     CREATE TABLE IF NOT EXISTS webhook_deliveries (source TEXT NOT NULL, id TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (source, id));
+    CREATE TABLE IF NOT EXISTS shop_sessions (shop TEXT NOT NULL PRIMARY KEY, session TEXT NOT NULL, updated_at TEXT NOT NULL);
   `);
   const find = db.prepare('SELECT * FROM order_passes WHERE shop = ? AND order_id = ?');
   const save = db.prepare(`INSERT INTO order_passes (shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at)
@@ -34,6 +35,10 @@ export function openStandaloneStore(file: string): ShopifyAppStore & OrderPassSt
   const linked = db.prepare('UPDATE order_passes SET linked_at = ? WHERE shop = ? AND order_id = ?');
   const record = db.prepare('INSERT INTO webhook_deliveries (source, id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const forget = db.prepare('DELETE FROM webhook_deliveries WHERE source = ? AND id = ?');
+  const saveSession = db.prepare(`INSERT INTO shop_sessions (shop, session, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (shop) DO UPDATE SET session = excluded.session, updated_at = excluded.updated_at`);
+  const findSession = db.prepare('SELECT session FROM shop_sessions WHERE shop = ?');
+  const deleteSession = db.prepare('DELETE FROM shop_sessions WHERE shop = ?');
 
   return {
     async findOrderPass(shop, orderId) {
@@ -58,6 +63,15 @@ export function openStandaloneStore(file: string): ShopifyAppStore & OrderPassSt
     },
     async forgetWebhookDelivery(delivery) {
       forget.run(delivery.source, delivery.id);
+    },
+    async saveShopSession(shop, session, at) {
+      saveSession.run(shop, session, at);
+    },
+    async findShopSession(shop) {
+      return (findSession.get(shop) as { session: string } | undefined)?.session ?? null;
+    },
+    async deleteShopSession(shop) {
+      deleteSession.run(shop);
     },
     close: () => db.close(),
   };

@@ -118,6 +118,10 @@ export interface Store {
   deleteOrderPasses(shop: string, orderIds: readonly string[]): Promise<number>;
   /** A webhook delivery seen for the first time: true; a redelivery of the same id: false. */
   recordWebhookDelivery(delivery: { source: string; id: string; at: string }): Promise<boolean>;
+  /** A shop platform's API session (e.g. a Shopify app's offline token), serialised by the adapter. */
+  saveShopSession(shop: string, session: string, at: string): Promise<void>;
+  findShopSession(shop: string): Promise<string | null>;
+  deleteShopSession(shop: string): Promise<void>;
   /** Undoes a record whose processing failed, so the platform's retry is processed. */
   forgetWebhookDelivery(delivery: { source: string; id: string }): Promise<void>;
 

@@ -50,6 +50,6 @@ function shopTemplate(path: string | undefined, variable: string, tenantName: st
     return parseShopTemplate({ shopName: tenantName.slice(0, 64), ...(json as object) });
   } catch (error) {
     const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-    throw new ConfigError(issues.map((issue) => `${variable} ${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigError(issues.map((issue) => `${variable}${issue.path.length > 0 ? ` ${issue.path.join('.')}` : ''}: ${issue.message}`));
   }
 }

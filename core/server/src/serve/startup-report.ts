@@ -14,6 +14,17 @@ export interface StartupFacts {
   rateLimit: { perSecond: number; burst: number };
 }
 
+function shopLines({ env, publicUrl }: StartupFacts): string[] {
+  const lines: string[] = [];
+  if (env.PASSMINT_WOOCOMMERCE_URL) {
+    lines.push(`  WooCommerce:    ${env.PASSMINT_WOOCOMMERCE_URL}; webhooks (order created, order updated) to ${publicUrl}/commerce/woocommerce/webhook`);
+  }
+  if (env.PASSMINT_SHOPIFY_SHOP) {
+    lines.push(`  Shopify:        ${env.PASSMINT_SHOPIFY_SHOP}; webhooks to ${publicUrl}/commerce/shopify/webhooks, wallet links at ${publicUrl}/commerce/shopify/wallet/…`);
+  }
+  return lines;
+}
+
 /** What `passmint serve` prints at start: what is configured, what is missing and how to set it. */
 export function startupReport(facts: StartupFacts): string {
   const { env, apple } = facts;
@@ -33,6 +44,7 @@ export function startupReport(facts: StartupFacts): string {
       : '  Google Wallet:  not configured (googleSaveUrl is null; set PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT)',
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}`,
+    ...shopLines(facts),
   ];
   if (facts.firstStart) {
     lines.push(

@@ -220,6 +220,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
     `,
   },
+  {
+    version: 8,
+    name: 'shop sessions',
+    sql: `
+      CREATE TABLE shop_sessions (
+        shop TEXT NOT NULL PRIMARY KEY,
+        session TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -423,6 +423,15 @@ export function createSqliteStore(file: string): Store {
     async recordWebhookDelivery(delivery) {
       return sql.insertWebhookDelivery.run({ source: delivery.source, id: delivery.id, at: delivery.at }).changes > 0;
     },
+    async saveShopSession(shop, session, at) {
+      sql.saveShopSession.run({ shop, session, at });
+    },
+    async findShopSession(shop) {
+      return (sql.findShopSession.get({ shop }) as { session: string } | undefined)?.session ?? null;
+    },
+    async deleteShopSession(shop) {
+      sql.deleteShopSession.run({ shop });
+    },
     async forgetWebhookDelivery(delivery) {
       sql.deleteWebhookDelivery.run({ source: delivery.source, id: delivery.id });
     },
@@ -582,6 +591,10 @@ const statements = {
   listOrderPasses: `SELECT * FROM order_passes WHERE shop = @shop AND (@customer_id IS NULL OR customer_id = @customer_id) ORDER BY created_at, order_id`,
   deleteOrderPass: `DELETE FROM order_passes WHERE shop = @shop AND order_id = @order_id`,
   insertWebhookDelivery: `INSERT INTO webhook_deliveries (source, id, received_at) VALUES (@source, @id, @at) ON CONFLICT (source, id) DO NOTHING`,
+  saveShopSession: `INSERT INTO shop_sessions (shop, session, updated_at) VALUES (@shop, @session, @at)
+    ON CONFLICT (shop) DO UPDATE SET session = excluded.session, updated_at = excluded.updated_at`,
+  findShopSession: `SELECT session FROM shop_sessions WHERE shop = @shop`,
+  deleteShopSession: `DELETE FROM shop_sessions WHERE shop = @shop`,
   deleteWebhookDelivery: `DELETE FROM webhook_deliveries WHERE source = @source AND id = @id`,
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
     ON CONFLICT (nonce) DO NOTHING`,

@@ -1170,6 +1170,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.recordWebhookDelivery({ source: 'shopify:b', id, at: at(2) })).toBe(true);
       });
 
+      it('keeps one session per shop: saved, replaced, found, deleted', async () => {
+        const name = shop();
+        expect(await store.findShopSession(name)).toBeNull();
+        await store.saveShopSession(name, '{"token":"first"}', at(1));
+        await store.saveShopSession(name, '{"token":"second"}', at(2));
+        expect(await store.findShopSession(name)).toBe('{"token":"second"}');
+        expect(await store.findShopSession(shop())).toBeNull();
+        await store.deleteShopSession(name);
+        expect(await store.findShopSession(name)).toBeNull();
+      });
+
       it('forgets a delivery whose processing failed, so its retry counts as new', async () => {
         const delivery = { source: 'shopify:c', id: randomUUID() };
         await store.recordWebhookDelivery({ ...delivery, at: at(1) });
