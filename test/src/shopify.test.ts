@@ -3,11 +3,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { walletLinkPath } from '@passmint/shopify-app';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { deliverShopifyWebhook, shopifyOrderNodeFixture, shopifyOrderWebhookFixture, startFakeShopify, type FakeShopify, type ShopifyOrderWebhook } from './fakes/fake-shopify';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
+import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
 import { passmintCli } from './test-support/processes';
 
 const PUSH_WAIT_MS = 5000;
@@ -93,21 +94,11 @@ async function deliver(topic: string, body: object, options: { eventId?: string;
   return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
-async function storedPass(serial: string) {
-  const response = await request(`${server.url}/api/passes/${serial}`, { key: apiKey });
-  expect(response.status).toBe(200);
-  return response.json as { voided: boolean; body: Record<string, unknown> };
-}
+const storedPass = (serial: string) => storedPassOf(server.url, apiKey, serial);
 
-const fieldOf = (body: Record<string, unknown>, key: string) =>
-  Object.values(body)
-    .filter(Array.isArray)
-    .flat()
-    .find((field) => (field as { key?: string }).key === key) as { value: string; changeMessage?: string } | undefined;
+const fieldOf = fieldByKey;
 
-async function usage(): Promise<number> {
-  return (await request(`${server.url}/api/auth/usage`, { key: apiKey })).json.used as number;
-}
+const usage = () => usedThisMonth(server.url, apiKey);
 
 function metafieldsOf(orderId: number) {
   return Object.fromEntries((shopify.metafields.get(`gid://shopify/Order/${orderId}`) ?? []).map((field) => [`${field.namespace}.${field.key}`, field.value]));

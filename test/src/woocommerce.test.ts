@@ -1,11 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { deliverWooWebhook, pingWooWebhook, startFakeWooCommerce, wooOrderFixture, type FakeWooCommerce, type WooOrder } from './fakes/fake-woocommerce';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
+import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
 import { passmintCli } from './test-support/processes';
 
 const PUSH_WAIT_MS = 5000;
@@ -83,21 +84,11 @@ async function deliver(topic: 'order.created' | 'order.updated', order: WooOrder
   return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
-async function storedPass(serial: string) {
-  const response = await request(`${server.url}/api/passes/${serial}`, { key: apiKey });
-  expect(response.status).toBe(200);
-  return response.json as { voided: boolean; body: Record<string, { key: string; value: string; changeMessage?: string }[]> };
-}
+const storedPass = (serial: string) => storedPassOf(server.url, apiKey, serial);
 
-const fieldOf = (body: Record<string, unknown>, key: string) =>
-  Object.values(body)
-    .filter(Array.isArray)
-    .flat()
-    .find((field) => (field as { key?: string }).key === key) as { value: string; changeMessage?: string; label?: string } | undefined;
+const fieldOf = fieldByKey;
 
-async function usage(): Promise<number> {
-  return (await request(`${server.url}/api/auth/usage`, { key: apiKey })).json.used as number;
-}
+const usage = () => usedThisMonth(server.url, apiKey);
 
 test('the creation ping gets a 200 and changes nothing', async () => {
   const writes = woo.writes.length;

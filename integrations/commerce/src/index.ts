@@ -3,3 +3,4 @@ export * from './shop-template';
 export * from './order-pass';
 export * from './order-sync';
 export { createKeyedLock } from './keyed-lock';
+export { orderPassFromRow, type OrderPassRow } from './order-pass-row';

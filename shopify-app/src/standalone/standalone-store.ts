@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { OrderPassStore } from '@passmint/commerce';
-import type { NewOrderPass, OrderPassRecord } from '@passmint/engine';
+import { orderPassFromRow, type OrderPassRow, type OrderPassStore } from '@passmint/commerce';
+import type { NewOrderPass } from '@passmint/engine';
 import type { ShopifyAppStore } from '../shopify-app';
 
 /**
@@ -42,8 +42,8 @@ export function openStandaloneStore(file: string): ShopifyAppStore & OrderPassSt
 
   return {
     async findOrderPass(shop, orderId) {
-      const row = find.get(shop, orderId) as Row | undefined;
-      return row ? fromRow(row) : null;
+      const row = find.get(shop, orderId) as OrderPassRow | undefined;
+      return row ? orderPassFromRow(row) : null;
     },
     async saveOrderPass(order: NewOrderPass) {
       return save.run(order).changes > 0 ? 'saved' : 'stale';
@@ -53,7 +53,7 @@ export function openStandaloneStore(file: string): ShopifyAppStore & OrderPassSt
     },
     async listOrderPasses(shop, filter = {}) {
       const wanted = filter.orderIds ? new Set(filter.orderIds) : null;
-      return (list.all({ shop, customerId: filter.customerId ?? null }) as Row[]).filter((row) => !wanted || wanted.has(row.order_id)).map(fromRow);
+      return (list.all({ shop, customerId: filter.customerId ?? null }) as OrderPassRow[]).filter((row) => !wanted || wanted.has(row.order_id)).map(orderPassFromRow);
     },
     async deleteOrderPasses(shop, orderIds) {
       return db.transaction(() => orderIds.reduce((gone, orderId) => gone + remove.run(shop, orderId).changes, 0))();
@@ -74,31 +74,5 @@ export function openStandaloneStore(file: string): ShopifyAppStore & OrderPassSt
       deleteSession.run(shop);
     },
     close: () => db.close(),
-  };
-}
-
-interface Row {
-  shop: string;
-  order_id: string;
-  tenant_id: string;
-  serial_number: string;
-  order_updated_at: string;
-  customer_id: string | null;
-  created_at: string;
-  updated_at: string;
-  linked_at: string | null;
-}
-
-function fromRow(row: Row): OrderPassRecord {
-  return {
-    shop: row.shop,
-    orderId: row.order_id,
-    tenantId: row.tenant_id,
-    serialNumber: row.serial_number,
-    orderUpdatedAt: row.order_updated_at,
-    customerId: row.customer_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    linkedAt: row.linked_at,
   };
 }

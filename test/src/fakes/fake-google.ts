@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body';
 
 /**
  * A local stand-in for Google's OAuth 2.0 token endpoint (service-account JWT-bearer grant) and the Google Wallet
@@ -228,7 +229,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
 async function handleRequest(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-  const raw = await readBody(req);
+  const raw = await readBody(req, GOOGLE_MAX_BODY_BYTES);
   const isToken = path === '/token';
   const body = raw === null ? undefined : isToken && isForm(req.headers) ? formFields(raw) : parseBody(raw);
   let answer: Answer;
@@ -238,19 +239,6 @@ async function handleRequest(state: State, req: IncomingMessage, res: ServerResp
   else answer = googleError(404, `The requested URL ${path} was not found on this server.`);
   state.calls.push({ method, path, body, status: answer.status });
   send(res, answer);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= GOOGLE_MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > GOOGLE_MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, answer: Answer): void {

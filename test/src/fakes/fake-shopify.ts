@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { shopifyOrderNodeFixture, type ShopifyOrderNode } from '../fixtures/shopify';
 import { createTestTls } from './test-tls';
+import { readBody } from './read-body';
 
 export * from '../fixtures/shopify';
 
@@ -257,7 +258,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
 async function handleRequest(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', `https://${state.shop}`);
-  const raw = await readBody(req);
+  const raw = await readBody(req, SHOPIFY_MAX_BODY_BYTES);
   const call: FakeShopifyCall = { method, path: url.pathname, status: 0 };
   let answer: Answer;
   const graphql = GRAPHQL_PATH.exec(url.pathname);
@@ -269,19 +270,6 @@ async function handleRequest(state: State, req: IncomingMessage, res: ServerResp
   call.status = answer.status;
   state.calls.push(call);
   send(res, answer);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= SHOPIFY_MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > SHOPIFY_MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, answer: Answer): void {

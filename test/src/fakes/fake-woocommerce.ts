@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { readBody } from './read-body';
 
 /**
  * A local stand-in for a WooCommerce store's REST API (wc/v3 orders and order notes) over plain HTTP, checking
@@ -468,7 +469,7 @@ function newState(options: FakeWooCommerceOptions): State {
 }
 
 async function handleRequest(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   const method = req.method ?? 'GET';
   const request = raw === null ? undefined : parseRequest(req, raw);
   const path = request?.path ?? splitTarget(req.url ?? '/').path;
@@ -483,19 +484,6 @@ async function handleRequest(state: State, req: IncomingMessage, res: ServerResp
     state.writes.push({ method, path, body: request?.sent, at: state.now() });
   }
   send(res, method === 'HEAD' ? { ...answer, body: undefined } : answer);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, answer: Answer): void {

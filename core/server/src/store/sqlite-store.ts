@@ -17,7 +17,6 @@ import {
   type NewPass,
   type NewRegistration,
   type NewTenant,
-  type OrderPassRecord,
   type PassRecord,
   type PassUpdate,
   type PassVersionRecord,
@@ -33,6 +32,7 @@ import {
   type UpdatePassResult,
   type WriteOptions,
 } from '@passmint/engine';
+import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
 import { migrate } from './sqlite-migrations';
 
 /** Opens (creating if needed) a SQLite file with the settings the store relies on. */
@@ -904,31 +904,5 @@ function toPushJob(row: PushRow): PushJob {
     pushToken: row.push_token,
     attempts: row.attempts,
     createdAt: row.created_at,
-  };
-}
-
-interface OrderPassRow {
-  shop: string;
-  order_id: string;
-  tenant_id: string;
-  serial_number: string;
-  order_updated_at: string;
-  customer_id: string | null;
-  created_at: string;
-  updated_at: string;
-  linked_at: string | null;
-}
-
-function orderPassFromRow(row: OrderPassRow): OrderPassRecord {
-  return {
-    shop: row.shop,
-    orderId: row.order_id,
-    tenantId: row.tenant_id,
-    serialNumber: row.serial_number,
-    orderUpdatedAt: row.order_updated_at,
-    customerId: row.customer_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    linkedAt: row.linked_at,
   };
 }
