@@ -365,15 +365,10 @@ export interface NewOrderPass {
   at: string;
 }
 
-export interface OrderPassRecord {
-  shop: string;
-  orderId: string;
-  tenantId: string;
-  serialNumber: string;
-  orderUpdatedAt: string;
-  customerId: string | null;
+export interface OrderPassRecord extends Omit<NewOrderPass, 'at'> {
   createdAt: string;
   updatedAt: string;
+  /** When the pass's link was written back to the shop; null until it was. */
   linkedAt: string | null;
 }
 
