@@ -5,7 +5,7 @@ import type { Store } from '@passmint/engine';
 import { createCompliance } from './compliance';
 import { createOrderAdmin } from './order-admin';
 import { createShopifyApi, type ShopifyAppConfig } from './shopify-api';
-import { normaliseOrderNode, normaliseWebhookOrder, type ShopifyWebhookOrder } from './shopify-order';
+import { isWebhookOrder, normaliseOrderNode, normaliseWebhookOrder } from './shopify-order';
 import { createSessionSource } from './shopify-sessions';
 import { verifyWalletLink } from './wallet-link';
 
@@ -43,7 +43,8 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
 
   async function handleTopic(topic: string, shop: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (ORDER_TOPICS.has(topic)) {
-      const order = normaliseWebhookOrder(payload as unknown as ShopifyWebhookOrder, shop);
+      if (!isWebhookOrder(payload)) throw new InvalidWebhookBody('The webhook body is not a Shopify order.');
+      const order = normaliseWebhookOrder(payload, shop);
       return { ...(await deps.sync.sync(order, deps.target, linkWriter(order.orderId))) };
     }
     if (topic === 'CUSTOMERS_DATA_REQUEST') {
@@ -68,13 +69,15 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
         return { status: 401, body: { error: 'The webhook is not signed with this app’s secret.', code: 'invalid_webhook', reason: check.reason } };
       }
       if (check.domain !== config.shop) return { status: 200, body: { ignored: `shop ${check.domain}` } };
+      const payload = parseObject(rawBody);
+      if (!payload) return { status: 400, body: { error: 'The webhook body is not a JSON object.', code: 'invalid_body' } };
       const delivery = { source: `shopify:${check.domain}`, id: check.eventId ?? check.webhookId };
       if (!(await deps.store.recordWebhookDelivery({ ...delivery, at: new Date().toISOString() }))) return { status: 200, body: { duplicate: delivery.id } };
       try {
-        const payload = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
         return { status: 200, body: await handleTopic(String(check.topic), check.domain, payload) };
       } catch (error) {
         await deps.store.forgetWebhookDelivery(delivery);
+        if (error instanceof InvalidWebhookBody) return { status: 400, body: { error: error.message, code: 'invalid_order' } };
         throw error;
       }
     },
@@ -117,6 +120,17 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
 }
 
 export type ShopifyApp = ReturnType<typeof createShopifyApp>;
+
+class InvalidWebhookBody extends Error {}
+
+function parseObject(rawBody: Buffer): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** What a forged, replayed or expired callback makes the library throw: the merchant's side, not ours. */
 function isRefusedInstall(error: unknown): boolean {

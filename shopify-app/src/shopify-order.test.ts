@@ -64,3 +64,10 @@ test('the latest fulfilment with a tracking number gives the tracking; cancelled
   );
   expect(order.tracking).toEqual({ company: 'UPS', number: '1Z1', url: 'https://ups.example/1Z1' });
 });
+
+test('lists that are not lists, and line items without a title or quantity, are left out instead of failing', () => {
+  const odd = { ...webhookOrder, line_items: 'none' as never, fulfillments: null as never };
+  expect(normaliseWebhookOrder(odd, 'shop')).toMatchObject({ lineItems: [], tracking: null });
+  const mixed = { ...webhookOrder, line_items: [{ title: 'Mug', quantity: 1 }, { quantity: 2 } as never, null as never] };
+  expect(normaliseWebhookOrder(mixed, 'shop').lineItems).toEqual([{ title: 'Mug', quantity: 1 }]);
+});

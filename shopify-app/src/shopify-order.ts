@@ -20,6 +20,22 @@ export interface ShopifyWebhookOrder {
   fulfillments?: { status?: string; tracking_company?: string | null; tracking_number?: string | null; tracking_url?: string | null }[];
 }
 
+/** Whether a webhook body has what a pass needs; anything else is a 400, not a half-made pass. */
+export function isWebhookOrder(body: Record<string, unknown>): body is Record<string, unknown> & ShopifyWebhookOrder {
+  const text = (value: unknown) => typeof value === 'string' && value.length > 0;
+  const time = (value: unknown) => text(value) && !Number.isNaN(Date.parse(value as string));
+  return (
+    typeof body.id === 'number' &&
+    Number.isSafeInteger(body.id) &&
+    text(body.name) &&
+    time(body.created_at) &&
+    time(body.updated_at) &&
+    text(body.currency) &&
+    text(body.total_price) &&
+    (body.cancelled_at === null || body.cancelled_at === undefined || time(body.cancelled_at))
+  );
+}
+
 /** The same order read through the Admin GraphQL API (the fields ORDER_QUERY asks for). */
 export interface ShopifyOrderNode {
   id: string;
@@ -60,7 +76,7 @@ function orderStatus(parts: { cancelled: boolean; financial: string; fulfillment
 
 export function normaliseWebhookOrder(order: ShopifyWebhookOrder, shop: string): NormalisedOrder {
   const customerName = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(' ');
-  const shipped = [...(order.fulfillments ?? [])].reverse().find((fulfillment) => fulfillment.tracking_number && fulfillment.status !== 'cancelled');
+  const shipped = [...listOf(order.fulfillments)].reverse().find((fulfillment) => fulfillment?.tracking_number && fulfillment.status !== 'cancelled');
   return {
     shop,
     orderId: String(order.id),
@@ -69,7 +85,9 @@ export function normaliseWebhookOrder(order: ShopifyWebhookOrder, shop: string):
     updatedAt: utcTimestamp(order.updated_at),
     status: orderStatus({ cancelled: order.cancelled_at !== null, financial: order.financial_status ?? '', fulfillment: order.fulfillment_status ?? '' }),
     customer: { id: order.customer ? String(order.customer.id) : null, name: customerName || null, email: order.customer?.email ?? order.email ?? null },
-    lineItems: (order.line_items ?? []).map((item) => ({ title: item.title, quantity: item.quantity })),
+    lineItems: listOf(order.line_items)
+      .filter((item) => typeof item?.title === 'string' && typeof item.quantity === 'number')
+      .map((item) => ({ title: item.title, quantity: item.quantity })),
     total: { amount: order.total_price, currency: order.currency },
     tracking: shipped ? tracking(shipped.tracking_company ?? null, shipped.tracking_number ?? '', shipped.tracking_url ?? null) : null,
   };
@@ -102,4 +120,9 @@ export function normaliseOrderNode(order: ShopifyOrderNode, shop: string): Norma
 
 function tracking(company: string | null, number: string, url: string | null): OrderTracking | null {
   return number ? { company: company || null, number, url: url || null } : null;
+}
+
+/** Webhook bodies are read defensively: a list that is not one counts as empty. */
+function listOf<T>(value: T[] | undefined | null): T[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { walletLinkPath } from '@passmint/shopify-app';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
-import { deliverShopifyWebhook, shopifyOrderNodeFixture, shopifyOrderWebhookFixture, startFakeShopify, type FakeShopify, type ShopifyOrderWebhook } from './fakes/fake-shopify';
+import { deliverShopifyWebhook, signShopifyWebhook, shopifyOrderNodeFixture, shopifyOrderWebhookFixture, startFakeShopify, type FakeShopify, type ShopifyOrderWebhook } from './fakes/fake-shopify';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
 import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
@@ -306,4 +306,41 @@ describe('the OAuth install of a public app', () => {
     expect(metafieldsOf(order.id)['passmint.pass_url']).toBe(link.headers.get('location'));
     expect(shopify.calls.filter((call) => call.operation === 'client_credentials').length).toBe(grants);
   }, 60_000);
+});
+
+describe('webhooks that arrive together or out of shape', () => {
+  test('orders/create and orders/paid for a new order at the same moment make one pass', async () => {
+    const order = newOrder();
+    const before = await usage();
+    const answers = await Promise.all([deliver('orders/create', order), deliver('orders/paid', { ...order, updated_at: '2026-11-20T10:15:32-05:00' })]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(new Set(answers.map((answer) => answer.json.serialNumber)).size).toBe(1);
+    expect(await usage()).toBe(before + 1);
+    expect(shopify.metafields.get(`gid://shopify/Order/${order.id}`)).toHaveLength(2);
+  });
+
+  test('a body past the limit is a 413 and a signed body that is not JSON a 400, both in the error shape', async () => {
+    const big = await fetch(`${server.url}/commerce/shopify/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(3 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: expect.any(String), code: expect.any(String) });
+    const notJson = await fetch(`${server.url}/commerce/shopify/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-hmac-sha256': signShopifyWebhook('not json', API_SECRET),
+        'x-shopify-shop-domain': shopify.shop,
+        'x-shopify-api-version': '2026-07',
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': randomUUID(),
+      },
+      body: 'not json',
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ code: 'invalid_body', error: expect.any(String) });
+    for (const body of [{}, { ...newOrder(), updated_at: 'yesterday' }, { ...newOrder(), id: 'one' }]) {
+      const answer = await deliver('orders/updated', body);
+      expect(answer).toMatchObject({ status: 400, json: { code: 'invalid_order', error: expect.any(String) } });
+    }
+  });
 });

@@ -62,3 +62,10 @@ test('a guest order has no customer id; Shipment Tracking meta gives the latest 
   expect(tracked.customer.id).toBeNull();
   expect(tracked.tracking).toEqual({ number: 'BC-42', company: 'Bike courier', url: 'https://track.example/BC-42' });
 });
+
+test('lists that are not lists, and line items without a name or quantity, are left out instead of failing', () => {
+  const odd = { ...order, line_items: 'none' as never, meta_data: { key: 'x' } as never };
+  expect(normaliseWooOrder(odd, 'https://shop.example')).toMatchObject({ lineItems: [], tracking: null });
+  const mixed = { ...order, line_items: [{ name: 'Mug', quantity: 1 }, { quantity: 2 } as never, null as never] };
+  expect(normaliseWooOrder(mixed, 'https://shop.example').lineItems).toEqual([{ title: 'Mug', quantity: 1 }]);
+});

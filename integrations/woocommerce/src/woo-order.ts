@@ -45,14 +45,14 @@ export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrde
     updatedAt: utcTimestamp(`${order.date_modified_gmt}Z`),
     status: STATUSES[order.status] ?? 'pending',
     customer: { id: order.customer_id > 0 ? String(order.customer_id) : null, name: name || null, email: order.billing?.email || null },
-    lineItems: (order.line_items ?? []).map((item) => ({ title: item.name, quantity: item.quantity })),
+    lineItems: listOf(order.line_items).filter(isLineItem).map((item) => ({ title: item.name, quantity: item.quantity })),
     total: { amount: order.total, currency: order.currency },
     tracking: shipmentTracking(order),
   };
 }
 
 function shipmentTracking(order: WooOrder): OrderTracking | null {
-  const items = order.meta_data?.find((meta) => meta.key === SHIPMENT_TRACKING_META)?.value;
+  const items = listOf(order.meta_data).find((meta) => (meta as { key?: unknown } | null)?.key === SHIPMENT_TRACKING_META)?.value;
   if (!Array.isArray(items) || items.length === 0) return null;
   const latest = items[items.length - 1] as Record<string, unknown>;
   const number = typeof latest.tracking_number === 'string' ? latest.tracking_number.trim() : '';
@@ -63,4 +63,14 @@ function shipmentTracking(order: WooOrder): OrderTracking | null {
     company: text(latest.custom_tracking_provider) ?? text(latest.tracking_provider),
     url: text(latest.custom_tracking_link),
   };
+}
+
+/** Webhook bodies come from plugins too: a list that is not one counts as empty. */
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function isLineItem(item: unknown): item is { name: string; quantity: number } {
+  const candidate = item as { name?: unknown; quantity?: unknown } | null;
+  return typeof candidate?.name === 'string' && typeof candidate.quantity === 'number';
 }
