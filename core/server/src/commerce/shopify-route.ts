@@ -18,13 +18,14 @@ export interface ShopifySetup {
  */
 export function registerShopifyRoutes(server: FastifyInstance, context: AppContext, setup: ShopifySetup): void {
   let shopifyApp: ShopifyApp | null = null;
+  const passes = createEnginePassWriter(context);
   const app = () =>
     (shopifyApp ??= createShopifyApp(
       { ...setup.app, appUrl: context.publicUrl() },
       {
         store: context.store,
-        sync: createOrderSync({ store: context.store, passes: createEnginePassWriter(context) }),
-        passes: createEnginePassWriter(context),
+        sync: createOrderSync({ store: context.store, passes }),
+        passes,
         target: setup.target,
         log: (event) => server.log.info(event, String(event.event)),
       },
