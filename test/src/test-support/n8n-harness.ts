@@ -27,8 +27,8 @@ import {
   type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-// n8n-core swaps Node's global HTTP(S) agents for its proxy-aware ones when it loads; core modules
-// are shared by every test file of a jest worker, so the originals are put back on shutdown.
+// n8n-core swaps Node's global HTTP(S) agents for proxy-aware ones when proxy variables are set;
+// core modules are shared by every test file of a jest worker, so the originals are put back on shutdown.
 const nodeAgents = { http: http.globalAgent, https: https.globalAgent };
 
 // n8n-core keeps its instance settings under N8N_USER_FOLDER; point it away from $HOME before loading.
