@@ -52,6 +52,7 @@ const envSchema = z.object({
   PASSMINT_SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/, 'must be an Admin API version like 2026-07').optional(),
   PASSMINT_SHOPIFY_TENANT: z.string().min(1).optional(),
   PASSMINT_SHOPIFY_TEMPLATE: optionalPath,
+  PASSMINT_SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(0),
   PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   PASSMINT_APPLE_CERT: optionalPath,
   PASSMINT_APPLE_KEY: optionalPath,

@@ -10,6 +10,8 @@ export interface AppContext {
   identity: SigningIdentity;
   rateLimiter: RateLimiter;
   version: string;
+  /** False once shutdown began: load balancers should stop sending requests here. */
+  accepting(): boolean;
   /** Known once the server listens. */
   publicUrl(): string;
   shareUrl(serialNumber: string): string;

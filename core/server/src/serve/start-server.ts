@@ -78,6 +78,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   });
   const wooCommerce = await wooCommerceSetup(env, store);
   const shopify = await shopifySetup(env, store);
+  let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const app = createApp(
     {
@@ -86,6 +87,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       identity: apple.identity,
       rateLimiter: createRateLimiter(rateLimit),
       version: VERSION,
+      accepting: () => accepting,
       ...appUrls(publicUrl),
       google,
       imageHash: images.hashOf,
@@ -116,7 +118,14 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     url: listening,
     app,
     store,
+    /**
+     * Graceful stop: /readyz turns 503 first and requests keep being served for
+     * PASSMINT_SHUTDOWN_DELAY_MS, so a load balancer can take this process out; then no new
+     * connections, in-flight requests finish, and the push worker completes the batch it claimed.
+     */
     async close() {
+      accepting = false;
+      if (env.PASSMINT_SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.PASSMINT_SHUTDOWN_DELAY_MS));
       await app.close();
       await pushWorker.stop();
       await senders.close();

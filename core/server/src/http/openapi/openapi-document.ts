@@ -150,6 +150,13 @@ function paths(): JsonObject {
       },
     },
     '/healthz': { get: { summary: 'Liveness and configuration', security: [], responses: { 200: { description: 'Up', content: json('Health') }, 503: { description: 'The store is unreachable', content: json('Health') } } } },
+    '/readyz': {
+      get: {
+        summary: 'Readiness for a load balancer',
+        security: [],
+        responses: { 200: { description: 'Send traffic here' }, 503: { description: 'Shutting down, or the store is unreachable: send traffic elsewhere' } },
+      },
+    },
     '/i/{file}': {
       get: {
         summary: 'A pass image by content hash',

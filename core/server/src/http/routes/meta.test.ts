@@ -39,7 +39,7 @@ describe('/openapi.json', () => {
   test('documents every route the server answers', async () => {
     const doc = (await request(`${server.url}/openapi.json`)).json;
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/auth/usage', '/api/installations', '/api/passes', '/api/preview', '/api/passes/{serial}', '/api/passes/{serial}/pass.pkpass', '/api/pkpass', '/api/pkpass/{serial}', '/api/validate', '/healthz', '/i/{file}'].sort(),
+      ['/api/auth/usage', '/api/installations', '/api/passes', '/api/preview', '/api/passes/{serial}', '/api/passes/{serial}/pass.pkpass', '/api/pkpass', '/api/pkpass/{serial}', '/api/validate', '/healthz', '/i/{file}', '/readyz'].sort(),
     );
   });
 });

@@ -3,7 +3,10 @@ import type { AppContext } from '../app-context';
 import { llmsText } from '../openapi/llms-text';
 import { openApiDocument } from '../openapi/openapi-document';
 
-/** /healthz, /openapi.json and /llms.txt: public, no key. */
+/**
+ * /healthz (is this process healthy), /readyz (should a load balancer send it requests),
+ * /openapi.json and /llms.txt: public, no key.
+ */
 export function registerMetaRoutes(app: FastifyInstance, context: AppContext): void {
   let openApiJson: string | undefined;
   let llms: string | undefined;
@@ -27,6 +30,15 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
       apns: { url: context.push.apnsUrl, status: paused.length > 0 ? 'paused' : 'ok', paused },
       googleWallet: context.google.instance ? 'configured' : 'not_configured',
     });
+  });
+
+  app.get('/readyz', async (_request, reply) => {
+    if (!context.accepting()) return reply.status(503).send({ ready: false, reason: 'shutting_down' });
+    const storeUp = await context.store.ping().then(
+      () => true,
+      () => false,
+    );
+    return reply.status(storeUp ? 200 : 503).send(storeUp ? { ready: true } : { ready: false, reason: 'store_unavailable' });
   });
 
   app.get('/openapi.json', async (_request, reply) => {
