@@ -13,7 +13,7 @@ const envSchema = z.object({
     .optional(),
   PASSMINT_DATABASE_URL: z
     .string()
-    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<file> (postgres:// comes with the PostgreSQL store)')
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<file> or postgres://user@host:port/database[?schema=name]')
     .optional(),
   PASSMINT_IMAGE_HOSTS_ALLOW: z
     .string()

@@ -1,7 +1,7 @@
 import type { TenantRecord } from '@passmint/engine';
 import type { ConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
-import type { StoreLocation } from '../store/open-store';
+import { describeStoreLocation, type StoreLocation } from '../store/open-store';
 
 export interface StartupFacts {
   env: PassmintEnv;
@@ -31,7 +31,7 @@ export function startupReport(facts: StartupFacts): string {
   const lines = [
     `Passmint ${facts.version} listening on ${facts.listening}`,
     `  Public URL:     ${facts.publicUrl}${env.PASSMINT_PUBLIC_URL ? '' : ' (default; set PASSMINT_PUBLIC_URL to the HTTPS address phones reach)'}`,
-    `  Store:          SQLite ${facts.location.file} (WAL, synchronous=FULL)`,
+    `  Store:          ${describeStoreLocation(facts.location)}${facts.location.kind === 'sqlite' ? ' (WAL, synchronous=FULL)' : ''}`,
     apple.identity.isDevelopment
       ? `  Apple signing:  DEVELOPMENT identity in ${apple.source}${apple.created ? ' (created now)' : ''}; passes will not install on a real iPhone (set PASSMINT_APPLE_CERT and PASSMINT_APPLE_KEY, or PASSMINT_APPLE_P12)`
       : `  Apple signing:  ${apple.identity.passTypeIdentifier} (team ${apple.identity.teamIdentifier}) from ${apple.source}`,

@@ -1,14 +1,12 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { PassmintError, type Store } from '@passmint/engine';
+import type { Store } from '@passmint/engine';
 import type { PassmintEnv } from '../env';
+import { createPostgresStore } from './postgres-store';
 import { createSqliteStore } from './sqlite-store';
 
-export interface StoreLocation {
-  kind: 'sqlite';
-  file: string;
-}
+export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
-/** PASSMINT_DATABASE_URL, or the SQLite file in the data dir. */
+/** PASSMINT_DATABASE_URL (sqlite:<file> or postgres://…), or the SQLite file in the data dir. */
 export function storeLocation(env: PassmintEnv): StoreLocation {
   const url = env.PASSMINT_DATABASE_URL;
   if (url === undefined) return { kind: 'sqlite', file: resolve(join(env.PASSMINT_DATA_DIR, 'passmint.db')) };
@@ -16,13 +14,34 @@ export function storeLocation(env: PassmintEnv): StoreLocation {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     return { kind: 'sqlite', file: isAbsolute(path) ? path : resolve(path) };
   }
-  throw new PassmintError('store_unsupported', 'PASSMINT_DATABASE_URL: PostgreSQL is not supported by this release yet; use sqlite:<file> or leave it unset.');
+  return { kind: 'postgres', url };
+}
+
+/** Where the store is, for people: a PostgreSQL URL without its password. */
+export function describeStoreLocation(location: StoreLocation): string {
+  if (location.kind === 'sqlite') return `SQLite ${location.file}`;
+  const url = new URL(location.url);
+  if (url.password) url.password = '***';
+  return `PostgreSQL ${url.toString()}`;
+}
+
+/** `?schema=<name>` picks the schema Passmint's tables live in (one database, several instances). */
+function postgresOptions(url: string): { connectionString: string; schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), ...(schema ? { schema } : {}) };
 }
 
 /** Opens the configured store and brings its schema up to date. */
 export async function openStore(env: PassmintEnv): Promise<{ store: Store; location: StoreLocation }> {
   const location = storeLocation(env);
-  const store = createSqliteStore(location.file);
-  await store.migrate();
+  const store = location.kind === 'sqlite' ? createSqliteStore(location.file) : createPostgresStore(postgresOptions(location.url));
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return { store, location };
 }

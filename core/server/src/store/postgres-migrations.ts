@@ -1,0 +1,287 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Migration } from './sqlite-migrations';
+
+/**
+ * The schema for PostgreSQL, one step at a time, mirroring the SQLite migrations version for
+ * version. Append only: never edit a migration that has shipped.
+ *
+ * Times stay ISO-8601 text, as in SQLite: the Store contract hands ISO strings in and compares
+ * them, and change tags and `lastUpdated` must round-trip byte for byte. Every text column is
+ * COLLATE "C" so that comparisons and ORDER BY go by bytes, as SQLite's do, whatever the
+ * database's default collation (en_US would sort ids and punctuation differently). JSON is kept
+ * as the text we wrote rather than jsonb, which would reorder keys and reformat numbers.
+ */
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE tenants (
+        id text COLLATE "C" NOT NULL PRIMARY KEY,
+        name text COLLATE "C" NOT NULL UNIQUE,
+        monthly_quota integer,
+        apple_identity text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL
+      );
+
+      CREATE TABLE api_keys (
+        id text COLLATE "C" NOT NULL PRIMARY KEY,
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        hash text COLLATE "C" NOT NULL UNIQUE,
+        prefix text COLLATE "C" NOT NULL,
+        label text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL,
+        revoked_at text COLLATE "C"
+      );
+      CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at);
+
+      -- Serials are unique across tenants: devices address a pass by serial alone.
+      CREATE TABLE passes (
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        serial_number text COLLATE "C" NOT NULL,
+        authentication_token text COLLATE "C" NOT NULL,
+        body text COLLATE "C" NOT NULL,
+        canonical_hash text COLLATE "C" NOT NULL,
+        pkpass bytea NOT NULL,
+        pass_type_identifier text COLLATE "C" NOT NULL,
+        voided boolean NOT NULL,
+        version integer NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, serial_number),
+        UNIQUE (serial_number)
+      );
+
+      CREATE TABLE pass_versions (
+        tenant_id text COLLATE "C" NOT NULL,
+        serial_number text COLLATE "C" NOT NULL,
+        version integer NOT NULL,
+        body text COLLATE "C" NOT NULL,
+        canonical_hash text COLLATE "C" NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, serial_number, version),
+        FOREIGN KEY (tenant_id, serial_number) REFERENCES passes (tenant_id, serial_number)
+      );
+
+      CREATE TABLE usage_counters (
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        month text COLLATE "C" NOT NULL,
+        used integer NOT NULL,
+        PRIMARY KEY (tenant_id, month)
+      );
+
+      CREATE TABLE idempotency_records (
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        idempotency_key text COLLATE "C" NOT NULL,
+        fingerprint text COLLATE "C" NOT NULL,
+        response_serial_number text COLLATE "C" NOT NULL,
+        response_warnings text COLLATE "C" NOT NULL,
+        response_pkpass bytea NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, idempotency_key)
+      );
+
+      CREATE TABLE images (
+        hash text COLLATE "C" NOT NULL PRIMARY KEY,
+        bytes bytea NOT NULL,
+        width integer NOT NULL,
+        height integer NOT NULL,
+        created_at text COLLATE "C" NOT NULL
+      );
+
+      CREATE TABLE image_sources (
+        url text COLLATE "C" NOT NULL PRIMARY KEY,
+        hash text COLLATE "C" NOT NULL,
+        fetched_at text COLLATE "C" NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'change tags, device registrations and the push outbox',
+    sql: `
+      -- Every pass write takes the next value of one global counter: Apple's lastUpdated tag.
+      -- Existing passes are numbered in the order they last changed.
+      ALTER TABLE passes ADD COLUMN change_seq bigint NOT NULL DEFAULT 0;
+      UPDATE passes SET change_seq = ranked.seq
+        FROM (SELECT serial_number, ROW_NUMBER() OVER (ORDER BY updated_at, serial_number) AS seq FROM passes) AS ranked
+        WHERE ranked.serial_number = passes.serial_number;
+      CREATE UNIQUE INDEX passes_by_change_seq ON passes (change_seq);
+
+      -- One row. Its row lock, taken by UPDATE ... RETURNING in the writing transaction, is what
+      -- keeps tags in commit order (see nextChangeTag in postgres-store.ts).
+      CREATE TABLE pass_change_counter (
+        id integer NOT NULL PRIMARY KEY CHECK (id = 1),
+        last_value bigint NOT NULL
+      );
+      INSERT INTO pass_change_counter (id, last_value) SELECT 1, COALESCE(MAX(change_seq), 0) FROM passes;
+
+      CREATE TABLE device_registrations (
+        device_library_identifier text COLLATE "C" NOT NULL,
+        serial_number text COLLATE "C" NOT NULL REFERENCES passes (serial_number),
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        pass_type_identifier text COLLATE "C" NOT NULL,
+        push_token text COLLATE "C" NOT NULL,
+        client text COLLATE "C" NOT NULL CHECK (client IN ('apple', 'android')),
+        client_name text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (device_library_identifier, serial_number)
+      );
+      CREATE INDEX device_registrations_by_serial ON device_registrations (serial_number);
+      CREATE INDEX device_registrations_by_token ON device_registrations (push_token, pass_type_identifier);
+      CREATE INDEX device_registrations_by_tenant ON device_registrations (tenant_id, created_at);
+
+      CREATE TABLE push_outbox (
+        id text COLLATE "C" NOT NULL PRIMARY KEY,
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        serial_number text COLLATE "C" NOT NULL REFERENCES passes (serial_number),
+        pass_type_identifier text COLLATE "C" NOT NULL,
+        push_token text COLLATE "C" NOT NULL,
+        state text COLLATE "C" NOT NULL CHECK (state IN ('pending', 'leased', 'delivered', 'dead')),
+        attempts integer NOT NULL,
+        available_at text COLLATE "C" NOT NULL,
+        lease_until text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL,
+        finished_at text COLLATE "C",
+        detail text COLLATE "C"
+      );
+      -- At most one waiting push per device and topic: the device fetches every change when it wakes.
+      CREATE UNIQUE INDEX push_outbox_one_pending ON push_outbox (push_token, pass_type_identifier) WHERE state = 'pending';
+      CREATE INDEX push_outbox_due ON push_outbox (available_at, id) WHERE state IN ('pending', 'leased');
+      CREATE INDEX push_outbox_by_serial ON push_outbox (serial_number);
+      CREATE INDEX push_outbox_finished ON push_outbox (finished_at) WHERE state IN ('delivered', 'dead');
+    `,
+  },
+  {
+    version: 3,
+    name: 'google object sync state',
+    sql: `
+      -- Which version of each pass its Google object was last brought to.
+      CREATE TABLE google_objects (
+        serial_number text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES passes (serial_number),
+        synced_version integer NOT NULL,
+        synced_at text COLLATE "C" NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'google save and delete callbacks',
+    sql: `
+      -- One row per callback; the nonce makes a redelivered callback count once.
+      CREATE TABLE google_callbacks (
+        nonce text COLLATE "C" NOT NULL PRIMARY KEY,
+        serial_number text COLLATE "C" NOT NULL,
+        event_type text COLLATE "C" NOT NULL CHECK (event_type IN ('save', 'del')),
+        at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX google_callbacks_by_serial ON google_callbacks (serial_number);
+    `,
+  },
+  {
+    version: 5,
+    name: 'tenant google identity',
+    sql: `
+      ALTER TABLE tenants ADD COLUMN google_identity text COLLATE "C";
+    `,
+  },
+  {
+    version: 6,
+    name: 'share page views',
+    sql: `
+      CREATE TABLE pass_views (
+        serial_number text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES passes (serial_number),
+        views integer NOT NULL
+      );
+    `,
+  },
+  {
+    version: 7,
+    name: 'commerce orders and webhook deliveries',
+    sql: `
+      CREATE TABLE order_passes (
+        shop text COLLATE "C" NOT NULL,
+        order_id text COLLATE "C" NOT NULL,
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        serial_number text COLLATE "C" NOT NULL REFERENCES passes (serial_number),
+        order_updated_at text COLLATE "C" NOT NULL,
+        customer_id text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL,
+        linked_at text COLLATE "C",
+        PRIMARY KEY (shop, order_id)
+      );
+      CREATE INDEX order_passes_customer ON order_passes (shop, customer_id);
+      CREATE TABLE webhook_deliveries (
+        source text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        received_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (source, id)
+      );
+      CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+    `,
+  },
+  {
+    version: 8,
+    name: 'shop sessions',
+    sql: `
+      CREATE TABLE shop_sessions (
+        shop text COLLATE "C" NOT NULL PRIMARY KEY,
+        session text COLLATE "C" NOT NULL,
+        updated_at text COLLATE "C" NOT NULL
+      );
+    `,
+  },
+];
+
+export interface PostgresMigrateOptions {
+  /** Created when missing; the pool's connections must already have it as their search_path. */
+  schema?: string;
+  list?: readonly Migration[];
+}
+
+/**
+ * Applies the migrations the database has not seen yet, all in one transaction, and returns
+ * their versions (empty when the schema is current). A failing migration rolls back the run.
+ */
+export async function migratePostgres(pool: Pool, options: PostgresMigrateOptions = {}): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    try {
+      const applied = await applyMissing(client, options);
+      await client.query('COMMIT');
+      return applied;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function applyMissing(client: PoolClient, options: PostgresMigrateOptions): Promise<number[]> {
+  // Held to commit: a second process starting at the same moment waits here, then finds the
+  // migrations recorded. Keyed by schema so that separate schemas migrate independently.
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`passmint.migrate:${options.schema ?? ''}`]);
+  if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at text NOT NULL)');
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const applied = new Set(rows.map((row) => row.version));
+  const missing = [...(options.list ?? postgresMigrations)]
+    .sort((a, b) => a.version - b.version)
+    .filter((migration) => !applied.has(migration.version));
+  for (const migration of missing) {
+    await client.query(migration.sql);
+    await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [migration.version, new Date().toISOString()]);
+  }
+  return missing.map((migration) => migration.version);
+}
+
+/** A schema name as an SQL identifier, double-quoted. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,265 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import type { NewPass, NewRegistration, PassRecord, PassUpdate, Store, WriteOptions } from '@passmint/engine';
+import { createPostgresStore } from './postgres-store';
+import { migratePostgres, postgresMigrations, quoteIdentifier } from './postgres-migrations';
+import { describeStoreConformance } from './test-support/store-conformance';
+
+const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A schema of its own for each store under test, so test files and runs never share rows. */
+function testSchema(): string {
+  return `passmint_test_${randomBytes(6).toString('hex')}`;
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+describeStoreConformance('PostgreSQL', async () => {
+  const schema = testSchema();
+  const store = createPostgresStore({ connectionString: DATABASE_URL, schema });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
+});
+
+describe('PostgreSQL store', () => {
+  let schema: string;
+  const opened: Store[] = [];
+  const pools: Pool[] = [];
+
+  beforeEach(() => {
+    schema = testSchema();
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    for (const pool of pools.splice(0)) await pool.end();
+    await dropSchema(schema);
+  });
+
+  function openStore(): Store {
+    const store = createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: 4 });
+    opened.push(store);
+    return store;
+  }
+
+  /** A pool on the test schema, to run migrations directly and look at rows as they are stored. */
+  function schemaPool(): Pool {
+    const pool = new Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 2 });
+    pools.push(pool);
+    return pool;
+  }
+
+  async function appliedMigrations(): Promise<{ version: number; applied_at: string }[]> {
+    const { rows } = await schemaPool().query<{ version: number; applied_at: string }>('SELECT version, applied_at FROM schema_migrations ORDER BY version');
+    return rows;
+  }
+
+  async function tenantIn(store: Store): Promise<string> {
+    const id = randomUUID();
+    await store.createTenant({ id, name: `tenant-${id}`, monthlyQuota: null, appleIdentity: null, createdAt: '2025-06-01T00:00:00.000Z' });
+    return id;
+  }
+
+  function newPass(tenantId: string, overrides: Partial<NewPass> = {}): NewPass {
+    return {
+      tenantId,
+      serialNumber: randomUUID(),
+      authenticationToken: randomUUID(),
+      body: { logoText: 'Bayroast' },
+      canonicalHash: randomUUID(),
+      pkpass: randomBytes(128),
+      passTypeIdentifier: 'pass.com.example',
+      voided: false,
+      createdAt: '2025-06-02T00:00:00.000Z',
+      ...overrides,
+    };
+  }
+
+  function registrationOf(pass: NewPass): NewRegistration {
+    return {
+      deviceLibraryIdentifier: randomUUID(),
+      serialNumber: pass.serialNumber,
+      passTypeIdentifier: pass.passTypeIdentifier,
+      tenantId: pass.tenantId,
+      pushToken: randomUUID(),
+      client: 'apple',
+      clientName: null,
+      at: '2025-06-02T00:00:00.000Z',
+    };
+  }
+
+  function updateOf(pass: PassRecord): PassUpdate {
+    return {
+      tenantId: pass.tenantId,
+      serialNumber: pass.serialNumber,
+      expectedVersion: pass.version,
+      body: { logoText: 'Changed' },
+      canonicalHash: randomUUID(),
+      pkpass: randomBytes(64),
+      passTypeIdentifier: pass.passTypeIdentifier,
+      voided: false,
+      updatedAt: '2025-06-03T00:00:00.000Z',
+    };
+  }
+
+  async function insertedPass(store: Store, tenantId: string): Promise<PassRecord> {
+    const result = await store.insertPass(newPass(tenantId), options);
+    if (!result.ok) throw new Error(`insertPass failed: ${result.reason}`);
+    return result.pass;
+  }
+
+  const options: WriteOptions = { month: '2025-06', quota: null };
+  const versions = postgresMigrations.map((migration) => migration.version);
+
+  describe('migrations', () => {
+    it('creates the schema, applies every migration once and nothing on a second run', async () => {
+      const pool = schemaPool();
+      expect(await migratePostgres(pool, { schema })).toEqual(versions);
+      expect(await migratePostgres(pool, { schema })).toEqual([]);
+      const applied = await appliedMigrations();
+      expect(applied.map((row) => row.version)).toEqual(versions);
+
+      const store = openStore();
+      await store.migrate();
+      expect(await appliedMigrations()).toEqual(applied);
+    });
+
+    it('applies only a migration added later', async () => {
+      const pool = schemaPool();
+      await migratePostgres(pool, { schema });
+      const later = [...postgresMigrations, { version: 1000, name: 'later', sql: 'CREATE TABLE later_table (id text NOT NULL PRIMARY KEY)' }];
+      expect(await migratePostgres(pool, { schema, list: later })).toEqual([1000]);
+      expect(await migratePostgres(pool, { schema, list: later })).toEqual([]);
+    });
+
+    it('rolls back every step of a run when one migration fails', async () => {
+      const pool = schemaPool();
+      const broken = [...postgresMigrations, { version: 1000, name: 'broken', sql: 'CREATE TABLE half_done (id text); NOT SQL AT ALL' }];
+      await expect(migratePostgres(pool, { schema, list: broken })).rejects.toThrow();
+      const { rows } = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      expect(rows).toEqual([]);
+    });
+
+    it('lets two stores starting together on one schema both migrate, applying each step once', async () => {
+      const stores = [openStore(), openStore(), openStore()];
+      await Promise.all(stores.map((store) => store.migrate()));
+      expect((await appliedMigrations()).map((row) => row.version)).toEqual(versions);
+      const first = stores[0] as Store;
+      expect(await first.findTenant(await tenantIn(stores[1] as Store))).not.toBeNull();
+    });
+  });
+
+  describe('several processes on one database', () => {
+    it('never hands the same push to two stores claiming at once', async () => {
+      const first = openStore();
+      const second = openStore();
+      await first.migrate();
+      const owner = await tenantIn(first);
+      const pass = await insertedPass(first, owner);
+      const devices = 12;
+      for (let i = 0; i < devices; i++) await first.registerDevice(registrationOf(pass));
+      await first.updatePass(updateOf(pass), options);
+
+      const claim = (store: Store) => store.claimPushes({ now: '2025-06-03T00:00:00.000Z', leaseUntil: '2025-06-03T00:01:00.000Z', limit: 2 });
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claim(i % 2 === 0 ? first : second)));
+      const ids = claims.flat().map((job) => job.id);
+      expect(ids).toHaveLength(devices);
+      expect(new Set(ids).size).toBe(devices);
+    });
+
+    it('counts a quota exactly when stores insert at once', async () => {
+      const first = openStore();
+      const second = openStore();
+      await first.migrate();
+      const owner = await tenantIn(first);
+      const limited: WriteOptions = { month: '2025-06', quota: 3 };
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? first : second).insertPass(newPass(owner), limited)));
+      expect(results.filter((result) => result.ok)).toHaveLength(3);
+      expect(results.filter((result) => !result.ok)).toEqual(Array.from({ length: 7 }, () => ({ ok: false, reason: 'quota_exceeded', used: 3 })));
+      expect(await first.usage(owner, '2025-06')).toBe(3);
+    });
+
+    it('lets one of several inserts with the same idempotency key through', async () => {
+      const first = openStore();
+      const second = openStore();
+      await first.migrate();
+      const owner = await tenantIn(first);
+      const key = randomUUID();
+      const attempt = (store: Store) => {
+        const pass = newPass(owner);
+        const response = { serialNumber: pass.serialNumber, warnings: [], pkpass: randomBytes(16) };
+        return store.insertPass(pass, {
+          ...options,
+          idempotency: { key, fingerprint: 'same', response, createdAt: '2025-06-02T00:00:00.000Z', notBefore: '2025-06-01T00:00:00.000Z' },
+        });
+      };
+      const results = await Promise.all([first, second, first, second].map(attempt));
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+      expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.reason)).toEqual(Array(3).fill('idempotency_exists'));
+      expect(await first.usage(owner, '2025-06')).toBe(1);
+    });
+
+    it('answers serial_taken to the loser of two inserts of one serial', async () => {
+      const first = openStore();
+      const second = openStore();
+      await first.migrate();
+      const owner = await tenantIn(first);
+      const pass = newPass(owner);
+      const results = await Promise.all([first.insertPass(pass, options), second.insertPass(pass, options)]);
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+      expect(results.filter((result) => !result.ok)).toEqual([{ ok: false, reason: 'serial_taken' }]);
+    });
+
+    it('hands out change tags in commit order: a device never sees a tag before every smaller one is visible', async () => {
+      const first = openStore();
+      const second = openStore();
+      await first.migrate();
+      const owner = await tenantIn(first);
+      const passes: PassRecord[] = [];
+      for (let i = 0; i < 20; i++) passes.push(await insertedPass(first, owner));
+      const device = randomUUID();
+      for (const pass of passes) await first.registerDevice({ ...registrationOf(pass), deviceLibraryIdentifier: device });
+      const baseline = passes.reduce((top, pass) => Math.max(top, Number(pass.changeTag)), 0);
+
+      let writing = true;
+      const writes = Promise.all(passes.map((pass, i) => (i % 2 === 0 ? first : second).updatePass(updateOf(pass), options))).finally(() => {
+        writing = false;
+      });
+      const polls: { serialNumbers: string[]; lastUpdated: string }[] = [];
+      while (writing) {
+        const seen = await second.listUpdatedSerials(device, 'pass.com.example', String(baseline));
+        if (seen) polls.push(seen);
+      }
+      const updated = (await writes).map((result) => {
+        if (!result.ok) throw new Error(result.reason);
+        return result.pass;
+      });
+
+      expect(new Set(updated.map((pass) => pass.changeTag)).size).toBe(updated.length);
+      for (const poll of polls) {
+        const committedBefore = updated.filter((pass) => Number(pass.changeTag) <= Number(poll.lastUpdated)).map((pass) => pass.serialNumber);
+        expect(poll.serialNumbers).toEqual(expect.arrayContaining(committedBefore));
+      }
+    });
+  });
+
+  describe('configuration', () => {
+    it('refuses a schema name that would need quoting', () => {
+      expect(() => createPostgresStore({ connectionString: DATABASE_URL, schema: 'Bad"; DROP' })).toThrow(
+        expect.objectContaining({ code: 'invalid_config' }) as Error,
+      );
+    });
+  });
+});

@@ -1,0 +1,998 @@
+import { Pool, type PoolClient } from 'pg';
+import {
+  GOOGLE_SYNC_TOPIC,
+  googleSyncToken,
+  PassmintError,
+  StoreConflictError,
+  type ApiKeyRecord,
+  type DeviceClient,
+  type IdempotencyRecord,
+  type InsertPassResult,
+  type Installation,
+  type NewIdempotency,
+  type NewPass,
+  type NewRegistration,
+  type NewTenant,
+  type PassRecord,
+  type PassUpdate,
+  type PassVersionRecord,
+  type PushJob,
+  type PushOutcome,
+  type PushSummary,
+  type Store,
+  type StoredAppleIdentity,
+  type StoredGoogleIdentity,
+  type TenantPatch,
+  type TenantRecord,
+  type UpdatePassResult,
+  type WriteOptions,
+} from '@passmint/engine';
+import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
+import { migratePostgres } from './postgres-migrations';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Every connection works in this schema (created by `migrate()`); the server's default when absent. */
+  schema?: string;
+  /** Connections in the pool; pg's default (10) when absent. */
+  poolSize?: number;
+}
+
+/** Anything that runs a query: the pool, or one client inside a transaction. */
+type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * The Store port on PostgreSQL, for several server processes sharing one database. Call
+ * `migrate()` before anything else.
+ *
+ * Where SQLite serialises every write with its single writer lock, this store locks only what
+ * a write depends on: the pass row (`FOR NO KEY UPDATE`), the change-tag counter row, and
+ * transaction-scoped advisory locks on a tenant's month of quota and on an idempotency key.
+ * Locks are always taken in that order, so writers cannot deadlock on one another.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${checkedSchemaName(options.schema)}` }),
+  });
+  // An idle client whose connection drops emits 'error' on the pool; unhandled, it would end the
+  // process. The next query simply opens a new connection.
+  pool.on('error', () => undefined);
+  let closing: Promise<void> | null = null;
+
+  async function readTenant(db: Queryable, id: string): Promise<TenantRecord | null> {
+    const { rows } = await db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`, [id]);
+    return rows[0] ? toTenant(rows[0]) : null;
+  }
+
+  async function readTenantByName(db: Queryable, name: string): Promise<TenantRecord | null> {
+    const { rows } = await db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE name = $1`, [name]);
+    return rows[0] ? toTenant(rows[0]) : null;
+  }
+
+  async function readPass(db: Queryable, tenantId: string, serialNumber: string): Promise<PassRecord | null> {
+    const { rows } = await db.query<PassRow>(`SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = $1 AND serial_number = $2`, [
+      tenantId,
+      serialNumber,
+    ]);
+    return rows[0] ? toPass(rows[0]) : null;
+  }
+
+  async function readIdempotency(db: Queryable, tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null> {
+    const { rows } = await db.query<IdempotencyRow>(
+      `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency_records WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at >= $3`,
+      [tenantId, key, notBefore],
+    );
+    return rows[0] ? toIdempotency(rows[0]) : null;
+  }
+
+  async function readUsage(db: Queryable, tenantId: string, month: string): Promise<number> {
+    const { rows } = await db.query<{ used: number }>('SELECT used FROM usage_counters WHERE tenant_id = $1 AND month = $2', [tenantId, month]);
+    return rows[0]?.used ?? 0;
+  }
+
+  /**
+   * The number already used when this write would go over the quota, else null. The advisory
+   * lock, held to commit, makes the check and the count one step: a second writer of the same
+   * tenant and month waits here and then reads the count this one committed.
+   */
+  async function quotaExceeded(db: Queryable, tenantId: string, options: WriteOptions): Promise<number | null> {
+    if (options.countsTowardQuota === false || options.quota === null) return null;
+    await lockKey(db, `passmint.quota:${tenantId}:${options.month}`);
+    const used = await readUsage(db, tenantId, options.month);
+    return used >= options.quota ? used : null;
+  }
+
+  async function countWrite(db: Queryable, tenantId: string, options: WriteOptions): Promise<void> {
+    if (options.countsTowardQuota === false) return;
+    await db.query(
+      `INSERT INTO usage_counters (tenant_id, month, used) VALUES ($1, $2, 1)
+        ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1`,
+      [tenantId, options.month],
+    );
+  }
+
+  /*
+   * Change tags come from a one-row counter bumped with UPDATE ... RETURNING inside the writing
+   * transaction, not from a sequence. A sequence hands out numbers outside transactions, so a
+   * writer holding tag 7 could commit after one holding tag 8, and a device that had already
+   * asked "since 8" would never see pass 7. The counter's row lock is held until commit, so the
+   * next writer gets its tag only once this one is visible: tags are committed in order, and a
+   * rolled-back write gives its number back. The price is that pass writes are serialised from
+   * this point to their commit, which is why it is taken as late as possible.
+   */
+  async function nextChangeTag(db: Queryable): Promise<string> {
+    const { rows } = await db.query<{ last_value: string }>('UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value');
+    const row = rows[0];
+    if (!row) throw new PassmintError('store_corrupt', 'The pass change counter row is missing; was the schema migrated?');
+    return row.last_value;
+  }
+
+  async function appendVersion(db: Queryable, pass: PassRecord): Promise<void> {
+    await db.query(
+      `INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [pass.tenantId, pass.serialNumber, pass.version, JSON.stringify(pass.body), pass.canonicalHash, pass.updatedAt],
+    );
+  }
+
+  /**
+   * Queues one push per Apple registration, each skipped where a push to that token and topic is
+   * already waiting; returns the number of Apple registrations, each of which now has one.
+   */
+  async function queuePushes(db: Queryable, pass: PassRecord, at: string): Promise<number> {
+    const { rows } = await db.query<{ registrations: number }>(
+      `WITH registrations AS (
+          SELECT push_token, pass_type_identifier FROM device_registrations WHERE serial_number = $1 AND client = 'apple'
+        ), queued AS (
+          INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
+          SELECT gen_random_uuid()::text, $2, $1, pass_type_identifier, push_token, 'pending', 0, $3, $4 FROM registrations
+          ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING
+        )
+        SELECT COUNT(*)::integer AS registrations FROM registrations`,
+      [pass.serialNumber, pass.tenantId, at, pass.updatedAt],
+    );
+    return rows[0]?.registrations ?? 0;
+  }
+
+  async function queueGoogle(db: Queryable, tenantId: string, serialNumber: string, at: string, createdAt = at): Promise<void> {
+    await db.query(
+      `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
+        VALUES (gen_random_uuid()::text, $1, $2, $3, $4, 'pending', 0, $5, $6)
+        ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
+      [tenantId, serialNumber, GOOGLE_SYNC_TOPIC, googleSyncToken(serialNumber), at, createdAt],
+    );
+  }
+
+  async function writeIdempotency(db: Queryable, tenantId: string, idempotency: NewIdempotency): Promise<void> {
+    // Only reached when no fresh record exists, so a conflict here means an expired one.
+    await db.query(
+      `INSERT INTO idempotency_records (${IDEMPOTENCY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET
+          fingerprint = excluded.fingerprint, response_serial_number = excluded.response_serial_number,
+          response_warnings = excluded.response_warnings, response_pkpass = excluded.response_pkpass,
+          created_at = excluded.created_at`,
+      [
+        tenantId,
+        idempotency.key,
+        idempotency.fingerprint,
+        idempotency.response.serialNumber,
+        JSON.stringify(idempotency.response.warnings),
+        idempotency.response.pkpass,
+        idempotency.createdAt,
+      ],
+    );
+  }
+
+  async function writeNewPass(db: Queryable, pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult> {
+    const { idempotency } = options;
+    if (idempotency) {
+      // Two requests with one key must not both miss the record and both insert.
+      await lockKey(db, `passmint.idempotency:${pass.tenantId}:${idempotency.key}`);
+      const existing = await readIdempotency(db, pass.tenantId, idempotency.key, idempotency.notBefore);
+      if (existing) return { ok: false, reason: 'idempotency_exists', existing };
+    }
+    const taken = await db.query('SELECT 1 FROM passes WHERE serial_number = $1', [pass.serialNumber]);
+    if (taken.rowCount) return { ok: false, reason: 'serial_taken' };
+    const used = await quotaExceeded(db, pass.tenantId, options);
+    if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
+
+    const record: PassRecord = { ...pass, version: 1, updatedAt: pass.createdAt, changeTag: await nextChangeTag(db) };
+    await db.query(
+      `INSERT INTO passes (${PASS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      passParams(record),
+    );
+    await appendVersion(db, record);
+    await countWrite(db, pass.tenantId, options);
+    if (idempotency) await writeIdempotency(db, pass.tenantId, idempotency);
+    return { ok: true, pass: (await readPass(db, pass.tenantId, pass.serialNumber)) ?? record };
+  }
+
+  async function writeUpdate(db: Queryable, update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult> {
+    // NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY
+    // SHARE locks on it, which must not wait for (or block) a change of the pass's content.
+    const { rows } = await db.query<PassRow>(
+      `SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE`,
+      [update.tenantId, update.serialNumber],
+    );
+    const current = rows[0] ? toPass(rows[0]) : null;
+    if (!current) return { ok: false, reason: 'not_found' };
+    if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
+    const used = await quotaExceeded(db, update.tenantId, options);
+    if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
+
+    const next: PassRecord = {
+      ...current,
+      body: update.body,
+      canonicalHash: update.canonicalHash,
+      pkpass: update.pkpass,
+      passTypeIdentifier: update.passTypeIdentifier,
+      voided: update.voided,
+      version: current.version + 1,
+      updatedAt: update.updatedAt,
+      changeTag: await nextChangeTag(db),
+    };
+    await db.query(
+      `UPDATE passes SET body = $3, canonical_hash = $4, pkpass = $5, pass_type_identifier = $6, voided = $7, version = $8,
+          updated_at = $9, change_seq = $10
+        WHERE tenant_id = $1 AND serial_number = $2`,
+      [
+        next.tenantId,
+        next.serialNumber,
+        JSON.stringify(next.body),
+        next.canonicalHash,
+        next.pkpass,
+        next.passTypeIdentifier,
+        next.voided,
+        next.version,
+        next.updatedAt,
+        next.changeTag,
+      ],
+    );
+    await appendVersion(db, next);
+    await countWrite(db, update.tenantId, options);
+    const queueAt = options.queueAt ?? next.updatedAt;
+    const queuedPushes = await queuePushes(db, next, queueAt);
+    if (options.syncGoogle) await queueGoogle(db, next.tenantId, next.serialNumber, queueAt, next.updatedAt);
+    return { ok: true, pass: (await readPass(db, update.tenantId, update.serialNumber)) ?? next, queuedPushes };
+  }
+
+  /*
+   * Coalescing choice, as in SQLite: when another push to the same token and topic is already
+   * pending, this row is merged into it (due no later than this retry, taking this row's error as
+   * its detail when it has none) and deleted, since that push wakes the same device. A push that
+   * has already finished stays finished.
+   */
+  async function writeRetry(db: Queryable, id: string, retry: { availableAt: string; detail: string }): Promise<void> {
+    const { rows } = await db.query<TokenTopicRow>(
+      `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = $1 AND state IN ('pending', 'leased') FOR UPDATE`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return;
+    const waiting = await db.query<{ id: string }>(
+      `SELECT id FROM push_outbox WHERE push_token = $1 AND pass_type_identifier = $2 AND state = 'pending' AND id <> $3 FOR UPDATE`,
+      [row.push_token, row.pass_type_identifier, id],
+    );
+    const into = waiting.rows[0];
+    if (into) {
+      await db.query(
+        `UPDATE push_outbox SET available_at = LEAST(available_at, $2), detail = COALESCE(detail, $3) WHERE id = $1`,
+        [into.id, retry.availableAt, retry.detail],
+      );
+      await db.query('DELETE FROM push_outbox WHERE id = $1', [id]);
+      return;
+    }
+    await db.query(`UPDATE push_outbox SET state = 'pending', available_at = $2, lease_until = NULL, detail = $3 WHERE id = $1`, [
+      id,
+      retry.availableAt,
+      retry.detail,
+    ]);
+  }
+
+  async function transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(pool, work);
+  }
+
+  return {
+    async migrate() {
+      await migratePostgres(pool, options.schema === undefined ? {} : { schema: options.schema });
+    },
+    async close() {
+      closing ??= pool.end();
+      await closing;
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+
+    async createTenant(tenant: NewTenant) {
+      const record: TenantRecord = { ...tenant, updatedAt: tenant.createdAt };
+      try {
+        await pool.query(`INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantParams(record));
+      } catch (error) {
+        if (violates(error, 'tenants_pkey')) throw new StoreConflictError(`A tenant with id '${tenant.id}' already exists.`);
+        if (violates(error, 'tenants_name_key')) throw new StoreConflictError(`A tenant named '${tenant.name}' already exists.`);
+        throw error;
+      }
+      return record;
+    },
+    async findTenant(idOrName) {
+      return (await readTenant(pool, idOrName)) ?? (await readTenantByName(pool, idOrName));
+    },
+    async listTenants() {
+      const { rows } = await pool.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY created_at, id`);
+      return rows.map(toTenant);
+    },
+    async updateTenant(id: string, patch: TenantPatch) {
+      try {
+        return await transaction(async (db) => {
+          const { rows } = await db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1 FOR UPDATE`, [id]);
+          const current = rows[0] ? toTenant(rows[0]) : null;
+          if (!current) return null;
+          const next: TenantRecord = {
+            ...current,
+            name: patch.name ?? current.name,
+            monthlyQuota: patch.monthlyQuota === undefined ? current.monthlyQuota : patch.monthlyQuota,
+            appleIdentity: patch.appleIdentity === undefined ? current.appleIdentity : patch.appleIdentity,
+            googleIdentity: patch.googleIdentity === undefined ? (current.googleIdentity ?? null) : patch.googleIdentity,
+            updatedAt: patch.updatedAt,
+          };
+          const [, name, monthlyQuota, appleIdentity, googleIdentity] = tenantParams(next);
+          await db.query(
+            'UPDATE tenants SET name = $2, monthly_quota = $3, apple_identity = $4, google_identity = $5, updated_at = $6 WHERE id = $1',
+            [id, name, monthlyQuota, appleIdentity, googleIdentity, next.updatedAt],
+          );
+          return (await readTenant(db, id)) ?? next;
+        });
+      } catch (error) {
+        if (violates(error, 'tenants_name_key')) throw new StoreConflictError(`A tenant named '${patch.name ?? ''}' already exists.`);
+        throw error;
+      }
+    },
+
+    async createApiKey(key) {
+      const record: ApiKeyRecord = { ...key, revokedAt: null };
+      try {
+        await pool.query(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+          record.id,
+          record.tenantId,
+          record.hash,
+          record.prefix,
+          record.label,
+          record.createdAt,
+          record.revokedAt,
+        ]);
+      } catch (error) {
+        if (violates(error, 'api_keys_pkey') || violates(error, 'api_keys_hash_key')) {
+          throw new StoreConflictError('An API key with this id or hash already exists.');
+        }
+        throw error;
+      }
+      return record;
+    },
+    async findApiKeyByHash(hash) {
+      const { rows } = await pool.query<ApiKeyRow & PrefixedTenantRow>(
+        `SELECT ${API_KEY_COLUMNS.split(', ').map((column) => `k.${column}`).join(', ')},
+            t.id AS t_id, t.name AS t_name, t.monthly_quota AS t_monthly_quota, t.apple_identity AS t_apple_identity,
+            t.google_identity AS t_google_identity, t.created_at AS t_created_at, t.updated_at AS t_updated_at
+          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`,
+        [hash],
+      );
+      const row = rows[0];
+      return row ? { key: toApiKey(row), tenant: toTenant(unprefixTenant(row)) } : null;
+    },
+    async listApiKeys(tenantId) {
+      const { rows } = await pool.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
+      return rows.map(toApiKey);
+    },
+    async revokeApiKey(id, revokedAt) {
+      const result = await pool.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1', [id, revokedAt]);
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    async findPass(tenantId, serialNumber) {
+      return readPass(pool, tenantId, serialNumber);
+    },
+    async insertPass(pass, options) {
+      try {
+        return await transaction((db) => writeNewPass(db, pass, options));
+      } catch (error) {
+        // Another process inserted the serial between our check and our insert.
+        if (violates(error, 'passes_pkey') || violates(error, 'passes_serial_number_key')) return { ok: false, reason: 'serial_taken' };
+        throw error;
+      }
+    },
+    async updatePass(update, options) {
+      return transaction((db) => writeUpdate(db, update, options));
+    },
+    async listPassVersions(tenantId, serialNumber) {
+      const { rows } = await pool.query<PassVersionRow>(
+        `SELECT tenant_id, serial_number, version, body, canonical_hash, created_at FROM pass_versions
+          WHERE tenant_id = $1 AND serial_number = $2 ORDER BY version`,
+        [tenantId, serialNumber],
+      );
+      return rows.map(toPassVersion);
+    },
+    async findPassBySerial(serialNumber) {
+      const { rows } = await pool.query<PassRow>(`SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number = $1`, [serialNumber]);
+      return rows[0] ? toPass(rows[0]) : null;
+    },
+
+    async registerDevice(registration) {
+      // xmax is 0 only on a row version this statement inserted; an updated row carries our xid.
+      const { rows } = await pool.query<{ inserted: boolean }>(
+        `INSERT INTO device_registrations (${REGISTRATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+          ON CONFLICT (device_library_identifier, serial_number) DO UPDATE
+            SET push_token = excluded.push_token, client = excluded.client, client_name = excluded.client_name, updated_at = excluded.updated_at
+          RETURNING (xmax = 0) AS inserted`,
+        registrationParams(registration),
+      );
+      return rows[0]?.inserted ? 'created' : 'existing';
+    },
+    async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
+      const result = await pool.query('DELETE FROM device_registrations WHERE device_library_identifier = $1 AND serial_number = $2', [
+        deviceLibraryIdentifier,
+        serialNumber,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    },
+    async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
+      const { rows } = await pool.query<{ serial_number: string; change_seq: string }>(
+        `SELECT p.serial_number, p.change_seq
+          FROM device_registrations r JOIN passes p ON p.serial_number = r.serial_number
+          WHERE r.device_library_identifier = $1 AND r.pass_type_identifier = $2 AND p.change_seq > $3`,
+        [deviceLibraryIdentifier, passTypeIdentifier, changeSeqOf(since)],
+      );
+      if (rows.length === 0) return null;
+      // Tags are compared as integers (a string comparison would put '10' before '9').
+      const lastUpdated = rows.reduce((highest, row) => (BigInt(row.change_seq) > highest ? BigInt(row.change_seq) : highest), 0n);
+      return { serialNumbers: rows.map((row) => row.serial_number).sort(), lastUpdated: String(lastUpdated) };
+    },
+    async countRegistrations(serialNumber) {
+      const counts: Record<DeviceClient, number> = { apple: 0, android: 0 };
+      const { rows } = await pool.query<{ client: DeviceClient; registrations: number }>(
+        `SELECT client, COUNT(*)::integer AS registrations FROM device_registrations WHERE serial_number = $1 GROUP BY client`,
+        [serialNumber],
+      );
+      for (const row of rows) counts[row.client] = row.registrations;
+      return counts;
+    },
+    async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
+      const result = await pool.query(
+        'DELETE FROM device_registrations WHERE push_token = $1 AND pass_type_identifier = $2 AND updated_at < $3',
+        [pushToken, passTypeIdentifier, registeredBefore],
+      );
+      return result.rowCount ?? 0;
+    },
+
+    async claimPushes(options) {
+      if (options.limit < 1) return [];
+      // SKIP LOCKED: processes claiming at once each take different rows instead of queueing
+      // behind one another; a row another claimer holds is theirs to lease.
+      const { rows } = await pool.query<PushRow & { available_at: string }>(
+        `WITH due AS (
+            SELECT id FROM push_outbox
+            WHERE state IN ('pending', 'leased')
+              AND ((state = 'pending' AND available_at <= $1) OR (state = 'leased' AND lease_until < $1))
+            ORDER BY available_at, id
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+          )
+          UPDATE push_outbox o SET state = 'leased', lease_until = $2, attempts = o.attempts + 1
+          FROM due WHERE o.id = due.id
+          RETURNING ${PUSH_JOB_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}, o.available_at`,
+        [options.now, options.leaseUntil, Math.floor(options.limit)],
+      );
+      // RETURNING follows no order; hand the jobs out in the order they became due.
+      return rows.sort(byDueOrder).map(toPushJob);
+    },
+    async finishPushes(outcomes: PushOutcome[]) {
+      if (outcomes.length === 0) return;
+      await pool.query(
+        `UPDATE push_outbox o SET state = f.state, finished_at = f.at, lease_until = NULL, detail = f.detail
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS f (id, state, at, detail)
+          WHERE o.id = f.id`,
+        [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.at), outcomes.map((o) => o.detail)],
+      );
+    },
+    async retryPush(id, retry) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await transaction((db) => writeRetry(db, id, retry));
+          return;
+        } catch (error) {
+          // A change queued a pending push for this token between our lookup and our update;
+          // running again finds it and merges into it.
+          if (attempt >= 3 || !violates(error, 'push_outbox_one_pending')) throw error;
+        }
+      }
+    },
+    async queueGoogleSync(tenantId, serialNumber, at) {
+      await queueGoogle(pool, tenantId, serialNumber, at);
+    },
+    async googleSyncedVersion(serialNumber) {
+      const { rows } = await pool.query<{ synced_version: number }>('SELECT synced_version FROM google_objects WHERE serial_number = $1', [serialNumber]);
+      return rows[0]?.synced_version ?? null;
+    },
+    async markGoogleSynced(serialNumber, version, at) {
+      // Never moves back: a slow sync of an older version must not undo a newer one's record.
+      await pool.query(
+        `INSERT INTO google_objects (serial_number, synced_version, synced_at) VALUES ($1, $2, $3)
+          ON CONFLICT (serial_number) DO UPDATE SET synced_version = excluded.synced_version, synced_at = excluded.synced_at
+          WHERE excluded.synced_version > google_objects.synced_version`,
+        [serialNumber, version, at],
+      );
+    },
+    async recordGoogleCallback(event) {
+      const result = await pool.query(
+        `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES ($1, $2, $3, $4) ON CONFLICT (nonce) DO NOTHING`,
+        [event.nonce, event.serialNumber, event.eventType, event.at],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+    async countGoogleHolders(serialNumber) {
+      const { rows } = await pool.query<{ holders: number }>(
+        `SELECT COALESCE(SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END), 0)::integer AS holders FROM google_callbacks WHERE serial_number = $1`,
+        [serialNumber],
+      );
+      return Math.max(0, rows[0]?.holders ?? 0);
+    },
+    async listInstallations(tenantId, limit) {
+      const { rows } = await pool.query<{ id: string; serial_number: string; wallet: Installation['wallet']; installed_at: string }>(
+        `SELECT id, serial_number, wallet, installed_at FROM (
+            SELECT client || ':' || device_library_identifier || ':' || serial_number AS id, serial_number, client AS wallet, created_at AS installed_at
+              FROM device_registrations WHERE tenant_id = $1
+            UNION ALL
+            SELECT 'google:' || c.nonce AS id, c.serial_number, 'google' AS wallet, c.at AS installed_at
+              FROM google_callbacks c JOIN passes p ON p.serial_number = c.serial_number
+              WHERE p.tenant_id = $1 AND c.event_type = 'save'
+          ) AS installations
+          ORDER BY installed_at COLLATE "C" DESC, id COLLATE "C"
+          LIMIT $2`,
+        [tenantId, Math.max(0, Math.min(limit, 1000))],
+      );
+      return rows.map((row) => ({ id: row.id, serialNumber: row.serial_number, wallet: row.wallet, installedAt: row.installed_at }));
+    },
+    async recordPassView(serialNumber) {
+      await pool.query(
+        `INSERT INTO pass_views (serial_number, views) VALUES ($1, 1) ON CONFLICT (serial_number) DO UPDATE SET views = pass_views.views + 1`,
+        [serialNumber],
+      );
+    },
+    async countPassViews(serialNumber) {
+      const { rows } = await pool.query<{ views: number }>('SELECT views FROM pass_views WHERE serial_number = $1', [serialNumber]);
+      return rows[0]?.views ?? 0;
+    },
+    async prunePushes(finishedBefore) {
+      const result = await pool.query(`DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < $1`, [finishedBefore]);
+      return result.rowCount ?? 0;
+    },
+    async pushSummary(serialNumber): Promise<PushSummary> {
+      // One statement, so the counts and the error come from the same snapshot. Delivered and
+      // failed count only pushes queued since the pass last changed; pending counts all. The
+      // error is the latest dead push's, else the latest retry reason of a push still waiting.
+      const { rows } = await pool.query<PushCountsRow>(
+        `SELECT
+            COUNT(CASE WHEN o.state IN ('pending', 'leased') THEN 1 END)::integer AS pending,
+            COUNT(CASE WHEN o.state = 'delivered' AND o.created_at >= p.updated_at THEN 1 END)::integer AS delivered,
+            COUNT(CASE WHEN o.state = 'dead' AND o.created_at >= p.updated_at THEN 1 END)::integer AS failed,
+            MAX(o.finished_at) AS last_attempt_at,
+            (SELECT e.detail FROM push_outbox e
+              WHERE e.serial_number = $1 AND e.detail IS NOT NULL AND e.state IN ('dead', 'pending', 'leased')
+              ORDER BY CASE WHEN e.state = 'dead' THEN 0 ELSE 1 END, e.finished_at DESC NULLS LAST, e.available_at DESC
+              LIMIT 1) AS last_error
+          FROM passes p JOIN push_outbox o ON o.serial_number = p.serial_number
+          WHERE p.serial_number = $1`,
+        [serialNumber],
+      );
+      const counts = rows[0];
+      return {
+        pending: counts?.pending ?? 0,
+        delivered: counts?.delivered ?? 0,
+        failed: counts?.failed ?? 0,
+        lastAttemptAt: counts?.last_attempt_at ?? null,
+        lastError: counts?.last_error ?? null,
+      };
+    },
+
+    async findIdempotency(tenantId, key, notBefore) {
+      return readIdempotency(pool, tenantId, key, notBefore);
+    },
+
+    async findOrderPass(shop, orderId) {
+      const { rows } = await pool.query<OrderPassRow>(`SELECT ${ORDER_PASS_COLUMNS} FROM order_passes WHERE shop = $1 AND order_id = $2`, [shop, orderId]);
+      return rows[0] ? orderPassFromRow(rows[0]) : null;
+    },
+    async saveOrderPass(record) {
+      const result = await pool.query(
+        `INSERT INTO order_passes (shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+          ON CONFLICT (shop, order_id) DO UPDATE
+            SET order_updated_at = excluded.order_updated_at, customer_id = excluded.customer_id, updated_at = excluded.updated_at
+            WHERE excluded.order_updated_at >= order_passes.order_updated_at`,
+        [record.shop, record.orderId, record.tenantId, record.serialNumber, record.orderUpdatedAt, record.customerId, record.at],
+      );
+      return (result.rowCount ?? 0) > 0 ? 'saved' : 'stale';
+    },
+    async markOrderPassLinked(shop, orderId, at) {
+      await pool.query('UPDATE order_passes SET linked_at = $3 WHERE shop = $1 AND order_id = $2', [shop, orderId, at]);
+    },
+    async listOrderPasses(shop, filter = {}) {
+      const { rows } = await pool.query<OrderPassRow>(
+        `SELECT ${ORDER_PASS_COLUMNS} FROM order_passes
+          WHERE shop = $1 AND ($2::text IS NULL OR customer_id = $2) AND ($3::text[] IS NULL OR order_id = ANY ($3))
+          ORDER BY created_at, order_id`,
+        [shop, filter.customerId ?? null, filter.orderIds ? [...filter.orderIds] : null],
+      );
+      return rows.map(orderPassFromRow);
+    },
+    async deleteOrderPasses(shop, orderIds) {
+      if (orderIds.length === 0) return 0;
+      const result = await pool.query('DELETE FROM order_passes WHERE shop = $1 AND order_id = ANY ($2::text[])', [shop, [...orderIds]]);
+      return result.rowCount ?? 0;
+    },
+    async recordWebhookDelivery(delivery) {
+      const result = await pool.query(
+        'INSERT INTO webhook_deliveries (source, id, received_at) VALUES ($1, $2, $3) ON CONFLICT (source, id) DO NOTHING',
+        [delivery.source, delivery.id, delivery.at],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+    async forgetWebhookDelivery(delivery) {
+      await pool.query('DELETE FROM webhook_deliveries WHERE source = $1 AND id = $2', [delivery.source, delivery.id]);
+    },
+    async saveShopSession(shop, session, at) {
+      await pool.query(
+        `INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)
+          ON CONFLICT (shop) DO UPDATE SET session = excluded.session, updated_at = excluded.updated_at`,
+        [shop, session, at],
+      );
+    },
+    async findShopSession(shop) {
+      const { rows } = await pool.query<{ session: string }>('SELECT session FROM shop_sessions WHERE shop = $1', [shop]);
+      return rows[0]?.session ?? null;
+    },
+    async deleteShopSession(shop) {
+      await pool.query('DELETE FROM shop_sessions WHERE shop = $1', [shop]);
+    },
+
+    async usage(tenantId, month) {
+      return readUsage(pool, tenantId, month);
+    },
+
+    async putImage(image) {
+      await pool.query(
+        `INSERT INTO images (hash, bytes, width, height, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING`,
+        [image.hash, image.bytes, image.width, image.height, image.createdAt],
+      );
+    },
+    async getImage(hash) {
+      const { rows } = await pool.query<ImageRow>('SELECT hash, bytes, width, height, created_at FROM images WHERE hash = $1', [hash]);
+      const row = rows[0];
+      return row ? { hash: row.hash, bytes: row.bytes, width: row.width, height: row.height, createdAt: row.created_at } : null;
+    },
+    async findImageSource(url) {
+      const { rows } = await pool.query<ImageSourceRow>('SELECT url, hash, fetched_at FROM image_sources WHERE url = $1', [url]);
+      const row = rows[0];
+      return row ? { url: row.url, hash: row.hash, fetchedAt: row.fetched_at } : null;
+    },
+    async putImageSource(source) {
+      await pool.query(
+        `INSERT INTO image_sources (url, hash, fetched_at) VALUES ($1, $2, $3)
+          ON CONFLICT (url) DO UPDATE SET hash = excluded.hash, fetched_at = excluded.fetched_at`,
+        [source.url, source.hash, source.fetchedAt],
+      );
+    },
+  };
+}
+
+/** Runs `work` on one client between BEGIN and COMMIT; rolls back when it throws. */
+export async function withTransaction<T>(pool: Pool, work: (db: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // The connection is unusable; release it as broken so the pool does not hand it out again.
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Waits for, then holds to commit, a transaction-scoped lock on a name. */
+async function lockKey(db: Queryable, key: string): Promise<void> {
+  // Two names with the same 64-bit hash would only wait for each other, never break anything.
+  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Only plain lower-case names: they need no quoting in search_path or in SQL. */
+function checkedSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new PassmintError('invalid_config', `PostgreSQL schema '${schema}' must be lower-case letters, digits and _ (at most 63), not starting with a digit.`);
+  }
+  return schema;
+}
+
+/** A unique violation of the named constraint (or index). */
+function violates(error: unknown, constraint: string): boolean {
+  const { code, constraint: name } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && name === constraint;
+}
+
+/**
+ * The change tag a device sent, as the integer to compare with; 0 (below every tag) when absent
+ * or not a tag this store could have issued, so that the device gets all its passes.
+ */
+function changeSeqOf(since: string | null): string {
+  return since !== null && /^[0-9]{1,15}$/.test(since) ? since : '0';
+}
+
+function byDueOrder(a: { available_at: string; id: string }, b: { available_at: string; id: string }): number {
+  return compareText(a.available_at, b.available_at) || compareText(a.id, b.id);
+}
+
+/** By code unit, like COLLATE "C" on the ASCII these columns hold. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, google_identity, created_at, updated_at';
+const API_KEY_COLUMNS = 'id, tenant_id, hash, prefix, label, created_at, revoked_at';
+const PASS_COLUMNS = `tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier,
+  voided, version, created_at, updated_at, change_seq`;
+const REGISTRATION_COLUMNS = `device_library_identifier, serial_number, tenant_id, pass_type_identifier, push_token, client,
+  client_name, created_at, updated_at`;
+const PUSH_JOB_COLUMNS = 'id, tenant_id, serial_number, pass_type_identifier, push_token, attempts, created_at';
+const IDEMPOTENCY_COLUMNS =
+  'tenant_id, idempotency_key, fingerprint, response_serial_number, response_warnings, response_pkpass, created_at';
+const ORDER_PASS_COLUMNS = 'shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at, linked_at';
+
+interface TenantRow {
+  id: string;
+  name: string;
+  monthly_quota: number | null;
+  apple_identity: string | null;
+  google_identity: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface PrefixedTenantRow {
+  t_id: string;
+  t_name: string;
+  t_monthly_quota: number | null;
+  t_apple_identity: string | null;
+  t_google_identity: string | null;
+  t_created_at: string;
+  t_updated_at: string;
+}
+
+interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  hash: string;
+  prefix: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+interface PassRow {
+  tenant_id: string;
+  serial_number: string;
+  authentication_token: string;
+  body: string;
+  canonical_hash: string;
+  pkpass: Buffer;
+  pass_type_identifier: string;
+  voided: boolean;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  /** bigint, which pg hands over as a decimal string: exactly the tag. */
+  change_seq: string;
+}
+
+interface PassVersionRow {
+  tenant_id: string;
+  serial_number: string;
+  version: number;
+  body: string;
+  canonical_hash: string;
+  created_at: string;
+}
+
+interface IdempotencyRow {
+  tenant_id: string;
+  idempotency_key: string;
+  fingerprint: string;
+  response_serial_number: string;
+  response_warnings: string;
+  response_pkpass: Buffer;
+  created_at: string;
+}
+
+interface TokenTopicRow {
+  push_token: string;
+  pass_type_identifier: string;
+}
+
+interface PushRow {
+  id: string;
+  tenant_id: string;
+  serial_number: string;
+  pass_type_identifier: string;
+  push_token: string;
+  attempts: number;
+  created_at: string;
+}
+
+interface PushCountsRow {
+  pending: number;
+  delivered: number;
+  failed: number;
+  last_attempt_at: string | null;
+  last_error: string | null;
+}
+
+interface ImageRow {
+  hash: string;
+  bytes: Buffer;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+interface ImageSourceRow {
+  url: string;
+  hash: string;
+  fetched_at: string;
+}
+
+/** Parameters $1..$7 in TENANT_COLUMNS order. */
+function tenantParams(tenant: TenantRecord): unknown[] {
+  return [
+    tenant.id,
+    tenant.name,
+    tenant.monthlyQuota,
+    tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity),
+    tenant.googleIdentity ? JSON.stringify(tenant.googleIdentity) : null,
+    tenant.createdAt,
+    tenant.updatedAt,
+  ];
+}
+
+function unprefixTenant(row: PrefixedTenantRow): TenantRow {
+  return {
+    id: row.t_id,
+    name: row.t_name,
+    monthly_quota: row.t_monthly_quota,
+    apple_identity: row.t_apple_identity,
+    google_identity: row.t_google_identity,
+    created_at: row.t_created_at,
+    updated_at: row.t_updated_at,
+  };
+}
+
+function toTenant(row: TenantRow): TenantRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    monthlyQuota: row.monthly_quota,
+    appleIdentity: row.apple_identity === null ? null : (JSON.parse(row.apple_identity) as StoredAppleIdentity),
+    // Present only when set, so a tenant without one reads back exactly as it was created.
+    ...(row.google_identity === null ? {} : { googleIdentity: JSON.parse(row.google_identity) as StoredGoogleIdentity }),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    hash: row.hash,
+    prefix: row.prefix,
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Parameters $1..$12 in PASS_COLUMNS order. */
+function passParams(pass: PassRecord): unknown[] {
+  return [
+    pass.tenantId,
+    pass.serialNumber,
+    pass.authenticationToken,
+    JSON.stringify(pass.body),
+    pass.canonicalHash,
+    pass.pkpass,
+    pass.passTypeIdentifier,
+    pass.voided,
+    pass.version,
+    pass.createdAt,
+    pass.updatedAt,
+    pass.changeTag,
+  ];
+}
+
+function toPass(row: PassRow): PassRecord {
+  return {
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    authenticationToken: row.authentication_token,
+    body: JSON.parse(row.body) as unknown,
+    canonicalHash: row.canonical_hash,
+    pkpass: row.pkpass,
+    passTypeIdentifier: row.pass_type_identifier,
+    voided: row.voided,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    changeTag: row.change_seq,
+  };
+}
+
+function toPassVersion(row: PassVersionRow): PassVersionRecord {
+  return {
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    version: row.version,
+    body: JSON.parse(row.body) as unknown,
+    canonicalHash: row.canonical_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
+  return {
+    tenantId: row.tenant_id,
+    key: row.idempotency_key,
+    fingerprint: row.fingerprint,
+    response: {
+      serialNumber: row.response_serial_number,
+      warnings: JSON.parse(row.response_warnings) as string[],
+      pkpass: row.response_pkpass,
+    },
+    createdAt: row.created_at,
+  };
+}
+
+/** Parameters $1..$8 in REGISTRATION_COLUMNS order, the time once for both created and updated. */
+function registrationParams(registration: NewRegistration): unknown[] {
+  return [
+    registration.deviceLibraryIdentifier,
+    registration.serialNumber,
+    registration.tenantId,
+    registration.passTypeIdentifier,
+    registration.pushToken,
+    registration.client,
+    registration.clientName,
+    registration.at,
+  ];
+}
+
+function toPushJob(row: PushRow): PushJob {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    passTypeIdentifier: row.pass_type_identifier,
+    pushToken: row.push_token,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
