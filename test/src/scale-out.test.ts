@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Client } from 'pg';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+
+const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `passmint_scale_${randomBytes(4).toString('hex')}`;
+const dirs: string[] = [];
+const servers: SpawnedServer[] = [];
+
+function start(): Promise<SpawnedServer> {
+  const dataDir = tempDataDir();
+  dirs.push(dataDir);
+  return spawnServer({
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}`,
+    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+    PASSMINT_RATE_LIMIT_BURST: '1000',
+  }).then((server) => (servers.push(server), server));
+}
+
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  const admin = new Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+test('two server processes on one PostgreSQL database: a pass made through one is updated through the other', async () => {
+  const first = await start();
+  const second = await start();
+  expect(second.key).toBe('');
+  const key = first.key;
+
+  const created = await request(`${first.url}/api/passes`, { method: 'POST', key, body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '10' }] } });
+  expect(created.status).toBe(200);
+  const serial = String(created.json.serialNumber);
+
+  const updated = await request(`${second.url}/api/passes/${serial}`, { method: 'PUT', key, body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '20' }] } });
+  expect(updated).toMatchObject({ status: 200, json: { unchanged: false } });
+  const seenByFirst = await request(`${first.url}/api/passes/${serial}`, { key });
+  expect(seenByFirst.json.body.headerFields[0].value).toBe('20');
+  expect((await request(`${first.url}/api/auth/usage`, { key })).json.used).toBe(2);
+  expect((await request(`${second.url}/readyz`)).json).toEqual({ ready: true });
+}, 60_000);
