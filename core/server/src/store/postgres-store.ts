@@ -15,13 +15,9 @@ import {
   type NewTenant,
   type PassRecord,
   type PassUpdate,
-  type PassVersionRecord,
-  type PushJob,
   type PushOutcome,
   type PushSummary,
   type Store,
-  type StoredAppleIdentity,
-  type StoredGoogleIdentity,
   type TenantPatch,
   type TenantRecord,
   type UpdatePassResult,
@@ -29,6 +25,29 @@ import {
 } from '@passmint/engine';
 import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
 import { migratePostgres } from './postgres-migrations';
+import {
+  API_KEY_COLUMNS,
+  IDEMPOTENCY_COLUMNS,
+  PASS_COLUMNS,
+  PUSH_JOB_COLUMNS,
+  REGISTRATION_COLUMNS,
+  TENANT_COLUMNS,
+  toApiKey,
+  toIdempotency,
+  toPass,
+  toPassVersion,
+  toPushJob,
+  toTenant,
+  type ApiKeyRow,
+  type IdempotencyRow,
+  type ImageRow,
+  type ImageSourceRow,
+  type PassRow,
+  type PassVersionRow,
+  type PushRow,
+  type TenantRow,
+  type TokenTopicRow,
+} from './store-rows';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -748,26 +767,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, google_identity, created_at, updated_at';
-const API_KEY_COLUMNS = 'id, tenant_id, hash, prefix, label, created_at, revoked_at';
-const PASS_COLUMNS = `tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier,
-  voided, version, created_at, updated_at, change_seq`;
-const REGISTRATION_COLUMNS = `device_library_identifier, serial_number, tenant_id, pass_type_identifier, push_token, client,
-  client_name, created_at, updated_at`;
-const PUSH_JOB_COLUMNS = 'id, tenant_id, serial_number, pass_type_identifier, push_token, attempts, created_at';
-const IDEMPOTENCY_COLUMNS =
-  'tenant_id, idempotency_key, fingerprint, response_serial_number, response_warnings, response_pkpass, created_at';
 const ORDER_PASS_COLUMNS = 'shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at, linked_at';
-
-interface TenantRow {
-  id: string;
-  name: string;
-  monthly_quota: number | null;
-  apple_identity: string | null;
-  google_identity: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 interface PrefixedTenantRow {
   t_id: string;
@@ -779,86 +779,12 @@ interface PrefixedTenantRow {
   t_updated_at: string;
 }
 
-interface ApiKeyRow {
-  id: string;
-  tenant_id: string;
-  hash: string;
-  prefix: string;
-  label: string | null;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-interface PassRow {
-  tenant_id: string;
-  serial_number: string;
-  authentication_token: string;
-  body: string;
-  canonical_hash: string;
-  pkpass: Buffer;
-  pass_type_identifier: string;
-  voided: boolean;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  /** bigint, which pg hands over as a decimal string: exactly the tag. */
-  change_seq: string;
-}
-
-interface PassVersionRow {
-  tenant_id: string;
-  serial_number: string;
-  version: number;
-  body: string;
-  canonical_hash: string;
-  created_at: string;
-}
-
-interface IdempotencyRow {
-  tenant_id: string;
-  idempotency_key: string;
-  fingerprint: string;
-  response_serial_number: string;
-  response_warnings: string;
-  response_pkpass: Buffer;
-  created_at: string;
-}
-
-interface TokenTopicRow {
-  push_token: string;
-  pass_type_identifier: string;
-}
-
-interface PushRow {
-  id: string;
-  tenant_id: string;
-  serial_number: string;
-  pass_type_identifier: string;
-  push_token: string;
-  attempts: number;
-  created_at: string;
-}
-
 interface PushCountsRow {
   pending: number;
   delivered: number;
   failed: number;
   last_attempt_at: string | null;
   last_error: string | null;
-}
-
-interface ImageRow {
-  hash: string;
-  bytes: Buffer;
-  width: number;
-  height: number;
-  created_at: string;
-}
-
-interface ImageSourceRow {
-  url: string;
-  hash: string;
-  fetched_at: string;
 }
 
 /** Parameters $1..$7 in TENANT_COLUMNS order. */
@@ -886,31 +812,6 @@ function unprefixTenant(row: PrefixedTenantRow): TenantRow {
   };
 }
 
-function toTenant(row: TenantRow): TenantRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    monthlyQuota: row.monthly_quota,
-    appleIdentity: row.apple_identity === null ? null : (JSON.parse(row.apple_identity) as StoredAppleIdentity),
-    // Present only when set, so a tenant without one reads back exactly as it was created.
-    ...(row.google_identity === null ? {} : { googleIdentity: JSON.parse(row.google_identity) as StoredGoogleIdentity }),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    hash: row.hash,
-    prefix: row.prefix,
-    label: row.label,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
 /** Parameters $1..$12 in PASS_COLUMNS order. */
 function passParams(pass: PassRecord): unknown[] {
   return [
@@ -929,48 +830,6 @@ function passParams(pass: PassRecord): unknown[] {
   ];
 }
 
-function toPass(row: PassRow): PassRecord {
-  return {
-    tenantId: row.tenant_id,
-    serialNumber: row.serial_number,
-    authenticationToken: row.authentication_token,
-    body: JSON.parse(row.body) as unknown,
-    canonicalHash: row.canonical_hash,
-    pkpass: row.pkpass,
-    passTypeIdentifier: row.pass_type_identifier,
-    voided: row.voided,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    changeTag: row.change_seq,
-  };
-}
-
-function toPassVersion(row: PassVersionRow): PassVersionRecord {
-  return {
-    tenantId: row.tenant_id,
-    serialNumber: row.serial_number,
-    version: row.version,
-    body: JSON.parse(row.body) as unknown,
-    canonicalHash: row.canonical_hash,
-    createdAt: row.created_at,
-  };
-}
-
-function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
-  return {
-    tenantId: row.tenant_id,
-    key: row.idempotency_key,
-    fingerprint: row.fingerprint,
-    response: {
-      serialNumber: row.response_serial_number,
-      warnings: JSON.parse(row.response_warnings) as string[],
-      pkpass: row.response_pkpass,
-    },
-    createdAt: row.created_at,
-  };
-}
-
 /** Parameters $1..$8 in REGISTRATION_COLUMNS order, the time once for both created and updated. */
 function registrationParams(registration: NewRegistration): unknown[] {
   return [
@@ -985,14 +844,3 @@ function registrationParams(registration: NewRegistration): unknown[] {
   ];
 }
 
-function toPushJob(row: PushRow): PushJob {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    serialNumber: row.serial_number,
-    passTypeIdentifier: row.pass_type_identifier,
-    pushToken: row.push_token,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-  };
-}

@@ -1,0 +1,189 @@
+import type {
+  ApiKeyRecord,
+  IdempotencyRecord,
+  PassRecord,
+  PassVersionRecord,
+  PushJob,
+  StoredAppleIdentity,
+  StoredGoogleIdentity,
+  TenantRecord,
+} from '@passmint/engine';
+
+/**
+ * The rows both SQL stores read and how they become the Store's records: one schema, two engines.
+ * Only what differs by engine (parameters, booleans, the change tag's type) stays in each store.
+ */
+
+export const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, google_identity, created_at, updated_at';
+export const API_KEY_COLUMNS = 'id, tenant_id, hash, prefix, label, created_at, revoked_at';
+export const PASS_COLUMNS = `tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier,
+  voided, version, created_at, updated_at, change_seq`;
+export const REGISTRATION_COLUMNS = `device_library_identifier, serial_number, tenant_id, pass_type_identifier, push_token, client,
+  client_name, created_at, updated_at`;
+export const PUSH_JOB_COLUMNS = 'id, tenant_id, serial_number, pass_type_identifier, push_token, attempts, created_at';
+export const IDEMPOTENCY_COLUMNS =
+  'tenant_id, idempotency_key, fingerprint, response_serial_number, response_warnings, response_pkpass, created_at';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  monthly_quota: number | null;
+  apple_identity: string | null;
+  google_identity: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  hash: string;
+  prefix: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface PassVersionRow {
+  tenant_id: string;
+  serial_number: string;
+  version: number;
+  body: string;
+  canonical_hash: string;
+  created_at: string;
+}
+
+export interface IdempotencyRow {
+  tenant_id: string;
+  idempotency_key: string;
+  fingerprint: string;
+  response_serial_number: string;
+  response_warnings: string;
+  response_pkpass: Buffer;
+  created_at: string;
+}
+
+export interface TokenTopicRow {
+  push_token: string;
+  pass_type_identifier: string;
+}
+
+export interface PushRow {
+  id: string;
+  tenant_id: string;
+  serial_number: string;
+  pass_type_identifier: string;
+  push_token: string;
+  attempts: number;
+  created_at: string;
+}
+
+export interface ImageRow {
+  hash: string;
+  bytes: Buffer;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+export interface ImageSourceRow {
+  url: string;
+  hash: string;
+  fetched_at: string;
+}
+
+export interface PassRow {
+  tenant_id: string;
+  serial_number: string;
+  authentication_token: string;
+  body: string;
+  canonical_hash: string;
+  pkpass: Buffer;
+  pass_type_identifier: string;
+  /** SQLite has 0/1, PostgreSQL a boolean. */
+  voided: number | boolean;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  /** SQLite hands a number, PostgreSQL's bigint a decimal string: either way the tag's digits. */
+  change_seq: number | string;
+}
+
+export function toTenant(row: TenantRow): TenantRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    monthlyQuota: row.monthly_quota,
+    appleIdentity: row.apple_identity === null ? null : (JSON.parse(row.apple_identity) as StoredAppleIdentity),
+    // Present only when set, so a tenant without one reads back exactly as it was created.
+    ...(row.google_identity === null ? {} : { googleIdentity: JSON.parse(row.google_identity) as StoredGoogleIdentity }),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    hash: row.hash,
+    prefix: row.prefix,
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function toPassVersion(row: PassVersionRow): PassVersionRecord {
+  return {
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    version: row.version,
+    body: JSON.parse(row.body) as unknown,
+    canonicalHash: row.canonical_hash,
+    createdAt: row.created_at,
+  };
+}
+
+export function toIdempotency(row: IdempotencyRow): IdempotencyRecord {
+  return {
+    tenantId: row.tenant_id,
+    key: row.idempotency_key,
+    fingerprint: row.fingerprint,
+    response: {
+      serialNumber: row.response_serial_number,
+      warnings: JSON.parse(row.response_warnings) as string[],
+      pkpass: row.response_pkpass,
+    },
+    createdAt: row.created_at,
+  };
+}
+
+export function toPushJob(row: PushRow): PushJob {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    passTypeIdentifier: row.pass_type_identifier,
+    pushToken: row.push_token,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
+
+export function toPass(row: PassRow): PassRecord {
+  return {
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    authenticationToken: row.authentication_token,
+    body: JSON.parse(row.body) as unknown,
+    canonicalHash: row.canonical_hash,
+    pkpass: row.pkpass,
+    passTypeIdentifier: row.pass_type_identifier,
+    voided: row.voided === true || row.voided === 1,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    changeTag: String(row.change_seq),
+  };
+}
