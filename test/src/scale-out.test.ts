@@ -4,11 +4,12 @@ import { Client } from 'pg';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.PASSMINT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const schema = `passmint_scale_${randomBytes(4).toString('hex')}`;
 const dirs: string[] = [];
 const servers: SpawnedServer[] = [];
 
-function start(): Promise<SpawnedServer> {
+function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = tempDataDir();
   dirs.push(dataDir);
   return spawnServer({
@@ -16,8 +17,11 @@ function start(): Promise<SpawnedServer> {
     PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}`,
     PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
     PASSMINT_RATE_LIMIT_BURST: '1000',
+    ...extra,
   }).then((server) => (servers.push(server), server));
 }
+
+let apiKey = '';
 
 afterAll(async () => {
   for (const server of servers) await server.stop();
@@ -33,6 +37,7 @@ test('two server processes on one PostgreSQL database: a pass made through one i
   const second = await start();
   expect(second.key).toBe('');
   const key = first.key;
+  apiKey = key;
 
   const created = await request(`${first.url}/api/passes`, { method: 'POST', key, body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '10' }] } });
   expect(created.status).toBe(200);
@@ -44,4 +49,17 @@ test('two server processes on one PostgreSQL database: a pass made through one i
   expect(seenByFirst.json.body.headerFields[0].value).toBe('20');
   expect((await request(`${first.url}/api/auth/usage`, { key })).json.used).toBe(2);
   expect((await request(`${second.url}/readyz`)).json).toEqual({ ready: true });
+}, 60_000);
+
+test('with PASSMINT_REDIS_URL two processes share one rate limit per key', async () => {
+  const limited = { PASSMINT_REDIS_URL: REDIS_URL, PASSMINT_RATE_LIMIT_PER_SECOND: '1', PASSMINT_RATE_LIMIT_BURST: '4' };
+  const pair = [await start(limited), await start(limited)];
+  const statuses: number[][] = [[], []];
+  for (let i = 0; i < 10; i++) statuses[i % 2]!.push((await request(`${pair[i % 2]!.url}/api/auth/usage`, { key: apiKey })).status);
+  const allowed = statuses.flat().filter((status) => status === 200).length;
+  // 4 from the burst, and at most one more if a second passed while the 10 requests ran.
+  expect(allowed).toBeGreaterThanOrEqual(4);
+  expect(allowed).toBeLessThanOrEqual(5);
+  expect(statuses[0]).toContain(429);
+  expect(statuses[1]).toContain(429);
 }, 60_000);

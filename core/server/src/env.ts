@@ -20,6 +20,7 @@ const envSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((host) => host.trim()).filter(Boolean)),
   PASSMINT_RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive().default(20),
+  PASSMINT_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   PASSMINT_RATE_LIMIT_BURST: z.coerce.number({ error: 'must be a number' }).int().positive().default(40),
   PASSMINT_APNS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.push.apple.com'),
   PASSMINT_APNS_KEY: optionalPath,

@@ -119,7 +119,7 @@ async function authorise(request: FastifyRequest, context: AppContext): Promise<
   const { tenant, key } = result;
   request.passmint.tenantId = tenant.id;
   request.tenant = () => tenant;
-  const allowed = context.rateLimiter.take(key.id);
+  const allowed = await context.rateLimiter.take(key.id);
   if (!allowed.ok) {
     throw new HttpError(429, 'rate_limited', 'Too many requests with this API key; slow down and retry.', {
       'retry-after': String(allowed.retryAfterSeconds),

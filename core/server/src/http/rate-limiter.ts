@@ -5,6 +5,14 @@ export interface RateLimit {
   burst: number;
 }
 
+export type RateLimitDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** One bucket per API key: in process memory, or in Redis when several processes share the limit. */
+export interface RateLimiter {
+  take(id: string): RateLimitDecision | Promise<RateLimitDecision>;
+  close?(): Promise<void>;
+}
+
 /**
  * A token bucket per API key, in process memory: each request takes one token; tokens refill at
  * `perSecond` up to `burst`. Returns the seconds to wait when the bucket is empty.
@@ -22,7 +30,7 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
   }
 
   return {
-    take(id: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    take(id: string): RateLimitDecision {
       const bucket = refill(id);
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
@@ -33,4 +41,3 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
   };
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>;

@@ -7,7 +7,8 @@ import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
 import { appUrls, type AppContext } from '../http/app-context';
 import { createApp } from '../http/app';
-import { createRateLimiter } from '../http/rate-limiter';
+import { createRateLimiter, type RateLimiter } from '../http/rate-limiter';
+import { createRedisRateLimiter } from '../http/redis-rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
 import { createCallbackKeys } from '../google/callback-keys';
@@ -80,12 +81,13 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const shopify = await shopifySetup(env, store);
   let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
+  const rateLimiter: RateLimiter = env.PASSMINT_REDIS_URL ? createRedisRateLimiter(rateLimit, env.PASSMINT_REDIS_URL) : createRateLimiter(rateLimit);
   const app = createApp(
     {
       engine,
       store,
       identity: apple.identity,
-      rateLimiter: createRateLimiter(rateLimit),
+      rateLimiter,
       version: VERSION,
       accepting: () => accepting,
       ...appUrls(publicUrl),
@@ -128,6 +130,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       if (env.PASSMINT_SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.PASSMINT_SHUTDOWN_DELAY_MS));
       await app.close();
       await pushWorker.stop();
+      await rateLimiter.close?.();
       await senders.close();
       await fetcher.close();
       await store.close();
