@@ -60,17 +60,8 @@ export interface WooBillingAddress {
   phone: string;
 }
 
-/** An order's `shipping` object: the billing fields without `email`. */
-export interface WooShippingAddress {
-  first_name: string;
-  last_name: string;
-  company: string;
-  address_1: string;
-  address_2?: string;
-  city: string;
-  state?: string;
-  postcode: string;
-  country: string;
+/** An order's `shipping` object: the billing fields without `email`, and `phone` optional. */
+export interface WooShippingAddress extends Omit<WooBillingAddress, 'email' | 'phone'> {
   phone?: string;
 }
 

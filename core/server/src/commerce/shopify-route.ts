@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createOrderSync, type OrderTarget } from '@passmint/commerce';
 import { createShopifyApp, type ShopifyAnswer, type ShopifyApp, type ShopifyAppConfig } from '@passmint/shopify-app';
 import type { AppContext } from '../http/app-context';
+import { rawBodyOf, registerRawBodyParser } from '../http/body-parsers';
 import { createEnginePassWriter } from './engine-pass-writer';
 
 export const SHOPIFY_PREFIX = '/commerce/shopify';
@@ -32,11 +33,9 @@ export function registerShopifyRoutes(server: FastifyInstance, context: AppConte
     ));
 
   server.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body));
+    registerRawBodyParser(scope, MAX_WEBHOOK_BYTES);
     scope.post(`${SHOPIFY_PREFIX}/webhooks`, async (request, reply) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      return send(reply, await app().webhook(request.raw, reply.raw, rawBody));
+      return send(reply, await app().webhook(request.raw, reply.raw, rawBodyOf(request.body)));
     });
   });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createOrderSync, type OrderTarget } from '@passmint/commerce';
 import { createWooShop, createWooWebhookHandler, type WooShopConfig } from '@passmint/woocommerce';
 import type { AppContext } from '../http/app-context';
+import { rawBodyOf, registerRawBodyParser } from '../http/body-parsers';
 import { createEnginePassWriter } from './engine-pass-writer';
 
 export const WOOCOMMERCE_WEBHOOK_PATH = '/commerce/woocommerce/webhook';
@@ -26,11 +27,9 @@ export function registerWooCommerceRoute(app: FastifyInstance, context: AppConte
     shop: createWooShop(setup.shop),
   });
   app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body));
+    registerRawBodyParser(scope, MAX_WEBHOOK_BYTES);
     scope.post(WOOCOMMERCE_WEBHOOK_PATH, async (request, reply) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const answer = await handle({ headers: request.headers, rawBody });
+      const answer = await handle({ headers: request.headers, rawBody: rawBodyOf(request.body) });
       return reply.status(answer.status).send(answer.body);
     });
   });

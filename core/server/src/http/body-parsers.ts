@@ -30,6 +30,20 @@ export function registerBinaryParser(app: FastifyInstance, types: string[], body
   });
 }
 
+/**
+ * Raw bytes of any content type, for webhooks: their signatures cover the exact bytes sent, and
+ * some (WooCommerce's creation ping) are not JSON. The limit is enforced while the body streams.
+ */
+export function registerRawBodyParser(app: FastifyInstance, bodyLimit: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+}
+
+/** The raw body a route registered with {@link registerRawBodyParser} received; empty when none came. */
+export function rawBodyOf(body: unknown): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
 function describeType(type: string | undefined): string {
   if (!type) return 'none';
   return JSON.stringify(type.slice(0, 100));

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import type { NewPass, NewRegistration, PassRecord, PassUpdate, Store, WriteOptions } from '@passmint/engine';
+import type { PassRecord, PassUpdate, Store, WriteOptions } from '@passmint/engine';
 import { createPostgresStore } from './postgres-store';
 import { migratePostgres, postgresMigrations, quoteIdentifier } from './postgres-migrations';
+import { newPass, registrationOf, tenantIn } from './test-support/store-builders';
 import { describeStoreConformance } from './test-support/store-conformance';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -64,40 +65,6 @@ describe('PostgreSQL store', () => {
   async function appliedMigrations(): Promise<{ version: number; applied_at: string }[]> {
     const { rows } = await schemaPool().query<{ version: number; applied_at: string }>('SELECT version, applied_at FROM schema_migrations ORDER BY version');
     return rows;
-  }
-
-  async function tenantIn(store: Store): Promise<string> {
-    const id = randomUUID();
-    await store.createTenant({ id, name: `tenant-${id}`, monthlyQuota: null, appleIdentity: null, createdAt: '2025-06-01T00:00:00.000Z' });
-    return id;
-  }
-
-  function newPass(tenantId: string, overrides: Partial<NewPass> = {}): NewPass {
-    return {
-      tenantId,
-      serialNumber: randomUUID(),
-      authenticationToken: randomUUID(),
-      body: { logoText: 'Bayroast' },
-      canonicalHash: randomUUID(),
-      pkpass: randomBytes(128),
-      passTypeIdentifier: 'pass.com.example',
-      voided: false,
-      createdAt: '2025-06-02T00:00:00.000Z',
-      ...overrides,
-    };
-  }
-
-  function registrationOf(pass: NewPass): NewRegistration {
-    return {
-      deviceLibraryIdentifier: randomUUID(),
-      serialNumber: pass.serialNumber,
-      passTypeIdentifier: pass.passTypeIdentifier,
-      tenantId: pass.tenantId,
-      pushToken: randomUUID(),
-      client: 'apple',
-      clientName: null,
-      at: '2025-06-02T00:00:00.000Z',
-    };
   }
 
   function updateOf(pass: PassRecord): PassUpdate {

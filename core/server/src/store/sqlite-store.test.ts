@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { NewIdempotency, NewPass, NewRegistration, PassUpdate, Store } from '@passmint/engine';
+import type { NewIdempotency, NewPass, PassUpdate, Store } from '@passmint/engine';
 import { createSqliteStore, openSqliteDatabase } from './sqlite-store';
 import { migrate, migrations } from './sqlite-migrations';
+import { newPass, registrationOf, tenantIn } from './test-support/store-builders';
 import { describeStoreConformance } from './test-support/store-conformance';
 
 describeStoreConformance('SQLite', async () => {
@@ -68,27 +69,6 @@ describe('SQLite store', () => {
     });
   }
 
-  async function tenantIn(store: Store): Promise<string> {
-    const id = randomUUID();
-    await store.createTenant({ id, name: `tenant-${id}`, monthlyQuota: null, appleIdentity: null, createdAt: '2025-06-01T00:00:00.000Z' });
-    return id;
-  }
-
-  function newPass(tenantId: string, overrides: Partial<NewPass> = {}): NewPass {
-    return {
-      tenantId,
-      serialNumber: randomUUID(),
-      authenticationToken: randomUUID(),
-      body: { logoText: 'Bayroast' },
-      canonicalHash: randomUUID(),
-      pkpass: randomBytes(128),
-      passTypeIdentifier: 'pass.com.example',
-      voided: false,
-      createdAt: '2025-06-02T00:00:00.000Z',
-      ...overrides,
-    };
-  }
-
   function idempotencyFor(serialNumber: string): NewIdempotency {
     return {
       key: randomUUID(),
@@ -96,19 +76,6 @@ describe('SQLite store', () => {
       response: { serialNumber, warnings: [], pkpass: randomBytes(16) },
       createdAt: '2025-06-02T00:00:00.000Z',
       notBefore: '2025-06-01T00:00:00.000Z',
-    };
-  }
-
-  function registrationOf(pass: NewPass): NewRegistration {
-    return {
-      deviceLibraryIdentifier: randomUUID(),
-      serialNumber: pass.serialNumber,
-      passTypeIdentifier: pass.passTypeIdentifier,
-      tenantId: pass.tenantId,
-      pushToken: randomUUID(),
-      client: 'apple',
-      clientName: null,
-      at: '2025-06-02T00:00:00.000Z',
     };
   }
 
