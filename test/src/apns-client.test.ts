@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createApnsClient, type ApnsClientOptions, type PushRequest, type PushResult } from '@passmint/server';
 import { createTestCa, createTestTls, createTokenKey, startFakeApns, type FakeApns, type FakeApnsOptions, type TestCertificate, type TestTls, type TestTokenKey } from './fakes';
 
@@ -85,9 +86,16 @@ describe('APNs client: certificate auth', () => {
     const result = await client.send(push());
     expect(result).toEqual({ ok: true, status: 200, apnsId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(fake.pushes).toEqual([
-      { token: pushToken(), topic: TOPIC, pushType: 'background', priority: '5', payload: '{}', at: expect.any(Number), auth: 'certificate' },
+      { apnsId: result.ok ? result.apnsId : '', token: pushToken(), topic: TOPIC, pushType: 'background', priority: '5', payload: '{}', at: expect.any(Number), auth: 'certificate' },
     ]);
     expect(client.connections).toBe(1);
+  });
+
+  it('sends the apns-id it is given, so a push can be traced from the outbox to APNs', async () => {
+    const fake = await startFake();
+    const apnsId = randomUUID();
+    expect(await certificateClient(fake).send(push({ apnsId }))).toEqual({ ok: true, status: 200, apnsId });
+    expect(fake.pushes[0]?.apnsId).toBe(apnsId);
   });
 
   it('sends alert pushes with priority 10', async () => {

@@ -28,6 +28,8 @@ export interface FakeApnsOptions {
 }
 
 export interface FakePush {
+  /** The request's `apns-id`, or the one the fake made up when it had none. */
+  apnsId: string;
   token: string;
   topic: string;
   pushType?: string;
@@ -250,12 +252,13 @@ function answerRequest(state: State, stream: ServerHttp2Stream, headers: Incomin
   const scripted = nextScriptedAnswer(state, token);
   if (scripted === 'hang') return;
   if (scripted !== undefined && scripted.status !== 200) return reply(stream, apnsId, scripted);
-  recordPush(state, headers, token, body ?? Buffer.alloc(0), verdict);
+  recordPush(state, headers, apnsId, token, body ?? Buffer.alloc(0), verdict);
   reply(stream, apnsId, { status: 200 });
 }
 
-function recordPush(state: State, headers: IncomingHttpHeaders, token: string, body: Buffer, auth: Auth): void {
+function recordPush(state: State, headers: IncomingHttpHeaders, apnsId: string, token: string, body: Buffer, auth: Auth): void {
   const push: FakePush = {
+    apnsId,
     token,
     topic: header(headers, 'apns-topic') ?? '',
     payload: body.toString('utf8'),

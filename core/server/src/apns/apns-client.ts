@@ -38,6 +38,8 @@ export interface PushRequest {
   topic: string;
   pushType: 'background' | 'alert';
   priority: 5 | 10;
+  /** Sent as `apns-id` (a UUID): the outbox row's id, so APNs' delivery log and ours name a push alike. */
+  apnsId?: string;
 }
 
 /**
@@ -317,6 +319,7 @@ function requestHeaders(state: ClientState, request: PushRequest): OutgoingHttpH
     'apns-priority': String(request.priority),
     'content-type': 'application/json',
   };
+  if (request.apnsId !== undefined) headers['apns-id'] = request.apnsId;
   if (state.tokens !== undefined) headers['authorization'] = `bearer ${state.tokens.current()}`;
   return headers;
 }

@@ -77,6 +77,10 @@ test('delivers each queued push once, with the topic, push type and priority', a
   expect(await pushes.runOnce()).toBe(0);
   expect(sender.sent.map((request) => request.pushToken).sort()).toEqual([...tokens].sort());
   expect(sender.sent[0]).toMatchObject({ topic: TOPIC, pushType: 'background', priority: 5 });
+  // Each push carries its outbox row's id as apns-id: distinct, and UUIDs as APNs requires.
+  const ids = sender.sent.map((request) => request.apnsId ?? '');
+  expect(new Set(ids).size).toBe(3);
+  for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   expect(await store.pushSummary(serial)).toMatchObject({ delivered: 3, pending: 0, failed: 0 });
 });
 

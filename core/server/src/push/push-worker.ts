@@ -113,7 +113,7 @@ export function createPushWorker(options: PushWorkerOptions) {
       await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });
       return [];
     }
-    const result = await sender.send({ pushToken: job.pushToken, topic: job.passTypeIdentifier, pushType: options.pushType, priority: options.priority });
+    const result = await sender.send({ pushToken: job.pushToken, topic: job.passTypeIdentifier, pushType: options.pushType, priority: options.priority, apnsId: job.id });
     const outcome = await record(job, key, result);
     return outcome ? [outcome] : [];
   }
