@@ -98,6 +98,10 @@ export interface Store {
   prunePushes(finishedBefore: string): Promise<number>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */
   pushSummary(serialNumber: string): Promise<PushSummary>;
+  /** The unfinished part of the outbox, for `passmint check` and operators. */
+  outboxHealth(now: string): Promise<OutboxHealth>;
+  /** Every tenant's passes in serial-number order: the page after `afterSerial` (null: the first). */
+  listPassesAfter(afterSerial: string | null, limit: number): Promise<PassRecord[]>;
 
   /** The idempotency record, if one newer than `notBefore` exists. */
   findIdempotency(tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null>;
@@ -335,6 +339,17 @@ export interface PushSummary {
   failed: number;
   lastAttemptAt: string | null;
   lastError: string | null;
+}
+
+export interface OutboxHealth {
+  /** Waiting for a worker. */
+  pending: number;
+  /** Claimed by a worker and not finished yet. */
+  leased: number;
+  /** Leased, but the lease ran out before `now`: the worker died, and the next claim takes the push again. */
+  expiredLeases: number;
+  /** Unfinished Apple pushes whose token no longer has a registration for the topic. */
+  orphaned: number;
 }
 
 export interface ImageRecord {

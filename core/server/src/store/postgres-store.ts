@@ -34,6 +34,7 @@ import {
   TENANT_COLUMNS,
   toApiKey,
   toIdempotency,
+  toOutboxHealth,
   toPass,
   toPassVersion,
   toPushJob,
@@ -42,6 +43,7 @@ import {
   type IdempotencyRow,
   type ImageRow,
   type ImageSourceRow,
+  type OutboxHealthRow,
   type PassRow,
   type PassVersionRow,
   type PushRow,
@@ -309,6 +311,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     ]);
   }
 
+  /** A waiting push for a token no pass is registered under any more would wake nobody. */
+  async function dropUnwantedPush(db: PoolClient, pushToken: string, passTypeIdentifier: string): Promise<void> {
+    await db.query(
+      `DELETE FROM push_outbox WHERE push_token = $1 AND pass_type_identifier = $2 AND state = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM device_registrations r WHERE r.push_token = $1 AND r.pass_type_identifier = $2)`,
+      [pushToken, passTypeIdentifier],
+    );
+  }
+
   async function transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
     return withTransaction(pool, work);
   }
@@ -450,11 +461,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return rows[0]?.inserted ? 'created' : 'existing';
     },
     async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
-      const result = await pool.query('DELETE FROM device_registrations WHERE device_library_identifier = $1 AND serial_number = $2', [
-        deviceLibraryIdentifier,
-        serialNumber,
-      ]);
-      return (result.rowCount ?? 0) > 0;
+      return transaction(async (db) => {
+        const { rows } = await db.query<TokenTopicRow>(
+          `DELETE FROM device_registrations WHERE device_library_identifier = $1 AND serial_number = $2
+            RETURNING push_token, pass_type_identifier`,
+          [deviceLibraryIdentifier, serialNumber],
+        );
+        if (rows[0]) await dropUnwantedPush(db, rows[0].push_token, rows[0].pass_type_identifier);
+        return rows.length > 0;
+      });
     },
     async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
       const { rows } = await pool.query<{ serial_number: string; change_seq: string }>(
@@ -478,11 +493,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return counts;
     },
     async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
-      const result = await pool.query(
-        'DELETE FROM device_registrations WHERE push_token = $1 AND pass_type_identifier = $2 AND updated_at < $3',
-        [pushToken, passTypeIdentifier, registeredBefore],
-      );
-      return result.rowCount ?? 0;
+      return transaction(async (db) => {
+        const result = await db.query(
+          'DELETE FROM device_registrations WHERE push_token = $1 AND pass_type_identifier = $2 AND updated_at < $3',
+          [pushToken, passTypeIdentifier, registeredBefore],
+        );
+        await dropUnwantedPush(db, pushToken, passTypeIdentifier);
+        return result.rowCount ?? 0;
+      });
     },
 
     async claimPushes(options) {
@@ -586,6 +604,26 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async prunePushes(finishedBefore) {
       const result = await pool.query(`DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < $1`, [finishedBefore]);
       return result.rowCount ?? 0;
+    },
+    async outboxHealth(now) {
+      const { rows } = await pool.query<OutboxHealthRow>(
+        `SELECT
+            COUNT(CASE WHEN o.state = 'pending' THEN 1 END) AS pending,
+            COUNT(CASE WHEN o.state = 'leased' THEN 1 END) AS leased,
+            COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < $1 THEN 1 END) AS expired_leases,
+            COUNT(CASE WHEN o.pass_type_identifier <> $2 AND NOT EXISTS (SELECT 1 FROM device_registrations r
+              WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned
+          FROM push_outbox o WHERE o.state IN ('pending', 'leased')`,
+        [now, GOOGLE_SYNC_TOPIC],
+      );
+      return toOutboxHealth(rows[0] as OutboxHealthRow);
+    },
+    async listPassesAfter(afterSerial, limit) {
+      const { rows } = await pool.query<PassRow>(`SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > $1 ORDER BY serial_number LIMIT $2`, [
+        afterSerial ?? '',
+        limit,
+      ]);
+      return rows.map(toPass);
     },
     async pushSummary(serialNumber): Promise<PushSummary> {
       // One statement, so the counts and the error come from the same snapshot. Delivered and

@@ -40,6 +40,7 @@ import {
   TENANT_COLUMNS,
   toApiKey,
   toIdempotency,
+  toOutboxHealth,
   toPass,
   toPassVersion,
   toPushJob,
@@ -48,6 +49,7 @@ import {
   type IdempotencyRow,
   type ImageRow,
   type ImageSourceRow,
+  type OutboxHealthRow,
   type PassRow,
   type PassVersionRow,
   type PushRow,
@@ -247,15 +249,17 @@ export function createSqliteStore(file: string): Store {
     return 'created';
   });
 
-  const unregisterDevice = db.transaction(
-    (deviceLibraryIdentifier: string, serialNumber: string): boolean =>
-      sql.deleteRegistration.run({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }).changes > 0,
-  );
+  const unregisterDevice = db.transaction((deviceLibraryIdentifier: string, serialNumber: string): boolean => {
+    const gone = sql.deleteRegistration.get({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }) as TokenTopicRow | undefined;
+    if (gone) sql.dropUnwantedPush.run(gone);
+    return gone !== undefined;
+  });
 
-  const removeRegistrations = db.transaction(
-    (pushToken: string, passTypeIdentifier: string, registeredBefore: string): number =>
-      sql.deleteStaleRegistrations.run({ push_token: pushToken, pass_type_identifier: passTypeIdentifier, before: registeredBefore }).changes,
-  );
+  const removeRegistrations = db.transaction((pushToken: string, passTypeIdentifier: string, registeredBefore: string): number => {
+    const removed = sql.deleteStaleRegistrations.run({ push_token: pushToken, pass_type_identifier: passTypeIdentifier, before: registeredBefore }).changes;
+    sql.dropUnwantedPush.run({ push_token: pushToken, pass_type_identifier: passTypeIdentifier });
+    return removed;
+  });
 
   const claimPushes = db.transaction((options: { now: string; leaseUntil: string; limit: number }): PushJob[] => {
     if (options.limit < 1) return [];
@@ -482,6 +486,12 @@ export function createSqliteStore(file: string): Store {
     async pushSummary(serialNumber) {
       return readPushSummary(serialNumber);
     },
+    async outboxHealth(now) {
+      return toOutboxHealth(sql.outboxHealth.get({ now, google_topic: GOOGLE_SYNC_TOPIC }) as OutboxHealthRow);
+    },
+    async listPassesAfter(afterSerial, limit) {
+      return (sql.passesAfter.all({ after: afterSerial ?? '', limit }) as PassRow[]).map(toPass);
+    },
 
     async findIdempotency(tenantId, key, notBefore) {
       return readIdempotency(tenantId, key, notBefore);
@@ -568,9 +578,23 @@ const statements = {
     SET push_token = @push_token, client = @client, client_name = @client_name, updated_at = @at
     WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number`,
   deleteRegistration: `DELETE FROM device_registrations
-    WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number`,
+    WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number
+    RETURNING push_token, pass_type_identifier`,
   deleteStaleRegistrations: `DELETE FROM device_registrations
     WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before`,
+  // A waiting push for a token no pass is registered under any more would wake nobody.
+  dropUnwantedPush: `DELETE FROM push_outbox
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND state = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM device_registrations r
+        WHERE r.push_token = @push_token AND r.pass_type_identifier = @pass_type_identifier)`,
+  outboxHealth: `SELECT
+      COUNT(CASE WHEN o.state = 'pending' THEN 1 END) AS pending,
+      COUNT(CASE WHEN o.state = 'leased' THEN 1 END) AS leased,
+      COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < @now THEN 1 END) AS expired_leases,
+      COUNT(CASE WHEN o.pass_type_identifier <> @google_topic AND NOT EXISTS (SELECT 1 FROM device_registrations r
+        WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned
+    FROM push_outbox o WHERE o.state IN ('pending', 'leased')`,
+  passesAfter: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > @after ORDER BY serial_number LIMIT @limit`,
   registrationCounts: `SELECT client, COUNT(*) AS registrations FROM device_registrations
     WHERE serial_number = @serial_number GROUP BY client`,
   // Tags are compared as integers (a string comparison would put '10' before '9').

@@ -1,6 +1,7 @@
 import type {
   ApiKeyRecord,
   IdempotencyRecord,
+  OutboxHealth,
   PassRecord,
   PassVersionRecord,
   PushJob,
@@ -61,6 +62,18 @@ export interface IdempotencyRow {
   response_warnings: string;
   response_pkpass: Buffer;
   created_at: string;
+}
+
+/** Counts come back as numbers from SQLite and as strings (bigint) from PostgreSQL. */
+export interface OutboxHealthRow {
+  pending: number | string;
+  leased: number | string;
+  expired_leases: number | string;
+  orphaned: number | string;
+}
+
+export function toOutboxHealth(row: OutboxHealthRow): OutboxHealth {
+  return { pending: Number(row.pending), leased: Number(row.leased), expiredLeases: Number(row.expired_leases), orphaned: Number(row.orphaned) };
 }
 
 export interface TokenTopicRow {

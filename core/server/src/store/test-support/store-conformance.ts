@@ -12,6 +12,7 @@ import {
   type NewPass,
   type NewRegistration,
   type NewTenant,
+  type OutboxHealth,
   type PassRecord,
   type PassUpdate,
   type PushJob,
@@ -304,6 +305,19 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         const result = await store.insertPass(pass, unlimited);
         expect(result).toEqual({ ok: true, pass: expected });
         expect(await store.findPass(owner.id, pass.serialNumber)).toEqual(result.ok ? result.pass : null);
+      });
+
+      it("pages through every tenant's passes in serial order, each once", async () => {
+        const mine = [await insertedPass((await tenant()).id), await insertedPass((await tenant()).id), await insertedPass((await tenant()).id)];
+        const seen: PassRecord[] = [];
+        for (let page = await store.listPassesAfter(null, 7); page.length > 0; page = await store.listPassesAfter(seen[seen.length - 1]?.serialNumber ?? null, 7)) {
+          expect(page.length).toBeLessThanOrEqual(7);
+          seen.push(...page);
+        }
+        const serials = serialsOf(seen);
+        expect(serials).toEqual([...serials].sort());
+        expect(new Set(serials).size).toBe(serials.length);
+        for (const pass of mine) expect(seen.find((record) => record.serialNumber === pass.serialNumber)).toEqual(pass);
       });
 
       it('returns null for an unknown serial or the wrong tenant', async () => {
@@ -840,6 +854,54 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         for (const job of leased) await store.retryPush(job.id, { availableAt: at(300), detail: '500 InternalServerError' });
         expect(await claim(300)).toEqual([jobFor(pass, registration, expect.any(String) as string, expect.any(Number) as number)]);
         expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1 });
+      });
+    });
+
+    describe('outbox health', () => {
+      beforeEach(drainOutbox);
+
+      /** Health at `now` minus what the rows of earlier tests (all leased for good by drainOutbox) add. */
+      async function healthSince(now: string, before: OutboxHealth): Promise<OutboxHealth> {
+        const after = await store.outboxHealth(now);
+        return { pending: after.pending - before.pending, leased: after.leased - before.leased, expiredLeases: after.expiredLeases - before.expiredLeases, orphaned: after.orphaned - before.orphaned };
+      }
+
+      it('counts waiting, leased, expired and orphaned pushes', async () => {
+        const before = await store.outboxHealth(at(200));
+        const pass = await insertedPass((await tenant()).id);
+        const registrations = [await registered(pass), await registered(pass), await registered(pass)];
+        await changed(pass, { updatedAt: at(100) });
+        expect(await healthSince(at(200), before)).toEqual({ pending: 3, leased: 0, expiredLeases: 0, orphaned: 0 });
+        expect(await store.claimPushes({ now: at(100), leaseUntil: at(150), limit: 2 })).toHaveLength(2);
+        expect(await healthSince(at(120), before)).toEqual({ pending: 1, leased: 2, expiredLeases: 0, orphaned: 0 });
+        expect(await healthSince(at(200), before)).toEqual({ pending: 1, leased: 2, expiredLeases: 2, orphaned: 0 });
+        // The devices go: their waiting push with them; the two in flight are left to their worker, orphaned.
+        for (const registration of registrations) await store.unregisterDevice(registration.deviceLibraryIdentifier, pass.serialNumber);
+        expect(await healthSince(at(200), before)).toEqual({ pending: 0, leased: 2, expiredLeases: 2, orphaned: 2 });
+      });
+
+      it('keeps the waiting push while another pass is registered under the token, and drops it with the last', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const registration = await registered(pass);
+        const sibling = await insertedPass(pass.tenantId);
+        await registered(sibling, { deviceLibraryIdentifier: registration.deviceLibraryIdentifier, pushToken: registration.pushToken });
+        await changed(pass, { updatedAt: at(100) });
+        expect(await store.unregisterDevice(registration.deviceLibraryIdentifier, pass.serialNumber)).toBe(true);
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1 });
+        expect(await store.unregisterDevice(registration.deviceLibraryIdentifier, sibling.serialNumber)).toBe(true);
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 0 });
+        expect(await claim(1000)).toEqual([]);
+      });
+
+      it('drops the waiting push of a token whose registrations APNs removed', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        const registration = await registered(pass);
+        const second = (await changed(pass, { updatedAt: at(100) })).pass;
+        const [inFlight] = (await claim(100)) as [PushJob];
+        await changed(second, { updatedAt: at(110) });
+        expect(await store.removeRegistrations(registration.pushToken, registration.passTypeIdentifier, END_OF_TIME)).toBe(1);
+        await store.finishPushes([{ id: inFlight.id, state: 'dead', at: at(111), detail: '410 Unregistered' }]);
+        expect(await claim(1000)).toEqual([]);
       });
     });
 
