@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvalidInputError, PassmintError } from '@passmint/engine';
 import { certsDevCommand } from './commands/certs-dev';
+import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
 import { passCreateCommand } from './commands/pass-create';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys';
@@ -26,6 +27,7 @@ Commands:
   keys list --tenant <tenant>
   keys revoke <key id>
   migrate                               create or upgrade the database schema
+  check [--trust <ca.pem>]... [--json]  re-validate every stored pass and look at the push outbox; exit code 1 on problems
   demo                                  issue a demo pass to ./data/demo.pkpass
   certs dev [--force]                   create a development signing identity under ./data/dev-certs
   pass create <body.json> -o <out.pkpass> [--serial <serial>] [--organization <name>]
@@ -44,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await serveCommand(io);
       case 'migrate':
         return await migrateCommand(io);
+      case 'check':
+        return await checkCommand(parse(rest, { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } }), io);
       case 'tenants':
         return await tenantsCommand(rest, io);
       case 'keys':

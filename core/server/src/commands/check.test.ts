@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { request, spawnServer, tempDataDir } from '../testing';
+import type { IntegrityReport } from './check';
+
+const BIN = resolve(__dirname, '../../bin/passmint.js');
+const run = promisify(execFile);
+
+let dataDir: string;
+let serials: string[];
+
+async function check(): Promise<{ code: number; report: IntegrityReport; text: string }> {
+  const env = { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir };
+  const outcome = async (args: string[]) => {
+    try {
+      return { code: 0, stdout: (await run(process.execPath, [BIN, 'check', ...args], { env })).stdout };
+    } catch (error) {
+      const failed = error as { stdout: string; code: number };
+      return { code: failed.code, stdout: failed.stdout };
+    }
+  };
+  const json = await outcome(['--json']);
+  const text = await outcome([]);
+  expect(text.code).toBe(json.code);
+  return { code: json.code, report: JSON.parse(json.stdout) as IntegrityReport, text: text.stdout };
+}
+
+beforeAll(async () => {
+  dataDir = tempDataDir();
+  const server = await spawnServer({ PASSMINT_DATA_DIR: dataDir });
+  serials = [];
+  for (let i = 0; i < 5; i++) {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: `CHECK-${i}`, barcodeFormat: 'QR' } });
+    serials.push(created.json.serialNumber);
+  }
+  await request(`${server.url}/api/passes/${serials[4]}`, { method: 'DELETE', key: server.key });
+  await server.stop();
+}, 30_000);
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+test('a sound store passes: every pass re-validates and the outbox is empty', async () => {
+  const { code, report, text } = await check();
+  expect(code).toBe(0);
+  expect(report).toEqual({ ok: true, passes: 5, problems: [], outbox: { pending: 0, leased: 0, expiredLeases: 0, orphaned: 0 } });
+  expect(text).toContain('5 passes checked, 0 with problems');
+  expect(text.trim().endsWith('OK')).toBe(true);
+});
+
+test('damaged records and an orphaned push are each named, with exit code 1', async () => {
+  const [invalidBody, wrongHash, swapped, garbage, voided] = serials as [string, string, string, string, string];
+  const db = new Database(join(dataDir, 'passmint.db'));
+  try {
+    db.prepare('UPDATE passes SET body = ? WHERE serial_number = ?').run(JSON.stringify({ barcodeValue: 42 }), invalidBody);
+    db.prepare("UPDATE passes SET canonical_hash = 'not-the-hash' WHERE serial_number = ?").run(wrongHash);
+    db.prepare('UPDATE passes SET pkpass = (SELECT pkpass FROM passes WHERE serial_number = ?) WHERE serial_number = ?').run(voided, swapped);
+    db.prepare('UPDATE passes SET pkpass = ? WHERE serial_number = ?').run(randomBytes(300), garbage);
+    const tenant = (db.prepare('SELECT tenant_id FROM passes LIMIT 1').get() as { tenant_id: string }).tenant_id;
+    db.prepare(
+      `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
+        VALUES (?, ?, ?, 'pass.dev.passmint.local', 'no-such-token', 'pending', 0, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`,
+    ).run(randomUUID(), tenant, voided);
+  } finally {
+    db.close();
+  }
+
+  const { code, report, text } = await check();
+  expect(code).toBe(1);
+  const codes = Object.fromEntries(report.problems.map((entry) => [entry.serialNumber, entry.problems.map((problem) => problem.code)]));
+  expect(codes).toEqual({
+    [invalidBody]: ['body_invalid'],
+    [wrongHash]: ['hash_mismatch'],
+    [swapped]: ['pkpass_mismatch'],
+    [garbage]: ['pkpass_invalid'],
+  });
+  expect(report.outbox).toEqual({ pending: 1, leased: 0, expiredLeases: 0, orphaned: 1 });
+  expect(text).toContain(`${invalidBody}: body_invalid: The stored body no longer passes the schema (barcodeValue:`);
+  expect(text).toContain('1 waiting, 0 leased (0 past their lease), 1 without a registration');
+  expect(text.trim().endsWith('PROBLEMS FOUND')).toBe(true);
+});

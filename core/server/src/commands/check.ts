@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { APPLE_ROOT_CA_PEM, checkStoredPass, type OutboxHealth, type Store, type StoredPassProblem } from '@passmint/engine';
+import { devCertPaths } from '../apple-identity';
+import { readEnv } from '../env';
+import { describeStoreLocation, openStore } from '../store/open-store';
+import type { CliIo } from './io';
+
+interface CheckArgs {
+  values: { trust?: string[]; json?: boolean };
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  passes: number;
+  problems: { serialNumber: string; tenantId: string; problems: StoredPassProblem[] }[];
+  outbox: OutboxHealth;
+}
+
+const PAGE = 200;
+
+/**
+ * `passmint check`: re-validates every stored pass (schema, hash, signed .pkpass) and looks at the
+ * outbox. Exit code 1 when a pass has a problem or an unfinished push has no registration behind
+ * it; waiting pushes and ran-out leases are reported, not failures (a running worker takes them).
+ */
+export async function checkCommand({ values }: CheckArgs, io: CliIo): Promise<number> {
+  const env = readEnv(io.env);
+  const devCa = devCertPaths(env.PASSMINT_DATA_DIR).caCertificate;
+  const trustFiles = [...(existsSync(devCa) ? [devCa] : []), ...(values.trust ?? [])];
+  const trustedRoots = [APPLE_ROOT_CA_PEM, ...trustFiles.map((path) => readFileSync(path, 'utf8'))];
+  const { store, location } = await openStore(env);
+  try {
+    const report = await checkStore(store, trustedRoots);
+    io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatIntegrity(describeStoreLocation(location), report));
+    return report.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+export async function checkStore(store: Store, trustedRoots: string[]): Promise<IntegrityReport> {
+  const problems: IntegrityReport['problems'] = [];
+  let passes = 0;
+  let after: string | null = null;
+  for (let page = await store.listPassesAfter(after, PAGE); page.length > 0; page = await store.listPassesAfter(after, PAGE)) {
+    for (const pass of page) {
+      const found = checkStoredPass(pass, trustedRoots);
+      if (found.length > 0) problems.push({ serialNumber: pass.serialNumber, tenantId: pass.tenantId, problems: found });
+    }
+    passes += page.length;
+    after = page[page.length - 1]?.serialNumber ?? null;
+  }
+  const outbox = await store.outboxHealth(new Date().toISOString());
+  return { ok: problems.length === 0 && outbox.orphaned === 0, passes, problems, outbox };
+}
+
+function formatIntegrity(where: string, report: IntegrityReport): string {
+  const lines = report.problems.flatMap(({ serialNumber, problems }) => problems.map((problem) => `${serialNumber}: ${problem.code}: ${problem.message}`));
+  const { pending, leased, expiredLeases, orphaned } = report.outbox;
+  lines.push(`${where}: ${report.passes} passes checked, ${report.problems.length} with problems`);
+  lines.push(`outbox: ${pending} waiting, ${leased} leased (${expiredLeases} past their lease), ${orphaned} without a registration`);
+  lines.push(report.ok ? 'OK' : 'PROBLEMS FOUND');
+  return `${lines.join('\n')}\n`;
+}
