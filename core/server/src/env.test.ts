@@ -50,3 +50,10 @@ test('malformed shop settings are listed together, each with its variable', () =
     expect(found).toContainEqual(expect.stringContaining(variable));
   }
 });
+
+test('a push lease must outlast twice the APNs timeout, so no push in flight is handed out again', () => {
+  expect(readEnv({}).PASSMINT_PUSH_LEASE_MS).toBe(60_000);
+  expect(readEnv({ PASSMINT_PUSH_LEASE_MS: '4000', PASSMINT_APNS_TIMEOUT_MS: '2000' }).PASSMINT_PUSH_LEASE_MS).toBe(4000);
+  expect(problems({ PASSMINT_PUSH_LEASE_MS: '15000' })).toEqual([expect.stringMatching(/^PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS \(10000 ms\)/)]);
+  expect(problems({ PASSMINT_PUSH_LEASE_MS: '500' })).toEqual([expect.stringContaining('PASSMINT_PUSH_LEASE_MS')]);
+});

@@ -30,6 +30,7 @@ const envSchema = z.object({
   PASSMINT_APNS_PRIORITY: z.enum(['5', '10']).optional(),
   PASSMINT_APNS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(10_000),
   PASSMINT_PUSH_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(10),
+  PASSMINT_PUSH_LEASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).default(60_000),
   PASSMINT_PUSH_WORKER_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(0),
   PASSMINT_GOOGLE_ISSUER_ID: z.string().regex(/^\d{1,30}$/, 'must be the numeric issuer id from the Google Pay & Wallet Console').optional(),
   PASSMINT_GOOGLE_SERVICE_ACCOUNT: optionalPath,
@@ -75,6 +76,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source), ...togetherProblems(source, WOOCOMMERCE_REQUIRED, 'connect a WooCommerce store'), ...togetherProblems(source, SHOPIFY_REQUIRED, 'connect a Shopify shop'));
+  if (result.success) problems.push(...leaseProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
@@ -87,6 +89,12 @@ function appleIdentityProblems(env: NodeJS.ProcessEnv): string[] {
     return ['PASSMINT_APPLE_CERT and PASSMINT_APPLE_KEY go together: set both'];
   }
   return [];
+}
+
+/** A lease that can run out while its push is still in flight hands the push to a second worker. */
+function leaseProblems(env: PassmintEnv): string[] {
+  if (env.PASSMINT_PUSH_LEASE_MS >= 2 * env.PASSMINT_APNS_TIMEOUT_MS) return [];
+  return [`PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS (${env.PASSMINT_APNS_TIMEOUT_MS} ms), so a lease outlasts the pushes sent under it`];
 }
 
 function apnsProblems(env: NodeJS.ProcessEnv): string[] {

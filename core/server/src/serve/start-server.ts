@@ -72,6 +72,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     pushType: env.PASSMINT_APNS_PUSH_TYPE,
     priority: apnsPriority(env),
     maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
+    leaseMs: env.PASSMINT_PUSH_LEASE_MS,
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
     googleSync: createGoogleSync(store, google),
     // One line per delivered push would swamp the log at fan-out; failures and retries stay at info.
