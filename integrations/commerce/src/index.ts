@@ -2,5 +2,4 @@ export * from './order';
 export * from './shop-template';
 export * from './order-pass';
 export * from './order-sync';
-export { createKeyedLock } from './keyed-lock';
 export { orderPassFromRow, type OrderPassRow } from './order-pass-row';

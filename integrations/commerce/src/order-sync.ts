@@ -1,5 +1,4 @@
-import type { PassInput, Store } from '@passmint/engine';
-import { createKeyedLock } from './keyed-lock';
+import { createKeyedLock, type PassInput, type Store } from '@passmint/engine';
 import type { NormalisedOrder } from './order';
 import { orderPassBody } from './order-pass';
 import type { ShopTemplate } from './shop-template';

@@ -5,6 +5,7 @@ import type { SigningIdentity } from '../apple/signing-identity';
 import { InvalidInputError, PassmintError } from '../errors';
 import { generateSerialNumber } from '../ids';
 import { isPngDataUri } from '../images';
+import { createKeyedLock } from '../keyed-lock';
 import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
 import { canonicalHash, normalisePassInput, stableStringify } from '../normalise/normalise';
 import type { ImageSource } from '../ports/image-source';
@@ -55,6 +56,12 @@ export interface Usage {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WRITE_ATTEMPTS = 3;
+/**
+ * Writes to one pass queue up within a process, so only writers in other processes can race; each
+ * lost race means one of them committed. A burst of concurrent PUTs to one pass therefore ends
+ * well within this many attempts; a pass rewritten nonstop from many processes could still see 409.
+ */
+const UPDATE_ATTEMPTS = 20;
 const PREVIEW_SERIAL = 'preview';
 const BARCODE_REMOVED = 'The body has no barcodeValue, so the barcode was removed from the pass (PUT replaces the whole pass).';
 
@@ -67,6 +74,7 @@ export function createPassEngine(config: PassEngineConfig) {
   const clock = config.clock ?? (() => new Date());
   const idempotencyTtlMs = config.idempotencyTtlMs ?? DAY_MS;
   const signers = createTenantSigners(config.identity, clock);
+  const oneWriterPerPass = createKeyedLock();
 
   /** Without an authenticationToken the pass carries no web service (a preview never updates). */
   async function sign(tenant: TenantRecord, pass: CanonicalPass, context: { serialNumber: string; authenticationToken?: string; issuedAt: Date }) {
@@ -176,30 +184,34 @@ export function createPassEngine(config: PassEngineConfig) {
       const canonical = normalisePassInput(parsed.value);
       const hash = canonicalHash(canonical);
       const warnings = canonical.barcode ? [] : [BARCODE_REMOVED];
-      for (let attempt = 1; ; attempt++) {
-        const stored = await findOwnPass(tenant, serialNumber);
-        if (stored.canonicalHash === hash) {
-          return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
+      return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
+        for (let attempt = 1; ; attempt++) {
+          const stored = await findOwnPass(tenant, serialNumber);
+          if (stored.canonicalHash === hash) {
+            return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
+          }
+          if (stored.voided) throw new PassVoidedError();
+          const result = await replacePass(tenant, stored, parsed.value, canonical, true);
+          if (result.ok) return changed(result, warnings);
+          await afterConflict(attempt);
         }
-        if (stored.voided) throw new PassVoidedError();
-        const result = await replacePass(tenant, stored, parsed.value, canonical, true);
-        if (result.ok) return changed(result, warnings);
-        if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
-      }
+      });
     },
 
     /** DELETE /api/passes/<serial>: marks the pass void on every device; the record stays. */
     async void(tenant: TenantRecord, serialNumber: string): Promise<UpdatedPass> {
-      for (let attempt = 1; ; attempt++) {
-        const stored = await findOwnPass(tenant, serialNumber);
-        if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
-        const body = { ...(stored.body as Record<string, unknown>), voided: true };
-        const parsed = parsePassUpdate(body);
-        if (!parsed.ok) throw parsed.error;
-        const result = await replacePass(tenant, stored, parsed.value, normalisePassInput(parsed.value), false);
-        if (result.ok) return changed(result, []);
-        if (attempt >= WRITE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
-      }
+      return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
+        for (let attempt = 1; ; attempt++) {
+          const stored = await findOwnPass(tenant, serialNumber);
+          if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
+          const body = { ...(stored.body as Record<string, unknown>), voided: true };
+          const parsed = parsePassUpdate(body);
+          if (!parsed.ok) throw parsed.error;
+          const result = await replacePass(tenant, stored, parsed.value, normalisePassInput(parsed.value), false);
+          if (result.ok) return changed(result, []);
+          await afterConflict(attempt);
+        }
+      });
     },
 
     /**
@@ -229,6 +241,12 @@ export function createPassEngine(config: PassEngineConfig) {
       return { month, used: await store.usage(tenant.id, month), limit: tenant.monthlyQuota, resetsAt: nextMonthStart(now).toISOString() };
     },
   };
+
+  /** Gives up after the last attempt; before the next, a short random wait lets the other writer finish. */
+  async function afterConflict(attempt: number): Promise<void> {
+    if (attempt >= UPDATE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
+  }
 
   /** Re-signs and stores a changed pass; `ok: false` when another writer got there first. */
   async function replacePass(tenant: TenantRecord, stored: PassRecord, body: unknown, canonical: CanonicalPass, countsTowardQuota: boolean) {

@@ -141,3 +141,29 @@ describe('monthly quota', () => {
     expect(changed.json.code).toBe('quota_exceeded');
   });
 });
+
+describe('concurrent writes to one pass', () => {
+  let server: InProcessServer;
+  beforeAll(async () => {
+    server = await startInProcess({ PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' });
+  });
+  afterAll(() => server.close());
+
+  test('30 PUTs and a DELETE at once all succeed, one version each, and the pass ends void', async () => {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: BODY });
+    const serial: string = created.json.serialNumber;
+    const url = `${server.url}/api/passes/${serial}`;
+    const puts = Array.from({ length: 30 }, (_, i) => request(url, { method: 'PUT', key: server.key, body: { ...BODY, logoText: `Write ${i}` } }));
+    const voided = request(url, { method: 'DELETE', key: server.key });
+    const answers = await Promise.all(puts);
+    // A PUT queued behind the DELETE finds the pass void: 409 pass_voided, never update_conflict.
+    for (const answer of answers) expect([200, 409]).toContain(answer.status);
+    expect(answers.filter((answer) => answer.status === 409).every((answer) => answer.json.code === 'pass_voided')).toBe(true);
+    expect((await voided).status).toBe(200);
+    const written = answers.filter((answer) => answer.status === 200).length;
+    const { tenantId } = (await server.server.store.findPassBySerial(serial))!;
+    const versions = await server.server.store.listPassVersions(tenantId, serial);
+    expect(versions.map((version) => version.version)).toEqual(Array.from({ length: written + 2 }, (_, i) => i + 1));
+    expect((await request(url, { key: server.key })).json.voided).toBe(true);
+  });
+});

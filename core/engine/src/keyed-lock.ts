@@ -1,7 +1,7 @@
 /**
- * Runs tasks one at a time per key, in arrival order. Webhooks for the same order can arrive
- * together (Shopify sends orders/create and orders/paid within milliseconds); handled in parallel
- * they would both find no pass and make two.
+ * Runs tasks one at a time per key, in arrival order, within this process: the writes to one
+ * pass, the webhooks of one order (Shopify sends orders/create and orders/paid within
+ * milliseconds; handled in parallel they would both find no pass and make two).
  */
 export function createKeyedLock() {
   const tails = new Map<string, Promise<unknown>>();
