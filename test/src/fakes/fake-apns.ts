@@ -66,6 +66,8 @@ export interface FakeApns {
   /** Drop every connection abruptly (no GOAWAY), as a network failure would. */
   destroySessions(): void;
   waitForPushes(n: number, timeoutMs: number): Promise<FakePush[]>;
+  /** Calls `listener` with every push accepted from now on, as it is accepted. */
+  onPush(listener: (push: FakePush) => void): void;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ interface State {
   /** Per session: the last provider token accepted and its iat (s), for TooManyProviderTokenUpdates. */
   lastToken: WeakMap<ServerHttp2Session, { jwt: string; iat: number }>;
   waiters: Set<() => void>;
+  listeners: ((push: FakePush) => void)[];
 }
 
 /** Starts the fake on 127.0.0.1 with an ephemeral port. */
@@ -147,6 +150,7 @@ function newState(options: FakeApnsOptions): State {
     all: undefined,
     lastToken: new WeakMap(),
     waiters: new Set(),
+    listeners: [],
   };
 }
 
@@ -185,6 +189,7 @@ function fakeApi(state: State, server: http2.Http2SecureServer, port: number): F
       for (const session of state.sessions) session.destroy();
     },
     waitForPushes: (n, timeoutMs) => waitForPushes(state, n, timeoutMs),
+    onPush: (listener) => state.listeners.push(listener),
     close: () => closeServer(state, server),
   };
 }
@@ -271,6 +276,7 @@ function recordPush(state: State, headers: IncomingHttpHeaders, apnsId: string, 
   if (priority !== undefined) push.priority = priority;
   if (auth.auth === 'token') push.providerToken = auth.providerToken;
   state.pushes.push(push);
+  for (const listener of state.listeners) listener(push);
   for (const waiter of [...state.waiters]) waiter();
 }
 

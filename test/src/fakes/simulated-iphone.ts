@@ -138,6 +138,8 @@ export function createSimulatedIphone(options: SimulatedIphoneOptions) {
     },
     /** Pushes that arrived for this device, handled or not. */
     pushCount: myPushes,
+    /** Pushes that arrived and that the device has not synced for yet. */
+    unhandledPushes: () => myPushes() - pushesHandled,
   };
 }
 

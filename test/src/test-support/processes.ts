@@ -1,10 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { PASSMINT_BIN } from '@passmint/server/testing';
 
 /** Runs `passmint <args>` against a data dir, as an operator would; its stdout, trimmed. */
 export function passmintCli(dataDir: string, ...args: string[]): string {
   return execFileSync(process.execPath, [PASSMINT_BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+}
+
+/** Runs `passmint <args>` with this environment (and PATH); its exit code and output, whatever the code. */
+export function runPassmint(env: Record<string, string>, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [PASSMINT_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A loopback port free right now, for a server that must keep its address across restarts. */
