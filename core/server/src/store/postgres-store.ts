@@ -125,36 +125,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     return used >= options.quota ? used : null;
   }
 
-  async function countWrite(db: Queryable, tenantId: string, options: WriteOptions): Promise<void> {
-    if (options.countsTowardQuota === false) return;
-    await db.query(
-      `INSERT INTO usage_counters (tenant_id, month, used) VALUES ($1, $2, 1)
-        ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1`,
-      [tenantId, options.month],
-    );
-  }
-
-  /*
-   * Change tags come from a one-row counter bumped with UPDATE ... RETURNING inside the writing
-   * transaction, not from a sequence. A sequence hands out numbers outside transactions, so a
-   * writer holding tag 7 could commit after one holding tag 8, and a device that had already
-   * asked "since 8" would never see pass 7. The counter's row lock is held until commit, so the
-   * next writer gets its tag only once this one is visible: tags are committed in order, and a
-   * rolled-back write gives its number back. The price is that pass writes are serialised from
-   * this point to their commit, which is why it is taken as late as possible.
+  /**
+   * The last statement of every pass write: takes the next change tag (see NEXT_TAG), writes the
+   * pass row and its version row with it, and counts the write. Everything else a write does
+   * comes before this, so the counter's row lock (and the tenant's usage row's) is held for this
+   * statement and the commit only, and writes of different passes overlap up to here. Returns the tag.
    */
-  async function nextChangeTag(db: Queryable): Promise<string> {
-    const { rows } = await db.query<{ last_value: string }>('UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value');
+  async function writePassRow(db: Queryable, pass: Omit<PassRecord, 'changeTag'>, mode: 'insert' | 'update', options: WriteOptions): Promise<string> {
+    const params = [...passRowParams(pass), options.month, options.countsTowardQuota !== false];
+    const { rows } = await db.query<{ change_seq: string }>(mode === 'insert' ? INSERT_PASS_ROW : UPDATE_PASS_ROW, params);
     const row = rows[0];
     if (!row) throw new PassmintError('store_corrupt', 'The pass change counter row is missing; was the schema migrated?');
-    return row.last_value;
-  }
-
-  async function appendVersion(db: Queryable, pass: PassRecord): Promise<void> {
-    await db.query(
-      `INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [pass.tenantId, pass.serialNumber, pass.version, JSON.stringify(pass.body), pass.canonicalHash, pass.updatedAt],
-    );
+    return row.change_seq;
   }
 
   /**
@@ -218,15 +200,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     const used = await quotaExceeded(db, pass.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
 
-    const record: PassRecord = { ...pass, version: 1, updatedAt: pass.createdAt, changeTag: await nextChangeTag(db) };
-    await db.query(
-      `INSERT INTO passes (${PASS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      passParams(record),
-    );
-    await appendVersion(db, record);
-    await countWrite(db, pass.tenantId, options);
     if (idempotency) await writeIdempotency(db, pass.tenantId, idempotency);
-    return { ok: true, pass: (await readPass(db, pass.tenantId, pass.serialNumber)) ?? record };
+    const record = { ...pass, version: 1, updatedAt: pass.createdAt };
+    return { ok: true, pass: { ...record, changeTag: await writePassRow(db, record, 'insert', options) } };
   }
 
   async function writeUpdate(db: Queryable, update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult> {
@@ -242,7 +218,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     const used = await quotaExceeded(db, update.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
 
-    const next: PassRecord = {
+    const next = {
       ...current,
       body: update.body,
       canonicalHash: update.canonicalHash,
@@ -251,31 +227,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       voided: update.voided,
       version: current.version + 1,
       updatedAt: update.updatedAt,
-      changeTag: await nextChangeTag(db),
     };
-    await db.query(
-      `UPDATE passes SET body = $3, canonical_hash = $4, pkpass = $5, pass_type_identifier = $6, voided = $7, version = $8,
-          updated_at = $9, change_seq = $10
-        WHERE tenant_id = $1 AND serial_number = $2`,
-      [
-        next.tenantId,
-        next.serialNumber,
-        JSON.stringify(next.body),
-        next.canonicalHash,
-        next.pkpass,
-        next.passTypeIdentifier,
-        next.voided,
-        next.version,
-        next.updatedAt,
-        next.changeTag,
-      ],
-    );
-    await appendVersion(db, next);
-    await countWrite(db, update.tenantId, options);
     const queueAt = options.queueAt ?? next.updatedAt;
     const queuedPushes = await queuePushes(db, next, queueAt);
     if (options.syncGoogle) await queueGoogle(db, next.tenantId, next.serialNumber, queueAt, next.updatedAt);
-    return { ok: true, pass: (await readPass(db, update.tenantId, update.serialNumber)) ?? next, queuedPushes };
+    return { ok: true, pass: { ...next, changeTag: await writePassRow(db, next, 'update', options) }, queuedPushes };
   }
 
   /*
@@ -851,7 +807,42 @@ function unprefixTenant(row: PrefixedTenantRow): TenantRow {
 }
 
 /** Parameters $1..$12 in PASS_COLUMNS order. */
-function passParams(pass: PassRecord): unknown[] {
+/*
+ * Change tags come from a one-row counter bumped with UPDATE ... RETURNING inside the writing
+ * transaction, not from a sequence. A sequence hands out numbers outside transactions, so a
+ * writer holding tag 7 could commit after one holding tag 8, and a device that had already
+ * asked "since 8" would never see pass 7. The counter's row lock is held until commit, so the
+ * next writer gets its tag only once this one is visible: tags are committed in order, and a
+ * rolled-back write gives its number back. The price is that pass writes are serialised from
+ * this statement to their commit, which is why it is each write's last.
+ */
+const NEXT_TAG = 'UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value';
+const VERSION_ROW = 'INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at) VALUES ($1, $2, $9, $4, $5, $11)';
+// Reads from tag, so the counter is always locked before the usage row: no two writers can
+// take the two locks in opposite orders.
+const COUNT_WRITE = `INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $12, 1 FROM tag WHERE $13::boolean
+    ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1`;
+const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
+  written AS (
+    INSERT INTO passes (${PASS_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, tag.last_value FROM tag RETURNING change_seq
+  ),
+  version AS (${VERSION_ROW}),
+  counted AS (${COUNT_WRITE})
+  SELECT change_seq::text AS change_seq FROM written`;
+// $3 and $10 (token, created_at) never change; the statement takes them so both share one parameter list.
+const UPDATE_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
+  written AS (
+    UPDATE passes SET body = $4, canonical_hash = $5, pkpass = $6, pass_type_identifier = $7, voided = $8, version = $9,
+        updated_at = $11, change_seq = tag.last_value
+      FROM tag WHERE tenant_id = $1 AND serial_number = $2 AND authentication_token = $3 AND created_at = $10
+      RETURNING change_seq
+  ),
+  version AS (${VERSION_ROW}),
+  counted AS (${COUNT_WRITE})
+  SELECT change_seq::text AS change_seq FROM written`;
+
+/** Parameters $1..$11 in PASS_COLUMNS order, without the change tag (the counter gives it); $12 and $13 are the month and whether the write counts. */
+function passRowParams(pass: Omit<PassRecord, 'changeTag'>): unknown[] {
   return [
     pass.tenantId,
     pass.serialNumber,
@@ -864,7 +855,6 @@ function passParams(pass: PassRecord): unknown[] {
     pass.version,
     pass.createdAt,
     pass.updatedAt,
-    pass.changeTag,
   ];
 }
 
