@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 import {
   GOOGLE_SYNC_TOPIC,
@@ -67,9 +68,10 @@ type Queryable = Pick<PoolClient, 'query'>;
  * `migrate()` before anything else.
  *
  * Where SQLite serialises every write with its single writer lock, this store locks only what
- * a write depends on: the pass row (`FOR NO KEY UPDATE`), the change-tag counter row, and
- * transaction-scoped advisory locks on a tenant's month of quota and on an idempotency key.
- * Locks are always taken in that order, so writers cannot deadlock on one another.
+ * a write depends on: a transaction-scoped advisory lock on an idempotency key, the pass row
+ * (`FOR NO KEY UPDATE`), an advisory lock on a tenant's month of quota, and in the write's last
+ * statement the change-tag counter row, then the tenant's usage row. Locks are always taken in
+ * that order, so writers cannot deadlock on one another.
  */
 export function createPostgresStore(options: PostgresStoreOptions): Store {
   const pool = new Pool({
@@ -80,6 +82,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   // An idle client whose connection drops emits 'error' on the pool; unhandled, it would end the
   // process. The next query simply opens a new connection.
   pool.on('error', () => undefined);
+  pool.on('connect', prepareStatements);
   let closing: Promise<void> | null = null;
 
   async function readTenant(db: Queryable, id: string): Promise<TenantRecord | null> {
@@ -143,7 +146,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
    * Queues one push per Apple registration, each skipped where a push to that token and topic is
    * already waiting; returns the number of Apple registrations, each of which now has one.
    */
-  async function queuePushes(db: Queryable, pass: PassRecord, at: string): Promise<number> {
+  async function queuePushes(db: Queryable, pass: Pick<PassRecord, 'serialNumber' | 'tenantId' | 'updatedAt'>, at: string): Promise<number> {
     const { rows } = await db.query<{ registrations: number }>(
       `WITH registrations AS (
           SELECT push_token, pass_type_identifier FROM device_registrations WHERE serial_number = $1 AND client = 'apple'
@@ -208,18 +211,22 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   async function writeUpdate(db: Queryable, update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult> {
     // NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY
     // SHARE locks on it, which must not wait for (or block) a change of the pass's content.
-    const { rows } = await db.query<PassRow>(
-      `SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE`,
+    // Only what the update keeps: the old body and .pkpass need not cross the wire.
+    const { rows } = await db.query<{ authentication_token: string; version: number; created_at: string }>(
+      'SELECT authentication_token, version, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE',
       [update.tenantId, update.serialNumber],
     );
-    const current = rows[0] ? toPass(rows[0]) : null;
+    const current = rows[0];
     if (!current) return { ok: false, reason: 'not_found' };
     if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
     const used = await quotaExceeded(db, update.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
 
     const next = {
-      ...current,
+      tenantId: update.tenantId,
+      serialNumber: update.serialNumber,
+      authenticationToken: current.authentication_token,
+      createdAt: current.created_at,
       body: update.body,
       canonicalHash: update.canonicalHash,
       pkpass: update.pkpass,
@@ -872,3 +879,23 @@ function registrationParams(registration: NewRegistration): unknown[] {
   ];
 }
 
+/**
+ * Every parameterised statement is prepared once per connection, named by a hash of its text:
+ * PostgreSQL then skips parsing and planning on each call. The store's statements are a fixed
+ * set, so each connection holds a few dozen.
+ */
+function prepareStatements(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values)) return query(text, values, callback);
+    return query({ name: statementName(text), text, values }, callback);
+  };
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) statementNames.set(text, (name = `passmint_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`));
+  return name;
+}
