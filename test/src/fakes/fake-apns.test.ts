@@ -96,7 +96,7 @@ describe('fake APNs: certificate auth', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers['apns-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(fake.pushes).toEqual([
-      { token: TOKEN, topic: TOPIC, pushType: 'background', priority: '5', payload: '{}', at: expect.any(Number), auth: 'certificate' },
+      { apnsId: reply.headers['apns-id'], token: TOKEN, topic: TOPIC, pushType: 'background', priority: '5', payload: '{}', at: expect.any(Number), auth: 'certificate' },
     ]);
     expect(fake.requests).toBe(1);
     expect(fake.sessions).toBe(1);
