@@ -61,8 +61,6 @@ beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: caFile,
     PASSMINT_RATE_LIMIT_PER_SECOND: '100000',
     PASSMINT_RATE_LIMIT_BURST: '100000',
-    PASSMINT_APNS_TIMEOUT_MS: '2000',
-    PASSMINT_PUSH_LEASE_MS: '4000',
   });
   // The first start on an empty database makes the default tenant and its key; the second finds them.
   first = await spawnServer(env(await freePort()));
@@ -178,7 +176,8 @@ test('1,000 concurrent PUTs across both processes: every device is pushed and en
 
 test('kill -9 of one process mid-load with pushes in flight: no 5xx, the survivor takes over its pushes, the store checks clean', async () => {
   await first.stop();
-  doomed = await spawnServer({ ...env(await freePort()), PASSMINT_APNS_URL: stalledApns.url });
+  // A short lease (and so a short APNs timeout) only for the victim: the leases it leaves run out soon.
+  doomed = await spawnServer({ ...env(await freePort()), PASSMINT_APNS_URL: stalledApns.url, PASSMINT_APNS_TIMEOUT_MS: '2000', PASSMINT_PUSH_LEASE_MS: '4000' });
   const victim = doomed;
   const pushesBefore = apns.pushes.length;
   const followers = followPushes();
