@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { APPLE_ROOT_CA_PEM, checkStoredPass, type OutboxHealth, type Store, type StoredPassProblem } from '@passmint/engine';
-import { devCertPaths } from '../apple-identity';
+import { checkStoredPass, type OutboxHealth, type Store, type StoredPassProblem } from '@passmint/engine';
 import { readEnv } from '../env';
 import { describeStoreLocation, openStore } from '../store/open-store';
 import type { CliIo } from './io';
+import { trustedRoots } from './trusted-roots';
 
 interface CheckArgs {
   values: { trust?: string[]; json?: boolean };
@@ -25,12 +24,10 @@ const PAGE = 200;
  */
 export async function checkCommand({ values }: CheckArgs, io: CliIo): Promise<number> {
   const env = readEnv(io.env);
-  const devCa = devCertPaths(env.PASSMINT_DATA_DIR).caCertificate;
-  const trustFiles = [...(existsSync(devCa) ? [devCa] : []), ...(values.trust ?? [])];
-  const trustedRoots = [APPLE_ROOT_CA_PEM, ...trustFiles.map((path) => readFileSync(path, 'utf8'))];
+  const roots = trustedRoots(env.PASSMINT_DATA_DIR, values.trust);
   const { store, location } = await openStore(env);
   try {
-    const report = await checkStore(store, trustedRoots);
+    const report = await checkStore(store, roots);
     io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatIntegrity(describeStoreLocation(location), report));
     return report.ok ? 0 : 1;
   } finally {

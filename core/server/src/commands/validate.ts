@@ -1,28 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { APPLE_ROOT_CA_PEM, validatePkpass, type ValidationReport } from '@passmint/engine';
-import { devCertPaths } from '../apple-identity';
+import { readFileSync } from 'node:fs';
+import { validatePkpass, type ValidationReport } from '@passmint/engine';
 import { readEnv } from '../env';
 import type { CliIo } from './io';
+import { trustedRoots } from './trusted-roots';
 
 interface ValidateArgs {
   values: { trust?: string[]; json?: boolean };
   positionals: string[];
 }
 
-/**
- * `passmint validate <file.pkpass>`: trusts Apple's root, the local development CA when there is
- * one (so passes made here can be checked), and any `--trust` PEM files.
- */
+/** `passmint validate <file.pkpass>`: checks a pass against the roots of `trustedRoots`. */
 export function validateCommand({ values, positionals }: ValidateArgs, io: CliIo): number {
   const [file] = positionals;
   if (!file || positionals.length > 1) {
     io.err.write('Usage: passmint validate <file.pkpass> [--trust <ca.pem>]... [--json]\n');
     return 2;
   }
-  const env = readEnv(io.env);
-  const devCa = devCertPaths(env.PASSMINT_DATA_DIR).caCertificate;
-  const trustFiles = [...(existsSync(devCa) ? [devCa] : []), ...(values.trust ?? [])];
-  const trustedRoots = [APPLE_ROOT_CA_PEM, ...trustFiles.map((path) => readFileSync(path, 'utf8'))];
+  const roots = trustedRoots(readEnv(io.env).PASSMINT_DATA_DIR, values.trust);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -30,7 +24,7 @@ export function validateCommand({ values, positionals }: ValidateArgs, io: CliIo
     io.err.write(`passmint: cannot read ${file}\n`);
     return 1;
   }
-  const report = validatePkpass(bytes, { trustedRoots });
+  const report = validatePkpass(bytes, { trustedRoots: roots });
   io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(file, report));
   return report.ok ? 0 : 1;
 }

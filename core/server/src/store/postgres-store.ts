@@ -35,6 +35,8 @@ import {
   TENANT_COLUMNS,
   toApiKey,
   toIdempotency,
+  dropUnwantedPushSql,
+  outboxHealthSql,
   toOutboxHealth,
   toPass,
   toPassVersion,
@@ -274,13 +276,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     ]);
   }
 
-  /** A waiting push for a token no pass is registered under any more would wake nobody. */
-  async function dropUnwantedPush(db: PoolClient, pushToken: string, passTypeIdentifier: string): Promise<void> {
-    await db.query(
-      `DELETE FROM push_outbox WHERE push_token = $1 AND pass_type_identifier = $2 AND state = 'pending'
-        AND NOT EXISTS (SELECT 1 FROM device_registrations r WHERE r.push_token = $1 AND r.pass_type_identifier = $2)`,
-      [pushToken, passTypeIdentifier],
-    );
+  async function dropUnwantedPush(db: Queryable, pushToken: string, passTypeIdentifier: string): Promise<void> {
+    await db.query(dropUnwantedPushSql('$1', '$2'), [pushToken, passTypeIdentifier]);
   }
 
   async function transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
@@ -569,16 +566,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return result.rowCount ?? 0;
     },
     async outboxHealth(now) {
-      const { rows } = await pool.query<OutboxHealthRow>(
-        `SELECT
-            COUNT(CASE WHEN o.state = 'pending' THEN 1 END) AS pending,
-            COUNT(CASE WHEN o.state = 'leased' THEN 1 END) AS leased,
-            COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < $1 THEN 1 END) AS expired_leases,
-            COUNT(CASE WHEN o.pass_type_identifier <> $2 AND NOT EXISTS (SELECT 1 FROM device_registrations r
-              WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned
-          FROM push_outbox o WHERE o.state IN ('pending', 'leased')`,
-        [now, GOOGLE_SYNC_TOPIC],
-      );
+      const { rows } = await pool.query<OutboxHealthRow>(outboxHealthSql('$1', '$2'), [now, GOOGLE_SYNC_TOPIC]);
       return toOutboxHealth(rows[0] as OutboxHealthRow);
     },
     async listPassesAfter(afterSerial, limit) {

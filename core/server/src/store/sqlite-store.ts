@@ -40,6 +40,8 @@ import {
   TENANT_COLUMNS,
   toApiKey,
   toIdempotency,
+  dropUnwantedPushSql,
+  outboxHealthSql,
   toOutboxHealth,
   toPass,
   toPassVersion,
@@ -582,18 +584,8 @@ const statements = {
     RETURNING push_token, pass_type_identifier`,
   deleteStaleRegistrations: `DELETE FROM device_registrations
     WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before`,
-  // A waiting push for a token no pass is registered under any more would wake nobody.
-  dropUnwantedPush: `DELETE FROM push_outbox
-    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND state = 'pending'
-      AND NOT EXISTS (SELECT 1 FROM device_registrations r
-        WHERE r.push_token = @push_token AND r.pass_type_identifier = @pass_type_identifier)`,
-  outboxHealth: `SELECT
-      COUNT(CASE WHEN o.state = 'pending' THEN 1 END) AS pending,
-      COUNT(CASE WHEN o.state = 'leased' THEN 1 END) AS leased,
-      COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < @now THEN 1 END) AS expired_leases,
-      COUNT(CASE WHEN o.pass_type_identifier <> @google_topic AND NOT EXISTS (SELECT 1 FROM device_registrations r
-        WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned
-    FROM push_outbox o WHERE o.state IN ('pending', 'leased')`,
+  dropUnwantedPush: dropUnwantedPushSql('@push_token', '@pass_type_identifier'),
+  outboxHealth: outboxHealthSql('@now', '@google_topic'),
   passesAfter: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > @after ORDER BY serial_number LIMIT @limit`,
   registrationCounts: `SELECT client, COUNT(*) AS registrations FROM device_registrations
     WHERE serial_number = @serial_number GROUP BY client`,

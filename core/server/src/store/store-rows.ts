@@ -64,6 +64,24 @@ export interface IdempotencyRow {
   created_at: string;
 }
 
+/** The outbox's unfinished rows counted for OutboxHealth; the arguments are each engine's parameter markers. */
+export function outboxHealthSql(now: string, googleTopic: string): string {
+  return `SELECT
+      COUNT(CASE WHEN o.state = 'pending' THEN 1 END) AS pending,
+      COUNT(CASE WHEN o.state = 'leased' THEN 1 END) AS leased,
+      COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < ${now} THEN 1 END) AS expired_leases,
+      COUNT(CASE WHEN o.pass_type_identifier <> ${googleTopic} AND NOT EXISTS (SELECT 1 FROM device_registrations r
+        WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned
+    FROM push_outbox o WHERE o.state IN ('pending', 'leased')`;
+}
+
+/** Drops the waiting push of a token no pass is registered under any more: it would wake nobody. */
+export function dropUnwantedPushSql(pushToken: string, topic: string): string {
+  return `DELETE FROM push_outbox
+    WHERE push_token = ${pushToken} AND pass_type_identifier = ${topic} AND state = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM device_registrations r WHERE r.push_token = ${pushToken} AND r.pass_type_identifier = ${topic})`;
+}
+
 /** Counts come back as numbers from SQLite and as strings (bigint) from PostgreSQL. */
 export interface OutboxHealthRow {
   pending: number | string;
