@@ -9,7 +9,7 @@ import { createKeyedLock } from '../keyed-lock';
 import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
 import { canonicalHash, normalisePassInput, stableStringify } from '../normalise/normalise';
 import type { ImageSource } from '../ports/image-source';
-import type { IdempotencyRecord, PassRecord, Store, StoredResponse, TenantRecord } from '../ports/store';
+import type { IdempotencyRecord, PassHead, PassRecord, Store, StoredResponse, TenantRecord } from '../ports/store';
 import { parsePassInput, parsePassUpdate } from '../schema/parse';
 import { IdempotencyConflictError, PassNotFoundError, PassVoidedError, QuotaExceededError } from './errors';
 import { createTenantSigners } from './tenant-signers';
@@ -44,7 +44,7 @@ export interface UpdatedPass {
   /** Apple registrations the change was queued for (0 when unchanged). */
   notifiedDevices: number;
   warnings: string[];
-  pass: PassRecord;
+  pass: PassHead;
 }
 
 export interface Usage {
@@ -129,6 +129,13 @@ export function createPassEngine(config: PassEngineConfig) {
     return pass;
   }
 
+  /** An update re-signs from the body, so it reads the pass without its old signed file. */
+  async function findOwnPassHead(tenant: TenantRecord, serialNumber: string): Promise<PassHead> {
+    const pass = await store.findPassHead(tenant.id, serialNumber);
+    if (!pass) throw new PassNotFoundError();
+    return pass;
+  }
+
   return {
     /** POST /api/passes: a new pass, or the first response again for a retried Idempotency-Key. */
     async issue(tenant: TenantRecord, body: unknown, options: { idempotencyKey?: string } = {}): Promise<IssuedPass> {
@@ -186,7 +193,7 @@ export function createPassEngine(config: PassEngineConfig) {
       const warnings = canonical.barcode ? [] : [BARCODE_REMOVED];
       return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
         for (let attempt = 1; ; attempt++) {
-          const stored = await findOwnPass(tenant, serialNumber);
+          const stored = await findOwnPassHead(tenant, serialNumber);
           if (stored.canonicalHash === hash) {
             return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
           }
@@ -202,7 +209,7 @@ export function createPassEngine(config: PassEngineConfig) {
     async void(tenant: TenantRecord, serialNumber: string): Promise<UpdatedPass> {
       return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
         for (let attempt = 1; ; attempt++) {
-          const stored = await findOwnPass(tenant, serialNumber);
+          const stored = await findOwnPassHead(tenant, serialNumber);
           if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
           const body = { ...(stored.body as Record<string, unknown>), voided: true };
           const parsed = parsePassUpdate(body);
@@ -249,7 +256,7 @@ export function createPassEngine(config: PassEngineConfig) {
   }
 
   /** Re-signs and stores a changed pass; `ok: false` when another writer got there first. */
-  async function replacePass(tenant: TenantRecord, stored: PassRecord, body: unknown, canonical: CanonicalPass, countsTowardQuota: boolean) {
+  async function replacePass(tenant: TenantRecord, stored: PassHead, body: unknown, canonical: CanonicalPass, countsTowardQuota: boolean) {
     const now = clock();
     if (countsTowardQuota) await checkQuota(tenant, now);
     const built = await sign(tenant, canonical, {

@@ -29,6 +29,8 @@ export interface Store {
   revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 
   findPass(tenantId: string, serialNumber: string): Promise<PassRecord | null>;
+  /** The pass without its signed file: what an update needs to decide and write, at a fraction of the bytes. */
+  findPassHead(tenantId: string, serialNumber: string): Promise<PassHead | null>;
   insertPass(pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult>;
   /**
    * Replaces the stored pass if it is still at `expectedVersion`; the version goes up by one and
@@ -207,6 +209,8 @@ export interface PassRecord extends NewPass {
   /** Opaque, increasing across all passes with every change: Apple's `lastUpdated` tag. */
   changeTag: string;
 }
+
+export type PassHead = Omit<PassRecord, 'pkpass'>;
 
 export interface PassUpdate {
   tenantId: string;

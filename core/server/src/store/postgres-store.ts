@@ -30,6 +30,7 @@ import {
   API_KEY_COLUMNS,
   IDEMPOTENCY_COLUMNS,
   PASS_COLUMNS,
+  PASS_HEAD_COLUMNS,
   PUSH_JOB_COLUMNS,
   REGISTRATION_COLUMNS,
   TENANT_COLUMNS,
@@ -39,6 +40,7 @@ import {
   outboxHealthSql,
   toOutboxHealth,
   toPass,
+  toPassHead,
   toPassVersion,
   toPushJob,
   toTenant,
@@ -383,6 +385,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async findPass(tenantId, serialNumber) {
       return readPass(pool, tenantId, serialNumber);
+    },
+    async findPassHead(tenantId, serialNumber) {
+      const { rows } = await pool.query<Omit<PassRow, 'pkpass'>>(`SELECT ${PASS_HEAD_COLUMNS} FROM passes WHERE tenant_id = $1 AND serial_number = $2`, [
+        tenantId,
+        serialNumber,
+      ]);
+      return rows[0] ? toPassHead(rows[0]) : null;
     },
     async insertPass(pass, options) {
       try {

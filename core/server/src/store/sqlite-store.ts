@@ -35,6 +35,7 @@ import {
   API_KEY_COLUMNS,
   IDEMPOTENCY_COLUMNS,
   PASS_COLUMNS,
+  PASS_HEAD_COLUMNS,
   PUSH_JOB_COLUMNS,
   REGISTRATION_COLUMNS,
   TENANT_COLUMNS,
@@ -44,6 +45,7 @@ import {
   outboxHealthSql,
   toOutboxHealth,
   toPass,
+  toPassHead,
   toPassVersion,
   toPushJob,
   toTenant,
@@ -363,6 +365,10 @@ export function createSqliteStore(file: string): Store {
     async findPass(tenantId, serialNumber) {
       return readPass(tenantId, serialNumber);
     },
+    async findPassHead(tenantId, serialNumber) {
+      const row = sql.passHeadByKey.get({ tenant_id: tenantId, serial_number: serialNumber }) as Omit<PassRow, 'pkpass'> | undefined;
+      return row ? toPassHead(row) : null;
+    },
     async insertPass(pass, options) {
       return insertPass.immediate(pass, options);
     },
@@ -537,6 +543,7 @@ const statements = {
   revokeApiKey: 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @revoked_at) WHERE id = @id',
 
   passByKey: `SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
+  passHeadByKey: `SELECT ${PASS_HEAD_COLUMNS} FROM passes WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
   passBySerial: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number = @serial_number`,
   serialExists: 'SELECT 1 FROM passes WHERE serial_number = @serial_number',
   insertPass: `INSERT INTO passes (${PASS_COLUMNS})

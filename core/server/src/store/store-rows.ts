@@ -2,6 +2,7 @@ import type {
   ApiKeyRecord,
   IdempotencyRecord,
   OutboxHealth,
+  PassHead,
   PassRecord,
   PassVersionRecord,
   PushJob,
@@ -19,6 +20,7 @@ export const TENANT_COLUMNS = 'id, name, monthly_quota, apple_identity, google_i
 export const API_KEY_COLUMNS = 'id, tenant_id, hash, prefix, label, created_at, revoked_at';
 export const PASS_COLUMNS = `tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier,
   voided, version, created_at, updated_at, change_seq`;
+export const PASS_HEAD_COLUMNS = PASS_COLUMNS.replace('pkpass, ', '');
 export const REGISTRATION_COLUMNS = `device_library_identifier, serial_number, tenant_id, pass_type_identifier, push_token, client,
   client_name, created_at, updated_at`;
 export const PUSH_JOB_COLUMNS = 'id, tenant_id, serial_number, pass_type_identifier, push_token, attempts, created_at';
@@ -203,13 +205,16 @@ export function toPushJob(row: PushRow): PushJob {
 }
 
 export function toPass(row: PassRow): PassRecord {
+  return { ...toPassHead(row), pkpass: row.pkpass };
+}
+
+export function toPassHead(row: Omit<PassRow, 'pkpass'>): PassHead {
   return {
     tenantId: row.tenant_id,
     serialNumber: row.serial_number,
     authenticationToken: row.authentication_token,
     body: JSON.parse(row.body) as unknown,
     canonicalHash: row.canonical_hash,
-    pkpass: row.pkpass,
     passTypeIdentifier: row.pass_type_identifier,
     voided: row.voided === true || row.voided === 1,
     version: row.version,

@@ -320,6 +320,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         for (const pass of mine) expect(seen.find((record) => record.serialNumber === pass.serialNumber)).toEqual(pass);
       });
 
+      it('reads a pass without its signed file, for its own tenant only', async () => {
+        const owner = await tenant();
+        const { pkpass: _signed, ...head } = await changed(await insertedPass(owner.id)).then((result) => result.pass);
+        expect(await store.findPassHead(owner.id, head.serialNumber)).toEqual(head);
+        expect(await store.findPassHead((await tenant()).id, head.serialNumber)).toBeNull();
+        expect(await store.findPassHead(owner.id, `missing-${randomUUID()}`)).toBeNull();
+      });
+
       it('returns null for an unknown serial or the wrong tenant', async () => {
         const owner = await tenant();
         const other = await tenant();
