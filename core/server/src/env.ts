@@ -15,6 +15,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<file> or postgres://user@host:port/database[?schema=name]')
     .optional(),
+  PASSMINT_DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional(),
   PASSMINT_IMAGE_HOSTS_ALLOW: z
     .string()
     .default('')

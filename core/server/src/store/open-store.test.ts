@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { readEnv } from '../env';
-import { describeStoreLocation, openStore, storeLocation } from './open-store';
+import { availableParallelism } from 'node:os';
+import { describeStoreLocation, openStore, postgresOptions, storeLocation } from './open-store';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -11,6 +12,13 @@ test('PASSMINT_DATABASE_URL chooses the store: the data dir SQLite file by defau
   const postgres = storeLocation(readEnv({ PASSMINT_DATABASE_URL: 'postgres://passmint:s3cret@db.internal:5432/passmint?schema=eu' }));
   expect(postgres.kind).toBe('postgres');
   expect(describeStoreLocation(postgres)).toBe('PostgreSQL postgres://passmint:***@db.internal:5432/passmint?schema=eu');
+});
+
+test('the PostgreSQL pool has twice the CPUs in connections unless PASSMINT_DATABASE_POOL_SIZE says otherwise', () => {
+  const url = 'postgres://passmint@db.internal:5432/passmint?schema=eu';
+  expect(postgresOptions(url, readEnv({}))).toEqual({ connectionString: 'postgres://passmint@db.internal:5432/passmint', schema: 'eu', poolSize: 2 * availableParallelism() });
+  expect(postgresOptions(url, readEnv({ PASSMINT_DATABASE_POOL_SIZE: '25' })).poolSize).toBe(25);
+  expect(() => readEnv({ PASSMINT_DATABASE_POOL_SIZE: '0' })).toThrow(/PASSMINT_DATABASE_POOL_SIZE/);
 });
 
 test('a postgres:// URL with ?schema= opens a migrated PostgreSQL store in that schema', async () => {

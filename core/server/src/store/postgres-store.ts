@@ -60,7 +60,7 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** Every connection works in this schema (created by `migrate()`); the server's default when absent. */
   schema?: string;
-  /** Connections in the pool; pg's default (10) when absent. */
+  /** Connections in the pool; pg's default (10) when absent (`passmint serve` sets it, see postgresOptions). */
   poolSize?: number;
 }
 
