@@ -4,6 +4,7 @@ import {
   loadSigningIdentity,
   PassmintError,
   SigningIdentityError,
+  StoreConflictError,
   type ApiKeyRecord,
   type Store,
   type StoredAppleIdentity,
@@ -79,7 +80,14 @@ export async function createApiKeyFor(store: Store, tenantRef: string, label: st
  */
 export async function ensureDefaultTenant(store: Store): Promise<{ tenant: TenantRecord; key: string } | null> {
   if ((await store.listTenants()).length > 0) return null;
-  const tenant = await createTenant(store, { name: DEFAULT_TENANT_NAME });
+  let tenant: TenantRecord;
+  try {
+    tenant = await createTenant(store, { name: DEFAULT_TENANT_NAME });
+  } catch (error) {
+    // Another process starting on the same empty database made it first (tenant names are unique).
+    if (error instanceof StoreConflictError) return null;
+    throw error;
+  }
   const { key } = await createApiKeyFor(store, tenant.id, 'created at first start');
   return { tenant, key };
 }
