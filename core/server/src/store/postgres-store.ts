@@ -72,10 +72,10 @@ type Queryable = Pick<PoolClient, 'query'>;
  * `migrate()` before anything else.
  *
  * Where SQLite serialises every write with its single writer lock, this store locks only what
- * a write depends on: a transaction-scoped advisory lock on an idempotency key, the pass row
- * (`FOR NO KEY UPDATE`), an advisory lock on a tenant's month of quota, and in the write's last
- * statement the change-tag counter row, then the tenant's usage row. Locks are always taken in
- * that order, so writers cannot deadlock on one another.
+ * a write depends on: transaction-scoped advisory locks on an idempotency key and on a tenant's
+ * month of quota, the pass row (`FOR NO KEY UPDATE`), and in the write's last statement the
+ * change-tag counter row, then the tenant's usage row. Locks are always taken in that order, so
+ * writers cannot deadlock on one another.
  */
 export function createPostgresStore(options: PostgresStoreOptions): Store {
   const pool = new Pool({
@@ -147,22 +147,29 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   }
 
   /**
-   * Queues one push per Apple registration, each skipped where a push to that token and topic is
-   * already waiting; returns the number of Apple registrations, each of which now has one.
+   * Locks the pass and, when it is still at the version the update was made from, queues one push
+   * per Apple registration, skipped where a push to that token and topic is already waiting. One
+   * round trip: the registrations are read through the locked row, so a stale update queues
+   * nothing. NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take
+   * KEY SHARE locks on it, which must not wait for (or block) a change of the pass's content.
+   * Returns what the write keeps of the row (null: no such pass).
    */
-  async function queuePushes(db: Queryable, pass: Pick<PassRecord, 'serialNumber' | 'tenantId' | 'updatedAt'>, at: string): Promise<number> {
-    const { rows } = await db.query<{ registrations: number }>(
-      `WITH registrations AS (
-          SELECT push_token, pass_type_identifier FROM device_registrations WHERE serial_number = $1 AND client = 'apple'
+  async function lockAndQueuePushes(db: Queryable, update: PassUpdate, at: string): Promise<LockedPassRow | null> {
+    const { rows } = await db.query<LockedPassRow>(
+      `WITH current AS (
+          SELECT version, authentication_token, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE
+        ), registrations AS (
+          SELECT r.push_token, r.pass_type_identifier FROM current, device_registrations r
+            WHERE current.version = $3 AND r.serial_number = $2 AND r.client = 'apple'
         ), queued AS (
           INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
-          SELECT gen_random_uuid()::text, $2, $1, pass_type_identifier, push_token, 'pending', 0, $3, $4 FROM registrations
+          SELECT gen_random_uuid()::text, $1, $2, pass_type_identifier, push_token, 'pending', 0, $4, $5 FROM registrations
           ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING
         )
-        SELECT COUNT(*)::integer AS registrations FROM registrations`,
-      [pass.serialNumber, pass.tenantId, at, pass.updatedAt],
+        SELECT version, authentication_token, created_at, (SELECT COUNT(*)::integer FROM registrations) AS registrations FROM current`,
+      [update.tenantId, update.serialNumber, update.expectedVersion, at, update.updatedAt],
     );
-    return rows[0]?.registrations ?? 0;
+    return rows[0] ?? null;
   }
 
   async function queueGoogle(db: Queryable, tenantId: string, serialNumber: string, at: string, createdAt = at): Promise<void> {
@@ -213,18 +220,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   }
 
   async function writeUpdate(db: Queryable, update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult> {
-    // NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY
-    // SHARE locks on it, which must not wait for (or block) a change of the pass's content.
-    // Only what the update keeps: the old body and .pkpass need not cross the wire.
-    const { rows } = await db.query<{ authentication_token: string; version: number; created_at: string }>(
-      'SELECT authentication_token, version, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE',
-      [update.tenantId, update.serialNumber],
-    );
-    const current = rows[0];
-    if (!current) return { ok: false, reason: 'not_found' };
-    if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
     const used = await quotaExceeded(db, update.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
+    const queueAt = options.queueAt ?? update.updatedAt;
+    const current = await lockAndQueuePushes(db, update, queueAt);
+    if (!current) return { ok: false, reason: 'not_found' };
+    if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
 
     const next = {
       tenantId: update.tenantId,
@@ -239,10 +240,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       version: current.version + 1,
       updatedAt: update.updatedAt,
     };
-    const queueAt = options.queueAt ?? next.updatedAt;
-    const queuedPushes = await queuePushes(db, next, queueAt);
     if (options.syncGoogle) await queueGoogle(db, next.tenantId, next.serialNumber, queueAt, next.updatedAt);
-    return { ok: true, pass: { ...next, changeTag: await writePassRow(db, next, 'update', options) }, queuedPushes };
+    return { ok: true, pass: { ...next, changeTag: await writePassRow(db, next, 'update', options) }, queuedPushes: current.registrations };
   }
 
   /*
@@ -844,6 +843,13 @@ const UPDATE_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
   version AS (${VERSION_ROW}),
   counted AS (${COUNT_WRITE})
   SELECT change_seq::text AS change_seq FROM written`;
+
+interface LockedPassRow {
+  version: number;
+  authentication_token: string;
+  created_at: string;
+  registrations: number;
+}
 
 /** Parameters $1..$11 in PASS_COLUMNS order, without the change tag (the counter gives it); $12 and $13 are the month and whether the write counts. */
 function passRowParams(pass: Omit<PassRecord, 'changeTag'>): unknown[] {
