@@ -126,50 +126,23 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
    * tenant and month waits here and then reads the count this one committed.
    */
   async function quotaExceeded(db: Queryable, tenantId: string, options: WriteOptions): Promise<number | null> {
-    if (options.countsTowardQuota === false || options.quota === null) return null;
+    if (!needsQuotaLock(options)) return null;
     await lockKey(db, `passmint.quota:${tenantId}:${options.month}`);
     const used = await readUsage(db, tenantId, options.month);
     return used >= options.quota ? used : null;
   }
 
   /**
-   * The last statement of every pass write: takes the next change tag (see NEXT_TAG), writes the
-   * pass row and its version row with it, and counts the write. Everything else a write does
+   * The last statement of a new pass's write: takes the next change tag (see NEXT_TAG), writes the
+   * pass row and its version row with it, and counts the write. Everything else the write does
    * comes before this, so the counter's row lock (and the tenant's usage row's) is held for this
-   * statement and the commit only, and writes of different passes overlap up to here. Returns the tag.
+   * statement and the commit only. Returns the tag.
    */
-  async function writePassRow(db: Queryable, pass: Omit<PassRecord, 'changeTag'>, mode: 'insert' | 'update', options: WriteOptions): Promise<string> {
-    const params = [...passRowParams(pass), options.month, options.countsTowardQuota !== false];
-    const { rows } = await db.query<{ change_seq: string }>(mode === 'insert' ? INSERT_PASS_ROW : UPDATE_PASS_ROW, params);
+  async function writeNewPassRow(db: Queryable, pass: Omit<PassRecord, 'changeTag'>, options: WriteOptions): Promise<string> {
+    const { rows } = await db.query<{ change_seq: string }>(INSERT_PASS_ROW, [...passRowParams(pass), options.month, counts(options)]);
     const row = rows[0];
     if (!row) throw new PassmintError('store_corrupt', 'The pass change counter row is missing; was the schema migrated?');
     return row.change_seq;
-  }
-
-  /**
-   * Locks the pass and, when it is still at the version the update was made from, queues one push
-   * per Apple registration, skipped where a push to that token and topic is already waiting. One
-   * round trip: the registrations are read through the locked row, so a stale update queues
-   * nothing. NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take
-   * KEY SHARE locks on it, which must not wait for (or block) a change of the pass's content.
-   * Returns what the write keeps of the row (null: no such pass).
-   */
-  async function lockAndQueuePushes(db: Queryable, update: PassUpdate, at: string): Promise<LockedPassRow | null> {
-    const { rows } = await db.query<LockedPassRow>(
-      `WITH current AS (
-          SELECT version, authentication_token, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE
-        ), registrations AS (
-          SELECT r.push_token, r.pass_type_identifier FROM current, device_registrations r
-            WHERE current.version = $3 AND r.serial_number = $2 AND r.client = 'apple'
-        ), queued AS (
-          INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
-          SELECT gen_random_uuid()::text, $1, $2, pass_type_identifier, push_token, 'pending', 0, $4, $5 FROM registrations
-          ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING
-        )
-        SELECT version, authentication_token, created_at, (SELECT COUNT(*)::integer FROM registrations) AS registrations FROM current`,
-      [update.tenantId, update.serialNumber, update.expectedVersion, at, update.updatedAt],
-    );
-    return rows[0] ?? null;
   }
 
   async function queueGoogle(db: Queryable, tenantId: string, serialNumber: string, at: string, createdAt = at): Promise<void> {
@@ -216,32 +189,40 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     if (idempotency) await writeIdempotency(db, pass.tenantId, idempotency);
     const record = { ...pass, version: 1, updatedAt: pass.createdAt };
-    return { ok: true, pass: { ...record, changeTag: await writePassRow(db, record, 'insert', options) } };
+    return { ok: true, pass: { ...record, changeTag: await writeNewPassRow(db, record, options) } };
   }
 
+  /**
+   * A whole update in one statement (UPDATE_PASS): in autocommit it is its own transaction, and
+   * only a tenant with a quota needs an explicit one, for the quota check's lock.
+   */
   async function writeUpdate(db: Queryable, update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult> {
     const used = await quotaExceeded(db, update.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
     const queueAt = options.queueAt ?? update.updatedAt;
-    const current = await lockAndQueuePushes(db, update, queueAt);
-    if (!current) return { ok: false, reason: 'not_found' };
-    if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
-
-    const next = {
-      tenantId: update.tenantId,
-      serialNumber: update.serialNumber,
-      authenticationToken: current.authentication_token,
-      createdAt: current.created_at,
-      body: update.body,
-      canonicalHash: update.canonicalHash,
-      pkpass: update.pkpass,
-      passTypeIdentifier: update.passTypeIdentifier,
-      voided: update.voided,
-      version: current.version + 1,
-      updatedAt: update.updatedAt,
-    };
-    if (options.syncGoogle) await queueGoogle(db, next.tenantId, next.serialNumber, queueAt, next.updatedAt);
-    return { ok: true, pass: { ...next, changeTag: await writePassRow(db, next, 'update', options) }, queuedPushes: current.registrations };
+    const { rows } = await db.query<UpdatedPassRow>(UPDATE_PASS, [
+      update.tenantId,
+      update.serialNumber,
+      update.expectedVersion,
+      JSON.stringify(update.body),
+      update.canonicalHash,
+      update.pkpass,
+      update.passTypeIdentifier,
+      update.voided,
+      update.updatedAt,
+      queueAt,
+      options.month,
+      counts(options),
+      options.syncGoogle === true,
+      GOOGLE_SYNC_TOPIC,
+      googleSyncToken(update.serialNumber),
+    ]);
+    const row = rows[0];
+    if (!row) return { ok: false, reason: 'not_found' };
+    if (row.change_seq === null) return { ok: false, reason: 'version_conflict' };
+    const { expectedVersion: _read, ...written } = update;
+    const pass = { ...written, authenticationToken: row.authentication_token, createdAt: row.created_at, version: update.expectedVersion + 1, changeTag: row.change_seq };
+    return { ok: true, pass, queuedPushes: row.registrations };
   }
 
   /*
@@ -402,7 +383,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       }
     },
     async updatePass(update, options) {
-      return transaction((db) => writeUpdate(db, update, options));
+      return needsQuotaLock(options) ? transaction((db) => writeUpdate(db, update, options)) : writeUpdate(pool, update, options);
     },
     async listPassVersions(tenantId, serialNumber) {
       const { rows } = await pool.query<PassVersionRow>(
@@ -832,24 +813,71 @@ const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
   version AS (${VERSION_ROW}),
   counted AS (${COUNT_WRITE})
   SELECT change_seq::text AS change_seq FROM written`;
-// $3 and $10 (token, created_at) never change; the statement takes them so both share one parameter list.
-const UPDATE_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
+/*
+ * A whole update, one statement. Its parts run in the order each reads the one before, which is
+ * the store's lock order: the pass row (current), then the outbox (queued, which may wait for
+ * another writer's waiting push to the same token), and only then the counter row (tag) and the
+ * usage row (counted), so the counter is never held while waiting. When the pass has moved past
+ * $3 nothing is queued or written and change_seq comes back null; no row at all: no such pass.
+ * NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY SHARE
+ * locks on it, which must not wait for (or block) a change of the pass's content.
+ */
+const UPDATE_PASS = `WITH current AS (
+    SELECT version, authentication_token, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE
+  ),
+  registrations AS (
+    SELECT r.push_token, r.pass_type_identifier FROM current, device_registrations r
+      WHERE current.version = $3 AND r.serial_number = $2 AND r.client = 'apple'
+    UNION ALL
+    SELECT $15, $14 FROM current WHERE current.version = $3 AND $13::boolean
+  ),
+  queued AS (
+    INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
+      SELECT gen_random_uuid()::text, $1, $2, pass_type_identifier, push_token, 'pending', 0, $10, $9 FROM registrations
+      ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING
+      RETURNING 1
+  ),
+  tag AS (
+    UPDATE pass_change_counter SET last_value = last_value + 1
+      WHERE id = 1 AND EXISTS (SELECT 1 FROM current WHERE version = $3) AND (SELECT COUNT(*) FROM queued) >= 0
+      RETURNING last_value
+  ),
   written AS (
-    UPDATE passes SET body = $4, canonical_hash = $5, pkpass = $6, pass_type_identifier = $7, voided = $8, version = $9,
-        updated_at = $11, change_seq = tag.last_value
-      FROM tag WHERE tenant_id = $1 AND serial_number = $2 AND authentication_token = $3 AND created_at = $10
+    UPDATE passes SET body = $4, canonical_hash = $5, pkpass = $6, pass_type_identifier = $7, voided = $8, version = $3 + 1,
+        updated_at = $9, change_seq = tag.last_value
+      FROM tag WHERE tenant_id = $1 AND serial_number = $2
       RETURNING change_seq
   ),
-  version AS (${VERSION_ROW}),
-  counted AS (${COUNT_WRITE})
-  SELECT change_seq::text AS change_seq FROM written`;
+  version AS (
+    INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at) SELECT $1, $2, $3 + 1, $4, $5, $9 FROM written
+  ),
+  counted AS (
+    INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $11, 1 FROM tag WHERE $12::boolean
+      ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1
+  )
+  SELECT current.authentication_token, current.created_at,
+      (SELECT COUNT(*)::integer FROM registrations WHERE pass_type_identifier <> $14) AS registrations,
+      (SELECT change_seq::text FROM written) AS change_seq
+    FROM current`;
 
-interface LockedPassRow {
-  version: number;
+interface UpdatedPassRow {
   authentication_token: string;
   created_at: string;
+  /** Apple registrations, each of which now has a push waiting. */
   registrations: number;
+  /** Null when the pass was no longer at the expected version. */
+  change_seq: string | null;
 }
+
+function counts(options: WriteOptions): boolean {
+  return options.countsTowardQuota !== false;
+}
+
+/** Only a counted write of a tenant with a quota takes the quota lock (and so needs a transaction). */
+function needsQuotaLock(options: WriteOptions): options is WriteOptions & { quota: number } {
+  return counts(options) && options.quota !== null;
+}
+
 
 /** Parameters $1..$11 in PASS_COLUMNS order, without the change tag (the counter gives it); $12 and $13 are the month and whether the write counts. */
 function passRowParams(pass: Omit<PassRecord, 'changeTag'>): unknown[] {
