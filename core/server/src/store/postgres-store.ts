@@ -134,15 +134,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
   /**
    * The last statement of a new pass's write: takes the next change tag (see NEXT_TAG), writes the
-   * pass row and its version row with it, and counts the write. Everything else the write does
+   * pass row and its version row with it, and counts the write. Anything else the write does
    * comes before this, so the counter's row lock (and the tenant's usage row's) is held for this
-   * statement and the commit only. Returns the tag.
+   * statement and the commit only. Returns the tag, or null when the serial is taken.
    */
-  async function writeNewPassRow(db: Queryable, pass: Omit<PassRecord, 'changeTag'>, options: WriteOptions): Promise<string> {
+  async function writeNewPassRow(db: Queryable, pass: Omit<PassRecord, 'changeTag'>, options: WriteOptions): Promise<string | null> {
     const { rows } = await db.query<{ change_seq: string }>(INSERT_PASS_ROW, [...passRowParams(pass), options.month, counts(options)]);
-    const row = rows[0];
-    if (!row) throw new PassmintError('store_corrupt', 'The pass change counter row is missing; was the schema migrated?');
-    return row.change_seq;
+    return rows[0]?.change_seq ?? null;
   }
 
   async function queueGoogle(db: Queryable, tenantId: string, serialNumber: string, at: string, createdAt = at): Promise<void> {
@@ -182,14 +180,19 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const existing = await readIdempotency(db, pass.tenantId, idempotency.key, idempotency.notBefore);
       if (existing) return { ok: false, reason: 'idempotency_exists', existing };
     }
-    const taken = await db.query('SELECT 1 FROM passes WHERE serial_number = $1', [pass.serialNumber]);
-    if (taken.rowCount) return { ok: false, reason: 'serial_taken' };
-    const used = await quotaExceeded(db, pass.tenantId, options);
-    if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
-
-    if (idempotency) await writeIdempotency(db, pass.tenantId, idempotency);
+    if (needsQuotaLock(options)) {
+      // A taken serial is reported before a spent quota.
+      const taken = await db.query('SELECT 1 FROM passes WHERE serial_number = $1', [pass.serialNumber]);
+      if (taken.rowCount) return { ok: false, reason: 'serial_taken' };
+      const used = await quotaExceeded(db, pass.tenantId, options);
+      if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
+    }
     const record = { ...pass, version: 1, updatedAt: pass.createdAt };
-    return { ok: true, pass: { ...record, changeTag: await writeNewPassRow(db, record, options) } };
+    const changeTag = await writeNewPassRow(db, record, options);
+    if (changeTag === null) return { ok: false, reason: 'serial_taken' };
+    // After the pass row, so a serial that was taken leaves no record pointing at it.
+    if (idempotency) await writeIdempotency(db, pass.tenantId, idempotency);
+    return { ok: true, pass: { ...record, changeTag } };
   }
 
   /**
@@ -375,6 +378,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async insertPass(pass, options) {
       try {
+        // Without an idempotency key or a quota there is nothing to lock first: one statement, in autocommit.
+        if (options.idempotency === undefined && !needsQuotaLock(options)) return await writeNewPass(pool, pass, options);
         return await transaction((db) => writeNewPass(db, pass, options));
       } catch (error) {
         // Another process inserted the serial between our check and our insert.
@@ -801,17 +806,21 @@ function unprefixTenant(row: PrefixedTenantRow): TenantRow {
  * this statement to their commit, which is why it is each write's last.
  */
 const NEXT_TAG = 'UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value';
-const VERSION_ROW = 'INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at) VALUES ($1, $2, $9, $4, $5, $11)';
-// Reads from tag, so the counter is always locked before the usage row: no two writers can
-// take the two locks in opposite orders.
-const COUNT_WRITE = `INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $12, 1 FROM tag WHERE $13::boolean
-    ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1`;
+// The version row and the count read from the written row: a serial that was taken writes neither,
+// and the counter is always locked before the usage row (no two writers take them in opposite orders).
 const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
   written AS (
-    INSERT INTO passes (${PASS_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, tag.last_value FROM tag RETURNING change_seq
+    INSERT INTO passes (${PASS_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, tag.last_value FROM tag
+      ON CONFLICT (serial_number) DO NOTHING
+      RETURNING change_seq
   ),
-  version AS (${VERSION_ROW}),
-  counted AS (${COUNT_WRITE})
+  version AS (
+    INSERT INTO pass_versions (tenant_id, serial_number, version, body, canonical_hash, created_at) SELECT $1, $2, $9, $4, $5, $11 FROM written
+  ),
+  counted AS (
+    INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $12, 1 FROM written WHERE $13::boolean
+      ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1
+  )
   SELECT change_seq::text AS change_seq FROM written`;
 /*
  * A whole update, one statement. Its parts run in the order each reads the one before, which is
