@@ -801,9 +801,10 @@ function unprefixTenant(row: PrefixedTenantRow): TenantRow {
  * transaction, not from a sequence. A sequence hands out numbers outside transactions, so a
  * writer holding tag 7 could commit after one holding tag 8, and a device that had already
  * asked "since 8" would never see pass 7. The counter's row lock is held until commit, so the
- * next writer gets its tag only once this one is visible: tags are committed in order, and a
- * rolled-back write gives its number back. The price is that pass writes are serialised from
- * this statement to their commit, which is why it is each write's last.
+ * next writer gets its tag only once this one is visible: tags are committed in order. (A rolled
+ * back write gives its number back; an insert whose serial was taken uses one up, and the gap is
+ * harmless: tags need only increase.) The price is that pass writes are serialised from taking
+ * the tag to their commit, which is why it is each write's last step.
  */
 const NEXT_TAG = 'UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value';
 // The version row and the count read from the written row: a serial that was taken writes neither,
