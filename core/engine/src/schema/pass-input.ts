@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { imageSource } from './image-source';
+import { unlessMissing } from './issue-messages';
 import { BARCODE_FORMATS, COLOR_PRESETS, FIELD_GROUPS, LIMITS } from './limits';
 import { text } from './text';
 
@@ -8,19 +9,19 @@ const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
 // W3C date-time with at least hours and minutes and an explicit zone: what Wallet parses.
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-const oneOf = (values: readonly string[]) => ({ error: `must be one of ${values.join(', ')}` });
+const oneOf = (values: readonly string[]) => ({ error: unlessMissing(`must be one of ${values.join(', ')}`) });
 
 export const passFieldSchema = z
   .strictObject({
     key: z
       .string()
-      .min(1)
+      .min(1, { abort: true })
       .max(LIMITS.fieldKey)
       .regex(FIELD_KEY, { error: 'may contain only letters, digits, ".", "_" and "-"' })
       .optional()
       .meta({ description: '(extension) stable key of the field; generated when omitted; unique across the pass' }),
     label: text(LIMITS.fieldLabel).optional(),
-    value: z.union([text(LIMITS.backFieldValue), z.number()], { error: 'must be a string or a number' }),
+    value: z.union([text(LIMITS.backFieldValue), z.number()], { error: unlessMissing('must be a string or a number') }),
     changeMessage: text(LIMITS.changeMessage)
       .optional()
       .meta({ description: 'lock-screen message when this field changes on a PUT; %@ is replaced by the new value' }),
