@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { imageSource } from './image-source';
 import { unlessMissing } from './issue-messages';
 import { BARCODE_FORMATS, COLOR_PRESETS, FIELD_GROUPS, LIMITS } from './limits';
-import { text } from './text';
+import { characterCount, text } from './text';
 
 const FIELD_KEY = /^[A-Za-z0-9_.-]+$/;
 const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
@@ -31,7 +31,7 @@ export const passFieldSchema = z
 const fieldList = (max: number, valueMax: number) =>
   z.array(passFieldSchema, { error: 'must be an array of fields' }).max(max, { error: `must have at most ${max} items` }).superRefine((fields, ctx) => {
     fields.forEach((field, index) => {
-      if (typeof field.value === 'string' && [...field.value].length > valueMax) {
+      if (typeof field.value === 'string' && characterCount(field.value) > valueMax) {
         ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `must be at most ${valueMax} characters` });
       }
     });
