@@ -388,3 +388,17 @@ describe("Shopify's own test notification for orders/create (ids past JavaScript
     expect(await usage()).toBe(before + 1);
   });
 });
+
+describe('a second tenant created while the shop is configured', () => {
+  test('does not stop the next start; the shop keeps making passes for the first tenant', async () => {
+    // PASSMINT_SHOPIFY_TENANT is not set: the shop was bound to the only tenant there was.
+    passmintCli(dataDir, 'tenants', 'create', 'Other');
+    await server.stop();
+    server = await spawnServer(serverEnv());
+    expect(server.stderr()).toMatch(/Shopify: .*passes for tenant "Passmint" \(the first of 2; PASSMINT_SHOPIFY_TENANT chooses another\)/);
+    const created = await deliver('orders/create', newOrder());
+    expect(created).toMatchObject({ status: 200, json: { action: 'created' } });
+    // The first tenant's key reads the pass; another tenant's serial would answer 404.
+    await expect(storedPass(String(created.json.serialNumber))).resolves.toMatchObject({ voided: false });
+  }, 60_000);
+});
