@@ -211,12 +211,13 @@ test('Pass Installed: a registration shows up once, with an id Zapier can dedupl
 const run = promisify(execFile);
 const appPackageDir = dirname(require.resolve('passmint-zapier/package.json'));
 
-/**
- * npm as a user runs it: without the variables `npm test` hands its children (the workspace, the
- * package being tested), which would point the install back at this repository.
- */
+// npm settings a user's own npm would have too; the rest of npm_* (local_prefix, the workspace, the
+// package being tested) is what `npm test` hands its children, and would point the install back here.
+const USER_NPM_SETTINGS = /^npm_config_(cache|userconfig|globalconfig|registry|cafile|strict_ssl|proxy|https_proxy|noproxy)$/i;
+
+/** npm as a user runs it in a folder of their own. */
 function npm(args: string[], cwd: string) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_(package|lifecycle|config_(workspace|include_workspace|prefix|global))|INIT_CWD$)/i.test(name)));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$)/i.test(name) || USER_NPM_SETTINGS.test(name)));
   return run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, env, maxBuffer: 16 * 1024 * 1024 });
 }
 
