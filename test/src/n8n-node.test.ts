@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createPassmintClient, type PassmintClient } from '@passmint/client';
 import { BARCODE_FORMATS, COLOR_PRESETS, LIMITS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine';
@@ -234,15 +235,45 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     expect(missing.error).toMatchObject({ httpCode: '404', message: expect.stringMatching(/not found|no pass/i) });
   });
 
-  test('with "continue on fail" the error becomes an output item and the next item still runs', async () => {
-    const run = await harness.run(
-      { resource: 'pass', operation: 'get', serialNumber: '={{ $json.serial }}' },
-      { inputItems: [{ serial: 'AAAAAAAAAAAAAAAAAAAAAA' }, { serial: (await client.createPass({ barcodeValue: 'X-1', barcodeFormat: 'QR' })).serialNumber }], continueOnFail: true },
-    );
+  const existingSerial = async (barcodeValue: string) => (await client.createPass({ barcodeValue, barcodeFormat: 'QR' })).serialNumber;
+  const getBySerial = { resource: 'pass', operation: 'get', serialNumber: '={{ $json.serial }}' };
+  const MISSING = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+  test('On Error "Continue": the error becomes an output item and the next item still runs', async () => {
+    const run = await harness.run(getBySerial, { inputItems: [{ serial: MISSING }, { serial: await existingSerial('X-1') }], onError: 'continueRegularOutput' });
     expect(run.error).toBeUndefined();
     expect(run.items).toHaveLength(2);
-    expect(run.items[0]).toMatchObject({ json: { httpCode: '404', error: expect.any(String) }, pairedItem: { item: 0 } });
+    expect(run.items[0]).toMatchObject({
+      json: { error: { message: expect.stringMatching(/not found|no pass/i), httpCode: '404', code: 'pass_not_found' } },
+      pairedItem: { item: 0 },
+    });
     expect(run.items[1]).toMatchObject({ json: { serialNumber: expect.any(String) }, pairedItem: { item: 1 } });
+    expect(run.errorBranch).toEqual([]);
+  });
+
+  test('On Error "Continue (using error output)": a failed item reaches the node on the error output, good items the main output', async () => {
+    const good = [await existingSerial('X-2'), await existingSerial('X-3')];
+    const run = await harness.run(getBySerial, {
+      inputItems: [{ serial: good[0] }, { serial: MISSING, customer: 'Ada' }, { serial: good[1] }],
+      onError: 'continueErrorOutput',
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.items.map((item) => item.json.serialNumber)).toEqual(good);
+    // n8n merges the failed item's input into it, so the error branch knows which order failed.
+    expect(run.errorBranch).toEqual([
+      expect.objectContaining({ json: { serial: MISSING, customer: 'Ada', error: expect.objectContaining({ httpCode: '404', code: 'pass_not_found' }) } }),
+    ]);
+  });
+
+  test('a 400 on the error output carries the API sentence and the fields it names', async () => {
+    const run = await harness.run({ ...everyField, additionalFields: { color: '#12' }, attachPass: false }, { onError: 'continueErrorOutput' });
+    expect(run.items).toEqual([]);
+    expect(run.errorBranch[0]?.json.error).toEqual({
+      message: expect.stringMatching(/invalid/i),
+      description: expect.stringMatching(/^color: must be a hex colour/m),
+      httpCode: '400',
+      code: expect.stringMatching(/^[a-z_]+$/),
+    });
   });
 
   test('n8n retrying Create within one execution gets the first pass back (Idempotency-Key), not a second one', async () => {
@@ -251,6 +282,33 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     const retry = await harness.run({ ...everyField, attachPass: false }, { executionId: 'retried-execution' });
     expect(retry.items[0]?.json.serialNumber).toBe(first.items[0]?.json.serialNumber);
     expect((await client.usage()).used).toBe(before + 1);
+  });
+
+  test('two n8n installs on one tenant, or two workflows, with the same execution, node and item each get their own pass', async () => {
+    const otherFolder = mkdtempSync(join(tmpdir(), 'passmint-n8n-other-'));
+    try {
+      const otherInstall = createN8nHarness({
+        nodeType: node,
+        nodeTypeName: `${packageJson.name}.${node.description.name}`,
+        credentialType,
+        credentials: { baseUrl: server.url, apiKey: server.key },
+        timezone: 'Europe/Berlin',
+        userFolder: otherFolder,
+      });
+      const same = { executionId: '1', workflowId: 'aBcDeFgHiJkLmNoP' };
+      const body = { ...everyField, attachPass: false };
+      const before = (await client.usage()).used;
+      const serials = [
+        (await harness.run(body, same)).items[0]?.json.serialNumber,
+        (await otherInstall.run(body, same)).items[0]?.json.serialNumber,
+        (await harness.run(body, { ...same, workflowId: 'QrStUvWxYz012345' })).items[0]?.json.serialNumber,
+      ];
+      expect(serials).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+      expect(new Set(serials).size).toBe(3);
+      expect((await client.usage()).used).toBe(before + 3);
+    } finally {
+      rmSync(otherFolder, { recursive: true, force: true });
+    }
   });
 
   test('the credential test passes with a key and fails with a wrong key or an unreachable server', async () => {

@@ -1,10 +1,17 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { createPassmintClient } from '@passmint/client';
+import { BARCODE_FORMATS, COLOR_PRESETS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine';
+import { pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import App from 'passmint-zapier';
+import { bodyFrom } from 'passmint-zapier/src/passmint';
+import type { InputField } from 'passmint-zapier/src/fields';
 import { createAppTester } from 'zapier-platform-core';
 // The check `zapier validate` runs; the CLI itself needs Node 22, so the test calls it directly.
 import { prepareApp, validateApp } from 'zapier-platform-core/src/tools/schema';
@@ -38,6 +45,113 @@ const passInput = {
   primaryFields: [{ primaryFieldsLabel: 'CARD', primaryFieldsValue: 'Coffee Rewards' }],
 };
 
+const createFields = App.creates.create_pass.operation.inputFields as InputField[];
+const updateFields = App.creates.update_pass.operation.inputFields as InputField[];
+const logo = pngDataUri(160, 50);
+
+/** A value for every input field, as Zapier would send it (numbers and booleans as text). */
+const SAMPLES: Record<string, unknown> = {
+  barcodeValue: 'ZAP-ALL-1',
+  barcodeFormat: 'PDF417',
+  barcodeAltText: 'ZAP ALL 1',
+  logoText: 'Bayroast',
+  description: 'Bayroast loyalty card',
+  organizationName: 'Bayroast Coffee',
+  colorPreset: 'green',
+  color: '#0F766E',
+  logoURL: logo,
+  iconURL: pngDataUri(29, 29),
+  stripURL: pngDataUri(375, 123),
+  thumbnailURL: pngDataUri(90, 90),
+  relevantDate: '2026-12-31T20:00:00+01:00',
+  expirationDays: '30',
+  sharingProhibited: 'true',
+  voided: 'false',
+  title: 'Coffee Rewards',
+  cardLabel: 'CARD',
+  label: 'TIER',
+  value: 'Gold',
+  locations: [{ locationsLatitude: '52.52', locationsLongitude: '13.405', locationsRelevantText: 'Your coffee is next door', locationsAltitude: '34' }],
+};
+const ROW_PARTS: Record<string, string> = { Label: 'LABEL', Value: 'value', ChangeMessage: 'Now %@', Key: 'key' };
+
+function sampleOf(field: InputField): unknown {
+  if (field.key in SAMPLES) return SAMPLES[field.key];
+  if (!field.children) throw new Error(`no sample for the input field ${field.key}: add one`);
+  const row = Object.fromEntries(
+    field.children.map((child) => {
+      const part = child.key.slice(field.key.length);
+      const sample = ROW_PARTS[part];
+      if (sample === undefined) throw new Error(`no sample for the line-item field ${child.key}: add one`);
+      return [child.key, part === 'Key' ? `${field.key}-1` : sample];
+    }),
+  );
+  return [row];
+}
+
+const everyInput = Object.fromEntries(createFields.map((field) => [field.key, sampleOf(field)]));
+
+describe("the app's fields match Passmint's schema", () => {
+  test('Create Pass offers every body key of the schema and nothing else; Update Pass the same and the serial number', () => {
+    const schemaKeys = Object.keys(passCreateSchema.shape).sort();
+    expect(createFields.map((field) => field.key).sort()).toEqual(schemaKeys);
+    expect(updateFields.map((field) => field.key).sort()).toEqual(['serialNumber', ...schemaKeys].sort());
+  });
+
+  test('every input field filled: the body has every schema field, rows every pass-field key, locations every location key, and the schema accepts it', () => {
+    const body = bodyFrom(everyInput) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(Object.keys(passCreateSchema.shape).sort());
+    for (const group of ['headerFields', 'primaryFields', 'secondaryFields', 'auxiliaryFields', 'backFields']) {
+      expect(Object.keys((body[group] as object[])[0]!).sort()).toEqual(Object.keys(passFieldSchema.shape).sort());
+    }
+    expect(Object.keys((body.locations as object[])[0]!).sort()).toEqual(Object.keys(locationSchema.shape).sort());
+    // The schema is strict: a key it does not know fails the parse.
+    expect(passCreateSchema.safeParse(body).error?.issues).toBeUndefined();
+  });
+
+  test('each input field, and each part of a line item, reaches the body on its own', () => {
+    const barcode = { barcodeValue: 'ZAP-2', barcodeFormat: 'QR' };
+    const baseline = JSON.stringify(bodyFrom(barcode));
+    for (const field of createFields.filter((candidate) => !(candidate.key in barcode))) {
+      const parts = field.children ? field.children.map((child) => child.key) : [field.key];
+      for (const part of parts) {
+        const sample = sampleOf(field);
+        const input = field.children ? [{ [part]: (sample as Record<string, unknown>[])[0]![part] }] : sample;
+        expect([part, JSON.stringify(bodyFrom({ ...barcode, [field.key]: input }))]).not.toEqual([part, baseline]);
+      }
+    }
+  });
+
+  test('choices are the schema’s', () => {
+    const choices = (key: string) => [...(createFields.find((field) => field.key === key)?.choices ?? [])].sort();
+    expect(choices('barcodeFormat')).toEqual([...BARCODE_FORMATS].sort());
+    expect(choices('colorPreset')).toEqual([...COLOR_PRESETS].sort());
+  });
+
+  test('empty fields and wholly empty rows are left out; values that are not numbers or booleans go to the API as given', () => {
+    expect(
+      bodyFrom({
+        barcodeValue: 'ZAP-3',
+        barcodeFormat: 'QR',
+        logoText: '',
+        headerFields: [{ headerFieldsLabel: '', headerFieldsValue: '' }, { headerFieldsLabel: 'POINTS' }],
+        expirationDays: 'soon',
+        sharingProhibited: 'no',
+        voided: 'maybe',
+        locations: [{ locationsLatitude: '52.5', locationsLongitude: 'east' }],
+      }),
+    ).toEqual({
+      barcodeValue: 'ZAP-3',
+      barcodeFormat: 'QR',
+      headerFields: [{ label: 'POINTS' }],
+      expirationDays: 'soon',
+      sharingProhibited: false,
+      voided: 'maybe',
+      locations: [{ latitude: 52.5, longitude: 'east' }],
+    });
+  });
+});
+
 test("the app definition passes Zapier's own schema validation", () => {
   expect(validateApp(prepareApp(App))).toEqual([]);
 });
@@ -45,6 +159,20 @@ test("the app definition passes Zapier's own schema validation", () => {
 test('auth: the test call succeeds with a key and fails cleanly with a wrong one', async () => {
   await expect(appTester(App.authentication.test, { authData: authData() })).resolves.toMatchObject({ used: expect.any(Number) });
   await expect(appTester(App.authentication.test, { authData: { baseUrl: server.url, apiKey: `pm_live_${'x'.repeat(43)}` } })).rejects.toThrow(/API key is not valid/);
+});
+
+test('Create Pass with every field: the stored pass has them all', async () => {
+  const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: everyInput });
+  const stored = await createPassmintClient(authData()).getPass(created.serialNumber);
+  expect(stored.body).toEqual(bodyFrom(everyInput));
+  expect(stored.body).toMatchObject({
+    auxiliaryFields: [{ label: 'LABEL', value: 'value', changeMessage: 'Now %@', key: 'auxiliaryFields-1' }],
+    locations: [{ latitude: 52.52, longitude: 13.405, altitude: 34, relevantText: 'Your coffee is next door' }],
+    relevantDate: '2026-12-31T20:00:00+01:00',
+    expirationDays: 30,
+    sharingProhibited: true,
+    voided: false,
+  });
 });
 
 test('Create Pass, Update Pass, Find Pass by Serial and Void Pass against a real server', async () => {
@@ -64,6 +192,7 @@ test('Create Pass, Update Pass, Find Pass by Serial and Void Pass against a real
 
 test("an invalid body fails with the API's own message and path", async () => {
   await expect(appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, color: 'green' } })).rejects.toThrow(/color/);
+  await expect(appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, voided: 'maybe' } })).rejects.toThrow(/voided/);
 });
 
 test('Pass Installed: a registration shows up once, with an id Zapier can deduplicate on', async () => {
@@ -77,4 +206,72 @@ test('Pass Installed: a registration shows up once, with an id Zapier can dedupl
   expect(mine).toEqual([{ id: `apple:${device.deviceLibraryIdentifier}:${created.serialNumber}`, serialNumber: created.serialNumber, wallet: 'apple', installedAt: expect.any(String) }]);
   const again = await appTester(App.triggers.pass_installed.operation.perform, { authData: authData() });
   expect(again.map((item: { id: string }) => item.id)).toEqual(items.map((item: { id: string }) => item.id));
+});
+
+const run = promisify(execFile);
+const appPackageDir = dirname(require.resolve('passmint-zapier/package.json'));
+
+// npm settings a user's own npm would have too; the rest of npm_* (local_prefix, the workspace, the
+// package being tested) is what `npm test` hands its children, and would point the install back here.
+const USER_NPM_SETTINGS = /^npm_config_(cache|userconfig|globalconfig|registry|cafile|strict_ssl|proxy|https_proxy|noproxy)$/i;
+
+/** npm as a user runs it in a folder of their own. */
+function npm(args: string[], cwd: string) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$)/i.test(name) || USER_NPM_SETTINGS.test(name)));
+  return run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, env, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Loads the installed app from `appDir/index.js`, the file Zapier's wrapper loads, with the installed zapier-platform-core. */
+const LOAD_AND_RUN = `
+const { createAppTester } = require('zapier-platform-core');
+const { prepareApp, validateApp } = require('zapier-platform-core/src/tools/schema');
+const App = require(require('node:path').resolve(process.env.APP_DIR, 'index.js'));
+const [authData, inputData] = [JSON.parse(process.env.AUTH), JSON.parse(process.env.INPUT)];
+createAppTester(App)(App.creates.create_pass.operation.perform, { authData, inputData })
+  .then((created) => console.log(JSON.stringify({ created, problems: validateApp(prepareApp(App)) })))
+  .catch((error) => { console.error(error.stack); process.exit(1); });
+`;
+
+describe('the packed app in a folder of its own, as Zapier builds it (needs the npm registry or its cache)', () => {
+  let folder: string;
+  let installDir: string;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'passmint-zapier-pack-'));
+    const { stdout } = await npm(['pack', '--json', '--pack-destination', folder], appPackageDir);
+    const tarball = join(folder, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+    installDir = join(folder, 'install');
+    mkdirSync(installDir);
+    writeFileSync(join(installDir, 'package.json'), '{ "private": true }\n');
+    await npm(['install', tarball], installDir);
+  }, 600_000);
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  const runInstalled = async (cwd: string, appDir: string, inputData: object) => {
+    const env = { ...process.env, APP_DIR: appDir, AUTH: JSON.stringify(authData()), INPUT: JSON.stringify(inputData) };
+    const { stdout } = await run(process.execPath, ['-e', LOAD_AND_RUN], { cwd, env, maxBuffer: 16 * 1024 * 1024 });
+    return JSON.parse(stdout) as { created: { serialNumber: string }; problems: unknown[] };
+  };
+
+  test('the tarball names no workspace package: its dependencies are on npm and the client is inside the bundle', () => {
+    const installed = JSON.parse(readFileSync(join(installDir, 'node_modules/passmint-zapier/package.json'), 'utf8'));
+    const dependencies = { ...installed.dependencies, ...installed.devDependencies, ...installed.peerDependencies, ...installed.optionalDependencies };
+    expect(Object.keys(dependencies).filter((name) => name.startsWith('@passmint/'))).toEqual([]);
+    // The bundle leaves undici to npm: the app asks for the version the client was built against.
+    expect(installed.dependencies.undici).toBe(JSON.parse(readFileSync(require.resolve('@passmint/client/package.json'), 'utf8')).dependencies.undici);
+  });
+
+  test('npm install <tarball> in an empty folder: Create Pass runs against a real server and the definition is valid', async () => {
+    const { created, problems } = await runInstalled(installDir, join(installDir, 'node_modules/passmint-zapier'), everyInput);
+    expect(problems).toEqual([]);
+    expect((await createPassmintClient(authData()).getPass(created.serialNumber)).body).toEqual(bodyFrom(everyInput));
+  }, 60_000);
+
+  test("Zapier's build: the app's own folder, `npm install --omit=dev` in it, then index.js loads and runs", async () => {
+    const buildDir = join(folder, 'build');
+    cpSync(join(installDir, 'node_modules/passmint-zapier'), buildDir, { recursive: true });
+    await npm(['install', '--omit=dev'], buildDir);
+    const { created } = await runInstalled(buildDir, buildDir, passInput);
+    expect(created.serialNumber).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  }, 600_000);
 });

@@ -1,5 +1,6 @@
 import { createPassmintClient, PassmintApiError, type PassInput } from '@passmint/client';
 import type { Bundle, ZObject } from 'zapier-platform-core';
+import { passFields, type InputField } from './fields';
 
 export interface AuthData {
   baseUrl: string;
@@ -27,29 +28,58 @@ export async function call<T>(z: ZObject, action: () => Promise<T>): Promise<T> 
   }
 }
 
-type Row = Record<string, string | undefined>;
-const GROUPS = ['headerFields', 'primaryFields', 'secondaryFields', 'auxiliaryFields', 'backFields'] as const;
-const TEXT = ['barcodeValue', 'barcodeFormat', 'logoText', 'description', 'organizationName', 'colorPreset', 'color', 'logoURL', 'iconURL', 'stripURL', 'thumbnailURL'] as const;
-
-/** A pass body from the Zap's input fields: empty fields are left out, rows keep only what was filled. */
+/**
+ * A pass body from the Zap's input fields, one body key per offered field (so the two cannot
+ * drift): empty values are left out, as are line-item rows left wholly empty. Values Zapier sends
+ * as strings are turned into the numbers and booleans their fields ask for; anything that is not
+ * one stays as given, for the API to refuse with its path rather than being dropped here.
+ */
 export function bodyFrom(input: Record<string, unknown>): PassInput {
   const body: Record<string, unknown> = {};
-  for (const name of TEXT) if (typeof input[name] === 'string' && input[name] !== '') body[name] = input[name];
-  if (input.expirationDays !== undefined && input.expirationDays !== '') body.expirationDays = Number(input.expirationDays);
-  if (input.sharingProhibited !== undefined) body.sharingProhibited = input.sharingProhibited === true || input.sharingProhibited === 'true';
-  for (const group of GROUPS) {
-    const rows = (Array.isArray(input[group]) ? (input[group] as Row[]) : []).map((row) => fieldOf(group, row)).filter((field) => field.value !== undefined);
-    if (rows.length > 0) body[group] = rows;
+  for (const field of passFields) {
+    const value = field.children ? rowsOf(field, input[field.key]) : valueOf(field, input[field.key]);
+    if (value !== undefined) body[field.key] = value;
   }
   return body as PassInput;
 }
 
-/** A line item (`headerFieldsLabel`, `headerFieldsValue`, …) as a pass field, empty parts left out. */
-function fieldOf(group: string, row: Row): Record<string, string> {
-  const field: Record<string, string> = {};
-  for (const part of ['label', 'value', 'changeMessage']) {
-    const value = row?.[`${group}${part[0]?.toUpperCase()}${part.slice(1)}`];
-    if (value !== undefined && value !== '') field[part] = value;
+/** Line items as body objects: `headerFieldsChangeMessage` of a row becomes its `changeMessage`. */
+function rowsOf(group: InputField, rows: unknown): Record<string, unknown>[] | undefined {
+  const list = (Array.isArray(rows) ? rows : [rows]).filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null);
+  const objects = list
+    .map((row) => {
+      const object: Record<string, unknown> = {};
+      for (const child of group.children ?? []) {
+        const value = valueOf(child, row[child.key]);
+        if (value !== undefined) object[bodyKeyOf(group, child)] = value;
+      }
+      return object;
+    })
+    .filter((object) => Object.keys(object).length > 0);
+  return objects.length > 0 ? objects : undefined;
+}
+
+function bodyKeyOf(group: InputField, child: InputField): string {
+  const part = child.key.slice(group.key.length);
+  return `${part.charAt(0).toLowerCase()}${part.slice(1)}`;
+}
+
+const TRUE = new Set(['true', 'yes', '1']);
+const FALSE = new Set(['false', 'no', '0']);
+
+function valueOf(field: InputField, value: unknown): unknown {
+  if (value === undefined || value === null || value === '') return undefined;
+  switch (field.type) {
+    case 'integer':
+    case 'number': {
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      return typeof number === 'number' && Number.isFinite(number) ? number : value;
+    }
+    case 'boolean': {
+      const text = String(value).trim().toLowerCase();
+      return TRUE.has(text) ? true : FALSE.has(text) ? false : value;
+    }
+    default:
+      return typeof value === 'number' ? String(value) : value;
   }
-  return field;
 }

@@ -11,6 +11,7 @@ import {
 import { passBodyFields } from './descriptions/pass-body-fields';
 import { passOperationFields, PASS_OPERATIONS, type PassOperation } from './descriptions/pass-operations';
 import { runPassOperation } from './pass-operations';
+import { passmintErrorCode } from './passmint-request';
 
 /**
  * Programmatic rather than declarative: the body is assembled from fixed collections (rows,
@@ -62,7 +63,7 @@ export class Passmint implements INodeType {
 						? error
 						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 				if (!this.continueOnFail()) throw nodeError;
-				output.push({ json: errorOutput(nodeError), pairedItem: { item: itemIndex } });
+				output.push({ json: { error: errorDetails(nodeError) }, pairedItem: { item: itemIndex } });
 			}
 		}
 		return [output];
@@ -73,7 +74,17 @@ function isPassOperation(operation: string): operation is PassOperation {
 	return (PASS_OPERATIONS as readonly string[]).includes(operation);
 }
 
-function errorOutput(error: NodeApiError | NodeOperationError): IDataObject {
-	const httpCode = error instanceof NodeApiError ? error.httpCode : null;
-	return { error: error.message, description: error.description, httpCode };
+/**
+ * What a failed item carries under "On Error → Continue". n8n's engine (WorkflowExecute's
+ * handleNodeErrorOutput, n8n-core 1.x) moves an item to the error output of "Continue (using error
+ * output)" only when its json is `{ error }` alone (or `{ error, message }`), so every detail sits
+ * inside `error`; an item with extra top-level keys would stay on the success output.
+ */
+function errorDetails(error: NodeApiError | NodeOperationError): IDataObject {
+	return {
+		message: error.message,
+		description: error.description ?? null,
+		httpCode: error instanceof NodeApiError ? error.httpCode : null,
+		code: passmintErrorCode(error),
+	};
 }

@@ -66,13 +66,17 @@ function passBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
 
 /**
  * The same key for the same item of the same node run, so n8n's "Retry On Fail" gets the first
- * pass back instead of issuing a second one; the run index keeps loop iterations apart.
+ * pass back instead of issuing a second one; the run index keeps loop iterations apart. Execution
+ * ids are counters of one n8n install, so the instance id (a hash n8n derives from its encryption
+ * key) and the workflow id keep two installs, or two workflows, on one tenant from sharing keys.
+ * About 150 printable ASCII characters: within the API's 255.
  */
 function idempotencyHeader(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const executionId = context.getExecutionId();
 	if (!executionId) return {};
 	const runIndex = String(context.evaluateExpression('{{ $runIndex }}', itemIndex));
-	return { 'Idempotency-Key': `n8n:${executionId}:${context.getNode().id}:${runIndex}:${itemIndex}` };
+	const parts = [context.getInstanceId(), context.getWorkflow().id ?? '', executionId, context.getNode().id, runIndex, itemIndex];
+	return { 'Idempotency-Key': `n8n:${parts.join(':')}` };
 }
 
 function attachPass(context: IExecuteFunctions, itemIndex: number): boolean {

@@ -48,13 +48,23 @@ export async function passmintRequest(
 	try {
 		response = await context.helpers.httpRequestWithAuthentication.call(context, 'passmintApi', options);
 	} catch (error) {
-		throw new NodeApiError(context.getNode(), error as JsonObject, {
+		const unreachable = new NodeApiError(context.getNode(), error as JsonObject, {
 			itemIndex,
 			message: `Could not reach Passmint at ${credentials.baseUrl}`,
 		});
+		// n8n would take the socket's code (ECONNREFUSED) for an HTTP status; there was no answer.
+		unreachable.httpCode = null;
+		throw unreachable;
 	}
 	if (response.statusCode >= 400) throw apiError(context, response, itemIndex);
 	return response.body;
+}
+
+/** The contract's snake_case `code` of the API's answer, for errors that came from one. */
+const apiErrorCodes = new WeakMap<NodeApiError, string>();
+
+export function passmintErrorCode(error: Error): string | null {
+	return error instanceof NodeApiError ? (apiErrorCodes.get(error) ?? null) : null;
 }
 
 function apiError(
@@ -70,12 +80,14 @@ function apiError(
 			? `Error code: ${body.code}`
 			: undefined;
 	const retryAfter = response.headers['retry-after'];
-	return new NodeApiError(context.getNode(), { ...body, httpCode: String(response.statusCode) } as JsonObject, {
+	const error = new NodeApiError(context.getNode(), { ...body, httpCode: String(response.statusCode) } as JsonObject, {
 		itemIndex,
 		httpCode: String(response.statusCode),
 		message: typeof body.error === 'string' ? body.error : `Passmint answered ${response.statusCode}`,
 		description: retryAfter === undefined ? description : `${description ?? ''}\nRetry after ${String(retryAfter)} s`.trim(),
 	});
+	if (typeof body.code === 'string') apiErrorCodes.set(error, body.code);
+	return error;
 }
 
 function parseErrorBody(body: unknown): PassmintErrorBody {

@@ -42,7 +42,10 @@ process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'true';
  * is ours: it hands out the one credential the test gives it.
  */
 export interface NodeRun {
+  /** The node's main output. */
   items: INodeExecutionData[];
+  /** What reached the node wired to the node's error output (only with `onError: 'continueErrorOutput'`). */
+  errorBranch: INodeExecutionData[];
   error?: { message: string; description?: string | null; httpCode?: string | null; name: string };
 }
 
@@ -52,11 +55,35 @@ export interface HarnessOptions {
   credentialType: ICredentialType;
   credentials: ICredentialDataDecryptedObject;
   timezone?: string;
+  /**
+   * The n8n install the node runs in: its user folder holds the settings file whose encryption key
+   * n8n derives the instance id from. Two folders are two installs. Default: N8N_USER_FOLDER.
+   */
+  userFolder?: string;
+}
+
+export interface RunOptions {
+  inputItems?: IDataObject[];
+  /** The node's "On Error" setting. */
+  onError?: 'continueRegularOutput' | 'continueErrorOutput';
+  executionId?: string;
+  workflowId?: string;
+}
+
+interface Install {
+  nodeTypes: INodeTypes;
+  credentialsHelper: ICredentialsHelper;
+  userFolder: string;
+  timezone: string;
 }
 
 export function createN8nHarness(options: HarnessOptions) {
-  const nodeTypes = singleNodeTypes({ [options.nodeTypeName]: options.nodeType });
-  const credentialsHelper = new SingleCredentialHelper(options.credentialType, options.credentials);
+  const install: Install = {
+    nodeTypes: nodeTypesOf({ [options.nodeTypeName]: options.nodeType }),
+    credentialsHelper: new SingleCredentialHelper(options.credentialType, options.credentials),
+    userFolder: options.userFolder ?? process.env.N8N_USER_FOLDER!,
+    timezone: options.timezone ?? 'UTC',
+  };
   let executions = 0;
 
   return {
@@ -72,9 +99,12 @@ export function createN8nHarness(options: HarnessOptions) {
       https.globalAgent = nodeAgents.https;
     },
 
-    /** Executes the node once with the given parameters; `inputItems` become its input. */
-    async run(parameters: INodeParameters, run: { inputItems?: IDataObject[]; continueOnFail?: boolean; executionId?: string } = {}): Promise<NodeRun> {
-      const executionId = run.executionId ?? `test-${++executions}`;
+    /**
+     * Executes the node once with the given parameters, in a workflow where an input node hands it
+     * `inputItems` and other nodes are wired to its main output and, with `continueErrorOutput`,
+     * to its error output, as a user would draw it.
+     */
+    async run(parameters: INodeParameters, run: RunOptions = {}): Promise<NodeRun> {
       const node: INode = {
         id: 'passmint-node',
         name: 'Passmint',
@@ -83,9 +113,9 @@ export function createN8nHarness(options: HarnessOptions) {
         position: [0, 0],
         parameters,
         credentials: { [options.credentialType.name]: { id: '1', name: options.credentialType.displayName } },
-        ...(run.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+        ...(run.onError ? { onError: run.onError } : {}),
       };
-      return runSingleNode(nodeTypes, credentialsHelper, node, run.inputItems ?? [{}], executionId, options.timezone);
+      return runWorkflow(install, node, { ...run, executionId: run.executionId ?? `test-${++executions}` });
     },
 
     /** Runs the credential's own test request the way n8n's credential tester does: as a declarative request. */
@@ -116,7 +146,11 @@ export function createN8nHarness(options: HarnessOptions) {
           ],
         },
       };
-      const helper = new SingleCredentialHelper(options.credentialType, credentials);
+      const testerInstall: Install = {
+        ...install,
+        nodeTypes: nodeTypesOf({ [testerName]: tester }),
+        credentialsHelper: new SingleCredentialHelper(options.credentialType, credentials),
+      };
       const node: INode = {
         id: 'tester',
         name: 'Tester',
@@ -126,26 +160,37 @@ export function createN8nHarness(options: HarnessOptions) {
         parameters: { test: '' },
         credentials: { [options.credentialType.name]: { id: '1', name: options.credentialType.displayName } },
       };
-      return runSingleNode(singleNodeTypes({ [testerName]: tester }), helper, node, [{}], `test-${++executions}`, options.timezone);
+      return runWorkflow(testerInstall, node, { executionId: `test-${++executions}` });
     },
   };
 }
 
-async function runSingleNode(
-  nodeTypes: INodeTypes,
-  credentialsHelper: ICredentialsHelper,
-  node: INode,
-  inputItems: IDataObject[],
-  executionId: string,
-  timezone = 'UTC',
-): Promise<NodeRun> {
-  const { WorkflowExecute, ExecutionLifecycleHooks } = await import('n8n-core');
-  const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes, settings: { timezone, executionOrder: 'v1' } });
-  const workflowData = { id: workflow.id, name: 'test', active: false, isArchived: false, nodes: [node], connections: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
+const INPUT = 'Input';
+const SUCCEEDED = 'Succeeded';
+const FAILED = 'Failed';
+const PASS_THROUGH = 'passThrough';
+
+async function runWorkflow(install: Install, node: INode, run: RunOptions & { executionId: string }): Promise<NodeRun> {
+  const { WorkflowExecute, ExecutionLifecycleHooks, InstanceSettings } = await import('n8n-core');
+  useInstall(InstanceSettings, install.userFolder);
+  const around = (name: string, x: number): INode => ({ id: name, name, type: PASS_THROUGH, typeVersion: 1, position: [x, 0], parameters: {} });
+  const nodes = [around(INPUT, -200), node, around(SUCCEEDED, 200), around(FAILED, 200)];
+  const to = (name: string) => [{ node: name, type: NodeConnectionTypes.Main, index: 0 }];
+  const outputs = node.onError === 'continueErrorOutput' ? [to(SUCCEEDED), to(FAILED)] : [to(SUCCEEDED)];
+  const connections = { [INPUT]: { main: [to(node.name)] }, [node.name]: { main: outputs } };
+  const workflow = new Workflow({
+    id: run.workflowId ?? 'wf',
+    nodes,
+    connections,
+    active: false,
+    nodeTypes: install.nodeTypes,
+    settings: { timezone: install.timezone, executionOrder: 'v1' },
+  });
+  const workflowData = { id: workflow.id, name: 'test', active: false, isArchived: false, nodes, connections, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
   const additionalData = {
-    hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
-    credentialsHelper,
-    executionId,
+    hooks: new ExecutionLifecycleHooks('manual', run.executionId, workflowData),
+    credentialsHelper: install.credentialsHelper,
+    executionId: run.executionId,
     currentNodeExecutionIndex: 0,
     restApiUrl: 'http://127.0.0.1:5678/rest',
     instanceBaseUrl: 'http://127.0.0.1:5678/',
@@ -163,16 +208,19 @@ async function runSingleNode(
       throw new Error('task runners are not used here');
     },
   } as unknown as IWorkflowExecuteAdditionalData;
-  // The node starts the execution with the test's items as its input, as if a trigger had sent them.
+  // The input node starts the execution with the test's items, as if a trigger had sent them.
+  const inputItems = (run.inputItems ?? [{}]).map((json) => ({ json }));
   const runData = createRunExecutionData({
-    executionData: { nodeExecutionStack: [{ node, data: { main: [inputItems.map((json) => ({ json }))] }, source: null }] },
+    executionData: { nodeExecutionStack: [{ node: nodes[0]!, data: { main: [inputItems] }, source: null }] },
   });
   const execute = new WorkflowExecute(additionalData, 'manual', runData);
   const result: IRun = await execute.processRunExecutionData(workflow);
-  const taskData = result.data.resultData.runData[node.name]?.[0];
+  const ran = result.data.resultData.runData;
+  const taskData = ran[node.name]?.[0];
   const error = result.data.resultData.error ?? taskData?.error;
   return {
     items: taskData?.data?.main?.[0] ?? [],
+    errorBranch: ran[FAILED]?.[0]?.data?.main?.[0] ?? [],
     ...(error
       ? {
           error: {
@@ -186,13 +234,52 @@ async function runSingleNode(
   };
 }
 
-function singleNodeTypes(types: Record<string, INodeType>): INodeTypes {
+/** The nodes around the one under test hand their input on unchanged, like a NoOp node. */
+const passThrough: INodeType = {
+  description: {
+    displayName: 'Pass through',
+    name: PASS_THROUGH,
+    group: ['transform'],
+    version: 1,
+    description: '',
+    defaults: {},
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    properties: [],
+  },
+  async execute(this: IExecuteFunctions) {
+    return [this.getInputData()];
+  },
+};
+
+function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
+  const all: Record<string, INodeType> = { ...types, [PASS_THROUGH]: passThrough };
   const byName = (name: string) => {
-    const type = types[name];
+    const type = all[name];
     if (!type) throw new Error(`unknown node type ${name}`);
     return type;
   };
   return { getByName: byName, getByNameAndVersion: byName, getKnownTypes: () => ({}) };
+}
+
+/**
+ * Makes n8n-core's instance settings those of the install in `userFolder`, built by n8n-core from
+ * that folder's settings file (created with a fresh encryption key on first use), so
+ * `getInstanceId()` differs between installs as it does between two real n8n instances.
+ */
+const installSettings = new Map<string, unknown>();
+function useInstall(InstanceSettings: typeof import('n8n-core').InstanceSettings, userFolder: string): void {
+  const fromCore = createRequire(require.resolve('n8n-core'));
+  const { Container } = fromCore('@n8n/di') as { Container: { get(type: unknown): unknown; set(type: unknown, instance: unknown): void } };
+  const { Logger } = fromCore('@n8n/backend-common') as { Logger: unknown };
+  const Create = InstanceSettings as unknown as new (config: unknown, logger: unknown) => unknown;
+  let settings = installSettings.get(userFolder);
+  if (!settings) {
+    const n8nFolder = join(userFolder, '.n8n');
+    settings = new Create({ n8nFolder, userHome: userFolder, encryptionKey: '', enforceSettingsFilePermissions: true }, Container.get(Logger));
+    installSettings.set(userFolder, settings);
+  }
+  Container.set(InstanceSettings, settings);
 }
 
 /**
