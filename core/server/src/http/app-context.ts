@@ -1,5 +1,6 @@
 import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
 import type { GoogleWallets } from '../google/google-wallets';
+import type { IdentityFailure } from '../push/identity-health';
 import type { IdentityPause } from '../push/push-worker';
 import type { RateLimiter } from './rate-limiter';
 
@@ -24,6 +25,8 @@ export interface AppContext {
     queued(): void;
     /** Identities APNs answered 403 for, left alone for a while. */
     pausedIdentities(): IdentityPause[];
+    /** Identities whose latest push attempt failed (until one is delivered). */
+    failingIdentities(): IdentityFailure[];
     apnsUrl: string;
   };
 }

@@ -109,10 +109,14 @@ export const healthSchema = z
     appleSigning: z.object({ passTypeIdentifier: z.string(), development: z.boolean(), warnings: z.array(z.string()) }),
     apns: z.object({
       url: z.string(),
-      status: z.enum(['ok', 'paused']),
+      status: z.enum(['ok', 'failing', 'paused']).meta({ description: 'failing: the latest push of an identity failed (until one is delivered); paused: APNs answered 403.' }),
       paused: z.array(z.object({ identity: z.string(), reason: z.string(), until: z.iso.datetime() })),
+      failing: z.array(z.object({ identity: z.string(), lastError: z.string(), failingSince: z.iso.datetime(), lastFailureAt: z.iso.datetime() })),
     }),
     googleWallet: z.enum(['configured', 'not_configured']),
+    googleSync: z
+      .object({ status: z.enum(['ok', 'failing', 'paused']), lastError: z.string().nullable() })
+      .meta({ description: 'The updates of Google objects, as this process last saw them.' }),
   })
   .strict()
   .meta({ id: 'Health' });
