@@ -16,8 +16,11 @@ export interface AppContext {
   /** Known once the server listens. */
   publicUrl(): string;
   shareUrl(serialNumber: string): string;
-  /** The content hash an image source is kept under (served at /i/<hash>.png). */
-  imageHash(source: string): Promise<string>;
+  /**
+   * The content hash an image source is kept under (served at /i/<hash>.png), from the store
+   * alone: null for a URL not fetched yet. Pages and Google use it; it never waits on a host.
+   */
+  imageHash(source: string): Promise<string | null>;
   /** Google Wallet: per tenant, null for a tenant without an issuer (its own or the instance's). */
   google: GoogleWallets;
   push: {

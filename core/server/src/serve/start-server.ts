@@ -137,6 +137,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       await pushWorker.stop();
       await rateLimiter.close?.();
       await senders.close();
+      await images.close();
       await fetcher.close();
       await store.close();
     },
@@ -144,7 +145,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
 }
 
 /** Google Wallet for the instance (when an issuer is configured) and for tenants that bring their own. */
-function googleWalletsFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string>): GoogleWallets {
+function googleWalletsFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string | null>): GoogleWallets {
   const instance =
     env.PASSMINT_GOOGLE_ISSUER_ID && env.PASSMINT_GOOGLE_SERVICE_ACCOUNT
       ? { issuerId: env.PASSMINT_GOOGLE_ISSUER_ID, account: readServiceAccount(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT) }

@@ -68,10 +68,12 @@ function stateOf(pass: PassRecord, canonical: CanonicalPass): PassState {
   return 'active';
 }
 
+/** From the stored copy only: a page never waits on an image host (a stale copy is refreshed in the background). */
 async function imageUrl(source: string | undefined, context: AppContext): Promise<string | null> {
   if (!source) return null;
   try {
-    return `/i/${await context.imageHash(source)}.png`;
+    const hash = await context.imageHash(source);
+    return hash ? `/i/${hash}.png` : null;
   } catch {
     // An image that can't be had right now only leaves the page without it.
     return null;
