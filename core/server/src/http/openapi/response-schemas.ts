@@ -64,10 +64,11 @@ export const passDetailsSchema = z
       })
       .meta({ description: '(extension) pushes for the latest change: waiting, accepted by APNs, given up; and the last error.' }),
     shareUrl: z.string(),
-    googleSaveUrl: z.string().nullable(),
+    googleSaveUrl: z.string().nullable().meta({ description: 'null until the pass is on Google Wallet (a sync succeeded), or while Google Wallet is not configured; `warnings` says which.' }),
     views: z.number().int().min(0).meta({ description: '(extension) openings of the share page.' }),
     passUrl: z.string().meta({ description: 'GET it (with the key) for the current signed .pkpass.' }),
     body: z.record(z.string(), z.unknown()).meta({ description: 'The body as last stored (POST or PUT).' }),
+    warnings,
   })
   .strict()
   .meta({ id: 'PassDetails' });
@@ -124,7 +125,7 @@ export const healthSchema = z
 export const passPreviewSchema = z
   .object({
     passJson: z.record(z.string(), z.unknown()).meta({ description: "The pass.json Apple Wallet would get." }),
-    googleObject: z.record(z.string(), z.unknown()).meta({ description: 'The Google Wallet generic object (image URLs left out).' }),
+    googleObject: z.record(z.string(), z.unknown()).meta({ description: 'The Google Wallet generic object, images included (at this server\'s /i/<hash>.png, as the real object has them).' }),
     warnings: z.array(z.string()),
   })
   .strict()
