@@ -1,3 +1,4 @@
+import { LinkRefusedError } from '@passmint/commerce';
 import type { Shopify } from '@shopify/shopify-api';
 import { ORDER_QUERY, type ShopifyOrderNode } from './shopify-order';
 import type { SessionSource } from './shopify-sessions';
@@ -8,15 +9,11 @@ const METAFIELDS_SET = `mutation PassmintLink($metafields: [MetafieldsSetInput!]
   metafieldsSet(metafields: $metafields) { metafields { key value } userErrors { field message code } }
 }`;
 
-export class ShopifyAdminError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ShopifyAdminError';
-  }
-}
+/**
+ * Shopify answered a write with `userErrors`: it judged the input (an order that is not in the
+ * shop, as in a test notification), so the same write would be refused again.
+ */
+export class ShopifyAdminError extends LinkRefusedError {}
 
 /** The two Admin GraphQL calls the app makes: read an order, and put the pass's link on it. */
 export function createOrderAdmin(shopify: Shopify, sessions: SessionSource) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OrderSync, OrderTarget, PassWriter } from '@passmint/commerce';
+import { parseJsonExact, type OrderSync, type OrderTarget, type PassWriter } from '@passmint/commerce';
 import { BotActivityDetected, CookieNotFound, HttpResponseError, InvalidHmacError, InvalidOAuthError, InvalidShopError } from '@shopify/shopify-api';
 import type { Store } from '@passmint/engine';
 import { createCompliance } from './compliance';
@@ -45,7 +45,9 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
     if (ORDER_TOPICS.has(topic)) {
       if (!isWebhookOrder(payload)) throw new InvalidWebhookBody('The webhook body is not a Shopify order.');
       const order = normaliseWebhookOrder(payload, shop);
-      return { ...(await deps.sync.sync(order, deps.target, linkWriter(order.orderId))) };
+      const result = await deps.sync.sync(order, deps.target, linkWriter(order.orderId));
+      if (result.linkRefused) log({ event: 'shopify.link_refused', shop, orderId: order.orderId, reason: result.linkRefused });
+      return { ...result };
     }
     if (topic === 'CUSTOMERS_DATA_REQUEST') {
       const report = await compliance.dataRequest(shop, payload);
@@ -123,9 +125,10 @@ export type ShopifyApp = ReturnType<typeof createShopifyApp>;
 
 class InvalidWebhookBody extends Error {}
 
+/** Ids are read exactly: Shopify's test order 820982911946154508 is past JavaScript's safe integers. */
 function parseObject(rawBody: Buffer): Record<string, unknown> | null {
   try {
-    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+    const parsed = parseJsonExact(rawBody.toString('utf8'));
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;

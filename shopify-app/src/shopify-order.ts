@@ -5,7 +5,8 @@ import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTrackin
  * @see https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-orders/create
  */
 export interface ShopifyWebhookOrder {
-  id: number;
+  /** A number, or the exact digits when it is beyond JavaScript's safe integers (see parseJsonExact). */
+  id: number | string;
   name: string;
   created_at: string;
   updated_at: string;
@@ -15,7 +16,7 @@ export interface ShopifyWebhookOrder {
   currency: string;
   total_price: string;
   email?: string | null;
-  customer?: { id: number; first_name?: string | null; last_name?: string | null; email?: string | null } | null;
+  customer?: { id: number | string; first_name?: string | null; last_name?: string | null; email?: string | null } | null;
   line_items?: { title: string; quantity: number }[];
   fulfillments?: { status?: string; tracking_company?: string | null; tracking_number?: string | null; tracking_url?: string | null }[];
 }
@@ -25,8 +26,7 @@ export function isWebhookOrder(body: Record<string, unknown>): body is Record<st
   const text = (value: unknown) => typeof value === 'string' && value.length > 0;
   const time = (value: unknown) => text(value) && !Number.isNaN(Date.parse(value as string));
   return (
-    typeof body.id === 'number' &&
-    Number.isSafeInteger(body.id) &&
+    isOrderId(body.id) &&
     text(body.name) &&
     time(body.created_at) &&
     time(body.updated_at) &&
@@ -34,6 +34,12 @@ export function isWebhookOrder(body: Record<string, unknown>): body is Record<st
     text(body.total_price) &&
     (body.cancelled_at === null || body.cancelled_at === undefined || time(body.cancelled_at))
   );
+}
+
+/** Shopify's ids are unsigned 64-bit integers; one past 2^53 arrives as its digits (parseJsonExact). */
+function isOrderId(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0;
+  return typeof value === 'string' && /^[1-9]\d{0,19}$/.test(value);
 }
 
 /** The same order read through the Admin GraphQL API (the fields ORDER_QUERY asks for). */

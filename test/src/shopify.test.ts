@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { walletLinkPath } from '@passmint/shopify-app';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
-import { deliverShopifyWebhook, signShopifyWebhook, shopifyOrderNodeFixture, shopifyOrderWebhookFixture, startFakeShopify, type FakeShopify, type ShopifyOrderWebhook } from './fakes/fake-shopify';
+import {
+  deliverShopifyWebhook,
+  signShopifyWebhook,
+  shopifyOrderNodeFixture,
+  shopifyOrderWebhookFixture,
+  startFakeShopify,
+  SHOPIFY_ORDERS_CREATE_SAMPLE,
+  SHOPIFY_SAMPLE_IDS,
+  type FakeShopify,
+  type ShopifyOrderWebhook,
+} from './fakes/fake-shopify';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
 import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
@@ -89,7 +99,7 @@ function newOrder(overrides: Partial<ShopifyOrderWebhook> = {}): ShopifyOrderWeb
   return order;
 }
 
-async function deliver(topic: string, body: object, options: { eventId?: string; hmac?: string } = {}) {
+async function deliver(topic: string, body: object | string, options: { eventId?: string; hmac?: string } = {}) {
   const answer = await deliverShopifyWebhook(`${server.url}/commerce/shopify/webhooks`, { topic, shop: shopify.shop, body, apiSecretKey: API_SECRET, ...options });
   return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
@@ -100,7 +110,7 @@ const fieldOf = fieldByKey;
 
 const usage = () => usedThisMonth(server.url, apiKey);
 
-function metafieldsOf(orderId: number) {
+function metafieldsOf(orderId: number | string) {
   return Object.fromEntries((shopify.metafields.get(`gid://shopify/Order/${orderId}`) ?? []).map((field) => [`${field.namespace}.${field.key}`, field.value]));
 }
 
@@ -343,4 +353,52 @@ describe('webhooks that arrive together or out of shape', () => {
       expect(answer).toMatchObject({ status: 400, json: { code: 'invalid_order', error: expect.any(String) } });
     }
   });
+});
+
+describe("Shopify's own test notification for orders/create (ids past JavaScript's safe integers)", () => {
+  test('is accepted and read exactly: the pass follows order 820982911946154508, its link waits until the order is in the shop', async () => {
+    const before = await usage();
+    const first = await deliver('orders/create', SHOPIFY_ORDERS_CREATE_SAMPLE);
+    // The sample order is in no shop, so Shopify refuses the metafields: the pass stands, the answer says why.
+    expect(first).toMatchObject({ status: 200, json: { action: 'created', linked: false, linkRefused: expect.stringMatching(/Owner does not exist/) } });
+    expect(await usage()).toBe(before + 1);
+    const serial = String(first.json.serialNumber);
+    const pass = await storedPass(serial);
+    expect(fieldOf(pass.body, 'order')?.value).toBe('#9999');
+    expect(fieldOf(pass.body, 'customer')?.value).toBe('John Smith');
+    expect(pass.voided).toBe(true);
+
+    // The signed email link names the order by its exact id, and finds the same pass.
+    const link = await fetch(`${server.url}${walletLinkPath(shopify.shop, SHOPIFY_SAMPLE_IDS.order, LINK_SECRET)}`, { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    expect(link.headers.get('location')).toBe(first.json.shareUrl);
+
+    // Privacy requests name the customer and the order by the same 18-digit ids.
+    const request = `{"shop_id":548380009,"shop_domain":"${shopify.shop}","customer":{"id":${SHOPIFY_SAMPLE_IDS.customer},"email":"john@example.com"},"orders_requested":[${SHOPIFY_SAMPLE_IDS.order}],"data_request":{"id":9999}}`;
+    const report = await deliver('customers/data_request', request);
+    expect(report.json).toMatchObject({ customerId: SHOPIFY_SAMPLE_IDS.customer, passes: [{ orderId: SHOPIFY_SAMPLE_IDS.order, serialNumber: serial }] });
+
+    // Once the order exists in the shop, the next delivery writes the link onto exactly that order.
+    const gid = `gid://shopify/Order/${SHOPIFY_SAMPLE_IDS.order}`;
+    shopify.orders.set(gid, shopifyOrderNodeFixture({ id: gid, legacyResourceId: SHOPIFY_SAMPLE_IDS.order, name: '#9999' }));
+    const again = await deliver('orders/create', SHOPIFY_ORDERS_CREATE_SAMPLE);
+    expect(again).toMatchObject({ status: 200, json: { serialNumber: serial, linked: true } });
+    expect(again.json.linkRefused).toBeUndefined();
+    expect(metafieldsOf(SHOPIFY_SAMPLE_IDS.order)).toEqual({ 'passmint.serial': serial, 'passmint.pass_url': first.json.shareUrl });
+    expect(await usage()).toBe(before + 1);
+  });
+});
+
+describe('a second tenant created while the shop is configured', () => {
+  test('does not stop the next start; the shop keeps making passes for the first tenant', async () => {
+    // PASSMINT_SHOPIFY_TENANT is not set: the shop was bound to the only tenant there was.
+    passmintCli(dataDir, 'tenants', 'create', 'Other');
+    await server.stop();
+    server = await spawnServer(serverEnv());
+    expect(server.stderr()).toMatch(/Shopify: .*passes for tenant "Passmint" \(the first of 2; PASSMINT_SHOPIFY_TENANT chooses another\)/);
+    const created = await deliver('orders/create', newOrder());
+    expect(created).toMatchObject({ status: 200, json: { action: 'created' } });
+    // The first tenant's key reads the pass; another tenant's serial would answer 404.
+    await expect(storedPass(String(created.json.serialNumber))).resolves.toMatchObject({ voided: false });
+  }, 60_000);
 });

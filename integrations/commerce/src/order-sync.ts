@@ -35,6 +35,21 @@ export interface OrderTarget {
  */
 export type LinkWriter = (pass: { serialNumber: string; shareUrl: string }) => Promise<void>;
 
+/**
+ * Thrown by a LinkWriter when the shop answered that it will not take the link, for a reason a
+ * retry cannot change (the order is not in the shop, as with Shopify's test notifications). The
+ * pass stands; the sync answers `linked: false` with the reason instead of failing the webhook.
+ */
+export class LinkRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 interface PassOfOrder {
   serialNumber: string;
   shareUrl: string;
@@ -42,10 +57,11 @@ interface PassOfOrder {
   linked: boolean;
 }
 
-export type OrderSyncResult =
+export type OrderSyncResult = (
   | (PassOfOrder & { action: 'created' })
   | (PassOfOrder & { action: 'updated' | 'unchanged'; notifiedDevices: number })
-  | (PassOfOrder & { action: 'ignored'; reason: 'stale' | 'voided' });
+  | (PassOfOrder & { action: 'ignored'; reason: 'stale' | 'voided' })
+) & { /** Why the shop would not take the link (see LinkRefusedError). */ linkRefused?: string };
 
 export type OrderSync = ReturnType<typeof createOrderSync>;
 
@@ -61,7 +77,12 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
   async function syncAndLink(order: NormalisedOrder, target: OrderTarget, link?: LinkWriter): Promise<OrderSyncResult> {
     const result = await sync(order, target);
     if (result.linked || !link) return result;
-    await link({ serialNumber: result.serialNumber, shareUrl: result.shareUrl });
+    try {
+      await link({ serialNumber: result.serialNumber, shareUrl: result.shareUrl });
+    } catch (error) {
+      if (error instanceof LinkRefusedError) return { ...result, linkRefused: error.message };
+      throw error;
+    }
     await store.markOrderPassLinked(order.shop, order.orderId, clock().toISOString());
     return { ...result, linked: true };
   }

@@ -1,4 +1,5 @@
 import { normaliseWooOrder, SHIPMENT_TRACKING_META, type WooOrder } from './woo-order';
+import { parseWooOrder } from './woo-webhook';
 
 const order: WooOrder = {
   id: 727,
@@ -68,4 +69,15 @@ test('lists that are not lists, and line items without a name or quantity, are l
   expect(normaliseWooOrder(odd, 'https://shop.example')).toMatchObject({ lineItems: [], tracking: null });
   const mixed = { ...order, line_items: [{ name: 'Mug', quantity: 1 }, { quantity: 2 } as never, null as never] };
   expect(normaliseWooOrder(mixed, 'https://shop.example').lineItems).toEqual([{ title: 'Mug', quantity: 1 }]);
+});
+
+test('order and customer ids past JavaScript\'s safe integers are read exactly from the webhook body', () => {
+  const body = Buffer.from(
+    '{"id":9007199254740993,"status":"processing","currency":"EUR","total":"5.00","customer_id":18446744073709551615,' +
+      '"date_created_gmt":"2026-11-27T09:00:00","date_modified_gmt":"2026-11-27T09:05:30"}',
+  );
+  const parsed = parseWooOrder(body);
+  expect(parsed).not.toBeNull();
+  expect(normaliseWooOrder(parsed!, 'https://shop.example')).toMatchObject({ orderId: '9007199254740993', orderNumber: '#9007199254740993', customer: { id: '18446744073709551615' } });
+  for (const id of ['"one"', '0', '-5', '1.5', '"0123"']) expect(parseWooOrder(Buffer.from(String(body).replace('9007199254740993', id)))).toBeNull();
 });

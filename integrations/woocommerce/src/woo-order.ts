@@ -5,12 +5,13 @@ import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTrackin
  * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
  */
 export interface WooOrder {
-  id: number;
+  /** A number, or the exact digits when it is beyond JavaScript's safe integers (parseJsonExact). */
+  id: number | string;
   number: string;
   status: string;
   currency: string;
   total: string;
-  customer_id: number;
+  customer_id: number | string;
   date_created_gmt: string;
   date_modified_gmt: string;
   billing?: { first_name?: string; last_name?: string; email?: string };
@@ -44,11 +45,18 @@ export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrde
     createdAt: utcTimestamp(`${order.date_created_gmt}Z`),
     updatedAt: utcTimestamp(`${order.date_modified_gmt}Z`),
     status: STATUSES[order.status] ?? 'pending',
-    customer: { id: order.customer_id > 0 ? String(order.customer_id) : null, name: name || null, email: order.billing?.email || null },
+    // Guests are customer 0.
+    customer: { id: isWooId(order.customer_id) ? String(order.customer_id) : null, name: name || null, email: order.billing?.email || null },
     lineItems: listOf(order.line_items).filter(isLineItem).map((item) => ({ title: item.name, quantity: item.quantity })),
     total: { amount: order.total, currency: order.currency },
     tracking: shipmentTracking(order),
   };
+}
+
+/** WordPress ids are unsigned 64-bit integers; one past 2^53 arrives as its digits (parseJsonExact). */
+export function isWooId(value: unknown): value is number | string {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0;
+  return typeof value === 'string' && /^[1-9]\d{0,19}$/.test(value);
 }
 
 function shipmentTracking(order: WooOrder): OrderTracking | null {

@@ -1,5 +1,5 @@
-import type { OrderSync, OrderTarget } from '@passmint/commerce';
-import { normaliseWooOrder, type WooOrder } from './woo-order';
+import { parseJsonExact, type OrderSync, type OrderTarget } from '@passmint/commerce';
+import { isWooId, normaliseWooOrder, type WooOrder } from './woo-order';
 import type { WooShop } from './woo-shop';
 import { isWooPing, verifyWooSignature } from './woo-signature';
 
@@ -41,7 +41,7 @@ export function createWooWebhookHandler(config: WooWebhookConfig) {
     }
     const topic = header(request.headers, 'x-wc-webhook-topic') ?? '';
     if (!ORDER_TOPICS.has(topic)) return { status: 200, body: { ignored: topic || 'no topic' } };
-    const order = parseOrder(request.rawBody);
+    const order = parseWooOrder(request.rawBody);
     if (!order) return { status: 400, body: { error: 'The webhook body is not a WooCommerce order.', code: 'invalid_order' } };
     const result = await config.sync.sync(normaliseWooOrder(order, config.shopUrl), config.target, (pass) =>
       config.shop.writePassLink(String(order.id), pass, (config.noteTemplate ?? DEFAULT_NOTE).replaceAll('{url}', pass.shareUrl)),
@@ -55,11 +55,12 @@ function header(headers: WooWebhookRequest['headers'], name: string): string | u
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseOrder(rawBody: Buffer): WooOrder | null {
+/** An order webhook body, with its ids read exactly; null when it is not an order a pass can follow. */
+export function parseWooOrder(rawBody: Buffer): WooOrder | null {
   try {
-    const order = JSON.parse(rawBody.toString('utf8')) as Partial<WooOrder>;
+    const order = parseJsonExact(rawBody.toString('utf8')) as Partial<WooOrder>;
     const valid =
-      typeof order.id === 'number' &&
+      isWooId(order.id) &&
       typeof order.status === 'string' &&
       typeof order.date_modified_gmt === 'string' &&
       typeof order.date_created_gmt === 'string' &&

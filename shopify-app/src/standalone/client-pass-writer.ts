@@ -16,7 +16,7 @@ export function createClientPassWriter(client: PassmintClient, passmintUrl: stri
       const updated = await client.updatePass(serialNumber, body);
       return { unchanged: updated.unchanged, notifiedDevices: updated.notifiedDevices };
     },
-    // The API's share page lives at /p/<serial> (API.md).
+    // The API's share page lives at /p/<serial> (docs/api.md).
     shareUrl: (serialNumber) => `${base}/p/${serialNumber}`,
     async redactPass(_tenantId, serialNumber, fieldKeys) {
       const pass = await client.getPass(serialNumber);

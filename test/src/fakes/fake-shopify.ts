@@ -169,7 +169,8 @@ export interface ShopifyWebhookDelivery {
   topic: string;
   /** The shop's domain, sent as X-Shopify-Shop-Domain. */
   shop: string;
-  body: object;
+  /** An object is sent as JSON; a string is sent byte for byte (ids past 2^53 survive only that way). */
+  body: object | string;
   apiSecretKey: string;
   /** Default the newest stable version in {@link SHOPIFY_API_VERSIONS}. */
   apiVersion?: string;
@@ -190,7 +191,7 @@ export interface ShopifyWebhookDelivery {
  * @see https://shopify.dev/docs/apps/build/webhooks/delivery-structure
  */
 export async function deliverShopifyWebhook(url: string, delivery: ShopifyWebhookDelivery): Promise<{ status: number; body: string }> {
-  const rawBody = JSON.stringify(delivery.body);
+  const rawBody = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
   const response = await fetch(url, {
     method: 'POST',
     headers: {

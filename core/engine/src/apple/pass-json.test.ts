@@ -20,7 +20,7 @@ function render(body: unknown, ctx: PassRenderContext = context) {
 
 const base = { barcodeValue: 'ABC', barcodeFormat: 'QR' };
 
-describe('renderPassJson with the API.md examples', () => {
+describe('renderPassJson with the docs/api.md examples', () => {
   it('renders the create example as a generic pass', () => {
     const { passJson, style } = render(API_EXAMPLE_BODIES.create);
     expect(style).toBe('generic');

@@ -13,7 +13,7 @@ export const LIMITS = {
   barcodeAltText: 128,
   logoText: 64,
   description: 256,
-  /** API.md: organizationName max 64 chars. */
+  /** docs/api.md (as the WalletWallet contract): organizationName max 64 chars. */
   organizationName: 64,
   fieldKey: 64,
   fieldLabel: 128,

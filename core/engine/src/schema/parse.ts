@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InvalidInputError, type InputIssue } from '../errors';
+import { issueMessage } from './issue-messages';
 import { passCreateSchema, passUpdateSchema, type PassInput, type PassUpdateInput } from './pass-input';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: InvalidInputError };
@@ -15,7 +16,7 @@ export function parsePassUpdate(body: unknown): ParseResult<PassUpdateInput> {
 }
 
 function parseWith<T>(schema: z.ZodType<T>, body: unknown): ParseResult<T> {
-  const result = schema.safeParse(body);
+  const result = schema.safeParse(body, { error: issueMessage });
   if (result.success) return { ok: true, value: result.data };
   const issues = result.error.issues.flatMap(toInputIssues);
   const first = issues[0];
@@ -32,10 +33,5 @@ function toInputIssues(issue: z.core.$ZodIssue): InputIssue[] {
   if (issue.code === 'invalid_type' && path.length === 0) {
     return [{ path: '', message: 'must be a JSON object' }];
   }
-  return [{ path: path.join('.'), message: lowerFirst(issue.message) }];
-}
-
-/** zod's own messages start a sentence ("Invalid input…"); ours follow the path ("logoText must…"). */
-function lowerFirst(message: string): string {
-  return /^[A-Z][a-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
+  return [{ path: path.join('.'), message: issue.message }];
 }

@@ -1,26 +1,27 @@
 import { z } from 'zod';
 import { imageSource } from './image-source';
+import { unlessMissing } from './issue-messages';
 import { BARCODE_FORMATS, COLOR_PRESETS, FIELD_GROUPS, LIMITS } from './limits';
-import { text } from './text';
+import { characterCount, text } from './text';
 
 const FIELD_KEY = /^[A-Za-z0-9_.-]+$/;
 const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
 // W3C date-time with at least hours and minutes and an explicit zone: what Wallet parses.
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-const oneOf = (values: readonly string[]) => ({ error: `must be one of ${values.join(', ')}` });
+const oneOf = (values: readonly string[]) => ({ error: unlessMissing(`must be one of ${values.join(', ')}`) });
 
 export const passFieldSchema = z
   .strictObject({
     key: z
       .string()
-      .min(1)
+      .min(1, { abort: true })
       .max(LIMITS.fieldKey)
       .regex(FIELD_KEY, { error: 'may contain only letters, digits, ".", "_" and "-"' })
       .optional()
       .meta({ description: '(extension) stable key of the field; generated when omitted; unique across the pass' }),
     label: text(LIMITS.fieldLabel).optional(),
-    value: z.union([text(LIMITS.backFieldValue), z.number()], { error: 'must be a string or a number' }),
+    value: z.union([text(LIMITS.backFieldValue), z.number()], { error: unlessMissing('must be a string or a number') }),
     changeMessage: text(LIMITS.changeMessage)
       .optional()
       .meta({ description: 'lock-screen message when this field changes on a PUT; %@ is replaced by the new value' }),
@@ -30,7 +31,7 @@ export const passFieldSchema = z
 const fieldList = (max: number, valueMax: number) =>
   z.array(passFieldSchema, { error: 'must be an array of fields' }).max(max, { error: `must have at most ${max} items` }).superRefine((fields, ctx) => {
     fields.forEach((field, index) => {
-      if (typeof field.value === 'string' && [...field.value].length > valueMax) {
+      if (typeof field.value === 'string' && characterCount(field.value) > valueMax) {
         ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `must be at most ${valueMax} characters` });
       }
     });

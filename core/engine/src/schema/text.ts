@@ -4,7 +4,22 @@ import { z } from 'zod';
 // common sign of binary data pasted into a text field.
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-/** Length as a person counts it: code points, so one emoji is one character. */
+/**
+ * The explicit embeddings and overrides (U+202A–U+202E) and the isolates (U+2066–U+2069) of the
+ * Unicode Bidirectional Algorithm: they reorder everything after them until a matching pop, so
+ * one field could make the text around it read in another order than it is stored ("Trojan
+ * Source", CVE-2021-42574). The implicit marks (U+200E, U+200F, U+061C) only act as one strong
+ * letter each and cannot reorder other text, so right-to-left text keeps them.
+ * @see https://www.unicode.org/reports/tr9/#Directional_Formatting_Characters
+ */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * Length in Unicode code points: the unit JSON Schema's `maxLength` counts, so the limits in
+ * /openapi.json are exact. Most emoji are one code point; a flag is two (regional indicators),
+ * and a joined or skin-toned emoji counts each part and joiner (👍🏽 is 2, 👨‍👩‍👧 is 5).
+ * @see https://json-schema.org/draft/2020-12/json-schema-validation#section-6.3.1
+ */
 export function characterCount(value: string): number {
   let count = 0;
   for (const _ of value) count++;
@@ -13,7 +28,7 @@ export function characterCount(value: string): number {
 
 /**
  * A string that is well-formed UTF-16 (a lone surrogate cannot be encoded in pass.json's UTF-8),
- * free of control characters, and at most `max` characters long.
+ * free of control characters and bidirectional controls, and at most `max` code points long.
  */
 export function text(max: number, options: { nonEmpty?: boolean } = {}) {
   return z
@@ -22,6 +37,9 @@ export function text(max: number, options: { nonEmpty?: boolean } = {}) {
       if (options.nonEmpty && value.trim().length === 0) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
       if (!value.isWellFormed()) ctx.addIssue({ code: 'custom', message: 'contains a lone surrogate (invalid Unicode)' });
       if (CONTROL_CHARACTERS.test(value)) ctx.addIssue({ code: 'custom', message: 'contains a control character' });
+      if (BIDI_CONTROLS.test(value)) {
+        ctx.addIssue({ code: 'custom', message: 'contains a bidirectional override or isolate character (U+202A–U+202E, U+2066–U+2069)' });
+      }
       if (characterCount(value) > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
     })
     .meta({ maxLength: max, ...(options.nonEmpty ? { minLength: 1 } : {}) });

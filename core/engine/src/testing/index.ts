@@ -35,7 +35,7 @@ const exampleUpdate = {
   headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
 } satisfies PassInput;
 
-/** The three request bodies of API.md's "Examples that must work unchanged". */
+/** The three request bodies of the WalletWallet examples in docs/api.md, which must work unchanged. */
 export const API_EXAMPLE_BODIES = {
   create: {
     barcodeValue: 'LOYALTY-98765',

@@ -6,7 +6,7 @@ import { readEnv } from '../env';
 import { issuePass } from '../issue-pass';
 import type { CliIo } from './io';
 
-/** The API.md example, plus a few more of the fields a loyalty card uses. */
+/** The docs/api.md example, plus a few more of the fields a loyalty card uses. */
 export const DEMO_BODY = {
   barcodeValue: 'LOYALTY-98765',
   barcodeFormat: 'QR',

@@ -10,31 +10,46 @@ export async function wooCommerceSetup(env: PassmintEnv, store: Store): Promise<
   const { PASSMINT_WOOCOMMERCE_URL: url, PASSMINT_WOOCOMMERCE_CONSUMER_KEY: consumerKey, PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: consumerSecret } = env;
   const webhookSecret = env.PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET;
   if (!url || !consumerKey || !consumerSecret || !webhookSecret) return null;
-  const tenant = await shopTenant(store, env.PASSMINT_WOOCOMMERCE_TENANT, 'PASSMINT_WOOCOMMERCE_TENANT');
+  const { tenant, description } = await shopTenant(store, env.PASSMINT_WOOCOMMERCE_TENANT, 'PASSMINT_WOOCOMMERCE_TENANT');
   const template = shopTemplate(env.PASSMINT_WOOCOMMERCE_TEMPLATE, 'PASSMINT_WOOCOMMERCE_TEMPLATE', tenant.name);
-  return { shop: { url: url.replace(/\/+$/, ''), consumerKey, consumerSecret }, webhookSecret, target: { tenantId: tenant.id, template } };
+  return {
+    shop: { url: url.replace(/\/+$/, ''), consumerKey, consumerSecret },
+    webhookSecret,
+    target: { tenantId: tenant.id, template },
+    tenantDescription: description,
+  };
 }
 
 /** The Shopify shop `passmint serve` connects, when PASSMINT_SHOPIFY_* are set. */
 export async function shopifySetup(env: PassmintEnv, store: Store): Promise<ShopifySetup | null> {
   const { PASSMINT_SHOPIFY_SHOP: shop, PASSMINT_SHOPIFY_API_KEY: apiKey, PASSMINT_SHOPIFY_API_SECRET: apiSecretKey, PASSMINT_SHOPIFY_LINK_SECRET: linkSecret } = env;
   if (!shop || !apiKey || !apiSecretKey || !linkSecret) return null;
-  const tenant = await shopTenant(store, env.PASSMINT_SHOPIFY_TENANT, 'PASSMINT_SHOPIFY_TENANT');
+  const { tenant, description } = await shopTenant(store, env.PASSMINT_SHOPIFY_TENANT, 'PASSMINT_SHOPIFY_TENANT');
   const template = shopTemplate(env.PASSMINT_SHOPIFY_TEMPLATE, 'PASSMINT_SHOPIFY_TEMPLATE', tenant.name);
   const apiVersion = env.PASSMINT_SHOPIFY_API_VERSION as ShopifySetup['app']['apiVersion'];
-  return { app: { shop, apiKey, apiSecretKey, linkSecret, ...(apiVersion ? { apiVersion } : {}) }, target: { tenantId: tenant.id, template } };
+  return {
+    app: { shop, apiKey, apiSecretKey, linkSecret, ...(apiVersion ? { apiVersion } : {}) },
+    target: { tenantId: tenant.id, template },
+    tenantDescription: description,
+  };
 }
 
-/** The tenant a shop's passes belong to: the one named, or the only one there is. */
-async function shopTenant(store: Store, name: string | undefined, variable: string): Promise<TenantRecord> {
+/**
+ * The tenant a shop's passes belong to: the one named, else the first tenant there is (the one
+ * `passmint serve` creates at first start). Tenants are never deleted and a new one is always
+ * later, so `passmint tenants create` while a shop is configured never moves the shop and never
+ * stops the next start; the start-up report says which tenant it is.
+ */
+async function shopTenant(store: Store, name: string | undefined, variable: string): Promise<{ tenant: TenantRecord; description: string }> {
   if (name) {
     const tenant = await store.findTenant(name);
     if (!tenant) throw new ConfigError([`${variable} names no tenant: ${name}`]);
-    return tenant;
+    return { tenant, description: `tenant "${tenant.name}"` };
   }
-  const tenants = await store.listTenants();
-  if (tenants.length !== 1) throw new ConfigError([`${variable} must name the tenant whose passes the shop makes (there are ${tenants.length})`]);
-  return tenants[0]!;
+  const [first, ...others] = await store.listTenants();
+  if (!first) throw new ConfigError([`${variable}: there is no tenant yet; create one with passmint tenants create <name>`]);
+  const more = others.length > 0 ? ` (the first of ${others.length + 1}; ${variable} chooses another)` : '';
+  return { tenant: first, description: `tenant "${first.name}"${more}` };
 }
 
 /** A shop template from its JSON file, or the defaults under the tenant's name. */

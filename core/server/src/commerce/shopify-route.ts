@@ -11,6 +11,8 @@ const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 export interface ShopifySetup {
   app: Omit<ShopifyAppConfig, 'appUrl'>;
   target: OrderTarget;
+  /** Whose passes the shop makes, for the start-up report. */
+  tenantDescription: string;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface WooCommerceSetup {
   shop: WooShopConfig;
   webhookSecret: string;
   target: OrderTarget;
+  /** Whose passes the shop makes, for the start-up report. */
+  tenantDescription: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { API_EXAMPLE_BODIES, opensslVerifyPass } from '@passmint/engine/testing'
 import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from './openapi/response-schemas';
 import { request, startInProcess, type InProcessServer } from '../testing';
 
-// The three requests of spec/API.md's "Examples that must work unchanged", verbatim.
+// The three WalletWallet example requests of docs/api.md, verbatim.
 const { create: EXAMPLE_POST, update: EXAMPLE_PUT, updateWithLocation: EXAMPLE_PUT_LOCATION } = API_EXAMPLE_BODIES;
 
 let server: InProcessServer;
@@ -31,7 +31,7 @@ function expectSignedAndValid(pkpass: Buffer): void {
 
 const api = (path: string, options: Parameters<typeof request>[1] = {}) => request(`${server.url}${path}`, { key: server.key, ...options });
 
-describe('the API.md examples, end to end', () => {
+describe('the docs/api.md examples, end to end', () => {
   let serial: string;
   let firstPass: Buffer;
 

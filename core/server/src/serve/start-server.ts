@@ -119,7 +119,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const listening = listeningUrl(app);
   // Listening on every interface says nothing about the address clients use; loopback always works here.
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
-  options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION }));
+  const shopTenants = { wooCommerce: wooCommerce?.tenantDescription, shopify: shopify?.tenantDescription };
+  options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION, shopTenants }));
 
   return {
     url: listening,

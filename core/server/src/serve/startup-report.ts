@@ -12,15 +12,22 @@ export interface StartupFacts {
   location: StoreLocation;
   firstStart: { tenant: TenantRecord; key: string } | null;
   rateLimit: { perSecond: number; burst: number };
+  /** Whose passes each connected shop makes. */
+  shopTenants?: { wooCommerce?: string | undefined; shopify?: string | undefined };
 }
 
-function shopLines({ env, publicUrl }: StartupFacts): string[] {
+function shopLines({ env, publicUrl, shopTenants }: StartupFacts): string[] {
   const lines: string[] = [];
+  const passesFor = (tenant: string | undefined) => (tenant ? `; passes for ${tenant}` : '');
   if (env.PASSMINT_WOOCOMMERCE_URL) {
-    lines.push(`  WooCommerce:    ${env.PASSMINT_WOOCOMMERCE_URL}; webhooks (order created, order updated) to ${publicUrl}/commerce/woocommerce/webhook`);
+    lines.push(
+      `  WooCommerce:    ${env.PASSMINT_WOOCOMMERCE_URL}; webhooks (order created, order updated) to ${publicUrl}/commerce/woocommerce/webhook${passesFor(shopTenants?.wooCommerce)}`,
+    );
   }
   if (env.PASSMINT_SHOPIFY_SHOP) {
-    lines.push(`  Shopify:        ${env.PASSMINT_SHOPIFY_SHOP}; webhooks to ${publicUrl}/commerce/shopify/webhooks, wallet links at ${publicUrl}/commerce/shopify/wallet/…`);
+    lines.push(
+      `  Shopify:        ${env.PASSMINT_SHOPIFY_SHOP}; webhooks to ${publicUrl}/commerce/shopify/webhooks, wallet links at ${publicUrl}/commerce/shopify/wallet/…${passesFor(shopTenants?.shopify)}`,
+    );
   }
   return lines;
 }

@@ -26,6 +26,9 @@ Errors: JSON \`{ "error": "<sentence>", "code": "<snake_case>", "issues": [{ "pa
 - POST /api/validate — upload a .pkpass (Content-Type: application/vnd.apple.pkpass) → { valid, errors, warnings, problems }.
 
 ## Pass body (POST; on PUT the barcode pair is optional)
+Lengths count Unicode code points, as JSON Schema's maxLength does (a flag emoji is 2, 👨‍👩‍👧 is 5). Text may not
+hold control characters (tab and line breaks are fine) or bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069).
+A missing required field answers 400 with the issue { "path": "barcodeValue", "message": "is required" }.
 ${fieldLines(passBodyJsonSchemas().create).join('\n')}
 
 ## Example

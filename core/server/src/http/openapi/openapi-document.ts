@@ -35,7 +35,10 @@ export function openApiDocument(options: { version: string; serverUrl: string })
     info: {
       title: 'Passmint API',
       version: options.version,
-      description: 'Issue and update Apple Wallet passes. Wire-compatible with the WalletWallet pass API; (extension) marks what goes beyond it.',
+      description:
+        'Issue and update Apple Wallet passes. Wire-compatible with the WalletWallet pass API; (extension) marks what goes beyond it. ' +
+        'String lengths (maxLength) count Unicode code points; text may not hold control characters other than tab and line breaks, ' +
+        'nor bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069).',
     },
     servers: [{ url: options.serverUrl }],
     security: [{ bearer: [] }],
