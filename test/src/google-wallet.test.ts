@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
+import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
@@ -91,6 +91,16 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** GET /api/passes/<serial> once it gives a save link: the sync marks the pass synced just after Google took the object. */
+async function detailsOnceOnGoogle(serialNumber: string) {
+  let details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
+  for (let tries = 0; details.json.googleSaveUrl === null && tries < 200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
+  }
+  return details;
 }
 
 const objectId = (serial: string) => `${ISSUER}.${serial}`;
@@ -198,8 +208,29 @@ describe('updates', () => {
     expect(issued.googleSaveUrl).toBeNull();
     expect(issued.warnings?.join(' ')).toMatch(/google_unavailable: .*too large to travel inside a save link/);
     await until(() => google.objects.has(objectId(issued.serialNumber)), 10_000);
-    const details = await request(`${server.url}/api/passes/${issued.serialNumber}`, { key });
+    const details = await detailsOnceOnGoogle(issued.serialNumber);
     expect(details.json.googleSaveUrl).toMatch(/^https:\/\/pay\.google\.com\/gp\/v\/save\//);
+  });
+
+  test('GET gives no save link for an object not on Google yet: null with a warning (and no Google button on the share page) until the sync succeeds', async () => {
+    google.down();
+    let serialNumber: string;
+    try {
+      const issued = await issue();
+      serialNumber = issued.serialNumber;
+      expect(issued.googleSaveUrl).not.toBeNull();
+      const details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
+      expect(details.json.googleSaveUrl).toBeNull();
+      expect(details.json.warnings).toEqual([expect.stringMatching(/^googleSaveUrl is null: this pass is not on Google Wallet yet/)]);
+      const page = await request(`${server.url}/p/${serialNumber}`, { headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36' } });
+      expect(page.bytes.toString('utf8')).not.toContain('data-action="google"');
+    } finally {
+      google.up();
+    }
+    await until(() => google.objects.has(objectId(serialNumber)), 10_000);
+    const details = await detailsOnceOnGoogle(serialNumber);
+    expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({ genericObjects: [{ id: objectId(serialNumber), classId: expect.any(String) }] });
+    expect(details.json.warnings).toBeUndefined();
   });
 
   test('kill -9 between the PUT and the sync: delivered once after restart', async () => {
@@ -215,6 +246,20 @@ describe('updates', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(callsTo(serialNumber, 'PATCH')).toHaveLength(1);
     expect(callsTo(serialNumber, 'POST', '/addMessage')).toHaveLength(1);
+  });
+});
+
+describe('the preview', () => {
+  test("POST /api/preview's googleObject carries the same images as the object put on Google", async () => {
+    const body = { ...CREATE, iconURL: pngDataUri(87, 87, [1, 2, 3, 255]), logoURL: pngDataUri(160, 50, [4, 5, 6, 255]), stripURL: pngDataUri(750, 246, [7, 8, 9, 255]) };
+    const preview = await request(`${server.url}/api/preview`, { method: 'POST', key, body });
+    expect(preview.status).toBe(200);
+    const { serialNumber } = await issue(body);
+    const real = google.objects.get(objectId(serialNumber)) as Record<string, { sourceUri: { uri: string } }>;
+    expect(preview.json.googleObject.logo).toEqual(real.logo);
+    expect(preview.json.googleObject.heroImage).toEqual(real.heroImage);
+    expect(real.logo?.sourceUri.uri).toMatch(new RegExp(`^${server.url}/i/[0-9a-f]{64}\\.png$`));
+    expect(real.heroImage?.sourceUri.uri).toMatch(/\/i\/[0-9a-f]{64}\.png$/);
   });
 });
 

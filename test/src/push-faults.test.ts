@@ -5,7 +5,7 @@ import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
-import { freePort, passmintCli } from './test-support/processes';
+import { freePort, passmintCli, runPassmint } from './test-support/processes';
 
 const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
 
@@ -119,6 +119,58 @@ test('APNs 403 pauses the identity and /healthz says so', async () => {
     expect(health.json).toMatchObject({ status: 'degraded', apns: { status: 'paused', paused: [{ reason: 'BadCertificate' }] } });
     const details = await request(`${server.url}/api/passes/${serial}`, { key });
     expect(details.json.lastPush).toMatchObject({ pending: 1, lastError: '403 BadCertificate' });
+  } finally {
+    await server.stop();
+  }
+});
+
+/** Asks `ask` every 50 ms until `done` holds for its answer (at most `timeoutMs`); the last answer. */
+async function poll<T>(ask: () => Promise<T>, done: (answer: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let answer = await ask();
+  while (!done(answer) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer = await ask();
+  }
+  return answer;
+}
+
+test('APNs failing: /healthz says so with the last error, each attempt dates lastPush, a retry logs at warn and the push given up at error, and passmint check reports it', async () => {
+  const server = await start(await freePort(), { PASSMINT_PUSH_MAX_ATTEMPTS: '2' });
+  try {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE });
+    const serial: string = created.json.serialNumber;
+    const device = iphone();
+    device.addPass(Buffer.from(created.json.applePass, 'base64'));
+    await device.register(serial);
+    apns.respond(device.pushToken, { status: 500, reason: 'InternalServerError' }, { status: 500, reason: 'InternalServerError' });
+    await request(`${server.url}/api/passes/${serial}`, { method: 'PUT', key, body: UPDATE });
+
+    const details = () => request(`${server.url}/api/passes/${serial}`, { key });
+    // The first answer that shows the failure comes while the push waits for its retry (1 s away).
+    const failed = await poll(details, (answer) => answer.json.lastPush.lastError !== null);
+    expect(failed.json.lastPush).toMatchObject({ lastError: '500 InternalServerError', lastAttemptAt: expect.stringMatching(/^\d{4}-/) });
+    const health = await request(`${server.url}/healthz`);
+    expect(health.json).toMatchObject({ status: 'degraded', apns: { status: 'failing', failing: [{ lastError: '500 InternalServerError' }] } });
+
+    const givenUp = await poll(details, (answer) => answer.json.lastPush.failed === 1);
+    expect(givenUp.json.lastPush).toMatchObject({ pending: 0, failed: 1, lastError: '500 InternalServerError' });
+    expect(Date.parse(givenUp.json.lastPush.lastAttemptAt)).toBeGreaterThan(Date.parse(failed.json.lastPush.lastAttemptAt));
+    expect((await request(`${server.url}/healthz`)).json.apns).toMatchObject({ status: 'failing', failing: [{ lastError: '500 InternalServerError' }] });
+
+    const events = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes(serial) && line.includes('"msg":"push.'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(events.map(({ msg, level }) => ({ msg, level }))).toEqual([
+      { msg: 'push.retry', level: 40 },
+      { msg: 'push.dead', level: 50 },
+    ]);
+
+    const check = runPassmint({ PASSMINT_DATA_DIR: dataDir }, 'check', '--json');
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout).outbox).toMatchObject({ givenUp: 1, lastGivenUp: { serialNumber: serial, detail: '500 InternalServerError' } });
   } finally {
     await server.stop();
   }

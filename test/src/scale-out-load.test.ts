@@ -222,7 +222,12 @@ test('kill -9 of one process mid-load with pushes in flight: no 5xx, the survivo
 
   const check = runPassmint({ PASSMINT_DATA_DIR: dataDir, PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}` }, 'check', '--json');
   expect(check.stderr).toBe('');
-  expect(JSON.parse(check.stdout)).toEqual({ ok: true, passes: PASSES, problems: [], outbox: { pending: 0, leased: 0, expiredLeases: 0, orphaned: 0 } });
+  expect(JSON.parse(check.stdout)).toEqual({
+    ok: true,
+    passes: PASSES,
+    problems: [],
+    outbox: { pending: 0, leased: 0, expiredLeases: 0, orphaned: 0, givenUp: 0, lastGivenUp: null, givenUpSince: expect.any(String) },
+  });
   expect(check.code).toBe(0);
   console.log(
     `kill -9 mid-load: ${inFlightAtKill} pushes in flight on the killed process; ${failedOnVictim.length} PUTs failed there and went to the survivor; ${pushes.size} pushes in this round, ${duplicateIds([...pushes])} sent twice`,

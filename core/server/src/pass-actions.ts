@@ -1,4 +1,4 @@
-import type { IssuedPass, TenantRecord, UpdatedPass } from '@passmint/engine';
+import type { IssuedPass, PassRecord, TenantRecord, UpdatedPass } from '@passmint/engine';
 import type { AppContext } from './http/app-context';
 
 /**
@@ -25,6 +25,22 @@ export async function issuePass(context: AppContext, tenant: TenantRecord, body:
 }
 
 const GOOGLE_NOT_CONFIGURED = 'googleSaveUrl is null: Google Wallet is not configured on this server (PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT).';
+const NOT_ON_GOOGLE_YET =
+  'googleSaveUrl is null: this pass is not on Google Wallet yet (Google could not be reached when it was issued, or Google Wallet was configured later); it is put there by its queued sync or its next change, and then this gives the link.';
+
+/**
+ * The save link of a stored pass, given only once its object is on Google (a sync succeeded): a
+ * link to an object Google doesn't have would fail for the holder. A warning says why there is
+ * none, or that Google still shows an older version.
+ */
+export async function googleSaveLink(context: AppContext, tenant: TenantRecord, pass: PassRecord): Promise<{ saveUrl: string | null; warnings: string[] }> {
+  const google = context.google.forTenant(tenant);
+  if (!google) return { saveUrl: null, warnings: [GOOGLE_NOT_CONFIGURED] };
+  const synced = await context.store.googleSyncedVersion(pass.serialNumber);
+  if (synced === null) return { saveUrl: null, warnings: [NOT_ON_GOOGLE_YET] };
+  const behind = synced < pass.version ? [`Google Wallet shows version ${synced} of this pass until its queued sync brings it to version ${pass.version}.`] : [];
+  return { saveUrl: google.saveUrlOf(tenant, pass), warnings: behind };
+}
 
 /** Full replace; notifiedDevices includes the Google holders the change reaches. */
 export async function updatePass(context: AppContext, tenant: TenantRecord, serialNumber: string, body: unknown): Promise<UpdatedPass> {

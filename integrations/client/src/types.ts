@@ -36,9 +36,11 @@ export interface PassDetails {
   lastPush: { pending: number; delivered: number; failed: number; lastAttemptAt: string | null; lastError: string | null };
   views: number;
   shareUrl: string;
+  /** Null until the pass is on Google Wallet; `warnings` then says why. */
   googleSaveUrl: string | null;
   passUrl: string;
   body: PassUpdateInput;
+  warnings?: string[];
 }
 
 export interface Usage {

@@ -71,6 +71,29 @@ describe('renderPassJson', () => {
     ]);
   });
 
+  describe('secondary and auxiliary fields beyond what Wallet shows', () => {
+    const fields = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ label: `${prefix}${i}`, value: 'v' }));
+
+    it('warns on a generic pass with a square barcode, naming the fields beyond the fourth', () => {
+      const { warnings } = render({ ...base, secondaryFields: fields('S', 3), auxiliaryFields: fields('A', 3) });
+      expect(warnings).toEqual([
+        'Wallet shows at most 4 secondary and auxiliary fields together on a generic pass with a square (QR) barcode; this pass has 6, so auxiliaryFields.1, auxiliaryFields.2 may not be shown',
+      ]);
+    });
+
+    it('warns on a store card whatever its barcode', () => {
+      const { warnings, style } = render({ ...base, barcodeFormat: 'PDF417', stripURL: pngDataUri(750, 246), secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 1) });
+      expect(style).toBe('storeCard');
+      expect(warnings).toEqual([expect.stringMatching(/on a store card .*this pass has 5, so auxiliaryFields\.0 may not be shown$/)]);
+    });
+
+    it('says nothing when the fields fit: four in all, or four of each beside a rectangular barcode', () => {
+      expect(render({ ...base, barcodeFormat: 'Aztec', secondaryFields: fields('S', 2), auxiliaryFields: fields('A', 2) }).warnings).toEqual([]);
+      expect(render({ ...base, barcodeFormat: 'PDF417', secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4) }).warnings).toEqual([]);
+      expect(render({ barcodeValue: 'X', barcodeFormat: 'Code128', secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4) }).warnings).toEqual([]);
+    });
+  });
+
   it('sets expirationDate that many days after issue, to the second', () => {
     expect(render({ ...base, expirationDays: 30 }).passJson.expirationDate).toBe('2026-12-27T10:00:00Z');
   });

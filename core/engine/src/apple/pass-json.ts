@@ -1,6 +1,7 @@
 import type { CanonicalField, CanonicalPass } from '../normalise/canonical-pass';
 import { FIELD_GROUPS, type BarcodeFormat } from '../schema/limits';
 import { passColors } from './colors';
+import { fieldCapacityWarnings } from './field-capacity';
 
 export type PassStyle = 'generic' | 'storeCard';
 
@@ -66,7 +67,7 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
     passJson.authenticationToken = context.webService.authenticationToken;
   }
   passJson[style] = renderFieldGroups(pass);
-  return { style, passJson, warnings: changeMessageWarnings(pass) };
+  return { style, passJson, warnings: [...changeMessageWarnings(pass), ...fieldCapacityWarnings(pass, style)] };
 }
 
 function renderBarcode(barcode: NonNullable<CanonicalPass['barcode']>): Record<string, string> {

@@ -64,7 +64,16 @@ test('colour, locations, expiry and void carry over; more than 10 text fields ar
   const modules = object.textModulesData as { id: string }[];
   expect(modules).toHaveLength(10);
   expect(modules.slice(0, 2).map((module) => module.id)).toEqual(['a_b', 'a_b_2']);
-  expect(warnings).toEqual(['Google Wallet shows at most 10 text fields; 4 back field(s) were left out of the Google pass']);
+  expect(warnings).toEqual(['Google Wallet shows at most 10 text fields; 4 were left out of the Google pass: backFields.8, backFields.9, backFields.10, backFields.11']);
+});
+
+test('the warning names the fields left out, whatever their group: a full front pushes an auxiliary field out', () => {
+  const fields = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ label: `${prefix}${i}`, value: `${prefix}-${i}` }));
+  const body = { barcodeValue: 'X', barcodeFormat: 'PDF417', headerFields: fields('H', 3), secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4), backFields: fields('B', 2) };
+  const { object, warnings } = renderGoogleObject(canonical(body), context);
+  const modules = object.textModulesData as { header: string }[];
+  expect(modules.map((module) => module.header)).toEqual(['H0', 'H1', 'H2', 'S0', 'S1', 'S2', 'S3', 'A0', 'A1', 'A2']);
+  expect(warnings).toEqual(['Google Wallet shows at most 10 text fields; 3 were left out of the Google pass: auxiliaryFields.3, backFields.0, backFields.1']);
 });
 
 test('change messages: one per changed field that has a changeMessage, with %@ replaced', () => {

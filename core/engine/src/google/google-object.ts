@@ -71,9 +71,12 @@ export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectCon
   if (pass.expirationDays !== undefined) {
     object.validTimeInterval = { end: { date: new Date(context.issuedAt.getTime() + pass.expirationDays * DAY_MS).toISOString() } };
   }
-  const { modules, dropped } = textModules(pass);
+  const { modules, leftOut } = textModules(pass);
   if (modules.length > 0) object.textModulesData = modules;
-  const warnings = dropped > 0 ? [`Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${dropped} back field(s) were left out of the Google pass`] : [];
+  const warnings =
+    leftOut.length > 0
+      ? [`Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${leftOut.length} were left out of the Google pass: ${leftOut.join(', ')}`]
+      : [];
   return { object, warnings };
 }
 
@@ -90,11 +93,20 @@ function image(uri: string, description: string) {
   return { sourceUri: { uri }, contentDescription: localized(description) };
 }
 
-function textModules(pass: CanonicalPass): { modules: Record<string, string>[]; dropped: number } {
-  const fields: CanonicalField[] = [...pass.fields.headerFields, ...pass.fields.secondaryFields, ...pass.fields.auxiliaryFields, ...pass.fields.backFields];
+/** The groups that become text modules, in the order they are shown (the primary field is the header). */
+const TEXT_MODULE_GROUPS = ['headerFields', 'secondaryFields', 'auxiliaryFields', 'backFields'] as const;
+
+/**
+ * The fields as text modules, the first 10 of them; `leftOut` names the others by their place in
+ * the body (`backFields.9`), so a warning can say exactly what Google will not show.
+ */
+function textModules(pass: CanonicalPass): { modules: Record<string, string>[]; leftOut: string[] } {
+  const fields: { path: string; field: CanonicalField }[] = TEXT_MODULE_GROUPS.flatMap((group) =>
+    pass.fields[group].map((field, index) => ({ path: `${group}.${index}`, field })),
+  );
   const used = new Set<string>();
-  const modules = fields.map((field) => ({ id: uniqueModuleId(field.key, used), header: field.label ?? '', body: field.value }));
-  return { modules: modules.slice(0, MAX_GOOGLE_TEXT_MODULES), dropped: Math.max(0, modules.length - MAX_GOOGLE_TEXT_MODULES) };
+  const modules = fields.slice(0, MAX_GOOGLE_TEXT_MODULES).map(({ field }) => ({ id: uniqueModuleId(field.key, used), header: field.label ?? '', body: field.value }));
+  return { modules, leftOut: fields.slice(MAX_GOOGLE_TEXT_MODULES).map(({ path }) => path) };
 }
 
 /** Text module ids allow letters, digits and underscores only, so `a.b` and `a_b` need telling apart. */

@@ -71,8 +71,11 @@ export interface Store {
    * accepted it) or dead (given up, or the token is gone).
    */
   finishPushes(outcomes: PushOutcome[]): Promise<void>;
-  /** A push failed in a way a retry may fix: pending again from `availableAt`. */
-  retryPush(id: string, retry: { availableAt: string; detail: string }): Promise<void>;
+  /**
+   * A push failed in a way a retry may fix: pending again from `availableAt`. `attemptedAt` is
+   * when the failed attempt was made (absent when nothing was sent, e.g. the identity is paused).
+   */
+  retryPush(id: string, retry: { availableAt: string; detail: string; attemptedAt?: string }): Promise<void>;
   /**
    * Queues bringing a pass's Google object up to date, as an outbox entry with topic
    * GOOGLE_SYNC_TOPIC (one waiting entry per pass: later changes ride on it).
@@ -100,8 +103,11 @@ export interface Store {
   prunePushes(finishedBefore: string): Promise<number>;
   /** Pushes queued or sent for a pass since its last change, for GET /api/passes/<serial>. */
   pushSummary(serialNumber: string): Promise<PushSummary>;
-  /** The unfinished part of the outbox, for `passmint check` and operators. */
-  outboxHealth(now: string): Promise<OutboxHealth>;
+  /**
+   * The unfinished part of the outbox, and the pushes given up since `givenUpSince`, for
+   * `passmint check` and operators.
+   */
+  outboxHealth(now: string, givenUpSince: string): Promise<OutboxHealth>;
   /** Every tenant's passes in serial-number order: the page after `afterSerial` (null: the first). */
   listPassesAfter(afterSerial: string | null, limit: number): Promise<PassRecord[]>;
 
@@ -328,6 +334,11 @@ export interface PushOutcome {
   state: 'delivered' | 'dead';
   at: string;
   detail: string | null;
+  /**
+   * Dead because sending failed for good (attempts used up, or a refusal a retry can't fix), as
+   * opposed to the device being gone (APNs 410, a bad token), which is the normal end of a pass.
+   */
+  givenUp?: boolean;
 }
 
 export interface Installation {
@@ -341,6 +352,7 @@ export interface PushSummary {
   pending: number;
   delivered: number;
   failed: number;
+  /** The latest attempt at any of the pass's pushes, failed ones that wait for a retry included. */
   lastAttemptAt: string | null;
   lastError: string | null;
 }
@@ -354,6 +366,10 @@ export interface OutboxHealth {
   expiredLeases: number;
   /** Unfinished Apple pushes whose token no longer has a registration for the topic. */
   orphaned: number;
+  /** Pushes and Google syncs given up (PushOutcome.givenUp) since `givenUpSince`. */
+  givenUp: number;
+  /** The latest of those, or null when there is none. */
+  lastGivenUp: { serialNumber: string; at: string; detail: string | null } | null;
 }
 
 export interface ImageRecord {

@@ -12,15 +12,20 @@ export interface IntegrityReport {
   ok: boolean;
   passes: number;
   problems: { serialNumber: string; tenantId: string; problems: StoredPassProblem[] }[];
-  outbox: OutboxHealth;
+  /** `givenUpSince`: the start of the window given-up pushes are counted in. */
+  outbox: OutboxHealth & { givenUpSince: string };
 }
 
 const PAGE = 200;
+/** Given-up pushes are reported for this long: a daily check sees each one once. */
+export const GIVEN_UP_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
  * `passmint check`: re-validates every stored pass (schema, hash, signed .pkpass) and looks at the
- * outbox. Exit code 1 when a pass has a problem or an unfinished push has no registration behind
- * it; waiting pushes and ran-out leases are reported, not failures (a running worker takes them).
+ * outbox. Exit code 1 when a pass has a problem, an unfinished push has no registration behind
+ * it, or a push (or Google sync) was given up in the last 24 hours: a device that missed an update
+ * until the pass changes again. Waiting pushes and ran-out leases are reported, not failures (a
+ * running worker takes them), and nor are pushes that ended because APNs said the device is gone.
  */
 export async function checkCommand({ values }: CheckArgs, io: CliIo): Promise<number> {
   const env = readEnv(io.env);
@@ -47,15 +52,19 @@ export async function checkStore(store: Store, trustedRoots: string[]): Promise<
     passes += page.length;
     after = page[page.length - 1]?.serialNumber ?? null;
   }
-  const outbox = await store.outboxHealth(new Date().toISOString());
-  return { ok: problems.length === 0 && outbox.orphaned === 0, passes, problems, outbox };
+  const now = new Date();
+  const givenUpSince = new Date(now.getTime() - GIVEN_UP_WINDOW_MS).toISOString();
+  const outbox = { ...(await store.outboxHealth(now.toISOString(), givenUpSince)), givenUpSince };
+  return { ok: problems.length === 0 && outbox.orphaned === 0 && outbox.givenUp === 0, passes, problems, outbox };
 }
 
 function formatIntegrity(where: string, report: IntegrityReport): string {
   const lines = report.problems.flatMap(({ serialNumber, problems }) => problems.map((problem) => `${serialNumber}: ${problem.code}: ${problem.message}`));
-  const { pending, leased, expiredLeases, orphaned } = report.outbox;
+  const { pending, leased, expiredLeases, orphaned, givenUp, lastGivenUp } = report.outbox;
   lines.push(`${where}: ${report.passes} passes checked, ${report.problems.length} with problems`);
   lines.push(`outbox: ${pending} waiting, ${leased} leased (${expiredLeases} past their lease), ${orphaned} without a registration`);
+  const latest = lastGivenUp ? ` (latest: ${lastGivenUp.serialNumber} at ${lastGivenUp.at}${lastGivenUp.detail ? `: ${lastGivenUp.detail}` : ''})` : '';
+  lines.push(`pushes given up in the last 24 hours: ${givenUp}${latest}`);
   lines.push(report.ok ? 'OK' : 'PROBLEMS FOUND');
   return `${lines.join('\n')}\n`;
 }

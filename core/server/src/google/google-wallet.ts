@@ -7,7 +7,6 @@ import {
   renderGoogleObject,
   type CanonicalPass,
   type GoogleObject,
-  type ImageRole,
   type PassRecord,
   type TenantRecord,
 } from '@passmint/engine';
@@ -15,6 +14,7 @@ import { canonicalOf } from '../stored-pass';
 import type { GoogleRootKey } from './callback-signature';
 import type { ServiceAccount } from './service-account';
 import { GoogleAuthError } from './access-tokens';
+import { googleImageUrls, type ImageHash } from './image-urls';
 import { GoogleApiError, type WalletApi } from './wallet-api';
 
 /** Where Google sends save and delete callbacks. */
@@ -27,8 +27,8 @@ export interface GoogleWalletConfig {
   /** Sites allowed to show the "Save to Google Wallet" button. */
   origins: () => string[];
   publicUrl: () => string;
-  /** The content hash an image source is kept under (served at /i/<hash>.png). */
-  imageHash(source: string): Promise<string>;
+  /** The content hash an image source is kept under (served at /i/<hash>.png), never fetching. */
+  imageHash: ImageHash;
   /** Google's root keys for verifying save and delete callbacks. */
   callbackKeys(): Promise<GoogleRootKey[]>;
 }
@@ -59,20 +59,13 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     knownClasses.add(classId);
   }
 
-  async function imageUrls(pass: CanonicalPass): Promise<Partial<Record<ImageRole, string>>> {
-    const entries = await Promise.all(
-      (Object.entries(pass.images) as [ImageRole, string][]).map(async ([role, source]) => [role, `${config.publicUrl()}/i/${await config.imageHash(source)}.png`] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-
   async function objectOf(tenant: TenantRecord, record: PassRecord, pass: CanonicalPass) {
     return renderGoogleObject(pass, {
       issuerId,
       serialNumber: record.serialNumber,
       classId: googleClassId(issuerId, tenant.id),
       organizationName: tenant.name,
-      imageUrls: await imageUrls(pass),
+      imageUrls: await googleImageUrls(pass.images, config.publicUrl(), config.imageHash),
       issuedAt: new Date(record.createdAt),
     });
   }

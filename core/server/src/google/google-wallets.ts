@@ -2,6 +2,7 @@ import type { TenantRecord } from '@passmint/engine';
 import { createAccessTokens } from './access-tokens';
 import type { GoogleRootKey } from './callback-signature';
 import { createGoogleWallet, type GoogleWallet } from './google-wallet';
+import type { ImageHash } from './image-urls';
 import type { ServiceAccount } from './service-account';
 import { createWalletApi } from './wallet-api';
 
@@ -13,7 +14,7 @@ export interface GoogleEndpoints {
   tokenUrl?: string;
   origins: () => string[];
   publicUrl: () => string;
-  imageHash(source: string): Promise<string>;
+  imageHash: ImageHash;
   callbackKeys(): Promise<GoogleRootKey[]>;
 }
 

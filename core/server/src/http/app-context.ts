@@ -1,5 +1,6 @@
 import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
 import type { GoogleWallets } from '../google/google-wallets';
+import type { IdentityFailure } from '../push/identity-health';
 import type { IdentityPause } from '../push/push-worker';
 import type { RateLimiter } from './rate-limiter';
 
@@ -15,8 +16,11 @@ export interface AppContext {
   /** Known once the server listens. */
   publicUrl(): string;
   shareUrl(serialNumber: string): string;
-  /** The content hash an image source is kept under (served at /i/<hash>.png). */
-  imageHash(source: string): Promise<string>;
+  /**
+   * The content hash an image source is kept under (served at /i/<hash>.png), from the store
+   * alone: null for a URL not fetched yet. Pages and Google use it; it never waits on a host.
+   */
+  imageHash(source: string): Promise<string | null>;
   /** Google Wallet: per tenant, null for a tenant without an issuer (its own or the instance's). */
   google: GoogleWallets;
   push: {
@@ -24,6 +28,8 @@ export interface AppContext {
     queued(): void;
     /** Identities APNs answered 403 for, left alone for a while. */
     pausedIdentities(): IdentityPause[];
+    /** Identities whose latest push attempt failed (until one is delivered). */
+    failingIdentities(): IdentityFailure[];
     apnsUrl: string;
   };
 }

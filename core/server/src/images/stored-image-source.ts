@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { decodePngDataUri, InvalidInputError, isPngDataUri, readPngInfo, type ImageSource, type Store } from '@passmint/engine';
+import { decodePngDataUri, InvalidInputError, isPngDataUri, readPngInfo, type ImageSource, type ImageSourceRecord, type Store } from '@passmint/engine';
+import { createImageRefresher } from './image-refresher';
 
 export interface PngFetcher {
   fetchPng(url: string): Promise<Buffer>;
@@ -9,24 +10,43 @@ export interface StoredImageSourceOptions {
   store: Store;
   fetcher: PngFetcher;
   clock?: () => Date;
-  /** A URL fetched more recently than this is not fetched again. */
+  /** A URL's copy older than this is refreshed in the background. */
   refetchAfterMs?: number;
+  /** A URL whose background refresh failed is not tried again for this long. */
+  retryFailedAfterMs?: number;
+}
+
+/** The engine's ImageSource, plus what pages and Google need: an image's address, from the store alone. */
+export interface StoredImageSource extends ImageSource {
+  /**
+   * The content hash a source is kept under (its address is `/i/<hash>.png`), without any fetch:
+   * null for a URL never fetched, which is then fetched in the background.
+   */
+  hashOf(source: string): Promise<string | null>;
+  /** Lets the background refreshes running finish; call before closing the store and the fetcher. */
+  close(): Promise<void>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 const KEPT_DATA_URIS = 256;
 
 /**
- * The engine's ImageSource: data URIs are decoded, URLs fetched through the safe fetcher, and
- * every image kept in the store under its SHA-256, which is also its public address
- * (`/i/<hash>.png`). A URL seen within `refetchAfterMs` is answered from the store, so updating a
- * pass does not fetch its logo again; concurrent requests for one URL share one fetch.
+ * Data URIs are decoded, URLs fetched through the safe fetcher, and every image kept in the store
+ * under its SHA-256, which is also its public address (`/i/<hash>.png`). Only a URL never seen is
+ * fetched inside a request (a new pass needs its bytes); a URL already kept is answered from the
+ * store, and refreshed in the background once its copy is older than `refetchAfterMs`, so no page,
+ * sync or update waits on an image host it has already fetched from.
  */
-export function createStoredImageSource(options: StoredImageSourceOptions): ImageSource & { hashOf(source: string): Promise<string> } {
+export function createStoredImageSource(options: StoredImageSourceOptions): StoredImageSource {
   const { store, fetcher } = options;
   const clock = options.clock ?? (() => new Date());
   const refetchAfterMs = options.refetchAfterMs ?? 24 * HOUR_MS;
   const inFlight = new Map<string, Promise<{ hash: string; bytes: Buffer }>>();
+  const refresher = createImageRefresher({
+    refresh: (url) => fetchUrl(url),
+    now: () => clock().getTime(),
+    ...(options.retryFailedAfterMs === undefined ? {} : { retryFailedAfterMs: options.retryFailedAfterMs }),
+  });
   // Data URIs already kept, by their text: the share page and Google ask for an image's address
   // on every view and sync, and decoding and hashing up to 1 MiB each time would be wasted.
   const keptDataUris = new Map<string, string>();
@@ -52,40 +72,44 @@ export function createStoredImageSource(options: StoredImageSourceOptions): Imag
     keptDataUris.set(dataUri, hash);
   }
 
-  /** A URL fetched recently enough to use as it is, else null. */
-  async function freshSource(url: string) {
-    const known = await store.findImageSource(url);
-    return known && clock().getTime() - Date.parse(known.fetchedAt) < refetchAfterMs ? known : null;
-  }
-
-  async function fromUrl(url: string) {
-    const known = await freshSource(url);
-    const image = known && (await store.getImage(known.hash));
-    if (image) return { hash: image.hash, bytes: image.bytes };
-    const bytes = await fetcher.fetchPng(url);
-    const hash = await keep(bytes);
-    await store.putImageSource({ url, hash, fetchedAt: clock().toISOString() });
-    return { hash, bytes };
-  }
-
-  function load(source: string) {
-    if (isPngDataUri(source)) return fromDataUri(source);
-    let pending = inFlight.get(source);
+  /** Fetches a URL and keeps it; concurrent callers for one URL share one fetch. */
+  function fetchUrl(url: string): Promise<{ hash: string; bytes: Buffer }> {
+    let pending = inFlight.get(url);
     if (!pending) {
-      pending = fromUrl(source).finally(() => inFlight.delete(source));
-      inFlight.set(source, pending);
+      pending = (async () => {
+        const bytes = await fetcher.fetchPng(url);
+        const hash = await keep(bytes);
+        await store.putImageSource({ url, hash, fetchedAt: clock().toISOString() });
+        return { hash, bytes };
+      })().finally(() => inFlight.delete(url));
+      inFlight.set(url, pending);
     }
     return pending;
   }
 
+  function refreshIfStale(known: ImageSourceRecord): void {
+    if (clock().getTime() - Date.parse(known.fetchedAt) >= refetchAfterMs) refresher.request(known.url);
+  }
+
   return {
     async resolve(source) {
-      return (await load(source)).bytes;
+      if (isPngDataUri(source)) return (await fromDataUri(source)).bytes;
+      const known = await store.findImageSource(source);
+      const image = known && (await store.getImage(known.hash));
+      if (!known || !image) return (await fetchUrl(source)).bytes;
+      refreshIfStale(known);
+      return image.bytes;
     },
-    /** The address of an image without loading its bytes when it is already kept. */
     async hashOf(source) {
-      const known = isPngDataUri(source) ? keptDataUris.get(source) : (await freshSource(source))?.hash;
-      return known ?? (await load(source)).hash;
+      if (isPngDataUri(source)) return keptDataUris.get(source) ?? (await fromDataUri(source)).hash;
+      const known = await store.findImageSource(source);
+      if (!known) {
+        refresher.request(source);
+        return null;
+      }
+      refreshIfStale(known);
+      return known.hash;
     },
+    close: () => refresher.close(),
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Store } from '@passmint/engine';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { createSqliteStore } from '../store/sqlite-store';
-import { createPushWorker, type PushEvent } from './push-worker';
+import { createPushWorker, PUSH_EVENT_LEVEL, type PushEvent } from './push-worker';
 
 const TOPIC = 'pass.test.worker';
 let dir: string;
@@ -163,4 +163,57 @@ test('a worker that dies holding a lease: the push is claimed again once the lea
   now = new Date(now.getTime() + 61_000);
   expect(await pushes.runOnce()).toBe(1);
   expect(await store.pushSummary(serial)).toMatchObject({ delivered: 1 });
+});
+
+test('every attempt dates lastPush, retries included; a push given up is counted as such, one whose device is gone is not', async () => {
+  const { serial, tokens } = await passWithQueuedPushes(2);
+  const [failing, gone] = tokens as [string, string];
+  const sender = scriptedSender({
+    [failing]: [{ ok: false, status: 500, reason: 'InternalServerError' }, { ok: false, status: 503, reason: 'ServiceUnavailable' }],
+    [gone]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: now.getTime() }],
+  });
+  const pushes = worker(sender, [], 2);
+  const firstAttempt = now.toISOString();
+  await pushes.runOnce();
+  expect(await store.pushSummary(serial)).toMatchObject({ pending: 1, lastAttemptAt: firstAttempt, lastError: '410 Unregistered' });
+  now = new Date(now.getTime() + 5000);
+  await pushes.runOnce();
+  expect(await store.pushSummary(serial)).toMatchObject({ pending: 0, failed: 2, lastAttemptAt: now.toISOString() });
+  expect(await store.outboxHealth(now.toISOString(), firstAttempt)).toMatchObject({
+    givenUp: 1,
+    lastGivenUp: { serialNumber: serial, at: now.toISOString(), detail: '503 ServiceUnavailable' },
+  });
+});
+
+test('an identity is failing from a failed push until it next delivers; a dead device token says nothing about it', async () => {
+  const { tokens } = await passWithQueuedPushes(3);
+  const [down, gone, busy] = tokens as [string, string, string];
+  const sender = scriptedSender({
+    [down]: [{ ok: false, status: 0, reason: 'ConnectionError', detail: 'connect ECONNREFUSED' }, { ok: false, status: 500, reason: 'InternalServerError' }],
+    [gone]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: now.getTime() }],
+    [busy]: Array.from({ length: 3 }, (): PushResult => ({ ok: false, status: 429, reason: 'TooManyRequests' })),
+  });
+  const pushes = worker(sender, [], 5);
+  const failedAt = now.toISOString();
+  await pushes.runOnce();
+  expect(pushes.failingIdentities()).toEqual([
+    { identity: 'identity-1', lastError: '0 ConnectionError (connect ECONNREFUSED)', failingSince: failedAt, lastFailureAt: failedAt },
+  ]);
+  now = new Date(now.getTime() + 10_000);
+  await pushes.runOnce();
+  expect(pushes.failingIdentities()).toEqual([expect.objectContaining({ lastError: '500 InternalServerError', failingSince: failedAt, lastFailureAt: now.toISOString() })]);
+  now = new Date(now.getTime() + 10_000);
+  await pushes.runOnce();
+  expect(pushes.failingIdentities()).toEqual([]);
+});
+
+test('a retry is logged at warn, a push given up at error, a delivery at debug', async () => {
+  const { tokens } = await passWithQueuedPushes(2);
+  const sender = scriptedSender({ [tokens[0] as string]: [{ ok: false, status: 500, reason: 'InternalServerError' }, { ok: false, status: 500, reason: 'InternalServerError' }] });
+  const events: PushEvent[] = [];
+  const pushes = worker(sender, events, 2);
+  await pushes.runOnce();
+  now = new Date(now.getTime() + 5000);
+  await pushes.runOnce();
+  expect(events.map((event) => `${event.event} ${PUSH_EVENT_LEVEL[event.event]}`).sort()).toEqual(['push.dead error', 'push.delivered debug', 'push.retry warn']);
 });

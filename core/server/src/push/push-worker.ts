@@ -1,6 +1,7 @@
 import { GOOGLE_SYNC_TOPIC, type PushJob, type PushOutcome, type Store } from '@passmint/engine';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { retryDelayMs } from './backoff';
+import { createIdentityHealth, isIdentityFailure, type IdentityFailure } from './identity-health';
 
 /** Sends one push for a tenant's pass type: the APNs client of the identity that signs its passes. */
 export interface PushSender {
@@ -38,6 +39,19 @@ export type PushEvent =
   | { event: 'push.identity_paused'; identity: string; reason: string; until: string }
   | { event: 'push.worker_error'; errorName: string };
 
+/**
+ * How loud each event is: a retry is worth a look, a push given up or an identity refused needs
+ * one; a delivery at fan-out would swamp the log.
+ */
+export const PUSH_EVENT_LEVEL: Record<PushEvent['event'], 'debug' | 'info' | 'warn' | 'error'> = {
+  'push.delivered': 'debug',
+  'push.unregistered': 'info',
+  'push.retry': 'warn',
+  'push.dead': 'error',
+  'push.identity_paused': 'error',
+  'push.worker_error': 'error',
+};
+
 export interface IdentityPause {
   identity: string;
   reason: string;
@@ -69,6 +83,7 @@ export function createPushWorker(options: PushWorkerOptions) {
   const keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * 60 * 60_000;
   let lastPruneAt = 0;
   const paused = new Map<string, IdentityPause>();
+  const health = createIdentityHealth();
   let running = false;
   let delaying = false;
   /** A wake that came while a batch was running: look again at once rather than sleep. */
@@ -132,10 +147,12 @@ export function createPushWorker(options: PushWorkerOptions) {
   async function record(job: PushJob, identity: string, result: PushResult): Promise<PushOutcome | undefined> {
     const at = clock();
     if (result.ok) {
+      health.delivered(identity);
       log({ event: 'push.delivered', serialNumber: job.serialNumber, attempts: job.attempts });
       return { id: job.id, state: 'delivered', at: at.toISOString(), detail: null };
     }
     const reason = `${result.status} ${result.reason}${result.detail ? ` (${result.detail.slice(0, 200)})` : ''}`;
+    if (isIdentityFailure(result)) health.failed(identity, reason, at.toISOString());
     if (result.status === 410 || DEAD_TOKEN_REASONS.has(result.reason)) {
       // After a 410, a device that registered again since APNs saw the token die keeps its
       // registration; a malformed token is never good, whenever it was registered.
@@ -147,18 +164,18 @@ export function createPushWorker(options: PushWorkerOptions) {
     if (result.status === 403) {
       const until = new Date(at.getTime() + pauseMs).toISOString();
       paused.set(identity, { identity, reason: result.reason, until });
-      await store.retryPush(job.id, { availableAt: until, detail: reason });
+      await store.retryPush(job.id, { availableAt: until, detail: reason, attemptedAt: at.toISOString() });
       log({ event: 'push.identity_paused', identity, reason: result.reason, until });
       return undefined;
     }
     if (isTransient(result.status) && job.attempts < options.maxAttempts) {
       const delayMs = retryDelayMs(job.attempts, random);
-      await store.retryPush(job.id, { availableAt: new Date(at.getTime() + delayMs).toISOString(), detail: reason });
+      await store.retryPush(job.id, { availableAt: new Date(at.getTime() + delayMs).toISOString(), detail: reason, attemptedAt: at.toISOString() });
       log({ event: 'push.retry', serialNumber: job.serialNumber, attempts: job.attempts, reason, delayMs });
       return undefined;
     }
     log({ event: 'push.dead', serialNumber: job.serialNumber, attempts: job.attempts, reason });
-    return { id: job.id, state: 'dead', at: at.toISOString(), detail: reason };
+    return { id: job.id, state: 'dead', at: at.toISOString(), detail: reason, givenUp: true };
   }
 
   async function pruneHourly(): Promise<void> {
@@ -212,6 +229,10 @@ export function createPushWorker(options: PushWorkerOptions) {
       delaying = false;
       wakeUp?.();
       await loop;
+    },
+    /** Identities (and Google) whose latest attempt failed, until they next deliver; for /healthz. */
+    failingIdentities(): IdentityFailure[] {
+      return health.failing();
     },
     /** Identities APNs refused (403), for /healthz. */
     pausedIdentities(): IdentityPause[] {

@@ -16,7 +16,7 @@ import { createGoogleSync } from '../google/google-sync';
 import { createGoogleWallets, type GoogleWallets } from '../google/google-wallets';
 import { readServiceAccount } from '../google/service-account';
 import { createApnsSenders } from '../push/apns-senders';
-import { createPushWorker } from '../push/push-worker';
+import { createPushWorker, PUSH_EVENT_LEVEL } from '../push/push-worker';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
@@ -75,8 +75,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     leaseMs: env.PASSMINT_PUSH_LEASE_MS,
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
     googleSync: createGoogleSync(store, google),
-    // One line per delivered push would swamp the log at fan-out; failures and retries stay at info.
-    log: (event) => (event.event === 'push.delivered' ? app.log.debug(event, event.event) : app.log.info(event, event.event)),
+    log: (event) => app.log[PUSH_EVENT_LEVEL[event.event]](event, event.event),
   });
   const wooCommerce = await wooCommerceSetup(env, store);
   const shopify = await shopifySetup(env, store);
@@ -94,7 +93,12 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       ...appUrls(publicUrl),
       google,
       imageHash: images.hashOf,
-      push: { queued: () => pushWorker.wake(), pausedIdentities: () => pushWorker.pausedIdentities(), apnsUrl: env.PASSMINT_APNS_URL },
+      push: {
+        queued: () => pushWorker.wake(),
+        pausedIdentities: () => pushWorker.pausedIdentities(),
+        failingIdentities: () => pushWorker.failingIdentities(),
+        apnsUrl: env.PASSMINT_APNS_URL,
+      },
     },
     {
       log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
@@ -134,6 +138,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       await pushWorker.stop();
       await rateLimiter.close?.();
       await senders.close();
+      await images.close();
       await fetcher.close();
       await store.close();
     },
@@ -141,7 +146,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
 }
 
 /** Google Wallet for the instance (when an issuer is configured) and for tenants that bring their own. */
-function googleWalletsFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string>): GoogleWallets {
+function googleWalletsFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string | null>): GoogleWallets {
   const instance =
     env.PASSMINT_GOOGLE_ISSUER_ID && env.PASSMINT_GOOGLE_SERVICE_ACCOUNT
       ? { issuerId: env.PASSMINT_GOOGLE_ISSUER_ID, account: readServiceAccount(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT) }

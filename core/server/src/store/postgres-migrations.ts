@@ -248,6 +248,18 @@ export const postgresMigrations: readonly Migration[] = [
       ALTER TABLE idempotency_records ALTER COLUMN response_pkpass SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 10,
+    name: 'push attempt times and given-up pushes',
+    sql: `
+      -- When a push was last tried, retries included (finished_at is only set once it ends), and
+      -- whether a dead push was given up rather than ended by APNs saying the device is gone.
+      ALTER TABLE push_outbox ADD COLUMN last_attempt_at text COLLATE "C", ADD COLUMN gave_up boolean NOT NULL DEFAULT false;
+      UPDATE push_outbox SET last_attempt_at = finished_at WHERE finished_at IS NOT NULL;
+      UPDATE push_outbox SET gave_up = true WHERE state = 'dead'
+        AND COALESCE(detail, '') NOT LIKE '410 %' AND COALESCE(detail, '') NOT LIKE '400 BadDeviceToken%' AND COALESCE(detail, '') NOT LIKE '400 DeviceTokenNotForTopic%';
+    `,
+  },
 ];
 
 export interface PostgresMigrateOptions {

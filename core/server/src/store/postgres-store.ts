@@ -37,6 +37,7 @@ import {
   toApiKey,
   toIdempotency,
   dropUnwantedPushSql,
+  lastGivenUpSql,
   outboxHealthSql,
   toOutboxHealth,
   toPass,
@@ -48,6 +49,7 @@ import {
   type IdempotencyRow,
   type ImageRow,
   type ImageSourceRow,
+  type GivenUpRow,
   type OutboxHealthRow,
   type PassRow,
   type PassVersionRow,
@@ -234,7 +236,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
    * its detail when it has none) and deleted, since that push wakes the same device. A push that
    * has already finished stays finished.
    */
-  async function writeRetry(db: Queryable, id: string, retry: { availableAt: string; detail: string }): Promise<void> {
+  async function writeRetry(db: Queryable, id: string, retry: { availableAt: string; detail: string; attemptedAt?: string }): Promise<void> {
     const { rows } = await db.query<TokenTopicRow>(
       `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = $1 AND state IN ('pending', 'leased') FOR UPDATE`,
       [id],
@@ -248,17 +250,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     const into = waiting.rows[0];
     if (into) {
       await db.query(
-        `UPDATE push_outbox SET available_at = LEAST(available_at, $2), detail = COALESCE(detail, $3) WHERE id = $1`,
-        [into.id, retry.availableAt, retry.detail],
+        `UPDATE push_outbox SET available_at = LEAST(available_at, $2), detail = COALESCE(detail, $3), last_attempt_at = GREATEST(last_attempt_at, $4)
+          WHERE id = $1`,
+        [into.id, retry.availableAt, retry.detail, retry.attemptedAt ?? null],
       );
       await db.query('DELETE FROM push_outbox WHERE id = $1', [id]);
       return;
     }
-    await db.query(`UPDATE push_outbox SET state = 'pending', available_at = $2, lease_until = NULL, detail = $3 WHERE id = $1`, [
-      id,
-      retry.availableAt,
-      retry.detail,
-    ]);
+    await db.query(
+      `UPDATE push_outbox SET state = 'pending', available_at = $2, lease_until = NULL, detail = $3, last_attempt_at = COALESCE($4, last_attempt_at)
+        WHERE id = $1`,
+      [id, retry.availableAt, retry.detail, retry.attemptedAt ?? null],
+    );
   }
 
   async function dropUnwantedPush(db: Queryable, pushToken: string, passTypeIdentifier: string): Promise<void> {
@@ -481,10 +484,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async finishPushes(outcomes: PushOutcome[]) {
       if (outcomes.length === 0) return;
       await pool.query(
-        `UPDATE push_outbox o SET state = f.state, finished_at = f.at, lease_until = NULL, detail = f.detail
-          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS f (id, state, at, detail)
+        `UPDATE push_outbox o SET state = f.state, finished_at = f.at, last_attempt_at = f.at, lease_until = NULL, detail = f.detail, gave_up = f.gave_up
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS f (id, state, at, detail, gave_up)
           WHERE o.id = f.id`,
-        [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.at), outcomes.map((o) => o.detail)],
+        [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.at), outcomes.map((o) => o.detail), outcomes.map((o) => o.givenUp === true)],
       );
     },
     async retryPush(id, retry) {
@@ -559,9 +562,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const result = await pool.query(`DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < $1`, [finishedBefore]);
       return result.rowCount ?? 0;
     },
-    async outboxHealth(now) {
-      const { rows } = await pool.query<OutboxHealthRow>(outboxHealthSql('$1', '$2'), [now, GOOGLE_SYNC_TOPIC]);
-      return toOutboxHealth(rows[0] as OutboxHealthRow);
+    async outboxHealth(now, givenUpSince) {
+      const [counts, last] = await Promise.all([
+        pool.query<OutboxHealthRow>(outboxHealthSql('$1', '$2', '$3'), [now, GOOGLE_SYNC_TOPIC, givenUpSince]),
+        pool.query<GivenUpRow>(lastGivenUpSql('$1'), [givenUpSince]),
+      ]);
+      return toOutboxHealth(counts.rows[0] as OutboxHealthRow, last.rows[0]);
     },
     async listPassesAfter(afterSerial, limit) {
       const { rows } = await pool.query<PassRow>(`SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > $1 ORDER BY serial_number LIMIT $2`, [
@@ -579,7 +585,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
             COUNT(CASE WHEN o.state IN ('pending', 'leased') THEN 1 END)::integer AS pending,
             COUNT(CASE WHEN o.state = 'delivered' AND o.created_at >= p.updated_at THEN 1 END)::integer AS delivered,
             COUNT(CASE WHEN o.state = 'dead' AND o.created_at >= p.updated_at THEN 1 END)::integer AS failed,
-            MAX(o.finished_at) AS last_attempt_at,
+            MAX(o.last_attempt_at) AS last_attempt_at,
             (SELECT e.detail FROM push_outbox e
               WHERE e.serial_number = $1 AND e.detail IS NOT NULL AND e.state IN ('dead', 'pending', 'leased')
               ORDER BY CASE WHEN e.state = 'dead' THEN 0 ELSE 1 END, e.finished_at DESC NULLS LAST, e.available_at DESC

@@ -231,6 +231,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  // Version 9 changed PostgreSQL only; the numbers stay in step with its migrations.
+  {
+    version: 10,
+    name: 'push attempt times and given-up pushes',
+    sql: `
+      -- When a push was last tried, retries included (finished_at is only set once it ends), and
+      -- whether a dead push was given up rather than ended by APNs saying the device is gone.
+      ALTER TABLE push_outbox ADD COLUMN last_attempt_at TEXT;
+      ALTER TABLE push_outbox ADD COLUMN gave_up INTEGER NOT NULL DEFAULT 0 CHECK (gave_up IN (0, 1));
+      UPDATE push_outbox SET last_attempt_at = finished_at WHERE finished_at IS NOT NULL;
+      UPDATE push_outbox SET gave_up = 1 WHERE state = 'dead'
+        AND COALESCE(detail, '') NOT LIKE '410 %' AND COALESCE(detail, '') NOT LIKE '400 BadDeviceToken%' AND COALESCE(detail, '') NOT LIKE '400 DeviceTokenNotForTopic%';
+      CREATE INDEX IF NOT EXISTS push_outbox_finished ON push_outbox (finished_at) WHERE state IN ('delivered', 'dead');
+    `,
+  },
 ];
 
 /**

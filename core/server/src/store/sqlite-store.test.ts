@@ -270,7 +270,7 @@ describe('SQLite store', () => {
         for (const [serial, updatedAt] of [['late', '2025-06-03'], ['early', '2025-06-01'], ['middle', '2025-06-02']]) {
           insert.run(serial, updatedAt, updatedAt);
         }
-        expect(migrate(db)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+        expect(migrate(db)).toEqual(migrations.filter((migration) => migration.version > 1).map((migration) => migration.version));
       } finally {
         db.close();
       }
@@ -284,6 +284,33 @@ describe('SQLite store', () => {
   });
 
   describe('push outbox', () => {
+    it('marks the dead pushes of an existing database given up unless APNs said the device is gone, and dates their last attempt', async () => {
+      const db = openSqliteDatabase(file);
+      try {
+        migrate(db, migrations.filter((migration) => migration.version <= 8));
+        db.prepare("INSERT INTO tenants (id, name, created_at, updated_at) VALUES ('t', 't', 'x', 'x')").run();
+        db.prepare(
+          `INSERT INTO passes (tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier, voided, version, created_at, updated_at)
+            VALUES ('t', 's', 'token', '{}', 'hash', x'00', 'pass.com.example', 0, 1, '2025-06-01T00:00:00.000Z', '2025-06-01T00:00:00.000Z')`,
+        ).run();
+        const push = db.prepare(
+          `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at, finished_at, detail)
+            VALUES (?, 't', 's', 'pass.com.example', ?, 'dead', 1, '2025-06-01T00:00:00.000Z', '2025-06-01T00:00:00.000Z', ?, ?)`,
+        );
+        push.run('gone', 'a', '2025-06-02T00:00:00.000Z', '410 Unregistered');
+        push.run('bad-token', 'b', '2025-06-02T00:00:01.000Z', '400 BadDeviceToken');
+        push.run('given-up', 'c', '2025-06-02T00:00:02.000Z', '503 ServiceUnavailable');
+        expect(migrate(db)).toEqual(migrations.filter((migration) => migration.version > 8).map((migration) => migration.version));
+      } finally {
+        db.close();
+      }
+
+      const store = await openStore();
+      const health = await store.outboxHealth('2025-06-03T00:00:00.000Z', '2025-06-01T00:00:00.000Z');
+      expect(health).toMatchObject({ givenUp: 1, lastGivenUp: { serialNumber: 's', at: '2025-06-02T00:00:02.000Z', detail: '503 ServiceUnavailable' } });
+      expect((await store.pushSummary('s')).lastAttemptAt).toBe('2025-06-02T00:00:02.000Z');
+    });
+
     it('never hands the same push to two connections', async () => {
       const first = await openStore();
       const second = await openStore();

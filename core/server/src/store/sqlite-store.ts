@@ -42,6 +42,7 @@ import {
   toApiKey,
   toIdempotency,
   dropUnwantedPushSql,
+  lastGivenUpSql,
   outboxHealthSql,
   toOutboxHealth,
   toPass,
@@ -53,6 +54,7 @@ import {
   type IdempotencyRow,
   type ImageRow,
   type ImageSourceRow,
+  type GivenUpRow,
   type OutboxHealthRow,
   type PassRow,
   type PassVersionRow,
@@ -273,7 +275,9 @@ export function createSqliteStore(file: string): Store {
   });
 
   const finishPushes = db.transaction((outcomes: PushOutcome[]): void => {
-    for (const outcome of outcomes) sql.finishPush.run({ id: outcome.id, state: outcome.state, at: outcome.at, detail: outcome.detail });
+    for (const outcome of outcomes) {
+      sql.finishPush.run({ id: outcome.id, state: outcome.state, at: outcome.at, detail: outcome.detail, gave_up: outcome.givenUp ? 1 : 0 });
+    }
   });
 
   /*
@@ -285,10 +289,10 @@ export function createSqliteStore(file: string): Store {
    * deleted. A push that has already finished (another worker took over an expired lease) stays
    * finished.
    */
-  const retryPush = db.transaction((id: string, retry: { availableAt: string; detail: string }): void => {
+  const retryPush = db.transaction((id: string, retry: { availableAt: string; detail: string; attemptedAt?: string }): void => {
     const row = sql.unfinishedPush.get({ id }) as TokenTopicRow | undefined;
     if (!row) return;
-    const params = { available_at: retry.availableAt, detail: retry.detail };
+    const params = { available_at: retry.availableAt, detail: retry.detail, attempted_at: retry.attemptedAt ?? null };
     const waiting = sql.otherPendingPush.get({ ...row, id }) as { id: string } | undefined;
     if (waiting) {
       sql.mergeRetryInto.run({ ...params, id: waiting.id });
@@ -310,6 +314,13 @@ export function createSqliteStore(file: string): Store {
       lastError: lastError?.detail ?? null,
     };
   });
+
+  const readOutboxHealth = db.transaction((now: string, givenUpSince: string) =>
+    toOutboxHealth(
+      sql.outboxHealth.get({ now, google_topic: GOOGLE_SYNC_TOPIC, since: givenUpSince }) as OutboxHealthRow,
+      sql.lastGivenUp.get({ since: givenUpSince }) as GivenUpRow | undefined,
+    ),
+  );
 
   const putImage = db.transaction((image: ImageRecord): void => {
     sql.insertImage.run({ hash: image.hash, bytes: image.bytes, width: image.width, height: image.height, created_at: image.createdAt });
@@ -494,8 +505,8 @@ export function createSqliteStore(file: string): Store {
     async pushSummary(serialNumber) {
       return readPushSummary(serialNumber);
     },
-    async outboxHealth(now) {
-      return toOutboxHealth(sql.outboxHealth.get({ now, google_topic: GOOGLE_SYNC_TOPIC }) as OutboxHealthRow);
+    async outboxHealth(now, givenUpSince) {
+      return readOutboxHealth(now, givenUpSince);
     },
     async listPassesAfter(afterSerial, limit) {
       return (sql.passesAfter.all({ after: afterSerial ?? '', limit }) as PassRow[]).map(toPass);
@@ -592,7 +603,8 @@ const statements = {
   deleteStaleRegistrations: `DELETE FROM device_registrations
     WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before`,
   dropUnwantedPush: dropUnwantedPushSql('@push_token', '@pass_type_identifier'),
-  outboxHealth: outboxHealthSql('@now', '@google_topic'),
+  outboxHealth: outboxHealthSql('@now', '@google_topic', '@since'),
+  lastGivenUp: lastGivenUpSql('@since'),
   passesAfter: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > @after ORDER BY serial_number LIMIT @limit`,
   registrationCounts: `SELECT client, COUNT(*) AS registrations FROM device_registrations
     WHERE serial_number = @serial_number GROUP BY client`,
@@ -649,15 +661,18 @@ const statements = {
     ON CONFLICT (serial_number) DO UPDATE SET synced_version = excluded.synced_version, synced_at = excluded.synced_at
     WHERE excluded.synced_version > google_objects.synced_version`,
   prunePushes: `DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < @before`,
-  finishPush: `UPDATE push_outbox SET state = @state, finished_at = @at, lease_until = NULL, detail = @detail WHERE id = @id`,
+  finishPush: `UPDATE push_outbox SET state = @state, finished_at = @at, last_attempt_at = @at, lease_until = NULL, detail = @detail, gave_up = @gave_up
+    WHERE id = @id`,
   unfinishedPush: `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = @id AND state IN ('pending', 'leased')`,
   otherPendingPush: `SELECT id FROM push_outbox
     WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND state = 'pending' AND id <> @id`,
-  retryPush: `UPDATE push_outbox SET state = 'pending', available_at = @available_at, lease_until = NULL, detail = @detail
+  retryPush: `UPDATE push_outbox SET state = 'pending', available_at = @available_at, lease_until = NULL, detail = @detail,
+      last_attempt_at = COALESCE(@attempted_at, last_attempt_at)
     WHERE id = @id`,
   mergeRetryInto: `UPDATE push_outbox
     SET available_at = CASE WHEN @available_at < available_at THEN @available_at ELSE available_at END,
-      detail = COALESCE(detail, @detail)
+      detail = COALESCE(detail, @detail),
+      last_attempt_at = CASE WHEN last_attempt_at IS NULL OR @attempted_at > last_attempt_at THEN @attempted_at ELSE last_attempt_at END
     WHERE id = @id`,
   deletePush: 'DELETE FROM push_outbox WHERE id = @id',
   // Delivered and failed count only pushes queued since the pass last changed; pending counts all.
@@ -665,7 +680,7 @@ const statements = {
       COUNT(CASE WHEN o.state IN ('pending', 'leased') THEN 1 END) AS pending,
       COUNT(CASE WHEN o.state = 'delivered' AND o.created_at >= p.updated_at THEN 1 END) AS delivered,
       COUNT(CASE WHEN o.state = 'dead' AND o.created_at >= p.updated_at THEN 1 END) AS failed,
-      MAX(o.finished_at) AS last_attempt_at
+      MAX(o.last_attempt_at) AS last_attempt_at
     FROM passes p JOIN push_outbox o ON o.serial_number = p.serial_number
     WHERE p.serial_number = @serial_number`,
   // The latest dead push's error; else the latest retry reason of a push still waiting.

@@ -66,16 +66,27 @@ export interface IdempotencyRow {
   created_at: string;
 }
 
-/** The outbox's unfinished rows counted for OutboxHealth; the arguments are each engine's parameter markers. */
-export function outboxHealthSql(now: string, googleTopic: string): string {
+/**
+ * The outbox's unfinished rows counted for OutboxHealth, and the pushes given up since a time;
+ * the arguments are each engine's parameter markers. (`TRUE` is 1 in SQLite, a boolean in PostgreSQL.)
+ */
+export function outboxHealthSql(now: string, googleTopic: string, givenUpSince: string): string {
   return `SELECT
       COUNT(CASE WHEN o.state = 'pending' THEN 1 END) AS pending,
       COUNT(CASE WHEN o.state = 'leased' THEN 1 END) AS leased,
       COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < ${now} THEN 1 END) AS expired_leases,
       COUNT(CASE WHEN o.pass_type_identifier <> ${googleTopic} AND NOT EXISTS (SELECT 1 FROM device_registrations r
-        WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned
+        WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned,
+      (SELECT COUNT(*) FROM push_outbox g WHERE ${GIVEN_UP_SINCE(givenUpSince)}) AS given_up
     FROM push_outbox o WHERE o.state IN ('pending', 'leased')`;
 }
+
+/** The latest push given up since a time (the argument is the engine's parameter marker). */
+export function lastGivenUpSql(givenUpSince: string): string {
+  return `SELECT g.serial_number, g.finished_at, g.detail FROM push_outbox g WHERE ${GIVEN_UP_SINCE(givenUpSince)} ORDER BY g.finished_at DESC LIMIT 1`;
+}
+
+const GIVEN_UP_SINCE = (since: string) => `g.state = 'dead' AND g.gave_up = TRUE AND g.finished_at >= ${since}`;
 
 /** Drops the waiting push of a token no pass is registered under any more: it would wake nobody. */
 export function dropUnwantedPushSql(pushToken: string, topic: string): string {
@@ -90,10 +101,24 @@ export interface OutboxHealthRow {
   leased: number | string;
   expired_leases: number | string;
   orphaned: number | string;
+  given_up: number | string;
 }
 
-export function toOutboxHealth(row: OutboxHealthRow): OutboxHealth {
-  return { pending: Number(row.pending), leased: Number(row.leased), expiredLeases: Number(row.expired_leases), orphaned: Number(row.orphaned) };
+export interface GivenUpRow {
+  serial_number: string;
+  finished_at: string;
+  detail: string | null;
+}
+
+export function toOutboxHealth(row: OutboxHealthRow, lastGivenUp: GivenUpRow | undefined): OutboxHealth {
+  return {
+    pending: Number(row.pending),
+    leased: Number(row.leased),
+    expiredLeases: Number(row.expired_leases),
+    orphaned: Number(row.orphaned),
+    givenUp: Number(row.given_up),
+    lastGivenUp: lastGivenUp ? { serialNumber: lastGivenUp.serial_number, at: lastGivenUp.finished_at, detail: lastGivenUp.detail } : null,
+  };
 }
 
 export interface TokenTopicRow {

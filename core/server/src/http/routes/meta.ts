@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { GOOGLE_SYNC_TOPIC } from '@passmint/engine';
 import type { AppContext } from '../app-context';
 import { llmsText } from '../openapi/llms-text';
 import { openApiDocument } from '../openapi/openapi-document';
@@ -17,9 +18,9 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
       () => false,
     );
     const { identity } = context;
-    const paused = context.push.pausedIdentities();
+    const { apns, googleSync } = pushHealth(context);
     return reply.status(storeUp ? 200 : 503).send({
-      status: storeUp && paused.length === 0 ? 'ok' : 'degraded',
+      status: storeUp && apns.status === 'ok' && googleSync.status === 'ok' ? 'ok' : 'degraded',
       version: context.version,
       store: storeUp ? 'ok' : 'unavailable',
       appleSigning: {
@@ -27,8 +28,9 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
         development: identity.isDevelopment,
         warnings: identity.warnings,
       },
-      apns: { url: context.push.apnsUrl, status: paused.length > 0 ? 'paused' : 'ok', paused },
+      apns: { url: context.push.apnsUrl, ...apns },
       googleWallet: context.google.instance ? 'configured' : 'not_configured',
+      googleSync,
     });
   });
 
@@ -50,4 +52,24 @@ export function registerMetaRoutes(app: FastifyInstance, context: AppContext): v
     llms ??= llmsText(context.publicUrl());
     return reply.header('content-type', 'text/plain; charset=utf-8').send(llms);
   });
+}
+
+type PushStatus = 'ok' | 'failing' | 'paused';
+
+/**
+ * What the push worker of this process knows: APNs identities paused after a 403, or whose latest
+ * push failed (until one is delivered); and the same for the Google sync, which shares the outbox.
+ */
+function pushHealth(context: AppContext) {
+  const isGoogle = (entry: { identity: string }) => entry.identity === GOOGLE_SYNC_TOPIC;
+  const paused = context.push.pausedIdentities();
+  const failing = context.push.failingIdentities();
+  const apnsPaused = paused.filter((entry) => !isGoogle(entry));
+  const apnsFailing = failing.filter((entry) => !isGoogle(entry));
+  const googleFailure = failing.find(isGoogle);
+  const statusOf = (isPaused: boolean, isFailing: boolean): PushStatus => (isPaused ? 'paused' : isFailing ? 'failing' : 'ok');
+  return {
+    apns: { status: statusOf(apnsPaused.length > 0, apnsFailing.length > 0), paused: apnsPaused, failing: apnsFailing },
+    googleSync: { status: statusOf(paused.some(isGoogle), googleFailure !== undefined), lastError: googleFailure?.lastError ?? null },
+  };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SERIAL_NUMBER_PATTERN, googleClassId, renderGoogleObject, type PassRecord, type UpdatedPass } from '@passmint/engine';
-import { issuePass, updatePass, voidPass, type IssuedWithGoogle } from '../../pass-actions';
+import { googleImageUrls } from '../../google/image-urls';
+import { googleSaveLink, issuePass, updatePass, voidPass, type IssuedWithGoogle } from '../../pass-actions';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
@@ -11,7 +12,6 @@ type SerialParams = { Params: { serial: string } };
 
 /** Stands in for the issuer id in previews when Google is not configured. */
 const PREVIEW_ISSUER = '0';
-
 
 /** The pass API: issue, replace, read, download, void; plus the legacy /api/pkpass forms. */
 export function registerPassRoutes(app: FastifyInstance, context: AppContext): void {
@@ -38,7 +38,8 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
       serialNumber: 'preview',
       classId: googleClassId(issuerId, tenant.id),
       organizationName: tenant.name,
-      imageUrls: {},
+      // The images the preview just resolved are kept, so these are the real object's URLs.
+      imageUrls: await googleImageUrls(preview.canonical.images, context.publicUrl(), context.imageHash),
       issuedAt: new Date(),
     });
     return reply.send({ passJson: preview.passJson, googleObject: google.object, warnings: [...preview.warnings, ...google.warnings] });
@@ -52,16 +53,23 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.get<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const pass = await engine.get(request.tenant(), serialOf(request));
-    const [registrations, googleHolders, lastPush, views] = await Promise.all([
+    const [registrations, googleHolders, lastPush, views, google] = await Promise.all([
       context.store.countRegistrations(pass.serialNumber),
       context.store.countGoogleHolders(pass.serialNumber),
       context.store.pushSummary(pass.serialNumber),
       context.store.countPassViews(pass.serialNumber),
+      googleSaveLink(context, request.tenant(), pass),
     ]);
-    const google = context.google.forTenant(request.tenant());
-    const googleSaveUrl = google ? google.saveUrlOf(request.tenant(), pass) : null;
     const devices = { ...registrations, google: googleHolders };
-    return reply.send({ ...passJson(pass, context), googleSaveUrl, registeredDevices: devices.apple + devices.android + devices.google, devices, lastPush, views });
+    return reply.send({
+      ...passJson(pass, context),
+      googleSaveUrl: google.saveUrl,
+      registeredDevices: devices.apple + devices.android + devices.google,
+      devices,
+      lastPush,
+      views,
+      ...(google.warnings.length > 0 ? { warnings: google.warnings } : {}),
+    });
   });
 
   app.get<SerialParams>('/api/passes/:serial/pass.pkpass', async (request, reply) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { SERIAL_NUMBER_PATTERN, passColors, type CanonicalPass, type PassRecord } from '@passmint/engine';
 import type { AppContext } from '../app-context';
+import { googleSaveLink } from '../../pass-actions';
 import { canonicalOf } from '../../stored-pass';
 import { deviceOf } from '../../share-page/device';
 import { renderNotFoundPage, renderSharePage, type PassState } from '../../share-page/render-share-page';
@@ -27,7 +28,6 @@ export function registerSharePage(app: FastifyInstance, context: AppContext): vo
     const pass = await findPass(request.params.serial, context);
     if (!pass) return sendHtml(reply.status(404), renderNotFoundPage(), null);
     const tenant = await context.store.findTenant(pass.tenantId);
-    const google = tenant ? context.google.forTenant(tenant) : null;
     const canonical = canonicalOf(pass);
     const pageUrl = `${context.publicUrl()}/p/${pass.serialNumber}`;
     const styleNonce = randomBytes(16).toString('base64');
@@ -40,7 +40,7 @@ export function registerSharePage(app: FastifyInstance, context: AppContext): vo
       logoUrl: await imageUrl(canonical.images.logo ?? canonical.images.icon, context),
       stripUrl: await imageUrl(canonical.images.strip, context),
       pkpassUrl: `/p/${pass.serialNumber}/pass.pkpass`,
-      googleSaveUrl: google && tenant ? google.saveUrlOf(tenant, pass) : null,
+      googleSaveUrl: tenant ? (await googleSaveLink(context, tenant, pass)).saveUrl : null,
       qrSvg: await QRCode.toString(pageUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
       styleNonce,
     });
@@ -68,10 +68,12 @@ function stateOf(pass: PassRecord, canonical: CanonicalPass): PassState {
   return 'active';
 }
 
+/** From the stored copy only: a page never waits on an image host (a stale copy is refreshed in the background). */
 async function imageUrl(source: string | undefined, context: AppContext): Promise<string | null> {
   if (!source) return null;
   try {
-    return `/i/${await context.imageHash(source)}.png`;
+    const hash = await context.imageHash(source);
+    return hash ? `/i/${hash}.png` : null;
   } catch {
     // An image that can't be had right now only leaves the page without it.
     return null;

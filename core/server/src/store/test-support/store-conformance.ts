@@ -868,14 +868,35 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     describe('outbox health', () => {
       beforeEach(drainOutbox);
 
+      type UnfinishedCounts = Pick<OutboxHealth, 'pending' | 'leased' | 'expiredLeases' | 'orphaned'>;
+
       /** Health at `now` minus what the rows of earlier tests (all leased for good by drainOutbox) add. */
-      async function healthSince(now: string, before: OutboxHealth): Promise<OutboxHealth> {
-        const after = await store.outboxHealth(now);
+      async function healthSince(now: string, before: OutboxHealth): Promise<UnfinishedCounts> {
+        const after = await store.outboxHealth(now, END_OF_TIME);
         return { pending: after.pending - before.pending, leased: after.leased - before.leased, expiredLeases: after.expiredLeases - before.expiredLeases, orphaned: after.orphaned - before.orphaned };
       }
 
+      it('counts the pushes given up since a time, not those that ended because the device is gone', async () => {
+        const since = at(7000);
+        const before = await store.outboxHealth(at(7000), since);
+        const pass = await insertedPass((await tenant()).id);
+        for (let i = 0; i < 4; i++) await registered(pass);
+        await changed(pass, { updatedAt: at(7000) });
+        const [gone, givenUp, earlier, delivered] = (await claim(7000)) as [PushJob, PushJob, PushJob, PushJob];
+        await store.finishPushes([
+          { id: gone.id, state: 'dead', at: at(7003), detail: '410 Unregistered' },
+          { id: givenUp.id, state: 'dead', at: at(7002), detail: '500 InternalServerError', givenUp: true },
+          { id: earlier.id, state: 'dead', at: at(6999), detail: '503 ServiceUnavailable', givenUp: true },
+          { id: delivered.id, state: 'delivered', at: at(7004), detail: null },
+        ]);
+        const after = await store.outboxHealth(at(7005), since);
+        expect(after.givenUp - before.givenUp).toBe(1);
+        expect(after.lastGivenUp).toEqual({ serialNumber: pass.serialNumber, at: at(7002), detail: '500 InternalServerError' });
+        expect((await store.outboxHealth(at(7005), at(7003))).lastGivenUp).toBeNull();
+      });
+
       it('counts waiting, leased, expired and orphaned pushes', async () => {
-        const before = await store.outboxHealth(at(200));
+        const before = await store.outboxHealth(at(200), END_OF_TIME);
         const pass = await insertedPass((await tenant()).id);
         const registrations = [await registered(pass), await registered(pass), await registered(pass)];
         await changed(pass, { updatedAt: at(100) });
@@ -957,6 +978,31 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await claim(110);
         await store.retryPush(job.id, { availableAt: at(130), detail: '500 InternalServerError' });
         expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastError: '500 InternalServerError' });
+      });
+
+      it('moves lastAttemptAt with every attempt, retries included, but not when nothing was sent', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        await registered(pass);
+        await changed(pass, { updatedAt: at(100) });
+        const [job] = (await claim(100)) as [PushJob];
+        await store.retryPush(job.id, { availableAt: at(110), detail: '503 ServiceUnavailable', attemptedAt: at(101) });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastAttemptAt: at(101) });
+        await claim(110);
+        await store.retryPush(job.id, { availableAt: at(400), detail: 'identity paused: BadCertificate' });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastAttemptAt: at(101), lastError: 'identity paused: BadCertificate' });
+        await claim(400);
+        await store.finishPushes([{ id: job.id, state: 'delivered', at: at(401), detail: null }]);
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 0, delivered: 1, lastAttemptAt: at(401) });
+      });
+
+      it('keeps the attempt time of a retry merged into the push already waiting for its device', async () => {
+        const pass = await insertedPass((await tenant()).id);
+        await registered(pass);
+        const second = (await changed(pass, { updatedAt: at(100) })).pass;
+        const [inFlight] = (await claim(100)) as [PushJob];
+        await changed(second, { updatedAt: at(105) });
+        await store.retryPush(inFlight.id, { availableAt: at(120), detail: '500 InternalServerError', attemptedAt: at(106) });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastAttemptAt: at(106) });
       });
 
       it('prefers the reason of the latest dead push over a retry reason', async () => {
