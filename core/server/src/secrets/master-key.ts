@@ -35,17 +35,17 @@ export function readKeyFile(path: string): Buffer | null {
 }
 
 /**
- * Writes a new random key to `path`, unless a key is there already (another process starting on
- * the same data dir made it first), and returns the key the file holds. The file is complete and
- * on disk before it appears under its name: a key lost in a crash would take every secret sealed
- * under it along.
+ * Writes a key (a new random one unless given) to `path`, unless a key is there already (another
+ * process starting on the same data dir made it first), and returns the key the file holds. The
+ * file is complete and on disk before it appears under its name: a key lost in a crash would take
+ * every secret sealed under it along.
  */
-export function createKeyFile(path: string): Buffer {
+export function createKeyFile(path: string, key?: Uint8Array): Buffer {
   ensurePrivateDir(dirname(path));
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const descriptor = openSync(temporary, 'wx', PRIVATE_FILE_MODE);
   try {
-    writeSync(descriptor, `${generateSecretKey()}\n`);
+    writeSync(descriptor, `${key ? Buffer.from(key).toString('base64') : generateSecretKey()}\n`);
     fsyncSync(descriptor);
   } finally {
     closeSync(descriptor);
