@@ -68,4 +68,16 @@ describe('the standalone app keeps shop sessions sealed', () => {
     expect(await right.findShopSession('bayroast.myshopify.com')).toBe(SESSION);
     right.close();
   });
+
+  it('moves the sessions to the first key of "<new>,<old>" at open, so the old key can then be dropped', async () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const store = openStandaloneStore(file, [oldKey]);
+    await store.saveShopSession('bayroast.myshopify.com', SESSION, '2026-01-01T00:00:00.000Z');
+    store.close();
+    openStandaloneStore(file, [newKey, oldKey]).close();
+    const moved = openStandaloneStore(file, [newKey]);
+    expect(await moved.findShopSession('bayroast.myshopify.com')).toBe(SESSION);
+    moved.close();
+    expect(() => openStandaloneStore(file, [oldKey])).toThrow(expect.objectContaining({ code: 'secret_key_unknown' }));
+  });
 });

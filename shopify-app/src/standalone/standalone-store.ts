@@ -92,7 +92,8 @@ export function openStandaloneStore(file: string, secretKeys?: Buffer[]): Shopif
 
 /**
  * The shop sessions hold the offline Admin API token, so they are sealed (AES-256-GCM) like
- * Passmint's own secrets. Sessions an older release stored in clear are sealed here, with
+ * Passmint's own secrets. Sessions an older release stored in clear, and sessions under an older
+ * key of PASSMINT_SECRET_KEY ("<new>,<old>"), are sealed under the first key here, with
  * secure_delete on and a VACUUM after, so the token does not linger in free pages or the -wal.
  * @see https://www.sqlite.org/pragma.html#pragma_secure_delete
  */
@@ -105,12 +106,14 @@ function sealSessions(db: Database.Database, secretKeys: Buffer[] | undefined, k
   if (unknown.length > 0) {
     throw new SecretKeyError('secret_key_unknown', `The shop sessions are sealed under key ${unknown.join(', ')}, but ${source} holds key ${box.keyIds.join(', ')}: set PASSMINT_SECRET_KEY to the key they were sealed with.`);
   }
-  const plaintext = rows.filter((row) => sealedKeyId(row.session) === null);
-  if (plaintext.length > 0) {
+  // In clear (an older release), or under a key PASSMINT_SECRET_KEY lists after the first (a rotation).
+  const stale = rows.filter((row) => sealedKeyId(row.session) !== box.keyId);
+  if (stale.length > 0) {
     const update = db.prepare('UPDATE shop_sessions SET session = ? WHERE shop = ?');
+    const context = (shop: string) => `shop_sessions.session:${shop}`;
     const previous = Number(db.pragma('secure_delete', { simple: true }));
     db.pragma('secure_delete = ON');
-    db.transaction(() => plaintext.forEach((row) => update.run(box.seal(row.session, `shop_sessions.session:${row.shop}`), row.shop)))();
+    db.transaction(() => stale.forEach((row) => update.run(box.seal(box.open(row.session, context(row.shop)), context(row.shop)), row.shop)))();
     db.pragma(`secure_delete = ${previous}`);
     db.exec('VACUUM');
     db.pragma('wal_checkpoint(TRUNCATE)');
