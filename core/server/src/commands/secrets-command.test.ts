@@ -79,6 +79,8 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     await storeSecrets(env());
     const oldKey = readFileSync(keyFile(), 'utf8');
     const oldId = keyIdOf(keyFile());
+    // A server on the same data dir, opened before the rotation, follows it.
+    const running = await openStore(readEnv(env()));
     const rotated = await cli(env(), 'secrets', 'rotate');
     expect(rotated.code).toBe(0);
     const newId = keyIdOf(keyFile());
@@ -88,6 +90,13 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     const after = await readBack(env());
     expect(after).toEqual({ privateKeyPem: expect.stringContaining('PRIVATE KEY'), session: expect.stringContaining(TOKEN), byKey: { [newId]: 2 } });
     expect((await cli(env(), 'secrets', 'status')).out).toContain(`2 secrets sealed under key ${newId}\n`);
+    try {
+      await running.store.saveShopSession('later.myshopify.com', '["accessToken","later"]', '2026-01-02T00:00:00.000Z');
+      expect((await running.store.findTenant('Corner Bakery'))?.appleIdentity?.privateKeyPem).toContain('PRIVATE KEY');
+    } finally {
+      await running.store.close();
+    }
+    expect((await readBack(env())).byKey).toEqual({ [newId]: 3 });
     expect(await refusalCode({ ...env(), PASSMINT_SECRET_KEY: oldKey.trim() })).toBe('secret_key_unknown');
   });
 

@@ -3,8 +3,8 @@ import { createSecretBox, SecretKeyError, type SecretBox } from '@passmint/engin
 /**
  * The box a store is built with, before its keys are known: which key applies can depend on
  * what the database holds (a missing secret.key is only created for a database without sealed
- * secrets). Keys read from a file are read again when a value names a key the ring lacks, so a
- * process sharing a data dir follows a `passmint secrets rotate` made by another.
+ * secrets). Keys read from files are read again before sealing and when a value names a key the
+ * ring lacks, so a process sharing a data dir follows a `passmint secrets rotate` made by another.
  */
 export interface KeyRing extends SecretBox {
   readonly ready: boolean;
@@ -33,6 +33,9 @@ export function createKeyRing(): KeyRing {
       reload = reloadKeys;
     },
     seal(plaintext, context) {
+      // Sealing is rare (a tenant's certificate, a shop's install) and must not use a key a
+      // rotation in another process has just retired, so the files are read again first.
+      if (reload) box = createSecretBox(reload());
       return current().seal(plaintext, context);
     },
     open(value, context) {

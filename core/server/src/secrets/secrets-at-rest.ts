@@ -60,7 +60,8 @@ function loadKeys(source: MasterKeySource, env: PassmintEnv, sealedUnder: string
   if (source.kind === 'env') return { keys: env.PASSMINT_SECRET_KEY ?? [], createdKey: false };
   const pending = readKeyFile(source.pending);
   const existing = readKeyFile(source.file);
-  if (existing) return { keys: pending ? [existing, pending] : [existing], createdKey: false };
+  // While a rotation is unfinished its new key seals, so nothing new is left under the key it retires.
+  if (existing) return { keys: pending ? [pending, existing] : [existing], createdKey: false };
   if (sealedUnder.length > 0) {
     throw new SecretKeyError(
       'secret_key_missing',
@@ -74,7 +75,7 @@ function loadKeys(source: MasterKeySource, env: PassmintEnv, sealedUnder: string
 function rereadKeys(source: Extract<MasterKeySource, { kind: 'file' }>): Buffer[] | null {
   const existing = readKeyFile(source.file);
   const pending = readKeyFile(source.pending);
-  return existing ? [existing, ...(pending ? [pending] : [])] : null;
+  return existing ? [...(pending ? [pending] : []), existing] : null;
 }
 
 /**
