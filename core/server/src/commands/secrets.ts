@@ -13,7 +13,7 @@ export async function secretsStatusCommand(io: CliIo): Promise<number> {
     const lines = [`master key ${secrets.keyId} from ${describeKeySource(secrets.source)}${secrets.createdKey ? ' (created now)' : ''}`];
     if (keys.keyIds.length > 1) lines.push(`also opens with ${keys.keyIds.slice(1).join(', ')}`);
     for (const [id, sealed] of Object.entries(count.byKey)) {
-      lines.push(`${sealed} secrets sealed under key ${id}${id === secrets.keyId ? '' : ' (an older key: run passmint secrets rotate)'}`);
+      lines.push(`${secretsCount(sealed)} sealed under key ${id}${id === secrets.keyId ? '' : ' (an older key: run passmint secrets rotate)'}`);
     }
     if (Object.keys(count.byKey).length === 0) lines.push('no secrets stored');
     io.out.write(`${lines.join('\n')}\n`);
@@ -38,7 +38,7 @@ export async function secretsRotateCommand(options: { 'new-key-file'?: string },
     const target = targetKey(options['new-key-file'], env, source);
     const resealed = await resealSecrets(store, keys, target);
     if (source.kind === 'file') promotePendingKey(source);
-    io.out.write(`Re-sealed ${resealed} secrets under key ${secretKeyId(target)} (the database was under ${previous}).\n`);
+    io.out.write(`Re-sealed ${secretsCount(resealed)} under key ${secretKeyId(target)} (the database was under ${previous}).\n`);
     io.out.write(`${nextSteps(source, options['new-key-file'])}\n`);
     return 0;
   } finally {
@@ -72,4 +72,8 @@ function nextSteps(source: MasterKeySource, newKeyFile: string | undefined): str
   }
   const which = newKeyFile ? `the key in ${newKeyFile}` : 'the first key of PASSMINT_SECRET_KEY alone';
   return `Now set PASSMINT_SECRET_KEY to ${which} for every passmint process and restart them (docs/security.md).`;
+}
+
+function secretsCount(count: number): string {
+  return `${count} secret${count === 1 ? '' : 's'}`;
 }

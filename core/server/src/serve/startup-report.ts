@@ -22,8 +22,8 @@ export interface StartupFacts {
 function secretsLines({ secrets, looseFiles, location }: StartupFacts): string[] {
   const from = secrets.source.kind === 'env' ? 'PASSMINT_SECRET_KEY' : `${secrets.source.file}${secrets.createdKey ? ' (created now: back it up with the database, it cannot be recreated)' : ''}`;
   const lines = [`  Secrets:        sealed with AES-256-GCM, key ${secrets.keyId} from ${from}`];
-  if (secrets.sealedNow > 0) lines.push(`                  sealed ${secrets.sealedNow} secrets stored in clear by an older release`);
-  if (secrets.underOtherKeys > 0) lines.push(`                  warning: ${secrets.underOtherKeys} secrets are still under an older key: run passmint secrets rotate`);
+  if (secrets.sealedNow > 0) lines.push(`                  sealed ${secrets.sealedNow} secret${secrets.sealedNow === 1 ? '' : 's'} stored in clear by an older release`);
+  if (secrets.underOtherKeys > 0) lines.push(`                  warning: ${secrets.underOtherKeys} secret${secrets.underOtherKeys === 1 ? ' is' : 's are'} still under an older key: run passmint secrets rotate`);
   if (secrets.source.kind === 'file' && location.kind === 'postgres') {
     lines.push('                  note: every process sharing this database needs this key: set PASSMINT_SECRET_KEY on each (docs/security.md)');
   }
