@@ -7,7 +7,6 @@ import { createSecretBox, SecretKeyError, type SecretBox } from '@passmint/engin
  * ring lacks, so a process sharing a data dir follows a `passmint secrets rotate` made by another.
  */
 export interface KeyRing extends SecretBox {
-  readonly ready: boolean;
   use(keys: readonly Uint8Array[], reload?: () => readonly Uint8Array[]): void;
 }
 
@@ -19,9 +18,6 @@ export function createKeyRing(): KeyRing {
     return box;
   };
   return {
-    get ready() {
-      return box !== null;
-    },
     get keyId() {
       return current().keyId;
     },

@@ -30,7 +30,13 @@ export function readKeyFile(path: string): Buffer | null {
   }
   const key = parseSecretKey(text);
   if (!key) throw new SecretKeyError('secret_key_invalid', `The master key file ${path} does not hold a key (32 bytes as base64, or 64 hex digits).`);
-  tightenFile(path);
+  return key;
+}
+
+/** The data dir's own key file (or its pending successor), tightened to 0600 if an operator loosened it. */
+export function readOwnKeyFile(path: string): Buffer | null {
+  const key = readKeyFile(path);
+  if (key) tightenFile(path);
   return key;
 }
 

@@ -2,7 +2,7 @@ import { createSecretBox, sealedKeyId, SecretKeyError, type SecretBox } from '@p
 import type { PassmintEnv } from '../env';
 import { secretContext, type SecretCell, type SecretCells } from '../store/secret-columns';
 import type { KeyRing } from './key-ring';
-import { createKeyFile, describeKeySource, masterKeySource, readKeyFile, type MasterKeySource } from './master-key';
+import { createKeyFile, describeKeySource, masterKeySource, readOwnKeyFile, type MasterKeySource } from './master-key';
 
 /** What opening a store found and did about its secrets (for the start-up report and `secrets status`). */
 export interface SecretsState {
@@ -58,8 +58,8 @@ export async function prepareSecrets(cells: SecretCells, ring: KeyRing, env: Pas
 
 function loadKeys(source: MasterKeySource, env: PassmintEnv, sealedUnder: string[]): { keys: Buffer[]; createdKey: boolean } {
   if (source.kind === 'env') return { keys: env.PASSMINT_SECRET_KEY ?? [], createdKey: false };
-  const pending = readKeyFile(source.pending);
-  const existing = readKeyFile(source.file);
+  const pending = readOwnKeyFile(source.pending);
+  const existing = readOwnKeyFile(source.file);
   // While a rotation is unfinished its new key seals, so nothing new is left under the key it retires.
   if (existing) return { keys: pending ? [pending, existing] : [existing], createdKey: false };
   if (sealedUnder.length > 0) {
@@ -73,8 +73,8 @@ function loadKeys(source: MasterKeySource, env: PassmintEnv, sealedUnder: string
 }
 
 function rereadKeys(source: Extract<MasterKeySource, { kind: 'file' }>): Buffer[] | null {
-  const existing = readKeyFile(source.file);
-  const pending = readKeyFile(source.pending);
+  const existing = readOwnKeyFile(source.file);
+  const pending = readOwnKeyFile(source.pending);
   return existing ? [...(pending ? [pending] : []), existing] : null;
 }
 
