@@ -56,6 +56,9 @@ export interface SecretSealer {
  */
 export function secretSealer(box: SecretBox | undefined): SecretSealer {
   const missing = () => new SecretKeyError('secret_key_missing', 'This store was opened without a master key, so it cannot keep or read secrets.');
+  // A tenant's identities are read with its API key on every request; opening the same sealed
+  // value again gives the same plaintext (each seal has its own nonce), so recent ones are kept.
+  const opened = new Map<string, string>();
   return {
     seal(column, rowKey, plaintext) {
       if (plaintext === null) return null;
@@ -65,10 +68,19 @@ export function secretSealer(box: SecretBox | undefined): SecretSealer {
     open(column, rowKey, value) {
       if (value === null || !isSealed(value)) return value;
       if (!box) throw missing();
-      return box.open(value, secretContext(column, rowKey));
+      const context = secretContext(column, rowKey);
+      const cacheKey = `${context}\n${value}`;
+      const known = opened.get(cacheKey);
+      if (known !== undefined) return known;
+      const plaintext = box.open(value, context);
+      if (opened.size >= OPENED_CACHE_SIZE) opened.delete(opened.keys().next().value as string);
+      opened.set(cacheKey, plaintext);
+      return plaintext;
     },
   };
 }
+
+const OPENED_CACHE_SIZE = 256;
 
 export const APPLE_IDENTITY_COLUMN = SECRET_COLUMNS[0];
 export const GOOGLE_IDENTITY_COLUMN = SECRET_COLUMNS[1];
