@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { walletLinkPath } from '@passmint/shopify-app';
@@ -284,6 +284,10 @@ describe('the OAuth install of a public app', () => {
     expect(finished.status).toBe(200);
     expect(await finished.json()).toEqual({ installed: shopify.shop });
     expect(shopify.calls.filter((call) => call.operation === 'authorization_code').map((call) => call.status)).toEqual([200]);
+    // The offline token is kept sealed: not in the database file or its -wal.
+    const onDisk = ['passmint.db', 'passmint.db-wal'].filter((name) => existsSync(join(dataDir, name))).map((name) => readFileSync(join(dataDir, name)));
+    expect(onDisk.length).toBeGreaterThan(0);
+    expect(onDisk.some((bytes) => bytes.includes(shopify.accessToken))).toBe(false);
 
     const replayed = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser, cookie: cookies } });
     expect(replayed.status).toBe(400);

@@ -9,3 +9,4 @@ export { encodePng, readPngInfo, isPngDataUri, decodePngDataUri, defaultImages, 
 export * from './ports';
 export * from './pass-engine';
 export * from './google';
+export * from './secrets';

@@ -1,82 +1,92 @@
 import { parseArgs } from 'node:util';
 import { InvalidInputError, PassmintError } from '@passmint/engine';
+import { certsCsrCommand } from './commands/certs-csr';
 import { certsDevCommand } from './commands/certs-dev';
 import { checkCommand } from './commands/check';
+import { commandUsage, mainUsage } from './commands/command-help';
 import { demoCommand } from './commands/demo';
 import { passCreateCommand } from './commands/pass-create';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { secretsRotateCommand, secretsStatusCommand } from './commands/secrets';
 import { serveCommand } from './commands/serve';
 import { tenantsCreateCommand, tenantsListCommand, tenantsUpdateCommand } from './commands/tenants';
 import { validateCommand } from './commands/validate';
+import { PACKAGE_VERSION } from './commands/version';
 import type { CliIo } from './commands/io';
 
 export type { CliIo } from './commands/io';
 
-const USAGE = `Usage: passmint <command> [options]
-
-Commands:
-  serve                                 start the HTTP API (what \`npm start\` runs)
-  tenants create <name> [--quota <n>] [--apple-cert <pem> --apple-key <pem> [--apple-key-passphrase <p>] [--apple-wwdr <pem>] | --apple-p12 <file>]
-                 [--google-issuer-id <id> --google-service-account <key.json>]
-                                        add a tenant; prints its id
-  tenants update <tenant> [--name <name>] [--quota <n> | --no-quota] [--apple-… | --instance-certificate] [--google-… | --instance-google]
-  tenants list
-  keys create --tenant <tenant> [--label <text>]
-                                        a new API key for a tenant; prints the key (shown once)
-  keys list --tenant <tenant>
-  keys revoke <key id>
-  migrate                               create or upgrade the database schema
-  check [--trust <ca.pem>]... [--json]  re-validate every stored pass and look at the push outbox; exit code 1 on problems
-  demo                                  issue a demo pass to ./data/demo.pkpass
-  certs dev [--force]                   create a development signing identity under ./data/dev-certs
-  pass create <body.json> -o <out.pkpass> [--serial <serial>] [--organization <name>]
-                                        sign a pass from a JSON body (the POST /api/passes body)
-  validate <file.pkpass> [--trust <ca.pem>]... [--json]
-                                        check a pass the way an iPhone would; exit code 1 on errors
-
-Configuration comes from PASSMINT_* environment variables (see README.md).`;
-
-/** Runs one command; returns the exit code (0 ok, 1 failure, 2 usage). */
+/**
+ * Runs one command; returns the exit code (0 ok, 1 failure, 2 usage). `--help` (or `-h`) after a
+ * command prints that command's usage and does nothing else: no server, no database.
+ */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    io.out.write(`passmint ${PACKAGE_VERSION}\n`);
+    return 0;
+  }
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    const usage = command === 'help' && rest.length > 0 ? commandUsage(rest) : mainUsage();
+    if (usage === null) return usageError(io, [], `no command "${rest.join(' ')}"`);
+    io.out.write(`${usage}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const help = asksForHelp(rest) ? commandUsage([command, ...rest]) : null;
+  if (help !== null) {
+    io.out.write(`${help}\n`);
+    return 0;
+  }
   try {
-    switch (command) {
-      case 'serve':
-        return await serveCommand(io);
-      case 'migrate':
-        return await migrateCommand(io);
-      case 'check':
-        return await checkCommand(parse(rest, { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } }), io);
-      case 'tenants':
-        return await tenantsCommand(rest, io);
-      case 'keys':
-        return await keysCommand(rest, io);
-      case 'demo':
-        return await demoCommand(io);
-      case 'certs':
-        return rest[0] === 'dev' ? certsDevCommand(parse(rest.slice(1), { force: { type: 'boolean' } }), io) : usage(io);
-      case 'pass':
-        return rest[0] === 'create' ? passCreateCommand(parse(rest.slice(1), passCreateOptions), io) : usage(io);
-      case 'validate':
-        return validateCommand(parse(rest, { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } }), io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        return usage(io, `unknown command "${command}"`);
-    }
+    return await dispatch(command, rest, io);
   } catch (error) {
-    if (error instanceof UsageError) return usage(io, error.message);
+    if (error instanceof UsageError) return usageError(io, [command, ...rest], error.message);
     if (error instanceof PassmintError) {
       const issues = error instanceof InvalidInputError ? error.issues.map((issue) => `  ${issue.path || 'body'}: ${issue.message}\n`) : [];
       io.err.write(`passmint: ${error.message}\n${issues.join('')}`);
       return 1;
     }
     throw error;
+  }
+}
+
+async function dispatch(command: string, rest: string[], io: CliIo): Promise<number> {
+  const [action, ...args] = rest;
+  switch (command) {
+    case 'serve':
+      parse(rest, {}, 0);
+      return await serveCommand(io);
+    case 'migrate':
+      parse(rest, {}, 0);
+      return await migrateCommand(io);
+    case 'check':
+      return await checkCommand(parse(rest, { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } }, 0), io);
+    case 'tenants':
+      return await tenantsCommand(action, args, io);
+    case 'keys':
+      return await keysCommand(action, args, io);
+    case 'demo':
+      parse(rest, {}, 0);
+      return await demoCommand(io);
+    case 'certs':
+      if (action === 'dev') return certsDevCommand(parse(args, { force: { type: 'boolean' } }, 0), io);
+      if (action === 'csr') return certsCsrCommand(parse(args, certsCsrOptions, 0).values, io);
+      throw new UsageError('usage: passmint certs dev | csr');
+    case 'pass':
+      if (action === 'create') return passCreateCommand(parse(args, passCreateOptions), io);
+      throw new UsageError('usage: passmint pass create');
+    case 'validate':
+      return validateCommand(parse(rest, { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } }), io);
+    case 'secrets':
+      if (action === 'status') {
+        parse(args, {}, 0);
+        return await secretsStatusCommand(io);
+      }
+      if (action === 'rotate') return await secretsRotateCommand(parse(args, { 'new-key-file': { type: 'string' } }, 0).values, io);
+      throw new UsageError('usage: passmint secrets status | rotate');
+    default:
+      throw new UsageError(`unknown command "${command}"`);
   }
 }
 
@@ -95,20 +105,23 @@ const tenantOptions = {
   'instance-google': { type: 'boolean' },
 } as const;
 
-async function tenantsCommand([action, ...args]: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, tenantOptions);
-  if (action === 'create' && positionals.length === 1) return tenantsCreateCommand(positionals[0] as string, values, io);
-  if (action === 'update' && positionals.length === 1) return tenantsUpdateCommand(positionals[0] as string, values, io);
-  if (action === 'list' && positionals.length === 0) return tenantsListCommand(io);
-  return usage(io, 'usage: passmint tenants create <name> | update <tenant> | list');
+async function tenantsCommand(action: string | undefined, args: string[], io: CliIo): Promise<number> {
+  if (action === 'list') {
+    parse(args, {}, 0);
+    return tenantsListCommand(io);
+  }
+  if (action !== 'create' && action !== 'update') throw new UsageError('usage: passmint tenants create <name> | update <tenant> | list');
+  const parsed = parse(args, tenantOptions);
+  const ref = onePositional(parsed);
+  return action === 'create' ? tenantsCreateCommand(ref, parsed.values, io) : tenantsUpdateCommand(ref, parsed.values, io);
 }
 
-async function keysCommand([action, ...args]: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { tenant: { type: 'string' }, label: { type: 'string' } });
-  if (action === 'create' && positionals.length === 0) return keysCreateCommand(values, io);
-  if (action === 'list' && positionals.length === 0) return keysListCommand(values, io);
-  if (action === 'revoke' && positionals.length === 1) return keysRevokeCommand(positionals[0] as string, io);
-  return usage(io, 'usage: passmint keys create --tenant <tenant> | list --tenant <tenant> | revoke <key id>');
+async function keysCommand(action: string | undefined, args: string[], io: CliIo): Promise<number> {
+  const options = { tenant: { type: 'string' }, label: { type: 'string' } } as const;
+  if (action === 'create') return keysCreateCommand(parse(args, options, 0).values, io);
+  if (action === 'list') return keysListCommand(parse(args, { tenant: options.tenant }, 0).values, io);
+  if (action === 'revoke') return keysRevokeCommand(onePositional(parse(args, {})), io);
+  throw new UsageError('usage: passmint keys create --tenant <tenant> | list --tenant <tenant> | revoke <key id>');
 }
 
 const passCreateOptions = {
@@ -117,19 +130,41 @@ const passCreateOptions = {
   organization: { type: 'string' },
 } as const;
 
+const certsCsrOptions = {
+  'pass-type-id': { type: 'string' },
+  'team-id': { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+} as const;
+
 class UsageError extends Error {}
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-function parse<T extends OptionSpec>(args: string[], options: T) {
+/** Strict parsing: an unknown option, or more positionals than `maxPositionals`, is a usage error. */
+function parse<T extends OptionSpec>(args: string[], options: T, maxPositionals = Infinity) {
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (parsed.positionals.length > maxPositionals) throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
+  return parsed;
 }
 
-function usage(io: CliIo, problem?: string): number {
-  io.err.write(`${problem ? `passmint: ${problem}\n\n` : ''}${USAGE}\n`);
+function onePositional(parsed: { positionals: string[] }): string {
+  if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'an argument is missing' : `unexpected argument "${parsed.positionals[1]}"`);
+  return parsed.positionals[0] as string;
+}
+
+/** `--help` or `-h` among a command's arguments (before a `--` that ends the options). */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+function usageError(io: CliIo, words: string[], problem: string): number {
+  io.err.write(`passmint: ${problem}\n\n${commandUsage(words) ?? mainUsage()}\n`);
   return 2;
 }

@@ -57,3 +57,16 @@ test('a push lease must outlast twice the APNs timeout, so no push in flight is 
   expect(problems({ PASSMINT_PUSH_LEASE_MS: '15000' })).toEqual([expect.stringMatching(/^PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS \(10000 ms\)/)]);
   expect(problems({ PASSMINT_PUSH_LEASE_MS: '500' })).toEqual([expect.stringContaining('PASSMINT_PUSH_LEASE_MS')]);
 });
+
+test('PASSMINT_SECRET_KEY is one or more 32-byte keys (base64 or hex); a wrong one is named, never echoed', () => {
+  const base64 = Buffer.alloc(32, 7).toString('base64');
+  const hex = Buffer.alloc(32, 9).toString('hex');
+  expect(readEnv({ PASSMINT_SECRET_KEY: base64 }).PASSMINT_SECRET_KEY).toEqual([Buffer.alloc(32, 7)]);
+  expect(readEnv({ PASSMINT_SECRET_KEY: `${hex},${base64}` }).PASSMINT_SECRET_KEY).toEqual([Buffer.alloc(32, 9), Buffer.alloc(32, 7)]);
+  expect(readEnv({}).PASSMINT_SECRET_KEY).toBeUndefined();
+  for (const wrong of ['hunter2-but-longer-than-that', Buffer.alloc(16).toString('base64'), `${base64},`]) {
+    const found = problems({ PASSMINT_SECRET_KEY: wrong });
+    expect(found).toEqual([expect.stringMatching(/^PASSMINT_SECRET_KEY must be 32 bytes as base64/)]);
+    expect(found.join()).not.toContain(wrong);
+  }
+});

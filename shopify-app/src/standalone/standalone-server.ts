@@ -24,7 +24,7 @@ export interface StandaloneServer {
  * the order ↔ pass records stay in a SQLite file of its own. The same routes as `passmint serve`.
  */
 export async function startStandalone(env: StandaloneEnv, log: (line: string) => void): Promise<StandaloneServer> {
-  const store = openStandaloneStore(join(env.PASSMINT_SHOPIFY_DATA_DIR, 'shopify-app.db'));
+  const store = openStandaloneStore(join(env.PASSMINT_SHOPIFY_DATA_DIR, 'shopify-app.db'), env.PASSMINT_SECRET_KEY);
   const client = createPassmintClient({ baseUrl: env.PASSMINT_URL, apiKey: env.PASSMINT_API_KEY });
   const passes = createClientPassWriter(client, env.PASSMINT_URL);
   const template = parseShopTemplate({ shopName: env.PASSMINT_SHOPIFY_SHOP.split('.')[0]!.slice(0, 64), ...(env.PASSMINT_SHOPIFY_TEMPLATE ? (JSON.parse(readFileSync(env.PASSMINT_SHOPIFY_TEMPLATE, 'utf8')) as object) : {}) });

@@ -6,7 +6,7 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import { testIdentity } from '../testing';
 import { APPLE_WWDR_G4_PEM } from '../validator/apple-certs';
 import { createDevIdentity } from './dev-identity';
-import { loadSigningIdentity, passIdentifiersOf } from './signing-identity';
+import { certificatePemOf, loadSigningIdentity, passIdentifiersOf } from './signing-identity';
 
 const { pems } = testIdentity();
 const pemMaterial = { certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem };
@@ -104,5 +104,30 @@ describe('loadSigningIdentity', () => {
     const wwdr = new X509Certificate(APPLE_WWDR_G4_PEM);
     expect(wwdr.serialNumber).toBe('13DC77955271E53DC632E8CCFFE521F3CCC5CED2');
     expect(new Date(wwdr.validTo).toISOString().slice(0, 10)).toBe('2030-12-10');
+  });
+});
+
+describe('certificatePemOf', () => {
+  it("reads the DER .cer Apple's portal downloads (converted by openssl here) as the same certificate", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passmint-der-'));
+    try {
+      writeFileSync(join(dir, 'pass.pem'), pems.certificatePem);
+      execFileSync('openssl', ['x509', '-in', 'pass.pem', '-outform', 'DER', '-out', 'pass.cer'], { cwd: dir });
+      const der = readFileSync(join(dir, 'pass.cer'));
+      expect(der.includes('BEGIN')).toBe(false);
+      const pem = certificatePemOf(der);
+      expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+      expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(pems.certificatePem).fingerprint256);
+      const identity = loadSigningIdentity({ ...pemMaterial, certificatePem: pem, wwdrPem: certificatePemOf(new X509Certificate(pems.caCertificatePem).raw) });
+      expect(identity.passTypeIdentifier).toBe('pass.test.passmint');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps PEM as it is and names a file that is neither', () => {
+    expect(certificatePemOf(Buffer.from(pems.certificatePem))).toBe(pems.certificatePem);
+    expect(codeOf(() => certificatePemOf(Buffer.from('not a certificate'), 'WWDR certificate'))).toBe('certificate_unreadable');
+    expect(() => certificatePemOf(Buffer.from([0x30, 0x82, 0x01]), 'WWDR certificate')).toThrow(/WWDR certificate could not be read/);
   });
 });

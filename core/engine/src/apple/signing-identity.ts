@@ -104,7 +104,17 @@ function passCertificateOf(certificates: forge.pki.Certificate[]): forge.pki.Cer
   return certificates.find((cert) => cert.subject.getField('UID')) ?? certificates[0];
 }
 
-function parseCertificate(pem: string, what: string): X509Certificate {
+/**
+ * A certificate file's contents as PEM: PEM as it is, or DER (the `.cer` the Apple Developer portal
+ * downloads, and Apple's WWDR certificates) converted.
+ */
+export function certificatePemOf(contents: Uint8Array, what = 'certificate'): string {
+  const bytes = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength);
+  if (bytes.includes('-----BEGIN CERTIFICATE-----')) return bytes.toString('utf8');
+  return parseCertificate(bytes, what).toString();
+}
+
+function parseCertificate(pem: string | Buffer, what: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch {

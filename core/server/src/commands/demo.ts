@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validatePkpass } from '@passmint/engine';
 import { loadConfiguredIdentity } from '../apple-identity';
 import { readEnv } from '../env';
 import { issuePass } from '../issue-pass';
+import { ensurePrivateDir, writePrivateFile } from '../secrets/private-files';
 import type { CliIo } from './io';
 
 /** The docs/api.md example, plus a few more of the fields a loyalty card uses. */
@@ -26,14 +26,14 @@ export async function demoCommand(io: CliIo): Promise<number> {
   const env = readEnv(io.env);
   const { identity, source, created } = loadConfiguredIdentity(env);
   if (created) io.out.write(`Created a development signing identity in ${source}\n`);
-  mkdirSync(env.PASSMINT_DATA_DIR, { recursive: true });
+  ensurePrivateDir(env.PASSMINT_DATA_DIR);
   const output = resolve(join(env.PASSMINT_DATA_DIR, 'demo.pkpass'));
   const pass = issuePass(DEMO_BODY, {
     identity,
     organizationName: 'Bayroast Coffee',
     ...(env.PASSMINT_PUBLIC_URL === undefined ? {} : { publicUrl: env.PASSMINT_PUBLIC_URL }),
   });
-  writeFileSync(output, pass.pkpass);
+  writePrivateFile(output, pass.pkpass);
   // A development pass is checked against its own stand-in CA; a real one against Apple's root.
   const report = validatePkpass(pass.pkpass, identity.isDevelopment ? { trustedRoots: [identity.wwdr.toString()] } : {});
   const errors = report.problems.filter((problem) => problem.severity === 'error');

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createPassEngine, defaultImages, PassmintError, type Store } from '@passmint/engine';
@@ -17,6 +17,7 @@ import { createGoogleWallets, type GoogleWallets } from '../google/google-wallet
 import { readServiceAccount } from '../google/service-account';
 import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker, PUSH_EVENT_LEVEL } from '../push/push-worker';
+import { ensurePrivateDir, looseModes } from '../secrets/private-files';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
@@ -43,9 +44,9 @@ export interface StartOptions {
 
 /** `passmint serve`: store, identity, default tenant, HTTP server; resolves once it listens. */
 export async function startServer(env: PassmintEnv, options: StartOptions): Promise<RunningServer> {
-  mkdirSync(env.PASSMINT_DATA_DIR, { recursive: true });
+  ensurePrivateDir(env.PASSMINT_DATA_DIR);
   const apple = loadConfiguredIdentity(env);
-  const { store, location } = await openStore(env);
+  const { store, location, secrets } = await openStore(env);
   const firstStart = await ensureDefaultTenant(store);
   // Drawn once and cached; doing it now keeps ~100 ms off the first request.
   defaultImages();
@@ -120,7 +121,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   // Listening on every interface says nothing about the address clients use; loopback always works here.
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
   const shopTenants = { wooCommerce: wooCommerce?.tenantDescription, shopify: shopify?.tenantDescription };
-  options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION, shopTenants }));
+  const looseFiles = looseModes(env.PASSMINT_DATA_DIR);
+  options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION, shopTenants, secrets, looseFiles }));
 
   return {
     url: listening,

@@ -1,6 +1,7 @@
 import type { TenantRecord } from '@passmint/engine';
 import type { ConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
+import type { SecretsState } from '../secrets/secrets-at-rest';
 import { describeStoreLocation, type StoreLocation } from '../store/open-store';
 
 export interface StartupFacts {
@@ -14,6 +15,25 @@ export interface StartupFacts {
   rateLimit: { perSecond: number; burst: number };
   /** Whose passes each connected shop makes. */
   shopTenants?: { wooCommerce?: string | undefined; shopify?: string | undefined };
+  secrets: SecretsState;
+  /** Paths in the data dir that other users may read (see looseModes). */
+  looseFiles: { path: string; mode: string }[];
+}
+
+/** Where the master key is, what opening the store did, and files others can read. */
+function secretsLines({ secrets, looseFiles, location }: StartupFacts): string[] {
+  const from = secrets.source.kind === 'env' ? 'PASSMINT_SECRET_KEY' : `${secrets.source.file}${secrets.createdKey ? ' (created now: back it up with the database, it cannot be recreated)' : ''}`;
+  const lines = [`  Secrets:        sealed with AES-256-GCM, key ${secrets.keyId} from ${from}`];
+  if (secrets.sealedNow > 0) lines.push(`                  sealed ${secrets.sealedNow} secret${secrets.sealedNow === 1 ? '' : 's'} stored in clear by an older release`);
+  if (secrets.underOtherKeys > 0) lines.push(`                  warning: ${secrets.underOtherKeys} secret${secrets.underOtherKeys === 1 ? ' is' : 's are'} still under an older key: run passmint secrets rotate`);
+  if (secrets.source.kind === 'file' && location.kind === 'postgres') {
+    lines.push('                  note: every process sharing this database needs this key: set PASSMINT_SECRET_KEY on each (docs/security.md)');
+  }
+  if (looseFiles.length > 0) {
+    const shown = looseFiles.slice(0, 5).map((file) => `${file.path} (${file.mode})`);
+    lines.push(`  warning: other users can read ${shown.join(', ')}${looseFiles.length > 5 ? ` and ${looseFiles.length - 5} more` : ''}: chmod 700 the data dir and 600 its files`);
+  }
+  return lines;
 }
 
 function shopLines({ env, publicUrl, shopTenants }: StartupFacts): string[] {
@@ -52,6 +72,7 @@ export function startupReport(facts: StartupFacts): string {
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}; ${env.PASSMINT_REDIS_URL ? 'shared by all processes through Redis' : 'per process (set PASSMINT_REDIS_URL to share it)'}`,
     ...shopLines(facts),
+    ...secretsLines(facts),
   ];
   if (facts.firstStart) {
     lines.push(

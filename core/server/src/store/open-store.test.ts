@@ -23,7 +23,7 @@ test('the PostgreSQL pool has twice the CPUs in connections unless PASSMINT_DATA
 
 test('a postgres:// URL with ?schema= opens a migrated PostgreSQL store in that schema', async () => {
   const schema = `passmint_open_${randomBytes(4).toString('hex')}`;
-  const { store, location } = await openStore(readEnv({ PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}` }));
+  const { store, location } = await openStore(readEnv({ PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}`, PASSMINT_SECRET_KEY: randomBytes(32).toString('base64') }));
   const admin = new Client({ connectionString: DATABASE_URL });
   await admin.connect();
   try {

@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Store } from '@passmint/engine';
 import type { PassmintEnv } from '../env';
 import { createPostgresStore, type PostgresStoreOptions } from './postgres-store';
+import { createKeyRing, type KeyRing } from '../secrets/key-ring';
+import { prepareSecrets, type SecretsState } from '../secrets/secrets-at-rest';
+import type { SqlStore } from './secret-columns';
 import { createSqliteStore } from './sqlite-store';
 
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -40,15 +42,30 @@ export function postgresOptions(url: string, env: Pick<PassmintEnv, 'PASSMINT_DA
   return { connectionString: parsed.toString(), poolSize, ...(schema ? { schema } : {}) };
 }
 
-/** Opens the configured store and brings its schema up to date. */
-export async function openStore(env: PassmintEnv): Promise<{ store: Store; location: StoreLocation }> {
+export interface OpenedStore {
+  store: SqlStore;
+  location: StoreLocation;
+  /** The master key in use and what opening did to the stored secrets. */
+  secrets: SecretsState;
+  /** The key ring the store seals with (what `passmint secrets rotate` re-seals from). */
+  keys: KeyRing;
+}
+
+/**
+ * Opens the configured store, brings its schema up to date, loads the master key and checks it
+ * against the secrets stored (sealing any plaintext ones left by an older release).
+ */
+export async function openStore(env: PassmintEnv): Promise<OpenedStore> {
   const location = storeLocation(env);
-  const store = location.kind === 'sqlite' ? createSqliteStore(location.file) : createPostgresStore(postgresOptions(location.url, env));
+  const keys = createKeyRing();
+  const store =
+    location.kind === 'sqlite' ? createSqliteStore(location.file, { secrets: keys }) : createPostgresStore({ ...postgresOptions(location.url, env), secrets: keys });
   try {
     await store.migrate();
+    const secrets = await prepareSecrets(store, keys, env);
+    return { store, location, secrets, keys };
   } catch (error) {
     await store.close();
     throw error;
   }
-  return { store, location };
 }

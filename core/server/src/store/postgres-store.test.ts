@@ -3,7 +3,7 @@ import { Client, Pool } from 'pg';
 import type { PassRecord, PassUpdate, Store, WriteOptions } from '@passmint/engine';
 import { createPostgresStore } from './postgres-store';
 import { migratePostgres, postgresMigrations, quoteIdentifier } from './postgres-migrations';
-import { newPass, registrationOf, tenantIn } from './test-support/store-builders';
+import { newPass, registrationOf, tenantIn, testSecretBox } from './test-support/store-builders';
 import { describeStoreConformance } from './test-support/store-conformance';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,7 +25,7 @@ async function dropSchema(schema: string): Promise<void> {
 
 describeStoreConformance('PostgreSQL', async () => {
   const schema = testSchema();
-  const store = createPostgresStore({ connectionString: DATABASE_URL, schema });
+  const store = createPostgresStore({ connectionString: DATABASE_URL, schema, secrets: testSecretBox() });
   return {
     store,
     cleanup: async () => {

@@ -18,7 +18,7 @@ import {
   type PassUpdate,
   type PushOutcome,
   type PushSummary,
-  type Store,
+  type SecretBox,
   type TenantPatch,
   type TenantRecord,
   type UpdatePassResult,
@@ -26,6 +26,8 @@ import {
 } from '@passmint/engine';
 import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
 import { migratePostgres } from './postgres-migrations';
+import { postgresSecretCells } from './postgres-secret-cells';
+import { secretSealer, SHOP_SESSION_COLUMN, type SqlStore } from './secret-columns';
 import {
   API_KEY_COLUMNS,
   IDEMPOTENCY_COLUMNS,
@@ -44,6 +46,7 @@ import {
   toPassHead,
   toPassVersion,
   toPushJob,
+  tenantRow,
   toTenant,
   type ApiKeyRow,
   type IdempotencyRow,
@@ -64,6 +67,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool; pg's default (10) when absent (`passmint serve` sets it, see postgresOptions). */
   poolSize?: number;
+  /** Seals the secret columns; without it the store can neither write nor read a secret. */
+  secrets?: SecretBox;
 }
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
@@ -79,7 +84,7 @@ type Queryable = Pick<PoolClient, 'query'>;
  * change-tag counter row, then the tenant's usage row. Locks are always taken in that order, so
  * writers cannot deadlock on one another.
  */
-export function createPostgresStore(options: PostgresStoreOptions): Store {
+export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const pool = new Pool({
     connectionString: options.connectionString,
     ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
@@ -90,15 +95,16 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   pool.on('error', () => undefined);
   pool.on('connect', prepareStatements);
   let closing: Promise<void> | null = null;
+  const secrets = secretSealer(options.secrets);
 
   async function readTenant(db: Queryable, id: string): Promise<TenantRecord | null> {
     const { rows } = await db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`, [id]);
-    return rows[0] ? toTenant(rows[0]) : null;
+    return rows[0] ? toTenant(rows[0], secrets) : null;
   }
 
   async function readTenantByName(db: Queryable, name: string): Promise<TenantRecord | null> {
     const { rows } = await db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE name = $1`, [name]);
-    return rows[0] ? toTenant(rows[0]) : null;
+    return rows[0] ? toTenant(rows[0], secrets) : null;
   }
 
   async function readPass(db: Queryable, tenantId: string, serialNumber: string): Promise<PassRecord | null> {
@@ -273,6 +279,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   }
 
   return {
+    ...postgresSecretCells(transaction, pool),
     async migrate() {
       await migratePostgres(pool, options.schema === undefined ? {} : { schema: options.schema });
     },
@@ -287,7 +294,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async createTenant(tenant: NewTenant) {
       const record: TenantRecord = { ...tenant, updatedAt: tenant.createdAt };
       try {
-        await pool.query(`INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantParams(record));
+        await pool.query(`INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantParams(tenantRow(record, secrets)));
       } catch (error) {
         if (violates(error, 'tenants_pkey')) throw new StoreConflictError(`A tenant with id '${tenant.id}' already exists.`);
         if (violates(error, 'tenants_name_key')) throw new StoreConflictError(`A tenant named '${tenant.name}' already exists.`);
@@ -300,13 +307,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async listTenants() {
       const { rows } = await pool.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY created_at, id`);
-      return rows.map(toTenant);
+      return rows.map((row) => toTenant(row, secrets));
     },
     async updateTenant(id: string, patch: TenantPatch) {
       try {
         return await transaction(async (db) => {
           const { rows } = await db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1 FOR UPDATE`, [id]);
-          const current = rows[0] ? toTenant(rows[0]) : null;
+          const current = rows[0] ? toTenant(rows[0], secrets) : null;
           if (!current) return null;
           const next: TenantRecord = {
             ...current,
@@ -316,7 +323,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
             googleIdentity: patch.googleIdentity === undefined ? (current.googleIdentity ?? null) : patch.googleIdentity,
             updatedAt: patch.updatedAt,
           };
-          const [, name, monthlyQuota, appleIdentity, googleIdentity] = tenantParams(next);
+          const [, name, monthlyQuota, appleIdentity, googleIdentity] = tenantParams(tenantRow(next, secrets));
           await db.query(
             'UPDATE tenants SET name = $2, monthly_quota = $3, apple_identity = $4, google_identity = $5, updated_at = $6 WHERE id = $1',
             [id, name, monthlyQuota, appleIdentity, googleIdentity, next.updatedAt],
@@ -358,7 +365,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         [hash],
       );
       const row = rows[0];
-      return row ? { key: toApiKey(row), tenant: toTenant(unprefixTenant(row)) } : null;
+      return row ? { key: toApiKey(row), tenant: toTenant(unprefixTenant(row), secrets) } : null;
     },
     async listApiKeys(tenantId) {
       const { rows } = await pool.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
@@ -654,12 +661,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       await pool.query(
         `INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)
           ON CONFLICT (shop) DO UPDATE SET session = excluded.session, updated_at = excluded.updated_at`,
-        [shop, session, at],
+        [shop, secrets.seal(SHOP_SESSION_COLUMN, shop, session), at],
       );
     },
     async findShopSession(shop) {
       const { rows } = await pool.query<{ session: string }>('SELECT session FROM shop_sessions WHERE shop = $1', [shop]);
-      return rows[0]?.session ?? null;
+      return rows[0] ? secrets.open(SHOP_SESSION_COLUMN, shop, rows[0].session) : null;
     },
     async deleteShopSession(shop) {
       await pool.query('DELETE FROM shop_sessions WHERE shop = $1', [shop]);
@@ -777,16 +784,8 @@ interface PushCountsRow {
 }
 
 /** Parameters $1..$7 in TENANT_COLUMNS order. */
-function tenantParams(tenant: TenantRecord): unknown[] {
-  return [
-    tenant.id,
-    tenant.name,
-    tenant.monthlyQuota,
-    tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity),
-    tenant.googleIdentity ? JSON.stringify(tenant.googleIdentity) : null,
-    tenant.createdAt,
-    tenant.updatedAt,
-  ];
+function tenantParams(row: TenantRow): unknown[] {
+  return [row.id, row.name, row.monthly_quota, row.apple_identity, row.google_identity, row.created_at, row.updated_at];
 }
 
 function unprefixTenant(row: PrefixedTenantRow): TenantRow {

@@ -6,12 +6,12 @@ import Database from 'better-sqlite3';
 import type { NewIdempotency, NewPass, PassUpdate, Store } from '@passmint/engine';
 import { createSqliteStore, openSqliteDatabase } from './sqlite-store';
 import { migrate, migrations } from './sqlite-migrations';
-import { newPass, registrationOf, tenantIn } from './test-support/store-builders';
+import { newPass, registrationOf, tenantIn, testSecretBox } from './test-support/store-builders';
 import { describeStoreConformance } from './test-support/store-conformance';
 
 describeStoreConformance('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'passmint-store-'));
-  const store = createSqliteStore(join(dir, 'passmint.db'));
+  const store = createSqliteStore(join(dir, 'passmint.db'), { secrets: testSecretBox() });
   return {
     store,
     cleanup: async () => {

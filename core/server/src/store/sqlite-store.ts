@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -23,14 +22,17 @@ import {
   type PushJob,
   type PushOutcome,
   type PushSummary,
-  type Store,
+  type SecretBox,
   type TenantPatch,
   type TenantRecord,
   type UpdatePassResult,
   type WriteOptions,
 } from '@passmint/engine';
 import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
+import { ensurePrivateDir, ensurePrivateFile } from '../secrets/private-files';
+import { secretSealer, SHOP_SESSION_COLUMN, type SqlStore } from './secret-columns';
 import { migrate } from './sqlite-migrations';
+import { sqliteSecretCells } from './sqlite-secret-cells';
 import {
   API_KEY_COLUMNS,
   IDEMPOTENCY_COLUMNS,
@@ -49,6 +51,7 @@ import {
   toPassHead,
   toPassVersion,
   toPushJob,
+  tenantRow,
   toTenant,
   type ApiKeyRow,
   type IdempotencyRow,
@@ -63,9 +66,10 @@ import {
   type TokenTopicRow,
 } from './store-rows';
 
-/** Opens (creating if needed) a SQLite file with the settings the store relies on. */
+/** Opens (creating if needed) a SQLite file with the settings the store relies on; its files are the owner's only. */
 export function openSqliteDatabase(file: string): Database.Database {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
+  ensurePrivateFile(file, [`${file}-wal`, `${file}-shm`]);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -74,19 +78,25 @@ export function openSqliteDatabase(file: string): Database.Database {
   return db;
 }
 
+export interface SqliteStoreOptions {
+  /** Seals the secret columns; without it the store can neither write nor read a secret. */
+  secrets?: SecretBox;
+}
+
 /** The Store port on a SQLite file. Call `migrate()` before anything else. */
-export function createSqliteStore(file: string): Store {
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): SqlStore {
   const db = openSqliteDatabase(file);
   const sql = preparedOnce(db, statements);
+  const secrets = secretSealer(options.secrets);
 
   function readTenant(id: string): TenantRecord | null {
     const row = sql.tenantById.get(id) as TenantRow | undefined;
-    return row ? toTenant(row) : null;
+    return row ? toTenant(row, secrets) : null;
   }
 
   function readTenantByName(name: string): TenantRecord | null {
     const row = sql.tenantByName.get(name) as TenantRow | undefined;
-    return row ? toTenant(row) : null;
+    return row ? toTenant(row, secrets) : null;
   }
 
   function readPass(tenantId: string, serialNumber: string): PassRecord | null {
@@ -167,7 +177,7 @@ export function createSqliteStore(file: string): Store {
     if (readTenant(tenant.id)) throw new StoreConflictError(`A tenant with id '${tenant.id}' already exists.`);
     assertNameFree(tenant.name);
     const record: TenantRecord = { ...tenant, updatedAt: tenant.createdAt };
-    sql.insertTenant.run(tenantParams(record));
+    sql.insertTenant.run(tenantRow(record, secrets));
     return record;
   });
 
@@ -183,7 +193,7 @@ export function createSqliteStore(file: string): Store {
       googleIdentity: patch.googleIdentity === undefined ? (current.googleIdentity ?? null) : patch.googleIdentity,
       updatedAt: patch.updatedAt,
     };
-    sql.updateTenant.run(tenantParams(next));
+    sql.updateTenant.run(tenantRow(next, secrets));
     return readTenant(id) ?? next;
   });
 
@@ -334,6 +344,7 @@ export function createSqliteStore(file: string): Store {
   // busy_timeout, instead of failing with SQLITE_BUSY when a deferred transaction that has
   // already read tries to upgrade after another connection committed.
   return {
+    ...sqliteSecretCells(db),
     async migrate() {
       migrate(db);
     },
@@ -351,7 +362,7 @@ export function createSqliteStore(file: string): Store {
       return readTenant(idOrName) ?? readTenantByName(idOrName);
     },
     async listTenants() {
-      return (sql.listTenants.all() as TenantRow[]).map(toTenant);
+      return (sql.listTenants.all() as TenantRow[]).map((row) => toTenant(row, secrets));
     },
     async updateTenant(id, patch) {
       return updateTenant.immediate(id, patch);
@@ -467,10 +478,11 @@ export function createSqliteStore(file: string): Store {
       return sql.insertWebhookDelivery.run({ source: delivery.source, id: delivery.id, at: delivery.at }).changes > 0;
     },
     async saveShopSession(shop, session, at) {
-      sql.saveShopSession.run({ shop, session, at });
+      sql.saveShopSession.run({ shop, session: secrets.seal(SHOP_SESSION_COLUMN, shop, session), at });
     },
     async findShopSession(shop) {
-      return (sql.findShopSession.get({ shop }) as { session: string } | undefined)?.session ?? null;
+      const row = sql.findShopSession.get({ shop }) as { session: string } | undefined;
+      return row ? secrets.open(SHOP_SESSION_COLUMN, shop, row.session) : null;
     },
     async deleteShopSession(shop) {
       sql.deleteShopSession.run({ shop });
@@ -725,18 +737,6 @@ interface PushCountsRow {
   delivered: number;
   failed: number;
   last_attempt_at: string | null;
-}
-
-function tenantParams(tenant: TenantRecord): TenantRow {
-  return {
-    id: tenant.id,
-    name: tenant.name,
-    monthly_quota: tenant.monthlyQuota,
-    apple_identity: tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity),
-    google_identity: tenant.googleIdentity ? JSON.stringify(tenant.googleIdentity) : null,
-    created_at: tenant.createdAt,
-    updated_at: tenant.updatedAt,
-  };
 }
 
 function apiKeyParams(key: ApiKeyRecord): ApiKeyRow {

@@ -10,6 +10,7 @@ import type {
   StoredGoogleIdentity,
   TenantRecord,
 } from '@passmint/engine';
+import { APPLE_IDENTITY_COLUMN, GOOGLE_IDENTITY_COLUMN, type SecretSealer } from './secret-columns';
 
 /**
  * The rows both SQL stores read and how they become the Store's records: one schema, two engines.
@@ -167,16 +168,31 @@ export interface PassRow {
   change_seq: number | string;
 }
 
-export function toTenant(row: TenantRow): TenantRecord {
+export function toTenant(row: TenantRow, secrets: SecretSealer): TenantRecord {
+  const appleIdentity = secrets.open(APPLE_IDENTITY_COLUMN, row.id, row.apple_identity);
+  const googleIdentity = secrets.open(GOOGLE_IDENTITY_COLUMN, row.id, row.google_identity);
   return {
     id: row.id,
     name: row.name,
     monthlyQuota: row.monthly_quota,
-    appleIdentity: row.apple_identity === null ? null : (JSON.parse(row.apple_identity) as StoredAppleIdentity),
+    appleIdentity: appleIdentity === null ? null : (JSON.parse(appleIdentity) as StoredAppleIdentity),
     // Present only when set, so a tenant without one reads back exactly as it was created.
-    ...(row.google_identity === null ? {} : { googleIdentity: JSON.parse(row.google_identity) as StoredGoogleIdentity }),
+    ...(googleIdentity === null ? {} : { googleIdentity: JSON.parse(googleIdentity) as StoredGoogleIdentity }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** A tenant's row as stored: its identities sealed. */
+export function tenantRow(tenant: TenantRecord, secrets: SecretSealer): TenantRow {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    monthly_quota: tenant.monthlyQuota,
+    apple_identity: secrets.seal(APPLE_IDENTITY_COLUMN, tenant.id, tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity)),
+    google_identity: secrets.seal(GOOGLE_IDENTITY_COLUMN, tenant.id, tenant.googleIdentity ? JSON.stringify(tenant.googleIdentity) : null),
+    created_at: tenant.createdAt,
+    updated_at: tenant.updatedAt,
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  certificatePemOf,
   loadSigningIdentity,
   PassmintError,
   SigningIdentityError,
@@ -93,14 +94,21 @@ export async function ensureDefaultTenant(store: Store): Promise<{ tenant: Tenan
 }
 
 /**
- * Reads and checks a tenant's own certificate (as the server would at start-up) and returns it in
- * the form the store keeps: PEM certificate, unencrypted key, and the chain certificate if given.
+ * Reads and checks a tenant's own certificate (PEM, or the DER `.cer` Apple's portal downloads) as
+ * the server would at start-up, and returns it in the form the store keeps (sealing the key):
+ * PEM certificate, unencrypted PKCS#8 key, and the chain certificate if given. A .p12's passphrase
+ * only opens the file here; it is not kept.
  */
 export function readTenantAppleIdentity(files: AppleIdentityFiles): StoredAppleIdentity {
-  const wwdrPem = files.wwdr ? readText(files.wwdr) : undefined;
+  const wwdrPem = files.wwdr ? certificatePemOf(readBytes(files.wwdr), `WWDR certificate ${files.wwdr}`) : undefined;
   const identity = files.p12
     ? loadSigningIdentity({ p12: readBytes(files.p12), passphrase: files.passphrase, wwdrPem })
-    : loadSigningIdentity({ certificatePem: readText(requiredFile(files.certificate, '--apple-cert')), privateKeyPem: readText(requiredFile(files.key, '--apple-key')), passphrase: files.passphrase, wwdrPem });
+    : loadSigningIdentity({
+        certificatePem: certificatePemOf(readBytes(requiredFile(files.certificate, '--apple-cert')), `certificate ${files.certificate}`),
+        privateKeyPem: readText(requiredFile(files.key, '--apple-key')),
+        passphrase: files.passphrase,
+        wwdrPem,
+      });
   return {
     certificatePem: identity.certificate.toString(),
     privateKeyPem: identity.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

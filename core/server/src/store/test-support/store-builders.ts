@@ -1,5 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { NewPass, NewRegistration, Store } from '@passmint/engine';
+import { createSecretBox, type NewPass, type NewRegistration, type SecretBox, type Store } from '@passmint/engine';
+
+/** A box under a fresh random master key, for stores made directly in tests. */
+export function testSecretBox(): SecretBox {
+  return createSecretBox([randomBytes(32)]);
+}
 
 /** Records for the engine-specific store tests (the shared battery has its own). */
 export async function tenantIn(store: Store): Promise<string> {

@@ -1,0 +1,12 @@
+export {
+  createSecretBox,
+  generateSecretKey,
+  isSealed,
+  parseSecretKey,
+  sealedKeyId,
+  secretKeyId,
+  SecretKeyError,
+  SECRET_KEY_BYTES,
+  type SecretBox,
+  type SecretKeyErrorCode,
+} from './secret-box';
