@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.base.js'), testTimeout: 60000 };
+module.exports = { ...require('../../jest.base.js') };

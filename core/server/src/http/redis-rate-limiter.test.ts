@@ -3,7 +3,7 @@ import { createRedisRateLimiter } from './redis-rate-limiter';
 
 const REDIS_URL = process.env.PASSMINT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-describe('the Redis rate limiter: one bucket per key for every process', () => {
+describe('the Redis rate limiter: one bucket per key for every process (needs Redis)', () => {
   const limiters = [createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL), createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL)];
   afterAll(async () => {
     for (const limiter of limiters) await limiter.close();

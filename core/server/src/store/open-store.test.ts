@@ -21,7 +21,7 @@ test('the PostgreSQL pool has twice the CPUs in connections unless PASSMINT_DATA
   expect(() => readEnv({ PASSMINT_DATABASE_POOL_SIZE: '0' })).toThrow(/PASSMINT_DATABASE_POOL_SIZE/);
 });
 
-test('a postgres:// URL with ?schema= opens a migrated PostgreSQL store in that schema', async () => {
+test('a postgres:// URL with ?schema= opens a migrated PostgreSQL store in that schema (needs PostgreSQL)', async () => {
   const schema = `passmint_open_${randomBytes(4).toString('hex')}`;
   const { store, location } = await openStore(readEnv({ PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}`, PASSMINT_SECRET_KEY: randomBytes(32).toString('base64') }));
   const admin = new Client({ connectionString: DATABASE_URL });

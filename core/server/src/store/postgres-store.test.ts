@@ -23,7 +23,7 @@ async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-describeStoreConformance('PostgreSQL', async () => {
+describeStoreConformance('PostgreSQL (needs PostgreSQL)', async () => {
   const schema = testSchema();
   const store = createPostgresStore({ connectionString: DATABASE_URL, schema, secrets: testSecretBox() });
   return {
@@ -35,7 +35,7 @@ describeStoreConformance('PostgreSQL', async () => {
   };
 });
 
-describe('PostgreSQL store', () => {
+describe('PostgreSQL store (needs PostgreSQL)', () => {
   let schema: string;
   const opened: Store[] = [];
   const pools: Pool[] = [];

@@ -5,7 +5,7 @@ import { ensureDefaultTenant } from './tenant-admin';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-test('two processes first starting together on one empty database make one default tenant and one key', async () => {
+test('two processes first starting together on one empty database make one default tenant and one key (needs PostgreSQL)', async () => {
   const schema = `passmint_first_${randomBytes(4).toString('hex')}`;
   const stores = [createPostgresStore({ connectionString: DATABASE_URL, schema }), createPostgresStore({ connectionString: DATABASE_URL, schema })];
   try {

@@ -49,6 +49,11 @@ export async function startImageServer(pki: TestPki, routes: Record<string, (por
   return {
     port,
     hits,
-    close: () => new Promise((done) => server.close(() => done())),
+    // Keep-alive connections from the server under test would otherwise hold close() until they idle out.
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { readEnv } from '../env';
 import { startServer, type RunningServer } from '../serve/start-server';
+import { trackOpenResource } from './open-resources';
 
 const KEY_LINE = /^\s+(pm_live_[A-Za-z0-9_-]+)\s*$/m;
 const LISTENING = /listening on (http:\/\/\S+)/;
@@ -36,16 +37,19 @@ export async function startInProcess(env: Record<string, string> = {}): Promise<
     report: { write: (text: string) => (report += text) },
     log,
   });
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= server.close().finally(() => {
+    untrack();
+    if (!env.PASSMINT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+  }));
+  const untrack = trackOpenResource({ name: `the in-process server at ${server.url}`, close });
   return {
     url: server.url,
     key: KEY_LINE.exec(report)?.[1] ?? '',
     dataDir,
     server,
     logLines: () => lines,
-    async close() {
-      await server.close();
-      if (!env.PASSMINT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -56,14 +60,31 @@ export interface SpawnedServer {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * Sends `signal` (SIGTERM by default) and resolves with the exit code (null when a signal ended
+   * it) once the process is gone and its output closed. A process still running `graceMs` later
+   * (default 30 s) is killed with SIGKILL, so a shutdown that hangs fails the test instead of Jest.
+   */
+  stop(signal?: NodeJS.Signals, options?: { graceMs?: number }): Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  /** Drops the request log unread (benchmarks: collecting it would load the measuring process). */
+  discardLog?: boolean;
+  /** How long the process may take to print its address before it is killed; default 60 s. */
+  readyTimeoutMs?: number;
 }
 
 /**
- * `passmint serve` as its own process, the way an operator runs it. `discardLog` drops the request
- * log unread (benchmarks: collecting it would load the measuring process).
+ * Generous on purpose: a start takes about a second on an idle machine, but tests run on loaded
+ * 2-core machines; the limit only turns a server that never comes up into an error.
  */
-export async function spawnServer(env: Record<string, string>, options: { discardLog?: boolean } = {}): Promise<SpawnedServer> {
+const READY_TIMEOUT_MS = 60_000;
+/** Longer than any PASSMINT_SHUTDOWN_DELAY_MS a test sets plus the drain after it. */
+const STOP_GRACE_MS = 30_000;
+
+/** `passmint serve` as its own process, the way an operator runs it. */
+export async function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedServer> {
   const child = spawn(process.execPath, [PASSMINT_BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', PASSMINT_PORT: '0', ...env },
     stdio: ['ignore', options.discardLog ? 'ignore' : 'pipe', 'pipe'],
@@ -72,25 +93,55 @@ export async function spawnServer(env: Record<string, string>, options: { discar
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  await new Promise<void>((ready, fail) => {
-    const check = () => {
-      if (LISTENING.test(stderr) && (!/First start/.test(stderr) || KEY_LINE.test(stderr.split('First start')[1] ?? ''))) ready();
-    };
-    child.stderr?.on('data', check);
-    void exited.then((code) => fail(new Error(`passmint serve exited with ${String(code)}:\n${stderr}`)));
-  });
+  // 'close' rather than 'exit': the output pipes are closed too, so no handle is left for Jest.
+  const closed = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  const stop = (signal: NodeJS.Signals = 'SIGTERM', { graceMs = STOP_GRACE_MS }: { graceMs?: number } = {}) => stopChild(child, closed, signal, graceMs);
+  const untrack = trackOpenResource({ name: `passmint serve (pid ${String(child.pid)})`, close: async () => void (await stop('SIGKILL')) });
+  void closed.then(untrack);
+  try {
+    await whenListening(child, () => stderr, closed, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
+  } catch (error) {
+    await stop('SIGKILL');
+    throw error;
+  }
   return {
     url: LISTENING.exec(stderr)?.[1] ?? '',
     key: KEY_LINE.exec(stderr)?.[1] ?? '',
     child,
     stdout: () => stdout,
     stderr: () => stderr,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
+    stop,
   };
+}
+
+/** Resolves once the server printed its address (and, at a first start, the key). */
+function whenListening(child: ChildProcess, stderr: () => string, closed: Promise<number | null>, timeoutMs: number): Promise<void> {
+  return new Promise<void>((ready, fail) => {
+    const check = () => {
+      const text = stderr();
+      if (LISTENING.test(text) && (!/First start/.test(text) || KEY_LINE.test(text.split('First start')[1] ?? ''))) finish();
+    };
+    const timer = setTimeout(() => finish(new Error(`passmint serve printed no address within ${timeoutMs} ms:\n${stderr()}`)), timeoutMs);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.stderr?.off('data', check);
+      if (error) fail(error);
+      else ready();
+    };
+    child.stderr?.on('data', check);
+    void closed.then((code) => finish(new Error(`passmint serve exited with ${String(code)}:\n${stderr()}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess, closed: Promise<number | null>, signal: NodeJS.Signals, graceMs: number): Promise<number | null> {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  if (running()) child.kill(signal);
+  const escalate = setTimeout(() => running() && child.kill('SIGKILL'), graceMs);
+  try {
+    return await closed;
+  } finally {
+    clearTimeout(escalate);
+  }
 }
 
 export interface ApiResponse {
