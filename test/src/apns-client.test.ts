@@ -64,7 +64,7 @@ function tokenFake(now: () => number): Promise<FakeApns> {
   return startFake({ clientCaPem: undefined, tokenKeys: [{ keyId: tokenKey.keyId, teamId: tokenKey.teamId, publicKeyPem: tokenKey.publicKeyPem }], now });
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -125,11 +125,15 @@ describe('APNs client: certificate auth', () => {
     const fake = await startFake();
     const url = fake.url;
     await fake.close();
-    const client = createApnsClient({ baseUrl: url, auth: { kind: 'certificate', certificatePem: passCertificate.certPem, privateKeyPem: passCertificate.keyPem }, ca: tls.caPem });
+    // A timeout far longer than any test: the answer can only be the refusal itself, not a timeout.
+    const client = createApnsClient({
+      baseUrl: url,
+      auth: { kind: 'certificate', certificatePem: passCertificate.certPem, privateKeyPem: passCertificate.keyPem },
+      ca: tls.caPem,
+      requestTimeoutMs: 600_000,
+    });
     running.unshift(client);
-    const started = Date.now();
     expect(await client.send(push())).toMatchObject({ ok: false, status: 0, reason: 'ConnectionError', detail: expect.stringMatching(/ECONNREFUSED/) });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect((await client.send(push())).ok).toBe(false);
     expect(client.connections).toBe(2);
   });
@@ -241,7 +245,7 @@ describe('APNs client: one multiplexed connection', () => {
     const fake = await startFake({ maxConcurrentStreams: 20 });
     const client = certificateClient(fake);
     const firstRun = Promise.all(Array.from({ length: 400 }, (_, i) => client.send(push({ pushToken: pushToken(i) }))));
-    await fake.waitForPushes(50, 5000);
+    await fake.waitForPushes(50, 60_000);
     fake.goAway();
     const first = await firstRun;
     expect(first.every((r) => r.ok || isConnectionError(r))).toBe(true);
@@ -256,15 +260,14 @@ describe('APNs client: one multiplexed connection', () => {
 
   it('resolves pushes in flight on a dropped connection as ConnectionError, then reconnects', async () => {
     const fake = await startFake();
-    const client = certificateClient(fake, { requestTimeoutMs: 5000 });
+    // Far longer than the test: the pushes can only end through the dropped connection.
+    const client = certificateClient(fake, { requestTimeoutMs: 600_000 });
     fake.respondAll('hang');
-    const started = Date.now();
     const inFlight = Promise.all([0, 1, 2].map((i) => client.send(push({ pushToken: pushToken(i) }))));
     await until(() => fake.requests === 3);
     fake.destroySessions();
     const results = await inFlight;
     expect(results.every(isConnectionError)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(4000);
     fake.clear();
     expect((await client.send(push())).ok).toBe(true);
     expect(client.connections).toBe(2);
@@ -280,8 +283,8 @@ describe('APNs client: timeouts', () => {
     const result = await client.send(push());
     const elapsed = Date.now() - started;
     expect(result).toMatchObject({ ok: false, status: 0, reason: 'Timeout' });
+    // Not before the timeout (the hung stream never answers, so nothing else can end it).
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1300);
     await until(() => fake.cancelledStreams === 1);
     fake.clear();
     expect((await client.send(push())).ok).toBe(true);

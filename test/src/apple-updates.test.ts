@@ -9,7 +9,7 @@ import { passmintCli } from './test-support/processes';
 
 const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
 /** Long enough for a push that is coming; a push that must not come is given the same time. */
-const PUSH_WAIT_MS = 5000;
+const PUSH_WAIT_MS = 60_000;
 
 let dataDir: string;
 let tls: TestTls;

@@ -146,7 +146,7 @@ describe('updates', () => {
     const { serialNumber } = await issue();
     const put = await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
     expect(put.json.unchanged).toBe(false);
-    await until(() => google.messages.some((message) => message.objectId === objectId(serialNumber)), 5000);
+    await until(() => google.messages.some((message) => message.objectId === objectId(serialNumber)), 60_000);
     expect(callsTo(serialNumber, 'PATCH')).toHaveLength(1);
     expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ header: 'POINTS', body: '1,300' }] });
     expect(google.messages.filter((message) => message.objectId === objectId(serialNumber))).toEqual([
@@ -163,7 +163,7 @@ describe('updates', () => {
     for (let points = 1; points <= 4; points++) {
       const body = { ...UPDATE, headerFields: [{ label: 'POINTS', value: String(points), changeMessage: 'Now %@ points' }] };
       await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body });
-      await until(() => google.messages.filter((message) => message.objectId === objectId(serialNumber)).length === points, 5000);
+      await until(() => google.messages.filter((message) => message.objectId === objectId(serialNumber)).length === points, 60_000);
     }
     expect(google.messages.filter((message) => message.objectId === objectId(serialNumber)).map((message) => message.messageType)).toEqual(['TEXT_AND_NOTIFY', 'TEXT_AND_NOTIFY', 'TEXT_AND_NOTIFY', 'TEXT']);
   });
@@ -178,7 +178,7 @@ describe('updates', () => {
     } finally {
       google.up();
     }
-    await until(() => callsTo(serialNumber, 'PATCH').length === 1, 10_000);
+    await until(() => callsTo(serialNumber, 'PATCH').length === 1, 60_000);
     expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ body: '1,300' }] });
   });
 
@@ -193,7 +193,7 @@ describe('updates', () => {
     const claims = claimsOf(issued.googleSaveUrl ?? '');
     expect(claims.payload.genericObjects[0]).toMatchObject({ id: objectId(issued.serialNumber), header: { defaultValue: { value: 'Coffee Rewards' } } });
     expect(issued.warnings?.join(' ')).toMatch(/whole Google pass/);
-    await until(() => google.objects.has(objectId(issued.serialNumber)), 10_000);
+    await until(() => google.objects.has(objectId(issued.serialNumber)), 60_000);
   });
 
   test('Google down at POST with a pass too large for a self-contained link: no link, a warning that says why, inserted later', async () => {
@@ -207,7 +207,7 @@ describe('updates', () => {
     }
     expect(issued.googleSaveUrl).toBeNull();
     expect(issued.warnings?.join(' ')).toMatch(/google_unavailable: .*too large to travel inside a save link/);
-    await until(() => google.objects.has(objectId(issued.serialNumber)), 10_000);
+    await until(() => google.objects.has(objectId(issued.serialNumber)), 60_000);
     const details = await detailsOnceOnGoogle(issued.serialNumber);
     expect(details.json.googleSaveUrl).toMatch(/^https:\/\/pay\.google\.com\/gp\/v\/save\//);
   });
@@ -227,7 +227,7 @@ describe('updates', () => {
     } finally {
       google.up();
     }
-    await until(() => google.objects.has(objectId(serialNumber)), 10_000);
+    await until(() => google.objects.has(objectId(serialNumber)), 60_000);
     const details = await detailsOnceOnGoogle(serialNumber);
     expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({ genericObjects: [{ id: objectId(serialNumber), classId: expect.any(String) }] });
     expect(details.json.warnings).toBeUndefined();
@@ -241,8 +241,8 @@ describe('updates', () => {
     await server.stop('SIGKILL');
     expect(callsTo(serialNumber, 'PATCH')).toHaveLength(0);
     server = await start();
-    await until(() => callsTo(serialNumber, 'PATCH').length === 1, 10_000);
-    await until(() => callsTo(serialNumber, 'POST', '/addMessage').length === 1, 5000);
+    await until(() => callsTo(serialNumber, 'PATCH').length === 1, 60_000);
+    await until(() => callsTo(serialNumber, 'POST', '/addMessage').length === 1, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(callsTo(serialNumber, 'PATCH')).toHaveLength(1);
     expect(callsTo(serialNumber, 'POST', '/addMessage')).toHaveLength(1);
@@ -268,7 +268,7 @@ describe('recovering on Google', () => {
     const { serialNumber } = await issue();
     google.objects.delete(objectId(serialNumber));
     await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
-    await until(() => google.objects.has(objectId(serialNumber)), 5000);
+    await until(() => google.objects.has(objectId(serialNumber)), 60_000);
     expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ body: '1,300' }] });
   });
 
@@ -332,7 +332,7 @@ describe('a tenant with its own Google issuer', () => {
     expect(claims.iss).toBe('bakery@bakery-project.iam.gserviceaccount.com');
     const put = await request(`${server.url}/api/passes/${serial}`, { method: 'PUT', key: bakeryKey, body: UPDATE });
     expect(put.json.unchanged).toBe(false);
-    await until(() => google.messages.some((message) => message.objectId === `${TENANT_ISSUER}.${serial}`), 5000);
+    await until(() => google.messages.some((message) => message.objectId === `${TENANT_ISSUER}.${serial}`), 60_000);
     const classId = google.objects.get(`${TENANT_ISSUER}.${serial}`)?.classId as string;
     const save = signer.sign({ classId, objectId: `${TENANT_ISSUER}.${serial}`, eventType: 'save' }, TENANT_ISSUER);
     expect((await fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(save) })).status).toBe(200);

@@ -21,7 +21,7 @@ import { createTestTls } from './fakes/test-tls';
 import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
 import { passmintCli } from './test-support/processes';
 
-const PUSH_WAIT_MS = 5000;
+const PUSH_WAIT_MS = 60_000;
 const API_KEY = 'passmint-test-client-id';
 const API_SECRET = `shpss_${randomUUID().replace(/-/g, '')}`;
 const LINK_SECRET = 'wallet-link-secret-0123456789';

@@ -9,7 +9,7 @@ import { createTestTls } from './fakes/test-tls';
 import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
 import { passmintCli } from './test-support/processes';
 
-const PUSH_WAIT_MS = 5000;
+const PUSH_WAIT_MS = 60_000;
 const CONSUMER_KEY = `ck_${randomBytes(20).toString('hex')}`;
 const CONSUMER_SECRET = `cs_${randomBytes(20).toString('hex')}`;
 const WEBHOOK_SECRET = 'whsec-passmint-test-1';

@@ -144,7 +144,8 @@ function fetcher(options: ImageFetcherOptions = {}): ImageFetcher {
   const created = createImageFetcher({
     allowHosts: [`localhost:${good.port}`],
     ca: pki.caCert,
-    timeoutMs: 5000,
+    // Generous for a loaded machine; the tests that are about the timeout set their own.
+    timeoutMs: 60_000,
     ...options,
   });
   fetchers.push(created);
@@ -380,7 +381,7 @@ describe('createImageFetcher: failed fetches', () => {
 
 describe('createImageFetcher: size and content', () => {
   it('refuses a Content-Length over the cap without waiting for the body', async () => {
-    await expectFailure(fetcher({ timeoutMs: 2000 }).fetchPng(goodUrl('/declared-too-large')), 'image_too_large');
+    await expectFailure(fetcher({ timeoutMs: 30_000 }).fetchPng(goodUrl('/declared-too-large')), 'image_too_large');
   });
 
   it('stops a chunked body once it passes the cap', async () => {
