@@ -284,6 +284,17 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     expect((await client.usage()).used).toBe(before + 1);
   });
 
+  test('an execution id too long for an Idempotency-Key header still makes one pass, and its retry gets it back', async () => {
+    const long = { executionId: `exec-${'9'.repeat(300)}` };
+    const body = { ...everyField, attachPass: false };
+    const before = (await client.usage()).used;
+    const first = await harness.run(body, long);
+    const retry = await harness.run(body, long);
+    expect(first.items[0]?.json.serialNumber).toEqual(expect.any(String));
+    expect(retry.items[0]?.json.serialNumber).toBe(first.items[0]?.json.serialNumber);
+    expect((await client.usage()).used).toBe(before + 1);
+  });
+
   test('two n8n installs on one tenant, or two workflows, with the same execution, node and item each get their own pass', async () => {
     const otherFolder = mkdtempSync(join(tmpdir(), 'passmint-n8n-other-'));
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { buildPassBody, type PassBodyParameters } from './pass-body';
 import type { PassOperation } from './descriptions/pass-operations';
@@ -76,7 +77,14 @@ function idempotencyHeader(context: IExecuteFunctions, itemIndex: number): IData
 	if (!executionId) return {};
 	const runIndex = String(context.evaluateExpression('{{ $runIndex }}', itemIndex));
 	const parts = [context.getInstanceId(), context.getWorkflow().id ?? '', executionId, context.getNode().id, runIndex, itemIndex];
-	return { 'Idempotency-Key': `n8n:${parts.join(':')}` };
+	return { 'Idempotency-Key': idempotencyKeyOf(parts.join(':')) };
+}
+
+/** The API takes 1 to 255 printable ASCII characters; longer or other ids are hashed into a key that fits. */
+export function idempotencyKeyOf(id: string): string {
+	const readable = `n8n:${id}`;
+	if (/^[\x21-\x7e]{1,255}$/.test(readable)) return readable;
+	return `n8n:sha256:${createHash('sha256').update(id).digest('hex')}`;
 }
 
 function attachPass(context: IExecuteFunctions, itemIndex: number): boolean {
