@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSecretKey, PassmintError } from '@passmint/engine';
+import { PassmintError, secretKeySetting } from '@passmint/engine';
 
 const optionalPath = z.string().min(1).optional();
 
@@ -62,17 +62,8 @@ const envSchema = z.object({
   PASSMINT_APPLE_KEY_PASSPHRASE: z.string().optional(),
   PASSMINT_APPLE_WWDR: optionalPath,
   PASSMINT_APPLE_P12: optionalPath,
-  // The master key that seals secrets in the database: 32 bytes as base64 or 64 hex digits; during
-  // a rotation several, separated by commas, the first sealing. Never echoed in an error.
-  PASSMINT_SECRET_KEY: z
-    .string()
-    .transform((text, context) => {
-      const keys = text.split(',').map(parseSecretKey);
-      if (keys.every((key) => key !== null)) return keys as Buffer[];
-      context.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 (`openssl rand -base64 32`) or 64 hex digits; several keys are separated by commas' });
-      return z.NEVER;
-    })
-    .optional(),
+  // The master key that seals secrets in the database (docs/security.md).
+  PASSMINT_SECRET_KEY: secretKeySetting,
 });
 
 export type PassmintEnv = z.infer<typeof envSchema>;

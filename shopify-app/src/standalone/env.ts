@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSecretKey } from '@passmint/engine';
+import { secretKeySetting } from '@passmint/engine';
 
 /** Every variable the standalone Shopify app reads; the one place that looks at process.env. */
 const envSchema = z.object({
@@ -16,15 +16,7 @@ const envSchema = z.object({
   PASSMINT_SHOPIFY_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8090),
   PASSMINT_SHOPIFY_DATA_DIR: z.string().min(1).default('./data-shopify'),
   // Seals the shop sessions (they hold the Admin API token); default: secret.key in the data dir.
-  PASSMINT_SECRET_KEY: z
-    .string()
-    .transform((text, context) => {
-      const keys = text.split(',').map(parseSecretKey);
-      if (keys.every((key) => key !== null)) return keys as Buffer[];
-      context.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 (`openssl rand -base64 32`) or 64 hex digits; several keys are separated by commas' });
-      return z.NEVER;
-    })
-    .optional(),
+  PASSMINT_SECRET_KEY: secretKeySetting,
 });
 
 export type StandaloneEnv = z.infer<typeof envSchema>;

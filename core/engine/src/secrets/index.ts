@@ -10,3 +10,4 @@ export {
   type SecretBox,
   type SecretKeyErrorCode,
 } from './secret-box';
+export { secretKeySetting } from './secret-key-setting';
