@@ -57,3 +57,16 @@ test('a push lease must outlast twice the APNs timeout, so no push in flight is 
   expect(problems({ PASSMINT_PUSH_LEASE_MS: '15000' })).toEqual([expect.stringMatching(/^PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS \(10000 ms\)/)]);
   expect(problems({ PASSMINT_PUSH_LEASE_MS: '500' })).toEqual([expect.stringContaining('PASSMINT_PUSH_LEASE_MS')]);
 });
+
+test('PASSMINT_TRUST_PROXY: off by default; true, or the proxies\' addresses; anything else is named', () => {
+  expect(readEnv({}).PASSMINT_TRUST_PROXY).toBe(false);
+  expect(readEnv({ PASSMINT_TRUST_PROXY: 'true' }).PASSMINT_TRUST_PROXY).toBe(true);
+  expect(readEnv({ PASSMINT_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).PASSMINT_TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+  expect(problems({ PASSMINT_TRUST_PROXY: 'loadbalancer.internal' })).toEqual([expect.stringMatching(/^PASSMINT_TRUST_PROXY must be false, true, or comma-separated/)]);
+});
+
+test('timeouts: the headers must not be allowed longer than the whole request', () => {
+  expect(readEnv({})).toMatchObject({ PASSMINT_HEADERS_TIMEOUT_MS: 10_000, PASSMINT_REQUEST_TIMEOUT_MS: 30_000, PASSMINT_KEEP_ALIVE_TIMEOUT_MS: 72_000, PASSMINT_SHUTDOWN_GRACE_MS: 10_000 });
+  expect(problems({ PASSMINT_HEADERS_TIMEOUT_MS: '40000' })).toEqual([expect.stringMatching(/^PASSMINT_HEADERS_TIMEOUT_MS must not exceed PASSMINT_REQUEST_TIMEOUT_MS/)]);
+  expect(problems({ PASSMINT_REQUEST_TIMEOUT_MS: '10' })).toEqual([expect.stringContaining('PASSMINT_REQUEST_TIMEOUT_MS')]);
+});

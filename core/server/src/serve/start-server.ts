@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
 import { appUrls, type AppContext } from '../http/app-context';
-import { createApp } from '../http/app';
+import { createApp, type TransportOptions } from '../http/app';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter';
 import { createRedisRateLimiter } from '../http/redis-rate-limiter';
 import { createImageFetcher } from '../images/safe-image-fetch';
@@ -98,6 +98,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     },
     {
       log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
+      transport: transportOf(env),
       extraRoutes: [
         ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
         ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
@@ -124,18 +125,34 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     /**
      * Graceful stop: /readyz turns 503 first and requests keep being served for
      * PASSMINT_SHUTDOWN_DELAY_MS, so a load balancer can take this process out; then no new
-     * connections, in-flight requests finish, and the push worker completes the batch it claimed.
+     * connections, and in-flight requests get PASSMINT_SHUTDOWN_GRACE_MS to finish before every
+     * connection still open (a client that stalled halfway through its request) is closed; then
+     * the push worker completes the batch it claimed.
      */
     async close() {
       accepting = false;
       if (env.PASSMINT_SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.PASSMINT_SHUTDOWN_DELAY_MS));
-      await app.close();
+      const cutOff = setTimeout(() => app.server.closeAllConnections(), env.PASSMINT_SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cutOff);
+      }
       await pushWorker.stop();
       await rateLimiter.close?.();
       await senders.close();
       await fetcher.close();
       await store.close();
     },
+  };
+}
+
+function transportOf(env: PassmintEnv): TransportOptions {
+  return {
+    headersTimeoutMs: env.PASSMINT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.PASSMINT_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.PASSMINT_KEEP_ALIVE_TIMEOUT_MS,
+    trustProxy: env.PASSMINT_TRUST_PROXY,
   };
 }
 
