@@ -70,3 +70,13 @@ test('timeouts: the headers must not be allowed longer than the whole request', 
   expect(problems({ PASSMINT_HEADERS_TIMEOUT_MS: '40000' })).toEqual([expect.stringMatching(/^PASSMINT_HEADERS_TIMEOUT_MS must not exceed PASSMINT_REQUEST_TIMEOUT_MS/)]);
   expect(problems({ PASSMINT_REQUEST_TIMEOUT_MS: '10' })).toEqual([expect.stringContaining('PASSMINT_REQUEST_TIMEOUT_MS')]);
 });
+
+test("Apple web service limits default to a household's needs and a pass shared by link", () => {
+  expect(readEnv({})).toMatchObject({
+    PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: 60,
+    PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: 600,
+    PASSMINT_MAX_DEVICES_PER_PASS: 100_000,
+    PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: 10,
+  });
+  expect(problems({ PASSMINT_MAX_DEVICES_PER_PASS: '0', PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: 'many' })).toHaveLength(2);
+});

@@ -71,6 +71,11 @@ const envSchema = z.object({
     .string()
     .default('false')
     .transform((value, context) => trustProxyOf(value, context)),
+  // Apple's web service, which anyone holding a copy of a pass can call.
+  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(60),
+  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
+  PASSMINT_MAX_DEVICES_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100_000),
+  PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
 });
 
 /**

@@ -16,6 +16,7 @@ import { registerImageRoutes } from './routes/images';
 import { registerPassRoutes } from './routes/passes';
 import { registerUsageRoute } from './routes/usage';
 import { registerValidateRoute } from './routes/validate';
+import type { WebServiceLimits } from './web-service-limits';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +35,7 @@ export interface AppOptions {
   /** Where the one-line-per-request JSON log goes; false for none. */
   log: false | { level: string; stream?: NodeJS.WritableStream };
   transport: TransportOptions;
+  webService: WebServiceLimits;
 }
 
 /** How long a client may take, and whom to believe about its address. */
@@ -107,7 +109,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerJsonParser(app);
   registerMetaRoutes(app, context);
   registerImageRoutes(app, context);
-  registerAppleWebService(app, context);
+  registerAppleWebService(app, context, options.webService);
   registerGoogleCallback(app, context);
   registerSharePage(app, context);
   registerDesigner(app);

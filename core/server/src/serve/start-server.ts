@@ -7,8 +7,9 @@ import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
 import { appUrls, type AppContext } from '../http/app-context';
 import { createApp, type TransportOptions } from '../http/app';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter';
-import { createRedisRateLimiter } from '../http/redis-rate-limiter';
+import { createMemoryRateLimiters, type RateLimiter } from '../http/rate-limiter';
+import { createRedisRateLimiters } from '../http/redis-rate-limiter';
+import { createWebServiceLimits, type WebServiceLimitSettings } from '../http/web-service-limits';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
 import { createCallbackKeys } from '../google/callback-keys';
@@ -82,7 +83,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const shopify = await shopifySetup(env, store);
   let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
-  const rateLimiter: RateLimiter = env.PASSMINT_REDIS_URL ? createRedisRateLimiter(rateLimit, env.PASSMINT_REDIS_URL) : createRateLimiter(rateLimit);
+  const limiters = env.PASSMINT_REDIS_URL ? createRedisRateLimiters(env.PASSMINT_REDIS_URL) : createMemoryRateLimiters();
+  const rateLimiter: RateLimiter = limiters.limiter(rateLimit, 'passmint:rate:');
   const app = createApp(
     {
       engine,
@@ -99,6 +101,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     {
       log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
       transport: transportOf(env),
+      webService: createWebServiceLimits(webServiceSettingsOf(env), limiters, store),
       extraRoutes: [
         ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
         ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
@@ -139,7 +142,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
         clearTimeout(cutOff);
       }
       await pushWorker.stop();
-      await rateLimiter.close?.();
+      await limiters.close();
       await senders.close();
       await fetcher.close();
       await store.close();
@@ -153,6 +156,15 @@ function transportOf(env: PassmintEnv): TransportOptions {
     requestTimeoutMs: env.PASSMINT_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: env.PASSMINT_KEEP_ALIVE_TIMEOUT_MS,
     trustProxy: env.PASSMINT_TRUST_PROXY,
+  };
+}
+
+function webServiceSettingsOf(env: PassmintEnv): WebServiceLimitSettings {
+  return {
+    registrationsPerMinutePerAddress: env.PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS,
+    registrationsPerMinutePerPass: env.PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS,
+    maxDevicesPerPass: env.PASSMINT_MAX_DEVICES_PER_PASS,
+    deviceLogsPerMinutePerAddress: env.PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS,
   };
 }
 
