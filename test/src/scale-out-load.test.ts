@@ -61,6 +61,8 @@ beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: caFile,
     PASSMINT_RATE_LIMIT_PER_SECOND: '100000',
     PASSMINT_RATE_LIMIT_BURST: '100000',
+    // 300 simulated iPhones register from this one address.
+    PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: '100000',
   });
   // The first start on an empty database makes the default tenant and its key; the second finds them.
   first = await spawnServer(env(await freePort()));
