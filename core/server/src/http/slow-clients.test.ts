@@ -23,7 +23,7 @@ afterAll(() => server.close());
 const head = (length: number) =>
   `POST /api/passes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
-describe('slow clients', () => {
+describe('slow and malformed clients', () => {
   test('a body that stops halfway is dropped with a 408 in the contract shape once the request timeout passes', async () => {
     const answer = await sendAndRead(server.url, head(BODY.length) + BODY.slice(0, 10), STUCK_MS);
     expect(answer.status).toBe(408);
@@ -64,6 +64,15 @@ describe('slow clients', () => {
     await new Promise<void>((resolve) => socket.on('data', () => Buffer.concat(received).includes('serialNumber') && resolve()));
     socket.destroy();
     expect(Buffer.concat(received).toString('utf8')).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  test('headers past Node\'s 16 KiB are a 431 in the contract shape; a request that is not HTTP is a 400', async () => {
+    const big = await sendAndRead(server.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20 * 1024)}\r\n\r\n`, STUCK_MS);
+    expect(big.status).toBe(431);
+    expect(errorResponseSchema.parse(JSON.parse(big.body))).toMatchObject({ code: 'headers_too_large' });
+    const junk = await sendAndRead(server.url, 'HELLO THERE\r\n\r\n', STUCK_MS);
+    expect(junk.status).toBe(400);
+    expect(errorResponseSchema.parse(JSON.parse(junk.body))).toMatchObject({ code: 'bad_request' });
   });
 
   test('a timed-out request is logged as a 408 client error, never as a server error', async () => {
