@@ -91,6 +91,8 @@ describe('two passmint processes on one PostgreSQL schema, under load (needs Pos
       NODE_EXTRA_CA_CERTS: caFile,
       PASSMINT_RATE_LIMIT_PER_SECOND: '100000',
       PASSMINT_RATE_LIMIT_BURST: '100000',
+      // 300 simulated iPhones register from this one address.
+      PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: '100000',
       // The fake APNs runs in this test process, which a loaded machine can keep from answering
       // within the default 10 s; a push that times out is rightly sent again (at least once). A long
       // timeout keeps "each push sent once" about how processes claim pushes, not about CPU time.

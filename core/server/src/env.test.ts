@@ -70,3 +70,26 @@ test('PASSMINT_SECRET_KEY is one or more 32-byte keys (base64 or hex); a wrong o
     expect(found.join()).not.toContain(wrong);
   }
 });
+
+test('PASSMINT_TRUST_PROXY: off by default; true, or the proxies\' addresses; anything else is named', () => {
+  expect(readEnv({}).PASSMINT_TRUST_PROXY).toBe(false);
+  expect(readEnv({ PASSMINT_TRUST_PROXY: 'true' }).PASSMINT_TRUST_PROXY).toBe(true);
+  expect(readEnv({ PASSMINT_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).PASSMINT_TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+  expect(problems({ PASSMINT_TRUST_PROXY: 'loadbalancer.internal' })).toEqual([expect.stringMatching(/^PASSMINT_TRUST_PROXY must be false, true, or comma-separated/)]);
+});
+
+test('timeouts: the headers must not be allowed longer than the whole request', () => {
+  expect(readEnv({})).toMatchObject({ PASSMINT_HEADERS_TIMEOUT_MS: 10_000, PASSMINT_REQUEST_TIMEOUT_MS: 30_000, PASSMINT_KEEP_ALIVE_TIMEOUT_MS: 72_000, PASSMINT_SHUTDOWN_GRACE_MS: 10_000 });
+  expect(problems({ PASSMINT_HEADERS_TIMEOUT_MS: '40000' })).toEqual([expect.stringMatching(/^PASSMINT_HEADERS_TIMEOUT_MS must not exceed PASSMINT_REQUEST_TIMEOUT_MS/)]);
+  expect(problems({ PASSMINT_REQUEST_TIMEOUT_MS: '10' })).toEqual([expect.stringContaining('PASSMINT_REQUEST_TIMEOUT_MS')]);
+});
+
+test("Apple web service limits default to a household's needs and a pass shared by link", () => {
+  expect(readEnv({})).toMatchObject({
+    PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: 60,
+    PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: 600,
+    PASSMINT_MAX_DEVICES_PER_PASS: 100_000,
+    PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: 10,
+  });
+  expect(problems({ PASSMINT_MAX_DEVICES_PER_PASS: '0', PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: 'many' })).toHaveLength(2);
+});

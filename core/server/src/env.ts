@@ -64,7 +64,37 @@ const envSchema = z.object({
   PASSMINT_APPLE_P12: optionalPath,
   // The master key that seals secrets in the database (docs/security.md).
   PASSMINT_SECRET_KEY: secretKeySetting,
+  // Slow clients and shutdown: Node http server timeouts, and how long a stop waits for requests.
+  PASSMINT_HEADERS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(600_000).default(10_000),
+  PASSMINT_REQUEST_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(3_600_000).default(30_000),
+  PASSMINT_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(600_000).default(72_000),
+  PASSMINT_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(10_000),
+  PASSMINT_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, context) => trustProxyOf(value, context)),
+  // Apple's web service, which anyone holding a copy of a pass can call.
+  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(60),
+  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
+  PASSMINT_MAX_DEVICES_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100_000),
+  PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
 });
+
+/**
+ * Fastify's `trustProxy`: `false` (the peer is the client), `true` (every X-Forwarded-For hop is
+ * believed: only behind a proxy that overwrites the header), or the proxies' addresses and CIDRs
+ * (hops from them are believed). Fastify gives hop counts no trust, so they are not offered.
+ * @see https://fastify.dev/docs/latest/Reference/Server/#trustproxy
+ */
+function trustProxyOf(value: string, context: z.RefinementCtx): boolean | string[] {
+  const text = value.trim();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.every((entry) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(entry))) return entries;
+  context.addIssue({ code: 'custom', message: 'must be false, true, or comma-separated proxy addresses/CIDRs (e.g. 10.0.0.0/8,127.0.0.1)' });
+  return false;
+}
 
 export type PassmintEnv = z.infer<typeof envSchema>;
 
@@ -80,6 +110,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   problems.push(...appleIdentityProblems(source), ...apnsProblems(source), ...googleProblems(source), ...togetherProblems(source, WOOCOMMERCE_REQUIRED, 'connect a WooCommerce store'), ...togetherProblems(source, SHOPIFY_REQUIRED, 'connect a Shopify shop'));
   if (result.success) problems.push(...leaseProblems(result.data));
+  if (result.success) problems.push(...timeoutProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
@@ -98,6 +129,12 @@ function appleIdentityProblems(env: NodeJS.ProcessEnv): string[] {
 function leaseProblems(env: PassmintEnv): string[] {
   if (env.PASSMINT_PUSH_LEASE_MS >= 2 * env.PASSMINT_APNS_TIMEOUT_MS) return [];
   return [`PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS (${env.PASSMINT_APNS_TIMEOUT_MS} ms), so a lease outlasts the pushes sent under it`];
+}
+
+/** Node refuses a headers timeout longer than the whole request's. */
+function timeoutProblems(env: PassmintEnv): string[] {
+  if (env.PASSMINT_HEADERS_TIMEOUT_MS <= env.PASSMINT_REQUEST_TIMEOUT_MS) return [];
+  return [`PASSMINT_HEADERS_TIMEOUT_MS must not exceed PASSMINT_REQUEST_TIMEOUT_MS (${env.PASSMINT_REQUEST_TIMEOUT_MS} ms): the headers are part of the request`];
 }
 
 function apnsProblems(env: NodeJS.ProcessEnv): string[] {

@@ -4,6 +4,8 @@ import { PassmintError, type TenantRecord } from '@passmint/engine';
 import type { AppContext } from './app-context';
 import { authenticate, authError } from './authenticate';
 import { registerJsonParser } from './body-parsers';
+import { createClientErrorHandler } from './client-errors';
+import { discardUnreadBody, keepReadingUnreadBody } from './early-answer';
 import { errorReply, HttpError } from './http-errors';
 import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
 import { registerDesigner } from './routes/designer';
@@ -14,6 +16,7 @@ import { registerImageRoutes } from './routes/images';
 import { registerPassRoutes } from './routes/passes';
 import { registerUsageRoute } from './routes/usage';
 import { registerValidateRoute } from './routes/validate';
+import type { WebServiceLimits } from './web-service-limits';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,11 +34,28 @@ export interface AppOptions {
   extraRoutes?: ((app: FastifyInstance, context: AppContext) => void)[];
   /** Where the one-line-per-request JSON log goes; false for none. */
   log: false | { level: string; stream?: NodeJS.WritableStream };
+  transport: TransportOptions;
+  webService: WebServiceLimits;
 }
+
+/** How long a client may take, and whom to believe about its address. */
+export interface TransportOptions {
+  /** From the first byte of a request to the end of its headers. */
+  headersTimeoutMs: number;
+  /** From the first byte of a request to the end of its body. */
+  requestTimeoutMs: number;
+  /** How long a connection may sit idle between requests. */
+  keepAliveTimeoutMs: number;
+  /** Fastify's trustProxy: whether X-Forwarded-For names the client. */
+  trustProxy: boolean | string[];
+}
+
+/** How often Node looks for requests past their timeouts (its default, 30 s, would add up to 30 s to each). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 /** The HTTP server: routes, auth, limits, and the one error-to-response mapping. */
 export function createApp(context: AppContext, options: AppOptions): FastifyInstance {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     logger: options.log === false ? false : { level: options.log.level, ...(options.log.stream ? { stream: options.log.stream } : {}) },
     // Our onResponse hook writes the one line per request instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -43,6 +63,15 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     requestIdHeader: false,
     bodyLimit: MAX_JSON_BODY_BYTES,
     return503OnClosing: true,
+    requestTimeout: options.transport.requestTimeoutMs,
+    keepAliveTimeout: options.transport.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: options.transport.headersTimeoutMs,
+      requestTimeout: options.transport.requestTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    trustProxy: options.transport.trustProxy,
+    clientErrorHandler: createClientErrorHandler(() => app.log),
     // Malformed URLs and the like fail before routing; they get the contract's error shape too.
     frameworkErrors: (error, request, reply) => void sendError(error, request as FastifyRequest, reply as FastifyReply),
   });
@@ -56,6 +85,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
+    discardUnreadBody(request);
     request.log.info(
       {
         method: request.method,
@@ -79,7 +109,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerJsonParser(app);
   registerMetaRoutes(app, context);
   registerImageRoutes(app, context);
-  registerAppleWebService(app, context);
+  registerAppleWebService(app, context, options.webService);
   registerGoogleCallback(app, context);
   registerSharePage(app, context);
   registerDesigner(app);
@@ -102,6 +132,7 @@ function loggedPath(request: FastifyRequest): string {
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { status, headers, body } = errorReply(error);
+  keepReadingUnreadBody(request, reply);
   // Errors raised while routing come before our onRequest hook has run.
   request.passmint ??= {};
   request.passmint.errorCode = body.code;

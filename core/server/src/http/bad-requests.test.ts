@@ -95,6 +95,8 @@ const location = (latitude = 1, longitude = 1) => ({ latitude, longitude });
 const imageAt = (path: string) => ({ ...VALID, logoURL: `https://localhost:${images.port}${path}` });
 const toCanary = (host: string) => ({ ...VALID, logoURL: `https://${host}:${canary.port}/logo.png` });
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+/** A body written by a client that encodes as Latin-1: `é` is the lone byte 0xE9, not UTF-8. */
+const latin1Json = Buffer.from('{"barcodeValue":"café","barcodeFormat":"QR"}', 'latin1');
 
 const CASES: Case[] = [
   // Keys
@@ -108,6 +110,9 @@ const CASES: Case[] = [
   { name: 'text/plain body', status: 400, code: 'unsupported_content_type', raw: JSON.stringify(VALID), headers: { 'content-type': 'text/plain' } },
   { name: 'form body', status: 400, code: 'unsupported_content_type', raw: 'barcodeValue=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
   { name: 'empty JSON body', status: 400, code: 'invalid_json', raw: '', headers: { 'content-type': 'application/json' } },
+  { name: 'invalid UTF-8 in a JSON string (Latin-1 é)', status: 400, code: 'invalid_utf8', raw: latin1Json, headers: { 'content-type': 'application/json' } },
+  { name: 'overlong UTF-8 encoding of "/"', status: 400, code: 'invalid_utf8', raw: Buffer.concat([Buffer.from('{"barcodeValue":"a'), Buffer.from([0xc0, 0xaf]), Buffer.from('","barcodeFormat":"QR"}')]), headers: { 'content-type': 'application/json' } },
+  { name: 'UTF-8-encoded surrogate (CESU-8)', status: 400, code: 'invalid_utf8', raw: Buffer.concat([Buffer.from('{"barcodeValue":"a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('","barcodeFormat":"QR"}')]), headers: { 'content-type': 'application/json' } },
   { name: 'JSON array body', status: 400, code: 'invalid_body', body: [VALID] },
   { name: 'JSON null body', status: 400, code: 'invalid_body', raw: 'null', headers: { 'content-type': 'application/json' } },
   { name: 'missing barcodeValue', status: 400, code: 'invalid_body', body: { barcodeFormat: 'QR' }, issuePath: 'barcodeValue' },
@@ -145,6 +150,7 @@ const CASES: Case[] = [
   { name: 'serial with forbidden characters', status: 404, code: 'pass_not_found', method: 'GET', path: () => '/api/passes/a%20b%3Cscript%3E' },
   { name: 'PUT an invalid body onto a real pass', status: 400, code: 'invalid_body', method: 'PUT', path: (s) => `/api/passes/${s[0]}`, body: { ...VALID, primaryFields: at(2) } },
   { name: 'PUT junk JSON onto a real pass', status: 400, code: 'invalid_json', method: 'PUT', path: (s) => `/api/passes/${s[0]}`, raw: '{{{', headers: { 'content-type': 'application/json' } },
+  { name: 'PUT invalid UTF-8 onto a real pass', status: 400, code: 'invalid_utf8', method: 'PUT', path: (s) => `/api/passes/${s[0]}`, raw: latin1Json, headers: { 'content-type': 'application/json' } },
   // Image URLs: SSRF targets and hostile images
   { name: 'http:// image URL', status: 400, code: 'invalid_body', body: { ...VALID, logoURL: 'http://localhost/logo.png' } },
   { name: 'image at https://127.0.0.1', status: 400, code: 'image_url_forbidden', body: () => toCanary('127.0.0.1'), issuePath: 'logoURL' },
@@ -166,6 +172,8 @@ const CASES: Case[] = [
   { name: 'validate with an empty file', status: 400, code: 'empty_body', method: 'POST', path: () => '/api/validate', raw: Buffer.alloc(0), headers: { 'content-type': 'application/vnd.apple.pkpass' } },
   { name: 'broken percent-encoding in the serial', status: 400, code: 'bad_url', method: 'GET', path: () => '/api/passes/%E0%A4%A' },
   { name: 'unknown API route', status: 404, code: 'not_found', method: 'GET', path: () => '/api/nothing-here' },
+  // Names every object has: only real assets are served.
+  ...['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'].map((name) => ({ name: `/assets/${name}`, status: 404, code: 'not_found', method: 'GET', path: () => `/assets/${name}` })),
 ];
 
 const responses: { name: string; response: ApiResponse }[] = [];
@@ -280,6 +288,31 @@ async function snapshot(pass: { key: () => string; serial: string }) {
   expect(pkpass.status).toBe(200);
   return { pkpass: pkpass.bytes, details: details.bytes.toString('utf8') };
 }
+
+describe('DELETE without a body', () => {
+  test.each([
+    ['Content-Type: application/json', { 'content-type': 'application/json' }],
+    ['Content-Type: text/plain', { 'content-type': 'text/plain' }],
+    ['no Content-Type', {}],
+    ['Content-Type: application/json and Content-Length: 0', { 'content-type': 'application/json', 'content-length': '0' }],
+  ])('with %s voids the pass', async (_name, headers) => {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { ...VALID, barcodeValue: 'DELETE-EMPTY' } });
+    const voided = await request(`${server.url}/api/passes/${created.json.serialNumber}`, { method: 'DELETE', key: server.key, raw: '', headers });
+    expect(voided.status).toBe(200);
+    expect(voided.json).toMatchObject({ serialNumber: created.json.serialNumber, voided: true });
+  });
+
+  test('a DELETE with a body that is not JSON is still refused', async () => {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { ...VALID, barcodeValue: 'DELETE-JUNK' } });
+    const answer = await request(`${server.url}/api/passes/${created.json.serialNumber}`, { method: 'DELETE', key: server.key, raw: '{{', headers: { 'content-type': 'application/json' } });
+    expect(answer.json).toMatchObject({ code: 'invalid_json' });
+    expect((await request(`${server.url}/api/passes/${created.json.serialNumber}`, { key: server.key })).json.voided).toBe(false);
+  });
+});
+
+test('the designer assets are served', async () => {
+  for (const asset of ['designer.js', 'designer.css']) expect((await request(`${server.url}/assets/${asset}`)).status).toBe(200);
+});
 
 describe('image URLs that are allowed', () => {
   test('the fetched logo is in the pass, served back by content hash, and not fetched again', async () => {

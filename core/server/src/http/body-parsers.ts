@@ -1,24 +1,45 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './http-errors';
+
+/** UTF-8 as RFC 8259 §8.1 requires of JSON: a byte sequence that is not UTF-8 is an error, never U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Methods whose body means nothing to us: sent empty with any Content-Type, they are requests without a body. */
+const BODILESS_METHODS = new Set(['DELETE', 'OPTIONS']);
 
 /**
  * JSON is the only body the pass API takes. Fastify enforces the byte limit while the body
- * streams in (413 past it); the parse itself is ours so bad JSON gets the contract's error shape.
- * Any other content type is a 400, as the contract says, not fastify's 415.
+ * streams in (413 past it); the decoding and parse are ours so bad bytes and bad JSON get the
+ * contract's error shape. Any other content type is a 400, as the contract says, not fastify's 415.
  */
 export function registerJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0 && BODILESS_METHODS.has(request.method)) return done(null, undefined);
+    let text: string;
     try {
-      done(null, JSON.parse(body as string));
+      text = STRICT_UTF8.decode(bytes);
+    } catch {
+      return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8; send JSON encoded as UTF-8.'), undefined);
+    }
+    try {
+      done(null, JSON.parse(text));
     } catch {
       // SyntaxError, or RangeError for nesting deeper than the parser's stack.
       done(new HttpError(400, 'invalid_json', 'The body is not valid JSON.'), undefined);
     }
   });
   app.addContentTypeParser('*', (request, _payload, done) => {
+    if (emptyBodyOf(request)) return done(null, undefined);
     done(new HttpError(400, 'unsupported_content_type', `Send the body as JSON with Content-Type: application/json (got ${describeType(request.headers['content-type'])}).`), undefined);
   });
+}
+
+/** A DELETE (or OPTIONS) without a body (no length, or a length of 0), whatever its Content-Type. */
+function emptyBodyOf(request: FastifyRequest): boolean {
+  const { 'content-length': length, 'transfer-encoding': encoding } = request.headers;
+  return BODILESS_METHODS.has(request.method) && encoding === undefined && (length === undefined || length === '0');
 }
 
 /** Raw bytes for the routes that take a file (POST /api/validate). */

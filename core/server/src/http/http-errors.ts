@@ -34,6 +34,8 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The body is not valid JSON.' },
   FST_ERR_BAD_URL: { status: 400, code: 'bad_url', message: 'The request URL is malformed.' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', message: 'The request could not be routed.' },
+  // Node's error for a body cut short by the client: nobody reads the answer, the log does.
+  ECONNRESET: { status: 400, code: 'request_aborted', message: 'The connection closed before the request was complete.' },
 };
 
 /**

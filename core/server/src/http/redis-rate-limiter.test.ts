@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisRateLimiter } from './redis-rate-limiter';
+import { createRedisRateLimiter, createRedisRateLimiters } from './redis-rate-limiter';
 
 const REDIS_URL = process.env.PASSMINT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -26,4 +26,18 @@ describe('the Redis rate limiter: one bucket per key for every process (needs Re
     expect((await limiters[1]!.take(key)).ok).toBe(true);
     expect((await limiters[0]!.take(key)).ok).toBe(false);
   });
+});
+
+test('limiters sharing one connection keep their buckets apart by prefix (needs Redis)', async () => {
+  const limiters = createRedisRateLimiters(REDIS_URL);
+  try {
+    const id = randomUUID();
+    const first = limiters.limiter({ perSecond: 1, burst: 1 }, 'passmint:test-a:');
+    const second = limiters.limiter({ perSecond: 1, burst: 1 }, 'passmint:test-b:');
+    expect((await first.take(id)).ok).toBe(true);
+    expect((await first.take(id)).ok).toBe(false);
+    expect((await second.take(id)).ok).toBe(true);
+  } finally {
+    await limiters.close();
+  }
 });

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RateLimit, RateLimitDecision } from './rate-limiter';
+import type { RateLimit, RateLimitDecision, RateLimiter, RateLimiters } from './rate-limiter';
 
 /**
  * The token bucket in Redis, so every Passmint process behind a load balancer draws from one
@@ -26,19 +26,32 @@ redis.call('PEXPIRE', key, math.ceil(burst / per_second * 1000) + 1000)
 return { allowed, tostring(tokens) }
 `;
 
-export function createRedisRateLimiter(limit: RateLimit, url: string, prefix = 'passmint:rate:') {
+type Take = (key: string, perSecond: number, burst: number) => Promise<[number, string]>;
+
+/** Limiters on one Redis connection; each limiter's buckets live under its own key prefix. */
+export function createRedisRateLimiters(url: string): RateLimiters {
   const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
   redis.defineCommand('passmintTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
-  const take = (redis as unknown as { passmintTake(key: string, perSecond: number, burst: number): Promise<[number, string]> }).passmintTake.bind(redis);
+  const take = (redis as unknown as { passmintTake: Take }).passmintTake.bind(redis);
 
   return {
-    async take(id: string): Promise<RateLimitDecision> {
-      const [allowed, tokens] = await take(`${prefix}${id}`, limit.perSecond, limit.burst);
-      if (allowed === 1) return { ok: true };
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - Number(tokens)) / limit.perSecond)) };
+    limiter(limit: RateLimit, prefix: string): RateLimiter {
+      return {
+        async take(id: string): Promise<RateLimitDecision> {
+          const [allowed, tokens] = await take(`${prefix}${id}`, limit.perSecond, limit.burst);
+          if (allowed === 1) return { ok: true };
+          return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - Number(tokens)) / limit.perSecond)) };
+        },
+      };
     },
     async close(): Promise<void> {
       await redis.quit();
     },
   };
+}
+
+/** One limiter with its own connection. */
+export function createRedisRateLimiter(limit: RateLimit, url: string, prefix = 'passmint:rate:') {
+  const limiters = createRedisRateLimiters(url);
+  return { ...limiters.limiter(limit, prefix), close: () => limiters.close() };
 }

@@ -6,9 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
 import { appUrls, type AppContext } from '../http/app-context';
-import { createApp } from '../http/app';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter';
-import { createRedisRateLimiter } from '../http/redis-rate-limiter';
+import { createApp, type TransportOptions } from '../http/app';
+import { createMemoryRateLimiters, type RateLimiter } from '../http/rate-limiter';
+import { createRedisRateLimiters } from '../http/redis-rate-limiter';
+import { createWebServiceLimits, type WebServiceLimitSettings } from '../http/web-service-limits';
 import { createImageFetcher } from '../images/safe-image-fetch';
 import { createStoredImageSource } from '../images/stored-image-source';
 import { createCallbackKeys } from '../google/callback-keys';
@@ -82,7 +83,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const shopify = await shopifySetup(env, store);
   let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
-  const rateLimiter: RateLimiter = env.PASSMINT_REDIS_URL ? createRedisRateLimiter(rateLimit, env.PASSMINT_REDIS_URL) : createRateLimiter(rateLimit);
+  const limiters = env.PASSMINT_REDIS_URL ? createRedisRateLimiters(env.PASSMINT_REDIS_URL) : createMemoryRateLimiters();
+  const rateLimiter: RateLimiter = limiters.limiter(rateLimit, 'passmint:rate:');
   const app = createApp(
     {
       engine,
@@ -103,6 +105,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     },
     {
       log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
+      transport: transportOf(env),
+      webService: createWebServiceLimits(webServiceSettingsOf(env), limiters, store),
       extraRoutes: [
         ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
         ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
@@ -131,19 +135,44 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     /**
      * Graceful stop: /readyz turns 503 first and requests keep being served for
      * PASSMINT_SHUTDOWN_DELAY_MS, so a load balancer can take this process out; then no new
-     * connections, in-flight requests finish, and the push worker completes the batch it claimed.
+     * connections, and in-flight requests get PASSMINT_SHUTDOWN_GRACE_MS to finish before every
+     * connection still open (a client that stalled halfway through its request) is closed; then
+     * the push worker completes the batch it claimed.
      */
     async close() {
       accepting = false;
       if (env.PASSMINT_SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.PASSMINT_SHUTDOWN_DELAY_MS));
-      await app.close();
+      const cutOff = setTimeout(() => app.server.closeAllConnections(), env.PASSMINT_SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cutOff);
+      }
       await pushWorker.stop();
-      await rateLimiter.close?.();
+      await limiters.close();
       await senders.close();
       await images.close();
       await fetcher.close();
       await store.close();
     },
+  };
+}
+
+function transportOf(env: PassmintEnv): TransportOptions {
+  return {
+    headersTimeoutMs: env.PASSMINT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.PASSMINT_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.PASSMINT_KEEP_ALIVE_TIMEOUT_MS,
+    trustProxy: env.PASSMINT_TRUST_PROXY,
+  };
+}
+
+function webServiceSettingsOf(env: PassmintEnv): WebServiceLimitSettings {
+  return {
+    registrationsPerMinutePerAddress: env.PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS,
+    registrationsPerMinutePerPass: env.PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS,
+    maxDevicesPerPass: env.PASSMINT_MAX_DEVICES_PER_PASS,
+    deviceLogsPerMinutePerAddress: env.PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS,
   };
 }
 

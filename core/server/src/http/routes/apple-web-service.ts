@@ -4,6 +4,8 @@ import type { AppContext } from '../app-context';
 import { tokensEqual } from '../../keys/api-keys';
 import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
+import type { DeviceSlot } from '../device-ceiling';
+import type { WebServiceLimits } from '../web-service-limits';
 
 /** Where Apple's protocol lives under the pass's webServiceURL (`<public URL>/apple`). */
 export const APPLE_WEB_SERVICE_PREFIX = '/apple/v1';
@@ -22,30 +24,42 @@ type PassParams = { Params: { deviceLibraryIdentifier: string; passTypeIdentifie
  * same protocol and are recorded as such.
  * @see https://developer.apple.com/documentation/walletpasses/adding-a-web-service-to-update-passes
  */
-export function registerAppleWebService(app: FastifyInstance, context: AppContext): void {
+export function registerAppleWebService(app: FastifyInstance, context: AppContext, limits: WebServiceLimits): void {
   const { store } = context;
   const registration = `${APPLE_WEB_SERVICE_PREFIX}/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber`;
 
-  // 201 for a new registration, 200 for a repeat, 401 when the token does not open this pass.
-  app.post<PassParams>(registration, { bodyLimit: 16 * 1024 }, async (request, reply) => {
+  // 201 for a new registration, 200 for a repeat, 401 when the token does not open this pass;
+  // past a limit "the appropriate standard HTTP status" (429, 409), which Wallet retries "several
+  // times", each after a longer wait (PassKit Web Service Reference,
+  // https://developer.apple.com/library/archive/documentation/PassKit/Reference/PassKit_WebService/WebService.html).
+  // The address's allowance is checked before the body is read, so a refused flood costs no parsing.
+  const fromAddress = async (request: FastifyRequest) => limits.registrationFrom(request.ip);
+  app.post<PassParams>(registration, { bodyLimit: 16 * 1024, onRequest: fromAddress }, async (request, reply) => {
     const { pass, client } = await authorisedPass(request, context);
+    const deviceLibraryIdentifier = deviceIdOf(request.params.deviceLibraryIdentifier);
     const pushToken = pushTokenOf(request.body);
-    const outcome = await store.registerDevice({
-      deviceLibraryIdentifier: deviceIdOf(request.params.deviceLibraryIdentifier),
-      serialNumber: pass.serialNumber,
-      passTypeIdentifier: pass.passTypeIdentifier,
-      tenantId: pass.tenantId,
-      pushToken,
-      client: client.kind,
-      clientName: client.name,
-      at: new Date().toISOString(),
-    });
+    const slot = await slotFor(deviceLibraryIdentifier, pass, limits, store);
+    let outcome: 'created' | 'existing' | 'failed' = 'failed';
+    try {
+      outcome = await store.registerDevice({
+        deviceLibraryIdentifier,
+        serialNumber: pass.serialNumber,
+        passTypeIdentifier: pass.passTypeIdentifier,
+        tenantId: pass.tenantId,
+        pushToken,
+        client: client.kind,
+        clientName: client.name,
+        at: new Date().toISOString(),
+      });
+    } finally {
+      slot?.settle(outcome);
+    }
     return reply.status(outcome === 'created' ? 201 : 200).send();
   });
 
   app.delete<PassParams>(registration, async (request, reply) => {
     const { pass } = await authorisedPass(request, context);
-    await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber);
+    if (await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber)) limits.deviceRemoved(pass.serialNumber);
     return reply.status(200).send();
   });
 
@@ -75,7 +89,10 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
     },
   );
 
-  app.post(`${APPLE_WEB_SERVICE_PREFIX}/log`, { bodyLimit: 64 * 1024 }, async (request, reply) => {
+  // Devices post what went wrong; anyone can, so each address gets a few posts a minute, each
+  // entry cut short, and nothing past that reaches the log.
+  const logFromAddress = async (request: FastifyRequest) => limits.deviceLogFrom(request.ip);
+  app.post(`${APPLE_WEB_SERVICE_PREFIX}/log`, { bodyLimit: 64 * 1024, onRequest: logFromAddress }, async (request, reply) => {
     const logs = (request.body as { logs?: unknown } | undefined)?.logs;
     const entries = Array.isArray(logs) ? logs.filter((entry): entry is string => typeof entry === 'string') : [];
     for (const entry of entries.slice(0, MAX_LOG_ENTRIES)) {
@@ -83,6 +100,21 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
     }
     return reply.status(200).send();
   });
+}
+
+/**
+ * A new device takes a slot within the pass's rate and device ceiling. A device already
+ * registered is Wallet refreshing its push token: it is let through even when the pass is busy or
+ * full, since refusing it would leave the pass pushing to a stale token.
+ */
+async function slotFor(deviceLibraryIdentifier: string, pass: PassRecord, limits: WebServiceLimits, store: AppContext['store']): Promise<DeviceSlot | null> {
+  try {
+    return await limits.newDevice(pass.serialNumber);
+  } catch (error) {
+    const registered = await store.listUpdatedSerials(deviceLibraryIdentifier, pass.passTypeIdentifier, null);
+    if (registered?.serialNumbers.includes(pass.serialNumber)) return null;
+    throw error;
+  }
 }
 
 interface DeviceClientInfo {

@@ -5,10 +5,11 @@ import { BARCODE_FORMATS, COLOR_PRESETS } from '@passmint/engine';
 
 // src/http/routes and dist/http/routes both sit three levels below the package root.
 const ASSETS = join(__dirname, '../../../assets');
-const STATIC: Record<string, { type: string; body: string }> = {
-  'designer.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(ASSETS, 'designer.js'), 'utf8') },
-  'designer.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(ASSETS, 'designer.css'), 'utf8') },
-};
+// A Map, not an object literal: `/assets/constructor` must not find Object.prototype's members.
+const STATIC = new Map<string, { type: string; body: string }>([
+  ['designer.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(join(ASSETS, 'designer.js'), 'utf8') }],
+  ['designer.css', { type: 'text/css; charset=utf-8', body: readFileSync(join(ASSETS, 'designer.css'), 'utf8') }],
+]);
 const GROUPS = [
   ['headerFields', 'Header fields'],
   ['primaryFields', 'Primary field'],
@@ -33,7 +34,7 @@ export function registerDesigner(app: FastifyInstance): void {
       .send(html),
   );
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
-    const asset = STATIC[request.params.file];
+    const asset = STATIC.get(request.params.file);
     if (!asset) return reply.status(404).send({ error: 'There is nothing at this address.', code: 'not_found' });
     return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(asset.body);
   });
