@@ -4,27 +4,38 @@ import { createRedisRateLimiter, createRedisRateLimiters } from './redis-rate-li
 const REDIS_URL = process.env.PASSMINT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('the Redis rate limiter: one bucket per key for every process (needs Redis)', () => {
-  const limiters = [createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL), createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL)];
+  // A token every 1,000 s: however slowly the takes run, the burst is all there is.
+  const scarce = { perSecond: 0.001, burst: 5 };
+  const limiters = [createRedisRateLimiter(scarce, REDIS_URL), createRedisRateLimiter(scarce, REDIS_URL)];
+  const refilled = [createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL), createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL)];
   afterAll(async () => {
-    for (const limiter of limiters) await limiter.close();
+    for (const limiter of [...limiters, ...refilled]) await limiter.close();
   });
 
   test('two limiters (two connections, as two processes) spending one key at once allow exactly the burst', async () => {
     const key = randomUUID();
     const decisions = await Promise.all(Array.from({ length: 20 }, (_, index) => limiters[index % 2]!.take(key)));
     expect(decisions.filter((decision) => decision.ok)).toHaveLength(5);
+    // The next token is about 1,000 s away.
     const refused = decisions.find((decision) => !decision.ok);
-    expect(refused).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(refused).toEqual({ ok: false, retryAfterSeconds: expect.any(Number) });
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(900);
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(1000);
     expect((await limiters[0]!.take(randomUUID())).ok).toBe(true);
   });
 
-  test('tokens come back at the configured rate', async () => {
+  test('tokens come back at the configured rate, and no faster', async () => {
     const key = randomUUID();
-    for (let i = 0; i < 5; i++) expect((await limiters[i % 2]!.take(key)).ok).toBe(true);
-    expect((await limiters[0]!.take(key)).ok).toBe(false);
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) expect((await refilled[i % 2]!.take(key)).ok).toBe(true);
+    expect((await refilled[0]!.take(key)).ok).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect((await limiters[1]!.take(key)).ok).toBe(true);
-    expect((await limiters[0]!.take(key)).ok).toBe(false);
+    let taken = 0;
+    while ((await refilled[taken % 2]!.take(key)).ok) taken++;
+    // At least the one token 600 ms earn at 2/s; at most what the whole run could have earned.
+    const earnable = ((performance.now() - started) / 1000) * 2;
+    expect(taken).toBeGreaterThanOrEqual(1);
+    expect(taken).toBeLessThanOrEqual(Math.ceil(earnable));
   });
 });
 

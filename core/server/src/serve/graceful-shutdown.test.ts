@@ -12,7 +12,8 @@ describe('a graceful stop behind a load balancer', () => {
   });
 
   test('readiness turns 503 at SIGTERM while requests are still served for the delay; then the process exits cleanly', async () => {
-    server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_SHUTDOWN_DELAY_MS: '1500' });
+    // Long enough for the checks below to land inside the delay on a loaded machine.
+    server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_SHUTDOWN_DELAY_MS: '10000' });
     expect(await request(`${server.url}/readyz`)).toMatchObject({ status: 200, json: { ready: true } });
 
     const exited = server.stop('SIGTERM');
@@ -26,5 +27,5 @@ describe('a graceful stop behind a load balancer', () => {
 
     expect(await exited).toBe(0);
     await expect(request(`${server.url}/readyz`)).rejects.toThrow();
-  }, 30_000);
+  }, 90_000);
 });
