@@ -19,6 +19,26 @@ export interface ValidationReport {
   problems: ValidationProblem[];
   /** pass.json as parsed, when it was readable JSON. */
   passJson?: unknown;
+  /**
+   * Set when the archive was refused unread because reading it would cost more than any pass
+   * needs (a zip bomb, a lying size, absurd nesting); the same problem is also in `problems`.
+   * The HTTP API answers these with 422 instead of a report.
+   */
+  refused?: ValidationRefusal;
+}
+
+/** The problems that stop the validator reading an archive at all. */
+export type RefusalCode =
+  | 'zip_too_many_entries'
+  | 'zip_too_large'
+  | 'zip_entry_too_large'
+  | 'zip_entry_size_mismatch'
+  | 'zip_entries_overlap'
+  | 'image_dimensions_too_large'
+  | 'json_too_deep';
+
+export interface ValidationRefusal extends ValidationProblem {
+  code: RefusalCode;
 }
 
 export interface ValidateOptions {

@@ -73,5 +73,7 @@ export function validatePkpass(bytes: Uint8Array, options: ValidateOptions = {})
   });
   const report: ValidationReport = { ok: !problems.hasErrors(), problems: problems.sorted() };
   if (pass !== undefined) report.passJson = pass.value;
+  const refusal = problems.refusal();
+  if (refusal !== undefined) report.refused = refusal;
   return report;
 }
