@@ -67,3 +67,16 @@ export function overlappingEntriesZip(): Uint8Array {
   });
   return outer;
 }
+
+/**
+ * Within every limit, yet real work: `files` entries of nearly 1 MiB of zeros (about 1 KiB each
+ * compressed) listed in manifest.json, so each is inflated and hashed. 60 files take any machine
+ * well over 25 ms; tests use it to keep a worker busy and to run past a time limit.
+ */
+export function busyWorkZip(files = 60): Uint8Array {
+  const content = new Uint8Array(MIB - 1024);
+  const raw = deflateRawSync(content);
+  const names = Array.from({ length: files }, (_, index) => `f${index}.bin`);
+  const manifest = JSON.stringify(Object.fromEntries(names.map((name) => [name, '0'.repeat(40)])));
+  return writeZip([{ name: 'manifest.json', content: Buffer.from(manifest) }, ...names.map((name) => ({ name, content, raw }))]);
+}

@@ -2,9 +2,13 @@ export type {
   RefusalCode,
   Severity,
   ValidateOptions,
+  ValidationJob,
   ValidationProblem,
   ValidationRefusal,
   ValidationReport,
+  ValidationWorkerMessage,
+  WorkerReport,
 } from './types';
 export { validatePkpass } from './validate-pkpass';
+export { ZIP_LIMITS } from './entry-limits';
 export { APPLE_ROOT_CA_PEM, APPLE_WWDR_G4_PEM } from './apple-certs';

@@ -47,3 +47,15 @@ export interface ValidateOptions {
   /** The moment certificate validity is checked against; default: now. */
   now?: Date;
 }
+
+/** What the server's validation pool sends a worker thread (see validation-worker.ts). */
+export interface ValidationJob {
+  bytes: Uint8Array;
+  options: ValidateOptions;
+}
+
+/** The report a worker sends back: pass.json is left out (the API never returns it, and it may be large). */
+export type WorkerReport = Omit<ValidationReport, 'passJson'>;
+
+/** Messages from a validation worker: `ready` once it has loaded, then one `report` per job. */
+export type ValidationWorkerMessage = { kind: 'ready' } | { kind: 'report'; report: WorkerReport };
