@@ -1,6 +1,7 @@
 import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
 import type { GoogleWallets } from '../google/google-wallets';
 import type { IdentityPause } from '../push/push-worker';
+import type { ValidationPool } from '../validation/validation-pool';
 import type { RateLimiter } from './rate-limiter';
 
 /** What the HTTP layer is handed: the engine and store, and the few facts routes print. */
@@ -9,6 +10,8 @@ export interface AppContext {
   store: Store;
   identity: SigningIdentity;
   rateLimiter: RateLimiter;
+  /** Worker threads for POST /api/validate. */
+  validation: ValidationPool;
   version: string;
   /** False once shutdown began: load balancers should stop sending requests here. */
   accepting(): boolean;

@@ -17,6 +17,7 @@ import { createGoogleWallets, type GoogleWallets } from '../google/google-wallet
 import { readServiceAccount } from '../google/service-account';
 import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker } from '../push/push-worker';
+import { createValidationPool } from '../validation/validation-pool';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
@@ -83,12 +84,19 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const rateLimiter: RateLimiter = env.PASSMINT_REDIS_URL ? createRedisRateLimiter(rateLimit, env.PASSMINT_REDIS_URL) : createRateLimiter(rateLimit);
+  const validation = createValidationPool({
+    workers: env.PASSMINT_VALIDATE_WORKERS,
+    queueLimit: env.PASSMINT_VALIDATE_QUEUE,
+    timeoutMs: env.PASSMINT_VALIDATE_TIMEOUT_MS,
+    heapMb: env.PASSMINT_VALIDATE_HEAP_MB,
+  });
   const app = createApp(
     {
       engine,
       store,
       identity: apple.identity,
       rateLimiter,
+      validation,
       version: VERSION,
       accepting: () => accepting,
       ...appUrls(publicUrl),
@@ -108,6 +116,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   try {
     await app.listen({ host: env.PASSMINT_HOST, port: env.PASSMINT_PORT });
   } catch (error) {
+    await validation.close();
     await store.close();
     throw error;
   }
@@ -130,6 +139,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       accepting = false;
       if (env.PASSMINT_SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.PASSMINT_SHUTDOWN_DELAY_MS));
       await app.close();
+      await validation.close();
       await pushWorker.stop();
       await rateLimiter.close?.();
       await senders.close();
