@@ -1,7 +1,6 @@
 import { MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION } from '../images/data-uri';
-import type { InflateLimits } from './bounded-inflate';
 import { jsonNestsDeeperThan } from './json-depth';
-import { PNG_HEADER_BYTES, readPngHeader } from './png-header';
+import { readPngHeader } from './png-header';
 import { type DirectoryEntry, MAX_ENTRIES } from './zip-directory';
 import { ZipRefusal } from './zip-errors';
 
@@ -44,10 +43,9 @@ export function checkDeclaredSizes(entries: DirectoryEntry[]): void {
   }
 }
 
-/** How far one entry may inflate, and what is checked on its first bytes. */
-export function inflateLimitsOf(entry: DirectoryEntry): InflateLimits {
-  if (!isImage(entry.name)) return { size: entry.uncompressedSize };
-  return { size: entry.uncompressedSize, head: { length: PNG_HEADER_BYTES, inspect: (head) => checkImageHeader(entry.name, head) } };
+/** What is checked on an entry's first bytes, before the rest is inflated. */
+export function headCheckOf(name: string): ((head: Uint8Array) => void) | undefined {
+  return isImage(name) ? (head) => checkImageHeader(name, head) : undefined;
 }
 
 /** A PNG's IHDR gives its pixel size; a decompression bomb image declares a huge one. Other damage is reported later. */
@@ -59,7 +57,7 @@ function checkImageHeader(name: string, head: Uint8Array): void {
   }
 }
 
-/** Checks on a whole inflated entry. */
+/** Checks on an entry kept whole for parsing (pass.json, manifest.json), before it is parsed. */
 export function checkEntryContent(name: string, bytes: Uint8Array): void {
   if (name.toLowerCase().endsWith('.json') && jsonNestsDeeperThan(bytes, ZIP_LIMITS.maxJsonDepth)) {
     throw new ZipRefusal('json_too_deep', `"${name}" nests arrays and objects more than ${ZIP_LIMITS.maxJsonDepth} levels deep; a pass needs a handful. It was not parsed.`, name);

@@ -24,7 +24,7 @@ function guarded(stage: string, problems: Problems, run: () => void): void {
 }
 
 function readPass(files: PassFiles, problems: Problems): { value: unknown } | undefined {
-  const bytes = files.get('pass.json');
+  const bytes = files.get('pass.json')?.bytes;
   if (bytes === undefined) return undefined;
   const parsed = parsePassJson(bytes, problems);
   if (parsed !== undefined) {
@@ -35,8 +35,8 @@ function readPass(files: PassFiles, problems: Problems): { value: unknown } | un
 }
 
 function checkSigning(files: PassFiles, passJson: unknown, options: ValidateOptions, problems: Problems): void {
-  const signature = files.get('signature');
-  const manifest = files.get('manifest.json');
+  const signature = files.get('signature')?.bytes;
+  const manifest = files.get('manifest.json')?.bytes;
   if (signature === undefined || manifest === undefined) return;
   const { signer, certificates } = checkSignature(signature, manifest, problems);
   if (signer === undefined) return;

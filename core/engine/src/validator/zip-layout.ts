@@ -1,5 +1,7 @@
 import { inflateEntry } from './bounded-inflate';
-import { checkDeclaredSizes, checkEntryContent, inflateLimitsOf } from './entry-limits';
+import { checkDeclaredSizes, checkEntryContent, headCheckOf } from './entry-limits';
+import { type PassFile, collectPassFile, isKeptWhole } from './pass-file';
+import { PNG_HEADER_BYTES } from './png-header';
 import { type Problems, errorText } from './problems';
 import { readDirectory } from './zip-directory';
 import { type EntrySpan, checkNoOverlap, locateEntryData } from './zip-entry-data';
@@ -11,12 +13,13 @@ export { ZIP_LIMITS } from './entry-limits';
 const REQUIRED_FILES = { 'pass.json': 'pass_json_missing', 'manifest.json': 'manifest_missing', signature: 'signature_missing' };
 
 /** The files of a .pkpass by their path inside the zip; directory entries are left out. */
-export type PassFiles = Map<string, Uint8Array>;
+export type PassFiles = Map<string, PassFile>;
 
 /**
  * Unpacks the zip within fixed bounds: the directory is checked (entry count, declared sizes,
  * headers, overlaps) before anything is inflated, and each entry is inflated as a stream that stops
- * the moment it passes its declared size. Anything that would cost more than a pass needs is a
+ * the moment it passes its declared size, hashed as it goes and kept whole only when a check
+ * parses it. Anything that would cost more than a pass needs is a
  * refusal (`problems.refusal()`); damage is an ordinary error. Either way nothing is returned.
  */
 export function readZip(bytes: Uint8Array, problems: Problems): PassFiles | undefined {
@@ -58,10 +61,17 @@ function unpack(bytes: Uint8Array, problems: Problems): PassFiles {
   return files;
 }
 
-function readEntry({ entry, data }: EntrySpan): Uint8Array {
-  const bytes = inflateEntry(entry.name, entry.method, data, inflateLimitsOf(entry));
-  checkEntryContent(entry.name, bytes);
-  return bytes;
+function readEntry({ entry, data }: EntrySpan): PassFile {
+  const collector = collectPassFile({
+    size: entry.uncompressedSize,
+    keepWhole: isKeptWhole(entry.name),
+    headLength: PNG_HEADER_BYTES,
+    inspectHead: headCheckOf(entry.name),
+  });
+  inflateEntry(entry.name, entry.method, data, entry.uncompressedSize, collector.write);
+  const file = collector.finish();
+  if (file.bytes !== undefined) checkEntryContent(entry.name, file.bytes);
+  return file;
 }
 
 const LOCALISATION_FOLDER_FILE = /^[^/]+\.lproj\/[^/]+$/;
