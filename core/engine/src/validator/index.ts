@@ -6,6 +6,7 @@ export type {
   ValidationProblem,
   ValidationRefusal,
   ValidationReport,
+  ValidationWorkerData,
   ValidationWorkerMessage,
   WorkerReport,
 } from './types';

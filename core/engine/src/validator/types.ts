@@ -48,6 +48,12 @@ export interface ValidateOptions {
   now?: Date;
 }
 
+/** What a validation worker thread is started with (`workerData`). */
+export interface ValidationWorkerData {
+  /** The thread's nice value, when higher than the process's (Linux): request threads win the CPU from it. */
+  niceness?: number;
+}
+
 /** What the server's validation pool sends a worker thread (see validation-worker.ts). */
 export interface ValidationJob {
   bytes: Uint8Array;

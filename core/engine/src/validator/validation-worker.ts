@@ -1,5 +1,6 @@
-import { parentPort } from 'node:worker_threads';
-import type { ValidationJob, ValidationWorkerMessage } from './types';
+import { getPriority, setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ValidationJob, ValidationWorkerData, ValidationWorkerMessage } from './types';
 import { validatePkpass } from './validate-pkpass';
 
 /**
@@ -9,9 +10,25 @@ import { validatePkpass } from './validate-pkpass';
  */
 const port = parentPort;
 if (port === null) throw new Error('validation-worker.js runs only as a worker thread');
+lowerThreadPriority((workerData as ValidationWorkerData | undefined)?.niceness ?? 0);
 
 port.on('message', (job: ValidationJob) => {
   const { passJson: _passJson, ...report } = validatePkpass(job.bytes, job.options);
   port.postMessage({ kind: 'report', report } satisfies ValidationWorkerMessage);
 });
 port.postMessage({ kind: 'ready' } satisfies ValidationWorkerMessage);
+
+/**
+ * Linux keeps a nice value per thread, and setpriority(2) with pid 0 changes only the calling
+ * thread's (see "NOTES" in the man page); elsewhere it would change the whole process, so the
+ * worker is left as it is there.
+ * @see https://man7.org/linux/man-pages/man2/setpriority.2.html
+ */
+function lowerThreadPriority(niceness: number): void {
+  if (process.platform !== 'linux') return;
+  try {
+    if (niceness > getPriority(0)) setPriority(0, niceness);
+  } catch {
+    // Not permitted here: the worker keeps the process's priority.
+  }
+}

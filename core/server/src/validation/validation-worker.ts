@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ValidateOptions, ValidationJob, ValidationWorkerMessage, WorkerReport } from '@passmint/engine';
+import type { ValidateOptions, ValidationJob, ValidationWorkerData, ValidationWorkerMessage, WorkerReport } from '@passmint/engine';
 import { ValidationFailedError } from './validation-failed-error';
 
 export interface WorkerLimits {
@@ -31,6 +31,12 @@ export interface WorkerEvents {
  */
 const WORKER_FILE = require.resolve('@passmint/engine/validation-worker');
 
+/**
+ * Validation is CPU work nobody waits on but the uploader: at nice 10 (Linux) the threads that
+ * answer /healthz and the pass API get the cores first when workers and requests compete.
+ */
+const WORKER_NICENESS = 10;
+
 interface RunningJob {
   resolve(report: WorkerReport): void;
   reject(error: ValidationFailedError): void;
@@ -38,7 +44,10 @@ interface RunningJob {
 }
 
 export function startValidationWorker(limits: WorkerLimits, events: WorkerEvents): ValidationWorker {
-  const thread = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: limits.heapMb } });
+  const thread = new Worker(WORKER_FILE, {
+    resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
+    workerData: { niceness: WORKER_NICENESS } satisfies ValidationWorkerData,
+  });
   // An idle worker must not keep the process alive; a busy one is referenced while it works.
   thread.unref();
   let state: WorkerState = 'starting';
