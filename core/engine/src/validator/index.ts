@@ -12,4 +12,5 @@ export type {
 } from './types';
 export { validatePkpass } from './validate-pkpass';
 export { ZIP_LIMITS } from './entry-limits';
+export { REFUSAL_CODES } from './types';
 export { APPLE_ROOT_CA_PEM, APPLE_WWDR_G4_PEM } from './apple-certs';

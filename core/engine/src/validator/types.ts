@@ -27,15 +27,18 @@ export interface ValidationReport {
   refused?: ValidationRefusal;
 }
 
-/** The problems that stop the validator reading an archive at all. */
-export type RefusalCode =
-  | 'zip_too_many_entries'
-  | 'zip_too_large'
-  | 'zip_entry_too_large'
-  | 'zip_entry_size_mismatch'
-  | 'zip_entries_overlap'
-  | 'image_dimensions_too_large'
-  | 'json_too_deep';
+/** The problems that stop the validator reading an archive at all (docs/validator.md lists them). */
+export const REFUSAL_CODES = [
+  'zip_too_many_entries',
+  'zip_too_large',
+  'zip_entry_too_large',
+  'zip_entry_size_mismatch',
+  'zip_entries_overlap',
+  'image_dimensions_too_large',
+  'json_too_deep',
+] as const;
+
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface ValidationRefusal extends ValidationProblem {
   code: RefusalCode;
