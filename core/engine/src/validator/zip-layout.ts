@@ -19,8 +19,8 @@ export type PassFiles = Map<string, PassFile>;
  * Unpacks the zip within fixed bounds: the directory is checked (entry count, declared sizes,
  * headers, overlaps) before anything is inflated, and each entry is inflated as a stream that stops
  * the moment it passes its declared size, hashed as it goes and kept whole only when a check
- * parses it. Anything that would cost more than a pass needs is a
- * refusal (`problems.refusal()`); damage is an ordinary error. Either way nothing is returned.
+ * parses it. Anything that would cost more than a pass needs is a refusal (`problems.refusal()`),
+ * damage an ordinary error; either way nothing is returned.
  */
 export function readZip(bytes: Uint8Array, problems: Problems): PassFiles | undefined {
   if (bytes.length === 0) {
