@@ -1,10 +1,10 @@
 import { Pool } from 'undici';
 
 export interface OpenLoopRequest {
-  method: 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   headers: Record<string, string>;
-  body: string;
+  body?: string;
 }
 
 export interface OpenLoopResult {

@@ -78,6 +78,11 @@ const envSchema = z.object({
   PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
   PASSMINT_MAX_DEVICES_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100_000),
   PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+  // POST /api/validate runs on worker threads (docs/validator.md).
+  PASSMINT_VALIDATE_WORKERS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(2),
+  PASSMINT_VALIDATE_QUEUE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(8),
+  PASSMINT_VALIDATE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(600_000).default(5000),
+  PASSMINT_VALIDATE_HEAP_MB: z.coerce.number({ error: 'must be a number' }).int().min(32).max(4096).default(64),
 });
 
 /**

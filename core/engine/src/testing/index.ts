@@ -51,3 +51,4 @@ export const API_EXAMPLE_BODIES = {
   },
 } satisfies Record<string, PassInput>;
 export { opensslVerifyPass, opensslPrintSignature } from './openssl-verify';
+export { busyWorkZip, deepJsonZip, emptyObjectsBomb, overlappingEntriesZip, pngHeaderOnly, sizeLiarBomb, writeZip, zerosDeflateStream, type ZipEntrySpec, type ZipOptions } from './hostile-zips';

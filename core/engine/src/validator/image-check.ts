@@ -55,9 +55,9 @@ function parseImageName(file: string): Pick<Image, 'folder' | 'kind' | 'scale'> 
 
 function readImages(files: PassFiles, problems: Problems): Image[] {
   const images: Image[] = [];
-  for (const [file, bytes] of files) {
+  for (const [file, { head }] of files) {
     if (!file.toLowerCase().endsWith('.png')) continue;
-    const header = readPngHeader(bytes);
+    const header = readPngHeader(head);
     if (header.kind === 'not_png') {
       problems.error('image_not_png', `${file} is not a PNG file (it lacks the PNG signature); Wallet only reads PNG images.`, { file });
     } else if (header.kind === 'bad_ihdr') {

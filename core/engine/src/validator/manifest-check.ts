@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { describe, isObject } from './json-shape';
 import { type Problems, errorText } from './problems';
 import type { PassFiles } from './zip-layout';
@@ -22,10 +21,6 @@ function parseManifest(bytes: Uint8Array, problems: Problems): Record<string, un
   return value;
 }
 
-function sha1Hex(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('hex');
-}
-
 function checkListedFile(path: string, hash: unknown, files: PassFiles, problems: Problems): void {
   if (UNHASHED_FILES.has(path)) {
     problems.warning('manifest_lists_reserved_file', `manifest.json lists "${path}", which must not be hashed; Wallet ignores that entry.`, {
@@ -41,12 +36,12 @@ function checkListedFile(path: string, hash: unknown, files: PassFiles, problems
     );
     return;
   }
-  const content = files.get(path);
-  if (content === undefined) {
+  const file = files.get(path);
+  if (file === undefined) {
     problems.error('manifest_file_missing', `manifest.json lists "${path}", but the zip has no such file.`, { file: path });
     return;
   }
-  const actual = sha1Hex(content);
+  const actual = file.sha1;
   if (actual !== hash.toLowerCase()) {
     problems.error('manifest_hash_mismatch', `The SHA-1 of "${path}" is ${actual}, but manifest.json says ${hash.toLowerCase()}; the file changed after the manifest was made.`, {
       file: path,
@@ -56,7 +51,7 @@ function checkListedFile(path: string, hash: unknown, files: PassFiles, problems
 
 /** manifest.json maps every file except itself and `signature` to the SHA-1 of its bytes. */
 export function checkManifest(files: PassFiles, problems: Problems): void {
-  const bytes = files.get(MANIFEST);
+  const bytes = files.get(MANIFEST)?.bytes;
   if (bytes === undefined) return;
   const manifest = parseManifest(bytes, problems);
   if (manifest === undefined) return;

@@ -29,15 +29,46 @@ export function parsePassJson(bytes: Uint8Array, problems: Problems): { value: u
   }
 }
 
-/** Wallet rejects `null` anywhere in pass.json; walked iteratively because JSON nesting depth is unbounded. */
+interface Frame {
+  container: Record<string, unknown> | unknown[];
+  keys: string[] | undefined;
+  next: number;
+  path: string;
+}
+
+function frameOf(container: object, path: string): Frame {
+  const keys = Array.isArray(container) ? undefined : Object.keys(container);
+  return { container: container as Frame['container'], keys, next: 0, path };
+}
+
+/** The next child of a frame, or undefined when it has none left; arrays are walked by index. */
+function nextChild(frame: Frame): { key: string | number; value: unknown } | undefined {
+  if (Array.isArray(frame.container)) {
+    const index = frame.next++;
+    return index < frame.container.length ? { key: index, value: frame.container[index] } : undefined;
+  }
+  const key = frame.keys?.[frame.next++];
+  return key === undefined ? undefined : { key, value: frame.container[key] };
+}
+
+/**
+ * Wallet rejects `null` anywhere in pass.json. Depth-first with one frame per level, so memory
+ * follows the nesting (at most 64 levels reach here), not the number of values: a 1 MiB array of
+ * a million numbers must not cost a worker its heap.
+ */
 export function checkNoNulls(value: unknown, problems: Problems): void {
-  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    if (item.value === null) {
-      problems.error('null_value', `${item.path === '' ? 'pass.json' : item.path} is null; omit the key instead.`, inPassJson(item.path));
-    } else if (typeof item.value === 'object') {
-      const entries = Object.entries(item.value as object).reverse();
-      for (const [key, child] of entries) pending.push({ value: child, path: joinPath(item.path, key) });
+  if (value === null) problems.error('null_value', 'pass.json is null; omit the key instead.', inPassJson(''));
+  if (value === null || typeof value !== 'object') return;
+  const stack: Frame[] = [frameOf(value, '')];
+  for (let frame = stack.at(-1); frame !== undefined; frame = stack.at(-1)) {
+    const child = nextChild(frame);
+    if (child === undefined) {
+      stack.pop();
+    } else if (child.value === null) {
+      const path = joinPath(frame.path, child.key);
+      problems.error('null_value', `${path} is null; omit the key instead.`, inPassJson(path));
+    } else if (typeof child.value === 'object') {
+      stack.push(frameOf(child.value, joinPath(frame.path, child.key)));
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Severity, ValidationProblem } from './types';
+import type { RefusalCode, Severity, ValidationProblem, ValidationRefusal } from './types';
 
 export interface ProblemLocation {
   file?: string;
@@ -13,6 +13,17 @@ export class Problems {
   private readonly items: ValidationProblem[] = [];
   private readonly kept = { error: 0, warning: 0 };
   private readonly dropped = { error: 0, warning: 0 };
+  private refused: ValidationRefusal | undefined;
+
+  /** An error that stopped the archive being read at all; the first one is kept as the refusal. */
+  refuse(code: RefusalCode, message: string, where: ProblemLocation = {}): void {
+    this.error(code, message, where);
+    this.refused ??= { ...located('error', code, message, where), code };
+  }
+
+  refusal(): ValidationRefusal | undefined {
+    return this.refused;
+  }
 
   error(code: string, message: string, where: ProblemLocation = {}): void {
     this.add('error', code, message, where);
@@ -51,11 +62,15 @@ export class Problems {
       return;
     }
     this.kept[severity] += 1;
-    const problem: ValidationProblem = { severity, code, message };
-    if (where.file !== undefined) problem.file = where.file;
-    if (where.path !== undefined) problem.path = where.path;
-    this.items.push(problem);
+    this.items.push(located(severity, code, message, where));
   }
+}
+
+function located(severity: Severity, code: string, message: string, where: ProblemLocation): ValidationProblem {
+  const problem: ValidationProblem = { severity, code, message };
+  if (where.file !== undefined) problem.file = where.file;
+  if (where.path !== undefined) problem.path = where.path;
+  return problem;
 }
 
 /** Location of a value inside pass.json. */

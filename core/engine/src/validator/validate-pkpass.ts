@@ -24,7 +24,7 @@ function guarded(stage: string, problems: Problems, run: () => void): void {
 }
 
 function readPass(files: PassFiles, problems: Problems): { value: unknown } | undefined {
-  const bytes = files.get('pass.json');
+  const bytes = files.get('pass.json')?.bytes;
   if (bytes === undefined) return undefined;
   const parsed = parsePassJson(bytes, problems);
   if (parsed !== undefined) {
@@ -35,8 +35,8 @@ function readPass(files: PassFiles, problems: Problems): { value: unknown } | un
 }
 
 function checkSigning(files: PassFiles, passJson: unknown, options: ValidateOptions, problems: Problems): void {
-  const signature = files.get('signature');
-  const manifest = files.get('manifest.json');
+  const signature = files.get('signature')?.bytes;
+  const manifest = files.get('manifest.json')?.bytes;
   if (signature === undefined || manifest === undefined) return;
   const { signer, certificates } = checkSignature(signature, manifest, problems);
   if (signer === undefined) return;
@@ -73,5 +73,7 @@ export function validatePkpass(bytes: Uint8Array, options: ValidateOptions = {})
   });
   const report: ValidationReport = { ok: !problems.hasErrors(), problems: problems.sorted() };
   if (pass !== undefined) report.passJson = pass.value;
+  const refusal = problems.refusal();
+  if (refusal !== undefined) report.refused = refusal;
   return report;
 }

@@ -6,6 +6,7 @@ import { type TestIdentity, buildPassEntries, createTestIdentity, removeTestIden
 import { readZip } from './zip-layout';
 
 const CENTRAL_DIRECTORY_SIGNATURE = 0x02014b50;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const MIB = 1024 * 1024;
 
 let identity: TestIdentity;
@@ -20,13 +21,17 @@ function validateZip(zip: Uint8Array) {
   return validatePkpass(zip, { trustedRoots: [identity.caPem] });
 }
 
-/** Overwrites the uncompressed size the central directory declares for the entry called `name`. */
+/** Overwrites the uncompressed size the central directory and the local header declare for the entry called `name`. */
 function declareUncompressedSize(zip: Uint8Array, name: string, size: number): Uint8Array {
   const patched = Buffer.from(zip);
   for (let offset = 0; offset + 46 <= patched.length; offset += 1) {
-    if (patched.readUInt32LE(offset) !== CENTRAL_DIRECTORY_SIGNATURE) continue;
-    const nameLength = patched.readUInt16LE(offset + 28);
-    if (patched.toString('latin1', offset + 46, offset + 46 + nameLength) === name) patched.writeUInt32LE(size, offset + 24);
+    const signature = patched.readUInt32LE(offset);
+    if (signature === CENTRAL_DIRECTORY_SIGNATURE && patched.toString('latin1', offset + 46, offset + 46 + patched.readUInt16LE(offset + 28)) === name) {
+      patched.writeUInt32LE(size, offset + 24);
+    }
+    if (signature === LOCAL_HEADER_SIGNATURE && patched.toString('latin1', offset + 30, offset + 30 + patched.readUInt16LE(offset + 26)) === name) {
+      patched.writeUInt32LE(size, offset + 22);
+    }
   }
   return new Uint8Array(patched);
 }
@@ -58,7 +63,9 @@ describe('zip bomb limits', () => {
   test('more than 1,000 entries are refused', () => {
     const many: Record<string, Uint8Array> = { ...entries };
     for (let index = 0; index < 1001; index += 1) many[`file-${index}.txt`] = new Uint8Array([index % 256]);
-    expect(errorCodesOf(validateZip(zipSync(many, { level: 0 })))).toEqual(['zip_too_many_entries']);
+    const report = validateZip(zipSync(many, { level: 0 }));
+    expect(errorCodesOf(report)).toEqual(['zip_too_many_entries']);
+    expect(report.refused?.code).toBe('zip_too_many_entries');
   });
 
   test('a declared uncompressed size over 64 MiB is refused before inflating', () => {
@@ -73,12 +80,12 @@ describe('zip bomb limits', () => {
     expect(errorCodesOf(validateZip(zip))).toEqual(['zip_too_large']);
   });
 
-  test('an entry that inflates beyond its declared size is cut at that size', () => {
+  test('an entry that inflates beyond its declared size is refused, not read past that size', () => {
     const zip = declareUncompressedSize(zipSync({ ...entries, 'big.bin': new Uint8Array(8 * MIB) }), 'big.bin', 100);
     const report = validateZip(zip);
-    expect(errorCodesOf(report)).toEqual(['file_not_in_manifest']);
-    expect(problemWith(report, 'file_not_in_manifest').file).toBe('big.bin');
-    expect(readZip(zip, new Problems())?.get('big.bin')?.length).toBe(100);
+    expect(errorCodesOf(report)).toEqual(['zip_entry_size_mismatch']);
+    expect(report.refused?.file).toBe('big.bin');
+    expect(readZip(zip, new Problems())).toBeUndefined();
   });
 });
 

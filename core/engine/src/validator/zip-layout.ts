@@ -1,78 +1,77 @@
-import { unzipSync } from 'fflate';
+import { inflateEntry } from './bounded-inflate';
+import { checkDeclaredSizes, checkEntryContent, headCheckOf } from './entry-limits';
+import { type PassFile, collectPassFile, isKeptWhole } from './pass-file';
+import { PNG_HEADER_BYTES } from './png-header';
 import { type Problems, errorText } from './problems';
+import { readDirectory } from './zip-directory';
+import { type EntrySpan, checkNoOverlap, locateEntryData } from './zip-entry-data';
+import { ZipDamage, ZipRefusal } from './zip-errors';
 
-/** Caps checked against the central directory before anything is inflated. */
-export const ZIP_LIMITS = { maxEntries: 1000, maxTotalBytes: 64 * 1024 * 1024 } as const;
+export { ZIP_LIMITS } from './entry-limits';
 
 /** The files every pass needs, with the problem code reported when one is absent. */
 const REQUIRED_FILES = { 'pass.json': 'pass_json_missing', 'manifest.json': 'manifest_missing', signature: 'signature_missing' };
 
 /** The files of a .pkpass by their path inside the zip; directory entries are left out. */
-export type PassFiles = Map<string, Uint8Array>;
-
-class ZipLimitExceeded extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface EntryHeader {
-  name: string;
-  originalSize: number;
-}
-
-function limitEntries(): { admit: (entry: EntryHeader) => boolean; duplicates: string[] } {
-  let count = 0;
-  let totalBytes = 0;
-  const seen = new Set<string>();
-  const duplicates: string[] = [];
-  const admit = (entry: EntryHeader): boolean => {
-    count += 1;
-    if (count > ZIP_LIMITS.maxEntries) {
-      throw new ZipLimitExceeded('zip_too_many_entries', `The zip has more than ${ZIP_LIMITS.maxEntries} entries; a pass needs a few dozen at most.`);
-    }
-    if (!Number.isSafeInteger(entry.originalSize) || entry.originalSize < 0) {
-      throw new Error(`entry "${entry.name}" declares an impossible size`);
-    }
-    totalBytes += entry.originalSize;
-    if (totalBytes > ZIP_LIMITS.maxTotalBytes) {
-      throw new ZipLimitExceeded('zip_too_large', 'The zip would inflate to more than 64 MiB; it was not unpacked.');
-    }
-    if (seen.has(entry.name)) duplicates.push(entry.name);
-    seen.add(entry.name);
-    return !entry.name.endsWith('/');
-  };
-  return { admit, duplicates };
-}
+export type PassFiles = Map<string, PassFile>;
 
 /**
- * Unpacks the zip, refusing before inflation when the central directory declares too many entries or
- * too many bytes. fflate inflates into a buffer of the declared size, so a lying size cannot make it grow.
+ * Unpacks the zip within fixed bounds: the directory is checked (entry count, declared sizes,
+ * headers, overlaps) before anything is inflated, and each entry is inflated as a stream that stops
+ * the moment it passes its declared size, hashed as it goes and kept whole only when a check
+ * parses it. Anything that would cost more than a pass needs is a refusal (`problems.refusal()`),
+ * damage an ordinary error; either way nothing is returned.
  */
 export function readZip(bytes: Uint8Array, problems: Problems): PassFiles | undefined {
   if (bytes.length === 0) {
     problems.error('zip_empty', 'The file is empty; a .pkpass must be a zip archive.');
     return undefined;
   }
-  const { admit, duplicates } = limitEntries();
-  let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes, { filter: admit });
+    return unpack(bytes, problems);
   } catch (error) {
-    if (error instanceof ZipLimitExceeded) {
-      problems.error(error.code, error.message);
+    if (error instanceof ZipRefusal) {
+      problems.refuse(error.code, error.message, error.file === undefined ? {} : { file: error.file });
+    } else if (error instanceof ZipDamage) {
+      problems.error(error.code, error.message, error.file === undefined ? {} : { file: error.file });
     } else {
       problems.error('zip_unreadable', `The file is not a readable zip archive (${errorText(error)}).`);
     }
     return undefined;
   }
-  for (const name of new Set(duplicates)) {
+}
+
+function unpack(bytes: Uint8Array, problems: Problems): PassFiles {
+  const directory = readDirectory(bytes);
+  checkDeclaredSizes(directory.entries);
+  const spans = directory.entries.map((entry) => locateEntryData(bytes, entry));
+  checkNoOverlap(spans, directory.offset);
+  const files: PassFiles = new Map();
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const span of spans) {
+    const { name } = span.entry;
+    if (seen.has(name)) duplicates.add(name);
+    seen.add(name);
+    if (!name.endsWith('/')) files.set(name, readEntry(span));
+  }
+  for (const name of duplicates) {
     problems.error('zip_duplicate_entry', `The zip contains "${name}" more than once; Wallet cannot tell which copy to use.`, { file: name });
   }
-  return new Map(Object.entries(entries));
+  return files;
+}
+
+function readEntry({ entry, data }: EntrySpan): PassFile {
+  const collector = collectPassFile({
+    size: entry.uncompressedSize,
+    keepWhole: isKeptWhole(entry.name),
+    headLength: PNG_HEADER_BYTES,
+    inspectHead: headCheckOf(entry.name),
+  });
+  inflateEntry(entry.name, entry.method, data, entry.uncompressedSize, collector.write);
+  const file = collector.finish();
+  if (file.bytes !== undefined) checkEntryContent(entry.name, file.bytes);
+  return file;
 }
 
 const LOCALISATION_FOLDER_FILE = /^[^/]+\.lproj\/[^/]+$/;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { validatePkpass, type ValidationReport } from '@passmint/engine';
+import { readFileSync, statSync } from 'node:fs';
+import { validatePkpass, ZIP_LIMITS, type ValidationRefusal, type ValidationReport } from '@passmint/engine';
 import { readEnv } from '../env';
 import type { CliIo } from './io';
 import { trustedRoots } from './trusted-roots';
@@ -17,16 +17,30 @@ export function validateCommand({ values, positionals }: ValidateArgs, io: CliIo
     return 2;
   }
   const roots = trustedRoots(readEnv(io.env).PASSMINT_DATA_DIR, values.trust);
-  let bytes: Buffer;
+  let contents: { bytes: Buffer } | { size: number };
   try {
-    bytes = readFileSync(file);
+    const size = statSync(file).size;
+    contents = size > MAX_FILE_BYTES ? { size } : { bytes: readFileSync(file) };
   } catch {
     io.err.write(`passmint: cannot read ${file}\n`);
     return 1;
   }
-  const report = validatePkpass(bytes, { trustedRoots: roots });
+  const report = 'bytes' in contents ? validatePkpass(contents.bytes, { trustedRoots: roots }) : tooLargeReport(contents.size);
   io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(file, report));
   return report.ok ? 0 : 1;
+}
+
+/** The zip's entries may hold 64 MiB in all; a little more leaves room for their headers. */
+const MAX_FILE_BYTES = ZIP_LIMITS.maxTotalBytes + 1024 * 1024;
+
+/** A file that big is refused unread, the way the validator refuses an archive declaring too much. */
+function tooLargeReport(size: number): ValidationReport {
+  const refusal: ValidationRefusal = {
+    severity: 'error',
+    code: 'zip_too_large',
+    message: `The file is ${size} bytes; a pass's files may hold 64 MiB in all, so it was not read.`,
+  };
+  return { ok: false, problems: [refusal], refused: refusal };
 }
 
 export function formatReport(file: string, report: ValidationReport): string {

@@ -2,6 +2,7 @@ import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
 import type { GoogleWallets } from '../google/google-wallets';
 import type { IdentityFailure } from '../push/identity-health';
 import type { IdentityPause } from '../push/push-worker';
+import type { ValidationPool } from '../validation/validation-pool';
 import type { RateLimiter } from './rate-limiter';
 
 /** What the HTTP layer is handed: the engine and store, and the few facts routes print. */
@@ -10,6 +11,8 @@ export interface AppContext {
   store: Store;
   identity: SigningIdentity;
   rateLimiter: RateLimiter;
+  /** Worker threads for POST /api/validate. */
+  validation: ValidationPool;
   version: string;
   /** False once shutdown began: load balancers should stop sending requests here. */
   accepting(): boolean;

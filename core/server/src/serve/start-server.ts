@@ -19,6 +19,7 @@ import { readServiceAccount } from '../google/service-account';
 import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker, PUSH_EVENT_LEVEL } from '../push/push-worker';
 import { ensurePrivateDir, looseModes } from '../secrets/private-files';
+import { createValidationPool } from '../validation/validation-pool';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
@@ -85,12 +86,19 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const limiters = env.PASSMINT_REDIS_URL ? createRedisRateLimiters(env.PASSMINT_REDIS_URL) : createMemoryRateLimiters();
   const rateLimiter: RateLimiter = limiters.limiter(rateLimit, 'passmint:rate:');
+  const validation = createValidationPool({
+    workers: env.PASSMINT_VALIDATE_WORKERS,
+    queueLimit: env.PASSMINT_VALIDATE_QUEUE,
+    timeoutMs: env.PASSMINT_VALIDATE_TIMEOUT_MS,
+    heapMb: env.PASSMINT_VALIDATE_HEAP_MB,
+  });
   const app = createApp(
     {
       engine,
       store,
       identity: apple.identity,
       rateLimiter,
+      validation,
       version: VERSION,
       accepting: () => accepting,
       ...appUrls(publicUrl),
@@ -117,6 +125,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   try {
     await app.listen({ host: env.PASSMINT_HOST, port: env.PASSMINT_PORT });
   } catch (error) {
+    await validation.close();
     await store.close();
     throw error;
   }
@@ -148,6 +157,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       } finally {
         clearTimeout(cutOff);
       }
+      await validation.close();
       await pushWorker.stop();
       await limiters.close();
       await senders.close();

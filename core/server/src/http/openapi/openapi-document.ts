@@ -75,7 +75,8 @@ function errorResponses(): JsonObject {
     404: 'No such pass (or another tenant\'s).',
     409: 'Idempotency-Key reused with another body, or the pass is voided.',
     413: 'Body over the size limit.',
-    429: 'Rate limit (`rate_limited`) or monthly quota (`quota_exceeded`); see Retry-After.',
+    422: '(extension) /api/validate refused the upload unread: a zip bomb or lying archive (`zip_*`, `image_dimensions_too_large`, `json_too_deep`), or validation ran past its time or memory limit (`validation_timed_out`, `validation_out_of_memory`).',
+    429: 'Rate limit (`rate_limited`), monthly quota (`quota_exceeded`), or every validation worker busy (`validation_busy`); see Retry-After.',
     500: 'Server error; never carries details.',
   };
   return Object.fromEntries(
@@ -149,7 +150,7 @@ function paths(): JsonObject {
       post: {
         summary: '(extension) Check any .pkpass and list every problem',
         requestBody: { required: true, content: pkpass },
-        responses: { 200: { description: 'The report', content: json('ValidationReport') }, ...errors(400, 401, 413, 429) },
+        responses: { 200: { description: 'The report', content: json('ValidationReport') }, ...errors(400, 401, 413, 422, 429) },
       },
     },
     '/healthz': { get: { summary: 'Liveness and configuration', security: [], responses: { 200: { description: 'Up', content: json('Health') }, 503: { description: 'The store is unreachable', content: json('Health') } } } },
