@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createSecretBox, generateSecretKey, isSealed, parseSecretKey, sealedKeyId, secretKeyId, SecretKeyError } from './secret-box';
 
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+// A throwaway key made here: the kind of secret the box holds (a repository never carries a real one).
+const PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('secret box', () => {
   const key = randomBytes(32);

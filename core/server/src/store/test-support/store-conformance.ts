@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import {
   isSealed,
   SecretKeyError,
@@ -1309,7 +1309,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     });
 
     describe('secrets at rest', () => {
-      const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+      const KEY_PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
       const googleIdentity = { issuerId: '3388000000087654321', serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: KEY_PEM } };
       const cellsOf = async (rowKey: string): Promise<SecretCell[]> => (await store.listSecretCells()).filter((cell) => cell.rowKey === rowKey);
 
