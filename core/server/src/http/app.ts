@@ -139,7 +139,11 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   if (status >= 500) {
     // Our own errors' messages are written for people and carry no secrets; others' are not logged.
     const message = error instanceof PassmintError ? error.message : undefined;
-    request.log.error({ errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code, message }, 'request failed');
+    const fields = { errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code, message };
+    // A 503 we chose to answer (a dependency is away; the client retries) is a warning, so a flood
+    // of such requests can't bury real failures in the error log.
+    if (status === 503 && error instanceof HttpError) request.log.warn(fields, 'request deferred');
+    else request.log.error(fields, 'request failed');
   }
   return reply.status(status).headers(headers).send(body);
 }

@@ -70,4 +70,8 @@ test("50 forged callbacks while Google's key list hangs, then fails: one key fet
   }
   const details = await request(`${server.url}/api/passes/${serial}`, { key: server.key });
   expect(details.json.devices.google).toBe(0);
+  // A flood of them is a warning each, never an error that buries real failures.
+  const lines = server.logLines().map((line) => JSON.parse(line) as { level: number; msg: string });
+  expect(lines.filter((line) => line.msg === 'request deferred' && line.level === 40)).toHaveLength(100);
+  expect(lines.filter((line) => line.msg === 'request failed')).toEqual([]);
 });
