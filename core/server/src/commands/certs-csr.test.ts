@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSigningIdentity } from '@passmint/engine';
@@ -88,4 +88,11 @@ test('certs csr refuses bad ids and will not overwrite a key unless forced', asy
   writeFileSync(join(dir, 'garbage.cer'), Buffer.from([0x30, 0x82, 0x05, 0x00, 0x01]));
   const unreadable = await cli('tenants', 'create', 'Bad Cert', '--apple-cert', join(dir, 'garbage.cer'), '--apple-key', join(dir, 'pass.key'));
   expect(unreadable).toMatchObject({ code: 1, err: expect.stringContaining('could not be read as a PEM or DER X.509 certificate') });
+});
+
+test('certs csr --help names the files the command writes', async () => {
+  const made = await cli('certs', 'csr', '--pass-type-id', 'pass.com.example.loyalty', '--team-id', 'ABCDE12345', '--out', join(dir, 'apple'));
+  expect(made.code).toBe(0);
+  const help = await cli('certs', 'csr', '--help');
+  for (const file of readdirSync(join(dir, 'apple'))) expect(help.out).toContain(file);
 });

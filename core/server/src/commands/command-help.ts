@@ -56,11 +56,11 @@ export const COMMAND_HELP = {
 
   'certs csr': `passmint certs csr --pass-type-id <pass.…> --team-id <team id> [--out <dir>] [--force]
   Write a new RSA-2048 private key (pass.key, 0600) and the certificate signing request to upload
-  to Apple (pass.csr), then print the next steps (docs/apple-certificates.md).
+  to Apple (pass.certSigningRequest), then print the next steps (docs/apple-certificates.md).
   --pass-type-id <id>   the Pass Type ID registered with Apple, e.g. pass.com.example.loyalty
   --team-id <id>        your 10-character Apple team id
   --out <dir>           where to write them (default: the current directory)
-  --force               overwrite an existing pass.key and pass.csr`,
+  --force               overwrite an existing pass.key and pass.certSigningRequest`,
 
   'pass create': `passmint pass create <body.json> -o <out.pkpass> [--serial <serial>] [--organization <name>]
   Sign a pass from a JSON body (the POST /api/passes body) with the configured identity.`,
