@@ -17,5 +17,8 @@ export default tseslint.config(
     },
   },
   // env.ts parses the environment; cli.ts hands it over at the process boundary.
-  { files: ['**/env.ts', '**/cli.ts', '**/*.test.ts', '**/test-support/**', '**/src/testing/**', 'bench/**'], rules: { 'no-restricted-syntax': 'off' } },
+  {
+    files: ['**/env.ts', '**/cli.ts', '**/*.test.ts', '**/test-support/**', '**/src/testing/**', 'bench/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

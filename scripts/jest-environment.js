@@ -31,7 +31,13 @@ async function closeWithin(resource, timeoutMs) {
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve(`did not close within ${timeoutMs} ms`), timeoutMs);
   });
-  const outcome = await Promise.race([resource.close().then(() => undefined, (error) => `failed to close: ${error?.message ?? error}`), timeout]);
+  const outcome = await Promise.race([
+    resource.close().then(
+      () => undefined,
+      (error) => `failed to close: ${error?.message ?? error}`,
+    ),
+    timeout,
+  ]);
   clearTimeout(timer);
   if (outcome) process.stderr.write(`${resource.name} ${outcome}\n`);
 }

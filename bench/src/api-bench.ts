@@ -106,29 +106,68 @@ async function run(scenario: Scenario, seconds: number): Promise<Row> {
 
 function report(rows: Row[]): void {
   console.log('');
-  console.log(`Passmint API on loopback; node ${process.version}, ${availableParallelism()} CPUs (load generator included); ${SECONDS} s a scenario; SQLite WAL, synchronous=FULL`);
+  console.log(
+    `Passmint API on loopback; node ${process.version}, ${availableParallelism()} CPUs (load generator included); ${SECONDS} s a scenario; SQLite WAL, synchronous=FULL`,
+  );
   console.log('even arrivals: one request every 10 ms whatever the answers, timed from when it was due; autocannon c=16: 16 connections');
   console.log('');
-  console.log(['scenario'.padEnd(18), 'load'.padEnd(16), 'offered'.padStart(8), 'requests'.padStart(9), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8)].join(' '));
+  console.log(
+    [
+      'scenario'.padEnd(18),
+      'load'.padEnd(16),
+      'offered'.padStart(8),
+      'requests'.padStart(9),
+      'req/s'.padStart(8),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'non-2xx'.padStart(8),
+    ].join(' '),
+  );
   for (const row of rows) {
-    console.log([row.name.padEnd(18), row.tool.padEnd(16), row.rate.padStart(8), String(row.requests).padStart(9), row.reqPerSec.toFixed(0).padStart(8), row.p50.toFixed(1).padStart(8), row.p99.toFixed(1).padStart(8), String(row.errors).padStart(8)].join(' '));
+    console.log(
+      [
+        row.name.padEnd(18),
+        row.tool.padEnd(16),
+        row.rate.padStart(8),
+        String(row.requests).padStart(9),
+        row.reqPerSec.toFixed(0).padStart(8),
+        row.p50.toFixed(1).padStart(8),
+        row.p99.toFixed(1).padStart(8),
+        String(row.errors).padStart(8),
+      ].join(' '),
+    );
   }
   // The goals are judged on the evenly spaced runs: the first three rows.
   const postAtRate = rows[0] as Row;
   const unchangedAtRate = rows[2] as Row;
   console.log('');
   console.log(`goal POST p99 < 50 ms at ${FIXED_RATE} req/s: ${postAtRate.p99.toFixed(1)} ms ${postAtRate.p99 < 50 ? 'MET' : 'NOT MET'}`);
-  console.log(`goal unchanged PUT p99 < 5 ms at ${FIXED_RATE} req/s: ${unchangedAtRate.p99.toFixed(1)} ms ${unchangedAtRate.p99 < 5 ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `goal unchanged PUT p99 < 5 ms at ${FIXED_RATE} req/s: ${unchangedAtRate.p99.toFixed(1)} ms ${unchangedAtRate.p99 < 5 ? 'MET' : 'NOT MET'}`,
+  );
   const failed = rows.reduce((sum, row) => sum + row.errors, 0);
   if (failed > 0) console.log(`FAILED: ${failed} requests did not answer 2xx`);
-  console.log(JSON.stringify(Object.fromEntries(rows.map((row) => [`${row.name} @${row.rate} ${row.tool}`, { rps: Math.round(row.reqPerSec), p50: round2(row.p50), p99: round2(row.p99), non2xx: row.errors }]))));
+  console.log(
+    JSON.stringify(
+      Object.fromEntries(
+        rows.map((row) => [
+          `${row.name} @${row.rate} ${row.tool}`,
+          { rps: Math.round(row.reqPerSec), p50: round2(row.p50), p99: round2(row.p99), non2xx: row.errors },
+        ]),
+      ),
+    ),
+  );
   if (failed > 0) process.exitCode = 1;
 }
 
 async function seed(url: string, headers: Record<string, string>): Promise<string[]> {
   const serials: string[] = [];
   for (let i = 0; i < SEED_PASSES; i++) {
-    const response = await fetch(`${url}/api/passes`, { method: 'POST', headers, body: JSON.stringify({ ...EXAMPLE, barcodeValue: `SEED-${i}` }) });
+    const response = await fetch(`${url}/api/passes`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...EXAMPLE, barcodeValue: `SEED-${i}` }),
+    });
     if (!response.ok) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
     serials.push(((await response.json()) as { serialNumber: string }).serialNumber);
   }

@@ -22,7 +22,10 @@ export const imageFile = (name: ImageName) => `${name}.png`;
 /** Reads the fixture without loading the engine, so a child's memory holds only its own library. */
 export function readFixture(workDir: string): BenchFixture {
   const { pems, colors } = JSON.parse(readFileSync(join(workDir, FIXTURE_FILE), 'utf8')) as Pick<BenchFixture, 'pems' | 'colors'>;
-  const images = Object.fromEntries(IMAGE_NAMES.map((name) => [name, readFileSync(join(workDir, imageFile(name)))])) as Record<ImageName, Buffer>;
+  const images = Object.fromEntries(IMAGE_NAMES.map((name) => [name, readFileSync(join(workDir, imageFile(name)))])) as Record<
+    ImageName,
+    Buffer
+  >;
   const passImageDir = join(workDir, PASS_IMAGES_DIR);
   const passImages = Object.fromEntries(readdirSync(passImageDir).map((name) => [name, readFileSync(join(passImageDir, name))]));
   return { pems, colors, images, passImages };

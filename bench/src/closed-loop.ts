@@ -19,7 +19,12 @@ export interface ClosedLoopResult {
  * instance per URL with an equal share of the connections, all at once. Latencies come from
  * every response of every instance, so p50/p99 are over the merged distribution.
  */
-export async function runClosedLoop(urls: string[], connections: number, seconds: number, request: autocannon.Request): Promise<ClosedLoopResult> {
+export async function runClosedLoop(
+  urls: string[],
+  connections: number,
+  seconds: number,
+  request: autocannon.Request,
+): Promise<ClosedLoopResult> {
   const latencies: number[] = [];
   const share = Math.max(1, Math.round(connections / urls.length));
   const results = await Promise.all(urls.map((url) => runInstance(url, share, seconds, request, latencies)));
@@ -36,9 +41,17 @@ export async function runClosedLoop(urls: string[], connections: number, seconds
   };
 }
 
-function runInstance(url: string, connections: number, seconds: number, request: autocannon.Request, latencies: number[]): Promise<autocannon.Result> {
+function runInstance(
+  url: string,
+  connections: number,
+  seconds: number,
+  request: autocannon.Request,
+  latencies: number[],
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, requests: [request] }, (error: unknown, result) => (error ? reject(error) : resolve(result)));
+    const instance = autocannon({ url, connections, duration: seconds, requests: [request] }, (error: unknown, result) =>
+      error ? reject(error) : resolve(result),
+    );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
 }

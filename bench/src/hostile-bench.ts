@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const phases = await withServer(false, async (target, pool) => {
     await warmUp(target, [LIAR, FIVE_MILLION, OBJECTS, INFLATE], pool);
     const rest = await runPhase(target, 'rest', [], undefined, SECONDS, pool);
-    return [rest, await runPhase(target, 'bombs', BOMBS, rest, SECONDS, pool), await runPhase(target, 'costliest', COSTLIEST, rest, SECONDS, pool)];
+    return [
+      rest,
+      await runPhase(target, 'bombs', BOMBS, rest, SECONDS, pool),
+      await runPhase(target, 'costliest', COSTLIEST, rest, SECONDS, pool),
+    ];
   });
   const limited = await withServer(true, async (target, pool) => {
     await warmUp(target, [LIAR, FIVE_MILLION], pool);
@@ -57,7 +61,9 @@ async function withServer<T>(rateLimited: boolean, run: (target: Target, pool: P
   let server: SpawnedServer | undefined;
   let pool: Pool | undefined;
   try {
-    server = rateLimited ? await spawnServer({ PASSMINT_DATA_DIR: dataDir }, { discardLog: true }) : await startPassmint({ PASSMINT_DATA_DIR: dataDir });
+    server = rateLimited
+      ? await spawnServer({ PASSMINT_DATA_DIR: dataDir }, { discardLog: true })
+      : await startPassmint({ PASSMINT_DATA_DIR: dataDir });
     pool = new Pool(server.url, { connections: 8 });
     const probeKey = rateLimited ? keyOfNewTenant(dataDir, 'Probes') : server.key;
     return await run({ url: server.url, pid: server.child.pid ?? 0, probeKey, uploadKey: server.key }, pool);
@@ -69,7 +75,11 @@ async function withServer<T>(rateLimited: boolean, run: (target: Target, pool: P
 }
 
 function keyOfNewTenant(dataDir: string, name: string): string {
-  const cli = (...args: string[]) => execFileSync(process.execPath, [PASSMINT_BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [PASSMINT_BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    }).trim();
   cli('tenants', 'create', name);
   return cli('keys', 'create', '--tenant', name);
 }
@@ -80,18 +90,51 @@ function isExpected(kind: Kind, answer: Answer): boolean {
 
 function report(phases: PhaseResult[]): void {
   console.log('');
-  console.log(`passmint serve under hostile uploads; node ${process.version}, ${availableParallelism()} CPUs (load generator included); ${SECONDS} s a phase`);
+  console.log(
+    `passmint serve under hostile uploads; node ${process.version}, ${availableParallelism()} CPUs (load generator included); ${SECONDS} s a phase`,
+  );
   console.log(PHASE_NOTES);
   console.log('');
-  console.log(['probe'.padEnd(18), 'phase'.padEnd(14), 'requests'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8), 'non-2xx'.padStart(8)].join(' '));
+  console.log(
+    [
+      'probe'.padEnd(18),
+      'phase'.padEnd(14),
+      'requests'.padStart(9),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'max ms'.padStart(8),
+      'non-2xx'.padStart(8),
+    ].join(' '),
+  );
   for (const name of Object.keys(phases[0]?.probes ?? {})) {
     for (const phase of phases) {
       const result = phase.probes[name]!;
-      console.log([name.padEnd(18), phase.name.padEnd(14), String(result.requests).padStart(9), ms(result.p50), ms(result.p99), ms(result.max), String(result.errors).padStart(8)].join(' '));
+      console.log(
+        [
+          name.padEnd(18),
+          phase.name.padEnd(14),
+          String(result.requests).padStart(9),
+          ms(result.p50),
+          ms(result.p99),
+          ms(result.max),
+          String(result.errors).padStart(8),
+        ].join(' '),
+      );
     }
   }
   console.log('');
-  console.log(['upload'.padEnd(28), 'phase'.padEnd(14), 'answers'.padStart(8), 'expected'.padStart(28), 'p50 ms'.padStart(8), 'max ms'.padStart(8), '429'.padStart(6), 'other'.padStart(6)].join(' '));
+  console.log(
+    [
+      'upload'.padEnd(28),
+      'phase'.padEnd(14),
+      'answers'.padStart(8),
+      'expected'.padStart(28),
+      'p50 ms'.padStart(8),
+      'max ms'.padStart(8),
+      '429'.padStart(6),
+      'other'.padStart(6),
+    ].join(' '),
+  );
   let unexpected = 0;
   for (const phase of phases) {
     for (const kind of new Set(phase.lanes.map((lane) => lane.kind))) {
@@ -99,32 +142,61 @@ function report(phases: PhaseResult[]): void {
       const limited = answers.filter((answer) => answer.status === 429 && answer.code === 'rate_limited').length;
       const wrong = answers.filter((answer) => !isExpected(kind, answer)).length - limited;
       unexpected += wrong;
-      const sorted = answers.filter((answer) => isExpected(kind, answer)).map((answer) => answer.ms).sort((a, b) => a - b);
-      console.log([kind.name.padEnd(28), phase.name.padEnd(14), String(answers.length).padStart(8), `${kind.status} ${kind.code ?? 'report'}`.padStart(28), ms(sorted[Math.floor(sorted.length / 2)] ?? 0), ms(sorted.at(-1) ?? 0), String(limited).padStart(6), String(wrong).padStart(6)].join(' '));
+      const sorted = answers
+        .filter((answer) => isExpected(kind, answer))
+        .map((answer) => answer.ms)
+        .sort((a, b) => a - b);
+      console.log(
+        [
+          kind.name.padEnd(28),
+          phase.name.padEnd(14),
+          String(answers.length).padStart(8),
+          `${kind.status} ${kind.code ?? 'report'}`.padStart(28),
+          ms(sorted[Math.floor(sorted.length / 2)] ?? 0),
+          ms(sorted.at(-1) ?? 0),
+          String(limited).padStart(6),
+          String(wrong).padStart(6),
+        ].join(' '),
+      );
     }
   }
   console.log('');
   for (const phase of phases) {
-    console.log(`${phase.name}: server RSS ${phase.rss.before.toFixed(0)} MB before, peak ${phase.rss.peak.toFixed(0)} MB (+${(phase.rss.peak - phase.rss.before).toFixed(0)} MB); this load generator used ${phase.generatorCores.toFixed(2)} cores`);
+    console.log(
+      `${phase.name}: server RSS ${phase.rss.before.toFixed(0)} MB before, peak ${phase.rss.peak.toFixed(0)} MB (+${(phase.rss.peak - phase.rss.before).toFixed(0)} MB); this load generator used ${phase.generatorCores.toFixed(2)} cores`,
+    );
   }
   printGoals(phases);
-  const failed = unexpected + phases.reduce((sum, phase) => sum + Object.values(phase.probes).reduce((errors, probe) => errors + probe.errors, 0), 0);
+  const failed =
+    unexpected + phases.reduce((sum, phase) => sum + Object.values(phase.probes).reduce((errors, probe) => errors + probe.errors, 0), 0);
   if (failed > 0) console.log(`FAILED: ${failed} answers were not what they should be`);
   console.log(JSON.stringify(Object.fromEntries(phases.map((phase) => [phase.name, summary(phase)]))));
   if (failed > 0) process.exitCode = 1;
 }
 
 function printGoals(phases: PhaseResult[]): void {
-  const bombMs = phases.flatMap((phase) => phase.lanes.filter((lane) => lane.kind.status !== 200).flatMap((lane) => lane.answers.filter((answer) => isExpected(lane.kind, answer)).map((answer) => answer.ms)));
-  const goals: [string, boolean][] = [[`each bomb answered with its code within a second (slowest ${Math.max(...bombMs).toFixed(0)} ms)`, Math.max(...bombMs) < 1000]];
+  const bombMs = phases.flatMap((phase) =>
+    phase.lanes
+      .filter((lane) => lane.kind.status !== 200)
+      .flatMap((lane) => lane.answers.filter((answer) => isExpected(lane.kind, answer)).map((answer) => answer.ms)),
+  );
+  const goals: [string, boolean][] = [
+    [`each bomb answered with its code within a second (slowest ${Math.max(...bombMs).toFixed(0)} ms)`, Math.max(...bombMs) < 1000],
+  ];
   for (const phase of phases.filter((each) => each.rest !== each)) {
     const healthz = phase.probes['GET /healthz']!;
     const post = phase.probes['POST /api/passes']!;
     const restPost = phase.rest.probes['POST /api/passes']!;
     goals.push(
       [`${phase.name}: /healthz under 200 ms (max ${healthz.max.toFixed(1)} ms)`, healthz.max < 200],
-      [`${phase.name}: POST /api/passes p99 under 3x rest (${post.p99.toFixed(1)} vs ${(3 * restPost.p99).toFixed(1)} ms)`, post.p99 < 3 * restPost.p99],
-      [`${phase.name}: peak RSS within 200 MB of the rest phase's (${signed(phase.rss.peak - phase.rest.rss.peak)} MB)`, phase.rss.peak - phase.rest.rss.peak < 200],
+      [
+        `${phase.name}: POST /api/passes p99 under 3x rest (${post.p99.toFixed(1)} vs ${(3 * restPost.p99).toFixed(1)} ms)`,
+        post.p99 < 3 * restPost.p99,
+      ],
+      [
+        `${phase.name}: peak RSS within 200 MB of the rest phase's (${signed(phase.rss.peak - phase.rest.rss.peak)} MB)`,
+        phase.rss.peak - phase.rest.rss.peak < 200,
+      ],
     );
   }
   console.log('');

@@ -72,7 +72,14 @@ export async function warmUp(target: Target, kinds: Kind[], pool: Pool): Promise
  * Retry-After asks (a client that ignores it is a request flood, which the rate limit is for);
  * the server's RSS is followed throughout.
  */
-export async function runPhase(target: Target, name: string, kinds: Kind[], rest: PhaseResult | undefined, seconds: number, pool: Pool): Promise<PhaseResult> {
+export async function runPhase(
+  target: Target,
+  name: string,
+  kinds: Kind[],
+  rest: PhaseResult | undefined,
+  seconds: number,
+  pool: Pool,
+): Promise<PhaseResult> {
   const before = residentMb(target.pid).now;
   const peakReset = resetPeakResident(target.pid);
   const sampler = sampleResident(target.pid, RSS_SAMPLE_MS);

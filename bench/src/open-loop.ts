@@ -22,7 +22,12 @@ export interface OpenLoopResult {
  * autocannon's fixed-rate mode starts every connection's request at the same instant, so its
  * latencies at a fixed rate measure its own bursts; this measures the server at that rate.
  */
-export async function runOpenLoop(url: string, ratePerSecond: number, seconds: number, next: (index: number) => OpenLoopRequest): Promise<OpenLoopResult> {
+export async function runOpenLoop(
+  url: string,
+  ratePerSecond: number,
+  seconds: number,
+  next: (index: number) => OpenLoopRequest,
+): Promise<OpenLoopResult> {
   const pool = new Pool(url, { connections: 32, pipelining: 1 });
   const total = Math.round(ratePerSecond * seconds);
   const interval = 1000 / ratePerSecond;

@@ -12,7 +12,9 @@ export function spoolWriter(dir: string, side: Side): OutputSink {
 }
 
 export function* spooledPasses(dir: string, side: Side): Generator<{ name: string; bytes: Buffer }> {
-  const names = readdirSync(dir).filter((name) => name.startsWith(`${side}-`)).sort();
+  const names = readdirSync(dir)
+    .filter((name) => name.startsWith(`${side}-`))
+    .sort();
   for (const name of names) yield { name, bytes: readFileSync(join(dir, name)) };
 }
 

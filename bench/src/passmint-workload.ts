@@ -11,7 +11,11 @@ interface PassmintRequest {
 /** Passmint's public path for one pass, as the server runs it: parse, normalise, build and sign. */
 export function passmintWorkload(fixture: BenchFixture): Workload<PassmintRequest> {
   const { pems } = fixture;
-  const identity = loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem });
+  const identity = loadSigningIdentity({
+    certificatePem: pems.certificatePem,
+    privateKeyPem: pems.privateKeyPem,
+    wwdrPem: pems.caCertificatePem,
+  });
   const builder = createPassBuilder(identity);
   const imageUris = {
     iconURL: dataUri(fixture.images.icon),

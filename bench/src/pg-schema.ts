@@ -98,7 +98,9 @@ async function readCounters(schema: BenchSchema): Promise<WriteCounters> {
     'SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) AS writes FROM pg_stat_user_tables WHERE schemaname = $1',
     [name],
   );
-  const database = await client.query<{ commits: string }>('SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()');
+  const database = await client.query<{ commits: string }>(
+    'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()',
+  );
   return { rowWrites: Number(tables.rows[0]?.writes ?? 0), commits: Number(database.rows[0]?.commits ?? 0) };
 }
 

@@ -40,18 +40,32 @@ async function main(): Promise<void> {
     const registerSeconds = (performance.now() - registerStarted) / 1000;
 
     const started = performance.now();
-    const put = JSON.parse(await call(pool, 'PUT', `/api/passes/${pass.serialNumber}`, headers, JSON.stringify(API_EXAMPLE_BODIES.update))) as { notifiedDevices: number };
+    const put = JSON.parse(
+      await call(pool, 'PUT', `/api/passes/${pass.serialNumber}`, headers, JSON.stringify(API_EXAMPLE_BODIES.update)),
+    ) as { notifiedDevices: number };
     const answered = performance.now() - started;
     await apns.waitForPushes(DEVICES, 60_000);
     const delivered = performance.now() - started;
 
     console.log('');
-    console.log(`Push fan-out; node ${process.version}, ${availableParallelism()} CPUs (fake APNs and load in this process, server in its own)`);
+    console.log(
+      `Push fan-out; node ${process.version}, ${availableParallelism()} CPUs (fake APNs and load in this process, server in its own)`,
+    );
     console.log(`registered ${DEVICES} devices through the web service in ${registerSeconds.toFixed(1)} s`);
     console.log(`PUT answered in ${answered.toFixed(0)} ms with notifiedDevices=${put.notifiedDevices}`);
-    console.log(`all ${apns.pushes.length} pushes accepted by APNs ${delivered.toFixed(0)} ms after the PUT: ${Math.round(apns.pushes.length / (delivered / 1000))} pushes/s over ${apns.sessions} HTTP/2 connection(s)`);
+    console.log(
+      `all ${apns.pushes.length} pushes accepted by APNs ${delivered.toFixed(0)} ms after the PUT: ${Math.round(apns.pushes.length / (delivered / 1000))} pushes/s over ${apns.sessions} HTTP/2 connection(s)`,
+    );
     console.log(`goal ${DEVICES} devices in under ${GOAL_MS / 1000} s: ${delivered < GOAL_MS ? 'MET' : 'NOT MET'}`);
-    console.log(JSON.stringify({ devices: DEVICES, put_ms: Math.round(answered), all_pushed_ms: Math.round(delivered), pushes_per_s: Math.round(apns.pushes.length / (delivered / 1000)), connections: apns.sessions }));
+    console.log(
+      JSON.stringify({
+        devices: DEVICES,
+        put_ms: Math.round(answered),
+        all_pushed_ms: Math.round(delivered),
+        pushes_per_s: Math.round(apns.pushes.length / (delivered / 1000)),
+        connections: apns.sessions,
+      }),
+    );
   } finally {
     await pool.close();
     await server.stop();
@@ -60,7 +74,13 @@ async function main(): Promise<void> {
   }
 }
 
-async function call(pool: Pool, method: 'POST' | 'PUT' | 'GET', path: string, headers: Record<string, string>, body?: string): Promise<string> {
+async function call(
+  pool: Pool,
+  method: 'POST' | 'PUT' | 'GET',
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<string> {
   const response = await pool.request({ method, path, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.body.text();
   if (response.statusCode >= 300) throw new Error(`${method} ${path} answered ${response.statusCode}: ${text}`);
@@ -72,7 +92,8 @@ async function passToken(url: string, key: string, serial: string): Promise<stri
   const { unzipSync } = await import('fflate');
   const response = await fetch(`${url}/api/passes/${serial}/pass.pkpass`, { headers: { authorization: `Bearer ${key}` } });
   const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
-  return (JSON.parse(Buffer.from(files['pass.json'] ?? new Uint8Array()).toString('utf8')) as { authenticationToken: string }).authenticationToken;
+  return (JSON.parse(Buffer.from(files['pass.json'] ?? new Uint8Array()).toString('utf8')) as { authenticationToken: string })
+    .authenticationToken;
 }
 
 async function registerDevices(pool: Pool, serial: string, token: string): Promise<void> {
@@ -81,7 +102,13 @@ async function registerDevices(pool: Pool, serial: string, token: string): Promi
     while (next < DEVICES) {
       next++;
       const device = randomBytes(16).toString('hex');
-      await call(pool, 'POST', `/apple/v1/devices/${device}/registrations/pass.dev.passmint.local/${serial}`, { authorization: `ApplePass ${token}`, 'content-type': 'application/json' }, JSON.stringify({ pushToken: randomBytes(32).toString('hex') }));
+      await call(
+        pool,
+        'POST',
+        `/apple/v1/devices/${device}/registrations/pass.dev.passmint.local/${serial}`,
+        { authorization: `ApplePass ${token}`, 'content-type': 'application/json' },
+        JSON.stringify({ pushToken: randomBytes(32).toString('hex') }),
+      );
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));

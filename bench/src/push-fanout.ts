@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { createTestTls, startFakeApns, type FakeApns } from '@passmint/e2e';
 import { waitForDistinctTokens, type Deliveries } from './apns-deliveries';
-import { authenticationTokens, countRegistrations, insertRegistrations, PASS_TYPE_IDENTIFIER, registerThroughWebService, type DeviceCounts } from './device-registrations';
+import {
+  authenticationTokens,
+  countRegistrations,
+  insertRegistrations,
+  PASS_TYPE_IDENTIFIER,
+  registerThroughWebService,
+  type DeviceCounts,
+} from './device-registrations';
 import { PASSMINT_BIN } from './passmint-process';
 import { openBenchSchema, type BenchSchema } from './pg-schema';
 import { startCluster, type Cluster } from './scale-cluster';
@@ -88,14 +95,17 @@ async function startFakes(dataDir: string, count: number, fakes: FakeApns[]): Pr
  */
 async function register(cluster: Cluster, schema: BenchSchema, serials: string[], plan: FanOutPlan) {
   const wanted = spread(serials, plan.devices);
-  const sample: DeviceCounts = new Map([...wanted].map(([serial, count]) => [serial, Math.min(count, Math.max(1, Math.ceil(count / 100)))]));
+  const sample: DeviceCounts = new Map(
+    [...wanted].map(([serial, count]) => [serial, Math.min(count, Math.max(1, Math.ceil(count / 100)))]),
+  );
   const rest: DeviceCounts = new Map([...wanted].map(([serial, count]) => [serial, count - (sample.get(serial) ?? 0)]));
   const tokens = await authenticationTokens(schema);
   const started = performance.now();
   let web = await registerThroughWebService(cluster.urls, tokens, sample);
   const webRegistrationsPerSec = web / ((performance.now() - started) / 1000);
   let insertedBySql = 0;
-  if ((plan.devices / webRegistrationsPerSec) * 1000 <= plan.webRegistrationBudgetMs) web += await registerThroughWebService(cluster.urls, tokens, rest);
+  if ((plan.devices / webRegistrationsPerSec) * 1000 <= plan.webRegistrationBudgetMs)
+    web += await registerThroughWebService(cluster.urls, tokens, rest);
   else insertedBySql = await insertRegistrations(schema, rest);
   const { registrations } = await countRegistrations(schema);
   return { registeredThroughWebService: web, insertedBySql, webRegistrationsPerSec, registrationsInSchema: registrations };
@@ -113,7 +123,9 @@ async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[],
   try {
     const startedAt = Date.now();
     const started = performance.now();
-    const answers = await Promise.all(serials.map((serial, index) => putChanged(pools[index % pools.length] as Pool, headers, serial, index + 1)));
+    const answers = await Promise.all(
+      serials.map((serial, index) => putChanged(pools[index % pools.length] as Pool, headers, serial, index + 1)),
+    );
     const putsAnsweredMs = performance.now() - started;
     const deliveries = await waitForDistinctTokens(fakes, plan.devices, plan.deliveryTimeoutMs);
     return {
@@ -128,7 +140,12 @@ async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[],
   }
 }
 
-async function putChanged(pool: Pool, headers: Record<string, string>, serial: string, points: number): Promise<{ status: number; notifiedDevices: number }> {
+async function putChanged(
+  pool: Pool,
+  headers: Record<string, string>,
+  serial: string,
+  points: number,
+): Promise<{ status: number; notifiedDevices: number }> {
   const response = await pool.request({ method: 'PUT', path: `/api/passes/${serial}`, headers, body: bodyWithPoints(points) });
   const text = await response.body.text();
   if (response.statusCode >= 300) return { status: response.statusCode, notifiedDevices: 0 };

@@ -11,7 +11,9 @@ export type Results = Record<Side, SideResult>;
 export function printReport(results: Results, config: BenchConfig, runs: Record<Side, SideResult[]>): void {
   console.log('');
   console.log(`Pass signing with one RSA-2048 identity; node ${process.version}, ${availableParallelism()} CPUs`);
-  console.log(`untimed warm-up: Passmint ${config.passmintWarmUp}, passkit-generator ${config.peerWarmUp}, RSA ${config.rsaWarmUp}; each side in its own process`);
+  console.log(
+    `untimed warm-up: Passmint ${config.passmintWarmUp}, passkit-generator ${config.peerWarmUp}, RSA ${config.rsaWarmUp}; each side in its own process`,
+  );
   console.log(`thread pool sides: UV_THREADPOOL_SIZE=${availableParallelism()}, ${config.concurrency} passes in flight`);
   console.log('');
   printTable(Object.values(results));
@@ -44,7 +46,8 @@ function printTable(results: SideResult[]): void {
     ]),
   ];
   const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
+  for (const row of rows)
+    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
 }
 
 function roundsLine(runs: Record<Side, SideResult[]>): string {
@@ -55,7 +58,9 @@ function roundsLine(runs: Record<Side, SideResult[]>): string {
 
 function printValidation(side: Side, validation: ValidationSummary): void {
   const clean = (validation.checked - validation.passesWithErrors).toLocaleString('en-US');
-  console.log(`${SIDE_LABELS[side]}: ${clean} of ${validation.checked.toLocaleString('en-US')} passes validate without errors (all runs, warm-up passes included)`);
+  console.log(
+    `${SIDE_LABELS[side]}: ${clean} of ${validation.checked.toLocaleString('en-US')} passes validate without errors (all runs, warm-up passes included)`,
+  );
   if (validation.passesWithErrors > 0) console.log(`  errors: ${codeCounts(validation.errorCodes)}`);
   for (const line of validation.firstErrors) console.log(`    ${line}`);
   if (Object.keys(validation.warningCodes).length > 0) console.log(`  warnings: ${codeCounts(validation.warningCodes)}`);

@@ -54,7 +54,9 @@ export async function runBench(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'passmint-bench-'));
   try {
     makeFixture(workDir);
-    console.log(`Passmint ${config.passmintCount} passes (one thread, and thread pool with ${config.concurrency} in flight), passkit-generator ${config.peerCount} passes, bare RSA ${config.rsaCount} signatures (both ways); ${config.rounds} rounds`);
+    console.log(
+      `Passmint ${config.passmintCount} passes (one thread, and thread pool with ${config.concurrency} in flight), passkit-generator ${config.peerCount} passes, bare RSA ${config.rsaCount} signatures (both ways); ${config.rounds} rounds`,
+    );
     const runs = await runRounds(workDir, config.rounds);
     const results = Object.fromEntries(SIDES.map((side) => [side, medianRun(runs[side])])) as Results;
     printReport(results, config, runs);

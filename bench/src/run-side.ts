@@ -41,7 +41,11 @@ function timeInline(workload: Workload<unknown>, { warmUpCount, count, config }:
 
 async function timePooled(workload: Workload<unknown>, { warmUpCount, count, config }: Plan, sink: OutputSink): Promise<TimingSummary> {
   await warmUpConcurrent(workload, warmUpCount, config.concurrency, sink);
-  return measureConcurrent(workload, { firstIndex: warmUpCount, count, chunkSize: config.chunkSize, concurrency: config.concurrency }, sink);
+  return measureConcurrent(
+    workload,
+    { firstIndex: warmUpCount, count, chunkSize: config.chunkSize, concurrency: config.concurrency },
+    sink,
+  );
 }
 
 function planFor(side: Side, config: BenchConfig): { warmUpCount: number; count: number } {

@@ -37,7 +37,11 @@ export async function createPasses(urls: string[], headers: Record<string, strin
     while (next < count) {
       const index = next++;
       const url = urls[index % urls.length] as string;
-      const response = await fetch(`${url}/api/passes`, { method: 'POST', headers, body: JSON.stringify({ ...EXAMPLE, barcodeValue: `SEED-${index}` }) });
+      const response = await fetch(`${url}/api/passes`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...EXAMPLE, barcodeValue: `SEED-${index}` }),
+      });
       if (!response.ok) throw new Error(`creating a pass failed: ${response.status} ${await response.text()}`);
       serials[index] = ((await response.json()) as { serialNumber: string }).serialNumber;
     }

@@ -7,7 +7,8 @@ import { isSide } from './side-result';
 async function main(): Promise<number> {
   const [side, workDir] = process.argv.slice(2);
   if (side === undefined) return (await import('./run-bench.js')).runBench();
-  if (!isSide(side) || workDir === undefined) throw new Error(`usage: sign-bench.js [passmint|peer|rsa <work dir>], got ${process.argv.slice(2).join(' ')}`);
+  if (!isSide(side) || workDir === undefined)
+    throw new Error(`usage: sign-bench.js [passmint|peer|rsa <work dir>], got ${process.argv.slice(2).join(' ')}`);
   await (await import('./run-side.js')).runSide(side, workDir);
   return 0;
 }

@@ -73,7 +73,12 @@ export async function measureConcurrent<Input>(
   return summarise(latenciesMs, elapsedNs);
 }
 
-export async function warmUpConcurrent<Input>(workload: Workload<Input>, count: number, concurrency: number, sink: OutputSink): Promise<void> {
+export async function warmUpConcurrent<Input>(
+  workload: Workload<Input>,
+  count: number,
+  concurrency: number,
+  sink: OutputSink,
+): Promise<void> {
   await measureConcurrent(workload, { firstIndex: 0, count, chunkSize: count, concurrency }, sink);
 }
 

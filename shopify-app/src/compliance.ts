@@ -15,7 +15,11 @@ interface CustomerRequest {
  * @see https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
  */
 export function createCompliance(deps: { store: ComplianceStore; passes: PassWriter }) {
-  async function customerOrders(shop: string, request: CustomerRequest, orderList: (number | string)[] | undefined): Promise<OrderPassRecord[]> {
+  async function customerOrders(
+    shop: string,
+    request: CustomerRequest,
+    orderList: (number | string)[] | undefined,
+  ): Promise<OrderPassRecord[]> {
     const customerId = request.customer?.id != null ? String(request.customer.id) : null;
     const byCustomer = customerId ? await deps.store.listOrderPasses(shop, { customerId }) : [];
     const byOrder = orderList?.length ? await deps.store.listOrderPasses(shop, { orderIds: orderList.map(String) }) : [];
@@ -30,7 +34,12 @@ export function createCompliance(deps: { store: ComplianceStore; passes: PassWri
       return {
         shop,
         customerId: request.customer?.id != null ? String(request.customer.id) : null,
-        passes: records.map((record) => ({ orderId: record.orderId, serialNumber: record.serialNumber, createdAt: record.createdAt, updatedAt: record.updatedAt })),
+        passes: records.map((record) => ({
+          orderId: record.orderId,
+          serialNumber: record.serialNumber,
+          createdAt: record.createdAt,
+          updatedAt: record.updatedAt,
+        })),
       };
     },
 
@@ -38,7 +47,10 @@ export function createCompliance(deps: { store: ComplianceStore; passes: PassWri
     async redactCustomer(shop: string, request: CustomerRequest): Promise<{ redacted: number }> {
       const records = await customerOrders(shop, request, request.orders_to_redact);
       for (const record of records) await deps.passes.redactPass(record.tenantId, record.serialNumber, CUSTOMER_FIELD_KEYS);
-      await deps.store.deleteOrderPasses(shop, records.map((record) => record.orderId));
+      await deps.store.deleteOrderPasses(
+        shop,
+        records.map((record) => record.orderId),
+      );
       return { redacted: records.length };
     },
 
@@ -46,7 +58,10 @@ export function createCompliance(deps: { store: ComplianceStore; passes: PassWri
     async redactShop(shop: string): Promise<{ redacted: number }> {
       const records = await deps.store.listOrderPasses(shop);
       for (const record of records) await deps.passes.redactPass(record.tenantId, record.serialNumber, CUSTOMER_FIELD_KEYS);
-      await deps.store.deleteOrderPasses(shop, records.map((record) => record.orderId));
+      await deps.store.deleteOrderPasses(
+        shop,
+        records.map((record) => record.orderId),
+      );
       return { redacted: records.length };
     },
   };

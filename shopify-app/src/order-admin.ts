@@ -21,14 +21,18 @@ export function createOrderAdmin(shopify: Shopify, sessions: SessionSource) {
 
   return {
     async fetchOrder(orderId: string): Promise<ShopifyOrderNode | null> {
-      const response = await (await client()).request<{ order: ShopifyOrderNode | null }>(ORDER_QUERY, { variables: { id: orderGid(orderId) } });
+      const response = await (
+        await client()
+      ).request<{ order: ShopifyOrderNode | null }>(ORDER_QUERY, { variables: { id: orderGid(orderId) } });
       return response.data?.order ?? null;
     },
 
     /** Order metafields passmint.serial and passmint.pass_url, for later notification templates. */
     async writePassLink(orderId: string, pass: { serialNumber: string; shareUrl: string }): Promise<void> {
       const ownerId = orderGid(orderId);
-      const response = await (await client()).request<{ metafieldsSet: { userErrors: { field: string[]; message: string }[] } }>(METAFIELDS_SET, {
+      const response = await (
+        await client()
+      ).request<{ metafieldsSet: { userErrors: { field: string[]; message: string }[] } }>(METAFIELDS_SET, {
         variables: {
           metafields: [
             { ownerId, namespace: PASS_METAFIELD_NAMESPACE, key: 'serial', type: 'single_line_text_field', value: pass.serialNumber },
@@ -38,7 +42,10 @@ export function createOrderAdmin(shopify: Shopify, sessions: SessionSource) {
       });
       const errors = response.data?.metafieldsSet.userErrors ?? [];
       if (errors.length > 0) {
-        throw new ShopifyAdminError('metafields_rejected', `Shopify refused the order metafields: ${errors.map((error) => `${error.field.join('.')}: ${error.message}`).join('; ')}`);
+        throw new ShopifyAdminError(
+          'metafields_rejected',
+          `Shopify refused the order metafields: ${errors.map((error) => `${error.field.join('.')}: ${error.message}`).join('; ')}`,
+        );
       }
     },
   };

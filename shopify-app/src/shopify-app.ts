@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonExact, type OrderSync, type OrderTarget, type PassWriter } from '@passmint/commerce';
-import { BotActivityDetected, CookieNotFound, HttpResponseError, InvalidHmacError, InvalidOAuthError, InvalidShopError } from '@shopify/shopify-api';
+import {
+  BotActivityDetected,
+  CookieNotFound,
+  HttpResponseError,
+  InvalidHmacError,
+  InvalidOAuthError,
+  InvalidShopError,
+} from '@shopify/shopify-api';
 import type { Store } from '@passmint/engine';
 import { createCompliance } from './compliance';
 import { createOrderAdmin } from './order-admin';
@@ -11,7 +18,14 @@ import { verifyWalletLink } from './wallet-link';
 
 export type ShopifyAppStore = Pick<
   Store,
-  'findOrderPass' | 'listOrderPasses' | 'deleteOrderPasses' | 'recordWebhookDelivery' | 'forgetWebhookDelivery' | 'saveShopSession' | 'findShopSession' | 'deleteShopSession'
+  | 'findOrderPass'
+  | 'listOrderPasses'
+  | 'deleteOrderPasses'
+  | 'recordWebhookDelivery'
+  | 'forgetWebhookDelivery'
+  | 'saveShopSession'
+  | 'findShopSession'
+  | 'deleteShopSession'
 >;
 
 export interface ShopifyAppDeps {
@@ -68,13 +82,17 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
       const check = await shopify.webhooks.validate({ rawBody: rawBody.toString('utf8'), rawRequest: request, rawResponse: response });
       if (!check.valid) {
         log({ event: 'shopify.webhook_rejected', reason: check.reason });
-        return { status: 401, body: { error: 'The webhook is not signed with this app’s secret.', code: 'invalid_webhook', reason: check.reason } };
+        return {
+          status: 401,
+          body: { error: 'The webhook is not signed with this app’s secret.', code: 'invalid_webhook', reason: check.reason },
+        };
       }
       if (check.domain !== config.shop) return { status: 200, body: { ignored: `shop ${check.domain}` } };
       const payload = parseObject(rawBody);
       if (!payload) return { status: 400, body: { error: 'The webhook body is not a JSON object.', code: 'invalid_body' } };
       const delivery = { source: `shopify:${check.domain}`, id: check.eventId ?? check.webhookId };
-      if (!(await deps.store.recordWebhookDelivery({ ...delivery, at: new Date().toISOString() }))) return { status: 200, body: { duplicate: delivery.id } };
+      if (!(await deps.store.recordWebhookDelivery({ ...delivery, at: new Date().toISOString() })))
+        return { status: 200, body: { duplicate: delivery.id } };
       try {
         return { status: 200, body: await handleTopic(String(check.topic), check.domain, payload) };
       } catch (error) {
@@ -115,7 +133,10 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
       } catch (error) {
         if (!isRefusedInstall(error)) throw error;
         log({ event: 'shopify.install_refused', reason: (error as Error).name });
-        return { status: 400, body: { error: 'The install could not be completed; start it again from Shopify.', code: 'install_refused' } };
+        return {
+          status: 400,
+          body: { error: 'The install could not be completed; start it again from Shopify.', code: 'install_refused' },
+        };
       }
     },
   };

@@ -34,7 +34,13 @@ const node: ShopifyOrderNode = {
 test('the webhook shape and the Admin GraphQL shape of one order normalise alike', () => {
   const fromWebhook = normaliseWebhookOrder(webhookOrder, 'shop.myshopify.com');
   const fromAdmin = normaliseOrderNode(node, 'shop.myshopify.com');
-  expect(fromWebhook).toMatchObject({ orderId: '450789469', orderNumber: '#1001', status: 'paid', updatedAt: '2026-11-21T09:02:11.000Z', customer: { id: '207119551', name: 'Bob Norman' } });
+  expect(fromWebhook).toMatchObject({
+    orderId: '450789469',
+    orderNumber: '#1001',
+    status: 'paid',
+    updatedAt: '2026-11-21T09:02:11.000Z',
+    customer: { id: '207119551', name: 'Bob Norman' },
+  });
   expect({ ...fromAdmin, total: null }).toEqual({ ...fromWebhook, total: null });
   expect(Number(fromAdmin.total.amount)).toBe(Number(fromWebhook.total.amount));
 });

@@ -82,15 +82,25 @@ function orderStatus(parts: { cancelled: boolean; financial: string; fulfillment
 
 export function normaliseWebhookOrder(order: ShopifyWebhookOrder, shop: string): NormalisedOrder {
   const customerName = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(' ');
-  const shipped = [...listOf(order.fulfillments)].reverse().find((fulfillment) => fulfillment?.tracking_number && fulfillment.status !== 'cancelled');
+  const shipped = [...listOf(order.fulfillments)]
+    .reverse()
+    .find((fulfillment) => fulfillment?.tracking_number && fulfillment.status !== 'cancelled');
   return {
     shop,
     orderId: String(order.id),
     orderNumber: order.name,
     createdAt: utcTimestamp(order.created_at),
     updatedAt: utcTimestamp(order.updated_at),
-    status: orderStatus({ cancelled: order.cancelled_at !== null, financial: order.financial_status ?? '', fulfillment: order.fulfillment_status ?? '' }),
-    customer: { id: order.customer ? String(order.customer.id) : null, name: customerName || null, email: order.customer?.email ?? order.email ?? null },
+    status: orderStatus({
+      cancelled: order.cancelled_at !== null,
+      financial: order.financial_status ?? '',
+      fulfillment: order.fulfillment_status ?? '',
+    }),
+    customer: {
+      id: order.customer ? String(order.customer.id) : null,
+      name: customerName || null,
+      email: order.customer?.email ?? order.email ?? null,
+    },
     lineItems: listOf(order.line_items)
       .filter((item) => typeof item?.title === 'string' && typeof item.quantity === 'number')
       .map((item) => ({ title: item.title, quantity: item.quantity })),
@@ -117,7 +127,11 @@ export function normaliseOrderNode(order: ShopifyOrderNode, shop: string): Norma
       financial: (order.displayFinancialStatus ?? '').toLowerCase(),
       fulfillment: (order.displayFulfillmentStatus ?? '').toLowerCase(),
     }),
-    customer: { id: order.customer ? order.customer.id.replace(/^gid:\/\/shopify\/Customer\//, '') : null, name: customerName || null, email: order.customer?.email ?? order.email },
+    customer: {
+      id: order.customer ? order.customer.id.replace(/^gid:\/\/shopify\/Customer\//, '') : null,
+      name: customerName || null,
+      email: order.customer?.email ?? order.email,
+    },
     lineItems: order.lineItems.nodes.map((item) => ({ title: item.title, quantity: item.quantity })),
     total: { amount: order.totalPriceSet.shopMoney.amount, currency: order.totalPriceSet.shopMoney.currencyCode },
     tracking: shipped ? tracking(shipped.company, shipped.number ?? '', shipped.url) : null,

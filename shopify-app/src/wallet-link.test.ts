@@ -6,7 +6,9 @@ const secret = 'wallet-link-secret-0123456789';
 test("the signature is what Shopify's Liquid hmac_sha256 gives for shop:order (hex)", () => {
   const expected = createHmac('sha256', secret).update('bayroast.myshopify.com:450789469').digest('hex');
   expect(walletLinkSignature('bayroast.myshopify.com', '450789469', secret)).toBe(expected);
-  expect(walletLinkPath('bayroast.myshopify.com', '450789469', secret)).toBe(`/commerce/shopify/wallet/bayroast.myshopify.com/450789469?signature=${expected}`);
+  expect(walletLinkPath('bayroast.myshopify.com', '450789469', secret)).toBe(
+    `/commerce/shopify/wallet/bayroast.myshopify.com/450789469?signature=${expected}`,
+  );
 });
 
 test('only the exact shop, order and secret verify', () => {

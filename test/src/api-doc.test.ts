@@ -25,7 +25,9 @@ afterAll(() => server?.close());
 
 describe('docs/api.md', () => {
   test('holds the three WalletWallet examples complete: POST, PUT with changeMessage, PUT with locations', () => {
-    const bodies = examples.flatMap((example) => example.steps).flatMap((step) => (step.kind === 'curl' && step.data !== undefined ? [JSON.parse(step.data) as unknown] : []));
+    const bodies = examples
+      .flatMap((example) => example.steps)
+      .flatMap((step) => (step.kind === 'curl' && step.data !== undefined ? [JSON.parse(step.data) as unknown] : []));
     expect(bodies).toContainEqual(API_EXAMPLE_BODIES.create);
     expect(bodies).toContainEqual(API_EXAMPLE_BODIES.update);
     expect(bodies).toContainEqual(API_EXAMPLE_BODIES.updateWithLocation);
@@ -41,7 +43,11 @@ describe('docs/api.md', () => {
         continue;
       }
       const curl = step.expand(variables);
-      last = await request(curl.url, { method: curl.method, headers: curl.headers, ...(curl.data === undefined ? {} : { raw: curl.data }) });
+      last = await request(curl.url, {
+        method: curl.method,
+        headers: curl.headers,
+        ...(curl.data === undefined ? {} : { raw: curl.data }),
+      });
       if (step.teeFile) saved.set(step.teeFile, last);
     }
     if (!last) throw new Error('the example sends no request');
@@ -70,17 +76,22 @@ function substitute(json: string): string {
 function firstMismatch(actual: unknown, documented: unknown, path: string): string | undefined {
   if (typeof documented === 'string' && documented.includes('…')) {
     const pattern = new RegExp(`^${documented.split('…').map(escapeRegExp).join('[\\s\\S]*')}$`);
-    return typeof actual === 'string' && pattern.test(actual) ? undefined : `${path || 'answer'}: ${JSON.stringify(actual)} is not "${documented}"`;
+    return typeof actual === 'string' && pattern.test(actual)
+      ? undefined
+      : `${path || 'answer'}: ${JSON.stringify(actual)} is not "${documented}"`;
   }
   if (Array.isArray(documented)) {
-    if (!Array.isArray(actual) || actual.length !== documented.length) return `${path}: ${JSON.stringify(actual)} is not a list of ${documented.length}`;
+    if (!Array.isArray(actual) || actual.length !== documented.length)
+      return `${path}: ${JSON.stringify(actual)} is not a list of ${documented.length}`;
     return documented.map((item, index) => firstMismatch(actual[index], item, `${path}.${index}`)).find(Boolean);
   }
   if (documented !== null && typeof documented === 'object') {
     if (actual === null || typeof actual !== 'object') return `${path || 'answer'}: ${JSON.stringify(actual)} is not an object`;
     const keys = (value: object) => Object.keys(value).sort().join(', ');
     if (keys(actual) !== keys(documented)) return `${path || 'answer'} has the keys ${keys(actual)}, documented ${keys(documented)}`;
-    return Object.entries(documented).map(([key, value]) => firstMismatch((actual as Record<string, unknown>)[key], value, path ? `${path}.${key}` : key)).find(Boolean);
+    return Object.entries(documented)
+      .map(([key, value]) => firstMismatch((actual as Record<string, unknown>)[key], value, path ? `${path}.${key}` : key))
+      .find(Boolean);
   }
   return Object.is(actual, documented) ? undefined : `${path || 'answer'}: ${JSON.stringify(actual)} is not ${JSON.stringify(documented)}`;
 }

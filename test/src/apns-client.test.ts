@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createApnsClient, type ApnsClientOptions, type PushRequest, type PushResult } from '@passmint/server';
-import { createTestCa, createTestTls, createTokenKey, startFakeApns, type FakeApns, type FakeApnsOptions, type TestCertificate, type TestTls, type TestTokenKey } from './fakes';
+import {
+  createTestCa,
+  createTestTls,
+  createTokenKey,
+  startFakeApns,
+  type FakeApns,
+  type FakeApnsOptions,
+  type TestCertificate,
+  type TestTls,
+  type TestTokenKey,
+} from './fakes';
 
 const TOPIC = 'pass.com.example.member';
 const MINUTE = 60_000;
@@ -32,12 +42,21 @@ function push(overrides: Partial<PushRequest> = {}): PushRequest {
 }
 
 async function startFake(options: Partial<FakeApnsOptions> = {}): Promise<FakeApns> {
-  const fake = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: tls.caPem, topics: [TOPIC], ...options });
+  const fake = await startFakeApns({
+    tls: { keyPem: tls.keyPem, certPem: tls.certPem },
+    clientCaPem: tls.caPem,
+    topics: [TOPIC],
+    ...options,
+  });
   running.push(fake);
   return fake;
 }
 
-function certificateClient(fake: FakeApns, options: Partial<ApnsClientOptions> = {}, certificate = passCertificate): ReturnType<typeof createApnsClient> {
+function certificateClient(
+  fake: FakeApns,
+  options: Partial<ApnsClientOptions> = {},
+  certificate = passCertificate,
+): ReturnType<typeof createApnsClient> {
   const client = createApnsClient({
     baseUrl: fake.url,
     auth: { kind: 'certificate', certificatePem: certificate.certPem, privateKeyPem: certificate.keyPem },
@@ -61,7 +80,11 @@ function tokenClient(fake: FakeApns, now: () => number, options: Partial<ApnsCli
 }
 
 function tokenFake(now: () => number): Promise<FakeApns> {
-  return startFake({ clientCaPem: undefined, tokenKeys: [{ keyId: tokenKey.keyId, teamId: tokenKey.teamId, publicKeyPem: tokenKey.publicKeyPem }], now });
+  return startFake({
+    clientCaPem: undefined,
+    tokenKeys: [{ keyId: tokenKey.keyId, teamId: tokenKey.teamId, publicKeyPem: tokenKey.publicKeyPem }],
+    now,
+  });
 }
 
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -86,7 +109,16 @@ describe('APNs client: certificate auth', () => {
     const result = await client.send(push());
     expect(result).toEqual({ ok: true, status: 200, apnsId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(fake.pushes).toEqual([
-      { apnsId: result.ok ? result.apnsId : '', token: pushToken(), topic: TOPIC, pushType: 'background', priority: '5', payload: '{}', at: expect.any(Number), auth: 'certificate' },
+      {
+        apnsId: result.ok ? result.apnsId : '',
+        token: pushToken(),
+        topic: TOPIC,
+        pushType: 'background',
+        priority: '5',
+        payload: '{}',
+        at: expect.any(Number),
+        auth: 'certificate',
+      },
     ]);
     expect(client.connections).toBe(1);
   });
@@ -133,21 +165,32 @@ describe('APNs client: certificate auth', () => {
       requestTimeoutMs: 600_000,
     });
     running.unshift(client);
-    expect(await client.send(push())).toMatchObject({ ok: false, status: 0, reason: 'ConnectionError', detail: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await client.send(push())).toMatchObject({
+      ok: false,
+      status: 0,
+      reason: 'ConnectionError',
+      detail: expect.stringMatching(/ECONNREFUSED/),
+    });
     expect((await client.send(push())).ok).toBe(false);
     expect(client.connections).toBe(2);
   });
 
   it('refuses a non-https base URL when created', () => {
     expect(() =>
-      createApnsClient({ baseUrl: 'http://127.0.0.1:1', auth: { kind: 'certificate', certificatePem: passCertificate.certPem, privateKeyPem: passCertificate.keyPem } }),
+      createApnsClient({
+        baseUrl: 'http://127.0.0.1:1',
+        auth: { kind: 'certificate', certificatePem: passCertificate.certPem, privateKeyPem: passCertificate.keyPem },
+      }),
     ).toThrow(/https/);
   });
 
   it('refuses a private key that does not match the certificate when created', async () => {
     const fake = await startFake();
     expect(() =>
-      createApnsClient({ baseUrl: fake.url, auth: { kind: 'certificate', certificatePem: passCertificate.certPem, privateKeyPem: strangerCertificate.keyPem } }),
+      createApnsClient({
+        baseUrl: fake.url,
+        auth: { kind: 'certificate', certificatePem: passCertificate.certPem, privateKeyPem: strangerCertificate.keyPem },
+      }),
     ).toThrow(/does not match/);
   });
 });
@@ -206,7 +249,11 @@ describe('APNs client: token auth', () => {
   });
 
   it('gets 403 InvalidProviderToken from a fake that does not know the key', async () => {
-    const fake = await startFake({ clientCaPem: undefined, tokenKeys: [{ ...createTokenKey(), keyId: tokenKey.keyId, teamId: tokenKey.teamId }], now: clock });
+    const fake = await startFake({
+      clientCaPem: undefined,
+      tokenKeys: [{ ...createTokenKey(), keyId: tokenKey.keyId, teamId: tokenKey.teamId }],
+      now: clock,
+    });
     expect(await tokenClient(fake, clock).send(push())).toEqual({ ok: false, status: 403, reason: 'InvalidProviderToken' });
   });
 });
@@ -306,7 +353,12 @@ describe('APNs client: results', () => {
   it('carries the 410 timestamp', async () => {
     const fake = await startFake();
     fake.respond(pushToken(), { status: 410, reason: 'Unregistered', timestamp: 1_700_000_000_000 });
-    expect(await certificateClient(fake).send(push())).toEqual({ ok: false, status: 410, reason: 'Unregistered', timestamp: 1_700_000_000_000 });
+    expect(await certificateClient(fake).send(push())).toEqual({
+      ok: false,
+      status: 410,
+      reason: 'Unregistered',
+      timestamp: 1_700_000_000_000,
+    });
   });
 
   it.each([
@@ -330,7 +382,8 @@ describe('APNs client: results', () => {
     const fake = await startFake();
     const client = certificateClient(fake);
     const malformed = ['', 'xyz', 'ab'.repeat(31), 'zz'.repeat(32), 'ab'.repeat(101), `${'ab'.repeat(32)} `, `${'ab'.repeat(32)}/x`];
-    for (const token of malformed) expect(await client.send(push({ pushToken: token }))).toEqual({ ok: false, status: 400, reason: 'BadDeviceToken' });
+    for (const token of malformed)
+      expect(await client.send(push({ pushToken: token }))).toEqual({ ok: false, status: 400, reason: 'BadDeviceToken' });
     expect(fake.requests).toBe(0);
     expect(client.connections).toBe(0);
   });
@@ -339,7 +392,11 @@ describe('APNs client: results', () => {
     const fake = await startFake();
     const client = certificateClient(fake);
     await expect(client.send(undefined as unknown as PushRequest)).resolves.toEqual({ ok: false, status: 400, reason: 'BadDeviceToken' });
-    await expect(client.send({ pushToken: pushToken() } as unknown as PushRequest)).resolves.toEqual({ ok: false, status: 400, reason: 'MissingTopic' });
+    await expect(client.send({ pushToken: pushToken() } as unknown as PushRequest)).resolves.toEqual({
+      ok: false,
+      status: 400,
+      reason: 'MissingTopic',
+    });
   });
 
   it('checks the topic locally', async () => {

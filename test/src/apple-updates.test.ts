@@ -19,7 +19,14 @@ let apns: FakeApns;
 let server: SpawnedServer;
 
 function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PASSMINT_DATA_DIR: dataDir, PASSMINT_APNS_URL: apns.url, NODE_EXTRA_CA_CERTS: caFile, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000', ...extra };
+  return {
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_APNS_URL: apns.url,
+    NODE_EXTRA_CA_CERTS: caFile,
+    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+    PASSMINT_RATE_LIMIT_BURST: '1000',
+    ...extra,
+  };
 }
 
 async function startPassmint(extra: Record<string, string> = {}): Promise<SpawnedServer> {
@@ -36,7 +43,11 @@ beforeAll(async () => {
   tls = createTestTls();
   caFile = join(dataDir, 'test-ca.pem');
   writeFileSync(caFile, tls.caPem);
-  apns = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem, topics: ['pass.dev.passmint.local'] });
+  apns = await startFakeApns({
+    tls: { keyPem: tls.keyPem, certPem: tls.certPem },
+    clientCaPem: devCaPem,
+    topics: ['pass.dev.passmint.local'],
+  });
   server = await startPassmint();
 }, 60_000);
 
@@ -82,10 +93,19 @@ describe('a pass update reaches the iPhone that holds it', () => {
     expect(await device.receivePush(PUSH_WAIT_MS)).toEqual([serial]);
     const field = headerValue(device.pass(serial).passJson);
     expect(field).toEqual({ key: 'header0', label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' });
-    expect(apns.pushes.at(-1)).toMatchObject({ token: device.pushToken, topic: 'pass.dev.passmint.local', payload: '{}', auth: 'certificate' });
+    expect(apns.pushes.at(-1)).toMatchObject({
+      token: device.pushToken,
+      topic: 'pass.dev.passmint.local',
+      payload: '{}',
+      auth: 'certificate',
+    });
 
     const details = await request(`${server.url}/api/passes/${serial}`, { key: server.key });
-    expect(details.json).toMatchObject({ registeredDevices: 1, devices: { apple: 1, android: 0, google: 0 }, lastPush: { delivered: 1, failed: 0, pending: 0 } });
+    expect(details.json).toMatchObject({
+      registeredDevices: 1,
+      devices: { apple: 1, android: 0, google: 0 },
+      lastPush: { delivered: 1, failed: 0, pending: 0 },
+    });
   });
 
   test('an identical PUT sends no push', async () => {
@@ -138,7 +158,9 @@ describe("Apple's web service", () => {
     device.addPass(first.pkpass);
     const secondHeld = device.addPass(second.pkpass);
     expect(await device.register(first.serial, secondHeld.authenticationToken)).toBe(401);
-    const fetched = await fetch(`${server.url}/apple/v1/passes/pass.dev.passmint.local/${first.serial}`, { headers: { authorization: `ApplePass ${secondHeld.authenticationToken}` } });
+    const fetched = await fetch(`${server.url}/apple/v1/passes/pass.dev.passmint.local/${first.serial}`, {
+      headers: { authorization: `ApplePass ${secondHeld.authenticationToken}` },
+    });
     expect(fetched.status).toBe(401);
   });
 
@@ -149,11 +171,51 @@ describe("Apple's web service", () => {
     const base = `${server.url}/apple/v1`;
     const auth = { authorization: `ApplePass ${held.authenticationToken}` };
     const registrations = `${base}/devices/${device.deviceLibraryIdentifier}/registrations`;
-    expect((await fetch(`${registrations}/pass.dev.passmint.local/AAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"pushToken":"ab"}' })).status).toBe(401);
-    expect((await fetch(`${registrations}/pass.other.type/${serial}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"pushToken":"ab"}' })).status).toBe(401);
-    expect((await fetch(`${registrations}/pass.dev.passmint.local/${serial}`, { method: 'POST', headers: { authorization: 'Bearer nope', 'content-type': 'application/json' }, body: '{"pushToken":"ab"}' })).status).toBe(401);
-    expect((await fetch(`${registrations}/pass.dev.passmint.local/${serial}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"token":"ab"}' })).status).toBe(400);
-    expect((await fetch(`${base}/devices/bad%20id/registrations/pass.dev.passmint.local/${serial}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"pushToken":"ab"}' })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${registrations}/pass.dev.passmint.local/AAAAAAAAAAAAAAAAAAAAAA`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"pushToken":"ab"}',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await fetch(`${registrations}/pass.other.type/${serial}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"pushToken":"ab"}',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await fetch(`${registrations}/pass.dev.passmint.local/${serial}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer nope', 'content-type': 'application/json' },
+          body: '{"pushToken":"ab"}',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await fetch(`${registrations}/pass.dev.passmint.local/${serial}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"token":"ab"}',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await fetch(`${base}/devices/bad%20id/registrations/pass.dev.passmint.local/${serial}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"pushToken":"ab"}',
+        })
+      ).status,
+    ).toBe(400);
     expect((await fetch(`${registrations}/pass.dev.passmint.local`)).status).toBe(204);
 
     expect(await device.register(serial)).toBe(201);
@@ -167,11 +229,21 @@ describe("Apple's web service", () => {
     expect(latest.status).toBe(200);
     const lastModified = latest.headers.get('last-modified') ?? '';
     expect(lastModified).toMatch(/GMT$/);
-    expect((await fetch(`${base}/passes/pass.dev.passmint.local/${serial}`, { headers: { ...auth, 'if-modified-since': lastModified } })).status).toBe(304);
+    expect(
+      (await fetch(`${base}/passes/pass.dev.passmint.local/${serial}`, { headers: { ...auth, 'if-modified-since': lastModified } })).status,
+    ).toBe(304);
     const head = await fetch(`${base}/passes/pass.dev.passmint.local/${serial}`, { method: 'HEAD', headers: auth });
     expect(head.status).toBe(200);
     expect(head.headers.get('last-modified')).toBe(lastModified);
-    expect((await fetch(`${base}/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ logs: ['Web service error for pass.dev.passmint.local'] }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${base}/log`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ logs: ['Web service error for pass.dev.passmint.local'] }),
+        })
+      ).status,
+    ).toBe(200);
     expect(server.stdout()).not.toContain(device.deviceLibraryIdentifier);
   });
 
@@ -196,7 +268,11 @@ describe("Apple's web service", () => {
     const base = `${server.url}/apple/v1/devices`;
     const walletPasses = await fetch(`${base}/android-device-1/registrations/pass.dev.passmint.local/${serial}`, {
       method: 'POST',
-      headers: { authorization: `AndroidPass ${held.authenticationToken}`, 'user-agent': 'WalletPasses/3.4', 'content-type': 'application/json' },
+      headers: {
+        authorization: `AndroidPass ${held.authenticationToken}`,
+        'user-agent': 'WalletPasses/3.4',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ pushToken: androidToken }),
     });
     expect(walletPasses.status).toBe(201);
@@ -234,7 +310,10 @@ describe('faults', () => {
     await device.register(serial);
     apns.respond(device.pushToken, { status: 410, reason: 'Unregistered', timestamp: Date.now() + 60_000 });
     await put(serial, UPDATE);
-    await waitFor(async () => (await request(`${server.url}/api/passes/${serial}`, { key: server.key })).json.devices.apple === 0, PUSH_WAIT_MS);
+    await waitFor(
+      async () => (await request(`${server.url}/api/passes/${serial}`, { key: server.key })).json.devices.apple === 0,
+      PUSH_WAIT_MS,
+    );
     const details = await request(`${server.url}/api/passes/${serial}`, { key: server.key });
     expect(details.json.lastPush).toMatchObject({ failed: 1, lastError: '410 Unregistered' });
   });

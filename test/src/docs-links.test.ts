@@ -29,10 +29,13 @@ test('the repository has its Markdown to check', () => {
   expect(files.map((file) => relative(ROOT, file))).toEqual(expect.arrayContaining(['README.md', join('docs', 'api.md')]));
 });
 
-test.each(files.map((file) => [relative(ROOT, file), file]))('every relative link in %s stays inside the repository and exists', (_name, file) => {
-  const broken = relativeLinks(readFileSync(file, 'utf8')).filter((target) => {
-    const path = resolve(dirname(file), decodeURIComponent(target));
-    return !(path === ROOT || path.startsWith(ROOT + sep)) || !existsSync(path);
-  });
-  expect(broken).toEqual([]);
-});
+test.each(files.map((file) => [relative(ROOT, file), file]))(
+  'every relative link in %s stays inside the repository and exists',
+  (_name, file) => {
+    const broken = relativeLinks(readFileSync(file, 'utf8')).filter((target) => {
+      const path = resolve(dirname(file), decodeURIComponent(target));
+      return !(path === ROOT || path.startsWith(ROOT + sep)) || !existsSync(path);
+    });
+    expect(broken).toEqual([]);
+  },
+);

@@ -13,7 +13,6 @@ function saveBody(): GoogleCallbackBody {
   return signer.sign({ classId: CLASS_ID, objectId: OBJECT_ID, eventType: 'save', nonce: 'nonce-1' }, ISSUER);
 }
 
-
 describe('verifyWalletCallback', () => {
   test('accepts a save callback signed by Google for this issuer', () => {
     const verification = verifyWalletCallback(saveBody(), { issuerId: ISSUER, rootKeys });
@@ -26,8 +25,14 @@ describe('verifyWalletCallback', () => {
   test('accepts a delete callback, after a JSON round trip', () => {
     const expTimeMillis = Date.now() + HOUR_MS;
     const body = signer.sign({ classId: CLASS_ID, objectId: OBJECT_ID, eventType: 'del', nonce: 'n-2', expTimeMillis }, ISSUER);
-    const verification = verifyWalletCallback(JSON.parse(JSON.stringify(body)), { issuerId: ISSUER, rootKeys: JSON.parse(JSON.stringify(signer.keyList)).keys });
-    expect(verification).toEqual({ ok: true, callback: { classId: CLASS_ID, objectId: OBJECT_ID, eventType: 'del', nonce: 'n-2', expTimeMillis } });
+    const verification = verifyWalletCallback(JSON.parse(JSON.stringify(body)), {
+      issuerId: ISSUER,
+      rootKeys: JSON.parse(JSON.stringify(signer.keyList)).keys,
+    });
+    expect(verification).toEqual({
+      ok: true,
+      callback: { classId: CLASS_ID, objectId: OBJECT_ID, eventType: 'del', nonce: 'n-2', expTimeMillis },
+    });
   });
 
   test('accepts the callback when another root key in the list is expired or of another protocol', () => {
@@ -84,7 +89,9 @@ describe('verifyWalletCallback', () => {
   });
 
   test('rejects an expired intermediate key', () => {
-    const body = signer.sign({ classId: CLASS_ID, objectId: OBJECT_ID, eventType: 'save' }, ISSUER, { intermediateExpiresAt: Date.now() - 1 });
+    const body = signer.sign({ classId: CLASS_ID, objectId: OBJECT_ID, eventType: 'save' }, ISSUER, {
+      intermediateExpiresAt: Date.now() - 1,
+    });
     expect(verifyWalletCallback(body, { issuerId: ISSUER, rootKeys })).toEqual({ ok: false, reason: 'intermediate_expired' });
   });
 
@@ -101,18 +108,27 @@ describe('verifyWalletCallback', () => {
     const expired = rootKeys.map((key) => ({ ...key, keyExpiration: String(Date.now() - 1) }));
     expect(verifyWalletCallback(saveBody(), { issuerId: ISSUER, rootKeys: expired })).toEqual({ ok: false, reason: 'no_root_key' });
     const withOther = [...expired, ...createGoogleCallbackSigner().rootKeys];
-    expect(verifyWalletCallback(saveBody(), { issuerId: ISSUER, rootKeys: withOther })).toEqual({ ok: false, reason: 'bad_intermediate_signature' });
+    expect(verifyWalletCallback(saveBody(), { issuerId: ISSUER, rootKeys: withOther })).toEqual({
+      ok: false,
+      reason: 'bad_intermediate_signature',
+    });
   });
 
   test('ignores root keys of other protocols and unreadable root keys', () => {
-    const keys = [...rootKeys.map((key) => ({ ...key, protocolVersion: 'ECv2' })), { keyValue: 'not a key', protocolVersion: 'ECv2SigningOnly' }];
+    const keys = [
+      ...rootKeys.map((key) => ({ ...key, protocolVersion: 'ECv2' })),
+      { keyValue: 'not a key', protocolVersion: 'ECv2SigningOnly' },
+    ];
     expect(verifyWalletCallback(saveBody(), { issuerId: ISSUER, rootKeys: keys })).toEqual({ ok: false, reason: 'no_root_key' });
     expect(verifyWalletCallback(saveBody(), { issuerId: ISSUER, rootKeys: [] })).toEqual({ ok: false, reason: 'no_root_key' });
   });
 
   test('rejects another protocol version', () => {
     for (const protocolVersion of ['ECv2', 'ECv1', 'ecv2signingonly']) {
-      expect(verifyWalletCallback({ ...saveBody(), protocolVersion }, { issuerId: ISSUER, rootKeys })).toEqual({ ok: false, reason: 'unsupported_protocol' });
+      expect(verifyWalletCallback({ ...saveBody(), protocolVersion }, { issuerId: ISSUER, rootKeys })).toEqual({
+        ok: false,
+        reason: 'unsupported_protocol',
+      });
     }
   });
 
@@ -161,9 +177,15 @@ describe('verifyWalletCallback', () => {
     for (const signature of ['', '!!!', 'AAAA', Buffer.alloc(72, 0x30).toString('base64')]) {
       expect(verifyWalletCallback({ ...body, signature }, { issuerId: ISSUER, rootKeys })).toEqual({ ok: false, reason: 'bad_signature' });
       const intermediateSigningKey = { ...body.intermediateSigningKey, signatures: [signature] };
-      expect(verifyWalletCallback({ ...body, intermediateSigningKey }, { issuerId: ISSUER, rootKeys })).toEqual({ ok: false, reason: 'bad_intermediate_signature' });
+      expect(verifyWalletCallback({ ...body, intermediateSigningKey }, { issuerId: ISSUER, rootKeys })).toEqual({
+        ok: false,
+        reason: 'bad_intermediate_signature',
+      });
     }
-    const badRoots = [{ keyValue: '', protocolVersion: 'ECv2SigningOnly' }, { keyValue: 'AAAA', protocolVersion: 'ECv2SigningOnly', keyExpiration: 'never' }];
+    const badRoots = [
+      { keyValue: '', protocolVersion: 'ECv2SigningOnly' },
+      { keyValue: 'AAAA', protocolVersion: 'ECv2SigningOnly', keyExpiration: 'never' },
+    ];
     expect(verifyWalletCallback(body, { issuerId: ISSUER, rootKeys: badRoots })).toEqual({ ok: false, reason: 'no_root_key' });
   });
 });

@@ -25,7 +25,6 @@ let signer: ReturnType<typeof createGoogleCallbackSigner>;
 let keyServer: Server;
 let keysUrl: string;
 
-
 function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
   return spawnServer({
     PASSMINT_DATA_DIR: dataDir,
@@ -59,7 +58,9 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify({ ...account.key, token_uri: google.tokenUrl }));
   // Serves the signer's root keys the way pay.google.com/gp/m/issuer/keys serves Google's.
   signer = createGoogleCallbackSigner();
-  keyServer = createHttpServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signer.keyList)));
+  keyServer = createHttpServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signer.keyList)),
+  );
   await new Promise<void>((ready) => keyServer.listen(0, '127.0.0.1', ready));
   keysUrl = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/keys`;
   port = await freePort();
@@ -104,13 +105,20 @@ async function detailsOnceOnGoogle(serialNumber: string) {
 }
 
 const objectId = (serial: string) => `${ISSUER}.${serial}`;
-const callsTo = (serial: string, method: string, suffix = '') => google.calls.filter((call) => call.method === method && call.path.endsWith(`genericObject/${encodeURIComponent(objectId(serial))}${suffix}`) && call.status < 300);
+const callsTo = (serial: string, method: string, suffix = '') =>
+  google.calls.filter(
+    (call) =>
+      call.method === method && call.path.endsWith(`genericObject/${encodeURIComponent(objectId(serial))}${suffix}`) && call.status < 300,
+  );
 
 describe('the save link', () => {
   test('POST inserts the object first and returns a short signed link that carries only ids', async () => {
     const issued = await issue();
     const id = objectId(issued.serialNumber);
-    expect(google.objects.get(id)).toMatchObject({ header: { defaultValue: { value: 'Coffee Rewards' } }, barcode: { type: 'QR_CODE', value: 'LOYALTY-98765' } });
+    expect(google.objects.get(id)).toMatchObject({
+      header: { defaultValue: { value: 'Coffee Rewards' } },
+      barcode: { type: 'QR_CODE', value: 'LOYALTY-98765' },
+    });
     const saveUrl = issued.googleSaveUrl ?? '';
     expect(saveUrl.length).toBeLessThan(1800);
     const claims = claimsOf(saveUrl);
@@ -123,7 +131,8 @@ describe('the save link', () => {
 
   test('stays under 1,800 characters for a body with every field at its maximum', async () => {
     const long = (n: number) => 'W'.repeat(n);
-    const fields = (group: string, count: number, valueLength = 512) => Array.from({ length: count }, (_, i) => ({ label: long(128), value: long(valueLength), key: `${group}${i}`.padEnd(64, 'k') }));
+    const fields = (group: string, count: number, valueLength = 512) =>
+      Array.from({ length: count }, (_, i) => ({ label: long(128), value: long(valueLength), key: `${group}${i}`.padEnd(64, 'k') }));
     const issued = await issue({
       barcodeValue: long(2048),
       barcodeFormat: 'QR',
@@ -165,7 +174,12 @@ describe('updates', () => {
       await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body });
       await until(() => google.messages.filter((message) => message.objectId === objectId(serialNumber)).length === points, 60_000);
     }
-    expect(google.messages.filter((message) => message.objectId === objectId(serialNumber)).map((message) => message.messageType)).toEqual(['TEXT_AND_NOTIFY', 'TEXT_AND_NOTIFY', 'TEXT_AND_NOTIFY', 'TEXT']);
+    expect(google.messages.filter((message) => message.objectId === objectId(serialNumber)).map((message) => message.messageType)).toEqual([
+      'TEXT_AND_NOTIFY',
+      'TEXT_AND_NOTIFY',
+      'TEXT_AND_NOTIFY',
+      'TEXT',
+    ]);
   });
 
   test('Google down during the PUT: the update is delivered once it comes back', async () => {
@@ -191,7 +205,10 @@ describe('updates', () => {
       google.up();
     }
     const claims = claimsOf(issued.googleSaveUrl ?? '');
-    expect(claims.payload.genericObjects[0]).toMatchObject({ id: objectId(issued.serialNumber), header: { defaultValue: { value: 'Coffee Rewards' } } });
+    expect(claims.payload.genericObjects[0]).toMatchObject({
+      id: objectId(issued.serialNumber),
+      header: { defaultValue: { value: 'Coffee Rewards' } },
+    });
     expect(issued.warnings?.join(' ')).toMatch(/whole Google pass/);
     await until(() => google.objects.has(objectId(issued.serialNumber)), 60_000);
   });
@@ -222,14 +239,18 @@ describe('updates', () => {
       const details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
       expect(details.json.googleSaveUrl).toBeNull();
       expect(details.json.warnings).toEqual([expect.stringMatching(/^googleSaveUrl is null: this pass is not on Google Wallet yet/)]);
-      const page = await request(`${server.url}/p/${serialNumber}`, { headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36' } });
+      const page = await request(`${server.url}/p/${serialNumber}`, {
+        headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36' },
+      });
       expect(page.bytes.toString('utf8')).not.toContain('data-action="google"');
     } finally {
       google.up();
     }
     await until(() => google.objects.has(objectId(serialNumber)), 60_000);
     const details = await detailsOnceOnGoogle(serialNumber);
-    expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({ genericObjects: [{ id: objectId(serialNumber), classId: expect.any(String) }] });
+    expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({
+      genericObjects: [{ id: objectId(serialNumber), classId: expect.any(String) }],
+    });
     expect(details.json.warnings).toBeUndefined();
   });
 
@@ -251,7 +272,12 @@ describe('updates', () => {
 
 describe('the preview', () => {
   test("POST /api/preview's googleObject carries the same images as the object put on Google", async () => {
-    const body = { ...CREATE, iconURL: pngDataUri(87, 87, [1, 2, 3, 255]), logoURL: pngDataUri(160, 50, [4, 5, 6, 255]), stripURL: pngDataUri(750, 246, [7, 8, 9, 255]) };
+    const body = {
+      ...CREATE,
+      iconURL: pngDataUri(87, 87, [1, 2, 3, 255]),
+      logoURL: pngDataUri(160, 50, [4, 5, 6, 255]),
+      stripURL: pngDataUri(750, 246, [7, 8, 9, 255]),
+    };
     const preview = await request(`${server.url}/api/preview`, { method: 'POST', key, body });
     expect(preview.status).toBe(200);
     const { serialNumber } = await issue(body);
@@ -277,7 +303,9 @@ describe('recovering on Google', () => {
     const first = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE, headers });
     const again = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE, headers });
     expect(again.json.googleSaveUrl).toBe(first.json.googleSaveUrl);
-    expect(google.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/genericObject') && call.status === 409)).not.toHaveLength(0);
+    expect(
+      google.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/genericObject') && call.status === 409),
+    ).not.toHaveLength(0);
   });
 
   test('access tokens are reused, not fetched per call', async () => {
@@ -290,7 +318,8 @@ describe('recovering on Google', () => {
 });
 
 describe("Google's save and delete callbacks", () => {
-  const callback = (body: unknown) => fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const callback = (body: unknown) =>
+    fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   test('a verified save counts the holder: device counts and notifiedDevices include it; a delete removes it', async () => {
     const { serialNumber } = await issue();
@@ -322,20 +351,38 @@ describe("Google's save and delete callbacks", () => {
 describe('a tenant with its own Google issuer', () => {
   test('its passes go to its issuer with its service account; others stay on the instance issuer', async () => {
     const cli = (...args: string[]) => passmintCli(dataDir, ...args);
-    cli('tenants', 'create', 'Corner Bakery', '--google-issuer-id', TENANT_ISSUER, '--google-service-account', join(dataDir, 'bakery-service-account.json'));
+    cli(
+      'tenants',
+      'create',
+      'Corner Bakery',
+      '--google-issuer-id',
+      TENANT_ISSUER,
+      '--google-service-account',
+      join(dataDir, 'bakery-service-account.json'),
+    );
     const bakeryKey = cli('keys', 'create', '--tenant', 'Corner Bakery');
     const response = await request(`${server.url}/api/passes`, { method: 'POST', key: bakeryKey, body: CREATE });
     expect(response.status).toBe(200);
     const serial: string = response.json.serialNumber;
     expect(google.objects.has(`${TENANT_ISSUER}.${serial}`)).toBe(true);
-    const claims = verifyGoogleSaveJwt((response.json.googleSaveUrl as string).slice(SAVE_PREFIX.length), tenantPublicKeyPem).claims as { iss: string };
+    const claims = verifyGoogleSaveJwt((response.json.googleSaveUrl as string).slice(SAVE_PREFIX.length), tenantPublicKeyPem).claims as {
+      iss: string;
+    };
     expect(claims.iss).toBe('bakery@bakery-project.iam.gserviceaccount.com');
     const put = await request(`${server.url}/api/passes/${serial}`, { method: 'PUT', key: bakeryKey, body: UPDATE });
     expect(put.json.unchanged).toBe(false);
     await until(() => google.messages.some((message) => message.objectId === `${TENANT_ISSUER}.${serial}`), 60_000);
     const classId = google.objects.get(`${TENANT_ISSUER}.${serial}`)?.classId as string;
     const save = signer.sign({ classId, objectId: `${TENANT_ISSUER}.${serial}`, eventType: 'save' }, TENANT_ISSUER);
-    expect((await fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(save) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.url}/google/callback`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(save),
+        })
+      ).status,
+    ).toBe(200);
     expect((await request(`${server.url}/api/passes/${serial}`, { key: bakeryKey })).json.devices.google).toBe(1);
   });
 });

@@ -60,7 +60,9 @@ describe("the node's body fields match Passmint's schema", () => {
 
   test('every body key of the schema has exactly one place in the UI, and nothing else is offered', () => {
     const uiKeys = [
-      ...bodyProperties.filter((property) => !['fields', 'locations', 'additionalFields', 'attachPass', 'binaryPropertyName'].includes(property.name)).map((p) => p.name),
+      ...bodyProperties
+        .filter((property) => !['fields', 'locations', 'additionalFields', 'attachPass', 'binaryPropertyName'].includes(property.name))
+        .map((p) => p.name),
       ...collectionOptions(fields).map((option) => option.name),
       'locations',
       ...(additional.options as INodeProperties[]).map((option) => option.name),
@@ -85,7 +87,10 @@ describe("the node's body fields match Passmint's schema", () => {
     const options = additional.options as INodeProperties[];
     const colorPreset = named('colorPreset', options)[0]!;
     expect((colorPreset.options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([...COLOR_PRESETS].sort());
-    expect(named('expirationDays', options)[0]?.typeOptions).toMatchObject({ minValue: LIMITS.expirationDaysMin, maxValue: LIMITS.expirationDaysMax });
+    expect(named('expirationDays', options)[0]?.typeOptions).toMatchObject({
+      minValue: LIMITS.expirationDaysMin,
+      maxValue: LIMITS.expirationDaysMax,
+    });
     const location = collectionOptions(locations)[0]!.values;
     expect(named('latitude', location)[0]?.typeOptions).toMatchObject({ minValue: -90, maxValue: 90 });
     expect(named('longitude', location)[0]?.typeOptions).toMatchObject({ minValue: -180, maxValue: 180 });
@@ -156,7 +161,11 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     const run = await harness.run(everyField);
     expect(run.error).toBeUndefined();
     const [item] = run.items;
-    expect(item?.json).toMatchObject({ serialNumber: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), shareUrl: expect.stringContaining('/p/'), applePass: expect.any(String) });
+    expect(item?.json).toMatchObject({
+      serialNumber: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      shareUrl: expect.stringContaining('/p/'),
+      applePass: expect.any(String),
+    });
     const serialNumber = String(item!.json.serialNumber);
 
     const binary = item!.binary!.pkpass!;
@@ -219,7 +228,13 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
   test('an update without a barcode drops it, and the API says so in its warnings', async () => {
     const created = await harness.run({ ...everyField, attachPass: false });
     const serialNumber = String(created.items[0]!.json.serialNumber);
-    const updated = await harness.run({ resource: 'pass', operation: 'update', serialNumber, barcodeValue: '', additionalFields: { logoText: 'Bayroast' } });
+    const updated = await harness.run({
+      resource: 'pass',
+      operation: 'update',
+      serialNumber,
+      barcodeValue: '',
+      additionalFields: { logoText: 'Bayroast' },
+    });
     expect(updated.items[0]?.json).toMatchObject({ warnings: [expect.stringMatching(/barcode/i)] });
     expect((await client.getPass(serialNumber)).body).toEqual({ logoText: 'Bayroast' });
   });
@@ -240,7 +255,10 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
   const MISSING = 'AAAAAAAAAAAAAAAAAAAAAA';
 
   test('On Error "Continue": the error becomes an output item and the next item still runs', async () => {
-    const run = await harness.run(getBySerial, { inputItems: [{ serial: MISSING }, { serial: await existingSerial('X-1') }], onError: 'continueRegularOutput' });
+    const run = await harness.run(getBySerial, {
+      inputItems: [{ serial: MISSING }, { serial: await existingSerial('X-1') }],
+      onError: 'continueRegularOutput',
+    });
     expect(run.error).toBeUndefined();
     expect(run.items).toHaveLength(2);
     expect(run.items[0]).toMatchObject({
@@ -261,12 +279,17 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     expect(run.items.map((item) => item.json.serialNumber)).toEqual(good);
     // n8n merges the failed item's input into it, so the error branch knows which order failed.
     expect(run.errorBranch).toEqual([
-      expect.objectContaining({ json: { serial: MISSING, customer: 'Ada', error: expect.objectContaining({ httpCode: '404', code: 'pass_not_found' }) } }),
+      expect.objectContaining({
+        json: { serial: MISSING, customer: 'Ada', error: expect.objectContaining({ httpCode: '404', code: 'pass_not_found' }) },
+      }),
     ]);
   });
 
   test('a 400 on the error output carries the API sentence and the fields it names', async () => {
-    const run = await harness.run({ ...everyField, additionalFields: { color: '#12' }, attachPass: false }, { onError: 'continueErrorOutput' });
+    const run = await harness.run(
+      { ...everyField, additionalFields: { color: '#12' }, attachPass: false },
+      { onError: 'continueErrorOutput' },
+    );
     expect(run.items).toEqual([]);
     expect(run.errorBranch[0]?.json.error).toEqual({
       message: expect.stringMatching(/invalid/i),

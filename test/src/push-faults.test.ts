@@ -26,7 +26,11 @@ beforeAll(async () => {
   const tls = createTestTls();
   caFile = join(dataDir, 'test-ca.pem');
   writeFileSync(caFile, tls.caPem);
-  apns = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem, topics: ['pass.dev.passmint.local'] });
+  apns = await startFakeApns({
+    tls: { keyPem: tls.keyPem, certPem: tls.certPem },
+    clientCaPem: devCaPem,
+    topics: ['pass.dev.passmint.local'],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -34,9 +38,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-
 function start(port: number, extra: Record<string, string> = {}): Promise<SpawnedServer> {
-  return spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_PORT: String(port), PASSMINT_APNS_URL: apns.url, NODE_EXTRA_CA_CERTS: caFile, ...extra });
+  return spawnServer({
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_PORT: String(port),
+    PASSMINT_APNS_URL: apns.url,
+    NODE_EXTRA_CA_CERTS: caFile,
+    ...extra,
+  });
 }
 
 function iphone() {
@@ -151,12 +160,18 @@ test('APNs failing: /healthz says so with the last error, each attempt dates las
     const failed = await poll(details, (answer) => answer.json.lastPush.lastError !== null);
     expect(failed.json.lastPush).toMatchObject({ lastError: '500 InternalServerError', lastAttemptAt: expect.stringMatching(/^\d{4}-/) });
     const health = await request(`${server.url}/healthz`);
-    expect(health.json).toMatchObject({ status: 'degraded', apns: { status: 'failing', failing: [{ lastError: '500 InternalServerError' }] } });
+    expect(health.json).toMatchObject({
+      status: 'degraded',
+      apns: { status: 'failing', failing: [{ lastError: '500 InternalServerError' }] },
+    });
 
     const givenUp = await poll(details, (answer) => answer.json.lastPush.failed === 1);
     expect(givenUp.json.lastPush).toMatchObject({ pending: 0, failed: 1, lastError: '500 InternalServerError' });
     expect(Date.parse(givenUp.json.lastPush.lastAttemptAt)).toBeGreaterThan(Date.parse(failed.json.lastPush.lastAttemptAt));
-    expect((await request(`${server.url}/healthz`)).json.apns).toMatchObject({ status: 'failing', failing: [{ lastError: '500 InternalServerError' }] });
+    expect((await request(`${server.url}/healthz`)).json.apns).toMatchObject({
+      status: 'failing',
+      failing: [{ lastError: '500 InternalServerError' }],
+    });
 
     const events = server
       .stdout()
@@ -170,7 +185,10 @@ test('APNs failing: /healthz says so with the last error, each attempt dates las
 
     const check = runPassmint({ PASSMINT_DATA_DIR: dataDir }, 'check', '--json');
     expect(check.code).toBe(1);
-    expect(JSON.parse(check.stdout).outbox).toMatchObject({ givenUp: 1, lastGivenUp: { serialNumber: serial, detail: '500 InternalServerError' } });
+    expect(JSON.parse(check.stdout).outbox).toMatchObject({
+      givenUp: 1,
+      lastGivenUp: { serialNumber: serial, detail: '500 InternalServerError' },
+    });
   } finally {
     await server.stop();
   }

@@ -25,12 +25,26 @@ beforeAll(async () => {
   cli('certs', 'dev');
   const devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
   const bakery = createDevIdentity({ passTypeIdentifier: BAKERY_TOPIC, teamIdentifier: 'BAKERY0001' });
-  for (const [name, pem] of [['bakery-cert.pem', bakery.certificatePem], ['bakery-key.pem', bakery.privateKeyPem], ['bakery-ca.pem', bakery.caCertificatePem]] as const) {
+  for (const [name, pem] of [
+    ['bakery-cert.pem', bakery.certificatePem],
+    ['bakery-key.pem', bakery.privateKeyPem],
+    ['bakery-ca.pem', bakery.caCertificatePem],
+  ] as const) {
     writeFileSync(join(dataDir, name), pem);
   }
   cli('tenants', 'create', 'Instance Shop');
   instanceKey = cli('keys', 'create', '--tenant', 'Instance Shop');
-  cli('tenants', 'create', 'Corner Bakery', '--apple-cert', join(dataDir, 'bakery-cert.pem'), '--apple-key', join(dataDir, 'bakery-key.pem'), '--apple-wwdr', join(dataDir, 'bakery-ca.pem'));
+  cli(
+    'tenants',
+    'create',
+    'Corner Bakery',
+    '--apple-cert',
+    join(dataDir, 'bakery-cert.pem'),
+    '--apple-key',
+    join(dataDir, 'bakery-key.pem'),
+    '--apple-wwdr',
+    join(dataDir, 'bakery-ca.pem'),
+  );
   bakeryKey = cli('keys', 'create', '--tenant', 'Corner Bakery');
   trustedRoots = [devCaPem, bakery.caCertificatePem];
 
@@ -79,6 +93,6 @@ test("the instance's passes push with token auth (.p8) when it is configured", a
   expect(await updateReachesDevice(instanceKey)).toEqual({ topic: 'pass.dev.passmint.local', auth: 'token' });
 });
 
-test("a tenant with its own certificate pushes with that certificate and its own topic", async () => {
+test('a tenant with its own certificate pushes with that certificate and its own topic', async () => {
   expect(await updateReachesDevice(bakeryKey)).toEqual({ topic: BAKERY_TOPIC, auth: 'certificate' });
 });

@@ -185,10 +185,15 @@ describe('two passmint processes on one PostgreSQL schema, under load (needs Pos
       const delivered = new Set(pushed.pushes.map((push) => push.apnsId));
       expect(heldAtKill.filter((id) => !delivered.has(id))).toEqual([]);
       const pushes = new Set(pushed.pushes.slice(pushesBefore));
-      for (const { device } of devices) expect((pushesByToken.get(device.pushToken) ?? []).filter((push) => pushes.has(push)).length).toBeGreaterThanOrEqual(1);
+      for (const { device } of devices)
+        expect((pushesByToken.get(device.pushToken) ?? []).filter((push) => pushes.has(push)).length).toBeGreaterThanOrEqual(1);
       await expectDevicesUpToDate(other);
 
-      const check = runPassmint({ PASSMINT_DATA_DIR: dataDir!, PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}` }, 'check', '--json');
+      const check = runPassmint(
+        { PASSMINT_DATA_DIR: dataDir!, PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}` },
+        'check',
+        '--json',
+      );
       expect(check.stderr).toBe('');
       expect(JSON.parse(check.stdout)).toEqual({
         ok: true,
@@ -223,7 +228,11 @@ async function issuePassesWithDevices(one: SpawnedServer, two: SpawnedServer): P
 }
 
 function bodyFor(passIndex: number, points: string) {
-  return { barcodeValue: `LOAD-${passIndex}`, barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: points, changeMessage: 'Points: %@' }] };
+  return {
+    barcodeValue: `LOAD-${passIndex}`,
+    barcodeFormat: 'QR',
+    headerFields: [{ key: 'points', label: 'POINTS', value: points, changeMessage: 'Points: %@' }],
+  };
 }
 
 function notOk(answers: readonly ApiResponse[]): string[] {
@@ -263,7 +272,9 @@ function followPushes(): Followers {
 }
 
 async function outboxStates(): Promise<Record<string, number>> {
-  const { rows } = await db!.query<{ state: string; count: string }>(`SELECT state, COUNT(*) AS count FROM ${schema}.push_outbox GROUP BY state`);
+  const { rows } = await db!.query<{ state: string; count: string }>(
+    `SELECT state, COUNT(*) AS count FROM ${schema}.push_outbox GROUP BY state`,
+  );
   return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
 }
 
@@ -332,7 +343,8 @@ function startLoad(doomed: SpawnedServer, other: SpawnedServer): Load {
   let answeredByVictim = 0;
   let killed = false;
   let stopped = false;
-  const put = (via: SpawnedServer, i: number) => request(`${via.url}/api/passes/${serials[i % PASSES]}`, { method: 'PUT', key, body: bodyFor(i % PASSES, `round2-${i}`) });
+  const put = (via: SpawnedServer, i: number) =>
+    request(`${via.url}/api/passes/${serials[i % PASSES]}`, { method: 'PUT', key, body: bodyFor(i % PASSES, `round2-${i}`) });
   const putVia = async (i: number): Promise<ApiResponse> => {
     if (i % 2 === 1) return put(other, i);
     try {
@@ -404,6 +416,9 @@ async function victimLeases(which: 'claimed lately' | 'any'): Promise<string[]> 
   const now = Date.now();
   const from = which === 'any' ? new Date(0) : new Date(now + VICTIM_LEASE_MS - 2000);
   const to = new Date(now + 2 * VICTIM_LEASE_MS);
-  const { rows } = await db!.query<{ id: string }>(`SELECT id FROM ${schema}.push_outbox WHERE state = 'leased' AND lease_until > $1 AND lease_until < $2`, [from.toISOString(), to.toISOString()]);
+  const { rows } = await db!.query<{ id: string }>(
+    `SELECT id FROM ${schema}.push_outbox WHERE state = 'leased' AND lease_until > $1 AND lease_until < $2`,
+    [from.toISOString(), to.toISOString()],
+  );
   return rows.map((row) => row.id);
 }

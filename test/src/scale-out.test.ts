@@ -48,11 +48,19 @@ describe('scale-out (needs PostgreSQL)', () => {
     const key = first.key;
     apiKey = key;
 
-    const created = await request(`${first.url}/api/passes`, { method: 'POST', key, body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '10' }] } });
+    const created = await request(`${first.url}/api/passes`, {
+      method: 'POST',
+      key,
+      body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '10' }] },
+    });
     expect(created.status).toBe(200);
     const serial = String(created.json.serialNumber);
 
-    const updated = await request(`${second.url}/api/passes/${serial}`, { method: 'PUT', key, body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '20' }] } });
+    const updated = await request(`${second.url}/api/passes/${serial}`, {
+      method: 'PUT',
+      key,
+      body: { barcodeValue: 'SCALE-1', barcodeFormat: 'QR', headerFields: [{ key: 'points', label: 'POINTS', value: '20' }] },
+    });
     expect(updated).toMatchObject({ status: 200, json: { unchanged: false } });
     const seenByFirst = await request(`${first.url}/api/passes/${serial}`, { key });
     expect(seenByFirst.json.body.headerFields[0].value).toBe('20');

@@ -19,7 +19,8 @@ const ISSUER = '3388000000012345678';
 
 const DEVICES: Record<'iphone' | 'android' | 'desktop', BrowserContextOptions> = {
   iphone: {
-    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
@@ -30,7 +31,10 @@ const DEVICES: Record<'iphone' | 'android' | 'desktop', BrowserContextOptions> =
     deviceScaleFactor: 2,
     isMobile: true,
   },
-  desktop: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', viewport: { width: 1280, height: 900 } },
+  desktop: {
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    viewport: { width: 1280, height: 900 },
+  },
 };
 
 let dataDir: string;
@@ -43,7 +47,10 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = tempDataDir();
   const account = createServiceAccountKey();
-  google = await startFakeGoogle({ issuerId: ISSUER, serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }] });
+  google = await startFakeGoogle({
+    issuerId: ISSUER,
+    serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
+  });
   writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify(account.key));
   server = await spawnServer({
     PASSMINT_DATA_DIR: dataDir,
@@ -58,7 +65,16 @@ beforeAll(async () => {
   devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -90,7 +106,12 @@ async function open(device: keyof typeof DEVICES, url: string) {
 describe('the share page in a real browser', () => {
   let pass: Awaited<ReturnType<typeof issue>>;
   beforeAll(async () => {
-    pass = await issue({ ...API_EXAMPLE_BODIES.create, colorPreset: 'green', secondaryFields: [{ label: 'MEMBER', value: 'Ada Lovelace' }], logoURL: pngDataUri(320, 100, [250, 250, 250, 255]) });
+    pass = await issue({
+      ...API_EXAMPLE_BODIES.create,
+      colorPreset: 'green',
+      secondaryFields: [{ label: 'MEMBER', value: 'Ada Lovelace' }],
+      logoURL: pngDataUri(320, 100, [250, 250, 250, 255]),
+    });
   });
 
   test('iPhone: the pass, and "Add to Apple Wallet" downloading a pass that validates', async () => {
@@ -145,7 +166,12 @@ describe('the share page in a real browser', () => {
 
 describe('hostile pass content', () => {
   test('renders as text: no script runs, no dialog fires, and the CSP header is there', async () => {
-    const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', 'javascript:alert(3)', '</script><script>alert(4)</script>'];
+    const hostile = [
+      '<script>alert(1)</script>',
+      '"><img src=x onerror=alert(2)>',
+      'javascript:alert(3)',
+      '</script><script>alert(4)</script>',
+    ];
     const pass = await issue({
       barcodeValue: 'XSS',
       barcodeFormat: 'QR',
@@ -220,7 +246,9 @@ describe('the designer in a real browser', () => {
       const body = JSON.parse((await page.locator('#jsonBody').textContent()) ?? '{}');
       const curl = (await page.locator('#curl').textContent()) ?? '';
       // Asynchronously: the fake Google the server calls lives in this process.
-      const created = JSON.parse((await run('bash', ['-c', curl], { env: { PATH: process.env.PATH ?? '', KEY: server.key }, encoding: 'utf8' })).stdout);
+      const created = JSON.parse(
+        (await run('bash', ['-c', curl], { env: { PATH: process.env.PATH ?? '', KEY: server.key }, encoding: 'utf8' })).stdout,
+      );
       const stored = await request(`${server.url}/api/passes/${created.serialNumber}`, { key: server.key });
       expect(stored.json.body).toEqual(body);
       const preview = await request(`${server.url}/api/preview`, { method: 'POST', key: server.key, body });

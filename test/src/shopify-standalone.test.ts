@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { createPassmintClient, type PassmintClient } from '@passmint/client';
 import { walletLinkPath } from '@passmint/shopify-app';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
-import { deliverShopifyWebhook, shopifyOrderNodeFixture, shopifyOrderWebhookFixture, startFakeShopify, type FakeShopify } from './fakes/fake-shopify';
+import {
+  deliverShopifyWebhook,
+  shopifyOrderNodeFixture,
+  shopifyOrderWebhookFixture,
+  startFakeShopify,
+  type FakeShopify,
+} from './fakes/fake-shopify';
 import { freePort } from './test-support/processes';
 
 const STANDALONE_BIN = require.resolve('@passmint/shopify-app/package.json').replace(/package\.json$/, 'dist/standalone/cli.js');
@@ -59,7 +65,11 @@ async function stopApp(): Promise<void> {
 beforeAll(async () => {
   passmintDir = tempDataDir();
   appDir = mkdtempSync(join(tmpdir(), 'passmint-shopify-'));
-  passmint = await spawnServer({ PASSMINT_DATA_DIR: passmintDir, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' });
+  passmint = await spawnServer({
+    PASSMINT_DATA_DIR: passmintDir,
+    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+    PASSMINT_RATE_LIMIT_BURST: '1000',
+  });
   client = createPassmintClient({ baseUrl: passmint.url, apiKey: passmint.key });
   shopify = await startFakeShopify({ apiKey: API_KEY, apiSecretKey: API_SECRET, orders: [] });
   writeFileSync(join(appDir, 'shopify-ca.pem'), shopify.caPem);
@@ -79,14 +89,34 @@ let nextOrderId = 830000001;
 
 function newOrder() {
   const id = nextOrderId++;
-  const order = shopifyOrderWebhookFixture({ id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#S${id % 1000}`, financial_status: 'paid', fulfillment_status: null, fulfillments: [], updated_at: '2026-11-20T10:15:31-05:00' });
-  const node = shopifyOrderNodeFixture({ id: `gid://shopify/Order/${id}`, legacyResourceId: String(id), name: order.name, displayFulfillmentStatus: 'UNFULFILLED', fulfillments: [], updatedAt: '2026-11-20T15:15:31Z' });
+  const order = shopifyOrderWebhookFixture({
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#S${id % 1000}`,
+    financial_status: 'paid',
+    fulfillment_status: null,
+    fulfillments: [],
+    updated_at: '2026-11-20T10:15:31-05:00',
+  });
+  const node = shopifyOrderNodeFixture({
+    id: `gid://shopify/Order/${id}`,
+    legacyResourceId: String(id),
+    name: order.name,
+    displayFulfillmentStatus: 'UNFULFILLED',
+    fulfillments: [],
+    updatedAt: '2026-11-20T15:15:31Z',
+  });
   shopify.orders.set(node.id, node);
   return order;
 }
 
 async function deliver(topic: string, body: object) {
-  const answer = await deliverShopifyWebhook(`${app.url}/commerce/shopify/webhooks`, { topic, shop: shopify.shop, body, apiSecretKey: API_SECRET });
+  const answer = await deliverShopifyWebhook(`${app.url}/commerce/shopify/webhooks`, {
+    topic,
+    shop: shopify.shop,
+    body,
+    apiSecretKey: API_SECRET,
+  });
   return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
@@ -104,7 +134,12 @@ test('standalone: a webhook makes the pass on the remote Passmint through the AP
     ['pass_url', `${passmint.url}/p/${serial}`],
   ]);
   expect((await deliver('orders/create', { ...order })).json).toMatchObject({ action: 'unchanged', serialNumber: serial });
-  const forged = await deliverShopifyWebhook(`${app.url}/commerce/shopify/webhooks`, { topic: 'orders/create', shop: shopify.shop, body: order, apiSecretKey: 'not-the-secret' });
+  const forged = await deliverShopifyWebhook(`${app.url}/commerce/shopify/webhooks`, {
+    topic: 'orders/create',
+    shop: shopify.shop,
+    body: order,
+    apiSecretKey: 'not-the-secret',
+  });
   expect(forged.status).toBe(401);
 });
 
@@ -128,7 +163,12 @@ test('standalone: the order records survive a restart of the app, and the wallet
   expect(link.status).toBe(302);
   expect(link.headers.get('location')).toBe(`${passmint.url}/p/${serial}`);
 
-  const redacted = await deliver('customers/redact', { shop_id: 1, shop_domain: shopify.shop, customer: { id: order.customer!.id }, orders_to_redact: [order.id] });
+  const redacted = await deliver('customers/redact', {
+    shop_id: 1,
+    shop_domain: shopify.shop,
+    customer: { id: order.customer!.id },
+    orders_to_redact: [order.id],
+  });
   expect(redacted.json).toMatchObject({ redacted: expect.any(Number) });
   const after = await client.getPass(serial);
   expect(after.voided).toBe(true);

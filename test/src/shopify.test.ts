@@ -39,7 +39,11 @@ beforeAll(async () => {
   passmintCli(dataDir, 'certs', 'dev');
   devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
   const tls = createTestTls();
-  apns = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem, topics: ['pass.dev.passmint.local'] });
+  apns = await startFakeApns({
+    tls: { keyPem: tls.keyPem, certPem: tls.certPem },
+    clientCaPem: devCaPem,
+    topics: ['pass.dev.passmint.local'],
+  });
   shopify = await startFakeShopify({ apiKey: API_KEY, apiSecretKey: API_SECRET, orders: [] });
   // One file for both fakes' CAs: Node reads NODE_EXTRA_CA_CERTS once, at start-up.
   writeFileSync(join(dataDir, 'test-ca.pem'), `${tls.caPem}\n${shopify.caPem}`);
@@ -100,7 +104,13 @@ function newOrder(overrides: Partial<ShopifyOrderWebhook> = {}): ShopifyOrderWeb
 }
 
 async function deliver(topic: string, body: object | string, options: { eventId?: string; hmac?: string } = {}) {
-  const answer = await deliverShopifyWebhook(`${server.url}/commerce/shopify/webhooks`, { topic, shop: shopify.shop, body, apiSecretKey: API_SECRET, ...options });
+  const answer = await deliverShopifyWebhook(`${server.url}/commerce/shopify/webhooks`, {
+    topic,
+    shop: shopify.shop,
+    body,
+    apiSecretKey: API_SECRET,
+    ...options,
+  });
   return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
@@ -111,7 +121,9 @@ const fieldOf = fieldByKey;
 const usage = () => usedThisMonth(server.url, apiKey);
 
 function metafieldsOf(orderId: number | string) {
-  return Object.fromEntries((shopify.metafields.get(`gid://shopify/Order/${orderId}`) ?? []).map((field) => [`${field.namespace}.${field.key}`, field.value]));
+  return Object.fromEntries(
+    (shopify.metafields.get(`gid://shopify/Order/${orderId}`) ?? []).map((field) => [`${field.namespace}.${field.key}`, field.value]),
+  );
 }
 
 describe('order webhooks', () => {
@@ -153,7 +165,15 @@ describe('order webhooks', () => {
       ...order,
       updated_at: '2026-11-21T04:02:11-05:00',
       fulfillment_status: 'fulfilled',
-      fulfillments: [{ id: 1, status: 'success', tracking_company: 'UPS', tracking_number: '1Z2345678901234567', tracking_url: 'https://www.ups.com/track?tracknum=1Z2345678901234567' }],
+      fulfillments: [
+        {
+          id: 1,
+          status: 'success',
+          tracking_company: 'UPS',
+          tracking_number: '1Z2345678901234567',
+          tracking_url: 'https://www.ups.com/track?tracknum=1Z2345678901234567',
+        },
+      ],
     };
     expect(await deliver('orders/fulfilled', fulfilled)).toMatchObject({ status: 200, json: { action: 'updated', notifiedDevices: 1 } });
     expect(await device.receivePush(PUSH_WAIT_MS)).toEqual([serial]);
@@ -180,7 +200,12 @@ describe('order webhooks', () => {
   test('orders/cancelled voids the pass', async () => {
     const order = newOrder();
     const created = await deliver('orders/create', order);
-    const cancelled = { ...order, updated_at: '2026-11-22T09:00:00-05:00', cancelled_at: '2026-11-22T09:00:00-05:00', cancel_reason: 'customer' };
+    const cancelled = {
+      ...order,
+      updated_at: '2026-11-22T09:00:00-05:00',
+      cancelled_at: '2026-11-22T09:00:00-05:00',
+      cancel_reason: 'customer',
+    };
     expect(await deliver('orders/cancelled', cancelled)).toMatchObject({ status: 200, json: { action: 'updated' } });
     expect((await storedPass(String(created.json.serialNumber))).voided).toBe(true);
   });
@@ -226,20 +251,40 @@ describe('the mandatory privacy webhooks', () => {
     const customer = { id: 777001, email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' };
     const first = newOrder({ customer: { ...shopifyOrderWebhookFixture().customer!, ...customer } });
     const second = newOrder({ customer: { ...shopifyOrderWebhookFixture().customer!, ...customer } });
-    const serials = [String((await deliver('orders/create', first)).json.serialNumber), String((await deliver('orders/create', second)).json.serialNumber)];
+    const serials = [
+      String((await deliver('orders/create', first)).json.serialNumber),
+      String((await deliver('orders/create', second)).json.serialNumber),
+    ];
 
-    const report = await deliver('customers/data_request', { shop_id: 1, shop_domain: shopify.shop, customer: { id: customer.id, email: customer.email }, orders_requested: [first.id], data_request: { id: 9 } });
+    const report = await deliver('customers/data_request', {
+      shop_id: 1,
+      shop_domain: shopify.shop,
+      customer: { id: customer.id, email: customer.email },
+      orders_requested: [first.id],
+      data_request: { id: 9 },
+    });
     expect(report.status).toBe(200);
     expect((report.json.passes as { serialNumber: string }[]).map((pass) => pass.serialNumber).sort()).toEqual([...serials].sort());
 
-    const redacted = await deliver('customers/redact', { shop_id: 1, shop_domain: shopify.shop, customer: { id: customer.id, email: customer.email }, orders_to_redact: [first.id, second.id] });
+    const redacted = await deliver('customers/redact', {
+      shop_id: 1,
+      shop_domain: shopify.shop,
+      customer: { id: customer.id, email: customer.email },
+      orders_to_redact: [first.id, second.id],
+    });
     expect(redacted).toMatchObject({ status: 200, json: { redacted: 2 } });
     for (const serial of serials) {
       const pass = await storedPass(serial);
       expect(pass.voided).toBe(true);
       expect(JSON.stringify(pass.body)).not.toContain('Lovelace');
     }
-    const after = await deliver('customers/data_request', { shop_id: 1, shop_domain: shopify.shop, customer: { id: customer.id }, orders_requested: [], data_request: { id: 10 } });
+    const after = await deliver('customers/data_request', {
+      shop_id: 1,
+      shop_domain: shopify.shop,
+      customer: { id: customer.id },
+      orders_requested: [],
+      data_request: { id: 10 },
+    });
     expect(after.json.passes).toEqual([]);
   });
 
@@ -249,7 +294,13 @@ describe('the mandatory privacy webhooks', () => {
     const answer = await deliver('shop/redact', { shop_id: 1, shop_domain: shopify.shop });
     expect(answer.status).toBe(200);
     expect(Number(answer.json.redacted)).toBeGreaterThan(0);
-    const report = await deliver('customers/data_request', { shop_id: 1, shop_domain: shopify.shop, customer: { id: order.customer!.id }, orders_requested: [order.id], data_request: { id: 11 } });
+    const report = await deliver('customers/data_request', {
+      shop_id: 1,
+      shop_domain: shopify.shop,
+      customer: { id: order.customer!.id },
+      orders_requested: [order.id],
+      data_request: { id: 11 },
+    });
     expect(report.json.passes).toEqual([]);
   });
 });
@@ -277,7 +328,10 @@ describe('the OAuth install of a public app', () => {
     expect(`${authorize.host}${authorize.pathname}`).toBe(`${shopify.shop}/admin/oauth/authorize`);
     expect(authorize.searchParams.get('client_id')).toBe(API_KEY);
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${server.url}/commerce/shopify/auth/callback`);
-    const cookies = begin.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const cookies = begin.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
 
     const callback = await authorizeAtShopify(authorize.toString());
     const finished = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser, cookie: cookies } });
@@ -285,7 +339,9 @@ describe('the OAuth install of a public app', () => {
     expect(await finished.json()).toEqual({ installed: shopify.shop });
     expect(shopify.calls.filter((call) => call.operation === 'authorization_code').map((call) => call.status)).toEqual([200]);
     // The offline token is kept sealed: not in the database file or its -wal.
-    const onDisk = ['passmint.db', 'passmint.db-wal'].filter((name) => existsSync(join(dataDir, name))).map((name) => readFileSync(join(dataDir, name)));
+    const onDisk = ['passmint.db', 'passmint.db-wal']
+      .filter((name) => existsSync(join(dataDir, name)))
+      .map((name) => readFileSync(join(dataDir, name)));
     expect(onDisk.length).toBeGreaterThan(0);
     expect(onDisk.some((bytes) => bytes.includes(shopify.accessToken))).toBe(false);
 
@@ -303,7 +359,10 @@ describe('the OAuth install of a public app', () => {
     expect(await noCookie.json()).toMatchObject({ code: 'install_refused' });
     callback.searchParams.set('shop', shopify.shop);
     callback.searchParams.set('code', 'forged-code');
-    const cookies = begin.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const cookies = begin.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
     const tampered = await fetch(callback, { redirect: 'manual', headers: { 'user-agent': browser, cookie: cookies } });
     expect(tampered.status).toBe(400);
     expect(await tampered.json()).toMatchObject({ code: 'install_refused' });
@@ -326,7 +385,10 @@ describe('webhooks that arrive together or out of shape', () => {
   test('orders/create and orders/paid for a new order at the same moment make one pass', async () => {
     const order = newOrder();
     const before = await usage();
-    const answers = await Promise.all([deliver('orders/create', order), deliver('orders/paid', { ...order, updated_at: '2026-11-20T10:15:32-05:00' })]);
+    const answers = await Promise.all([
+      deliver('orders/create', order),
+      deliver('orders/paid', { ...order, updated_at: '2026-11-20T10:15:32-05:00' }),
+    ]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(new Set(answers.map((answer) => answer.json.serialNumber)).size).toBe(1);
     expect(await usage()).toBe(before + 1);
@@ -334,7 +396,11 @@ describe('webhooks that arrive together or out of shape', () => {
   });
 
   test('a body past the limit is a 413 and a signed body that is not JSON a 400, both in the error shape', async () => {
-    const big = await fetch(`${server.url}/commerce/shopify/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(3 * 1024 * 1024) });
+    const big = await fetch(`${server.url}/commerce/shopify/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(3 * 1024 * 1024),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     const notJson = await fetch(`${server.url}/commerce/shopify/webhooks`, {
@@ -364,7 +430,10 @@ describe("Shopify's own test notification for orders/create (ids past JavaScript
     const before = await usage();
     const first = await deliver('orders/create', SHOPIFY_ORDERS_CREATE_SAMPLE);
     // The sample order is in no shop, so Shopify refuses the metafields: the pass stands, the answer says why.
-    expect(first).toMatchObject({ status: 200, json: { action: 'created', linked: false, linkRefused: expect.stringMatching(/Owner does not exist/) } });
+    expect(first).toMatchObject({
+      status: 200,
+      json: { action: 'created', linked: false, linkRefused: expect.stringMatching(/Owner does not exist/) },
+    });
     expect(await usage()).toBe(before + 1);
     const serial = String(first.json.serialNumber);
     const pass = await storedPass(serial);
@@ -380,7 +449,10 @@ describe("Shopify's own test notification for orders/create (ids past JavaScript
     // Privacy requests name the customer and the order by the same 18-digit ids.
     const request = `{"shop_id":548380009,"shop_domain":"${shopify.shop}","customer":{"id":${SHOPIFY_SAMPLE_IDS.customer},"email":"john@example.com"},"orders_requested":[${SHOPIFY_SAMPLE_IDS.order}],"data_request":{"id":9999}}`;
     const report = await deliver('customers/data_request', request);
-    expect(report.json).toMatchObject({ customerId: SHOPIFY_SAMPLE_IDS.customer, passes: [{ orderId: SHOPIFY_SAMPLE_IDS.order, serialNumber: serial }] });
+    expect(report.json).toMatchObject({
+      customerId: SHOPIFY_SAMPLE_IDS.customer,
+      passes: [{ orderId: SHOPIFY_SAMPLE_IDS.order, serialNumber: serial }],
+    });
 
     // Once the order exists in the shop, the next delivery writes the link onto exactly that order.
     const gid = `gid://shopify/Order/${SHOPIFY_SAMPLE_IDS.order}`;

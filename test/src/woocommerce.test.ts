@@ -3,7 +3,14 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
-import { deliverWooWebhook, pingWooWebhook, startFakeWooCommerce, wooOrderFixture, type FakeWooCommerce, type WooOrder } from './fakes/fake-woocommerce';
+import {
+  deliverWooWebhook,
+  pingWooWebhook,
+  startFakeWooCommerce,
+  wooOrderFixture,
+  type FakeWooCommerce,
+  type WooOrder,
+} from './fakes/fake-woocommerce';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';
 import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
@@ -52,7 +59,11 @@ beforeAll(async () => {
   const tls = createTestTls();
   writeFileSync(join(dataDir, 'test-ca.pem'), tls.caPem);
   writeFileSync(join(dataDir, 'woo-template.json'), JSON.stringify({ shopName: 'Bayroast Coffee', colorPreset: 'green' }));
-  apns = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem, topics: ['pass.dev.passmint.local'] });
+  apns = await startFakeApns({
+    tls: { keyPem: tls.keyPem, certPem: tls.certPem },
+    clientCaPem: devCaPem,
+    topics: ['pass.dev.passmint.local'],
+  });
   woo = await startFakeWooCommerce({ consumerKey: CONSUMER_KEY, consumerSecret: CONSUMER_SECRET });
   await startPassmint();
 }, 60_000);
@@ -80,7 +91,13 @@ function modified(order: WooOrder, minute: number, changes: Partial<WooOrder> = 
 }
 
 async function deliver(topic: 'order.created' | 'order.updated', order: WooOrder, signature?: string) {
-  const answer = await deliverWooWebhook(webhookUrl, { topic, order, secret: WEBHOOK_SECRET, sourceUrl: `${woo.url}/`, ...(signature ? { signature } : {}) });
+  const answer = await deliverWooWebhook(webhookUrl, {
+    topic,
+    order,
+    secret: WEBHOOK_SECRET,
+    sourceUrl: `${woo.url}/`,
+    ...(signature ? { signature } : {}),
+  });
   return { status: answer.status, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
@@ -110,7 +127,10 @@ test('order.created makes the pass, writes its link to order meta and a customer
 
   const stored = woo.orders.get(order.id)!;
   expect(stored.meta_data).toEqual(
-    expect.arrayContaining([expect.objectContaining({ key: '_passmint_serial', value: serial }), expect.objectContaining({ key: '_passmint_pass_url', value: shareUrl })]),
+    expect.arrayContaining([
+      expect.objectContaining({ key: '_passmint_serial', value: serial }),
+      expect.objectContaining({ key: '_passmint_pass_url', value: shareUrl }),
+    ]),
   );
   const notes = woo.notes(order.id);
   expect(notes).toHaveLength(1);
@@ -130,7 +150,10 @@ test('a redelivery, and the order.updated our own writes cause, make no second p
   const writesAfterCreate = woo.writes.length;
   const pushes = apns.pushes.length;
 
-  expect(await deliver('order.created', modified(order, 2))).toMatchObject({ status: 200, json: { action: 'unchanged', serialNumber: first.json.serialNumber } });
+  expect(await deliver('order.created', modified(order, 2))).toMatchObject({
+    status: 200,
+    json: { action: 'unchanged', serialNumber: first.json.serialNumber },
+  });
   // What WooCommerce sends after our meta and note writes: the same order, a later date_modified.
   const echoed = woo.orders.get(order.id)!;
   expect(echoed.date_modified_gmt > '2026-11-26T10:02:00').toBe(true);
@@ -150,15 +173,27 @@ test('completed with tracking: the pass shows it with change messages and the iP
   device.addPass(Buffer.from(await (await fetch(`${created.json.shareUrl}/pass.pkpass`)).arrayBuffer()));
   expect(await device.register(serial)).toBe(201);
 
-  const tracking = [{ tracking_provider: 'DHL', tracking_number: 'JD014600006281230704', custom_tracking_link: 'https://track.example/JD014600006281230704' }];
-  const shipped = modified(order, 20, { status: 'completed', meta_data: [...(order.meta_data ?? []), { key: '_wc_shipment_tracking_items', value: tracking }] });
+  const tracking = [
+    {
+      tracking_provider: 'DHL',
+      tracking_number: 'JD014600006281230704',
+      custom_tracking_link: 'https://track.example/JD014600006281230704',
+    },
+  ];
+  const shipped = modified(order, 20, {
+    status: 'completed',
+    meta_data: [...(order.meta_data ?? []), { key: '_wc_shipment_tracking_items', value: tracking }],
+  });
   expect(await deliver('order.updated', shipped)).toMatchObject({ status: 200, json: { action: 'updated', notifiedDevices: 1 } });
   expect(await device.receivePush(PUSH_WAIT_MS)).toEqual([serial]);
   const held = device.pass(serial).passJson as Record<string, Record<string, { key: string; value: string; changeMessage?: string }[]>>;
   expect(held.storeCard ?? held.generic).toBeDefined();
   const onDevice = fieldOf(held.storeCard ?? held.generic ?? {}, 'status');
   expect(onDevice).toMatchObject({ value: 'Shipped', changeMessage: `Order #${order.number}: %@` });
-  expect(fieldOf(held.storeCard ?? held.generic ?? {}, 'tracking')).toMatchObject({ value: 'JD014600006281230704', changeMessage: 'Shipped: tracking number %@' });
+  expect(fieldOf(held.storeCard ?? held.generic ?? {}, 'tracking')).toMatchObject({
+    value: 'JD014600006281230704',
+    changeMessage: 'Shipped: tracking number %@',
+  });
 
   const late = modified(order, 10, { status: 'processing' });
   expect(await deliver('order.updated', late)).toMatchObject({ status: 200, json: { action: 'ignored', reason: 'stale' } });
@@ -179,7 +214,11 @@ test('a bad signature is a 401 and nothing happens', async () => {
 test('a signed body that is not an order is a 400 with the error shape', async () => {
   const response = await fetch(webhookUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': signatureOf('{"hello":1}') },
+    headers: {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': 'order.created',
+      'x-wc-webhook-signature': signatureOf('{"hello":1}'),
+    },
     body: '{"hello":1}',
   });
   expect(response.status).toBe(400);
@@ -194,11 +233,16 @@ test('a cancelled order voids its pass on the phone', async () => {
   device.addPass(Buffer.from(await (await fetch(`${created.json.shareUrl}/pass.pkpass`)).arrayBuffer()));
   await device.register(serial);
 
-  expect(await deliver('order.updated', modified(order, 30, { status: 'cancelled' }))).toMatchObject({ status: 200, json: { action: 'updated' } });
+  expect(await deliver('order.updated', modified(order, 30, { status: 'cancelled' }))).toMatchObject({
+    status: 200,
+    json: { action: 'updated' },
+  });
   await device.receivePush(PUSH_WAIT_MS);
   expect(device.pass(serial).passJson.voided).toBe(true);
   expect((await storedPass(serial)).voided).toBe(true);
-  expect(await deliver('order.updated', modified(order, 40, { status: 'refunded' }))).toMatchObject({ json: { action: 'ignored', reason: 'voided' } });
+  expect(await deliver('order.updated', modified(order, 40, { status: 'refunded' }))).toMatchObject({
+    json: { action: 'ignored', reason: 'voided' },
+  });
 });
 
 test('the order ↔ pass mapping survives a restart: the next update after it changes the same pass', async () => {

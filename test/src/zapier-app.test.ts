@@ -71,7 +71,14 @@ const SAMPLES: Record<string, unknown> = {
   cardLabel: 'CARD',
   label: 'TIER',
   value: 'Gold',
-  locations: [{ locationsLatitude: '52.52', locationsLongitude: '13.405', locationsRelevantText: 'Your coffee is next door', locationsAltitude: '34' }],
+  locations: [
+    {
+      locationsLatitude: '52.52',
+      locationsLongitude: '13.405',
+      locationsRelevantText: 'Your coffee is next door',
+      locationsAltitude: '34',
+    },
+  ],
 };
 const ROW_PARTS: Record<string, string> = { Label: 'LABEL', Value: 'value', ChangeMessage: 'Now %@', Key: 'key' };
 
@@ -158,7 +165,9 @@ test("the app definition passes Zapier's own schema validation", () => {
 
 test('auth: the test call succeeds with a key and fails cleanly with a wrong one', async () => {
   await expect(appTester(App.authentication.test, { authData: authData() })).resolves.toMatchObject({ used: expect.any(Number) });
-  await expect(appTester(App.authentication.test, { authData: { baseUrl: server.url, apiKey: `pm_live_${'x'.repeat(43)}` } })).rejects.toThrow(/API key is not valid/);
+  await expect(
+    appTester(App.authentication.test, { authData: { baseUrl: server.url, apiKey: `pm_live_${'x'.repeat(43)}` } }),
+  ).rejects.toThrow(/API key is not valid/);
 });
 
 test('Create Pass with every field: the stored pass has them all', async () => {
@@ -180,30 +189,64 @@ test('Create Pass, Update Pass, Find Pass by Serial and Void Pass against a real
   expect(created.serialNumber).toMatch(/^[A-Za-z0-9_-]{22}$/);
   const updated = await appTester(App.creates.update_pass.operation.perform, {
     authData: authData(),
-    inputData: { ...passInput, serialNumber: created.serialNumber, headerFields: [{ headerFieldsLabel: 'POINTS', headerFieldsValue: '1,300', headerFieldsChangeMessage: 'Now %@' }] },
+    inputData: {
+      ...passInput,
+      serialNumber: created.serialNumber,
+      headerFields: [{ headerFieldsLabel: 'POINTS', headerFieldsValue: '1,300', headerFieldsChangeMessage: 'Now %@' }],
+    },
   });
   expect(updated).toMatchObject({ unchanged: false });
-  const found = await appTester(App.searches.find_pass.operation.perform, { authData: authData(), inputData: { serialNumber: created.serialNumber } });
-  expect(found).toEqual([expect.objectContaining({ id: created.serialNumber, body: expect.objectContaining({ headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'Now %@' }] }) })]);
-  expect(await appTester(App.searches.find_pass.operation.perform, { authData: authData(), inputData: { serialNumber: 'AAAAAAAAAAAAAAAAAAAAAA' } })).toEqual([]);
-  const voided = await appTester(App.creates.void_pass.operation.perform, { authData: authData(), inputData: { serialNumber: created.serialNumber } });
+  const found = await appTester(App.searches.find_pass.operation.perform, {
+    authData: authData(),
+    inputData: { serialNumber: created.serialNumber },
+  });
+  expect(found).toEqual([
+    expect.objectContaining({
+      id: created.serialNumber,
+      body: expect.objectContaining({ headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'Now %@' }] }),
+    }),
+  ]);
+  expect(
+    await appTester(App.searches.find_pass.operation.perform, {
+      authData: authData(),
+      inputData: { serialNumber: 'AAAAAAAAAAAAAAAAAAAAAA' },
+    }),
+  ).toEqual([]);
+  const voided = await appTester(App.creates.void_pass.operation.perform, {
+    authData: authData(),
+    inputData: { serialNumber: created.serialNumber },
+  });
   expect(voided).toMatchObject({ voided: true });
 });
 
 test("an invalid body fails with the API's own message and path", async () => {
-  await expect(appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, color: 'green' } })).rejects.toThrow(/color/);
-  await expect(appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, voided: 'maybe' } })).rejects.toThrow(/voided/);
+  await expect(
+    appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, color: 'green' } }),
+  ).rejects.toThrow(/color/);
+  await expect(
+    appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, voided: 'maybe' } }),
+  ).rejects.toThrow(/voided/);
 });
 
 test('Pass Installed: a registration shows up once, with an id Zapier can deduplicate on', async () => {
   const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: passInput });
   const pkpass = await createPassmintClient(authData()).getPassFile(created.serialNumber);
-  const device = createSimulatedIphone({ trustedRoots: [readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8')], pushes: () => [] });
+  const device = createSimulatedIphone({
+    trustedRoots: [readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8')],
+    pushes: () => [],
+  });
   device.addPass(pkpass);
   expect(await device.register(created.serialNumber)).toBe(201);
   const items = await appTester(App.triggers.pass_installed.operation.perform, { authData: authData() });
   const mine = items.filter((item: { serialNumber: string }) => item.serialNumber === created.serialNumber);
-  expect(mine).toEqual([{ id: `apple:${device.deviceLibraryIdentifier}:${created.serialNumber}`, serialNumber: created.serialNumber, wallet: 'apple', installedAt: expect.any(String) }]);
+  expect(mine).toEqual([
+    {
+      id: `apple:${device.deviceLibraryIdentifier}:${created.serialNumber}`,
+      serialNumber: created.serialNumber,
+      wallet: 'apple',
+      installedAt: expect.any(String),
+    },
+  ]);
   const again = await appTester(App.triggers.pass_installed.operation.perform, { authData: authData() });
   expect(again.map((item: { id: string }) => item.id)).toEqual(items.map((item: { id: string }) => item.id));
 });
@@ -217,7 +260,9 @@ const USER_NPM_SETTINGS = /^npm_config_(cache|userconfig|globalconfig|registry|c
 
 /** npm as a user runs it in a folder of their own. */
 function npm(args: string[], cwd: string) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$)/i.test(name) || USER_NPM_SETTINGS.test(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$)/i.test(name) || USER_NPM_SETTINGS.test(name)),
+  );
   return run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, env, maxBuffer: 16 * 1024 * 1024 });
 }
 
@@ -255,10 +300,17 @@ describe('the packed app in a folder of its own, as Zapier builds it (needs the 
 
   test('the tarball names no workspace package: its dependencies are on npm and the client is inside the bundle', () => {
     const installed = JSON.parse(readFileSync(join(installDir, 'node_modules/passmint-zapier/package.json'), 'utf8'));
-    const dependencies = { ...installed.dependencies, ...installed.devDependencies, ...installed.peerDependencies, ...installed.optionalDependencies };
+    const dependencies = {
+      ...installed.dependencies,
+      ...installed.devDependencies,
+      ...installed.peerDependencies,
+      ...installed.optionalDependencies,
+    };
     expect(Object.keys(dependencies).filter((name) => name.startsWith('@passmint/'))).toEqual([]);
     // The bundle leaves undici to npm: the app asks for the version the client was built against.
-    expect(installed.dependencies.undici).toBe(JSON.parse(readFileSync(require.resolve('@passmint/client/package.json'), 'utf8')).dependencies.undici);
+    expect(installed.dependencies.undici).toBe(
+      JSON.parse(readFileSync(require.resolve('@passmint/client/package.json'), 'utf8')).dependencies.undici,
+    );
   });
 
   test('npm install <tarball> in an empty folder: Create Pass runs against a real server and the definition is valid', async () => {

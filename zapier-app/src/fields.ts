@@ -26,8 +26,17 @@ const fieldRows = (key: string, label: string, helpText: string): InputField => 
   children: [
     { key: `${key}Label`, label: `${label}: label`, helpText: `${helpText} The small caption above the value, e.g. POINTS.` },
     { key: `${key}Value`, label: `${label}: value`, helpText: 'The text shown, e.g. 1,250.' },
-    { key: `${key}ChangeMessage`, label: `${label}: change message`, helpText: 'Lock-screen text when this value changes; %@ is the new value.' },
-    { key: `${key}Key`, label: `${label}: key`, helpText: 'Optional stable name of the field (letters, digits, . _ -), unique in the pass; keeps change messages right when rows move.' },
+    {
+      key: `${key}ChangeMessage`,
+      label: `${label}: change message`,
+      helpText: 'Lock-screen text when this value changes; %@ is the new value.',
+    },
+    {
+      key: `${key}Key`,
+      label: `${label}: key`,
+      helpText:
+        'Optional stable name of the field (letters, digits, . _ -), unique in the pass; keeps change messages right when rows move.',
+    },
   ],
 });
 
@@ -35,9 +44,18 @@ const locations: InputField = {
   key: 'locations',
   label: 'Locations',
   children: [
-    { key: 'locationsLatitude', label: 'Location: latitude', type: 'number', helpText: 'Up to 10 places where the pass shows on the lock screen. Latitude, -90 to 90, e.g. 52.52.' },
+    {
+      key: 'locationsLatitude',
+      label: 'Location: latitude',
+      type: 'number',
+      helpText: 'Up to 10 places where the pass shows on the lock screen. Latitude, -90 to 90, e.g. 52.52.',
+    },
     { key: 'locationsLongitude', label: 'Location: longitude', type: 'number', helpText: '-180 to 180, e.g. 13.405.' },
-    { key: 'locationsRelevantText', label: 'Location: lock-screen text', helpText: 'Shown when the phone is near, e.g. Your coffee is next door.' },
+    {
+      key: 'locationsRelevantText',
+      label: 'Location: lock-screen text',
+      helpText: 'Shown when the phone is near, e.g. Your coffee is next door.',
+    },
     { key: 'locationsAltitude', label: 'Location: altitude', type: 'number', helpText: 'Optional, in metres.' },
   ],
 };
@@ -51,12 +69,24 @@ const image = (key: string, label: string, use: string): InputField => ({
 /** The body of Create Pass and Update Pass: every field of the API's pass body, checked against its schema by the tests. */
 export const passFields: InputField[] = [
   { key: 'barcodeValue', label: 'Barcode value', required: true, helpText: 'The data in the barcode, e.g. a member number.' },
-  { key: 'barcodeFormat', label: 'Barcode format', required: true, choices: ['QR', 'PDF417', 'Aztec', 'Code128'], default: 'QR', helpText: 'QR fits most uses; Code128 takes up to 80 ASCII characters.' },
+  {
+    key: 'barcodeFormat',
+    label: 'Barcode format',
+    required: true,
+    choices: ['QR', 'PDF417', 'Aztec', 'Code128'],
+    default: 'QR',
+    helpText: 'QR fits most uses; Code128 takes up to 80 ASCII characters.',
+  },
   { key: 'barcodeAltText', label: 'Barcode text', helpText: 'Printed under the barcode; defaults to the value when it is short.' },
   { key: 'logoText', label: 'Logo text', helpText: 'Shown next to the logo, e.g. your business name.' },
   { key: 'description', label: 'Description', helpText: 'Accessibility text; defaults to the logo text.' },
   { key: 'organizationName', label: 'Organization name', helpText: 'Title of notifications; defaults to the account name.' },
-  { key: 'colorPreset', label: 'Colour preset', choices: ['dark', 'blue', 'green', 'red', 'purple', 'orange'], helpText: 'Background colour of the pass.' },
+  {
+    key: 'colorPreset',
+    label: 'Colour preset',
+    choices: ['dark', 'blue', 'green', 'red', 'purple', 'orange'],
+    helpText: 'Background colour of the pass.',
+  },
   { key: 'color', label: 'Custom colour', helpText: 'A #RRGGBB background colour; overrides the preset.' },
   image('logoURL', 'Logo URL', 'The logo at the top left.'),
   image('iconURL', 'Icon URL', 'The icon on the lock screen and in notifications; defaults to the logo.'),
@@ -68,11 +98,20 @@ export const passFields: InputField[] = [
   fieldRows('auxiliaryFields', 'Auxiliary fields', 'Up to 4 more fields under the secondary ones.'),
   fieldRows('backFields', 'Back fields', 'Up to 20 fields on the back of the pass.'),
   locations,
-  { key: 'relevantDate', label: 'Relevant date', type: 'datetime', helpText: 'When the pass matters (an event, an appointment): Wallet offers it on the lock screen around then.' },
+  {
+    key: 'relevantDate',
+    label: 'Relevant date',
+    type: 'datetime',
+    helpText: 'When the pass matters (an event, an appointment): Wallet offers it on the lock screen around then.',
+  },
   { key: 'expirationDays', label: 'Expires after (days)', type: 'integer', helpText: '1 to 3650 days after issue.' },
   { key: 'sharingProhibited', label: 'Sharing prohibited', type: 'boolean', helpText: 'Hides the Share button in Apple Wallet.' },
   { key: 'voided', label: 'Voided', type: 'boolean', helpText: 'Marks the pass void on every phone (Void Pass does the same).' },
-  { key: 'title', label: 'Title (legacy)', helpText: 'Older WalletWallet field: the value of the primary field (and the logo text when that is empty).' },
+  {
+    key: 'title',
+    label: 'Title (legacy)',
+    helpText: 'Older WalletWallet field: the value of the primary field (and the logo text when that is empty).',
+  },
   { key: 'cardLabel', label: 'Card label (legacy)', helpText: 'Older WalletWallet field: the label of the primary field; default CARD.' },
   { key: 'label', label: 'Label (legacy)', helpText: 'Older WalletWallet field: the label of the first secondary field.' },
   { key: 'value', label: 'Value (legacy)', helpText: 'Older WalletWallet field: the value of the first secondary field.' },

@@ -9,8 +9,20 @@ const PLATFORM_VERSION = '19.1.0';
 const authentication = {
   type: 'custom' as const,
   fields: [
-    { key: 'baseUrl', label: 'Passmint URL', required: true, type: 'string' as const, helpText: 'Where your Passmint server runs, e.g. https://passes.example.com.' },
-    { key: 'apiKey', label: 'API key', required: true, type: 'password' as const, helpText: 'A key from `passmint keys create --tenant <name>`; it starts with pm_live_.' },
+    {
+      key: 'baseUrl',
+      label: 'Passmint URL',
+      required: true,
+      type: 'string' as const,
+      helpText: 'Where your Passmint server runs, e.g. https://passes.example.com.',
+    },
+    {
+      key: 'apiKey',
+      label: 'API key',
+      required: true,
+      type: 'password' as const,
+      helpText: 'A key from `passmint keys create --tenant <name>`; it starts with pm_live_.',
+    },
   ],
   test: async (z: ZObject, bundle: Bundle) => call(z, () => passmintFor(bundle).usage()),
   connectionLabel: (_z: ZObject, bundle: Bundle) => String((bundle.inputData as { month?: string }).month ?? 'Passmint'),
@@ -27,7 +39,12 @@ const createPass = {
     perform: async (z: ZObject, bundle: Bundle) => {
       const created = await call(z, () => passmintFor(bundle).createPass(bodyFrom(bundle.inputData)));
       // The .pkpass itself is on the share page; Zapier steps want small JSON.
-      return { serialNumber: created.serialNumber, shareUrl: created.shareUrl, googleSaveUrl: created.googleSaveUrl, warnings: created.warnings ?? [] };
+      return {
+        serialNumber: created.serialNumber,
+        shareUrl: created.shareUrl,
+        googleSaveUrl: created.googleSaveUrl,
+        warnings: created.warnings ?? [],
+      };
     },
     sample: PASS_SAMPLE,
     outputFields: PASS_OUTPUT_FIELDS,
@@ -48,14 +65,22 @@ const updatePass = {
       return call(z, () => passmintFor(bundle).updatePass(serialNumber, bodyFrom(rest)));
     },
     sample: { serialNumber: PASS_SAMPLE.serialNumber, lastUpdated: '2026-11-27T10:00:00.000Z', notifiedDevices: 2, unchanged: false },
-    outputFields: [{ key: 'serialNumber' }, { key: 'lastUpdated' }, { key: 'notifiedDevices', type: 'integer' }, { key: 'unchanged', type: 'boolean' }],
+    outputFields: [
+      { key: 'serialNumber' },
+      { key: 'lastUpdated' },
+      { key: 'notifiedDevices', type: 'integer' },
+      { key: 'unchanged', type: 'boolean' },
+    ],
   },
 };
 
 const voidPass = {
   key: 'void_pass',
   noun: 'Pass',
-  display: { label: 'Void Pass', description: 'Marks the pass void on every phone (e.g. a redeemed coupon); it cannot be updated afterwards.' },
+  display: {
+    label: 'Void Pass',
+    description: 'Marks the pass void on every phone (e.g. a redeemed coupon); it cannot be updated afterwards.',
+  },
   operation: {
     inputFields: [serialField],
     perform: async (z: ZObject, bundle: Bundle) => call(z, () => passmintFor(bundle).voidPass(String(bundle.inputData.serialNumber))),
@@ -78,19 +103,38 @@ const findPass = {
         return call(z, () => Promise.reject(error));
       }
     },
-    sample: { id: PASS_SAMPLE.serialNumber, serialNumber: PASS_SAMPLE.serialNumber, voided: false, registeredDevices: 3, shareUrl: PASS_SAMPLE.shareUrl },
+    sample: {
+      id: PASS_SAMPLE.serialNumber,
+      serialNumber: PASS_SAMPLE.serialNumber,
+      voided: false,
+      registeredDevices: 3,
+      shareUrl: PASS_SAMPLE.shareUrl,
+    },
   },
 };
 
 const passInstalled = {
   key: 'pass_installed',
   noun: 'Installation',
-  display: { label: 'Pass Installed', description: 'Triggers when someone adds one of your passes to Apple Wallet, Google Wallet or an Android wallet app.' },
+  display: {
+    label: 'Pass Installed',
+    description: 'Triggers when someone adds one of your passes to Apple Wallet, Google Wallet or an Android wallet app.',
+  },
   operation: {
     type: 'polling' as const,
     perform: async (z: ZObject, bundle: Bundle) => (await call(z, () => passmintFor(bundle).installations())).installations,
-    sample: { id: `apple:6b1e3f0c9d:${PASS_SAMPLE.serialNumber}`, serialNumber: PASS_SAMPLE.serialNumber, wallet: 'apple', installedAt: '2026-11-27T10:00:00.000Z' },
-    outputFields: [{ key: 'id' }, { key: 'serialNumber', label: 'Serial number' }, { key: 'wallet', label: 'Wallet' }, { key: 'installedAt', label: 'Installed at' }],
+    sample: {
+      id: `apple:6b1e3f0c9d:${PASS_SAMPLE.serialNumber}`,
+      serialNumber: PASS_SAMPLE.serialNumber,
+      wallet: 'apple',
+      installedAt: '2026-11-27T10:00:00.000Z',
+    },
+    outputFields: [
+      { key: 'id' },
+      { key: 'serialNumber', label: 'Serial number' },
+      { key: 'wallet', label: 'Wallet' },
+      { key: 'installedAt', label: 'Installed at' },
+    ],
   },
 };
 

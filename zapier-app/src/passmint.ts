@@ -45,7 +45,9 @@ export function bodyFrom(input: Record<string, unknown>): PassInput {
 
 /** Line items as body objects: `headerFieldsChangeMessage` of a row becomes its `changeMessage`. */
 function rowsOf(group: InputField, rows: unknown): Record<string, unknown>[] | undefined {
-  const list = (Array.isArray(rows) ? rows : [rows]).filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null);
+  const list = (Array.isArray(rows) ? rows : [rows]).filter(
+    (row): row is Record<string, unknown> => typeof row === 'object' && row !== null,
+  );
   const objects = list
     .map((row) => {
       const object: Record<string, unknown> = {};

@@ -23,7 +23,9 @@ function issue(body: unknown, serialNumber = 'ROUNDTRIP-1') {
 
 // Text the schema accepts: whole graphemes (no lone surrogates), no control characters.
 const text = (maxLength: number) =>
-  fc.string({ unit: 'grapheme', maxLength: Math.min(maxLength, 40) }).filter((value) => !CONTROL_CHARACTERS.test(value) && [...value].length <= maxLength);
+  fc
+    .string({ unit: 'grapheme', maxLength: Math.min(maxLength, 40) })
+    .filter((value) => !CONTROL_CHARACTERS.test(value) && [...value].length <= maxLength);
 const nonBlank = (maxLength: number) => text(maxLength).filter((value) => value.trim().length > 0);
 
 const images = {
@@ -41,20 +43,22 @@ const field = (valueMax: number) =>
 // Some fields carry the caller's own key, unique by construction: either its own name, or the name
 // the next field of the row would be given (`header1` at position 0), which forces a renaming.
 const fields = (group: string, max: number, valueMax: number = LIMITS.fieldValue) =>
-  fc
-    .array(fc.tuple(field(valueMax), fc.constantFrom('none', 'own', 'clashing')), { maxLength: max })
-    .map((items) =>
-      items.map(([item, keyKind], index) => {
-        if (keyKind === 'none') return item;
-        return { ...item, key: keyKind === 'own' ? `${group}.own-${index}` : `${group}${index + 1}` };
-      }),
-    );
+  fc.array(fc.tuple(field(valueMax), fc.constantFrom('none', 'own', 'clashing')), { maxLength: max }).map((items) =>
+    items.map(([item, keyKind], index) => {
+      if (keyKind === 'none') return item;
+      return { ...item, key: keyKind === 'own' ? `${group}.own-${index}` : `${group}${index + 1}` };
+    }),
+  );
 
 const barcode = fc.oneof(
   fc.record({ barcodeFormat: fc.constantFrom('QR', 'PDF417', 'Aztec'), barcodeValue: nonBlank(LIMITS.barcodeValue) }),
   fc.record({
     barcodeFormat: fc.constant('Code128'),
-    barcodeValue: fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: LIMITS.barcodeValueCode128 }),
+    barcodeValue: fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+      minLength: 1,
+      maxLength: LIMITS.barcodeValueCode128,
+    }),
   }),
 );
 
@@ -95,7 +99,9 @@ const validBody = fc
         value: text(LIMITS.legacyText),
         expirationDays: fc.integer({ min: LIMITS.expirationDaysMin, max: LIMITS.expirationDaysMax }),
         voided: fc.boolean(),
-        relevantDate: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+        relevantDate: fc
+          .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+          .map((date) => date.toISOString()),
       },
       { requiredKeys: [] },
     ),
@@ -149,7 +155,18 @@ describe('property: random JSON validates or yields a 400-shaped error, never an
   });
 
   it('for valid bodies with one key replaced by random JSON', () => {
-    const keys = ['barcodeValue', 'barcodeFormat', 'logoText', 'headerFields', 'primaryFields', 'locations', 'color', 'expirationDays', 'logoURL', 'relevantDate'];
+    const keys = [
+      'barcodeValue',
+      'barcodeFormat',
+      'logoText',
+      'headerFields',
+      'primaryFields',
+      'locations',
+      'color',
+      'expirationDays',
+      'logoURL',
+      'relevantDate',
+    ];
     fc.assert(
       fc.property(validBody, fc.constantFrom(...keys, 'unknownKey'), fc.jsonValue(), (body, key, value) => {
         const result = parsePassInput({ ...body, [key]: value });
@@ -164,7 +181,10 @@ describe('property: random JSON validates or yields a 400-shaped error, never an
 describe('tampering is caught by the validator', () => {
   const pass = issue(API_EXAMPLE_BODIES.create);
   const files = unzipSync(pass.pkpass);
-  const codes = (bytes: Uint8Array) => validatePkpass(bytes, { trustedRoots }).problems.filter((p) => p.severity === 'error').map((p) => p.code);
+  const codes = (bytes: Uint8Array) =>
+    validatePkpass(bytes, { trustedRoots })
+      .problems.filter((p) => p.severity === 'error')
+      .map((p) => p.code);
 
   it('accepts the untouched pass', () => {
     expect(codes(pass.pkpass)).toEqual([]);
@@ -196,7 +216,10 @@ describe('tampering is caught by the validator', () => {
   });
 
   it('catches a pass signed by another identity', () => {
-    const stranger = createPassBuilder(testIdentityFromElsewhere()).build(normalisePassInput(parsePassInputOrThrow(API_EXAMPLE_BODIES.create)), { ...context, serialNumber: 'X' });
+    const stranger = createPassBuilder(testIdentityFromElsewhere()).build(
+      normalisePassInput(parsePassInputOrThrow(API_EXAMPLE_BODIES.create)),
+      { ...context, serialNumber: 'X' },
+    );
     expect(codes(stranger.pkpass)).toContain('chain_untrusted');
   });
 });

@@ -21,7 +21,8 @@ function el(tag, attributes, text) {
 
 function addRow(container, names, values) {
   const row = el('div', { class: 'row' });
-  for (const name of names) row.append(el('input', { 'data-part': name, placeholder: name, 'aria-label': name, value: (values && values[name]) || '' }));
+  for (const name of names)
+    row.append(el('input', { 'data-part': name, placeholder: name, 'aria-label': name, value: (values && values[name]) || '' }));
   const remove = el('button', { type: 'button' }, 'Remove');
   remove.addEventListener('click', () => {
     row.remove();
@@ -74,12 +75,17 @@ async function render() {
   const current = body();
   const json = JSON.stringify(current);
   document.getElementById('jsonBody').textContent = JSON.stringify(current, null, 2);
-  document.getElementById('curl').textContent = `curl -X POST ${location.origin}/api/passes -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '${json.replace(/'/g, "'\\''")}'`;
+  document.getElementById('curl').textContent =
+    `curl -X POST ${location.origin}/api/passes -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '${json.replace(/'/g, "'\\''")}'`;
   const key = keyInput.value.trim();
   sessionStorage.setItem('passmintKey', key);
   if (!key) return showProblems([{ path: '', message: 'Enter an API key to preview.' }]);
   const request = ++latest;
-  const response = await fetch('/api/preview', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: json });
+  const response = await fetch('/api/preview', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: json,
+  });
   if (request !== latest) return;
   const answer = await response.json();
   if (!response.ok) return showProblems(answer.issues || [{ path: '', message: answer.error }]);
@@ -102,7 +108,10 @@ function showProblems(issues) {
 }
 
 function fieldNodes(fields, big) {
-  return (fields || []).flatMap((field) => [el('p', { class: 'label' }, field.label || ''), el('p', { class: big ? 'value big' : 'value' }, field.value)]);
+  return (fields || []).flatMap((field) => [
+    el('p', { class: 'label' }, field.label || ''),
+    el('p', { class: big ? 'value big' : 'value' }, field.value),
+  ]);
 }
 
 function showApple(passJson) {
@@ -113,7 +122,12 @@ function showApple(passJson) {
   const top = el('div', { class: 'top' });
   top.append(el('span', { class: 'logo-text' }, passJson.logoText || passJson.organizationName));
   for (const field of style.headerFields || []) top.append(el('span', {}, `${field.label || ''} ${field.value}`));
-  card.replaceChildren(top, ...fieldNodes(style.primaryFields, true), ...fieldNodes(style.secondaryFields), ...fieldNodes(style.auxiliaryFields));
+  card.replaceChildren(
+    top,
+    ...fieldNodes(style.primaryFields, true),
+    ...fieldNodes(style.secondaryFields),
+    ...fieldNodes(style.auxiliaryFields),
+  );
 }
 
 function showGoogle(object) {
@@ -129,7 +143,11 @@ function showGoogle(object) {
 }
 
 async function download() {
-  const response = await fetch('/api/preview?format=pkpass', { method: 'POST', headers: { authorization: `Bearer ${keyInput.value.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify(body()) });
+  const response = await fetch('/api/preview?format=pkpass', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keyInput.value.trim()}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body()),
+  });
   if (!response.ok) return render();
   const link = el('a', { href: URL.createObjectURL(await response.blob()), download: 'preview.pkpass' });
   link.click();
@@ -156,7 +174,10 @@ for (const image of IMAGES) {
   });
 }
 addRow(document.querySelector('[data-rows="headerFields"]'), ['label', 'value', 'changeMessage'], { label: 'POINTS', value: '1,250' });
-addRow(document.querySelector('[data-rows="primaryFields"]'), ['label', 'value', 'changeMessage'], { label: 'CARD', value: 'Coffee Rewards' });
+addRow(document.querySelector('[data-rows="primaryFields"]'), ['label', 'value', 'changeMessage'], {
+  label: 'CARD',
+  value: 'Coffee Rewards',
+});
 form.addEventListener('input', schedule);
 keyInput.addEventListener('input', schedule);
 document.getElementById('download').addEventListener('click', download);

@@ -53,7 +53,11 @@ export function loadConfiguredIdentity(env: PassmintEnv): ConfiguredIdentity {
   if (env.PASSMINT_APPLE_CERT && env.PASSMINT_APPLE_KEY) {
     const certificatePem = readCertificate('PASSMINT_APPLE_CERT', env.PASSMINT_APPLE_CERT, 'pass certificate');
     const privateKeyPem = readConfigured('PASSMINT_APPLE_KEY', env.PASSMINT_APPLE_KEY);
-    return { identity: load(() => loadSigningIdentity({ certificatePem, privateKeyPem, passphrase, wwdrPem })), source: env.PASSMINT_APPLE_CERT, created: false };
+    return {
+      identity: load(() => loadSigningIdentity({ certificatePem, privateKeyPem, passphrase, wwdrPem })),
+      source: env.PASSMINT_APPLE_CERT,
+      created: false,
+    };
   }
   const paths = devCertPaths(env.PASSMINT_DATA_DIR);
   const created = !existsSync(paths.certificate);

@@ -78,7 +78,17 @@ describe('passmint certs dev', () => {
 describe('passmint pass create', () => {
   it('signs a body file into a pass the validator accepts', async () => {
     const output = join(dir, 'out.pkpass');
-    const result = await run(['pass', 'create', writeJson('body.json', body), '-o', output, '--serial', 'ORDER-1001', '--organization', 'Bayroast']);
+    const result = await run([
+      'pass',
+      'create',
+      writeJson('body.json', body),
+      '-o',
+      output,
+      '--serial',
+      'ORDER-1001',
+      '--organization',
+      'Bayroast',
+    ]);
     expect(result).toMatchObject({ code: 0, out: expect.stringContaining('serial ORDER-1001') });
     const passJson = JSON.parse(Buffer.from(unzipSync(readFileSync(output))['pass.json']!).toString());
     expect(passJson).toMatchObject({ serialNumber: 'ORDER-1001', organizationName: 'Bayroast', logoText: 'Bayroast Coffee' });
@@ -126,7 +136,10 @@ describe('passmint pass create', () => {
     const env = { PASSMINT_APPLE_CERT: files.cert, PASSMINT_APPLE_KEY: files.key, PASSMINT_APPLE_WWDR: files.wwdr };
     const output = join(dir, 'out.pkpass');
     expect((await run(['pass', 'create', writeJson('body.json', body), '-o', output], env)).code).toBe(0);
-    expect(JSON.parse(Buffer.from(unzipSync(readFileSync(output))['pass.json']!).toString())).toMatchObject({ passTypeIdentifier: 'pass.com.bayroast', teamIdentifier: 'BAYROAST01' });
+    expect(JSON.parse(Buffer.from(unzipSync(readFileSync(output))['pass.json']!).toString())).toMatchObject({
+      passTypeIdentifier: 'pass.com.bayroast',
+      teamIdentifier: 'BAYROAST01',
+    });
 
     const otherKey = createPrivateKey(createDevIdentity().privateKeyPem).export({ type: 'pkcs8', format: 'pem' });
     writeFileSync(files.key, otherKey);
@@ -163,7 +176,10 @@ describe('passmint validate', () => {
     expect(text.out).toContain('extra.txt');
     expect(text.out).toMatch(/INVALID \(\d+ errors?, \d+ warnings?\)/);
     const json = await run(['validate', tampered, '--json']);
-    expect(JSON.parse(json.out)).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ severity: 'error' })]) });
+    expect(JSON.parse(json.out)).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining([expect.objectContaining({ severity: 'error' })]),
+    });
   });
 
   it('does not trust a development pass from another machine unless told to', async () => {

@@ -154,7 +154,8 @@ function parse<T extends OptionSpec>(args: string[], options: T, maxPositionals 
 }
 
 function onePositional(parsed: { positionals: string[] }): string {
-  if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'an argument is missing' : `unexpected argument "${parsed.positionals[1]}"`);
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(parsed.positionals.length === 0 ? 'an argument is missing' : `unexpected argument "${parsed.positionals[1]}"`);
   return parsed.positionals[0] as string;
 }
 

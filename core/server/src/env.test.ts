@@ -25,12 +25,17 @@ function problems(env: Record<string, string>): string[] {
 
 test('no shop configured is fine; a complete WooCommerce or Shopify configuration parses', () => {
   expect(problems({})).toEqual([]);
-  expect(readEnv({ ...woo, ...shopify })).toMatchObject({ PASSMINT_WOOCOMMERCE_URL: woo.PASSMINT_WOOCOMMERCE_URL, PASSMINT_SHOPIFY_SHOP: shopify.PASSMINT_SHOPIFY_SHOP });
+  expect(readEnv({ ...woo, ...shopify })).toMatchObject({
+    PASSMINT_WOOCOMMERCE_URL: woo.PASSMINT_WOOCOMMERCE_URL,
+    PASSMINT_SHOPIFY_SHOP: shopify.PASSMINT_SHOPIFY_SHOP,
+  });
 });
 
 test('a half-configured shop names what is missing', () => {
   expect(problems({ PASSMINT_WOOCOMMERCE_URL: woo.PASSMINT_WOOCOMMERCE_URL })).toEqual([
-    expect.stringMatching(/connect a WooCommerce store: missing PASSMINT_WOOCOMMERCE_CONSUMER_KEY, PASSMINT_WOOCOMMERCE_CONSUMER_SECRET, PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET/),
+    expect.stringMatching(
+      /connect a WooCommerce store: missing PASSMINT_WOOCOMMERCE_CONSUMER_KEY, PASSMINT_WOOCOMMERCE_CONSUMER_SECRET, PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET/,
+    ),
   ]);
   const { PASSMINT_SHOPIFY_LINK_SECRET: _omitted, ...noLinkSecret } = shopify;
   expect(problems(noLinkSecret)).toEqual([expect.stringMatching(/connect a Shopify shop: missing PASSMINT_SHOPIFY_LINK_SECRET$/)]);
@@ -46,7 +51,13 @@ test('malformed shop settings are listed together, each with its variable', () =
     PASSMINT_SHOPIFY_SHOP: 'https://bayroast.myshopify.com',
     PASSMINT_SHOPIFY_API_VERSION: 'latest',
   });
-  for (const variable of ['PASSMINT_WOOCOMMERCE_CONSUMER_KEY', 'PASSMINT_WOOCOMMERCE_URL', 'PASSMINT_SHOPIFY_LINK_SECRET', 'PASSMINT_SHOPIFY_SHOP', 'PASSMINT_SHOPIFY_API_VERSION']) {
+  for (const variable of [
+    'PASSMINT_WOOCOMMERCE_CONSUMER_KEY',
+    'PASSMINT_WOOCOMMERCE_URL',
+    'PASSMINT_SHOPIFY_LINK_SECRET',
+    'PASSMINT_SHOPIFY_SHOP',
+    'PASSMINT_SHOPIFY_API_VERSION',
+  ]) {
     expect(found).toContainEqual(expect.stringContaining(variable));
   }
 });
@@ -54,7 +65,9 @@ test('malformed shop settings are listed together, each with its variable', () =
 test('a push lease must outlast twice the APNs timeout, so no push in flight is handed out again', () => {
   expect(readEnv({}).PASSMINT_PUSH_LEASE_MS).toBe(60_000);
   expect(readEnv({ PASSMINT_PUSH_LEASE_MS: '4000', PASSMINT_APNS_TIMEOUT_MS: '2000' }).PASSMINT_PUSH_LEASE_MS).toBe(4000);
-  expect(problems({ PASSMINT_PUSH_LEASE_MS: '15000' })).toEqual([expect.stringMatching(/^PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS \(10000 ms\)/)]);
+  expect(problems({ PASSMINT_PUSH_LEASE_MS: '15000' })).toEqual([
+    expect.stringMatching(/^PASSMINT_PUSH_LEASE_MS must be at least twice PASSMINT_APNS_TIMEOUT_MS \(10000 ms\)/),
+  ]);
   expect(problems({ PASSMINT_PUSH_LEASE_MS: '500' })).toEqual([expect.stringContaining('PASSMINT_PUSH_LEASE_MS')]);
 });
 
@@ -71,16 +84,25 @@ test('PASSMINT_SECRET_KEY is one or more 32-byte keys (base64 or hex); a wrong o
   }
 });
 
-test('PASSMINT_TRUST_PROXY: off by default; true, or the proxies\' addresses; anything else is named', () => {
+test("PASSMINT_TRUST_PROXY: off by default; true, or the proxies' addresses; anything else is named", () => {
   expect(readEnv({}).PASSMINT_TRUST_PROXY).toBe(false);
   expect(readEnv({ PASSMINT_TRUST_PROXY: 'true' }).PASSMINT_TRUST_PROXY).toBe(true);
   expect(readEnv({ PASSMINT_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).PASSMINT_TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
-  expect(problems({ PASSMINT_TRUST_PROXY: 'loadbalancer.internal' })).toEqual([expect.stringMatching(/^PASSMINT_TRUST_PROXY must be false, true, or comma-separated/)]);
+  expect(problems({ PASSMINT_TRUST_PROXY: 'loadbalancer.internal' })).toEqual([
+    expect.stringMatching(/^PASSMINT_TRUST_PROXY must be false, true, or comma-separated/),
+  ]);
 });
 
 test('timeouts: the headers must not be allowed longer than the whole request', () => {
-  expect(readEnv({})).toMatchObject({ PASSMINT_HEADERS_TIMEOUT_MS: 10_000, PASSMINT_REQUEST_TIMEOUT_MS: 30_000, PASSMINT_KEEP_ALIVE_TIMEOUT_MS: 72_000, PASSMINT_SHUTDOWN_GRACE_MS: 10_000 });
-  expect(problems({ PASSMINT_HEADERS_TIMEOUT_MS: '40000' })).toEqual([expect.stringMatching(/^PASSMINT_HEADERS_TIMEOUT_MS must not exceed PASSMINT_REQUEST_TIMEOUT_MS/)]);
+  expect(readEnv({})).toMatchObject({
+    PASSMINT_HEADERS_TIMEOUT_MS: 10_000,
+    PASSMINT_REQUEST_TIMEOUT_MS: 30_000,
+    PASSMINT_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+    PASSMINT_SHUTDOWN_GRACE_MS: 10_000,
+  });
+  expect(problems({ PASSMINT_HEADERS_TIMEOUT_MS: '40000' })).toEqual([
+    expect.stringMatching(/^PASSMINT_HEADERS_TIMEOUT_MS must not exceed PASSMINT_REQUEST_TIMEOUT_MS/),
+  ]);
   expect(problems({ PASSMINT_REQUEST_TIMEOUT_MS: '10' })).toEqual([expect.stringContaining('PASSMINT_REQUEST_TIMEOUT_MS')]);
 });
 

@@ -1,4 +1,5 @@
-import { SERIAL_NUMBER_PATTERN,
+import {
+  SERIAL_NUMBER_PATTERN,
   appleWebServiceUrl,
   createPassBuilder,
   generateAuthenticationToken,
@@ -21,14 +22,17 @@ export interface IssuedPass extends BuiltPass {
   serialNumber: string;
 }
 
-
 /** Validates a body and signs it; invalid input throws an InvalidInputError listing every issue. */
 export function issuePass(body: unknown, options: IssueOptions): IssuedPass {
   const parsed = parsePassInput(body);
   if (!parsed.ok) throw parsed.error;
   const serialNumber = options.serialNumber ?? generateSerialNumber();
   if (!SERIAL_NUMBER_PATTERN.test(serialNumber)) {
-    throw new InvalidInputError('Invalid serial number.', [{ path: 'serial', message: 'must be 1 to 64 of A-Z a-z 0-9 . _ -' }], 'invalid_serial');
+    throw new InvalidInputError(
+      'Invalid serial number.',
+      [{ path: 'serial', message: 'must be 1 to 64 of A-Z a-z 0-9 . _ -' }],
+      'invalid_serial',
+    );
   }
   const built = createPassBuilder(options.identity).build(normalisePassInput(parsed.value), {
     serialNumber,

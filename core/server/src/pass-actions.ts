@@ -9,7 +9,12 @@ import type { AppContext } from './http/app-context';
 export type IssuedWithGoogle = IssuedPass & { googleSaveUrl: string | null };
 
 /** Issues the Apple pass, then puts it on Google (when configured) for the save link. */
-export async function issuePass(context: AppContext, tenant: TenantRecord, body: unknown, options: { idempotencyKey?: string } = {}): Promise<IssuedWithGoogle> {
+export async function issuePass(
+  context: AppContext,
+  tenant: TenantRecord,
+  body: unknown,
+  options: { idempotencyKey?: string } = {},
+): Promise<IssuedWithGoogle> {
   const issued = await context.engine.issue(tenant, body, options);
   const google = context.google.forTenant(tenant);
   if (!google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
@@ -24,7 +29,8 @@ export async function issuePass(context: AppContext, tenant: TenantRecord, body:
   return { ...issued, googleSaveUrl: published.saveUrl, warnings: [...issued.warnings, ...published.warnings] };
 }
 
-const GOOGLE_NOT_CONFIGURED = 'googleSaveUrl is null: Google Wallet is not configured on this server (PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT).';
+const GOOGLE_NOT_CONFIGURED =
+  'googleSaveUrl is null: Google Wallet is not configured on this server (PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT).';
 const NOT_ON_GOOGLE_YET =
   'googleSaveUrl is null: this pass is not on Google Wallet yet (Google could not be reached when it was issued, or Google Wallet was configured later); it is put there by its queued sync or its next change, and then this gives the link.';
 
@@ -33,12 +39,19 @@ const NOT_ON_GOOGLE_YET =
  * link to an object Google doesn't have would fail for the holder. A warning says why there is
  * none, or that Google still shows an older version.
  */
-export async function googleSaveLink(context: AppContext, tenant: TenantRecord, pass: PassRecord): Promise<{ saveUrl: string | null; warnings: string[] }> {
+export async function googleSaveLink(
+  context: AppContext,
+  tenant: TenantRecord,
+  pass: PassRecord,
+): Promise<{ saveUrl: string | null; warnings: string[] }> {
   const google = context.google.forTenant(tenant);
   if (!google) return { saveUrl: null, warnings: [GOOGLE_NOT_CONFIGURED] };
   const synced = await context.store.googleSyncedVersion(pass.serialNumber);
   if (synced === null) return { saveUrl: null, warnings: [NOT_ON_GOOGLE_YET] };
-  const behind = synced < pass.version ? [`Google Wallet shows version ${synced} of this pass until its queued sync brings it to version ${pass.version}.`] : [];
+  const behind =
+    synced < pass.version
+      ? [`Google Wallet shows version ${synced} of this pass until its queued sync brings it to version ${pass.version}.`]
+      : [];
   return { saveUrl: google.saveUrlOf(tenant, pass), warnings: behind };
 }
 
@@ -60,4 +73,3 @@ async function googleHoldersReached(tenant: TenantRecord, updated: UpdatedPass, 
   if (updated.unchanged || !context.google.forTenant(tenant)) return 0;
   return context.store.countGoogleHolders(updated.serialNumber);
 }
-

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { PassmintApiError, PassmintNetworkError } from './errors';
-import type { Installation, PassCreated, PassDetails, PassInput, PassPreview, PassUpdated, PassUpdateInput, PassVoided, Usage, ValidationReport } from './types';
+import type {
+  Installation,
+  PassCreated,
+  PassDetails,
+  PassInput,
+  PassPreview,
+  PassUpdated,
+  PassUpdateInput,
+  PassVoided,
+  Usage,
+  ValidationReport,
+} from './types';
 
 export interface PassmintClientOptions {
   /** Where the server is, e.g. `https://passes.example.com`. */
@@ -49,7 +60,13 @@ export function createPassmintClient(options: PassmintClientOptions) {
       body = call.bytes;
     }
     try {
-      const response = await request(`${baseUrl}${call.path}`, { method: call.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const response = await request(`${baseUrl}${call.path}`, {
+        method: call.method,
+        headers,
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
       return { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) };
     } catch (error) {
       throw new PassmintNetworkError(`Passmint at ${baseUrl} could not be reached: ${(error as Error).message}`);
@@ -77,14 +94,30 @@ export function createPassmintClient(options: PassmintClientOptions) {
   return {
     /** POST /api/passes: issue a pass. */
     createPass: (body: PassInput, callOptions: { idempotencyKey?: string } = {}) =>
-      json<PassCreated>({ method: 'POST', path: '/api/passes', json: body, headers: keyHeader(callOptions.idempotencyKey), idempotent: true }),
+      json<PassCreated>({
+        method: 'POST',
+        path: '/api/passes',
+        json: body,
+        headers: keyHeader(callOptions.idempotencyKey),
+        idempotent: true,
+      }),
     /** POST /api/passes?format=pkpass: issue a pass and get the signed file. */
-    async createPassFile(body: PassInput, callOptions: { idempotencyKey?: string } = {}): Promise<{ serialNumber: string; pkpass: Buffer }> {
-      const response = await send({ method: 'POST', path: '/api/passes?format=pkpass', json: body, headers: keyHeader(callOptions.idempotencyKey), idempotent: true });
+    async createPassFile(
+      body: PassInput,
+      callOptions: { idempotencyKey?: string } = {},
+    ): Promise<{ serialNumber: string; pkpass: Buffer }> {
+      const response = await send({
+        method: 'POST',
+        path: '/api/passes?format=pkpass',
+        json: body,
+        headers: keyHeader(callOptions.idempotencyKey),
+        idempotent: true,
+      });
       return { serialNumber: String(response.headers['x-serial-number'] ?? ''), pkpass: response.body };
     },
     /** PUT /api/passes/<serial>: replaces the WHOLE pass (omitted fields are dropped) and pushes the change. */
-    updatePass: (serialNumber: string, body: PassUpdateInput) => json<PassUpdated>({ method: 'PUT', path: serialPath(serialNumber), json: body, idempotent: true }),
+    updatePass: (serialNumber: string, body: PassUpdateInput) =>
+      json<PassUpdated>({ method: 'PUT', path: serialPath(serialNumber), json: body, idempotent: true }),
     getPass: (serialNumber: string) => json<PassDetails>({ method: 'GET', path: serialPath(serialNumber), idempotent: true }),
     async getPassFile(serialNumber: string): Promise<Buffer> {
       return (await send({ method: 'GET', path: `${serialPath(serialNumber)}/pass.pkpass`, idempotent: true })).body;
@@ -93,7 +126,8 @@ export function createPassmintClient(options: PassmintClientOptions) {
     voidPass: (serialNumber: string) => json<PassVoided>({ method: 'DELETE', path: serialPath(serialNumber), idempotent: true }),
     usage: () => json<Usage>({ method: 'GET', path: '/api/auth/usage', idempotent: true }),
     /** Recent installations (Apple, Android, Google), newest first; ids are stable for deduplication. */
-    installations: (limit = 50) => json<{ installations: Installation[] }>({ method: 'GET', path: `/api/installations?limit=${limit}`, idempotent: true }),
+    installations: (limit = 50) =>
+      json<{ installations: Installation[] }>({ method: 'GET', path: `/api/installations?limit=${limit}`, idempotent: true }),
     preview: (body: PassInput) => json<PassPreview>({ method: 'POST', path: '/api/preview', json: body, idempotent: true }),
     validate: (pkpass: Uint8Array) => json<ValidationReport>({ method: 'POST', path: '/api/validate', bytes: pkpass, idempotent: true }),
   };

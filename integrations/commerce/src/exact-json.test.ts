@@ -3,9 +3,11 @@ import { parseJsonExact } from './exact-json';
 
 /** What parseJsonExact should give for a parsed value: unsafe integers written as digits become those digits. */
 function exactly(value: unknown): unknown {
-  if (typeof value === 'number') return !Number.isSafeInteger(value) && /^-?\d+$/.test(JSON.stringify(value)) ? JSON.stringify(value) : value;
+  if (typeof value === 'number')
+    return !Number.isSafeInteger(value) && /^-?\d+$/.test(JSON.stringify(value)) ? JSON.stringify(value) : value;
   if (Array.isArray(value)) return value.map(exactly);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, exactly(item)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, exactly(item)]));
   return value;
 }
 
@@ -13,7 +15,11 @@ describe('parseJsonExact', () => {
   it("keeps Shopify's test order id exactly, where JSON.parse rounds it", () => {
     const text = '{"id":820982911946154508,"customer":{"id":115310627314723954},"orders_to_redact":[820982911946154508,450789469]}';
     expect((JSON.parse(text) as { id: number }).id).toBe(820982911946154500);
-    expect(parseJsonExact(text)).toEqual({ id: '820982911946154508', customer: { id: '115310627314723954' }, orders_to_redact: ['820982911946154508', 450789469] });
+    expect(parseJsonExact(text)).toEqual({
+      id: '820982911946154508',
+      customer: { id: '115310627314723954' },
+      orders_to_redact: ['820982911946154508', 450789469],
+    });
   });
 
   it('leaves safe integers, fractions, exponents and digits inside strings alone', () => {
@@ -47,7 +53,10 @@ describe('parseJsonExact', () => {
         return false;
       }
     };
-    const jsonish = fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '9', '0', '-', '.', 'e', ' ', '\\'), maxLength: 40 });
+    const jsonish = fc.string({
+      unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '9', '0', '-', '.', 'e', ' ', '\\'),
+      maxLength: 40,
+    });
     fc.assert(fc.property(jsonish, (text) => expect(parses(parseJsonExact, text)).toBe(parses(JSON.parse, text))));
   });
 });

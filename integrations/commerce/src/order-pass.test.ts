@@ -25,7 +25,13 @@ function order(overrides: Partial<NormalisedOrder> = {}): NormalisedOrder {
 }
 
 const field = (body: ReturnType<typeof orderPassBody>, key: string) =>
-  [...(body.headerFields ?? []), ...(body.primaryFields ?? []), ...(body.secondaryFields ?? []), ...(body.auxiliaryFields ?? []), ...(body.backFields ?? [])].find((f) => f.key === key);
+  [
+    ...(body.headerFields ?? []),
+    ...(body.primaryFields ?? []),
+    ...(body.secondaryFields ?? []),
+    ...(body.auxiliaryFields ?? []),
+    ...(body.backFields ?? []),
+  ].find((f) => f.key === key);
 
 test('a paid order becomes a valid pass body with the order, status, customer, total and items', () => {
   const body = orderPassBody(order(), template);
@@ -41,10 +47,21 @@ test('a paid order becomes a valid pass body with the order, status, customer, t
 
 test('fulfilment with tracking changes the status in place and adds the tracking number, both with change messages', () => {
   const paid = orderPassBody(order(), template);
-  const shipped = orderPassBody(order({ status: 'fulfilled', tracking: { company: 'DHL', number: 'JD014600006281230704', url: 'https://track.example/JD014600006281230704' } }), template);
+  const shipped = orderPassBody(
+    order({
+      status: 'fulfilled',
+      tracking: { company: 'DHL', number: 'JD014600006281230704', url: 'https://track.example/JD014600006281230704' },
+    }),
+    template,
+  );
   expect(field(shipped, 'status')?.value).toBe('Shipped');
   expect(field(shipped, 'status')?.key).toBe(field(paid, 'status')?.key);
-  expect(field(shipped, 'tracking')).toEqual({ key: 'tracking', label: 'DHL', value: 'JD014600006281230704', changeMessage: 'Shipped: tracking number %@' });
+  expect(field(shipped, 'tracking')).toEqual({
+    key: 'tracking',
+    label: 'DHL',
+    value: 'JD014600006281230704',
+    changeMessage: 'Shipped: tracking number %@',
+  });
   expect(field(shipped, 'trackingUrl')?.value).toBe('https://track.example/JD014600006281230704');
   expect(parsePassInput(shipped).ok).toBe(true);
 });
@@ -90,6 +107,8 @@ test('oversized order data is clipped to the schema limits instead of failing', 
 });
 
 test('an invalid template is refused with the key it got wrong', () => {
-  expect(() => parseShopTemplate({ shopName: '', closedOrders: 'delete' })).toThrow(/shopName[\s\S]*closedOrders|closedOrders[\s\S]*shopName/);
+  expect(() => parseShopTemplate({ shopName: '', closedOrders: 'delete' })).toThrow(
+    /shopName[\s\S]*closedOrders|closedOrders[\s\S]*shopName/,
+  );
   expect(() => parseShopTemplate({ shopName: 'A', colour: '#000000' })).toThrow(/colour/);
 });

@@ -16,7 +16,12 @@ export function orderPassBody(order: NormalisedOrder, template: ShopTemplate): P
     organizationName: template.shopName,
     description: clip(`${template.shopName} order ${order.orderNumber}`, LIMITS.description),
     headerFields: [
-      { key: 'status', label: 'STATUS', value: statusLabel(template, order.status), changeMessage: clip(`Order ${number}: %@`, LIMITS.changeMessage) },
+      {
+        key: 'status',
+        label: 'STATUS',
+        value: statusLabel(template, order.status),
+        changeMessage: clip(`Order ${number}: %@`, LIMITS.changeMessage),
+      },
     ],
     primaryFields: [{ key: 'order', label: 'ORDER', value: number }],
     secondaryFields: secondaryFields(order, template),

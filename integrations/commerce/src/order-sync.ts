@@ -91,7 +91,11 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
     const existing = await store.findOrderPass(order.shop, order.orderId);
     const body = orderPassBody(order, target.template);
     if (!existing) return create(order, target, body);
-    const pass = { serialNumber: existing.serialNumber, shareUrl: passes.shareUrl(existing.serialNumber), linked: existing.linkedAt !== null };
+    const pass = {
+      serialNumber: existing.serialNumber,
+      shareUrl: passes.shareUrl(existing.serialNumber),
+      linked: existing.linkedAt !== null,
+    };
     if (order.updatedAt < existing.orderUpdatedAt) return { ...pass, action: 'ignored', reason: 'stale' };
     let result: { unchanged: boolean; notifiedDevices: number };
     try {

@@ -18,7 +18,10 @@ const DEFAULT_STATUS_LABELS: Record<OrderStatus, string> = {
 export const shopTemplateSchema = z.strictObject({
   shopName: z.string().min(1).max(LIMITS.organizationName),
   colorPreset: z.enum(COLOR_PRESETS).optional(),
-  color: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional(),
+  color: z
+    .string()
+    .regex(/^#[0-9A-Fa-f]{6}$/)
+    .optional(),
   logoURL: z.string().max(LIMITS.imageUrl).optional(),
   /** BCP 47 locale for money and dates, e.g. `de-DE`. */
   locale: z.string().min(2).max(35).default('en-US'),

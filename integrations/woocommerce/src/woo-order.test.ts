@@ -53,7 +53,12 @@ test('a guest order has no customer id; Shipment Tracking meta gives the latest 
           key: SHIPMENT_TRACKING_META,
           value: [
             { tracking_provider: 'dhl', tracking_number: 'OLD1' },
-            { tracking_provider: '', custom_tracking_provider: 'Bike courier', tracking_number: ' BC-42 ', custom_tracking_link: 'https://track.example/BC-42' },
+            {
+              tracking_provider: '',
+              custom_tracking_provider: 'Bike courier',
+              tracking_number: ' BC-42 ',
+              custom_tracking_link: 'https://track.example/BC-42',
+            },
           ],
         },
       ],
@@ -71,13 +76,18 @@ test('lists that are not lists, and line items without a name or quantity, are l
   expect(normaliseWooOrder(mixed, 'https://shop.example').lineItems).toEqual([{ title: 'Mug', quantity: 1 }]);
 });
 
-test('order and customer ids past JavaScript\'s safe integers are read exactly from the webhook body', () => {
+test("order and customer ids past JavaScript's safe integers are read exactly from the webhook body", () => {
   const body = Buffer.from(
     '{"id":9007199254740993,"status":"processing","currency":"EUR","total":"5.00","customer_id":18446744073709551615,' +
       '"date_created_gmt":"2026-11-27T09:00:00","date_modified_gmt":"2026-11-27T09:05:30"}',
   );
   const parsed = parseWooOrder(body);
   expect(parsed).not.toBeNull();
-  expect(normaliseWooOrder(parsed!, 'https://shop.example')).toMatchObject({ orderId: '9007199254740993', orderNumber: '#9007199254740993', customer: { id: '18446744073709551615' } });
-  for (const id of ['"one"', '0', '-5', '1.5', '"0123"']) expect(parseWooOrder(Buffer.from(String(body).replace('9007199254740993', id)))).toBeNull();
+  expect(normaliseWooOrder(parsed!, 'https://shop.example')).toMatchObject({
+    orderId: '9007199254740993',
+    orderNumber: '#9007199254740993',
+    customer: { id: '18446744073709551615' },
+  });
+  for (const id of ['"one"', '0', '-5', '1.5', '"0123"'])
+    expect(parseWooOrder(Buffer.from(String(body).replace('9007199254740993', id)))).toBeNull();
 });

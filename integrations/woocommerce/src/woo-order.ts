@@ -46,8 +46,14 @@ export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrde
     updatedAt: utcTimestamp(`${order.date_modified_gmt}Z`),
     status: STATUSES[order.status] ?? 'pending',
     // Guests are customer 0.
-    customer: { id: isWooId(order.customer_id) ? String(order.customer_id) : null, name: name || null, email: order.billing?.email || null },
-    lineItems: listOf(order.line_items).filter(isLineItem).map((item) => ({ title: item.name, quantity: item.quantity })),
+    customer: {
+      id: isWooId(order.customer_id) ? String(order.customer_id) : null,
+      name: name || null,
+      email: order.billing?.email || null,
+    },
+    lineItems: listOf(order.line_items)
+      .filter(isLineItem)
+      .map((item) => ({ title: item.name, quantity: item.quantity })),
     total: { amount: order.total, currency: order.currency },
     tracking: shipmentTracking(order),
   };

@@ -25,7 +25,8 @@ export interface WooWebhookConfig {
 }
 
 const ORDER_TOPICS = new Set(['order.created', 'order.updated', 'order.restored']);
-const DEFAULT_NOTE = 'Your order is in your wallet: add it to Apple Wallet or Google Wallet at {url} and it will update as your order moves.';
+const DEFAULT_NOTE =
+  'Your order is in your wallet: add it to Apple Wallet or Google Wallet at {url} and it will update as your order moves.';
 
 /**
  * Receives a WooCommerce order webhook. The delivery id changes on every retry, so deliveries are

@@ -9,7 +9,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { passBodyFields } from './descriptions/pass-body-fields';
-import { passOperationFields, PASS_OPERATIONS, type PassOperation } from './descriptions/pass-operations';
+import {
+	passOperationFields,
+	PASS_OPERATIONS,
+	type PassOperation,
+} from './descriptions/pass-operations';
 import { runPassOperation } from './pass-operations';
 import { passmintErrorCode } from './passmint-request';
 
@@ -26,7 +30,8 @@ export class Passmint implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, update and void Apple Wallet and Google Wallet passes on your Passmint server',
+		description:
+			'Create, update and void Apple Wallet and Google Wallet passes on your Passmint server',
 		defaults: { name: 'Passmint' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -53,7 +58,9 @@ export class Passmint implements INodeType {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				if (!isPassOperation(operation)) {
-					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, {
+						itemIndex,
+					});
 				}
 				const result = await runPassOperation(this, operation, itemIndex);
 				output.push({ ...result, pairedItem: { item: itemIndex } });

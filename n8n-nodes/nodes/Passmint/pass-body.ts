@@ -34,12 +34,17 @@ export function buildPassBody(parameters: PassBodyParameters, timeZone: string):
 }
 
 function withoutEmptyStrings(values: IDataObject): IDataObject {
-	return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '' && value !== undefined));
+	return Object.fromEntries(
+		Object.entries(values).filter(([, value]) => value !== '' && value !== undefined),
+	);
 }
 
 function locationBody(location: IDataObject): IDataObject {
 	const { options, ...rest } = location;
-	return { ...withoutEmptyStrings(rest), ...withoutEmptyStrings((options as IDataObject | undefined) ?? {}) };
+	return {
+		...withoutEmptyStrings(rest),
+		...withoutEmptyStrings((options as IDataObject | undefined) ?? {}),
+	};
 }
 
 const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
@@ -55,7 +60,10 @@ export function withTimeZone(dateTime: string, timeZone: string): string {
 	if (!local) return trimmed;
 	const [year, month, day, hour, minute, second] = local.slice(1).map((part) => Number(part ?? 0));
 	const asUtc = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
-	const offsetMinutes = zoneOffsetMinutes(asUtc - zoneOffsetMinutes(asUtc, timeZone) * 60_000, timeZone);
+	const offsetMinutes = zoneOffsetMinutes(
+		asUtc - zoneOffsetMinutes(asUtc, timeZone) * 60_000,
+		timeZone,
+	);
 	return `${local[0]}${local[6] === undefined ? ':00' : ''}${formatOffset(offsetMinutes)}`;
 }
 

@@ -19,42 +19,84 @@ const operations: Record<PassOperation, Operation> = {
 	async create(context, itemIndex) {
 		const response = (await passmintRequest(
 			context,
-			{ method: 'POST', path: '/api/passes', body: passBody(context, itemIndex), headers: idempotencyHeader(context, itemIndex) },
+			{
+				method: 'POST',
+				path: '/api/passes',
+				body: passBody(context, itemIndex),
+				headers: idempotencyHeader(context, itemIndex),
+			},
 			itemIndex,
 		)) as IDataObject;
 		if (!attachPass(context, itemIndex)) return { json: response };
 		const bytes = Buffer.from(String(response.applePass), 'base64');
-		return { json: response, binary: await passBinary(context, itemIndex, bytes, String(response.serialNumber)) };
+		return {
+			json: response,
+			binary: await passBinary(context, itemIndex, bytes, String(response.serialNumber)),
+		};
 	},
 
 	async update(context, itemIndex) {
 		const body = passBody(context, itemIndex);
-		return { json: (await passmintRequest(context, { method: 'PUT', path: serialPath(context, itemIndex), body }, itemIndex)) as IDataObject };
+		return {
+			json: (await passmintRequest(
+				context,
+				{ method: 'PUT', path: serialPath(context, itemIndex), body },
+				itemIndex,
+			)) as IDataObject,
+		};
 	},
 
 	async get(context, itemIndex) {
 		const path = serialPath(context, itemIndex);
-		const details = (await passmintRequest(context, { method: 'GET', path }, itemIndex)) as IDataObject;
+		const details = (await passmintRequest(
+			context,
+			{ method: 'GET', path },
+			itemIndex,
+		)) as IDataObject;
 		if (!attachPass(context, itemIndex)) return { json: details };
-		const bytes = (await passmintRequest(context, { method: 'GET', path: `${path}/pass.pkpass`, binary: true }, itemIndex)) as Buffer;
-		return { json: details, binary: await passBinary(context, itemIndex, bytes, String(details.serialNumber)) };
+		const bytes = (await passmintRequest(
+			context,
+			{ method: 'GET', path: `${path}/pass.pkpass`, binary: true },
+			itemIndex,
+		)) as Buffer;
+		return {
+			json: details,
+			binary: await passBinary(context, itemIndex, bytes, String(details.serialNumber)),
+		};
 	},
 
 	async void(context, itemIndex) {
-		return { json: (await passmintRequest(context, { method: 'DELETE', path: serialPath(context, itemIndex) }, itemIndex)) as IDataObject };
+		return {
+			json: (await passmintRequest(
+				context,
+				{ method: 'DELETE', path: serialPath(context, itemIndex) },
+				itemIndex,
+			)) as IDataObject,
+		};
 	},
 
 	async getUsage(context, itemIndex) {
-		return { json: (await passmintRequest(context, { method: 'GET', path: '/api/auth/usage' }, itemIndex)) as IDataObject };
+		return {
+			json: (await passmintRequest(
+				context,
+				{ method: 'GET', path: '/api/auth/usage' },
+				itemIndex,
+			)) as IDataObject,
+		};
 	},
 };
 
-export function runPassOperation(context: IExecuteFunctions, operation: PassOperation, itemIndex: number): Promise<OperationResult> {
+export function runPassOperation(
+	context: IExecuteFunctions,
+	operation: PassOperation,
+	itemIndex: number,
+): Promise<OperationResult> {
 	return operations[operation](context, itemIndex);
 }
 
 function passBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const parameter = <T>(name: string, fallback: T) => context.getNodeParameter(name, itemIndex, fallback) as T;
+	const parameter = <T>(name: string, fallback: T) =>
+		context.getNodeParameter(name, itemIndex, fallback) as T;
 	const parameters: PassBodyParameters = {
 		barcodeValue: parameter('barcodeValue', ''),
 		barcodeFormat: parameter('barcodeFormat', 'QR'),
@@ -76,7 +118,14 @@ function idempotencyHeader(context: IExecuteFunctions, itemIndex: number): IData
 	const executionId = context.getExecutionId();
 	if (!executionId) return {};
 	const runIndex = String(context.evaluateExpression('{{ $runIndex }}', itemIndex));
-	const parts = [context.getInstanceId(), context.getWorkflow().id ?? '', executionId, context.getNode().id, runIndex, itemIndex];
+	const parts = [
+		context.getInstanceId(),
+		context.getWorkflow().id ?? '',
+		executionId,
+		context.getNode().id,
+		runIndex,
+		itemIndex,
+	];
 	return { 'Idempotency-Key': idempotencyKeyOf(parts.join(':')) };
 }
 
@@ -98,5 +147,11 @@ async function passBinary(
 	serialNumber: string,
 ): Promise<IBinaryKeyData> {
 	const property = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	return { [property]: await context.helpers.prepareBinaryData(bytes, `${serialNumber}.pkpass`, PKPASS_MIME_TYPE) };
+	return {
+		[property]: await context.helpers.prepareBinaryData(
+			bytes,
+			`${serialNumber}.pkpass`,
+			PKPASS_MIME_TYPE,
+		),
+	};
 }

@@ -37,7 +37,10 @@ export async function passmintRequest(
 		method: request.method,
 		baseURL: credentials.baseUrl,
 		url: request.path,
-		headers: { Accept: request.binary ? 'application/vnd.apple.pkpass' : 'application/json', ...request.headers },
+		headers: {
+			Accept: request.binary ? 'application/vnd.apple.pkpass' : 'application/json',
+			...request.headers,
+		},
 		body: request.body,
 		json: !request.binary,
 		encoding: request.binary ? 'arraybuffer' : undefined,
@@ -46,7 +49,11 @@ export async function passmintRequest(
 	};
 	let response: { statusCode: number; body: unknown; headers: IDataObject };
 	try {
-		response = await context.helpers.httpRequestWithAuthentication.call(context, 'passmintApi', options);
+		response = await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			'passmintApi',
+			options,
+		);
 	} catch (error) {
 		const unreachable = new NodeApiError(context.getNode(), error as JsonObject, {
 			itemIndex,
@@ -73,25 +80,38 @@ function apiError(
 	itemIndex: number,
 ): NodeApiError {
 	const body = parseErrorBody(response.body);
-	const issues = Array.isArray(body.issues) ? (body.issues as { path?: unknown; message?: unknown }[]) : [];
+	const issues = Array.isArray(body.issues)
+		? (body.issues as { path?: unknown; message?: unknown }[])
+		: [];
 	const description = issues.length
-		? issues.map((issue) => `${String(issue.path ?? '')}: ${String(issue.message ?? '')}`).join('\n')
+		? issues
+				.map((issue) => `${String(issue.path ?? '')}: ${String(issue.message ?? '')}`)
+				.join('\n')
 		: typeof body.code === 'string'
 			? `Error code: ${body.code}`
 			: undefined;
 	const retryAfter = response.headers['retry-after'];
-	const error = new NodeApiError(context.getNode(), { ...body, httpCode: String(response.statusCode) } as JsonObject, {
-		itemIndex,
-		httpCode: String(response.statusCode),
-		message: typeof body.error === 'string' ? body.error : `Passmint answered ${response.statusCode}`,
-		description: retryAfter === undefined ? description : `${description ?? ''}\nRetry after ${String(retryAfter)} s`.trim(),
-	});
+	const error = new NodeApiError(
+		context.getNode(),
+		{ ...body, httpCode: String(response.statusCode) } as JsonObject,
+		{
+			itemIndex,
+			httpCode: String(response.statusCode),
+			message:
+				typeof body.error === 'string' ? body.error : `Passmint answered ${response.statusCode}`,
+			description:
+				retryAfter === undefined
+					? description
+					: `${description ?? ''}\nRetry after ${String(retryAfter)} s`.trim(),
+		},
+	);
 	if (typeof body.code === 'string') apiErrorCodes.set(error, body.code);
 	return error;
 }
 
 function parseErrorBody(body: unknown): PassmintErrorBody {
-	if (body && typeof body === 'object' && !(body instanceof Uint8Array)) return body as PassmintErrorBody;
+	if (body && typeof body === 'object' && !(body instanceof Uint8Array))
+		return body as PassmintErrorBody;
 	try {
 		const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body);
 		const parsed: unknown = JSON.parse(text);

@@ -10,7 +10,10 @@ const envSchema = z.object({
   PASSMINT_SHOPIFY_API_SECRET: z.string().min(1),
   PASSMINT_SHOPIFY_LINK_SECRET: z.string().min(16, 'must be at least 16 characters (it signs the wallet links in order emails)'),
   PASSMINT_SHOPIFY_APP_URL: z.url({ protocol: /^https?$/, error: 'must be the public http(s) URL of this app' }).optional(),
-  PASSMINT_SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/, 'must be an Admin API version like 2026-07').optional(),
+  PASSMINT_SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/, 'must be an Admin API version like 2026-07')
+    .optional(),
   PASSMINT_SHOPIFY_TEMPLATE: z.string().min(1).optional(),
   PASSMINT_SHOPIFY_HOST: z.string().min(1).default('127.0.0.1'),
   PASSMINT_SHOPIFY_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8090),

@@ -6,7 +6,11 @@ import { generateSecretKey, parseSecretKey, SecretKeyError } from '@passmint/eng
  * `secret.key` (0600) in its data dir, made on first start. A missing file is only made while
  * nothing is sealed yet: otherwise the sessions would be locked under a key that is gone.
  */
-export function standaloneSecretKeys(envKeys: Buffer[] | undefined, keyFile: string, sealedUnder: string[]): { keys: Buffer[]; source: string } {
+export function standaloneSecretKeys(
+  envKeys: Buffer[] | undefined,
+  keyFile: string,
+  sealedUnder: string[],
+): { keys: Buffer[]; source: string } {
   if (envKeys && envKeys.length > 0) return { keys: envKeys, source: 'PASSMINT_SECRET_KEY' };
   const existing = readKey(keyFile);
   if (existing) return { keys: [existing], source: keyFile };

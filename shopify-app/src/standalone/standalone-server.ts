@@ -27,7 +27,10 @@ export async function startStandalone(env: StandaloneEnv, log: (line: string) =>
   const store = openStandaloneStore(join(env.PASSMINT_SHOPIFY_DATA_DIR, 'shopify-app.db'), env.PASSMINT_SECRET_KEY);
   const client = createPassmintClient({ baseUrl: env.PASSMINT_URL, apiKey: env.PASSMINT_API_KEY });
   const passes = createClientPassWriter(client, env.PASSMINT_URL);
-  const template = parseShopTemplate({ shopName: env.PASSMINT_SHOPIFY_SHOP.split('.')[0]!.slice(0, 64), ...(env.PASSMINT_SHOPIFY_TEMPLATE ? (JSON.parse(readFileSync(env.PASSMINT_SHOPIFY_TEMPLATE, 'utf8')) as object) : {}) });
+  const template = parseShopTemplate({
+    shopName: env.PASSMINT_SHOPIFY_SHOP.split('.')[0]!.slice(0, 64),
+    ...(env.PASSMINT_SHOPIFY_TEMPLATE ? (JSON.parse(readFileSync(env.PASSMINT_SHOPIFY_TEMPLATE, 'utf8')) as object) : {}),
+  });
   let url = env.PASSMINT_SHOPIFY_APP_URL?.replace(/\/+$/, '') ?? '';
   let app: ReturnType<typeof createShopifyApp> | null = null;
   const shopifyApp = () =>
@@ -40,13 +43,23 @@ export async function startStandalone(env: StandaloneEnv, log: (line: string) =>
         appUrl: url,
         ...(env.PASSMINT_SHOPIFY_API_VERSION ? { apiVersion: env.PASSMINT_SHOPIFY_API_VERSION as ApiVersion } : {}),
       },
-      { store, passes, sync: createOrderSync({ store, passes }), target: { tenantId: 'remote', template }, log: (event) => log(JSON.stringify(event)) },
+      {
+        store,
+        passes,
+        sync: createOrderSync({ store, passes }),
+        target: { tenantId: 'remote', template },
+        log: (event) => log(JSON.stringify(event)),
+      },
     ));
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
       log(JSON.stringify({ event: 'request.failed', path: request.url?.split('?')[0], error: (error as Error).name }));
-      if (!response.headersSent) reply(response, { status: 500, body: { error: 'Something went wrong on our side; the request was not completed.', code: 'internal_error' } });
+      if (!response.headersSent)
+        reply(response, {
+          status: 500,
+          body: { error: 'Something went wrong on our side; the request was not completed.', code: 'internal_error' },
+        });
     });
   });
 
@@ -60,9 +73,15 @@ export async function startStandalone(env: StandaloneEnv, log: (line: string) =>
       return reply(response, await shopifyApp().webhook(request, response, rawBody));
     }
     const wallet = request.method === 'GET' ? WALLET_PATH.exec(path) : null;
-    if (wallet) return reply(response, await shopifyApp().walletLink(decodeURIComponent(wallet[1]!), decodeURIComponent(wallet[2]!), query.get('signature') ?? ''));
-    if (request.method === 'GET' && path === `${PREFIX}/auth`) return shopifyApp().beginInstall(request, response, `${PREFIX}/auth/callback`);
-    if (request.method === 'GET' && path === `${PREFIX}/auth/callback`) return reply(response, await shopifyApp().finishInstall(request, response));
+    if (wallet)
+      return reply(
+        response,
+        await shopifyApp().walletLink(decodeURIComponent(wallet[1]!), decodeURIComponent(wallet[2]!), query.get('signature') ?? ''),
+      );
+    if (request.method === 'GET' && path === `${PREFIX}/auth`)
+      return shopifyApp().beginInstall(request, response, `${PREFIX}/auth/callback`);
+    if (request.method === 'GET' && path === `${PREFIX}/auth/callback`)
+      return reply(response, await shopifyApp().finishInstall(request, response));
     return reply(response, { status: 404, body: { error: 'Not found.', code: 'not_found' } });
   }
 

@@ -7,7 +7,10 @@ import { secretKeyId } from '@passmint/engine';
 import { openStandaloneStore } from './standalone-store';
 
 const TOKEN = `shpat_${randomBytes(16).toString('hex')}`;
-const SESSION = JSON.stringify([['id', 'offline_bayroast.myshopify.com'], ['accessToken', TOKEN]]);
+const SESSION = JSON.stringify([
+  ['id', 'offline_bayroast.myshopify.com'],
+  ['accessToken', TOKEN],
+]);
 
 let dir: string;
 let file: string;
@@ -43,7 +46,11 @@ describe('the standalone app keeps shop sessions sealed', () => {
   it('seals sessions an older release stored in clear, leaving no token on disk', async () => {
     openStandaloneStore(file).close();
     const db = new Database(file);
-    db.prepare('INSERT INTO shop_sessions (shop, session, updated_at) VALUES (?, ?, ?)').run('bayroast.myshopify.com', SESSION, '2025-01-01T00:00:00.000Z');
+    db.prepare('INSERT INTO shop_sessions (shop, session, updated_at) VALUES (?, ?, ?)').run(
+      'bayroast.myshopify.com',
+      SESSION,
+      '2025-01-01T00:00:00.000Z',
+    );
     db.close();
     expect(onDisk().includes(TOKEN)).toBe(true);
     const store = openStandaloneStore(file);
@@ -61,7 +68,9 @@ describe('the standalone app keeps shop sessions sealed', () => {
     await store.saveShopSession('bayroast.myshopify.com', SESSION, '2026-01-01T00:00:00.000Z');
     store.close();
     const wrong = randomBytes(32);
-    expect(() => openStandaloneStore(file, [wrong])).toThrow(expect.objectContaining({ code: 'secret_key_unknown', message: expect.stringContaining(secretKeyId(key)) }));
+    expect(() => openStandaloneStore(file, [wrong])).toThrow(
+      expect.objectContaining({ code: 'secret_key_unknown', message: expect.stringContaining(secretKeyId(key)) }),
+    );
     expect(() => openStandaloneStore(file)).toThrow(expect.objectContaining({ code: 'secret_key_missing' }));
     expect(existsSync(join(dir, 'data', 'secret.key'))).toBe(false);
     const right = openStandaloneStore(file, [key]);

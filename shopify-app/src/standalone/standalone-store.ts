@@ -30,11 +30,14 @@ export function openStandaloneStore(file: string, secretKeys?: Buffer[]): Shopif
     CREATE TABLE IF NOT EXISTS shop_sessions (shop TEXT NOT NULL PRIMARY KEY, session TEXT NOT NULL, updated_at TEXT NOT NULL);
   `);
   const find = db.prepare('SELECT * FROM order_passes WHERE shop = ? AND order_id = ?');
-  const save = db.prepare(`INSERT INTO order_passes (shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at)
+  const save =
+    db.prepare(`INSERT INTO order_passes (shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at)
     VALUES (@shop, @orderId, @tenantId, @serialNumber, @orderUpdatedAt, @customerId, @at, @at)
     ON CONFLICT (shop, order_id) DO UPDATE SET order_updated_at = excluded.order_updated_at, customer_id = excluded.customer_id, updated_at = excluded.updated_at
     WHERE excluded.order_updated_at >= order_passes.order_updated_at`);
-  const list = db.prepare('SELECT * FROM order_passes WHERE shop = @shop AND (@customerId IS NULL OR customer_id = @customerId) ORDER BY created_at, order_id');
+  const list = db.prepare(
+    'SELECT * FROM order_passes WHERE shop = @shop AND (@customerId IS NULL OR customer_id = @customerId) ORDER BY created_at, order_id',
+  );
   const remove = db.prepare('DELETE FROM order_passes WHERE shop = ? AND order_id = ?');
   const linked = db.prepare('UPDATE order_passes SET linked_at = ? WHERE shop = ? AND order_id = ?');
   const record = db.prepare('INSERT INTO webhook_deliveries (source, id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -65,7 +68,9 @@ export function openStandaloneStore(file: string, secretKeys?: Buffer[]): Shopif
     },
     async listOrderPasses(shop, filter = {}) {
       const wanted = filter.orderIds ? new Set(filter.orderIds) : null;
-      return (list.all({ shop, customerId: filter.customerId ?? null }) as OrderPassRow[]).filter((row) => !wanted || wanted.has(row.order_id)).map(orderPassFromRow);
+      return (list.all({ shop, customerId: filter.customerId ?? null }) as OrderPassRow[])
+        .filter((row) => !wanted || wanted.has(row.order_id))
+        .map(orderPassFromRow);
     },
     async deleteOrderPasses(shop, orderIds) {
       return db.transaction(() => orderIds.reduce((gone, orderId) => gone + remove.run(shop, orderId).changes, 0))();
@@ -104,7 +109,10 @@ function sealSessions(db: Database.Database, secretKeys: Buffer[] | undefined, k
   const box = createSecretBox(keys);
   const unknown = sealedUnder.filter((id) => !box.keyIds.includes(id));
   if (unknown.length > 0) {
-    throw new SecretKeyError('secret_key_unknown', `The shop sessions are sealed under key ${unknown.join(', ')}, but ${source} holds key ${box.keyIds.join(', ')}: set PASSMINT_SECRET_KEY to the key they were sealed with.`);
+    throw new SecretKeyError(
+      'secret_key_unknown',
+      `The shop sessions are sealed under key ${unknown.join(', ')}, but ${source} holds key ${box.keyIds.join(', ')}: set PASSMINT_SECRET_KEY to the key they were sealed with.`,
+    );
   }
   // In clear (an older release), or under a key PASSMINT_SECRET_KEY lists after the first (a rotation).
   const stale = rows.filter((row) => sealedKeyId(row.session) !== box.keyId);
@@ -113,7 +121,9 @@ function sealSessions(db: Database.Database, secretKeys: Buffer[] | undefined, k
     const context = (shop: string) => `shop_sessions.session:${shop}`;
     const previous = Number(db.pragma('secure_delete', { simple: true }));
     db.pragma('secure_delete = ON');
-    db.transaction(() => stale.forEach((row) => update.run(box.seal(box.open(row.session, context(row.shop)), context(row.shop)), row.shop)))();
+    db.transaction(() =>
+      stale.forEach((row) => update.run(box.seal(box.open(row.session, context(row.shop)), context(row.shop)), row.shop)),
+    )();
     db.pragma(`secure_delete = ${previous}`);
     db.exec('VACUUM');
     db.pragma('wal_checkpoint(TRUNCATE)');

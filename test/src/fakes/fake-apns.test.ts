@@ -64,7 +64,10 @@ function jwt(key: TestTokenKey, overrides: { header?: object; claims?: object; i
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const iat = overrides.iat ?? Math.floor(Date.now() / 1000);
   const signed = `${encode({ alg: 'ES256', kid: key.keyId, ...overrides.header })}.${encode({ iss: key.teamId, iat, ...overrides.claims })}`;
-  const signature = sign('sha256', Buffer.from(signed), { key: key.privateKeyPem, dsaEncoding: overrides.der === true ? 'der' : 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(signed), {
+    key: key.privateKeyPem,
+    dsaEncoding: overrides.der === true ? 'der' : 'ieee-p1363',
+  });
   return `${signed}.${signature.toString('base64url')}`;
 }
 
@@ -96,7 +99,16 @@ describe('fake APNs: certificate auth', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers['apns-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(fake.pushes).toEqual([
-      { apnsId: reply.headers['apns-id'], token: TOKEN, topic: TOPIC, pushType: 'background', priority: '5', payload: '{}', at: expect.any(Number), auth: 'certificate' },
+      {
+        apnsId: reply.headers['apns-id'],
+        token: TOKEN,
+        topic: TOPIC,
+        pushType: 'background',
+        priority: '5',
+        payload: '{}',
+        at: expect.any(Number),
+        auth: 'certificate',
+      },
     ]);
     expect(fake.requests).toBe(1);
     expect(fake.sessions).toBe(1);
@@ -123,7 +135,10 @@ describe('fake APNs: certificate auth', () => {
 
   it('answers 403 InvalidProviderToken to a bearer token when no token keys are configured', async () => {
     const key = createTokenKey();
-    expect(await send(session, { headers: { authorization: `bearer ${jwt(key)}` } })).toMatchObject({ status: 403, reason: 'InvalidProviderToken' });
+    expect(await send(session, { headers: { authorization: `bearer ${jwt(key)}` } })).toMatchObject({
+      status: 403,
+      reason: 'InvalidProviderToken',
+    });
   });
 
   it.each([

@@ -327,7 +327,9 @@ function checkPath(headers: IncomingHttpHeaders): Failure | undefined {
 function checkMessageId(headers: IncomingHttpHeaders): Failure | undefined {
   const id = header(headers, 'apns-id');
   if (id === undefined) return undefined;
-  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id) ? undefined : { status: 400, reason: 'BadMessageId' };
+  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id)
+    ? undefined
+    : { status: 400, reason: 'BadMessageId' };
 }
 
 function checkTopic(state: State, headers: IncomingHttpHeaders): Failure | undefined {

@@ -102,7 +102,10 @@ function errorOf(reply: Reply): { code: number; message: string; status: string 
 
 describe('createServiceAccountKey', () => {
   it('makes a Google-shaped key with a PKCS#8 RSA private key and the matching public key', () => {
-    const { key, publicKeyPem } = createServiceAccountKey({ email: 'wallet@p.iam.gserviceaccount.com', tokenUri: 'http://127.0.0.1:1/token' });
+    const { key, publicKeyPem } = createServiceAccountKey({
+      email: 'wallet@p.iam.gserviceaccount.com',
+      tokenUri: 'http://127.0.0.1:1/token',
+    });
     expect(key).toEqual({
       type: 'service_account',
       project_id: expect.any(String),
@@ -122,10 +125,19 @@ describe('verifyGoogleSaveJwt', () => {
     const signed = `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${signed}.${sign('sha256', Buffer.from(signed), privateKey).toString('base64url')}`;
   };
-  const claims = { iss: 'x@p.iam.gserviceaccount.com', aud: 'google', typ: 'savetowallet', origins: [], payload: { genericObjects: [{ id: OBJECT_ID }] } };
+  const claims = {
+    iss: 'x@p.iam.gserviceaccount.com',
+    aud: 'google',
+    typ: 'savetowallet',
+    origins: [],
+    payload: { genericObjects: [{ id: OBJECT_ID }] },
+  };
 
   it('returns the header and claims of a good RS256 JWT', () => {
-    expect(verifyGoogleSaveJwt(saveJwt(claims, account.key.private_key), account.publicKeyPem)).toEqual({ header: { alg: 'RS256', typ: 'JWT' }, claims });
+    expect(verifyGoogleSaveJwt(saveJwt(claims, account.key.private_key), account.publicKeyPem)).toEqual({
+      header: { alg: 'RS256', typ: 'JWT' },
+      claims,
+    });
   });
 
   it('throws on another key, a tampered payload, a non-RS256 alg or garbage', () => {
@@ -146,7 +158,11 @@ describe('fake Google', () => {
 
   beforeEach(async () => {
     now = T0;
-    fake = await startFakeGoogle({ issuerId: ISSUER, serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }], now: () => now });
+    fake = await startFakeGoogle({
+      issuerId: ISSUER,
+      serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
+      now: () => now,
+    });
   });
   afterEach(async () => {
     await fake.close();
@@ -160,7 +176,9 @@ describe('fake Google', () => {
       expect(reply.json).toEqual({ access_token: expect.stringMatching(/^ya29\./), token_type: 'Bearer', expires_in: 3599 });
       expect(fake.tokenUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/token$/);
       expect(fake.apiUrl).toBe(fake.tokenUrl.replace(/\/token$/, '/walletobjects/v1'));
-      expect(fake.calls).toEqual([{ method: 'POST', path: '/token', body: { grant_type: JWT_BEARER_GRANT_TYPE, assertion: jwt }, status: 200 }]);
+      expect(fake.calls).toEqual([
+        { method: 'POST', path: '/token', body: { grant_type: JWT_BEARER_GRANT_TYPE, assertion: jwt }, status: 200 },
+      ]);
       const again = await exchange(fake, assertion(fake, account.key, { nowMs: now }));
       expect(again.json['access_token']).not.toBe(reply.json['access_token']);
     });
@@ -172,19 +190,58 @@ describe('fake Google', () => {
     });
 
     it.each<[string, (f: FakeGoogle, nowMs: number) => string, string, RegExp]>([
-      ['an unknown service account', (f, n) => assertion(f, account.key, { nowMs: n, claims: { iss: 'nobody@p.iam.gserviceaccount.com' } }), 'invalid_grant', /account not found/],
-      ['a signature by another key', (f, n) => assertion(f, account.key, { nowMs: n, signWith: stranger.key.private_key }), 'invalid_grant', /Signature/],
-      ['alg none', (f, n) => `${assertion(f, account.key, { nowMs: n, header: { alg: 'none' } }).split('.').slice(0, 2).join('.')}.`, 'invalid_grant', /RS256/],
+      [
+        'an unknown service account',
+        (f, n) => assertion(f, account.key, { nowMs: n, claims: { iss: 'nobody@p.iam.gserviceaccount.com' } }),
+        'invalid_grant',
+        /account not found/,
+      ],
+      [
+        'a signature by another key',
+        (f, n) => assertion(f, account.key, { nowMs: n, signWith: stranger.key.private_key }),
+        'invalid_grant',
+        /Signature/,
+      ],
+      [
+        'alg none',
+        (f, n) =>
+          `${assertion(f, account.key, { nowMs: n, header: { alg: 'none' } })
+            .split('.')
+            .slice(0, 2)
+            .join('.')}.`,
+        'invalid_grant',
+        /RS256/,
+      ],
       ['alg HS256', (f, n) => assertion(f, account.key, { nowMs: n, header: { alg: 'HS256' } }), 'invalid_grant', /RS256/],
       ['garbage', () => 'not-a-jwt', 'invalid_grant', /Invalid JWT/],
-      ['Google’s real audience', (f, n) => assertion(f, account.key, { nowMs: n, claims: { aud: 'https://oauth2.googleapis.com/token' } }), 'invalid_grant', /audience/],
+      [
+        'Google’s real audience',
+        (f, n) => assertion(f, account.key, { nowMs: n, claims: { aud: 'https://oauth2.googleapis.com/token' } }),
+        'invalid_grant',
+        /audience/,
+      ],
       ['iat 61 s in the future', (f, n) => assertion(f, account.key, { nowMs: n + 61 * SECOND }), 'invalid_grant', /short-lived/],
       ['exp in the past', (f, n) => assertion(f, account.key, { nowMs: n - 2 * HOUR }), 'invalid_grant', /short-lived/],
       ['exp equal to now', (f, n) => assertion(f, account.key, { nowMs: n - HOUR }), 'invalid_grant', /short-lived/],
-      ['a lifetime over an hour', (f, n) => assertion(f, account.key, { nowMs: n, claims: { exp: Math.floor(n / 1000) + 3601 } }), 'invalid_grant', /short-lived/],
-      ['a string iat', (f, n) => assertion(f, account.key, { nowMs: n, claims: { iat: String(Math.floor(n / 1000)) } }), 'invalid_grant', /short-lived/],
+      [
+        'a lifetime over an hour',
+        (f, n) => assertion(f, account.key, { nowMs: n, claims: { exp: Math.floor(n / 1000) + 3601 } }),
+        'invalid_grant',
+        /short-lived/,
+      ],
+      [
+        'a string iat',
+        (f, n) => assertion(f, account.key, { nowMs: n, claims: { iat: String(Math.floor(n / 1000)) } }),
+        'invalid_grant',
+        /short-lived/,
+      ],
       ['no scope', (f, n) => assertion(f, account.key, { nowMs: n, claims: { scope: undefined } }), 'invalid_scope', /scope/],
-      ['another scope only', (f, n) => assertion(f, account.key, { nowMs: n, claims: { scope: 'https://www.googleapis.com/auth/cloud-platform' } }), 'invalid_scope', /scope/],
+      [
+        'another scope only',
+        (f, n) => assertion(f, account.key, { nowMs: n, claims: { scope: 'https://www.googleapis.com/auth/cloud-platform' } }),
+        'invalid_scope',
+        /scope/,
+      ],
     ])('refuses %s with 400 %s', async (_name, make, error, description) => {
       const reply = await exchange(fake, make(fake, now));
       expect(reply.status).toBe(400);
@@ -202,7 +259,10 @@ describe('fake Google', () => {
         status: 400,
         json: { error: 'unsupported_grant_type' },
       });
-      expect(await postToken(fake, { grant_type: JWT_BEARER_GRANT_TYPE })).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+      expect(await postToken(fake, { grant_type: JWT_BEARER_GRANT_TYPE })).toMatchObject({
+        status: 400,
+        json: { error: 'invalid_request' },
+      });
       expect((await request(fake.tokenUrl, { method: 'GET' })).status).toBe(405);
     });
 
@@ -220,7 +280,9 @@ describe('fake Google', () => {
     ])('answers 401 UNAUTHENTICATED to %s', async (_name, token) => {
       const reply = await api(fake, token, 'POST', 'genericClass', { id: CLASS_ID });
       expect(reply.status).toBe(401);
-      expect(reply.json).toEqual({ error: { code: 401, message: expect.stringContaining('invalid authentication credentials'), status: 'UNAUTHENTICATED' } });
+      expect(reply.json).toEqual({
+        error: { code: 401, message: expect.stringContaining('invalid authentication credentials'), status: 'UNAUTHENTICATED' },
+      });
       expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer /);
       expect(fake.classes.size).toBe(0);
     });
@@ -251,15 +313,21 @@ describe('fake Google', () => {
     });
 
     const insertClass = (): Promise<Reply> => api(fake, token, 'POST', 'genericClass', { id: CLASS_ID });
-    const insertObject = (object: Record<string, unknown> = validObject()): Promise<Reply> => api(fake, token, 'POST', 'genericObject', object);
+    const insertObject = (object: Record<string, unknown> = validObject()): Promise<Reply> =>
+      api(fake, token, 'POST', 'genericObject', object);
 
     describe('genericClass', () => {
       it('inserts, gets, patches and updates a class', async () => {
         expect(await insertClass()).toMatchObject({ status: 200, json: { id: CLASS_ID } });
         expect(fake.classes.get(CLASS_ID)).toEqual({ id: CLASS_ID });
         expect(await api(fake, token, 'GET', `genericClass/${CLASS_ID}`)).toMatchObject({ status: 200, json: { id: CLASS_ID } });
-        const patched = await api(fake, token, 'PATCH', `genericClass/${CLASS_ID}`, { multipleDevicesAndHoldersAllowedStatus: 'ONE_USER_ALL_DEVICES' });
-        expect(patched).toMatchObject({ status: 200, json: { id: CLASS_ID, multipleDevicesAndHoldersAllowedStatus: 'ONE_USER_ALL_DEVICES' } });
+        const patched = await api(fake, token, 'PATCH', `genericClass/${CLASS_ID}`, {
+          multipleDevicesAndHoldersAllowedStatus: 'ONE_USER_ALL_DEVICES',
+        });
+        expect(patched).toMatchObject({
+          status: 200,
+          json: { id: CLASS_ID, multipleDevicesAndHoldersAllowedStatus: 'ONE_USER_ALL_DEVICES' },
+        });
         expect(await api(fake, token, 'PUT', `genericClass/${CLASS_ID}`, { id: CLASS_ID })).toMatchObject({ status: 200 });
         expect(fake.classes.get(CLASS_ID)).toEqual({ id: CLASS_ID });
       });
@@ -363,7 +431,10 @@ describe('fake Google', () => {
             ],
           }),
         ],
-        ['11 text modules', validObject({ textModulesData: Array.from({ length: 11 }, (_, i) => ({ header: 'h', body: 'b', id: `m${i}` })) })],
+        [
+          '11 text modules',
+          validObject({ textModulesData: Array.from({ length: 11 }, (_, i) => ({ header: 'h', body: 'b', id: `m${i}` })) }),
+        ],
       ])('refuses an insert with %s (400)', async (_name, object) => {
         const reply = await insertObject(object);
         expect(errorOf(reply)).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.any(String) });
@@ -389,7 +460,10 @@ describe('fake Google', () => {
 
       it('patches by merging top-level fields', async () => {
         await insertObject();
-        const reply = await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, { state: 'EXPIRED', header: localized('Grace Hopper') });
+        const reply = await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, {
+          state: 'EXPIRED',
+          header: localized('Grace Hopper'),
+        });
         expect(reply.status).toBe(200);
         expect(reply.json).toEqual({ ...validObject(), state: 'EXPIRED', header: localized('Grace Hopper') });
         expect(fake.objects.get(OBJECT_ID)).toEqual(reply.json);
@@ -399,7 +473,9 @@ describe('fake Google', () => {
         await insertObject();
         expect((await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, { state: 'VOID' })).status).toBe(400);
         expect((await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, { hexBackgroundColor: 'blue' })).status).toBe(400);
-        expect((await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, { id: `${ISSUER}.other`, state: 'EXPIRED' })).status).toBe(400);
+        expect((await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, { id: `${ISSUER}.other`, state: 'EXPIRED' })).status).toBe(
+          400,
+        );
         expect((await api(fake, token, 'PATCH', `genericObject/${ISSUER}.missing`, { state: 'EXPIRED' })).status).toBe(404);
         expect(fake.objects.get(OBJECT_ID)).toEqual(validObject());
       });
@@ -411,7 +487,9 @@ describe('fake Google', () => {
         expect(fake.objects.get(OBJECT_ID)).toEqual(replacement);
         expect((await api(fake, token, 'PUT', `genericObject/${OBJECT_ID}`, { state: 'EXPIRED' })).status).toBe(400);
         expect((await api(fake, token, 'PUT', `genericObject/${OBJECT_ID}`, { ...replacement, id: undefined })).status).toBe(400);
-        expect((await api(fake, token, 'PUT', `genericObject/${ISSUER}.missing`, { ...replacement, id: `${ISSUER}.missing` })).status).toBe(404);
+        expect((await api(fake, token, 'PUT', `genericObject/${ISSUER}.missing`, { ...replacement, id: `${ISSUER}.missing` })).status).toBe(
+          404,
+        );
         expect(fake.objects.get(OBJECT_ID)).toEqual(replacement);
       });
     });
@@ -420,7 +498,8 @@ describe('fake Google', () => {
       const message = (messageType: string, header = 'Points updated'): Record<string, unknown> => ({
         message: { header, body: 'You now have 130 points.', messageType },
       });
-      const addMessage = (body: unknown, id = OBJECT_ID): Promise<Reply> => api(fake, token, 'POST', `genericObject/${id}/addMessage`, body);
+      const addMessage = (body: unknown, id = OBJECT_ID): Promise<Reply> =>
+        api(fake, token, 'POST', `genericObject/${id}/addMessage`, body);
 
       beforeEach(async () => {
         await insertClass();
@@ -432,9 +511,13 @@ describe('fake Google', () => {
         expect(reply.status).toBe(200);
         const resource = reply.json['resource'] as Record<string, unknown>;
         expect(resource['id']).toBe(OBJECT_ID);
-        expect(resource['messages']).toEqual([{ header: 'Points updated', body: 'You now have 130 points.', messageType: 'TEXT_AND_NOTIFY' }]);
+        expect(resource['messages']).toEqual([
+          { header: 'Points updated', body: 'You now have 130 points.', messageType: 'TEXT_AND_NOTIFY' },
+        ]);
         expect(fake.objects.get(OBJECT_ID)?.['messages']).toEqual(resource['messages']);
-        expect(fake.messages).toEqual([{ objectId: OBJECT_ID, messageType: 'TEXT_AND_NOTIFY', header: 'Points updated', body: 'You now have 130 points.', at: T0 }]);
+        expect(fake.messages).toEqual([
+          { objectId: OBJECT_ID, messageType: 'TEXT_AND_NOTIFY', header: 'Points updated', body: 'You now have 130 points.', at: T0 },
+        ]);
       });
 
       it('defaults messageType to TEXT', async () => {
@@ -455,7 +538,9 @@ describe('fake Google', () => {
         // t0 + 3 h: the 4th notification in 24 h.
         const refused = await addMessage(message('TEXT_AND_NOTIFY', 'n3'));
         expect(refused.status).toBe(429);
-        expect(refused.json).toEqual({ error: { code: 429, message: expect.stringMatching(/^QuotaExceededException/), status: 'RESOURCE_EXHAUSTED' } });
+        expect(refused.json).toEqual({
+          error: { code: 429, message: expect.stringMatching(/^QuotaExceededException/), status: 'RESOURCE_EXHAUSTED' },
+        });
         expect(fake.messages).toHaveLength(3);
         expect(fake.objects.get(OBJECT_ID)?.['messages']).toHaveLength(3);
         // TEXT is never limited.
@@ -557,14 +642,22 @@ describe('fake Google', () => {
         await insertObject();
         fake.down();
         for (let i = 0; i < 4; i += 1) {
-          const reply = await api(fake, token, 'POST', `genericObject/${OBJECT_ID}/addMessage`, { message: { header: 'h', body: 'b', messageType: 'TEXT_AND_NOTIFY' } });
+          const reply = await api(fake, token, 'POST', `genericObject/${OBJECT_ID}/addMessage`, {
+            message: { header: 'h', body: 'b', messageType: 'TEXT_AND_NOTIFY' },
+          });
           expect(reply.status).toBe(503);
         }
         expect((await api(fake, token, 'PATCH', `genericObject/${OBJECT_ID}`, { state: 'EXPIRED' })).status).toBe(503);
         expect(fake.messages).toHaveLength(0);
         expect(fake.objects.get(OBJECT_ID)?.['state']).toBe('ACTIVE');
         fake.up();
-        expect((await api(fake, token, 'POST', `genericObject/${OBJECT_ID}/addMessage`, { message: { header: 'h', body: 'b', messageType: 'TEXT_AND_NOTIFY' } })).status).toBe(200);
+        expect(
+          (
+            await api(fake, token, 'POST', `genericObject/${OBJECT_ID}/addMessage`, {
+              message: { header: 'h', body: 'b', messageType: 'TEXT_AND_NOTIFY' },
+            })
+          ).status,
+        ).toBe(200);
       });
     });
   });

@@ -138,7 +138,10 @@ interface State {
 }
 
 /** A fresh RSA-2048 service account key, in memory only. `token_uri` defaults to Google's real endpoint. */
-export function createServiceAccountKey(options: { email?: string; tokenUri?: string } = {}): { key: ServiceAccountKey; publicKeyPem: string } {
+export function createServiceAccountKey(options: { email?: string; tokenUri?: string } = {}): {
+  key: ServiceAccountKey;
+  publicKeyPem: string;
+} {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -262,7 +265,11 @@ function handleToken(state: State, method: string, headers: IncomingHttpHeaders,
   if (typeof checked !== 'string') return checked;
   const accessToken = `ya29.fake-${randomBytes(32).toString('base64url')}`;
   state.tokens.set(accessToken, { email: checked, expiresAt: state.now() + TOKEN_LIFETIME_S * 1000 });
-  return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S }, headers: { 'cache-control': 'no-store' } };
+  return {
+    status: 200,
+    body: { access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S },
+    headers: { 'cache-control': 'no-store' },
+  };
 }
 
 /** The service-account email, or the error answer. */
@@ -275,7 +282,8 @@ function checkAssertion(state: State, assertion: string): string | Answer {
   const key = typeof iss === 'string' ? state.accounts.get(iss) : undefined;
   if (typeof iss !== 'string' || key === undefined) return oauthError(400, 'invalid_grant', 'Invalid grant: account not found');
   if (!verifyRs256(decoded, key)) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
-  if (claims['aud'] !== state.tokenUrl) return oauthError(400, 'invalid_grant', `Invalid JWT: Failed audience check. The right audience is ${state.tokenUrl}`);
+  if (claims['aud'] !== state.tokenUrl)
+    return oauthError(400, 'invalid_grant', `Invalid JWT: Failed audience check. The right audience is ${state.tokenUrl}`);
   const { iat, exp } = claims;
   if (!isNumericDate(iat) || !isNumericDate(exp)) return oauthError(400, 'invalid_grant', SHORT_LIVED_MESSAGE);
   const nowS = state.now() / 1000;
@@ -283,7 +291,8 @@ function checkAssertion(state: State, assertion: string): string | Answer {
     return oauthError(400, 'invalid_grant', SHORT_LIVED_MESSAGE);
   }
   const scopes = typeof claims['scope'] === 'string' ? claims['scope'].split(' ') : [];
-  if (!scopes.includes(WALLET_OBJECT_ISSUER_SCOPE)) return oauthError(400, 'invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
+  if (!scopes.includes(WALLET_OBJECT_ISSUER_SCOPE))
+    return oauthError(400, 'invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
   return iss;
 }
 
@@ -321,7 +330,10 @@ function handleApi(state: State, method: string, rest: string, headers: Incoming
   if (route === undefined) return googleError(404, `The requested URL ${API_PREFIX}${rest} was not found on this server.`);
   const caller = authorized(state, headers);
   if (caller === undefined) {
-    return { ...googleError(401, UNAUTHENTICATED_MESSAGE), headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } };
+    return {
+      ...googleError(401, UNAUTHENTICATED_MESSAGE),
+      headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+    };
   }
   let body: Json | undefined;
   if (method !== 'GET') {
@@ -331,18 +343,27 @@ function handleApi(state: State, method: string, rest: string, headers: Incoming
   }
   const targetId = 'id' in route ? route.id : body?.['id'];
   const issuer = typeof targetId === 'string' ? targetId.split('.')[0] : undefined;
-  if (issuer !== undefined && issuer !== '' && !(state.grants.get(caller)?.has(issuer) ?? false) && [...state.grants.values()].some((issuers) => issuers.has(issuer))) {
+  if (
+    issuer !== undefined &&
+    issuer !== '' &&
+    !(state.grants.get(caller)?.has(issuer) ?? false) &&
+    [...state.grants.values()].some((issuers) => issuers.has(issuer))
+  ) {
     return googleError(403, `The caller does not have permission for issuer ${issuer}.`);
   }
   switch (route.kind) {
     case 'insertClass':
       return insertClass(state, body ?? {});
     case 'class':
-      return method === 'GET' ? getResource(state.classes, route.id, state, 'class') : updateClass(state, route.id, body ?? {}, method === 'PATCH');
+      return method === 'GET'
+        ? getResource(state.classes, route.id, state, 'class')
+        : updateClass(state, route.id, body ?? {}, method === 'PATCH');
     case 'insertObject':
       return insertObject(state, body ?? {});
     case 'object':
-      return method === 'GET' ? getResource(state.objects, route.id, state, 'object') : updateObject(state, route.id, body ?? {}, method === 'PATCH');
+      return method === 'GET'
+        ? getResource(state.objects, route.id, state, 'object')
+        : updateObject(state, route.id, body ?? {}, method === 'PATCH');
     case 'addMessage':
       return addMessage(state, route.id, body ?? {});
   }
@@ -512,7 +533,9 @@ function checkLocalized(value: unknown, field: string, required: boolean): strin
 
 function checkColor(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  return typeof value === 'string' && HEX_COLOR_PATTERN.test(value) ? undefined : `Invalid hexBackgroundColor: ${String(value)} (expected #rrggbb).`;
+  return typeof value === 'string' && HEX_COLOR_PATTERN.test(value)
+    ? undefined
+    : `Invalid hexBackgroundColor: ${String(value)} (expected #rrggbb).`;
 }
 
 function checkBarcode(value: unknown): string | undefined {

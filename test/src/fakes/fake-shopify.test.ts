@@ -155,28 +155,40 @@ afterAll(async () => {
 });
 
 /** A request straight to a fake (default the shared one), trusting its CA for this request only. */
-function fakeRequest(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}, target = fake): Promise<Reply> {
+function fakeRequest(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  target = fake,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = https.request(`https://${target.shop}${path}`, { method: init.method ?? 'GET', headers: init.headers, ca: target.caPem, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> = {};
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          // not JSON (a redirect, an HTML error page)
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
+    const req = https.request(
+      `https://${target.shop}${path}`,
+      { method: init.method ?? 'GET', headers: init.headers, ca: target.caPem, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            // not JSON (a redirect, an HTML error page)
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
 }
 
-function graphql(query: string, variables?: object, options: { token?: string; version?: string; target?: FakeShopify } = {}): Promise<Reply> {
+function graphql(
+  query: string,
+  variables?: object,
+  options: { token?: string; version?: string; target?: FakeShopify } = {},
+): Promise<Reply> {
   const target = options.target ?? fake;
   const init = {
     method: 'POST',
@@ -224,7 +236,11 @@ async function startApp(trustFakeCa: boolean): Promise<App> {
     url,
     child,
     call: async (path, body = {}) => {
-      const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return (await response.json()) as Record<string, unknown>;
     },
   };
@@ -271,7 +287,13 @@ describe('the real library against the fake (child process trusting the CA throu
 
   test('clientCredentials returns an offline session with the issued token, valid for 24 hours', async () => {
     const session = await theApp().call('/client-credentials');
-    expect(session).toMatchObject({ shop: fake.shop, isOnline: false, accessToken: fake.accessToken, scope: 'read_orders,write_orders', id: `offline_${fake.shop}` });
+    expect(session).toMatchObject({
+      shop: fake.shop,
+      isOnline: false,
+      accessToken: fake.accessToken,
+      scope: 'read_orders,write_orders',
+      id: `offline_${fake.shop}`,
+    });
     const expiresIn = (Date.parse(String(session['expires'])) - Date.now()) / 1000;
     expect(expiresIn).toBeGreaterThan(SHOPIFY_CLIENT_CREDENTIALS_EXPIRES_IN - 60);
     expect(expiresIn).toBeLessThanOrEqual(SHOPIFY_CLIENT_CREDENTIALS_EXPIRES_IN);
@@ -297,7 +319,13 @@ describe('the real library against the fake (child process trusting the CA throu
       totalPriceSet: { shopMoney: { amount: '97.2', currencyCode: 'USD' } },
       customer: { id: 'gid://shopify/Customer/207119551', firstName: 'Bob', lastName: 'Norman', email: 'bob.norman@example.com' },
       lineItems: { nodes: [{ title: 'Harbour Lights Festival – Weekend Pass', quantity: 2 }] },
-      fulfillments: [{ trackingInfo: [{ company: 'UPS', number: '1Z2345678901234567', url: 'https://www.ups.com/track?loc=en_US&tracknum=1Z2345678901234567' }] }],
+      fulfillments: [
+        {
+          trackingInfo: [
+            { company: 'UPS', number: '1Z2345678901234567', url: 'https://www.ups.com/track?loc=en_US&tracknum=1Z2345678901234567' },
+          ],
+        },
+      ],
     });
 
     const metafields = [
@@ -324,14 +352,23 @@ describe('the real library against the fake (child process trusting the CA throu
       variables: { metafields: [{ ownerId: ORDER_ID, namespace: 'passmint', key: 'x', type: 'single_line_text_field', value: 'a' }] },
     });
     expect(set['data']).toEqual({
-      metafieldsSet: { metafields: [], userErrors: [{ field: ['metafields', '0', 'key'], message: 'Key is too short (minimum is 2 characters)', code: 'TOO_SHORT' }] },
+      metafieldsSet: {
+        metafields: [],
+        userErrors: [{ field: ['metafields', '0', 'key'], message: 'Key is too short (minimum is 2 characters)', code: 'TOO_SHORT' }],
+      },
     });
   });
 
   test('a wrong access token makes the library throw HttpResponseError with the 401', async () => {
-    const result = await theApp().call('/graphql', { query: ORDER_QUERY, variables: { id: ORDER_ID }, accessToken: 'shpat_00000000000000000000000000000000' });
+    const result = await theApp().call('/graphql', {
+      query: ORDER_QUERY,
+      variables: { id: ORDER_ID },
+      accessToken: 'shpat_00000000000000000000000000000000',
+    });
     expect(result['error']).toMatchObject({ name: 'HttpResponseError', code: 401 });
-    expect(String((result['error'] as { message: string }).message)).toContain('Received an error response (401 Unauthorized) from Shopify');
+    expect(String((result['error'] as { message: string }).message)).toContain(
+      'Received an error response (401 Unauthorized) from Shopify',
+    );
     expect(fake.calls.at(-1)).toMatchObject({ path: `/admin/api/${API_VERSION}/graphql.json`, status: 401 });
   });
 
@@ -343,7 +380,10 @@ describe('the real library against the fake (child process trusting the CA throu
   });
 
   test('auth.begin redirects to the fake, which redirects back signed; auth.callback exchanges the code once', async () => {
-    const begin = await fetch(`${theApp().url}/auth?shop=${encodeURIComponent(fake.shop)}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+    const begin = await fetch(`${theApp().url}/auth?shop=${encodeURIComponent(fake.shop)}`, {
+      redirect: 'manual',
+      headers: { 'user-agent': BROWSER },
+    });
     expect(begin.status).toBe(302);
     const authorize = new URL(begin.headers.get('location') ?? '');
     expect(`${authorize.protocol}//${authorize.host}${authorize.pathname}`).toBe(`https://${fake.shop}/admin/oauth/authorize`);
@@ -365,7 +405,8 @@ describe('the real library against the fake (child process trusting the CA throu
     expect([...callback.searchParams.keys()].sort()).toEqual(['code', 'hmac', 'host', 'shop', 'state', 'timestamp']);
     expect(callback.searchParams.get('state')).toBe(authorize.searchParams.get('state'));
 
-    const complete = (): Promise<Response> => fetch(`${theApp().url}/auth/callback${callback.search}`, { headers: { 'user-agent': BROWSER, cookie } });
+    const complete = (): Promise<Response> =>
+      fetch(`${theApp().url}/auth/callback${callback.search}`, { headers: { 'user-agent': BROWSER, cookie } });
     const done = (await (await complete()).json()) as Record<string, unknown>;
     expect(done).toMatchObject({ shop: fake.shop, isOnline: false, accessToken: fake.accessToken, scope: 'write_orders' });
     expect(fake.calls.at(-1)).toEqual({ method: 'POST', path: '/admin/oauth/access_token', operation: 'authorization_code', status: 200 });
@@ -379,7 +420,10 @@ describe('the real library against the fake (child process trusting the CA throu
   });
 
   test('a tampered OAuth redirect is refused by the library before any token request', async () => {
-    const begin = await fetch(`${theApp().url}/auth?shop=${encodeURIComponent(fake.shop)}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+    const begin = await fetch(`${theApp().url}/auth?shop=${encodeURIComponent(fake.shop)}`, {
+      redirect: 'manual',
+      headers: { 'user-agent': BROWSER },
+    });
     const authorize = new URL(begin.headers.get('location') ?? '');
     const cookie = begin.headers
       .getSetCookie()
@@ -389,7 +433,9 @@ describe('the real library against the fake (child process trusting the CA throu
     const callback = new URL(String(approved.headers.location));
     callback.searchParams.set('code', 'a'.repeat(32));
     const callsBefore = fake.calls.length;
-    const result = (await (await fetch(`${theApp().url}/auth/callback${callback.search}`, { headers: { 'user-agent': BROWSER, cookie } })).json()) as {
+    const result = (await (
+      await fetch(`${theApp().url}/auth/callback${callback.search}`, { headers: { 'user-agent': BROWSER, cookie } })
+    ).json()) as {
       error: Record<string, unknown>;
     };
     expect(result.error).toMatchObject({ name: 'InvalidOAuthError' });
@@ -416,7 +462,11 @@ describe('the OAuth token endpoint, driven directly', () => {
     for (const form of [false, true]) {
       const reply = await postToken(params, form);
       expect(reply.status).toBe(200);
-      expect(reply.json).toEqual({ access_token: fake.accessToken, scope: 'read_orders,write_orders', expires_in: SHOPIFY_CLIENT_CREDENTIALS_EXPIRES_IN });
+      expect(reply.json).toEqual({
+        access_token: fake.accessToken,
+        scope: 'read_orders,write_orders',
+        expires_in: SHOPIFY_CLIENT_CREDENTIALS_EXPIRES_IN,
+      });
     }
   });
 
@@ -424,30 +474,46 @@ describe('the OAuth token endpoint, driven directly', () => {
     const wrongSecret = await postToken({ client_id: API_KEY, client_secret: 'shpss_wrong', grant_type: 'client_credentials' });
     expect(wrongSecret.status).toBe(400);
     expect(wrongSecret.json['error']).toBe('invalid_client');
-    expect((await postToken({ client_id: 'someone-else', client_secret: API_SECRET, grant_type: 'client_credentials' })).json['error']).toBe('invalid_client');
+    expect(
+      (await postToken({ client_id: 'someone-else', client_secret: API_SECRET, grant_type: 'client_credentials' })).json['error'],
+    ).toBe('invalid_client');
     const unknownGrant = await postToken({ client_id: API_KEY, client_secret: API_SECRET, grant_type: 'password' });
     expect(unknownGrant).toMatchObject({ status: 400, json: { error: 'unsupported_grant_type' } });
     const noCode = await postToken({ client_id: API_KEY, client_secret: API_SECRET });
     expect(noCode).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
     const unknownCode = await postToken({ client_id: API_KEY, client_secret: API_SECRET, code: 'deadbeef' });
-    expect(unknownCode).toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' } });
-    const textBody = await fakeRequest('/admin/oauth/access_token', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'client_id=x' });
+    expect(unknownCode).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' },
+    });
+    const textBody = await fakeRequest('/admin/oauth/access_token', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'client_id=x',
+    });
     expect(textBody.json['error']).toBe('invalid_client');
   });
 
   test('authorize refuses another app, a missing redirect_uri, an unconfigured scope and online (per-user) access', async () => {
     const redirect = encodeURIComponent('https://app.passmint.test/auth/callback');
-    expect((await fakeRequest(`/admin/oauth/authorize?client_id=${API_KEY}&redirect_uri=${redirect}&scope=write_products`)).status).toBe(400);
+    expect((await fakeRequest(`/admin/oauth/authorize?client_id=${API_KEY}&redirect_uri=${redirect}&scope=write_products`)).status).toBe(
+      400,
+    );
     expect((await fakeRequest(`/admin/oauth/authorize?client_id=other&redirect_uri=${redirect}`)).status).toBe(400);
     expect((await fakeRequest(`/admin/oauth/authorize?client_id=${API_KEY}`)).status).toBe(400);
-    expect((await fakeRequest(`/admin/oauth/authorize?client_id=${API_KEY}&redirect_uri=${redirect}&grant_options[]=per-user`)).status).toBe(400);
+    expect(
+      (await fakeRequest(`/admin/oauth/authorize?client_id=${API_KEY}&redirect_uri=${redirect}&grant_options[]=per-user`)).status,
+    ).toBe(400);
   });
 });
 
 describe('the Admin GraphQL endpoint, driven directly', () => {
   test('refuses a missing or wrong token with Shopify’s 401 body, an unknown version with 404, a non-JSON body with 400', async () => {
     const wrong = await graphql('{ __typename }', undefined, { token: 'shpat_wrong' });
-    expect(wrong).toMatchObject({ status: 401, json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } });
+    expect(wrong).toMatchObject({
+      status: 401,
+      json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+    });
     const missing = await fakeRequest(`/admin/api/${API_VERSION}/graphql.json`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -466,11 +532,35 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
 
   test('answers only the selected fields, with aliases, fragments, __typename and derived edges', async () => {
     const reply = await graphql(
-      `query ($id: ID!, $withCustomer: Boolean!) {
-        o: order(id: $id) { __typename name ...Money customer @include(if: $withCustomer) { firstName }
-          lineItems(first: 1) { edges { node { quantity } } pageInfo { hasNextPage } } }
-      }
-      fragment Money on Order { totalPriceSet { shopMoney { amount } } }`,
+      `
+        query ($id: ID!, $withCustomer: Boolean!) {
+          o: order(id: $id) {
+            __typename
+            name
+            ...Money
+            customer @include(if: $withCustomer) {
+              firstName
+            }
+            lineItems(first: 1) {
+              edges {
+                node {
+                  quantity
+                }
+              }
+              pageInfo {
+                hasNextPage
+              }
+            }
+          }
+        }
+        fragment Money on Order {
+          totalPriceSet {
+            shopMoney {
+              amount
+            }
+          }
+        }
+      `,
       { id: ORDER_ID, withCustomer: false },
     );
     expect(reply.status).toBe(200);
@@ -487,7 +577,9 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
   });
 
   test('an unknown order is null; a malformed id, an unknown field, a connection without first or a syntax error is an error', async () => {
-    expect((await graphql('query ($id: ID!) { order(id: $id) { id } }', { id: 'gid://shopify/Order/1' })).json).toMatchObject({ data: { order: null } });
+    expect((await graphql('query ($id: ID!) { order(id: $id) { id } }', { id: 'gid://shopify/Order/1' })).json).toMatchObject({
+      data: { order: null },
+    });
     const badId = await graphql('{ order(id: "450789469") { id } }');
     expect(badId.json).toMatchObject({ data: { order: null }, errors: [{ message: "Invalid global id '450789469'" }] });
     const unknownField = await graphql('query ($id: ID!) { order(id: $id) { id noSuchField } }', { id: ORDER_ID });
@@ -497,16 +589,26 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
     const noFirst = await graphql('query ($id: ID!) { order(id: $id) { lineItems { nodes { title } } } }', { id: ORDER_ID });
     expect(noFirst.json).toEqual({ errors: [expect.objectContaining({ message: 'you must provide one of first or last' })] });
     const missingVariable = await graphql('query ($id: ID!) { order(id: $id) { id } }', {});
-    expect(missingVariable.json).toEqual({ errors: [expect.objectContaining({ message: 'Variable $id of type ID! was provided invalid value' })] });
+    expect(missingVariable.json).toEqual({
+      errors: [expect.objectContaining({ message: 'Variable $id of type ID! was provided invalid value' })],
+    });
     const syntax = await graphql('{ order(id: "x") { id }');
-    expect(String((syntax.json['errors'] as { message: string }[])[0]?.message)).toMatch(/^syntax error, unexpected end of file at \[1, \d+\]$/);
+    expect(String((syntax.json['errors'] as { message: string }[])[0]?.message)).toMatch(
+      /^syntax error, unexpected end of file at \[1, \d+\]$/,
+    );
     const mutation = await graphql('mutation { orderCancel(orderId: "gid://shopify/Order/1") { job { id } } }');
-    expect(mutation.json).toEqual({ errors: [expect.objectContaining({ message: expect.stringContaining("Field 'orderCancel' doesn't exist on type 'Mutation'") })] });
+    expect(mutation.json).toEqual({
+      errors: [expect.objectContaining({ message: expect.stringContaining("Field 'orderCancel' doesn't exist on type 'Mutation'") })],
+    });
   });
 
   test('metafieldsSet validates every input, is atomic, and allows at most 25 per call', async () => {
     const owner = 'gid://shopify/Order/450789470';
-    const local = await startFakeShopify({ apiKey: API_KEY, apiSecretKey: API_SECRET, orders: [shopifyOrderNodeFixture({ id: owner, name: '#1002' })] });
+    const local = await startFakeShopify({
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET,
+      orders: [shopifyOrderNodeFixture({ id: owner, name: '#1002' })],
+    });
     try {
       const set = (metafields: unknown): Promise<Reply> => graphql(METAFIELDS_SET, { metafields }, { target: local });
       const input = { ownerId: owner, namespace: 'passmint', key: 'serial', type: 'single_line_text_field', value: 'PM-1002' };
@@ -521,7 +623,9 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
         { ...input, type: 'money_bag' },
         { ...input, ownerId: 'gid://shopify/Order/1' },
       ]);
-      const payload = (invalid.json['data'] as { metafieldsSet: { metafields: unknown[]; userErrors: { field: string[]; code: string }[] } }).metafieldsSet;
+      const payload = (
+        invalid.json['data'] as { metafieldsSet: { metafields: unknown[]; userErrors: { field: string[]; code: string }[] } }
+      ).metafieldsSet;
       expect(payload.metafields).toEqual([]);
       expect(payload.userErrors.map((e) => [e.field.join('.'), e.code])).toEqual([
         ['metafields.1.key', 'TOO_SHORT'],
@@ -539,7 +643,8 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
       expect(missingValue.json).toEqual({
         errors: [
           expect.objectContaining({
-            message: 'Variable $metafields of type [MetafieldsSetInput!]! was provided invalid value for 0.value (Expected value to not be null)',
+            message:
+              'Variable $metafields of type [MetafieldsSetInput!]! was provided invalid value for 0.value (Expected value to not be null)',
             extensions: expect.objectContaining({ code: 'INVALID_VARIABLE' }),
           }),
         ],
@@ -548,7 +653,12 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
       const tooMany = await set(Array.from({ length: 26 }, (_, i) => ({ ...input, key: `key_${i}` })));
       expect(tooMany.json).toMatchObject({
         data: { metafieldsSet: null },
-        errors: [{ message: 'The input array size of 26 is greater than the maximum allowed of 25.', extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' } }],
+        errors: [
+          {
+            message: 'The input array size of 26 is greater than the maximum allowed of 25.',
+            extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' },
+          },
+        ],
       });
 
       const ok = await set([input, { ownerId: owner, namespace: '$app', key: 'issued', type: 'boolean', value: 'true' }]);

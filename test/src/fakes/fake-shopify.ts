@@ -319,7 +319,10 @@ function handleAuthorize(state: State, method: string, query: URLSearchParams): 
   if ((query.get('grant_options[]') ?? '') !== '') {
     return htmlError(400, 'Oauth error invalid_request: the fake Shopify issues offline (per-shop) tokens only');
   }
-  const requested = (query.get('scope') ?? '').split(',').map((scope) => scope.trim()).filter((scope) => scope !== '');
+  const requested = (query.get('scope') ?? '')
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope !== '');
   const refused = requested.find((scope) => !hasScope(state, scope));
   if (refused !== undefined) return htmlError(400, `Oauth error invalid_scope: the app is not configured for ${refused}`);
   const code = randomBytes(16).toString('hex');
@@ -358,7 +361,11 @@ function oauthError(status: number, error: string, description: string): Answer 
 }
 
 function htmlError(status: number, message: string): Answer {
-  return { status, body: `<!DOCTYPE html><html><body><h1>${message}</h1></body></html>`, headers: { 'content-type': 'text/html; charset=utf-8' } };
+  return {
+    status,
+    body: `<!DOCTYPE html><html><body><h1>${message}</h1></body></html>`,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+  };
 }
 
 function secretsEqual(given: string | undefined, expected: string): boolean {
@@ -371,7 +378,14 @@ function secretsEqual(given: string | undefined, expected: string): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Admin GraphQL endpoint
 
-function handleGraphql(state: State, method: string, version: string, headers: IncomingHttpHeaders, raw: Buffer, call: FakeShopifyCall): Answer {
+function handleGraphql(
+  state: State,
+  method: string,
+  version: string,
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+  call: FakeShopifyCall,
+): Answer {
   if (!state.apiVersions.has(version)) return { status: 404, body: { errors: 'Not Found' } };
   const versionHeader = { 'x-shopify-api-version': version };
   if (method !== 'POST') return { status: 405, body: { errors: 'Method Not Allowed' }, headers: versionHeader };
@@ -726,7 +740,12 @@ interface Execution {
   cost: number;
 }
 
-function executeGraphql(state: State, query: string, variables: Json, operationName: string | undefined): { body: Json; operation?: string } {
+function executeGraphql(
+  state: State,
+  query: string,
+  variables: Json,
+  operationName: string | undefined,
+): { body: Json; operation?: string } {
   let doc: GqlDocument;
   try {
     doc = new GraphqlParser(tokenize(query)).document();
@@ -815,7 +834,8 @@ function collectFields(exec: Execution, selections: GqlSelection[], into = new M
       collectFields(exec, selection.selections, into);
     } else if (selection.kind === 'spread') {
       const fragment = exec.doc.fragments.get(selection.name);
-      if (fragment === undefined) invalidate(exec, { message: `Fragment ${selection.name} was used, but not defined`, extensions: { code: 'undefinedFragment' } });
+      if (fragment === undefined)
+        invalidate(exec, { message: `Fragment ${selection.name} was used, but not defined`, extensions: { code: 'undefinedFragment' } });
       else collectFields(exec, fragment, into);
     } else {
       const key = selection.alias ?? selection.name;
@@ -927,7 +947,13 @@ const METAFIELDS_SET_INPUT: Record<string, { type: string; required: boolean }> 
 };
 
 /** Applies the MetafieldsSetInput schema; on a mismatch records the error GraphQL raises and returns undefined. */
-function coerceMetafieldInputs(exec: Execution, field: GqlField, arg: GqlValue, raw: unknown, inputs: unknown[]): MetafieldInput[] | undefined {
+function coerceMetafieldInputs(
+  exec: Execution,
+  field: GqlField,
+  arg: GqlValue,
+  raw: unknown,
+  inputs: unknown[],
+): MetafieldInput[] | undefined {
   const problems: { path: (string | number)[]; explanation: string }[] = [];
   const coerced: MetafieldInput[] = [];
   inputs.forEach((input, index) => {
@@ -936,18 +962,28 @@ function coerceMetafieldInputs(exec: Execution, field: GqlField, arg: GqlValue, 
       return;
     }
     for (const name of Object.keys(input)) {
-      if (!(name in METAFIELDS_SET_INPUT)) problems.push({ path: [index, name], explanation: 'Field is not defined on MetafieldsSetInput' });
+      if (!(name in METAFIELDS_SET_INPUT))
+        problems.push({ path: [index, name], explanation: 'Field is not defined on MetafieldsSetInput' });
     }
     for (const [name, spec] of Object.entries(METAFIELDS_SET_INPUT)) {
       const value = input[name];
       if (value === undefined || value === null) {
         if (spec.required) problems.push({ path: [index, name], explanation: 'Expected value to not be null' });
       } else if (typeof value !== 'string' && !(spec.type === 'ID!' && Number.isInteger(value))) {
-        problems.push({ path: [index, name], explanation: `Could not coerce value ${JSON.stringify(value)} to ${spec.type.replace('!', '')}` });
+        problems.push({
+          path: [index, name],
+          explanation: `Could not coerce value ${JSON.stringify(value)} to ${spec.type.replace('!', '')}`,
+        });
       }
     }
     const text = (name: string): string | null => (input[name] === undefined || input[name] === null ? null : String(input[name]));
-    coerced.push({ ownerId: text('ownerId') ?? '', namespace: text('namespace'), key: text('key') ?? '', type: text('type'), value: text('value') ?? '' });
+    coerced.push({
+      ownerId: text('ownerId') ?? '',
+      namespace: text('namespace'),
+      key: text('key') ?? '',
+      type: text('type'),
+      value: text('value') ?? '',
+    });
   });
   if (raw === null) problems.push({ path: [], explanation: 'Expected value to not be null' });
   const first = problems[0];
@@ -1158,7 +1194,12 @@ function completeConnection(exec: Execution, all: unknown[], field: GqlField, ty
   const first = intArgument(exec, field, 'first');
   const last = intArgument(exec, field, 'last');
   if (first === undefined && last === undefined) {
-    invalidate(exec, { message: 'you must provide one of first or last', locations: [location(field)], path, extensions: { code: 'missingFirstOrLast' } });
+    invalidate(exec, {
+      message: 'you must provide one of first or last',
+      locations: [location(field)],
+      path,
+      extensions: { code: 'missingFirstOrLast' },
+    });
     return null;
   }
   const nodes = first !== undefined ? all.slice(0, first) : all.slice(Math.max(0, all.length - (last ?? 0)));
@@ -1184,7 +1225,8 @@ function resolveField(exec: Execution, parent: Json, parentType: string, field: 
   const type = childType(parentType, field.name);
   if (field.name === '__typename') return parentType;
   const ownerId = typeof parent['id'] === 'string' && exec.state.orders.has(parent['id']) ? parent['id'] : undefined;
-  if (ownerId !== undefined && (field.name === 'metafield' || field.name === 'metafields')) return resolveOwnerMetafields(exec, ownerId, field, type, path);
+  if (ownerId !== undefined && (field.name === 'metafield' || field.name === 'metafields'))
+    return resolveOwnerMetafields(exec, ownerId, field, type, path);
   if (!(field.name in parent)) {
     invalidate(exec, {
       message: `Field '${field.name}' doesn't exist on type '${parentType}'`,
@@ -1212,7 +1254,9 @@ function resolveOwnerMetafields(exec: Execution, ownerId: string, field: GqlFiel
     const found = stored.find((m) => m.namespace === ns && m.key === key);
     return found === undefined ? null : completeValue(exec, metafieldNode(exec.state, ownerId, found), field, type, path);
   }
-  const nodes = stored.filter((m) => namespace === undefined || m.namespace === namespace).map((m) => metafieldNode(exec.state, ownerId, m));
+  const nodes = stored
+    .filter((m) => namespace === undefined || m.namespace === namespace)
+    .map((m) => metafieldNode(exec.state, ownerId, m));
   return completeValue(exec, { nodes }, field, type, path);
 }
 
@@ -1247,7 +1291,11 @@ function accessDenied(exec: Execution, field: GqlField, path: (string | number)[
     message: `Access denied for ${field.name} field. Required access: \`${scope}\` access scope.`,
     locations: [location(field)],
     path,
-    extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/api/usage/access-scopes', requiredAccess: `\`${scope}\` access scope.` },
+    extensions: {
+      code: 'ACCESS_DENIED',
+      documentation: 'https://shopify.dev/api/usage/access-scopes',
+      requiredAccess: `\`${scope}\` access scope.`,
+    },
   });
   return null;
 }
@@ -1278,7 +1326,11 @@ function queryCost(cost: number): Json {
 // Helpers
 
 function latestStableVersion(): string {
-  return SHOPIFY_API_VERSIONS.filter((version) => version !== 'unstable').sort().at(-1) ?? 'unstable';
+  return (
+    SHOPIFY_API_VERSIONS.filter((version) => version !== 'unstable')
+      .sort()
+      .at(-1) ?? 'unstable'
+  );
 }
 
 function shopifyTimestamp(): string {

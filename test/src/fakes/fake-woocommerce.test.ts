@@ -50,7 +50,12 @@ afterEach(async () => {
 });
 
 function client(options: { key?: string; secret?: string; url?: string } = {}): WooCommerceRestApi {
-  return new WooCommerceRestApi({ url: options.url ?? fake.url, consumerKey: options.key ?? KEY, consumerSecret: options.secret ?? SECRET, version: 'wc/v3' });
+  return new WooCommerceRestApi({
+    url: options.url ?? fake.url,
+    consumerKey: options.key ?? KEY,
+    consumerSecret: options.secret ?? SECRET,
+    version: 'wc/v3',
+  });
 }
 
 /** The axios error response of a request that must fail. */
@@ -151,7 +156,10 @@ describe('orders and notes through @woocommerce/woocommerce-rest-api', () => {
     const { _links: links, ...order } = data;
     const { _links: _fixtureLinks, ...fixture } = wooOrderFixture();
     expect(order).toEqual(fixture);
-    expect(links).toMatchObject({ self: [{ href: `${fake.url}${ORDER_PATH}` }], collection: [{ href: `${fake.url}/wp-json/wc/v3/orders` }] });
+    expect(links).toMatchObject({
+      self: [{ href: `${fake.url}${ORDER_PATH}` }],
+      collection: [{ href: `${fake.url}/wp-json/wc/v3/orders` }],
+    });
     expect(fake.writes).toEqual([]);
   });
 
@@ -208,9 +216,15 @@ describe('orders and notes through @woocommerce/woocommerce-rest-api', () => {
   });
 
   test('a key without an id collapses duplicate entries into the first, as update_meta_data does', async () => {
-    fake.orders.get(ORDER_ID)?.meta_data.push({ id: 19000, key: '_passmint_serial', value: 'old-1' }, { id: 19001, key: '_passmint_serial', value: 'old-2' });
-    const { data } = (await client().post(`orders/${ORDER_ID}`, { meta_data: [{ key: '_passmint_serial', value: 'PM-0003' }] })) as { data: WooOrder };
-    expect(data.meta_data.filter((meta) => meta.key === '_passmint_serial')).toEqual([{ id: 19000, key: '_passmint_serial', value: 'PM-0003' }]);
+    fake.orders
+      .get(ORDER_ID)
+      ?.meta_data.push({ id: 19000, key: '_passmint_serial', value: 'old-1' }, { id: 19001, key: '_passmint_serial', value: 'old-2' });
+    const { data } = (await client().post(`orders/${ORDER_ID}`, { meta_data: [{ key: '_passmint_serial', value: 'PM-0003' }] })) as {
+      data: WooOrder;
+    };
+    expect(data.meta_data.filter((meta) => meta.key === '_passmint_serial')).toEqual([
+      { id: 19000, key: '_passmint_serial', value: 'PM-0003' },
+    ]);
   });
 
   test('POST a customer note is a 201 with the note resource and a Location; GET lists it; the order itself is not saved', async () => {
@@ -277,7 +291,11 @@ describe('authentication over plain HTTP', () => {
   test('a wrong consumer secret is a 401 and lands in rejected', async () => {
     expect(await refusal(client({ secret: `${SECRET}x` }).get(`orders/${ORDER_ID}`))).toEqual({
       status: 401,
-      json: { code: 'woocommerce_rest_authentication_error', message: 'Invalid signature - provided signature does not match.', data: { status: 401 } },
+      json: {
+        code: 'woocommerce_rest_authentication_error',
+        message: 'Invalid signature - provided signature does not match.',
+        data: { status: 401 },
+      },
     });
     expect(fake.rejected).toEqual([{ method: 'GET', path: ORDER_PATH, status: 401, code: 'woocommerce_rest_authentication_error' }]);
   });
@@ -294,7 +312,11 @@ describe('authentication over plain HTTP', () => {
     expect((await call(url)).status).toBe(200);
     expect(await call(url)).toEqual({
       status: 401,
-      json: { code: 'woocommerce_rest_authentication_error', message: 'Invalid nonce - nonce has already been used.', data: { status: 401 } },
+      json: {
+        code: 'woocommerce_rest_authentication_error',
+        message: 'Invalid nonce - nonce has already been used.',
+        data: { status: 401 },
+      },
     });
   });
 
@@ -343,7 +365,12 @@ describe('authentication over plain HTTP', () => {
   });
 
   test('a read-only key can read but not write', async () => {
-    const store = await startFakeWooCommerce({ consumerKey: KEY, consumerSecret: SECRET, permissions: 'read', orders: [wooOrderFixture()] });
+    const store = await startFakeWooCommerce({
+      consumerKey: KEY,
+      consumerSecret: SECRET,
+      permissions: 'read',
+      orders: [wooOrderFixture()],
+    });
     try {
       const reader = client({ url: store.url });
       expect(((await reader.get(`orders/${ORDER_ID}`)) as { status: number }).status).toBe(200);
@@ -376,14 +403,21 @@ describe('request checks', () => {
     for (const [body, message] of cases) {
       expect(await refusal(client().put(`orders/${ORDER_ID}`, body))).toMatchObject({
         status: 400,
-        json: { code: 'rest_invalid_param', message: 'Invalid parameter(s): meta_data', data: { status: 400, params: { meta_data: message } } },
+        json: {
+          code: 'rest_invalid_param',
+          message: 'Invalid parameter(s): meta_data',
+          data: { status: 400, params: { meta_data: message } },
+        },
       });
     }
     expect(await refusal(client().put(`orders/${ORDER_ID}`, { status: 'shipped' }))).toMatchObject({
       status: 400,
       json: {
         data: {
-          params: { status: 'status is not one of auto-draft, pending, processing, on-hold, completed, cancelled, refunded, failed, and checkout-draft.' },
+          params: {
+            status:
+              'status is not one of auto-draft, pending, processing, on-hold, completed, cancelled, refunded, failed, and checkout-draft.',
+          },
         },
       },
     });
@@ -444,7 +478,13 @@ describe('webhooks', () => {
     const order = wooOrderFixture();
     await withReceiver(200, async (url, received) => {
       const before = Date.now();
-      const answer = await deliverWooWebhook(url, { topic: 'order.created', order, secret: 'whsec-1', webhookId: 31, sourceUrl: 'https://shop.example.test' });
+      const answer = await deliverWooWebhook(url, {
+        topic: 'order.created',
+        order,
+        secret: 'whsec-1',
+        webhookId: 31,
+        sourceUrl: 'https://shop.example.test',
+      });
       const after = Date.now();
       expect(answer).toEqual({ status: 200, body: 'received' });
       const [hit] = received;
@@ -472,10 +512,19 @@ describe('webhooks', () => {
 
   test('order.deleted carries only the id; a signature override is sent as given; the receiver status comes back', async () => {
     await withReceiver(401, async (url, received) => {
-      const answer = await deliverWooWebhook(url, { topic: 'order.deleted', order: wooOrderFixture(), secret: 'whsec-1', signature: 'bm90IGl0' });
+      const answer = await deliverWooWebhook(url, {
+        topic: 'order.deleted',
+        order: wooOrderFixture(),
+        secret: 'whsec-1',
+        signature: 'bm90IGl0',
+      });
       expect(answer.status).toBe(401);
       expect(received[0]?.body).toBe('{"id":1042}');
-      expect(received[0]?.headers).toMatchObject({ 'x-wc-webhook-event': 'deleted', 'x-wc-webhook-signature': 'bm90IGl0', 'x-wc-webhook-id': '12' });
+      expect(received[0]?.headers).toMatchObject({
+        'x-wc-webhook-event': 'deleted',
+        'x-wc-webhook-signature': 'bm90IGl0',
+        'x-wc-webhook-id': '12',
+      });
     });
   });
 

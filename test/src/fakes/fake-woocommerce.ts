@@ -413,7 +413,9 @@ export function wooOrderFixture(overrides: Partial<WooOrder> = {}): WooOrder {
 export async function startFakeWooCommerce(options: FakeWooCommerceOptions): Promise<FakeWooCommerce> {
   const state = newState(options);
   const server = http.createServer((req, res) => {
-    handleRequest(state, req, res).catch(() => send(res, wooError(500, 'internal_server_error', 'There has been a critical error on this website.')));
+    handleRequest(state, req, res).catch(() =>
+      send(res, wooError(500, 'internal_server_error', 'There has been a critical error on this website.')),
+    );
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
@@ -503,11 +505,22 @@ function parseRequest(req: IncomingMessage, raw: Buffer): WooRequest {
   const isForm = mediaType === 'application/x-www-form-urlencoded';
   const bytes = raw.toString('latin1');
   const post = method === 'POST' && isForm ? parsePhpQuery(bytes) : new Map<string, PhpValue>();
-  const request: WooRequest = { method, path, headers: req.headers, query: parsePhpQuery(query), post, bodyParams: {}, sent: sentBody(raw, mediaType) };
+  const request: WooRequest = {
+    method,
+    path,
+    headers: req.headers,
+    query: parsePhpQuery(query),
+    post,
+    bodyParams: {},
+    sent: sentBody(raw, mediaType),
+  };
   if (isJsonMediaType(contentType)) {
     const parsed = parseJsonBody(raw);
     if (parsed instanceof Error)
-      request.bodyError = wooError(400, 'rest_invalid_json', 'Invalid JSON body passed.', { json_error_code: 4, json_error_message: 'Syntax error' });
+      request.bodyError = wooError(400, 'rest_invalid_json', 'Invalid JSON body passed.', {
+        json_error_code: 4,
+        json_error_message: 'Syntax error',
+      });
     else request.bodyParams = parsed;
   } else if (method === 'POST') {
     request.bodyParams = phpObject(post);
@@ -578,8 +591,18 @@ const ROUTES: { pattern: RegExp; names: string[]; actions: Partial<Record<string
     actions: { GET: 'get_order', POST: 'update_order', PUT: 'update_order', PATCH: 'update_order' },
     unmodeled: ['DELETE', 'OPTIONS'],
   },
-  { pattern: /^\/wc\/v3\/orders\/(\d+)\/notes$/i, names: ['order_id'], actions: { GET: 'list_notes', POST: 'create_note' }, unmodeled: ['OPTIONS'] },
-  { pattern: /^\/wc\/v3\/orders\/(\d+)\/notes\/(\d+)$/i, names: ['order_id', 'id'], actions: { GET: 'get_note' }, unmodeled: ['DELETE', 'OPTIONS'] },
+  {
+    pattern: /^\/wc\/v3\/orders\/(\d+)\/notes$/i,
+    names: ['order_id'],
+    actions: { GET: 'list_notes', POST: 'create_note' },
+    unmodeled: ['OPTIONS'],
+  },
+  {
+    pattern: /^\/wc\/v3\/orders\/(\d+)\/notes\/(\d+)$/i,
+    names: ['order_id', 'id'],
+    actions: { GET: 'get_note' },
+    unmodeled: ['DELETE', 'OPTIONS'],
+  },
 ];
 
 function matchRoute(route: string, method: string): RouteMatch | Answer {
@@ -707,7 +730,8 @@ function checkTimestampAndNonce(state: State, params: PhpArray): Answer | undefi
   const nowS = Math.floor(state.now() / 1000);
   const timestamp = params.get('oauth_timestamp');
   const nonce = params.get('oauth_nonce');
-  if (typeof timestamp !== 'string' || !phpBetween(timestamp, nowS - WOO_OAUTH_WINDOW_S, nowS + WOO_OAUTH_WINDOW_S)) return authError('Invalid timestamp.');
+  if (typeof timestamp !== 'string' || !phpBetween(timestamp, nowS - WOO_OAUTH_WINDOW_S, nowS + WOO_OAUTH_WINDOW_S))
+    return authError('Invalid timestamp.');
   // WooCommerce keys its nonce list by timestamp, so a second request in the same second evicts the first nonce;
   // the fake remembers every nonce for the whole window instead.
   if (typeof nonce !== 'string' || state.nonces.has(nonce)) return authError('Invalid nonce - nonce has already been used.');
@@ -784,7 +808,8 @@ function validateOrderUpdate(params: Json): Issue[] {
   const issues: (Issue | undefined)[] = [];
   if (params['status'] !== undefined && params['status'] !== null) issues.push(checkEnum(params['status'], 'status', ORDER_STATUSES));
   if (params['meta_data'] !== undefined && params['meta_data'] !== null) issues.push(checkMetaData(params['meta_data'], 'meta_data'));
-  for (const name of ORDER_STRING_PARAMS) if (params[name] !== undefined && params[name] !== null) issues.push(checkString(params[name], name));
+  for (const name of ORDER_STRING_PARAMS)
+    if (params[name] !== undefined && params[name] !== null) issues.push(checkString(params[name], name));
   return issues.filter((issue): issue is Issue => issue !== undefined);
 }
 
@@ -806,7 +831,8 @@ function applyOrderUpdate(state: State, order: WooOrder, params: Json): void {
   order.version = FAKE_WC_VERSION;
   order.date_modified = now.local;
   order.date_modified_gmt = now.gmt;
-  if (to !== undefined) addNote(state, order.id, `Order status changed from ${statusName(from)} to ${statusName(to)}.`, false, SYSTEM_NOTE_AUTHOR);
+  if (to !== undefined)
+    addNote(state, order.id, `Order status changed from ${statusName(from)} to ${statusName(to)}.`, false, SYSTEM_NOTE_AUTHOR);
 }
 
 /** WC_Order::set_status() with maybe_set_date_paid() and maybe_set_date_completed(). */
@@ -861,7 +887,10 @@ function updateMetaData(state: State, order: WooOrder, entry: MetaEntry): void {
     list[index] = { ...found, key: entry.key, value: entry.value };
     return;
   }
-  order.meta_data = [...list.filter((meta) => meta.key !== entry.key), { id: nextMetaId(state, order), key: entry.key, value: entry.value }];
+  order.meta_data = [
+    ...list.filter((meta) => meta.key !== entry.key),
+    { id: nextMetaId(state, order), key: entry.key, value: entry.value },
+  ];
 }
 
 function nextMetaId(state: State, order: WooOrder): number {
@@ -933,7 +962,8 @@ function getNote(state: State, match: RouteMatch, params: Json, caller: Caller):
   if (overridden !== undefined) return overridden;
   const orderId = match.url['order_id'] ?? 0;
   // The permission check only runs against an order that exists; a missing one falls through to 404.
-  if (caller === 'anonymous' && state.orders.has(orderId)) return wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot view this resource.');
+  if (caller === 'anonymous' && state.orders.has(orderId))
+    return wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot view this resource.');
   if (!state.orders.has(orderId)) return wooError(404, 'woocommerce_rest_order_invalid_id', 'Invalid order ID.');
   const note = orderNotes(state, orderId).find((candidate) => candidate.id === match.url['id']);
   if (note === undefined) return wooError(404, 'woocommerce_rest_invalid_id', 'Invalid resource ID.');
@@ -958,7 +988,14 @@ function orderNotes(state: State, orderId: number): StoredNote[] {
 }
 
 function noteResource(note: StoredNote): WooOrderNote {
-  return { id: note.id, author: note.author, date_created: note.dateLocal, date_created_gmt: note.dateGmt, note: note.note, customer_note: note.customerNote };
+  return {
+    id: note.id,
+    author: note.author,
+    date_created: note.dateLocal,
+    date_created_gmt: note.dateGmt,
+    note: note.note,
+    customer_note: note.customerNote,
+  };
 }
 
 function noteResourceWithLinks(state: State, note: StoredNote): Json {
@@ -990,7 +1027,9 @@ function invalidParams(issues: Issue[]): Answer {
   const names = [...byParam.keys()];
   return wooError(400, 'rest_invalid_param', `Invalid parameter(s): ${names.join(', ')}`, {
     params: Object.fromEntries([...byParam].map(([name, issue]) => [name, issue.message])),
-    details: Object.fromEntries([...byParam].map(([name, issue]) => [name, { code: issue.code, message: issue.message, data: { param: issue.param } }])),
+    details: Object.fromEntries(
+      [...byParam].map(([name, issue]) => [name, { code: issue.code, message: issue.message, data: { param: issue.param } }]),
+    ),
   });
 }
 
@@ -1009,7 +1048,9 @@ function checkString(value: unknown, param: string): Issue | undefined {
 function checkEnum(value: unknown, param: string, options: string[]): Issue | undefined {
   const typed = checkString(value, param);
   if (typed !== undefined) return typed;
-  return options.includes(value as string) ? undefined : { param, code: 'rest_not_in_enum', message: `${param} is not one of ${wpList(options)}.` };
+  return options.includes(value as string)
+    ? undefined
+    : { param, code: 'rest_not_in_enum', message: `${param} is not one of ${wpList(options)}.` };
 }
 
 /** rest_is_boolean(); undefined and null are not checked, as WordPress skips unset arguments. */
@@ -1300,7 +1341,10 @@ export async function deliverWooWebhook(url: string, delivery: WooWebhookDeliver
  * X-WC-Webhook-* headers. WooCommerce refuses to save the webhook unless the answer is exactly 200.
  */
 export async function pingWooWebhook(url: string, webhookId: number): Promise<WooWebhookResponse> {
-  return post(url, `webhook_id=${webhookId}`, { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': WOO_WEBHOOK_USER_AGENT });
+  return post(url, `webhook_id=${webhookId}`, {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    'User-Agent': WOO_WEBHOOK_USER_AGENT,
+  });
 }
 
 function deletedOrderId(order: object): number {
@@ -1310,6 +1354,12 @@ function deletedOrderId(order: object): number {
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<WooWebhookResponse> {
-  const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+  });
   return { status: response.status, body: await response.text() };
 }

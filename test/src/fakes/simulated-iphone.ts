@@ -37,7 +37,8 @@ export function createSimulatedIphone(options: SimulatedIphoneOptions) {
   function keep(pkpass: Buffer, lastModified: string | null): HeldPass {
     const report = validatePkpass(pkpass, { trustedRoots: options.trustedRoots });
     const errors = report.problems.filter((problem) => problem.severity === 'error');
-    if (errors.length > 0 || !report.passJson) throw new Error(`the device refused a pass: ${errors.map((error) => error.code).join(', ')}`);
+    if (errors.length > 0 || !report.passJson)
+      throw new Error(`the device refused a pass: ${errors.map((error) => error.code).join(', ')}`);
     const passJson = report.passJson as Record<string, unknown>;
     const held: HeldPass = {
       serialNumber: String(passJson.serialNumber),
@@ -73,7 +74,8 @@ export function createSimulatedIphone(options: SimulatedIphoneOptions) {
     if (response.status === 204) return [];
     if (response.status !== 200) throw new Error(`serials request answered ${response.status}`);
     const body = (await response.json()) as { serialNumbers: unknown; lastUpdated: unknown };
-    if (typeof body.lastUpdated !== 'string' || !Array.isArray(body.serialNumbers)) throw new Error(`malformed serials answer ${JSON.stringify(body)}`);
+    if (typeof body.lastUpdated !== 'string' || !Array.isArray(body.serialNumbers))
+      throw new Error(`malformed serials answer ${JSON.stringify(body)}`);
     if (body.lastUpdated === since) throw new Error('the lastUpdated tag did not move although serials were listed');
     tags.set(passTypeIdentifier, body.lastUpdated);
     const fetched: string[] = [];
@@ -87,7 +89,10 @@ export function createSimulatedIphone(options: SimulatedIphoneOptions) {
   async function fetchLatest(serialNumber: string): Promise<boolean> {
     const pass = held(serialNumber);
     const response = await fetch(`${pass.webServiceURL}/v1/passes/${pass.passTypeIdentifier}/${serialNumber}`, {
-      headers: { authorization: `ApplePass ${pass.authenticationToken}`, ...(pass.lastModified ? { 'if-modified-since': pass.lastModified } : {}) },
+      headers: {
+        authorization: `ApplePass ${pass.authenticationToken}`,
+        ...(pass.lastModified ? { 'if-modified-since': pass.lastModified } : {}),
+      },
     });
     if (response.status === 304) return false;
     if (response.status !== 200) throw new Error(`pass fetch answered ${response.status}`);
@@ -119,7 +124,10 @@ export function createSimulatedIphone(options: SimulatedIphoneOptions) {
     /** Removing the pass from Wallet unregisters it. */
     async unregister(serialNumber: string): Promise<number> {
       const pass = held(serialNumber);
-      const response = await fetch(registrationUrl(pass), { method: 'DELETE', headers: { authorization: `ApplePass ${pass.authenticationToken}` } });
+      const response = await fetch(registrationUrl(pass), {
+        method: 'DELETE',
+        headers: { authorization: `ApplePass ${pass.authenticationToken}` },
+      });
       passes.delete(serialNumber);
       return response.status;
     },

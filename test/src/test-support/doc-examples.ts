@@ -71,7 +71,10 @@ function answerAfter(lines: string[], from: number): { status: number; contentTy
     next++;
     while (lines[next] !== undefined && lines[next]!.trim() === '') next++;
     const json = lines[next] === '```json' ? fencedBlock(lines, next) : undefined;
-    if (announcesJson !== (json !== undefined)) throw new Error(`the answer on line ${index + 1} ${announcesJson ? 'announces a json block that is not there' : 'is followed by a json block without a colon'}`);
+    if (announcesJson !== (json !== undefined))
+      throw new Error(
+        `the answer on line ${index + 1} ${announcesJson ? 'announces a json block that is not there' : 'is followed by a json block without a colon'}`,
+      );
     return {
       status: Number(match[1]),
       ...(match[2] ? { contentType: match[2] } : {}),
@@ -109,7 +112,8 @@ function parseCurl(tokens: string[]): { curl: Curl; data?: string; teeFile?: str
   const pipe = tokens.indexOf('|');
   const command = pipe < 0 ? tokens : tokens.slice(0, pipe);
   const tail = pipe < 0 ? [] : tokens.slice(pipe + 1);
-  if (tail.length > 0 && (tail.length !== 2 || tail[0] !== 'tee')) throw new Error(`only "| tee <file>" may follow curl, not "${tail.join(' ')}"`);
+  if (tail.length > 0 && (tail.length !== 2 || tail[0] !== 'tee'))
+    throw new Error(`only "| tee <file>" may follow curl, not "${tail.join(' ')}"`);
   if (command[0] !== 'curl') throw new Error(`not a curl command: ${command.join(' ')}`);
   const curl: Curl = { method: 'GET', url: '', headers: {} };
   let explicitMethod = false;

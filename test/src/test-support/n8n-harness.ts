@@ -173,7 +173,14 @@ const PASS_THROUGH = 'passThrough';
 async function runWorkflow(install: Install, node: INode, run: RunOptions & { executionId: string }): Promise<NodeRun> {
   const { WorkflowExecute, ExecutionLifecycleHooks, InstanceSettings } = await import('n8n-core');
   useInstall(InstanceSettings, install.userFolder);
-  const around = (name: string, x: number): INode => ({ id: name, name, type: PASS_THROUGH, typeVersion: 1, position: [x, 0], parameters: {} });
+  const around = (name: string, x: number): INode => ({
+    id: name,
+    name,
+    type: PASS_THROUGH,
+    typeVersion: 1,
+    position: [x, 0],
+    parameters: {},
+  });
   const nodes = [around(INPUT, -200), node, around(SUCCEEDED, 200), around(FAILED, 200)];
   const to = (name: string) => [{ node: name, type: NodeConnectionTypes.Main, index: 0 }];
   const outputs = node.onError === 'continueErrorOutput' ? [to(SUCCEEDED), to(FAILED)] : [to(SUCCEEDED)];
@@ -186,7 +193,17 @@ async function runWorkflow(install: Install, node: INode, run: RunOptions & { ex
     nodeTypes: install.nodeTypes,
     settings: { timezone: install.timezone, executionOrder: 'v1' },
   });
-  const workflowData = { id: workflow.id, name: 'test', active: false, isArchived: false, nodes, connections, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
+  const workflowData = {
+    id: workflow.id,
+    name: 'test',
+    active: false,
+    isArchived: false,
+    nodes,
+    connections,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    activeVersionId: null,
+  } as unknown as IWorkflowBase;
   const additionalData = {
     hooks: new ExecutionLifecycleHooks('manual', run.executionId, workflowData),
     credentialsHelper: install.credentialsHelper,
@@ -276,7 +293,10 @@ function useInstall(InstanceSettings: typeof import('n8n-core').InstanceSettings
   let settings = installSettings.get(userFolder);
   if (!settings) {
     const n8nFolder = join(userFolder, '.n8n');
-    settings = new Create({ n8nFolder, userHome: userFolder, encryptionKey: '', enforceSettingsFilePermissions: true }, Container.get(Logger));
+    settings = new Create(
+      { n8nFolder, userHome: userFolder, encryptionKey: '', enforceSettingsFilePermissions: true },
+      Container.get(Logger),
+    );
     installSettings.set(userFolder, settings);
   }
   Container.set(InstanceSettings, settings);
@@ -308,7 +328,9 @@ class SingleCredentialHelper extends ICredentialsHelper {
     const rules = this.type.authenticate;
     if (!rules || typeof rules === 'function') throw new Error('only generic authentication is supported here');
     const resolve = (value: string) =>
-      String(workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', { $credentials: credentials }, undefined, true));
+      String(
+        workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', { $credentials: credentials }, undefined, true),
+      );
     const options = { ...requestOptions } as IHttpRequestOptions;
     for (const [target, values] of Object.entries(rules.properties) as [keyof IHttpRequestOptions, Record<string, string>][]) {
       const resolved = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, resolve(value)]));

@@ -8,7 +8,11 @@ export interface PassField {
 }
 
 /** GET /api/passes/<serial>, which must exist. */
-export async function storedPassOf(baseUrl: string, key: string, serial: string): Promise<{ voided: boolean; body: Record<string, unknown> }> {
+export async function storedPassOf(
+  baseUrl: string,
+  key: string,
+  serial: string,
+): Promise<{ voided: boolean; body: Record<string, unknown> }> {
   const response = await request(`${baseUrl}/api/passes/${serial}`, { key });
   if (response.status !== 200) throw new Error(`GET pass ${serial} answered ${response.status}`);
   return response.json as { voided: boolean; body: Record<string, unknown> };

@@ -8,12 +8,20 @@ const stopStuck = { timeout: COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL' } as cons
 
 /** Runs `passmint <args>` against a data dir, as an operator would; its stdout, trimmed. */
 export function passmintCli(dataDir: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [PASSMINT_BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir }, encoding: 'utf8', ...stopStuck }).trim();
+  return execFileSync(process.execPath, [PASSMINT_BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    ...stopStuck,
+  }).trim();
 }
 
 /** Runs `passmint <args>` with this environment (and PATH); its exit code and output, whatever the code. */
 export function runPassmint(env: Record<string, string>, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [PASSMINT_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', ...stopStuck });
+  const result = spawnSync(process.execPath, [PASSMINT_BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    ...stopStuck,
+  });
   const stuck = result.error ? `\n(passmint ${args.join(' ')}: ${result.error.message})` : '';
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr + stuck };
 }

@@ -3,7 +3,10 @@
  * `stallMs`: a deadline on progress rather than on total time, so a slow machine is not a
  * failure but a stuck system is, and the error shows where it stuck.
  */
-export async function untilDone<T>(look: () => Promise<{ done: boolean; state: T }>, options: { what: string; stallMs: number; intervalMs?: number }): Promise<T> {
+export async function untilDone<T>(
+  look: () => Promise<{ done: boolean; state: T }>,
+  options: { what: string; stallMs: number; intervalMs?: number },
+): Promise<T> {
   let last = '';
   let changedAt = Date.now();
   for (;;) {

@@ -21,10 +21,16 @@ const TEAM_IDENTIFIER = /^[A-Z0-9]{10}$/;
  */
 export function createCertificateRequest(input: { passTypeIdentifier: string; teamIdentifier: string }): CertificateRequest {
   if (!PASS_TYPE_IDENTIFIER.test(input.passTypeIdentifier)) {
-    throw new SigningIdentityError('invalid_pass_type_id', `A pass type id reads like pass.com.example.loyalty (got "${input.passTypeIdentifier.slice(0, 80)}").`);
+    throw new SigningIdentityError(
+      'invalid_pass_type_id',
+      `A pass type id reads like pass.com.example.loyalty (got "${input.passTypeIdentifier.slice(0, 80)}").`,
+    );
   }
   if (!TEAM_IDENTIFIER.test(input.teamIdentifier)) {
-    throw new SigningIdentityError('invalid_team_id', `A team id is 10 capital letters and digits, as in the Apple Developer account's membership details (got "${input.teamIdentifier.slice(0, 80)}").`);
+    throw new SigningIdentityError(
+      'invalid_team_id',
+      `A team id is 10 capital letters and digits, as in the Apple Developer account's membership details (got "${input.teamIdentifier.slice(0, 80)}").`,
+    );
   }
   // Native key generation: forge's pure-JS RSA would take seconds.
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {

@@ -18,7 +18,9 @@ const NOT_FOR_DEVICES = 'Passmint development identity - NOT VALID ON DEVICES';
  * A throwaway CA and Pass Type ID certificate for local work and tests. Wallet only installs
  * passes whose chain ends at Apple, so these passes validate here but never install on a phone.
  */
-export function createDevIdentity(options: { passTypeIdentifier?: string; teamIdentifier?: string; now?: Date; validDays?: number } = {}): DevIdentityPems {
+export function createDevIdentity(
+  options: { passTypeIdentifier?: string; teamIdentifier?: string; now?: Date; validDays?: number } = {},
+): DevIdentityPems {
   const passTypeIdentifier = options.passTypeIdentifier ?? DEV_PASS_TYPE_IDENTIFIER;
   const teamIdentifier = options.teamIdentifier ?? DEV_TEAM_IDENTIFIER;
   const now = options.now ?? new Date();
@@ -75,7 +77,10 @@ function rsaKeyPair(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.r
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
-  return { publicKey: forge.pki.publicKeyFromPem(publicKey), privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey };
+  return {
+    publicKey: forge.pki.publicKeyFromPem(publicKey),
+    privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
+  };
 }
 
 function certificate(

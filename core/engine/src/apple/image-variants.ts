@@ -43,7 +43,12 @@ export function imageVariants(role: ImageRole, source: Buffer, field: string): P
 
 function renderVariants(role: ImageRole, source: Buffer, field: string): PassAsset[] {
   const image = decodePng(source);
-  if (!image) throw new InvalidInputError(`The ${field} image is not a readable PNG.`, [{ path: field, message: 'image is a damaged PNG' }], 'invalid_image');
+  if (!image)
+    throw new InvalidInputError(
+      `The ${field} image is not a readable PNG.`,
+      [{ path: field, message: 'image is a damaged PNG' }],
+      'invalid_image',
+    );
   const slot = SLOTS[role];
   const assets: PassAsset[] = [];
   for (const scale of SCALES) {
@@ -52,13 +57,20 @@ function renderVariants(role: ImageRole, source: Buffer, field: string): PassAss
     if (enlarges && !slot.exact && scale > 1) break;
     const size = enlarges && !slot.exact ? { width: image.width, height: image.height } : fitted;
     const name = scale === 1 ? `${role}.png` : `${role}@${scale}x.png`;
-    assets.push(cachedAsset(name, renderAt(image, source, size, slot.exact ? { width: slot.width * scale, height: slot.height * scale } : size)));
+    assets.push(
+      cachedAsset(name, renderAt(image, source, size, slot.exact ? { width: slot.width * scale, height: slot.height * scale } : size)),
+    );
   }
   return assets;
 }
 
 /** The image at `size`, centred on a transparent canvas of `canvas` size (equal unless exact). */
-function renderAt(image: RgbaImage, source: Buffer, size: { width: number; height: number }, canvas: { width: number; height: number }): Buffer {
+function renderAt(
+  image: RgbaImage,
+  source: Buffer,
+  size: { width: number; height: number },
+  canvas: { width: number; height: number },
+): Buffer {
   const sameSize = size.width === image.width && size.height === image.height;
   if (sameSize && canvas.width === size.width && canvas.height === size.height) return source;
   const resized = sameSize ? image : resizeRgba(image, size.width, size.height);

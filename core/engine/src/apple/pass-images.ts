@@ -25,7 +25,11 @@ const ROLES_BY_STYLE: Record<PassStyle, readonly ImageRole[]> = {
  * Passmint's own icon and logo where there is none. The icon falls back to the logo, since it is
  * what the lock screen shows next to the notification.
  */
-export function passImageAssets(pass: CanonicalPass, style: PassStyle, fetched: FetchedImages = {}): { assets: PassAsset[]; warnings: string[] } {
+export function passImageAssets(
+  pass: CanonicalPass,
+  style: PassStyle,
+  fetched: FetchedImages = {},
+): { assets: PassAsset[]; warnings: string[] } {
   const warnings: string[] = [];
   const assets: PassAsset[] = [];
   for (const role of ['icon', 'logo', 'thumbnail', 'strip'] as const) {

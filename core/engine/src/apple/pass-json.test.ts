@@ -82,15 +82,27 @@ describe('renderPassJson', () => {
     });
 
     it('warns on a store card whatever its barcode', () => {
-      const { warnings, style } = render({ ...base, barcodeFormat: 'PDF417', stripURL: pngDataUri(750, 246), secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 1) });
+      const { warnings, style } = render({
+        ...base,
+        barcodeFormat: 'PDF417',
+        stripURL: pngDataUri(750, 246),
+        secondaryFields: fields('S', 4),
+        auxiliaryFields: fields('A', 1),
+      });
       expect(style).toBe('storeCard');
       expect(warnings).toEqual([expect.stringMatching(/on a store card .*this pass has 5, so auxiliaryFields\.0 may not be shown$/)]);
     });
 
     it('says nothing when the fields fit: four in all, or four of each beside a rectangular barcode', () => {
-      expect(render({ ...base, barcodeFormat: 'Aztec', secondaryFields: fields('S', 2), auxiliaryFields: fields('A', 2) }).warnings).toEqual([]);
-      expect(render({ ...base, barcodeFormat: 'PDF417', secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4) }).warnings).toEqual([]);
-      expect(render({ barcodeValue: 'X', barcodeFormat: 'Code128', secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4) }).warnings).toEqual([]);
+      expect(
+        render({ ...base, barcodeFormat: 'Aztec', secondaryFields: fields('S', 2), auxiliaryFields: fields('A', 2) }).warnings,
+      ).toEqual([]);
+      expect(
+        render({ ...base, barcodeFormat: 'PDF417', secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4) }).warnings,
+      ).toEqual([]);
+      expect(
+        render({ barcodeValue: 'X', barcodeFormat: 'Code128', secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4) }).warnings,
+      ).toEqual([]);
     });
   });
 
@@ -110,7 +122,10 @@ describe('renderPassJson', () => {
   });
 
   it('adds the web service when devices can reach one', () => {
-    const { passJson } = render(base, { ...context, webService: { url: 'https://passes.example.com/apple', authenticationToken: 't'.repeat(32) } });
+    const { passJson } = render(base, {
+      ...context,
+      webService: { url: 'https://passes.example.com/apple', authenticationToken: 't'.repeat(32) },
+    });
     expect(passJson).toMatchObject({ webServiceURL: 'https://passes.example.com/apple', authenticationToken: 't'.repeat(32) });
   });
 
@@ -123,13 +138,22 @@ describe('renderPassJson', () => {
   });
 
   it('encodes barcode messages beyond Latin-1 as UTF-8', () => {
-    expect(render({ ...base, barcodeValue: 'Zoë' }).passJson.barcodes).toEqual([expect.objectContaining({ messageEncoding: 'iso-8859-1' })]);
+    expect(render({ ...base, barcodeValue: 'Zoë' }).passJson.barcodes).toEqual([
+      expect.objectContaining({ messageEncoding: 'iso-8859-1' }),
+    ]);
     expect(render({ ...base, barcodeValue: '会员 7' }).passJson.barcodes).toEqual([expect.objectContaining({ messageEncoding: 'utf-8' })]);
   });
 
   it('omits barcodes when the pass has none', () => {
     const { passJson } = renderPassJson(
-      { barcode: null, fields: { headerFields: [], primaryFields: [], secondaryFields: [], auxiliaryFields: [], backFields: [] }, locations: [], sharingProhibited: true, images: {}, voided: false },
+      {
+        barcode: null,
+        fields: { headerFields: [], primaryFields: [], secondaryFields: [], auxiliaryFields: [], backFields: [] },
+        locations: [],
+        sharingProhibited: true,
+        images: {},
+        voided: false,
+      },
       context,
     );
     expect(passJson).not.toHaveProperty('barcodes');

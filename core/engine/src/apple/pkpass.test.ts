@@ -36,7 +36,17 @@ describe('createPassBuilder', () => {
   it('puts every file at the zip root and lists each in the manifest with its SHA-1', () => {
     const names = Object.keys(files).sort();
     expect(names).toEqual(
-      ['icon.png', 'icon@2x.png', 'icon@3x.png', 'logo.png', 'logo@2x.png', 'logo@3x.png', 'manifest.json', 'pass.json', 'signature'].sort(),
+      [
+        'icon.png',
+        'icon@2x.png',
+        'icon@3x.png',
+        'logo.png',
+        'logo@2x.png',
+        'logo@3x.png',
+        'manifest.json',
+        'pass.json',
+        'signature',
+      ].sort(),
     );
     const manifest = JSON.parse(Buffer.from(files['manifest.json']!).toString()) as Record<string, string>;
     expect(Object.keys(manifest).sort()).toEqual(names.filter((name) => name !== 'manifest.json' && name !== 'signature'));
@@ -57,7 +67,11 @@ describe('createPassBuilder', () => {
 
   it('writes the pass.json it reports', () => {
     expect(JSON.parse(Buffer.from(files['pass.json']!).toString())).toEqual(built.passJson);
-    expect(built.passJson).toMatchObject({ passTypeIdentifier: 'pass.test.passmint', teamIdentifier: 'TEAMTEST01', serialNumber: 'SERIAL-1' });
+    expect(built.passJson).toMatchObject({
+      passTypeIdentifier: 'pass.test.passmint',
+      teamIdentifier: 'TEAMTEST01',
+      serialNumber: 'SERIAL-1',
+    });
   });
 
   it('uses a strip image as a store card and leaves out a thumbnail it cannot show', () => {
@@ -112,7 +126,9 @@ describe('createPassBuilder', () => {
     const png = Buffer.from(pngDataUri(40, 40).split(',')[1]!, 'base64');
     const damaged = Buffer.concat([png.subarray(0, 40), Buffer.alloc(20, 0xff), png.subarray(60)]);
     const body = { barcodeValue: 'X', barcodeFormat: 'QR', logoURL: `data:image/png;base64,${damaged.toString('base64')}` };
-    expect(() => buildPass(canonical(body), context)).toThrow(expect.objectContaining({ code: 'invalid_image', issues: [expect.objectContaining({ path: 'logoURL' })] }));
+    expect(() => buildPass(canonical(body), context)).toThrow(
+      expect.objectContaining({ code: 'invalid_image', issues: [expect.objectContaining({ path: 'logoURL' })] }),
+    );
   });
 });
 
@@ -120,7 +136,9 @@ describe('buildAsync', () => {
   it('signs on the thread pool into the same kind of pass, many at once', async () => {
     const { buildAsync } = createPassBuilder(identity);
     const passes = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => buildAsync(canonical({ ...API_EXAMPLE_BODIES.create, barcodeValue: `M-${i}` }), { ...context, serialNumber: `S-${i}` })),
+      Array.from({ length: 8 }, (_, i) =>
+        buildAsync(canonical({ ...API_EXAMPLE_BODIES.create, barcodeValue: `M-${i}` }), { ...context, serialNumber: `S-${i}` }),
+      ),
     );
     for (const [i, pass] of passes.entries()) {
       expect(pass.passJson).toMatchObject({ serialNumber: `S-${i}`, barcodes: [expect.objectContaining({ message: `M-${i}` })] });

@@ -42,7 +42,13 @@ export function createPassBuilder(identity: SigningIdentity) {
     });
     const images = passImageAssets(pass, rendered.style, context.images);
     const files: PassAsset[] = [freshAsset('pass.json', Buffer.from(JSON.stringify(rendered.passJson))), ...images.assets];
-    return { rendered, files, manifest: manifestOf(files), signedAt: context.signedAt ?? new Date(), warnings: [...rendered.warnings, ...images.warnings] };
+    return {
+      rendered,
+      files,
+      manifest: manifestOf(files),
+      signedAt: context.signedAt ?? new Date(),
+      warnings: [...rendered.warnings, ...images.warnings],
+    };
   };
 
   const finish = (prepared: ReturnType<typeof prepare>, signature: Buffer): BuiltPass => ({

@@ -1,5 +1,18 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { contextConstructed, nullValue, objectIdentifier, octetString, readChildren, readElement, sequence, setOf, smallInteger, tlv, utcTime, utcTimeText } from './der';
+import {
+  contextConstructed,
+  nullValue,
+  objectIdentifier,
+  octetString,
+  readChildren,
+  readElement,
+  sequence,
+  setOf,
+  smallInteger,
+  tlv,
+  utcTime,
+  utcTimeText,
+} from './der';
 
 const OID = {
   data: objectIdentifier('1.2.840.113549.1.7.1'),

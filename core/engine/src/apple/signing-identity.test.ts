@@ -34,14 +34,24 @@ describe('loadSigningIdentity', () => {
   });
 
   it('reads a passphrase-protected key and names a wrong or missing passphrase', () => {
-    const encrypted = createPrivateKey(pems.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter22' }) as string;
-    expect(loadSigningIdentity({ ...pemMaterial, privateKeyPem: encrypted, passphrase: 'hunter22' }).passTypeIdentifier).toBe('pass.test.passmint');
+    const encrypted = createPrivateKey(pems.privateKeyPem).export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase: 'hunter22',
+    }) as string;
+    expect(loadSigningIdentity({ ...pemMaterial, privateKeyPem: encrypted, passphrase: 'hunter22' }).passTypeIdentifier).toBe(
+      'pass.test.passmint',
+    );
     expect(() => loadSigningIdentity({ ...pemMaterial, privateKeyPem: encrypted, passphrase: 'wrong' })).toThrow(/passphrase right/);
     expect(() => loadSigningIdentity({ ...pemMaterial, privateKeyPem: encrypted })).toThrow(/set its passphrase/);
   });
 
   it('reads a .p12 made by openssl, with or without a passphrase', () => {
-    for (const [passphrase, legacy] of [['s3cret', false], ['', true]] as const) {
+    for (const [passphrase, legacy] of [
+      ['s3cret', false],
+      ['', true],
+    ] as const) {
       writeFileSync(join(dir, 'cert.pem'), pems.certificatePem);
       writeFileSync(join(dir, 'key.pem'), pems.privateKeyPem);
       const args = ['pkcs12', '-export', '-in', 'cert.pem', '-inkey', 'key.pem', '-out', 'id.p12', '-passout', `pass:${passphrase}`];
@@ -49,7 +59,9 @@ describe('loadSigningIdentity', () => {
       const identity = loadSigningIdentity({ p12: readFileSync(join(dir, 'id.p12')), passphrase, wwdrPem: pems.caCertificatePem });
       expect(identity.passTypeIdentifier).toBe('pass.test.passmint');
     }
-    expect(codeOf(() => loadSigningIdentity({ p12: readFileSync(join(dir, 'id.p12')), passphrase: 'nope', wwdrPem: pems.caCertificatePem }))).toBe('p12_unreadable');
+    expect(
+      codeOf(() => loadSigningIdentity({ p12: readFileSync(join(dir, 'id.p12')), passphrase: 'nope', wwdrPem: pems.caCertificatePem })),
+    ).toBe('p12_unreadable');
     expect(codeOf(() => loadSigningIdentity({ p12: Buffer.from('not a p12'), wwdrPem: pems.caCertificatePem }))).toBe('p12_unreadable');
   });
 
@@ -75,13 +87,21 @@ describe('loadSigningIdentity', () => {
 
   it('warns when the certificate is about to expire', () => {
     const shortLived = createDevIdentity({ validDays: 10 });
-    const identity = loadSigningIdentity({ certificatePem: shortLived.certificatePem, privateKeyPem: shortLived.privateKeyPem, wwdrPem: shortLived.caCertificatePem });
+    const identity = loadSigningIdentity({
+      certificatePem: shortLived.certificatePem,
+      privateKeyPem: shortLived.privateKeyPem,
+      wwdrPem: shortLived.caCertificatePem,
+    });
     expect(identity.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/pass certificate expires in \d+ days/)]));
   });
 
   it('warns when the chain certificate nears its expiry, as WWDR G4 will before 2030-12-10', () => {
     const chain = createDevIdentity({ validDays: 100 });
-    const identity = loadSigningIdentity({ certificatePem: chain.certificatePem, privateKeyPem: chain.privateKeyPem, wwdrPem: chain.caCertificatePem });
+    const identity = loadSigningIdentity({
+      certificatePem: chain.certificatePem,
+      privateKeyPem: chain.privateKeyPem,
+      wwdrPem: chain.caCertificatePem,
+    });
     expect(identity.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/WWDR certificate expires in (99|100) days/)]));
     expect(identity.warnings.join(' ')).not.toMatch(/pass certificate expires/);
   });
@@ -89,11 +109,15 @@ describe('loadSigningIdentity', () => {
   it('fails when the WWDR certificate did not issue the pass certificate', () => {
     expect(codeOf(() => loadSigningIdentity({ ...pemMaterial, wwdrPem: createDevIdentity().caCertificatePem }))).toBe('wwdr_not_issuer');
     // The default chain certificate is Apple's WWDR G4, which did not issue a development certificate.
-    expect(codeOf(() => loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem }))).toBe('wwdr_not_issuer');
+    expect(codeOf(() => loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem }))).toBe(
+      'wwdr_not_issuer',
+    );
   });
 
   it('fails when the configured pass type id differs from the certificate', () => {
-    expect(() => loadSigningIdentity({ ...pemMaterial, passTypeIdentifier: 'pass.other.id' })).toThrow(/pass.other.id differs from the certificate's pass.test.passmint/);
+    expect(() => loadSigningIdentity({ ...pemMaterial, passTypeIdentifier: 'pass.other.id' })).toThrow(
+      /pass.other.id differs from the certificate's pass.test.passmint/,
+    );
   });
 
   it('fails on a certificate that is not a Pass Type ID certificate', () => {
@@ -118,7 +142,11 @@ describe('certificatePemOf', () => {
       const pem = certificatePemOf(der);
       expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
       expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(pems.certificatePem).fingerprint256);
-      const identity = loadSigningIdentity({ ...pemMaterial, certificatePem: pem, wwdrPem: certificatePemOf(new X509Certificate(pems.caCertificatePem).raw) });
+      const identity = loadSigningIdentity({
+        ...pemMaterial,
+        certificatePem: pem,
+        wwdrPem: certificatePemOf(new X509Certificate(pems.caCertificatePem).raw),
+      });
       expect(identity.passTypeIdentifier).toBe('pass.test.passmint');
     } finally {
       rmSync(dir, { recursive: true, force: true });

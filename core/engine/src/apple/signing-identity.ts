@@ -48,7 +48,10 @@ export function loadSigningIdentity(material: SigningMaterial): SigningIdentity 
   checkValidity(certificate, 'pass certificate', now);
   checkValidity(wwdr, 'WWDR certificate', now);
   if (!certificate.checkIssued(wwdr) || !certificate.verify(wwdr.publicKey)) {
-    throw new SigningIdentityError('wwdr_not_issuer', `The WWDR certificate (${wwdr.subject.replace(/\n/g, ', ')}) did not issue the pass certificate.`);
+    throw new SigningIdentityError(
+      'wwdr_not_issuer',
+      `The WWDR certificate (${wwdr.subject.replace(/\n/g, ', ')}) did not issue the pass certificate.`,
+    );
   }
   const { passTypeIdentifier, teamIdentifier } = passIdentifiersOf(certificate);
   if (material.passTypeIdentifier && material.passTypeIdentifier !== passTypeIdentifier) {
@@ -58,7 +61,15 @@ export function loadSigningIdentity(material: SigningMaterial): SigningIdentity 
     );
   }
   const isDevelopment = !isAppleIssued(wwdr);
-  return { passTypeIdentifier, teamIdentifier, privateKey, certificate, wwdr, isDevelopment, warnings: expiryWarnings(certificate, wwdr, isDevelopment, now) };
+  return {
+    passTypeIdentifier,
+    teamIdentifier,
+    privateKey,
+    certificate,
+    wwdr,
+    isDevelopment,
+    warnings: expiryWarnings(certificate, wwdr, isDevelopment, now),
+  };
 }
 
 function readPem(material: { certificatePem: string; privateKeyPem: string; passphrase?: string }) {
@@ -96,7 +107,10 @@ function readP12(p12: Uint8Array, passphrase = ''): { certificatePem: string; pr
   }
   if (!bags.cert) throw new SigningIdentityError('p12_no_certificate', 'The .p12 file holds no certificate.');
   if (!bags.key) throw new SigningIdentityError('p12_no_key', 'The .p12 file holds no private key.');
-  return { certificatePem: forge.pki.certificateToPem(bags.cert), privateKey: parsePrivateKey(forge.pki.privateKeyToPem(bags.key), undefined) };
+  return {
+    certificatePem: forge.pki.certificateToPem(bags.cert),
+    privateKey: parsePrivateKey(forge.pki.privateKeyToPem(bags.key), undefined),
+  };
 }
 
 /** A .p12 exported from Keychain may also hold the WWDR certificate; the pass certificate is the one with a UID. */
@@ -137,7 +151,10 @@ export function passIdentifiersOf(certificate: X509Certificate): { passTypeIdent
   const passTypeIdentifier = subject.get('UID') ?? PASS_TYPE_CN.exec(subject.get('CN') ?? '')?.[1];
   const teamIdentifier = subject.get('OU');
   if (!passTypeIdentifier || !passTypeIdentifier.startsWith('pass.')) {
-    throw new SigningIdentityError('not_a_pass_certificate', 'The certificate is not a Pass Type ID certificate (no pass.* UID in its subject).');
+    throw new SigningIdentityError(
+      'not_a_pass_certificate',
+      'The certificate is not a Pass Type ID certificate (no pass.* UID in its subject).',
+    );
   }
   if (!teamIdentifier) throw new SigningIdentityError('not_a_pass_certificate', 'The certificate has no team id (OU) in its subject.');
   return { passTypeIdentifier, teamIdentifier };
@@ -160,7 +177,9 @@ function expiryWarnings(certificate: X509Certificate, wwdr: X509Certificate, isD
   const warnings: string[] = [];
   const daysLeft = (cert: X509Certificate) => Math.floor((new Date(cert.validTo).getTime() - now.getTime()) / DAY_MS);
   if (isDevelopment) {
-    warnings.push('Signing with a development identity: passes will not install on a real iPhone. Configure a Pass Type ID certificate from Apple.');
+    warnings.push(
+      'Signing with a development identity: passes will not install on a real iPhone. Configure a Pass Type ID certificate from Apple.',
+    );
   }
   if (daysLeft(certificate) <= CERT_EXPIRY_WARNING_DAYS) {
     warnings.push(`The pass certificate expires in ${daysLeft(certificate)} days (${certificate.validTo}): renew it with Apple.`);

@@ -33,8 +33,14 @@ test('the API example maps to a generic object with the same content', () => {
     header: { defaultValue: { language: 'en-US', value: 'Coffee Rewards' } },
     subheader: { defaultValue: { language: 'en-US', value: 'CARD' } },
     barcode: { type: 'QR_CODE', value: 'LOYALTY-98765', alternateText: 'LOYALTY-98765' },
-    logo: { sourceUri: { uri: 'https://passes.example/i/logo.png' }, contentDescription: { defaultValue: { language: 'en-US', value: 'Bayroast Coffee' } } },
-    heroImage: { sourceUri: { uri: 'https://passes.example/i/strip.png' }, contentDescription: { defaultValue: { language: 'en-US', value: 'Bayroast' } } },
+    logo: {
+      sourceUri: { uri: 'https://passes.example/i/logo.png' },
+      contentDescription: { defaultValue: { language: 'en-US', value: 'Bayroast Coffee' } },
+    },
+    heroImage: {
+      sourceUri: { uri: 'https://passes.example/i/strip.png' },
+      contentDescription: { defaultValue: { language: 'en-US', value: 'Bayroast' } },
+    },
     textModulesData: [{ id: 'header0', header: 'POINTS', body: '1,250' }],
   });
 });
@@ -56,24 +62,44 @@ test('colour, locations, expiry and void carry over; more than 10 text fields ar
     expirationDays: 10,
     voided: true,
     locations: [{ latitude: 1, longitude: 2, relevantText: 'near' }],
-    headerFields: [{ label: 'A', value: '1', key: 'a.b' }, { label: 'B', value: '2', key: 'a_b' }],
+    headerFields: [
+      { label: 'A', value: '1', key: 'a.b' },
+      { label: 'B', value: '2', key: 'a_b' },
+    ],
     backFields: Array.from({ length: 12 }, (_, i) => ({ label: `L${i}`, value: `V${i}` })),
   };
   const { object, warnings } = renderGoogleObject(canonical(body), context);
-  expect(object).toMatchObject({ hexBackgroundColor: '#112233', state: 'INACTIVE', merchantLocations: [{ latitude: 1, longitude: 2 }], validTimeInterval: { end: { date: '2026-01-11T00:00:00.000Z' } } });
+  expect(object).toMatchObject({
+    hexBackgroundColor: '#112233',
+    state: 'INACTIVE',
+    merchantLocations: [{ latitude: 1, longitude: 2 }],
+    validTimeInterval: { end: { date: '2026-01-11T00:00:00.000Z' } },
+  });
   const modules = object.textModulesData as { id: string }[];
   expect(modules).toHaveLength(10);
   expect(modules.slice(0, 2).map((module) => module.id)).toEqual(['a_b', 'a_b_2']);
-  expect(warnings).toEqual(['Google Wallet shows at most 10 text fields; 4 were left out of the Google pass: backFields.8, backFields.9, backFields.10, backFields.11']);
+  expect(warnings).toEqual([
+    'Google Wallet shows at most 10 text fields; 4 were left out of the Google pass: backFields.8, backFields.9, backFields.10, backFields.11',
+  ]);
 });
 
 test('the warning names the fields left out, whatever their group: a full front pushes an auxiliary field out', () => {
-  const fields = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ label: `${prefix}${i}`, value: `${prefix}-${i}` }));
-  const body = { barcodeValue: 'X', barcodeFormat: 'PDF417', headerFields: fields('H', 3), secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 4), backFields: fields('B', 2) };
+  const fields = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ label: `${prefix}${i}`, value: `${prefix}-${i}` }));
+  const body = {
+    barcodeValue: 'X',
+    barcodeFormat: 'PDF417',
+    headerFields: fields('H', 3),
+    secondaryFields: fields('S', 4),
+    auxiliaryFields: fields('A', 4),
+    backFields: fields('B', 2),
+  };
   const { object, warnings } = renderGoogleObject(canonical(body), context);
   const modules = object.textModulesData as { header: string }[];
   expect(modules.map((module) => module.header)).toEqual(['H0', 'H1', 'H2', 'S0', 'S1', 'S2', 'S3', 'A0', 'A1', 'A2']);
-  expect(warnings).toEqual(['Google Wallet shows at most 10 text fields; 3 were left out of the Google pass: auxiliaryFields.3, backFields.0, backFields.1']);
+  expect(warnings).toEqual([
+    'Google Wallet shows at most 10 text fields; 3 were left out of the Google pass: auxiliaryFields.3, backFields.0, backFields.1',
+  ]);
 });
 
 test('change messages: one per changed field that has a changeMessage, with %@ replaced', () => {
@@ -84,9 +110,18 @@ test('change messages: one per changed field that has a changeMessage, with %@ r
 });
 
 test('the save link is an RS256 JWT with the documented claims, short when it carries only ids', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const url = googleSaveUrl(
-    { issuer: 'passmint@example.iam.gserviceaccount.com', origins: ['https://passes.example'], payload: { genericObjects: [{ id: `${ISSUER}.${'s'.repeat(64)}`, classId: context.classId }] }, issuedAt: new Date('2026-01-01T00:00:00Z') },
+    {
+      issuer: 'passmint@example.iam.gserviceaccount.com',
+      origins: ['https://passes.example'],
+      payload: { genericObjects: [{ id: `${ISSUER}.${'s'.repeat(64)}`, classId: context.classId }] },
+      issuedAt: new Date('2026-01-01T00:00:00Z'),
+    },
     privateKey,
   );
   expect(url.startsWith(SAVE_URL_PREFIX)).toBe(true);

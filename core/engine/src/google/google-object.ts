@@ -75,7 +75,9 @@ export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectCon
   if (modules.length > 0) object.textModulesData = modules;
   const warnings =
     leftOut.length > 0
-      ? [`Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${leftOut.length} were left out of the Google pass: ${leftOut.join(', ')}`]
+      ? [
+          `Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${leftOut.length} were left out of the Google pass: ${leftOut.join(', ')}`,
+        ]
       : [];
   return { object, warnings };
 }
@@ -105,7 +107,9 @@ function textModules(pass: CanonicalPass): { modules: Record<string, string>[]; 
     pass.fields[group].map((field, index) => ({ path: `${group}.${index}`, field })),
   );
   const used = new Set<string>();
-  const modules = fields.slice(0, MAX_GOOGLE_TEXT_MODULES).map(({ field }) => ({ id: uniqueModuleId(field.key, used), header: field.label ?? '', body: field.value }));
+  const modules = fields
+    .slice(0, MAX_GOOGLE_TEXT_MODULES)
+    .map(({ field }) => ({ id: uniqueModuleId(field.key, used), header: field.label ?? '', body: field.value }));
   return { modules, leftOut: fields.slice(MAX_GOOGLE_TEXT_MODULES).map(({ path }) => path) };
 }
 

@@ -19,7 +19,14 @@ export interface SaveLinkClaims {
  */
 export function googleSaveUrl(claims: SaveLinkClaims, privateKeyPem: string): string {
   return `${SAVE_URL_PREFIX}${signJwt(
-    { iss: claims.issuer, aud: 'google', typ: 'savetowallet', iat: Math.floor(claims.issuedAt.getTime() / 1000), origins: claims.origins, payload: claims.payload },
+    {
+      iss: claims.issuer,
+      aud: 'google',
+      typ: 'savetowallet',
+      iat: Math.floor(claims.issuedAt.getTime() / 1000),
+      origins: claims.origins,
+      payload: claims.payload,
+    },
     privateKeyPem,
   )}`;
 }

@@ -42,7 +42,12 @@ describe('defaultImages', () => {
   it.each(ICONS)('%s has transparent rounded corners and an opaque mint-and-white face', (name) => {
     const png = decoded(name);
     const last = png.width - 1;
-    for (const [x, y] of [[0, 0], [last, 0], [0, last], [last, last]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [last, 0],
+      [0, last],
+      [last, last],
+    ] as const) {
       expect(pixelAt(png, x, y)[3]).toBe(0);
     }
     const centre = pixelAt(png, png.width >> 1, png.height >> 1);

@@ -15,7 +15,11 @@ export interface RgbaImage {
 export function decodePng(bytes: Buffer): RgbaImage | null {
   try {
     const image = PNG.sync.read(bytes);
-    return { width: image.width, height: image.height, pixels: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length) };
+    return {
+      width: image.width,
+      height: image.height,
+      pixels: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length),
+    };
   } catch {
     return null;
   }

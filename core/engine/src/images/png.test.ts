@@ -8,10 +8,7 @@ import { decodeRgbaPng, readChunks } from './test-support/decode-png';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** 3×2: red, green, blue / white, transparent black, half-transparent grey. */
-const PIXELS = Uint8Array.of(
-  ...[255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255],
-  ...[255, 255, 255, 255, 0, 0, 0, 0, 128, 128, 128, 128],
-);
+const PIXELS = Uint8Array.of(...[255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255], ...[255, 255, 255, 255, 0, 0, 0, 0, 128, 128, 128, 128]);
 
 function chunk(type: string, data: Uint8Array): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);

@@ -38,7 +38,9 @@ describe('normalisePassInput', () => {
   });
 
   it('folds label and value into the first secondary field', () => {
-    expect(canonical({ ...base, label: 'Since', value: '2019' }).fields.secondaryFields).toEqual([{ key: 'secondary0', label: 'Since', value: '2019' }]);
+    expect(canonical({ ...base, label: 'Since', value: '2019' }).fields.secondaryFields).toEqual([
+      { key: 'secondary0', label: 'Since', value: '2019' },
+    ]);
   });
 
   it('keys every field uniquely without touching the caller’s keys', () => {
@@ -76,7 +78,12 @@ describe('normalisePassInput', () => {
 describe('canonicalHash', () => {
   it('is equal for bodies that mean the same pass', () => {
     const a = canonical({ ...base, sharingProhibited: true, colorPreset: 'dark', headerFields: [{ label: 'P', value: '1' }] });
-    const b = canonical({ headerFields: [{ value: '1', label: 'P', key: 'header0' }], color: '#1C1C1E', barcodeFormat: 'QR', barcodeValue: 'ABC' });
+    const b = canonical({
+      headerFields: [{ value: '1', label: 'P', key: 'header0' }],
+      color: '#1C1C1E',
+      barcodeFormat: 'QR',
+      barcodeValue: 'ABC',
+    });
     expect(canonicalHash(a)).toBe(canonicalHash(b));
   });
 
@@ -93,6 +100,8 @@ describe('canonicalHash', () => {
 
 describe('stableStringify', () => {
   it('sorts keys at every depth and drops undefined', () => {
-    expect(stableStringify({ b: 1, a: { d: [2, { z: 1, y: undefined, x: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":0,"z":1}]},"b":1}');
+    expect(stableStringify({ b: 1, a: { d: [2, { z: 1, y: undefined, x: 0 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"x":0,"z":1}]},"b":1}',
+    );
   });
 });

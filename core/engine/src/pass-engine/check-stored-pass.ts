@@ -24,7 +24,8 @@ export function checkStoredPass(pass: PassRecord, trustedRoots: string[], now?: 
   }
   const report = validatePkpass(pass.pkpass, { trustedRoots, ...(now === undefined ? {} : { now }) });
   const errors = report.problems.filter((problem) => problem.severity === 'error');
-  if (errors.length > 0) problems.push({ code: 'pkpass_invalid', message: `The stored .pkpass is invalid: ${errors.map((error) => error.code).join(', ')}.` });
+  if (errors.length > 0)
+    problems.push({ code: 'pkpass_invalid', message: `The stored .pkpass is invalid: ${errors.map((error) => error.code).join(', ')}.` });
   const mismatch = passJsonMismatch(pass, report.passJson);
   if (mismatch) problems.push({ code: 'pkpass_mismatch', message: `The stored .pkpass is not this pass: ${mismatch} differs.` });
   return problems;

@@ -77,7 +77,11 @@ export function createPassEngine(config: PassEngineConfig) {
   const oneWriterPerPass = createKeyedLock();
 
   /** Without an authenticationToken the pass carries no web service (a preview never updates). */
-  async function sign(tenant: TenantRecord, pass: CanonicalPass, context: { serialNumber: string; authenticationToken?: string; issuedAt: Date }) {
+  async function sign(
+    tenant: TenantRecord,
+    pass: CanonicalPass,
+    context: { serialNumber: string; authenticationToken?: string; issuedAt: Date },
+  ) {
     const signer = signers.forTenant(tenant);
     const built = await signer.builder.buildAsync(pass, {
       serialNumber: context.serialNumber,
@@ -210,7 +214,8 @@ export function createPassEngine(config: PassEngineConfig) {
       return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
         for (let attempt = 1; ; attempt++) {
           const stored = await findOwnPassHead(tenant, serialNumber);
-          if (stored.voided) return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
+          if (stored.voided)
+            return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
           const body = { ...(stored.body as Record<string, unknown>), voided: true };
           const parsed = parsePassUpdate(body);
           if (!parsed.ok) throw parsed.error;
@@ -225,7 +230,10 @@ export function createPassEngine(config: PassEngineConfig) {
      * POST /api/preview: the pass a body would make, signed, without storing anything or costing
      * quota. Its serial is `preview` and it carries no web service, so it never updates.
      */
-    async preview(tenant: TenantRecord, body: unknown): Promise<{ canonical: CanonicalPass; pkpass: Buffer; passJson: Record<string, unknown>; warnings: string[] }> {
+    async preview(
+      tenant: TenantRecord,
+      body: unknown,
+    ): Promise<{ canonical: CanonicalPass; pkpass: Buffer; passJson: Record<string, unknown>; warnings: string[] }> {
       const parsed = parsePassInput(body);
       if (!parsed.ok) throw parsed.error;
       const canonical = normalisePassInput(parsed.value);
@@ -276,7 +284,13 @@ export function createPassEngine(config: PassEngineConfig) {
         voided: canonical.voided,
         updatedAt: nextLastModified(stored.updatedAt, now),
       },
-      { month: usageMonth(now), quota: tenant.monthlyQuota, countsTowardQuota, syncGoogle: config.syncGoogle?.(tenant) ?? false, queueAt: now.toISOString() },
+      {
+        month: usageMonth(now),
+        quota: tenant.monthlyQuota,
+        countsTowardQuota,
+        syncGoogle: config.syncGoogle?.(tenant) ?? false,
+        queueAt: now.toISOString(),
+      },
     );
     if (result.ok) return { ok: true as const, pass: result.pass, queuedPushes: result.queuedPushes, warnings: built.warnings };
     if (result.reason === 'quota_exceeded') throw quotaExceeded(tenant, now);

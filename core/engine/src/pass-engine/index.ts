@@ -1,4 +1,11 @@
 export * from './errors';
-export { createPassEngine, type PassEngine, type PassEngineConfig, type IssuedPass, type UpdatedPass, type Usage } from './create-pass-engine';
+export {
+  createPassEngine,
+  type PassEngine,
+  type PassEngineConfig,
+  type IssuedPass,
+  type UpdatedPass,
+  type Usage,
+} from './create-pass-engine';
 export { usageMonth, nextMonthStart } from './usage-month';
 export { checkStoredPass, type StoredPassProblem } from './check-stored-pass';

@@ -52,7 +52,11 @@ export interface Store {
    * The serials of one pass type a device is registered for whose change tag is above `since`
    * (all of them when null), and the highest tag among them; null when there are none.
    */
-  listUpdatedSerials(deviceLibraryIdentifier: string, passTypeIdentifier: string, since: string | null): Promise<{ serialNumbers: string[]; lastUpdated: string } | null>;
+  listUpdatedSerials(
+    deviceLibraryIdentifier: string,
+    passTypeIdentifier: string,
+    since: string | null,
+  ): Promise<{ serialNumbers: string[]; lastUpdated: string } | null>;
   /** Registrations of a pass, by client kind. */
   countRegistrations(serialNumber: string): Promise<Record<DeviceClient, number>>;
   /**

@@ -58,16 +58,42 @@ describe('every problem reads as a plain sentence after its path', () => {
   });
 
   it('PUT words its problems the same way', () => {
-    expect(messagesOf({ barcodeValue: 5, barcodeFormat: 'QR' }, parsePassUpdate)).toEqual({ barcodeValue: 'must be a string, not a number' });
+    expect(messagesOf({ barcodeValue: 5, barcodeFormat: 'QR' }, parsePassUpdate)).toEqual({
+      barcodeValue: 'must be a string, not a number',
+    });
   });
 
   it("never passes zod's own wording through, whatever the body holds", () => {
-    const anyValue = fc.oneof(fc.string({ maxLength: 3 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
-    const names = fc.constantFrom(
-      'barcodeValue', 'barcodeFormat', 'logoText', 'organizationName', 'headerFields', 'backFields', 'locations', 'sharingProhibited',
-      'colorPreset', 'color', 'logoURL', 'expirationDays', 'voided', 'relevantDate', 'title',
+    const anyValue = fc.oneof(
+      fc.string({ maxLength: 3 }),
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.integer(), { maxLength: 2 }),
+      fc.object({ maxDepth: 1 }),
     );
-    const nested = fc.record({ key: anyValue, label: anyValue, value: anyValue, latitude: anyValue, longitude: anyValue, altitude: anyValue }, { requiredKeys: [] });
+    const names = fc.constantFrom(
+      'barcodeValue',
+      'barcodeFormat',
+      'logoText',
+      'organizationName',
+      'headerFields',
+      'backFields',
+      'locations',
+      'sharingProhibited',
+      'colorPreset',
+      'color',
+      'logoURL',
+      'expirationDays',
+      'voided',
+      'relevantDate',
+      'title',
+    );
+    const nested = fc.record(
+      { key: anyValue, label: anyValue, value: anyValue, latitude: anyValue, longitude: anyValue, altitude: anyValue },
+      { requiredKeys: [] },
+    );
     const body = fc.dictionary(names, fc.oneof(anyValue, fc.array(nested, { maxLength: 2 })), { maxKeys: 6 });
     fc.assert(
       fc.property(body, (candidate) => {

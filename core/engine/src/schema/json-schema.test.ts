@@ -1,7 +1,13 @@
 import { passBodyJsonSchemas } from './json-schema';
 import { LIMITS } from './limits';
 
-type Schema = { $ref?: string; $defs?: Record<string, Schema>; properties?: Record<string, Schema>; required?: string[]; [key: string]: unknown };
+type Schema = {
+  $ref?: string;
+  $defs?: Record<string, Schema>;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  [key: string]: unknown;
+};
 
 function resolved(root: Schema): Schema {
   const name = root.$ref?.replace('#/$defs/', '');

@@ -136,7 +136,11 @@ describe('field rows', () => {
   });
 
   it('rejects unknown keys inside a field', () => {
-    expectRejected({ ...base, headerFields: [{ label: 'a', value: 'b', textAlignment: 'left' }] }, 'headerFields.0.textAlignment', /not a known field/);
+    expectRejected(
+      { ...base, headerFields: [{ label: 'a', value: 'b', textAlignment: 'left' }] },
+      'headerFields.0.textAlignment',
+      /not a known field/,
+    );
   });
 
   it('bounds label, value and changeMessage lengths', () => {
@@ -144,7 +148,10 @@ describe('field rows', () => {
     expectRejected({ ...base, headerFields: [field(repeat('v', LIMITS.fieldValue + 1))] }, 'headerFields.0.value', /at most 512/);
     expectAccepted({ ...base, backFields: [field(repeat('v', LIMITS.backFieldValue))] });
     expectRejected({ ...base, backFields: [field(repeat('v', LIMITS.backFieldValue + 1))] }, 'backFields.0.value');
-    expectRejected({ ...base, headerFields: [field('v', { changeMessage: repeat('m', LIMITS.changeMessage + 1) })] }, 'headerFields.0.changeMessage');
+    expectRejected(
+      { ...base, headerFields: [field('v', { changeMessage: repeat('m', LIMITS.changeMessage + 1) })] },
+      'headerFields.0.changeMessage',
+    );
   });
 
   it('takes keys of letters, digits, dot, dash and underscore, unique across the pass', () => {
@@ -189,7 +196,10 @@ describe('locations', () => {
 
   it('bounds relevantText', () => {
     expectAccepted({ ...base, locations: [location(1, 1, { relevantText: repeat('r', LIMITS.relevantText) })] });
-    expectRejected({ ...base, locations: [location(1, 1, { relevantText: repeat('r', LIMITS.relevantText + 1) })] }, 'locations.0.relevantText');
+    expectRejected(
+      { ...base, locations: [location(1, 1, { relevantText: repeat('r', LIMITS.relevantText + 1) })] },
+      'locations.0.relevantText',
+    );
   });
 });
 
@@ -220,7 +230,11 @@ describe('images', () => {
 
   it('checks what a data URI holds', () => {
     expectRejected({ ...base, logoURL: 'data:image/png;base64,not*base64' }, 'logoURL', /base64/);
-    expectRejected({ ...base, logoURL: `data:image/png;base64,${Buffer.from('GIF89a not a png').toString('base64')}` }, 'logoURL', /not a PNG/);
+    expectRejected(
+      { ...base, logoURL: `data:image/png;base64,${Buffer.from('GIF89a not a png').toString('base64')}` },
+      'logoURL',
+      /not a PNG/,
+    );
     expectRejected({ ...base, logoURL: pngDataUri(LIMITS.imageDimension + 1, 1) }, 'logoURL', /4096/);
   });
 
@@ -267,7 +281,12 @@ describe('the body as a whole', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_body');
-    expect(result.error.issues.map((issue) => issue.path).sort()).toEqual(['barcodeFormat', 'barcodeValue', 'extra', 'locations.0.latitude']);
+    expect(result.error.issues.map((issue) => issue.path).sort()).toEqual([
+      'barcodeFormat',
+      'barcodeValue',
+      'extra',
+      'locations.0.latitude',
+    ]);
     expect(result.error.message).toMatch(/^Invalid pass body: .+ \(and 3 more problems\)\.$/);
   });
 

@@ -29,13 +29,16 @@ export const passFieldSchema = z
   .meta({ id: 'PassField' });
 
 const fieldList = (max: number, valueMax: number) =>
-  z.array(passFieldSchema, { error: 'must be an array of fields' }).max(max, { error: `must have at most ${max} items` }).superRefine((fields, ctx) => {
-    fields.forEach((field, index) => {
-      if (typeof field.value === 'string' && characterCount(field.value) > valueMax) {
-        ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `must be at most ${valueMax} characters` });
-      }
+  z
+    .array(passFieldSchema, { error: 'must be an array of fields' })
+    .max(max, { error: `must have at most ${max} items` })
+    .superRefine((fields, ctx) => {
+      fields.forEach((field, index) => {
+        if (typeof field.value === 'string' && characterCount(field.value) > valueMax) {
+          ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `must be at most ${valueMax} characters` });
+        }
+      });
     });
-  });
 
 export const locationSchema = z
   .strictObject({
@@ -65,7 +68,10 @@ const passBodyShape = {
   secondaryFields: fieldList(LIMITS.secondaryFields, LIMITS.fieldValue).optional(),
   auxiliaryFields: fieldList(LIMITS.auxiliaryFields, LIMITS.fieldValue).optional(),
   backFields: fieldList(LIMITS.backFields, LIMITS.backFieldValue).optional(),
-  locations: z.array(locationSchema).max(LIMITS.locations, { error: `must have at most ${LIMITS.locations} items` }).optional(),
+  locations: z
+    .array(locationSchema)
+    .max(LIMITS.locations, { error: `must have at most ${LIMITS.locations} items` })
+    .optional(),
   sharingProhibited: z.boolean().optional(),
   colorPreset: z.enum(COLOR_PRESETS, oneOf(COLOR_PRESETS)).optional(),
   color: z.string().regex(HEX_COLOR, { error: 'must be a hex colour like #1A2B3C' }).optional(),

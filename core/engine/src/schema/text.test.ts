@@ -8,15 +8,20 @@ const base = { barcodeValue: 'ABC-123', barcodeFormat: 'QR' };
 
 /** Every text field of the pass body, as a body holding `value` there and the path an issue names. */
 const TEXT_FIELDS: { path: string; body: (value: string) => object }[] = [
-  ...['barcodeValue', 'barcodeAltText', 'logoText', 'description', 'organizationName', 'title', 'cardLabel', 'label', 'value'].map((name) => ({
-    path: name,
-    body: (value: string) => ({ ...base, [name]: value }),
-  })),
+  ...['barcodeValue', 'barcodeAltText', 'logoText', 'description', 'organizationName', 'title', 'cardLabel', 'label', 'value'].map(
+    (name) => ({
+      path: name,
+      body: (value: string) => ({ ...base, [name]: value }),
+    }),
+  ),
   ...['label', 'value', 'changeMessage'].map((name) => ({
     path: `backFields.0.${name}`,
     body: (value: string) => ({ ...base, backFields: [{ label: 'L', value: 'V', [name]: value }] }),
   })),
-  { path: 'locations.0.relevantText', body: (value: string) => ({ ...base, locations: [{ latitude: 1, longitude: 2, relevantText: value }] }) },
+  {
+    path: 'locations.0.relevantText',
+    body: (value: string) => ({ ...base, locations: [{ latitude: 1, longitude: 2, relevantText: value }] }),
+  },
 ];
 
 const BIDI_CONTROLS = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
@@ -75,7 +80,9 @@ describe('lengths count Unicode code points, as documented', () => {
   });
 
   it('accepts a string exactly when its code points fit the limit, for any text', () => {
-    const printable = fc.string({ unit: 'grapheme', maxLength: LIMITS.organizationName + 8 }).filter((value) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(value));
+    const printable = fc
+      .string({ unit: 'grapheme', maxLength: LIMITS.organizationName + 8 })
+      .filter((value) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(value));
     fc.assert(
       fc.property(printable, (organizationName) => {
         const fits = [...organizationName].length <= LIMITS.organizationName;

@@ -36,7 +36,9 @@ describe('secret box', () => {
   it('names the key it lacks', () => {
     const other = createSecretBox([randomBytes(32)]);
     const sealed = other.seal(PEM, 'c');
-    expect(() => box.open(sealed, 'c')).toThrow(expect.objectContaining({ code: 'secret_key_unknown', message: expect.stringContaining(other.keyId) }));
+    expect(() => box.open(sealed, 'c')).toThrow(
+      expect.objectContaining({ code: 'secret_key_unknown', message: expect.stringContaining(other.keyId) }),
+    );
   });
 
   it('seals with the first key and opens with every key of the ring', () => {

@@ -55,7 +55,13 @@ export function createSecretBox(masterKeys: readonly Uint8Array[]): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', sealingKey, nonce, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [VERSION, keyId, nonce.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+      return [
+        VERSION,
+        keyId,
+        nonce.toString('base64url'),
+        ciphertext.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+      ].join('.');
     },
     open(value, context) {
       if (!isSealed(value)) return value;
@@ -63,7 +69,10 @@ export function createSecretBox(masterKeys: readonly Uint8Array[]): SecretBox {
       if (!id) throw new SecretKeyError('secret_unreadable', 'A stored secret is damaged: it is not in the sealed format.');
       const key = keys.get(id);
       if (!key) {
-        throw new SecretKeyError('secret_key_unknown', `A stored secret is sealed under key ${id}, which is not among the configured keys (${keyIds.join(', ')}).`);
+        throw new SecretKeyError(
+          'secret_key_unknown',
+          `A stored secret is sealed under key ${id}, which is not among the configured keys (${keyIds.join(', ')}).`,
+        );
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'), { authTagLength: TAG_BYTES });
@@ -71,7 +80,10 @@ export function createSecretBox(masterKeys: readonly Uint8Array[]): SecretBox {
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
         return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
-        throw new SecretKeyError('secret_unreadable', `A stored secret (${context}) failed its integrity check: it was altered or copied from another row.`);
+        throw new SecretKeyError(
+          'secret_unreadable',
+          `A stored secret (${context}) failed its integrity check: it was altered or copied from another row.`,
+        );
       }
     },
   };

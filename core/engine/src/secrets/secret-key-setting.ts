@@ -10,7 +10,10 @@ export const secretKeySetting = z
   .transform((text, context) => {
     const keys = text.split(',').map(parseSecretKey);
     if (keys.every((key) => key !== null)) return keys as Buffer[];
-    context.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 (`openssl rand -base64 32`) or 64 hex digits; several keys are separated by commas' });
+    context.addIssue({
+      code: 'custom',
+      message: 'must be 32 bytes as base64 (`openssl rand -base64 32`) or 64 hex digits; several keys are separated by commas',
+    });
     return z.NEVER;
   })
   .optional();

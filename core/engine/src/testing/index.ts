@@ -14,7 +14,11 @@ let cached: TestIdentity | undefined;
 export function testIdentity(): TestIdentity {
   if (!cached) {
     const pems = createDevIdentity({ passTypeIdentifier: 'pass.test.passmint', teamIdentifier: 'TEAMTEST01' });
-    const identity = loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem });
+    const identity = loadSigningIdentity({
+      certificatePem: pems.certificatePem,
+      privateKeyPem: pems.privateKeyPem,
+      wwdrPem: pems.caCertificatePem,
+    });
     cached = { pems, identity };
   }
   return cached;
@@ -51,4 +55,15 @@ export const API_EXAMPLE_BODIES = {
   },
 } satisfies Record<string, PassInput>;
 export { opensslVerifyPass, opensslPrintSignature } from './openssl-verify';
-export { busyWorkZip, deepJsonZip, emptyObjectsBomb, overlappingEntriesZip, pngHeaderOnly, sizeLiarBomb, writeZip, zerosDeflateStream, type ZipEntrySpec, type ZipOptions } from './hostile-zips';
+export {
+  busyWorkZip,
+  deepJsonZip,
+  emptyObjectsBomb,
+  overlappingEntriesZip,
+  pngHeaderOnly,
+  sizeLiarBomb,
+  writeZip,
+  zerosDeflateStream,
+  type ZipEntrySpec,
+  type ZipOptions,
+} from './hostile-zips';

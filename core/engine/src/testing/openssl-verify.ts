@@ -12,7 +12,23 @@ export function opensslVerifyPass(pkpass: Uint8Array, caPem: string): { ok: bool
     writeFileSync(join(dir, 'manifest.json'), files['manifest.json'] ?? new Uint8Array());
     writeFileSync(join(dir, 'signature'), files['signature'] ?? new Uint8Array());
     writeFileSync(join(dir, 'ca.pem'), caPem);
-    const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'signature', '-content', 'manifest.json', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'];
+    const args = [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      'signature',
+      '-content',
+      'manifest.json',
+      '-CAfile',
+      'ca.pem',
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ];
     try {
       const output = execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       return { ok: true, output };

@@ -62,7 +62,14 @@ export function writeZip(entries: ZipEntrySpec[], options: ZipOptions = {}): Uin
     const content = spec.content ?? new Uint8Array();
     const method = spec.method ?? 8;
     const raw = spec.raw ?? (method === 8 ? deflateRawSync(content) : content);
-    const entry = { spec, offset, raw, crc: crc32(content), size: spec.declaredSize ?? content.length, compressedSize: spec.declaredCompressedSize ?? raw.length };
+    const entry = {
+      spec,
+      offset,
+      raw,
+      crc: crc32(content),
+      size: spec.declaredSize ?? content.length,
+      compressedSize: spec.declaredCompressedSize ?? raw.length,
+    };
     push(localHeader(entry));
     push(Buffer.from(raw));
     if (spec.dataDescriptor) push(dataDescriptor(entry));

@@ -11,7 +11,11 @@ function checkBarcode(barcode: unknown, path: string, problems: Problems): void 
   }
   if (typeof barcode.format !== 'string' || !BARCODE_FORMATS.includes(barcode.format)) {
     const at = joinPath(path, 'format');
-    problems.error('barcode_format_invalid', `${at} is ${describe(barcode.format)}; expected one of ${BARCODE_FORMATS.join(', ')}.`, inPassJson(at));
+    problems.error(
+      'barcode_format_invalid',
+      `${at} is ${describe(barcode.format)}; expected one of ${BARCODE_FORMATS.join(', ')}.`,
+      inPassJson(at),
+    );
   }
   if (!isNonEmptyString(barcode.message)) {
     const at = joinPath(path, 'message');

@@ -148,7 +148,9 @@ describe('the CMS structure openssl produces', () => {
     expect(signedData.hasEmbeddedContent).toBe(false);
     expect(signedData.isCanonicalDer).toBe(true);
     expect(signer?.digestAlgorithm).toBe(OID.sha256);
-    expect([...(signer?.signedAttrs?.values.keys() ?? [])]).toEqual(expect.arrayContaining([OID.contentType, OID.messageDigest, OID.signingTime]));
+    expect([...(signer?.signedAttrs?.values.keys() ?? [])]).toEqual(
+      expect.arrayContaining([OID.contentType, OID.messageDigest, OID.signingTime]),
+    );
     expect(signer?.signedAttrs?.signedBytes[0]).toBe(0x31);
   });
 });
@@ -191,7 +193,9 @@ describe('signer certificate vs pass.json', () => {
   describe('with a certificate whose UID and OU differ from pass.json', () => {
     let other: TestIdentity;
     beforeAll(() => {
-      other = createTestIdentity({ signerSubject: `/UID=pass.test.other/CN=Pass Type ID: pass.test.other/OU=OTHERTEAM1/O=Passmint Test/C=US` });
+      other = createTestIdentity({
+        signerSubject: `/UID=pass.test.other/CN=Pass Type ID: pass.test.other/OU=OTHERTEAM1/O=Passmint Test/C=US`,
+      });
     });
     afterAll(() => removeTestIdentity(other));
 

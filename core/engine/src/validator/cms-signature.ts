@@ -27,12 +27,20 @@ function readSignedData(bytes: Uint8Array, problems: Problems): SignedData | und
   try {
     const contentInfo = readContentInfo(bytes);
     if (contentInfo.contentType !== OID.signedData) {
-      problems.error('signature_not_signed_data', `The signature is a CMS ${contentInfo.contentType} structure, not SignedData.`, SIGNATURE);
+      problems.error(
+        'signature_not_signed_data',
+        `The signature is a CMS ${contentInfo.contentType} structure, not SignedData.`,
+        SIGNATURE,
+      );
       return undefined;
     }
     return contentInfo.read();
   } catch (error) {
-    problems.error('signature_malformed', `The signature is not a DER-encoded CMS/PKCS#7 SignedData structure (${errorText(error)}).`, SIGNATURE);
+    problems.error(
+      'signature_malformed',
+      `The signature is not a DER-encoded CMS/PKCS#7 SignedData structure (${errorText(error)}).`,
+      SIGNATURE,
+    );
     return undefined;
   }
 }
@@ -53,7 +61,11 @@ function checkEnvelope(signedData: SignedData, problems: Problems): void {
     );
   }
   if (signedData.hasEmbeddedContent) {
-    problems.error('signature_not_detached', 'The signature embeds its content; Wallet expects a detached signature over manifest.json.', SIGNATURE);
+    problems.error(
+      'signature_not_detached',
+      'The signature embeds its content; Wallet expects a detached signature over manifest.json.',
+      SIGNATURE,
+    );
   }
 }
 
@@ -63,7 +75,11 @@ function readCertificates(signedData: SignedData, problems: Problems): Certifica
     try {
       certificates.push(readCertificate(der));
     } catch (error) {
-      problems.error('signature_certificate_invalid', `A certificate inside the signature cannot be read (${errorText(error)}).`, SIGNATURE);
+      problems.error(
+        'signature_certificate_invalid',
+        `A certificate inside the signature cannot be read (${errorText(error)}).`,
+        SIGNATURE,
+      );
     }
   }
   return certificates;
@@ -94,7 +110,11 @@ function checkContentTypeAttribute(signer: SignerInfo, problems: Problems): void
 function checkMessageDigest(signer: SignerInfo, digest: Buffer, problems: Problems): void {
   const value = attributeValue(signer, OID.messageDigest);
   if (value === undefined) {
-    problems.error('signature_message_digest_missing', 'The signature has no messageDigest attribute, so it does not bind manifest.json.', SIGNATURE);
+    problems.error(
+      'signature_message_digest_missing',
+      'The signature has no messageDigest attribute, so it does not bind manifest.json.',
+      SIGNATURE,
+    );
     return;
   }
   let signed: Buffer | undefined;
@@ -129,7 +149,13 @@ function checkSigningTime(signer: SignerInfo, problems: Problems): void {
   }
 }
 
-function verifySignatureValue(signer: SignerInfo, certificate: CertificateInfo, manifest: Uint8Array, digest: 'sha1' | 'sha256', problems: Problems): void {
+function verifySignatureValue(
+  signer: SignerInfo,
+  certificate: CertificateInfo,
+  manifest: Uint8Array,
+  digest: 'sha1' | 'sha256',
+  problems: Problems,
+): void {
   if (!SIGNATURE_ALGORITHMS.has(signer.signatureAlgorithm)) {
     problems.error(
       'signature_algorithm_unsupported',
@@ -147,7 +173,7 @@ function verifySignatureValue(signer: SignerInfo, certificate: CertificateInfo, 
     valid = false;
   }
   if (!valid) {
-    problems.error('signature_invalid', 'The signature value does not verify with the signer certificate\'s public key.', SIGNATURE);
+    problems.error('signature_invalid', "The signature value does not verify with the signer certificate's public key.", SIGNATURE);
   }
 }
 
@@ -190,7 +216,11 @@ export function checkSignature(signature: Uint8Array, manifest: Uint8Array, prob
     return { certificates };
   }
   if (others.length > 0) {
-    problems.warning('signature_multiple_signers', `The signature has ${others.length + 1} signers; only the first was checked.`, SIGNATURE);
+    problems.warning(
+      'signature_multiple_signers',
+      `The signature has ${others.length + 1} signers; only the first was checked.`,
+      SIGNATURE,
+    );
   }
   const signerCertificate = certificates.find((certificate) => matchesSid(certificate, signer.sid));
   if (signerCertificate === undefined) {

@@ -74,7 +74,10 @@ export function readAlgorithm(node: Asn1 | undefined, what: string): string {
 /** An INTEGER as uppercase hex without leading zero bytes (the form X.509 serials are quoted in). */
 export function readIntegerHex(node: Asn1 | undefined, what: string): string {
   const bytes = primitiveBytes(expectUniversal(node, forge.asn1.Type.INTEGER, what), what);
-  const hex = bytes.toString('hex').toUpperCase().replace(/^(00)+(?=.)/, '');
+  const hex = bytes
+    .toString('hex')
+    .toUpperCase()
+    .replace(/^(00)+(?=.)/, '');
   return hex === '' ? '00' : hex;
 }
 

@@ -38,7 +38,11 @@ export function checkDeclaredSizes(entries: DirectoryEntry[]): void {
     const limit = byteLimitOf(entry.name);
     if (entry.uncompressedSize > limit) {
       const kind = isImage(entry.name) ? 'an image' : 'a file in a pass';
-      throw new ZipRefusal('zip_entry_too_large', `"${entry.name}" declares ${entry.uncompressedSize} bytes; ${kind} may have at most ${limit}. It was not inflated.`, entry.name);
+      throw new ZipRefusal(
+        'zip_entry_too_large',
+        `"${entry.name}" declares ${entry.uncompressedSize} bytes; ${kind} may have at most ${limit}. It was not inflated.`,
+        entry.name,
+      );
     }
   }
 }
@@ -53,13 +57,21 @@ function checkImageHeader(name: string, head: Uint8Array): void {
   const header = readPngHeader(head);
   const max = ZIP_LIMITS.maxImageDimension;
   if (header.kind === 'png' && (header.width > max || header.height > max)) {
-    throw new ZipRefusal('image_dimensions_too_large', `"${name}" declares ${header.width}×${header.height} pixels; an image may have at most ${max}×${max}.`, name);
+    throw new ZipRefusal(
+      'image_dimensions_too_large',
+      `"${name}" declares ${header.width}×${header.height} pixels; an image may have at most ${max}×${max}.`,
+      name,
+    );
   }
 }
 
 /** Checks on an entry kept whole for parsing (pass.json, manifest.json), before it is parsed. */
 export function checkEntryContent(name: string, bytes: Uint8Array): void {
   if (name.toLowerCase().endsWith('.json') && jsonNestsDeeperThan(bytes, ZIP_LIMITS.maxJsonDepth)) {
-    throw new ZipRefusal('json_too_deep', `"${name}" nests arrays and objects more than ${ZIP_LIMITS.maxJsonDepth} levels deep; a pass needs a handful. It was not parsed.`, name);
+    throw new ZipRefusal(
+      'json_too_deep',
+      `"${name}" nests arrays and objects more than ${ZIP_LIMITS.maxJsonDepth} levels deep; a pass needs a handful. It was not parsed.`,
+      name,
+    );
   }
 }

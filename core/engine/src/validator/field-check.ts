@@ -3,14 +3,26 @@ import { describe, isAbsent, isFiniteNumber, isNonEmptyString, isObject, type Js
 import { inPassJson, joinPath, type Problems } from './problems';
 import { isW3cDateTime } from './value-formats';
 
-export const FIELD_GROUPS = ['headerFields', 'primaryFields', 'secondaryFields', 'auxiliaryFields', 'backFields', 'additionalInfoFields'] as const;
+export const FIELD_GROUPS = [
+  'headerFields',
+  'primaryFields',
+  'secondaryFields',
+  'auxiliaryFields',
+  'backFields',
+  'additionalInfoFields',
+] as const;
 type FieldGroup = (typeof FIELD_GROUPS)[number];
 
 const GROUPS_WITHOUT_ALIGNMENT = new Set<FieldGroup>(['primaryFields', 'backFields']);
 const TEXT_ALIGNMENTS = ['PKTextAlignmentLeft', 'PKTextAlignmentCenter', 'PKTextAlignmentRight', 'PKTextAlignmentNatural'];
 const DATE_STYLES = ['PKDateStyleNone', 'PKDateStyleShort', 'PKDateStyleMedium', 'PKDateStyleLong', 'PKDateStyleFull'];
 const NUMBER_STYLES = ['PKNumberStyleDecimal', 'PKNumberStylePercent', 'PKNumberStyleScientific', 'PKNumberStyleSpellOut'];
-const DATA_DETECTORS = ['PKDataDetectorTypePhoneNumber', 'PKDataDetectorTypeLink', 'PKDataDetectorTypeAddress', 'PKDataDetectorTypeCalendarEvent'];
+const DATA_DETECTORS = [
+  'PKDataDetectorTypePhoneNumber',
+  'PKDataDetectorTypeLink',
+  'PKDataDetectorTypeAddress',
+  'PKDataDetectorTypeCalendarEvent',
+];
 
 interface FieldContext {
   group: FieldGroup;
@@ -97,7 +109,11 @@ function checkNumberFormatting(field: JsonObject, context: FieldContext): void {
   const currency = field.currencyCode;
   if (!isAbsent(currency) && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) {
     const path = joinPath(context.path, 'currencyCode');
-    context.problems.error('currency_code_invalid', `${path} is ${describe(currency)}; expected an ISO 4217 code such as EUR.`, inPassJson(path));
+    context.problems.error(
+      'currency_code_invalid',
+      `${path} is ${describe(currency)}; expected an ISO 4217 code such as EUR.`,
+      inPassJson(path),
+    );
   }
   const formatsNumber = !isAbsent(field.numberStyle) || !isAbsent(currency);
   if (formatsNumber && !isAbsent(field.value) && typeof field.value !== 'number') {

@@ -113,7 +113,10 @@ describe('images the style does not use (warnings)', () => {
   });
 
   test('an event ticket with a strip and a thumbnail', () => {
-    const report = validate({ editPass: asStyle('eventTicket'), files: { 'strip.png': encodePng(375, 98), 'thumbnail.png': encodePng(90, 90) } });
+    const report = validate({
+      editPass: asStyle('eventTicket'),
+      files: { 'strip.png': encodePng(375, 98), 'thumbnail.png': encodePng(90, 90) },
+    });
     expect(codesOf(report)).toEqual(['image_combination_unsupported']);
   });
 

@@ -89,21 +89,29 @@ function checkSize(image: Image, kind: ImageKind, problems: Problems): void {
   const fits = rule.fit === 'exact' ? image.width === width && image.height === height : image.width <= width && image.height <= height;
   if (fits) return;
   const expected = `${rule.fit === 'exact' ? '' : 'at most '}${width}×${height} px (${rule.width}×${rule.height} pt at ${image.scale}x)`;
-  problems.warning('image_size_unexpected', `${image.file} is ${image.width}×${image.height} px; expected ${expected}.`, { file: image.file });
+  problems.warning('image_size_unexpected', `${image.file} is ${image.width}×${image.height} px; expected ${expected}.`, {
+    file: image.file,
+  });
 }
 
 function checkUse(image: Image, style: PassStyle | undefined, problems: Problems): void {
   if (image.kind === undefined) {
-    problems.warning('image_unknown_name', `${image.file} is not an image name Wallet uses (icon, logo, strip, thumbnail, background, footer); it is ignored.`, {
-      file: image.file,
-    });
+    problems.warning(
+      'image_unknown_name',
+      `${image.file} is not an image name Wallet uses (icon, logo, strip, thumbnail, background, footer); it is ignored.`,
+      {
+        file: image.file,
+      },
+    );
   } else if (style !== undefined && UNUSED_BY_STYLE[image.kind].includes(style)) {
     problems.warning('image_unused_by_style', `${image.file} is not shown on ${style} passes; Wallet ignores it.`, { file: image.file });
   }
 }
 
 function checkScales(images: Image[], problems: Problems): void {
-  const baseImages = new Map(images.filter((image) => image.kind !== undefined && image.scale === 1).map((image) => [`${image.folder}/${image.kind}`, image]));
+  const baseImages = new Map(
+    images.filter((image) => image.kind !== undefined && image.scale === 1).map((image) => [`${image.folder}/${image.kind}`, image]),
+  );
   for (const image of images) {
     const base = baseImages.get(`${image.folder}/${image.kind}`);
     if (image.kind === undefined || image.scale === 1 || base === undefined) continue;

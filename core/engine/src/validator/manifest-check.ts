@@ -23,17 +23,19 @@ function parseManifest(bytes: Uint8Array, problems: Problems): Record<string, un
 
 function checkListedFile(path: string, hash: unknown, files: PassFiles, problems: Problems): void {
   if (UNHASHED_FILES.has(path)) {
-    problems.warning('manifest_lists_reserved_file', `manifest.json lists "${path}", which must not be hashed; Wallet ignores that entry.`, {
-      file: MANIFEST,
-    });
+    problems.warning(
+      'manifest_lists_reserved_file',
+      `manifest.json lists "${path}", which must not be hashed; Wallet ignores that entry.`,
+      {
+        file: MANIFEST,
+      },
+    );
     return;
   }
   if (typeof hash !== 'string' || !SHA1_HEX.test(hash)) {
-    problems.error(
-      'manifest_invalid_hash',
-      `manifest.json gives ${describe(hash)} for "${path}"; expected a 40-digit hex SHA-1.`,
-      { file: MANIFEST },
-    );
+    problems.error('manifest_invalid_hash', `manifest.json gives ${describe(hash)} for "${path}"; expected a 40-digit hex SHA-1.`, {
+      file: MANIFEST,
+    });
     return;
   }
   const file = files.get(path);
@@ -43,9 +45,13 @@ function checkListedFile(path: string, hash: unknown, files: PassFiles, problems
   }
   const actual = file.sha1;
   if (actual !== hash.toLowerCase()) {
-    problems.error('manifest_hash_mismatch', `The SHA-1 of "${path}" is ${actual}, but manifest.json says ${hash.toLowerCase()}; the file changed after the manifest was made.`, {
-      file: path,
-    });
+    problems.error(
+      'manifest_hash_mismatch',
+      `The SHA-1 of "${path}" is ${actual}, but manifest.json says ${hash.toLowerCase()}; the file changed after the manifest was made.`,
+      {
+        file: path,
+      },
+    );
   }
 }
 

@@ -30,7 +30,12 @@ export interface PassFileCollector {
  * Builds a PassFile from streamed chunks. `inspectHead` sees the first `headLength` bytes once
  * (or all of a shorter file at the end) and may throw to stop the entry before more is read.
  */
-export function collectPassFile(options: { size: number; keepWhole: boolean; headLength: number; inspectHead?: (head: Uint8Array) => void }): PassFileCollector {
+export function collectPassFile(options: {
+  size: number;
+  keepWhole: boolean;
+  headLength: number;
+  inspectHead?: (head: Uint8Array) => void;
+}): PassFileCollector {
   const hash = createHash('sha1');
   const head = new Uint8Array(Math.min(options.headLength, options.size));
   const whole = options.keepWhole ? new Uint8Array(options.size) : undefined;

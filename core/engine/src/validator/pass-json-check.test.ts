@@ -63,7 +63,12 @@ const ERROR_CASES: Array<[string, (pass: PassJson) => void, string, string?]> = 
   ['a field without key', (pass) => delete firstField(pass, 'headerFields').key, 'field_key_missing', 'generic.headerFields.0.key'],
   ['a field without value', (pass) => delete firstField(pass, 'headerFields').value, 'field_value_missing', 'generic.headerFields.0.value'],
   ['a field value that is an object', (pass) => (firstField(pass, 'headerFields').value = { a: 1 }), 'field_value_invalid'],
-  ['a field that is not an object', (pass) => ((pass.generic as PassJson).headerFields = ['level']), 'field_invalid', 'generic.headerFields.0'],
+  [
+    'a field that is not an object',
+    (pass) => ((pass.generic as PassJson).headerFields = ['level']),
+    'field_invalid',
+    'generic.headerFields.0',
+  ],
   ['a field group that is not an array', (pass) => ((pass.generic as PassJson).headerFields = {}), 'field_group_invalid'],
   [
     'textAlignment on a primary field',
@@ -71,16 +76,28 @@ const ERROR_CASES: Array<[string, (pass: PassJson) => void, string, string?]> = 
     'text_alignment_not_allowed',
     'generic.primaryFields.0.textAlignment',
   ],
-  ['textAlignment on a back field', (pass) => (firstField(pass, 'backFields').textAlignment = 'PKTextAlignmentLeft'), 'text_alignment_not_allowed'],
+  [
+    'textAlignment on a back field',
+    (pass) => (firstField(pass, 'backFields').textAlignment = 'PKTextAlignmentLeft'),
+    'text_alignment_not_allowed',
+  ],
   ['an unknown textAlignment', (pass) => (firstField(pass, 'headerFields').textAlignment = 'left'), 'text_alignment_invalid'],
   ['currencyCode on a text value', (pass) => (firstField(pass, 'headerFields').currencyCode = 'EUR'), 'number_format_on_non_number'],
-  ['numberStyle on a text value', (pass) => (firstField(pass, 'headerFields').numberStyle = 'PKNumberStyleDecimal'), 'number_format_on_non_number'],
+  [
+    'numberStyle on a text value',
+    (pass) => (firstField(pass, 'headerFields').numberStyle = 'PKNumberStyleDecimal'),
+    'number_format_on_non_number',
+  ],
   ['a lowercase currencyCode', (pass) => (firstField(pass, 'secondaryFields').currencyCode = 'eur'), 'currency_code_invalid'],
   ['an unknown numberStyle', (pass) => (firstField(pass, 'secondaryFields').numberStyle = 'PKNumberStyleRoman'), 'number_style_invalid'],
   ['an unknown dateStyle', (pass) => (firstField(pass, 'auxiliaryFields').dateStyle = 'PKDateStyleHuge'), 'date_style_invalid'],
   ['an unknown timeStyle', (pass) => (firstField(pass, 'auxiliaryFields').timeStyle = 'short'), 'time_style_invalid'],
   ['a date field whose value is not a date', (pass) => (firstField(pass, 'auxiliaryFields').value = 'March 2024'), 'date_invalid'],
-  ['dataDetectorTypes with an unknown type', (pass) => (firstField(pass, 'backFields').dataDetectorTypes = ['PKDataDetectorTypeEmail']), 'data_detector_types_invalid'],
+  [
+    'dataDetectorTypes with an unknown type',
+    (pass) => (firstField(pass, 'backFields').dataDetectorTypes = ['PKDataDetectorTypeEmail']),
+    'data_detector_types_invalid',
+  ],
   // colours
   ['a named colour', (pass) => (pass.backgroundColor = 'red'), 'color_invalid', 'backgroundColor'],
   ['a hex colour', (pass) => (pass.foregroundColor = '#ffffff'), 'color_invalid', 'foregroundColor'],
@@ -99,9 +116,22 @@ const ERROR_CASES: Array<[string, (pass: PassJson) => void, string, string?]> = 
   ],
   ['an empty relevantDates entry', (pass) => (pass.relevantDates = [{}]), 'relevant_dates_invalid', 'relevantDates.0'],
   // barcodes
-  ['an unknown barcode format', (pass) => (pass.barcodes = [{ format: 'QR', message: 'x', messageEncoding: 'iso-8859-1' }]), 'barcode_format_invalid', 'barcodes.0.format'],
-  ['an empty barcode message', (pass) => (pass.barcodes = [{ format: 'PKBarcodeFormatQR', message: '', messageEncoding: 'iso-8859-1' }]), 'barcode_message_invalid'],
-  ['a barcode without messageEncoding', (pass) => (pass.barcodes = [{ format: 'PKBarcodeFormatQR', message: 'x' }]), 'barcode_encoding_invalid'],
+  [
+    'an unknown barcode format',
+    (pass) => (pass.barcodes = [{ format: 'QR', message: 'x', messageEncoding: 'iso-8859-1' }]),
+    'barcode_format_invalid',
+    'barcodes.0.format',
+  ],
+  [
+    'an empty barcode message',
+    (pass) => (pass.barcodes = [{ format: 'PKBarcodeFormatQR', message: '', messageEncoding: 'iso-8859-1' }]),
+    'barcode_message_invalid',
+  ],
+  [
+    'a barcode without messageEncoding',
+    (pass) => (pass.barcodes = [{ format: 'PKBarcodeFormatQR', message: 'x' }]),
+    'barcode_encoding_invalid',
+  ],
   ['barcodes that is not an array', (pass) => (pass.barcodes = { format: 'PKBarcodeFormatQR' }), 'barcodes_invalid'],
   [
     'a legacy barcode with Code128',
@@ -110,19 +140,52 @@ const ERROR_CASES: Array<[string, (pass: PassJson) => void, string, string?]> = 
     'barcode.format',
   ],
   // relevance
-  ['eleven locations', (pass) => (pass.locations = Array.from({ length: 11 }, () => location(48.85, 2.35))), 'locations_too_many', 'locations'],
+  [
+    'eleven locations',
+    (pass) => (pass.locations = Array.from({ length: 11 }, () => location(48.85, 2.35))),
+    'locations_too_many',
+    'locations',
+  ],
   ['a latitude of 91', (pass) => (pass.locations = [location(91, 0)]), 'latitude_out_of_range', 'locations.0.latitude'],
   ['a longitude of -181', (pass) => (pass.locations = [location(0, -181)]), 'longitude_out_of_range', 'locations.0.longitude'],
   ['a latitude given as a string', (pass) => (pass.locations = [{ latitude: '48.85', longitude: 2.35 }]), 'location_invalid'],
-  ['eleven beacons', (pass) => (pass.beacons = Array.from({ length: 11 }, () => ({ proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0' }))), 'beacons_too_many'],
-  ['a beacon major above 65535', (pass) => (pass.beacons = [{ proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0', major: 70000 }]), 'beacon_major_minor_invalid', 'beacons.0.major'],
+  [
+    'eleven beacons',
+    (pass) => (pass.beacons = Array.from({ length: 11 }, () => ({ proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0' }))),
+    'beacons_too_many',
+  ],
+  [
+    'a beacon major above 65535',
+    (pass) => (pass.beacons = [{ proximityUUID: 'E2C56DB5-DFFB-48D2-B060-D0F5A71096E0', major: 70000 }]),
+    'beacon_major_minor_invalid',
+    'beacons.0.major',
+  ],
   ['a beacon without proximityUUID', (pass) => (pass.beacons = [{ major: 1 }]), 'beacon_invalid'],
   // web service and app launch
-  ['a token shorter than 16', (pass) => Object.assign(pass, { webServiceURL: 'https://example.com/passes', authenticationToken: 'short' }), 'authentication_token_too_short', 'authenticationToken'],
-  ['webServiceURL without token', (pass) => (pass.webServiceURL = 'https://example.com/passes'), 'web_service_incomplete', 'authenticationToken'],
+  [
+    'a token shorter than 16',
+    (pass) => Object.assign(pass, { webServiceURL: 'https://example.com/passes', authenticationToken: 'short' }),
+    'authentication_token_too_short',
+    'authenticationToken',
+  ],
+  [
+    'webServiceURL without token',
+    (pass) => (pass.webServiceURL = 'https://example.com/passes'),
+    'web_service_incomplete',
+    'authenticationToken',
+  ],
   ['token without webServiceURL', (pass) => (pass.authenticationToken = 'a'.repeat(16)), 'web_service_incomplete', 'webServiceURL'],
-  ['an ftp webServiceURL', (pass) => Object.assign(pass, { webServiceURL: 'ftp://example.com', authenticationToken: 'a'.repeat(32) }), 'web_service_url_invalid'],
-  ['appLaunchURL without associatedStoreIdentifiers', (pass) => (pass.appLaunchURL = 'myapp://open'), 'app_launch_url_without_store_ids', 'appLaunchURL'],
+  [
+    'an ftp webServiceURL',
+    (pass) => Object.assign(pass, { webServiceURL: 'ftp://example.com', authenticationToken: 'a'.repeat(32) }),
+    'web_service_url_invalid',
+  ],
+  [
+    'appLaunchURL without associatedStoreIdentifiers',
+    (pass) => (pass.appLaunchURL = 'myapp://open'),
+    'app_launch_url_without_store_ids',
+    'appLaunchURL',
+  ],
   ['associatedStoreIdentifiers with a string', (pass) => (pass.associatedStoreIdentifiers = ['123']), 'associated_store_ids_invalid'],
 ];
 
@@ -154,9 +217,13 @@ test('a duplicate field key names both places it is used', () => {
 
 describe('pass.json warnings', () => {
   test('an http webServiceURL only works with development HTTP services', () => {
-    const report = validate({ editPass: (pass) => Object.assign(pass, { webServiceURL: 'http://localhost:3000/passes', authenticationToken: 'a'.repeat(32) }) });
+    const report = validate({
+      editPass: (pass) => Object.assign(pass, { webServiceURL: 'http://localhost:3000/passes', authenticationToken: 'a'.repeat(32) }),
+    });
     expect(codesOf(report)).toEqual(['web_service_url_insecure']);
-    expect(problemWith(report, 'web_service_url_insecure').message).toContain('only works on devices with development HTTP services enabled');
+    expect(problemWith(report, 'web_service_url_insecure').message).toContain(
+      'only works on devices with development HTTP services enabled',
+    );
     expect(report.ok).toBe(true);
   });
 

@@ -79,9 +79,13 @@ function checkStyle(pass: JsonObject, problems: Problems): void {
   const present = STYLE_KEYS.filter((key) => pass[key] !== undefined);
   if (present.length !== 1) {
     const found = present.length === 0 ? 'none' : present.join(', ');
-    problems.error(present.length === 0 ? 'style_missing' : 'style_multiple', `pass.json needs exactly one of ${STYLE_KEYS.join(', ')}; found ${found}.`, {
-      file: 'pass.json',
-    });
+    problems.error(
+      present.length === 0 ? 'style_missing' : 'style_multiple',
+      `pass.json needs exactly one of ${STYLE_KEYS.join(', ')}; found ${found}.`,
+      {
+        file: 'pass.json',
+      },
+    );
   }
   for (const styleKey of present) {
     const style = pass[styleKey];

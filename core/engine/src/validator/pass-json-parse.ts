@@ -11,7 +11,11 @@ function hasBom(bytes: Uint8Array): boolean {
 export function parsePassJson(bytes: Uint8Array, problems: Problems): { value: unknown } | undefined {
   let body = bytes;
   if (hasBom(bytes)) {
-    problems.error('pass_json_bom', 'pass.json starts with a UTF-8 byte order mark; Wallet rejects it. Save it as UTF-8 without BOM.', PASS_JSON);
+    problems.error(
+      'pass_json_bom',
+      'pass.json starts with a UTF-8 byte order mark; Wallet rejects it. Save it as UTF-8 without BOM.',
+      PASS_JSON,
+    );
     body = bytes.subarray(UTF8_BOM.length);
   }
   let text: string;

@@ -65,7 +65,9 @@ function checkList(pass: JsonObject, key: 'locations' | 'beacons', max: number, 
 
 /** Lock-screen relevance: locations and iBeacons. */
 export function checkRelevance(pass: JsonObject, problems: Problems): void {
-  checkList(pass, 'locations', MAX_LOCATIONS, problems).forEach((location, index) => checkLocation(location, joinPath('locations', index), problems));
+  checkList(pass, 'locations', MAX_LOCATIONS, problems).forEach((location, index) =>
+    checkLocation(location, joinPath('locations', index), problems),
+  );
   checkList(pass, 'beacons', MAX_BEACONS, problems).forEach((beacon, index) => checkBeacon(beacon, joinPath('beacons', index), problems));
   if (!isAbsent(pass.maxDistance) && !(isFiniteNumber(pass.maxDistance) && pass.maxDistance >= 0)) {
     problems.error(

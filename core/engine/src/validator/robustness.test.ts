@@ -86,13 +86,29 @@ test('random manifest.json and pass.json values never throw', () => {
 test('random values under the keys the validator reads never throw', () => {
   const keys = [
     ...Object.keys(defaultPassJson()),
-    'boardingPass', 'coupon', 'eventTicket', 'storeCard', 'barcode', 'locations', 'beacons', 'relevantDates', 'relevantDate',
-    'webServiceURL', 'authenticationToken', 'appLaunchURL', 'associatedStoreIdentifiers', 'nfc', 'maxDistance',
+    'boardingPass',
+    'coupon',
+    'eventTicket',
+    'storeCard',
+    'barcode',
+    'locations',
+    'beacons',
+    'relevantDates',
+    'relevantDate',
+    'webServiceURL',
+    'authenticationToken',
+    'appLaunchURL',
+    'associatedStoreIdentifiers',
+    'nfc',
+    'maxDistance',
   ];
   const fieldKeys = ['key', 'value', 'textAlignment', 'dateStyle', 'numberStyle', 'currencyCode', 'changeMessage', 'dataDetectorTypes'];
   const smallJson = fc.jsonValue({ maxDepth: 2 });
   const field = fc.dictionary(fc.constantFrom(...fieldKeys), smallJson);
-  const style = fc.dictionary(fc.constantFrom('headerFields', 'primaryFields', 'backFields', 'transitType'), fc.oneof(fc.array(field, { maxLength: 4 }), smallJson));
+  const style = fc.dictionary(
+    fc.constantFrom('headerFields', 'primaryFields', 'backFields', 'transitType'),
+    fc.oneof(fc.array(field, { maxLength: 4 }), smallJson),
+  );
   const value = fc.oneof(smallJson, style, fc.array(smallJson, { maxLength: 12 }));
   fc.assert(
     fc.property(fc.dictionary(fc.constantFrom(...keys), value), (overrides) => {

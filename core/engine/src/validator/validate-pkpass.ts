@@ -40,7 +40,12 @@ function checkSigning(files: PassFiles, passJson: unknown, options: ValidateOpti
   if (signature === undefined || manifest === undefined) return;
   const { signer, certificates } = checkSignature(signature, manifest, problems);
   if (signer === undefined) return;
-  checkChain(signer, certificates, { trustedRootPems: options.trustedRoots ?? [APPLE_ROOT_CA_PEM], now: options.now ?? new Date() }, problems);
+  checkChain(
+    signer,
+    certificates,
+    { trustedRootPems: options.trustedRoots ?? [APPLE_ROOT_CA_PEM], now: options.now ?? new Date() },
+    problems,
+  );
   if (isObject(passJson)) checkSignerIdentity(signer, passJson, problems);
 }
 

@@ -12,8 +12,21 @@ test.each(REFUSAL_CODES)('docs/validator.md explains the refusal %s', (code) => 
 
 test('docs/validator.md states the limits the reader enforces', () => {
   const MIB = 1024 * 1024;
-  expect(ZIP_LIMITS).toEqual({ maxEntries: 1000, maxTotalBytes: 64 * MIB, maxEntryBytes: MIB, maxImageBytes: MIB, maxImageDimension: 4096, maxJsonDepth: 64 });
-  for (const stated of ['more than 1,000 entries', 'more than 64 MiB together', 'more than 1 MiB', 'more than 4096×4096 pixels', 'more than 64 levels deep']) {
+  expect(ZIP_LIMITS).toEqual({
+    maxEntries: 1000,
+    maxTotalBytes: 64 * MIB,
+    maxEntryBytes: MIB,
+    maxImageBytes: MIB,
+    maxImageDimension: 4096,
+    maxJsonDepth: 64,
+  });
+  for (const stated of [
+    'more than 1,000 entries',
+    'more than 64 MiB together',
+    'more than 1 MiB',
+    'more than 4096×4096 pixels',
+    'more than 64 levels deep',
+  ]) {
     expect(hostileFiles).toContain(stated);
   }
 });

@@ -3,7 +3,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
-import { deepJsonZip, emptyObjectsBomb, overlappingEntriesZip, pngHeaderOnly, sizeLiarBomb, writeZip, zerosDeflateStream, type ZipEntrySpec } from '../testing/hostile-zips';
+import {
+  deepJsonZip,
+  emptyObjectsBomb,
+  overlappingEntriesZip,
+  pngHeaderOnly,
+  sizeLiarBomb,
+  writeZip,
+  zerosDeflateStream,
+  type ZipEntrySpec,
+} from '../testing/hostile-zips';
 import { type ValidationReport, validatePkpass } from './index';
 import { errorCodesOf, problemWith } from './test-support/report-helpers';
 import { type TestIdentity, buildPassEntries, createTestIdentity, removeTestIdentity } from './test-support/openssl-pass';
@@ -102,7 +111,11 @@ describe('images', () => {
   });
 
   test('a stored PNG over the pixel limit is refused too, and 4096×4096 is allowed', () => {
-    expectRefused(validate(writeZip([{ name: 'icon.png', content: pngHeaderOnly(10, 4097), method: 0 }])), 'image_dimensions_too_large', 'icon.png');
+    expectRefused(
+      validate(writeZip([{ name: 'icon.png', content: pngHeaderOnly(10, 4097), method: 0 }])),
+      'image_dimensions_too_large',
+      'icon.png',
+    );
     const allowed = validate(writeZip([...passSpecs(), { name: 'strip.png', content: pngHeaderOnly(4096, 4096) }]));
     expect(allowed.refused).toBeUndefined();
   });

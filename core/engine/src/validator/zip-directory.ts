@@ -47,7 +47,10 @@ export function readDirectory(bytes: Uint8Array): Directory {
   const end = findEndRecord(view);
   const { count, size, offset } = directoryBounds(view, end);
   if (count > MAX_ENTRIES) {
-    throw new ZipRefusal('zip_too_many_entries', `The zip declares ${count} entries; a pass has a few dozen, and more than ${MAX_ENTRIES} are refused unread.`);
+    throw new ZipRefusal(
+      'zip_too_many_entries',
+      `The zip declares ${count} entries; a pass has a few dozen, and more than ${MAX_ENTRIES} are refused unread.`,
+    );
   }
   if (offset + size > bytes.length) throw new ZipDamage('zip_unreadable', 'The central directory runs past the end of the file.');
   const entries: DirectoryEntry[] = [];
@@ -104,15 +107,24 @@ function readCentralHeader(bytes: Uint8Array, view: DataView, at: number): { ent
   const commentLength = view.getUint16(at + 32, true);
   const nameStart = at + CENTRAL_HEADER_LENGTH;
   const next = nameStart + nameLength + extraLength + commentLength;
-  if (next > bytes.length) throw new ZipDamage('zip_unreadable', 'The central directory is damaged (an entry runs past the end of the file).');
+  if (next > bytes.length)
+    throw new ZipDamage('zip_unreadable', 'The central directory is damaged (an entry runs past the end of the file).');
   const rawName = bytes.subarray(nameStart, nameStart + nameLength);
   // Without the UTF-8 flag (bit 11) names are code page 437; their ASCII part, all a pass uses, reads the same as Latin-1.
   const name = Buffer.from(rawName).toString(flags & FLAG_UTF8_NAME ? 'utf8' : 'latin1');
   if (flags & FLAG_ENCRYPTED) throw new ZipDamage('zip_unreadable', `"${name}" is encrypted; Wallet cannot read encrypted entries.`, name);
   if (!SUPPORTED_METHODS.has(method)) {
-    throw new ZipDamage('zip_unreadable', `"${name}" uses compression method ${method}; Wallet reads only stored and deflated entries.`, name);
+    throw new ZipDamage(
+      'zip_unreadable',
+      `"${name}" uses compression method ${method}; Wallet reads only stored and deflated entries.`,
+      name,
+    );
   }
-  const sizes = { uncompressedSize: view.getUint32(at + 24, true), compressedSize: view.getUint32(at + 20, true), headerOffset: view.getUint32(at + 42, true) };
+  const sizes = {
+    uncompressedSize: view.getUint32(at + 24, true),
+    compressedSize: view.getUint32(at + 20, true),
+    headerOffset: view.getUint32(at + 42, true),
+  };
   const extra = new DataView(bytes.buffer, bytes.byteOffset + nameStart + nameLength, extraLength);
   return { entry: { name, rawName, method, ...withZip64Sizes(sizes, extra, name) }, next };
 }

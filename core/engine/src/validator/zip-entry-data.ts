@@ -39,7 +39,8 @@ export function locateEntryData(bytes: Uint8Array, entry: DirectoryEntry): Entry
     throw mismatch(entry, 'its local header declares other sizes');
   }
   const dataEnd = dataStart + entry.compressedSize;
-  if (dataEnd > bytes.length) throw new ZipDamage('zip_unreadable', `The data of "${entry.name}" runs past the end of the file.`, entry.name);
+  if (dataEnd > bytes.length)
+    throw new ZipDamage('zip_unreadable', `The data of "${entry.name}" runs past the end of the file.`, entry.name);
   return { entry, data: bytes.subarray(dataStart, dataEnd), headerOffset: at, dataEnd };
 }
 
@@ -47,7 +48,9 @@ export function locateEntryData(bytes: Uint8Array, entry: DirectoryEntry): Entry
 function localSizesAgree(view: DataView, at: number, entry: DirectoryEntry): boolean {
   const compressed = view.getUint32(at + 18, true);
   const uncompressed = view.getUint32(at + 22, true);
-  return (compressed === MAX32 || compressed === entry.compressedSize) && (uncompressed === MAX32 || uncompressed === entry.uncompressedSize);
+  return (
+    (compressed === MAX32 || compressed === entry.compressedSize) && (uncompressed === MAX32 || uncompressed === entry.uncompressedSize)
+  );
 }
 
 function mismatch(entry: DirectoryEntry, how: string): ZipDamage {
@@ -68,11 +71,19 @@ export function checkNoOverlap(spans: EntrySpan[], directoryOffset: number): voi
   let previous: EntrySpan | undefined;
   for (const span of ordered) {
     if (previous !== undefined && span.headerOffset < previous.dataEnd) {
-      throw new ZipRefusal('zip_entries_overlap', `"${span.entry.name}" overlaps "${previous.entry.name}" inside the zip; no zip tool writes that, zip bombs do.`, span.entry.name);
+      throw new ZipRefusal(
+        'zip_entries_overlap',
+        `"${span.entry.name}" overlaps "${previous.entry.name}" inside the zip; no zip tool writes that, zip bombs do.`,
+        span.entry.name,
+      );
     }
     previous = span;
   }
   if (previous !== undefined && previous.dataEnd > directoryOffset) {
-    throw new ZipRefusal('zip_entries_overlap', `"${previous.entry.name}" runs into the central directory; no zip tool writes that, zip bombs do.`, previous.entry.name);
+    throw new ZipRefusal(
+      'zip_entries_overlap',
+      `"${previous.entry.name}" runs into the central directory; no zip tool writes that, zip bombs do.`,
+      previous.entry.name,
+    );
   }
 }

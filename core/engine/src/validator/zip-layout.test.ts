@@ -26,10 +26,16 @@ function declareUncompressedSize(zip: Uint8Array, name: string, size: number): U
   const patched = Buffer.from(zip);
   for (let offset = 0; offset + 46 <= patched.length; offset += 1) {
     const signature = patched.readUInt32LE(offset);
-    if (signature === CENTRAL_DIRECTORY_SIGNATURE && patched.toString('latin1', offset + 46, offset + 46 + patched.readUInt16LE(offset + 28)) === name) {
+    if (
+      signature === CENTRAL_DIRECTORY_SIGNATURE &&
+      patched.toString('latin1', offset + 46, offset + 46 + patched.readUInt16LE(offset + 28)) === name
+    ) {
       patched.writeUInt32LE(size, offset + 24);
     }
-    if (signature === LOCAL_HEADER_SIGNATURE && patched.toString('latin1', offset + 30, offset + 30 + patched.readUInt16LE(offset + 26)) === name) {
+    if (
+      signature === LOCAL_HEADER_SIGNATURE &&
+      patched.toString('latin1', offset + 30, offset + 30 + patched.readUInt16LE(offset + 26)) === name
+    ) {
       patched.writeUInt32LE(size, offset + 22);
     }
   }
@@ -105,7 +111,9 @@ describe('layout', () => {
   });
 
   test('xx.lproj folders and directory entries are allowed', () => {
-    const localised = buildPassEntries(identity, { files: { 'de.lproj/pass.strings': new TextEncoder().encode('"member" = "Mitglied";') } });
+    const localised = buildPassEntries(identity, {
+      files: { 'de.lproj/pass.strings': new TextEncoder().encode('"member" = "Mitglied";') },
+    });
     const report = validateZip(zipSync({ ...localised, 'de.lproj/': new Uint8Array() }));
     expect(report.problems).toEqual([]);
   });

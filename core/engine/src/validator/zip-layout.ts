@@ -56,7 +56,9 @@ function unpack(bytes: Uint8Array, problems: Problems): PassFiles {
     if (!name.endsWith('/')) files.set(name, readEntry(span));
   }
   for (const name of duplicates) {
-    problems.error('zip_duplicate_entry', `The zip contains "${name}" more than once; Wallet cannot tell which copy to use.`, { file: name });
+    problems.error('zip_duplicate_entry', `The zip contains "${name}" more than once; Wallet cannot tell which copy to use.`, {
+      file: name,
+    });
   }
   return files;
 }

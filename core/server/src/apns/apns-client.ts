@@ -1,5 +1,11 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from 'node:http2';
+import http2, {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type SecureClientSessionOptions,
+} from 'node:http2';
 import { createProviderTokenCache, loadSigningKey, type ProviderTokenCache } from './provider-token';
 
 /**
@@ -235,7 +241,8 @@ function openConnection(state: ClientState): Connection {
     detach(state, connection);
     // A connection that never came up would fail again at once: give the queued pushes its error
     // (unless a newer connection is already on its way for them).
-    if (!connection.ready && state.current === undefined) failQueue(state, connection.lastError?.message ?? 'connection closed before it was ready');
+    if (!connection.ready && state.current === undefined)
+      failQueue(state, connection.lastError?.message ?? 'connection closed before it was ready');
     pump(state);
   });
   return connection;
@@ -282,7 +289,13 @@ function dispatch(state: ClientState, connection: Connection, pending: Pending):
  * used up its 2^31 stream ids (ERR_HTTP2_OUT_OF_STREAMS; about 12 days at 1,000 pushes a second), which is
  * retired. Anything else is a ConnectionError: the push may or may not have reached APNs.
  */
-function closedWithoutAnswer(state: ClientState, connection: Connection, pending: Pending, rstCode: number | undefined, error: Error | undefined): void {
+function closedWithoutAnswer(
+  state: ClientState,
+  connection: Connection,
+  pending: Pending,
+  rstCode: number | undefined,
+  error: Error | undefined,
+): void {
   const outOfStreams = (error as { code?: unknown } | undefined)?.code === 'ERR_HTTP2_OUT_OF_STREAMS';
   if (outOfStreams) {
     detach(state, connection);

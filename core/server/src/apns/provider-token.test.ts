@@ -4,8 +4,11 @@ import { createProviderTokenCache, loadSigningKey, signProviderToken } from './p
 const MINUTE = 60_000;
 
 function ecKeyPem(namedCurve = 'prime256v1'): string {
-  return generateKeyPairSync('ec', { namedCurve, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
-    .privateKey;
+  return generateKeyPairSync('ec', {
+    namedCurve,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
 }
 
 function decode(jwt: string): { header: unknown; claims: unknown; signature: Buffer; signed: Buffer } {
@@ -36,7 +39,11 @@ describe('provider tokens', () => {
   });
 
   it('refuses keys that are not EC P-256', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const rsa = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     expect(() => loadSigningKey(rsa.privateKey)).toThrow(/P-256/);
     expect(() => loadSigningKey(ecKeyPem('secp384r1'))).toThrow(/P-256/);
     expect(() => loadSigningKey('not a key')).toThrow();

@@ -15,7 +15,9 @@ let server: SpawnedServer;
 
 async function passmint(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', PASSMINT_DATA_DIR: dataDir },
+    });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -53,7 +55,11 @@ test('a revoked key is refused on the next request; listings never show a key', 
   expect((await request(`${server.url}/api/auth/usage`, { key })).status).toBe(200);
   const listing = (await passmint('keys', 'list', '--tenant', 'Corner Bakery')).stdout;
   expect(listing).not.toContain(key);
-  const id = listing.split('\n').find((line) => line.includes('till 2'))?.split('\t')[0] ?? '';
+  const id =
+    listing
+      .split('\n')
+      .find((line) => line.includes('till 2'))
+      ?.split('\t')[0] ?? '';
   expect((await passmint('keys', 'revoke', id)).code).toBe(0);
   const refused = await request(`${server.url}/api/auth/usage`, { key });
   expect(refused.status).toBe(401);
@@ -82,7 +88,17 @@ test('a tenant that brings its own certificate signs with it; others keep the in
     writeFileSync(join(dir, 'cert.pem'), pems.certificatePem);
     writeFileSync(join(dir, 'key.pem'), pems.privateKeyPem);
     writeFileSync(join(dir, 'wwdr.pem'), pems.caCertificatePem);
-    const created = await passmint('tenants', 'create', 'Own Cert Shop', '--apple-cert', join(dir, 'cert.pem'), '--apple-key', join(dir, 'key.pem'), '--apple-wwdr', join(dir, 'wwdr.pem'));
+    const created = await passmint(
+      'tenants',
+      'create',
+      'Own Cert Shop',
+      '--apple-cert',
+      join(dir, 'cert.pem'),
+      '--apple-key',
+      join(dir, 'key.pem'),
+      '--apple-wwdr',
+      join(dir, 'wwdr.pem'),
+    );
     expect(created.code).toBe(0);
     const key = (await passmint('keys', 'create', '--tenant', 'Own Cert Shop')).stdout.trim();
     const issued = await request(`${server.url}/api/passes?format=pkpass`, { method: 'POST', key, body: BODY });
@@ -104,7 +120,17 @@ test('a certificate whose key does not match is refused when the tenant is creat
     writeFileSync(join(dir, 'cert.pem'), one.certificatePem);
     writeFileSync(join(dir, 'key.pem'), two.privateKeyPem);
     writeFileSync(join(dir, 'wwdr.pem'), one.caCertificatePem);
-    const result = await passmint('tenants', 'create', 'Broken Cert', '--apple-cert', join(dir, 'cert.pem'), '--apple-key', join(dir, 'key.pem'), '--apple-wwdr', join(dir, 'wwdr.pem'));
+    const result = await passmint(
+      'tenants',
+      'create',
+      'Broken Cert',
+      '--apple-cert',
+      join(dir, 'cert.pem'),
+      '--apple-key',
+      join(dir, 'key.pem'),
+      '--apple-wwdr',
+      join(dir, 'wwdr.pem'),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/does not match/);
     expect((await passmint('tenants', 'list')).stdout).not.toContain('Broken Cert');

@@ -18,13 +18,17 @@ interface CsrOptions {
 export function certsCsrCommand(options: CsrOptions, io: CliIo): number {
   const passTypeIdentifier = options['pass-type-id'];
   const teamIdentifier = options['team-id'];
-  if (!passTypeIdentifier || !teamIdentifier) throw new PassmintError('invalid_option', '--pass-type-id <pass.…> and --team-id <team id> are both required.');
+  if (!passTypeIdentifier || !teamIdentifier)
+    throw new PassmintError('invalid_option', '--pass-type-id <pass.…> and --team-id <team id> are both required.');
   const dir = resolve(options.out ?? '.');
   const keyPath = join(dir, 'pass.key');
   const csrPath = join(dir, 'pass.certSigningRequest');
   const existing = [keyPath, csrPath].filter((path) => existsSync(path));
   if (existing.length > 0 && !options.force) {
-    throw new PassmintError('file_exists', `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''} (--force replaces them; a certificate already issued for the old key then needs that key).`);
+    throw new PassmintError(
+      'file_exists',
+      `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''} (--force replaces them; a certificate already issued for the old key then needs that key).`,
+    );
   }
   const request = createCertificateRequest({ passTypeIdentifier, teamIdentifier });
   ensurePrivateDir(dir);

@@ -34,7 +34,11 @@ beforeAll(async () => {
   const server = await spawnServer({ PASSMINT_DATA_DIR: dataDir });
   serials = [];
   for (let i = 0; i < 5; i++) {
-    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: `CHECK-${i}`, barcodeFormat: 'QR' } });
+    const created = await request(`${server.url}/api/passes`, {
+      method: 'POST',
+      key: server.key,
+      body: { barcodeValue: `CHECK-${i}`, barcodeFormat: 'QR' },
+    });
     serials.push(created.json.serialNumber);
   }
   await request(`${server.url}/api/passes/${serials[4]}`, { method: 'DELETE', key: server.key });
@@ -63,7 +67,10 @@ test('damaged records and an orphaned push are each named, with exit code 1', as
   try {
     db.prepare('UPDATE passes SET body = ? WHERE serial_number = ?').run(JSON.stringify({ barcodeValue: 42 }), invalidBody);
     db.prepare("UPDATE passes SET canonical_hash = 'not-the-hash' WHERE serial_number = ?").run(wrongHash);
-    db.prepare('UPDATE passes SET pkpass = (SELECT pkpass FROM passes WHERE serial_number = ?) WHERE serial_number = ?').run(voided, swapped);
+    db.prepare('UPDATE passes SET pkpass = (SELECT pkpass FROM passes WHERE serial_number = ?) WHERE serial_number = ?').run(
+      voided,
+      swapped,
+    );
     db.prepare('UPDATE passes SET pkpass = ? WHERE serial_number = ?').run(randomBytes(300), garbage);
     const tenant = (db.prepare('SELECT tenant_id FROM passes LIMIT 1').get() as { tenant_id: string }).tenant_id;
     db.prepare(
@@ -128,8 +135,13 @@ describe('given-up pushes', () => {
     finishedPush('GIVEN-UP-2', 2, '503 ServiceUnavailable (after 10 attempts)', true);
     const { code, report, text } = await check(emptyDir);
     expect(report.ok).toBe(false);
-    expect(report.outbox).toMatchObject({ givenUp: 2, lastGivenUp: { serialNumber: 'GIVEN-UP-2', detail: '503 ServiceUnavailable (after 10 attempts)' } });
-    expect(text).toMatch(/pushes given up in the last 24 hours: 2 \(latest: GIVEN-UP-2 at \S+: 503 ServiceUnavailable \(after 10 attempts\)\)/);
+    expect(report.outbox).toMatchObject({
+      givenUp: 2,
+      lastGivenUp: { serialNumber: 'GIVEN-UP-2', detail: '503 ServiceUnavailable (after 10 attempts)' },
+    });
+    expect(text).toMatch(
+      /pushes given up in the last 24 hours: 2 \(latest: GIVEN-UP-2 at \S+: 503 ServiceUnavailable \(after 10 attempts\)\)/,
+    );
     expect(text.trim().endsWith('PROBLEMS FOUND')).toBe(true);
     expect(code).toBe(1);
   });

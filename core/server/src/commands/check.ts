@@ -59,11 +59,15 @@ export async function checkStore(store: Store, trustedRoots: string[]): Promise<
 }
 
 function formatIntegrity(where: string, report: IntegrityReport): string {
-  const lines = report.problems.flatMap(({ serialNumber, problems }) => problems.map((problem) => `${serialNumber}: ${problem.code}: ${problem.message}`));
+  const lines = report.problems.flatMap(({ serialNumber, problems }) =>
+    problems.map((problem) => `${serialNumber}: ${problem.code}: ${problem.message}`),
+  );
   const { pending, leased, expiredLeases, orphaned, givenUp, lastGivenUp } = report.outbox;
   lines.push(`${where}: ${report.passes} passes checked, ${report.problems.length} with problems`);
   lines.push(`outbox: ${pending} waiting, ${leased} leased (${expiredLeases} past their lease), ${orphaned} without a registration`);
-  const latest = lastGivenUp ? ` (latest: ${lastGivenUp.serialNumber} at ${lastGivenUp.at}${lastGivenUp.detail ? `: ${lastGivenUp.detail}` : ''})` : '';
+  const latest = lastGivenUp
+    ? ` (latest: ${lastGivenUp.serialNumber} at ${lastGivenUp.at}${lastGivenUp.detail ? `: ${lastGivenUp.detail}` : ''})`
+    : '';
   lines.push(`pushes given up in the last 24 hours: ${givenUp}${latest}`);
   lines.push(report.ok ? 'OK' : 'PROBLEMS FOUND');
   return `${lines.join('\n')}\n`;

@@ -41,7 +41,9 @@ test('every command answers --help and -h with its own usage, exit 0, touching n
       expect(answer.out).toMatch(new RegExp(`^Usage: passmint ${name}\\b`));
     }
   }
-  expect((await cli(['tenants', 'create', 'Corner Bakery', '--apple-cert', 'x.cer', '--help'])).out).toMatch(/^Usage: passmint tenants create/);
+  expect((await cli(['tenants', 'create', 'Corner Bakery', '--apple-cert', 'x.cer', '--help'])).out).toMatch(
+    /^Usage: passmint tenants create/,
+  );
   expect((await cli(['help', 'keys', 'create'])).out).toMatch(/^Usage: passmint keys create --tenant/);
   const group = await cli(['secrets', '--help']);
   expect(group.out).toContain('Usage: passmint secrets status');
@@ -58,8 +60,14 @@ test('--version prints the package version; the bare command and help list every
   expect((await cli([])).code).toBe(2);
 });
 
-test('an unknown option or a stray argument exits 2 with that command\'s usage', async () => {
-  for (const argv of [['serve', '--port', '9'], ['tenants', 'create', 'X', '--bogus'], ['keys', 'list', 'extra'], ['secrets', 'rotate', '--new-key', 'k'], ['migrate', 'now']]) {
+test("an unknown option or a stray argument exits 2 with that command's usage", async () => {
+  for (const argv of [
+    ['serve', '--port', '9'],
+    ['tenants', 'create', 'X', '--bogus'],
+    ['keys', 'list', 'extra'],
+    ['secrets', 'rotate', '--new-key', 'k'],
+    ['migrate', 'now'],
+  ]) {
     const answer = await cli(argv);
     expect({ argv, code: answer.code }).toEqual({ argv, code: 2 });
     expect(answer.err).toContain(`Usage: passmint ${argv.slice(0, argv[0] === 'serve' || argv[0] === 'migrate' ? 1 : 2).join(' ')}`);

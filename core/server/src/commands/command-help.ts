@@ -90,7 +90,7 @@ export function mainUsage(): string {
   const lines = Object.values(COMMAND_HELP).map((help) => `  ${help.split('\n')[0]?.replace(/^passmint /, '')}`);
   return [
     'Usage: passmint <command> [options]',
-    '       passmint <command> --help     that command\'s options',
+    "       passmint <command> --help     that command's options",
     '       passmint --version',
     '',
     'Commands:',

@@ -29,13 +29,28 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: { write: (text: string) => (out += text) }, err: { write: (text: string) => (err += text) }, env });
+  const code = await runCli(argv, {
+    out: { write: (text: string) => (out += text) },
+    err: { write: (text: string) => (err += text) },
+    env,
+  });
   return { code, out, err };
 }
 
 /** A tenant with its own certificate and a shop session: two secrets. */
 async function storeSecrets(env: Record<string, string>): Promise<void> {
-  const created = await cli(env, 'tenants', 'create', 'Corner Bakery', '--apple-cert', join(dir, 'cert.pem'), '--apple-key', join(dir, 'key.pem'), '--apple-wwdr', join(dir, 'wwdr.pem'));
+  const created = await cli(
+    env,
+    'tenants',
+    'create',
+    'Corner Bakery',
+    '--apple-cert',
+    join(dir, 'cert.pem'),
+    '--apple-key',
+    join(dir, 'key.pem'),
+    '--apple-wwdr',
+    join(dir, 'wwdr.pem'),
+  );
   expect(created).toMatchObject({ code: 0, err: '' });
   const opened = await openStore(readEnv(env));
   try {
@@ -46,7 +61,9 @@ async function storeSecrets(env: Record<string, string>): Promise<void> {
 }
 
 /** What the database holds, opened with `env`'s key: the tenant's key, the session, and the keys sealing them. */
-async function readBack(env: Record<string, string>): Promise<{ privateKeyPem: string | undefined; session: string | null; byKey: Record<string, number> }> {
+async function readBack(
+  env: Record<string, string>,
+): Promise<{ privateKeyPem: string | undefined; session: string | null; byKey: Record<string, number> }> {
   const { store } = await openStore(readEnv(env));
   try {
     return {
@@ -88,7 +105,11 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     expect(rotated.out).toContain(`Re-sealed 2 secrets under key ${newId} (the database was under ${oldId})`);
     expect(existsSync(`${keyFile()}.next`)).toBe(false);
     const after = await readBack(env());
-    expect(after).toEqual({ privateKeyPem: expect.stringContaining('PRIVATE KEY'), session: expect.stringContaining(TOKEN), byKey: { [newId]: 2 } });
+    expect(after).toEqual({
+      privateKeyPem: expect.stringContaining('PRIVATE KEY'),
+      session: expect.stringContaining(TOKEN),
+      byKey: { [newId]: 2 },
+    });
     expect((await cli(env(), 'secrets', 'status')).out).toContain(`2 secrets sealed under key ${newId}\n`);
     try {
       await running.store.saveShopSession('later.myshopify.com', '["accessToken","later"]', '2026-01-02T00:00:00.000Z');
@@ -105,7 +126,8 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     const oldId = keyIdOf(keyFile());
     const opened = await openStore(readEnv(env()));
     const before = await opened.store.listSecretCells();
-    const damage = (cell: SecretCell) => (cell.column.column === 'session' ? cell.value.replace(/\.([^.]+)$/, '.AAAAAAAAAAAAAAAAAAAAAA') : cell.value);
+    const damage = (cell: SecretCell) =>
+      cell.column.column === 'session' ? cell.value.replace(/\.([^.]+)$/, '.AAAAAAAAAAAAAAAAAAAAAA') : cell.value;
     await opened.store.rewriteSecretCells(damage);
     await opened.store.close();
     const failed = await cli(env(), 'secrets', 'rotate');
@@ -116,7 +138,9 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     expect(cells.filter((cell) => cell.column.column !== 'session')).toEqual(before.filter((cell) => cell.column.column !== 'session'));
     expect(keyIdOf(keyFile())).toBe(oldId);
     // Repair the session, then stand in for a rotation that committed and died before renaming secret.key.next.
-    await stillThere.store.rewriteSecretCells((cell) => before.find((old) => old.rowKey === cell.rowKey && old.column === cell.column)?.value ?? cell.value);
+    await stillThere.store.rewriteSecretCells(
+      (cell) => before.find((old) => old.rowKey === cell.rowKey && old.column === cell.column)?.value ?? cell.value,
+    );
     const source = masterKeySource(readEnv(env()));
     const pendingKey = source.kind === 'file' ? createKeyFile(source.pending) : Buffer.alloc(0);
     await resealSecrets(stillThere.store, stillThere.keys, pendingKey);
@@ -135,7 +159,11 @@ describe('passmint secrets rotate with PASSMINT_SECRET_KEY (needs PostgreSQL)', 
   const admin = new Client({ connectionString: DATABASE_URL });
   const oldKey = randomBytes(32).toString('base64');
   const newKey = randomBytes(32).toString('base64');
-  const env = (key: string) => ({ PASSMINT_DATA_DIR: join(dir, 'data'), PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}`, PASSMINT_SECRET_KEY: key });
+  const env = (key: string) => ({
+    PASSMINT_DATA_DIR: join(dir, 'data'),
+    PASSMINT_DATABASE_URL: `${DATABASE_URL}?schema=${schema}`,
+    PASSMINT_SECRET_KEY: key,
+  });
   const dump = () => execFileSync('pg_dump', ['--dbname', DATABASE_URL, '--schema', schema, '--data-only']).toString('utf8');
 
   beforeAll(() => admin.connect());
@@ -167,7 +195,9 @@ describe('passmint secrets rotate with PASSMINT_SECRET_KEY (needs PostgreSQL)', 
     await storeSecrets(env(oldKey));
     const both = env(`${newKey},${oldKey}`);
     const status = await cli(both, 'secrets', 'status');
-    expect(status.out).toContain(`2 secrets sealed under key ${secretKeyId(parseSecretKey(oldKey) as Buffer)} (an older key: run passmint secrets rotate)`);
+    expect(status.out).toContain(
+      `2 secrets sealed under key ${secretKeyId(parseSecretKey(oldKey) as Buffer)} (an older key: run passmint secrets rotate)`,
+    );
     expect((await cli(both, 'secrets', 'rotate')).code).toBe(0);
     expect(await readBack(env(newKey))).toEqual({
       privateKeyPem: expect.stringContaining('PRIVATE KEY'),

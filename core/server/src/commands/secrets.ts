@@ -1,6 +1,13 @@
 import { PassmintError, secretKeyId } from '@passmint/engine';
 import { readEnv, type PassmintEnv } from '../env';
-import { createKeyFile, describeKeySource, masterKeySource, promotePendingKey, readKeyFile, type MasterKeySource } from '../secrets/master-key';
+import {
+  createKeyFile,
+  describeKeySource,
+  masterKeySource,
+  promotePendingKey,
+  readKeyFile,
+  type MasterKeySource,
+} from '../secrets/master-key';
 import { countSecrets, resealSecrets } from '../secrets/secrets-at-rest';
 import { openStore } from '../store/open-store';
 import type { CliIo } from './io';
@@ -13,7 +20,9 @@ export async function secretsStatusCommand(io: CliIo): Promise<number> {
     const lines = [`master key ${secrets.keyId} from ${describeKeySource(secrets.source)}${secrets.createdKey ? ' (created now)' : ''}`];
     if (keys.keyIds.length > 1) lines.push(`also opens with ${keys.keyIds.slice(1).join(', ')}`);
     for (const [id, sealed] of Object.entries(count.byKey)) {
-      lines.push(`${secretsCount(sealed)} sealed under key ${id}${id === secrets.keyId ? '' : ' (an older key: run passmint secrets rotate)'}`);
+      lines.push(
+        `${secretsCount(sealed)} sealed under key ${id}${id === secrets.keyId ? '' : ' (an older key: run passmint secrets rotate)'}`,
+      );
     }
     if (Object.keys(count.byKey).length === 0) lines.push('no secrets stored');
     io.out.write(`${lines.join('\n')}\n`);
@@ -48,11 +57,15 @@ export async function secretsRotateCommand(options: { 'new-key-file'?: string },
 
 function targetKey(newKeyFile: string | undefined, env: PassmintEnv, source: MasterKeySource): Buffer {
   const given = newKeyFile === undefined ? null : readKeyFile(newKeyFile);
-  if (newKeyFile !== undefined && !given) throw new PassmintError('new_key_unreadable', `--new-key-file: the file ${newKeyFile} does not exist.`);
+  if (newKeyFile !== undefined && !given)
+    throw new PassmintError('new_key_unreadable', `--new-key-file: the file ${newKeyFile} does not exist.`);
   if (source.kind === 'file') {
     const pending = readKeyFile(source.pending);
     if (pending && given && !pending.equals(given)) {
-      throw new PassmintError('rotation_unfinished', `A rotation to key ${secretKeyId(pending)} is unfinished (${source.pending}): run passmint secrets rotate without --new-key-file first.`);
+      throw new PassmintError(
+        'rotation_unfinished',
+        `A rotation to key ${secretKeyId(pending)} is unfinished (${source.pending}): run passmint secrets rotate without --new-key-file first.`,
+      );
     }
     return pending ?? createKeyFile(source.pending, given ?? undefined);
   }

@@ -2,7 +2,13 @@ import { PassmintError, type Store, type StoredGoogleIdentity, type TenantPatch 
 import { readServiceAccount } from '../google/service-account';
 import { readEnv } from '../env';
 import { openStore } from '../store/open-store';
-import { checkTenantName, createTenant, findTenantOrThrow, readTenantAppleIdentity, type AppleIdentityFiles } from '../tenants/tenant-admin';
+import {
+  checkTenantName,
+  createTenant,
+  findTenantOrThrow,
+  readTenantAppleIdentity,
+  type AppleIdentityFiles,
+} from '../tenants/tenant-admin';
 import type { CliIo } from './io';
 
 export interface TenantOptions {
@@ -34,7 +40,9 @@ export async function withStore<T>(io: CliIo, action: (store: Store) => Promise<
 export async function tenantsCreateCommand(name: string, options: TenantOptions, io: CliIo): Promise<number> {
   const appleIdentity = appleFilesOf(options) ? readTenantAppleIdentity(appleFilesOf(options) as AppleIdentityFiles) : null;
   const googleIdentity = googleIdentityOf(options) ?? null;
-  const tenant = await withStore(io, (store) => createTenant(store, { name, monthlyQuota: quotaOf(options.quota), appleIdentity, googleIdentity }));
+  const tenant = await withStore(io, (store) =>
+    createTenant(store, { name, monthlyQuota: quotaOf(options.quota), appleIdentity, googleIdentity }),
+  );
   io.out.write(`${tenant.id}\n`);
   return 0;
 }
@@ -45,7 +53,9 @@ export async function tenantsListCommand(io: CliIo): Promise<number> {
   for (const tenant of tenants) {
     const quota = tenant.monthlyQuota === null ? 'unlimited' : `${tenant.monthlyQuota}/month`;
     const google = tenant.googleIdentity ? `own Google issuer ${tenant.googleIdentity.issuerId}` : 'instance Google issuer';
-    io.out.write(`${tenant.id}\t${tenant.name}\t${quota}\t${tenant.appleIdentity ? 'own certificate' : 'instance certificate'}\t${google}\n`);
+    io.out.write(
+      `${tenant.id}\t${tenant.name}\t${quota}\t${tenant.appleIdentity ? 'own certificate' : 'instance certificate'}\t${google}\n`,
+    );
   }
   return 0;
 }
@@ -89,7 +99,10 @@ function googleIdentityOf(options: TenantOptions): StoredGoogleIdentity | undefi
     throw new PassmintError('invalid_option', '--google-issuer-id <digits> and --google-service-account <key.json> go together.');
   }
   const account = readServiceAccount(path, '--google-service-account');
-  return { issuerId, serviceAccount: { client_email: account.clientEmail, private_key: account.privateKeyPem, token_uri: account.tokenUri } };
+  return {
+    issuerId,
+    serviceAccount: { client_email: account.clientEmail, private_key: account.privateKeyPem, token_uri: account.tokenUri },
+  };
 }
 
 function quotaOf(value: string | undefined): number | null {

@@ -39,7 +39,10 @@ describe('which tenant a connected shop makes passes for', () => {
   it('is the only tenant there is', async () => {
     const first = (await ensureDefaultTenant(store))!.tenant;
     expect((await shopifySetup(env(), store))!).toMatchObject({ target: { tenantId: first.id }, tenantDescription: 'tenant "Passmint"' });
-    expect((await wooCommerceSetup(env(), store))!).toMatchObject({ target: { tenantId: first.id }, shop: { url: 'https://shop.example.com' } });
+    expect((await wooCommerceSetup(env(), store))!).toMatchObject({
+      target: { tenantId: first.id },
+      shop: { url: 'https://shop.example.com' },
+    });
   });
 
   it('stays the first tenant when another is created later, so the next start still works', async () => {
@@ -55,7 +58,10 @@ describe('which tenant a connected shop makes passes for', () => {
   it('is the tenant the variable names, by name or id', async () => {
     await ensureDefaultTenant(store);
     const other = await createTenant(store, { name: 'Other' });
-    expect(await shopifySetup(env({ PASSMINT_SHOPIFY_TENANT: 'Other' }), store)).toMatchObject({ target: { tenantId: other.id }, tenantDescription: 'tenant "Other"' });
+    expect(await shopifySetup(env({ PASSMINT_SHOPIFY_TENANT: 'Other' }), store)).toMatchObject({
+      target: { tenantId: other.id },
+      tenantDescription: 'tenant "Other"',
+    });
     expect(await wooCommerceSetup(env({ PASSMINT_WOOCOMMERCE_TENANT: other.id }), store)).toMatchObject({ target: { tenantId: other.id } });
   });
 
@@ -63,6 +69,8 @@ describe('which tenant a connected shop makes passes for', () => {
     await expect(shopifySetup(env(), store)).rejects.toThrow(ConfigError);
     await expect(shopifySetup(env(), store)).rejects.toThrow(/PASSMINT_SHOPIFY_TENANT: there is no tenant yet/);
     await ensureDefaultTenant(store);
-    await expect(wooCommerceSetup(env({ PASSMINT_WOOCOMMERCE_TENANT: 'Nobody' }), store)).rejects.toThrow(/PASSMINT_WOOCOMMERCE_TENANT names no tenant: Nobody/);
+    await expect(wooCommerceSetup(env({ PASSMINT_WOOCOMMERCE_TENANT: 'Nobody' }), store)).rejects.toThrow(
+      /PASSMINT_WOOCOMMERCE_TENANT names no tenant: Nobody/,
+    );
   });
 });

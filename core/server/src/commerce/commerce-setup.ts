@@ -7,7 +7,11 @@ import type { WooCommerceSetup } from './woocommerce-route';
 
 /** The WooCommerce store `passmint serve` connects, when PASSMINT_WOOCOMMERCE_* are set. */
 export async function wooCommerceSetup(env: PassmintEnv, store: Store): Promise<WooCommerceSetup | null> {
-  const { PASSMINT_WOOCOMMERCE_URL: url, PASSMINT_WOOCOMMERCE_CONSUMER_KEY: consumerKey, PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: consumerSecret } = env;
+  const {
+    PASSMINT_WOOCOMMERCE_URL: url,
+    PASSMINT_WOOCOMMERCE_CONSUMER_KEY: consumerKey,
+    PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: consumerSecret,
+  } = env;
   const webhookSecret = env.PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET;
   if (!url || !consumerKey || !consumerSecret || !webhookSecret) return null;
   const { tenant, description } = await shopTenant(store, env.PASSMINT_WOOCOMMERCE_TENANT, 'PASSMINT_WOOCOMMERCE_TENANT');
@@ -22,7 +26,12 @@ export async function wooCommerceSetup(env: PassmintEnv, store: Store): Promise<
 
 /** The Shopify shop `passmint serve` connects, when PASSMINT_SHOPIFY_* are set. */
 export async function shopifySetup(env: PassmintEnv, store: Store): Promise<ShopifySetup | null> {
-  const { PASSMINT_SHOPIFY_SHOP: shop, PASSMINT_SHOPIFY_API_KEY: apiKey, PASSMINT_SHOPIFY_API_SECRET: apiSecretKey, PASSMINT_SHOPIFY_LINK_SECRET: linkSecret } = env;
+  const {
+    PASSMINT_SHOPIFY_SHOP: shop,
+    PASSMINT_SHOPIFY_API_KEY: apiKey,
+    PASSMINT_SHOPIFY_API_SECRET: apiSecretKey,
+    PASSMINT_SHOPIFY_LINK_SECRET: linkSecret,
+  } = env;
   if (!shop || !apiKey || !apiSecretKey || !linkSecret) return null;
   const { tenant, description } = await shopTenant(store, env.PASSMINT_SHOPIFY_TENANT, 'PASSMINT_SHOPIFY_TENANT');
   const template = shopTemplate(env.PASSMINT_SHOPIFY_TEMPLATE, 'PASSMINT_SHOPIFY_TEMPLATE', tenant.name);
@@ -40,7 +49,11 @@ export async function shopifySetup(env: PassmintEnv, store: Store): Promise<Shop
  * later, so `passmint tenants create` while a shop is configured never moves the shop and never
  * stops the next start; the start-up report says which tenant it is.
  */
-async function shopTenant(store: Store, name: string | undefined, variable: string): Promise<{ tenant: TenantRecord; description: string }> {
+async function shopTenant(
+  store: Store,
+  name: string | undefined,
+  variable: string,
+): Promise<{ tenant: TenantRecord; description: string }> {
   if (name) {
     const tenant = await store.findTenant(name);
     if (!tenant) throw new ConfigError([`${variable} names no tenant: ${name}`]);

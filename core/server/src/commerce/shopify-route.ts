@@ -41,9 +41,12 @@ export function registerShopifyRoutes(server: FastifyInstance, context: AppConte
     });
   });
 
-  server.get<{ Params: { shop: string; orderId: string }; Querystring: { signature?: string } }>(`${SHOPIFY_PREFIX}/wallet/:shop/:orderId`, async (request, reply) => {
-    return send(reply, await app().walletLink(request.params.shop, request.params.orderId, request.query.signature ?? ''));
-  });
+  server.get<{ Params: { shop: string; orderId: string }; Querystring: { signature?: string } }>(
+    `${SHOPIFY_PREFIX}/wallet/:shop/:orderId`,
+    async (request, reply) => {
+      return send(reply, await app().walletLink(request.params.shop, request.params.orderId, request.query.signature ?? ''));
+    },
+  );
 
   server.get(`${SHOPIFY_PREFIX}/auth`, async (request, reply) => {
     reply.hijack();

@@ -25,7 +25,10 @@ export function createAccessTokens(account: ServiceAccount, options: { tokenUrl?
 
   async function fetchToken(): Promise<string> {
     const issuedAt = Math.floor(now() / 1000);
-    const assertion = signJwt({ iss: account.clientEmail, scope: WALLET_SCOPE, aud: tokenUrl, iat: issuedAt, exp: issuedAt + 3600 }, account.privateKeyPem);
+    const assertion = signJwt(
+      { iss: account.clientEmail, scope: WALLET_SCOPE, aud: tokenUrl, iat: issuedAt, exp: issuedAt + 3600 },
+      account.privateKeyPem,
+    );
     const response = await request(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -37,7 +40,9 @@ export function createAccessTokens(account: ServiceAccount, options: { tokenUrl?
     });
     const body = (await response.body.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
     if (response.statusCode !== 200 || typeof body.access_token !== 'string') {
-      throw new GoogleAuthError(`Google refused the service account's token request (${response.statusCode}${typeof body.error === 'string' ? ` ${body.error}` : ''}).`);
+      throw new GoogleAuthError(
+        `Google refused the service account's token request (${response.statusCode}${typeof body.error === 'string' ? ` ${body.error}` : ''}).`,
+      );
     }
     const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 3600) * 1000;
     cached = { token: body.access_token, renewAt: now() + Math.max(0, lifetimeMs - RENEW_BEFORE_MS) };

@@ -13,7 +13,12 @@ beforeEach(async () => {
 afterEach(() => endpoint.close());
 
 function keysFrom(options: { timeoutMs?: number } = {}) {
-  return createCallbackKeys(endpoint.url, { now: () => now, retryAfterFailureMs: 60_000, ttlMs: 3_600_000, timeoutMs: options.timeoutMs ?? 30_000 });
+  return createCallbackKeys(endpoint.url, {
+    now: () => now,
+    retryAfterFailureMs: 60_000,
+    ttlMs: 3_600_000,
+    timeoutMs: options.timeoutMs ?? 30_000,
+  });
 }
 
 /** What each of `count` concurrent calls ended with. */
@@ -38,7 +43,9 @@ test('after a failure no fetch for a minute, however many callbacks come; then o
   endpoint.set({ status: 200, body: { keys: KEYS } });
   now += 59_000;
   const refused = await settleAll(50, () => keys.keys());
-  expect(refused.every((outcome) => outcome.status === 'rejected' && (outcome.reason as GoogleKeysUnavailableError).retryAfterSeconds === 1)).toBe(true);
+  expect(
+    refused.every((outcome) => outcome.status === 'rejected' && (outcome.reason as GoogleKeysUnavailableError).retryAfterSeconds === 1),
+  ).toBe(true);
   expect(endpoint.requests()).toBe(1);
 
   now += 1_000;

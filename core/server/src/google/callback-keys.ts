@@ -42,7 +42,10 @@ export function createCallbackKeys(url: string, options: CallbackKeysOptions = {
     const response = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     const body = (await response.body.json()) as { keys?: unknown };
     if (response.statusCode !== 200 || !Array.isArray(body.keys)) throw new Error(`key list answered ${response.statusCode}`);
-    return body.keys.filter((key): key is GoogleRootKey => typeof (key as GoogleRootKey)?.keyValue === 'string' && typeof (key as GoogleRootKey)?.protocolVersion === 'string');
+    return body.keys.filter(
+      (key): key is GoogleRootKey =>
+        typeof (key as GoogleRootKey)?.keyValue === 'string' && typeof (key as GoogleRootKey)?.protocolVersion === 'string',
+    );
   }
 
   function unavailable(): GoogleKeysUnavailableError {

@@ -187,7 +187,10 @@ function verifyEnvelope(envelope: CallbackEnvelope, issuerId: string, roots: Key
  * @see https://developers.google.com/wallet/generic/use-cases/use-callbacks-for-saves-and-deletions
  * @see https://developers.google.com/pay/api/web/guides/resources/payment-data-cryptography#verify-signature
  */
-export function verifyWalletCallback(body: unknown, options: { issuerId: string; rootKeys: GoogleRootKey[]; now?: number }): CallbackVerification {
+export function verifyWalletCallback(
+  body: unknown,
+  options: { issuerId: string; rootKeys: GoogleRootKey[]; now?: number },
+): CallbackVerification {
   try {
     if (!isRecord(body) || typeof body.protocolVersion !== 'string') return fail('malformed');
     if (body.protocolVersion !== PROTOCOL_VERSION) return fail('unsupported_protocol');

@@ -42,7 +42,11 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
     }
     const messages = previous ? changeMessages(previous, current) : [];
     for (const [index, body] of messages.entries()) {
-      await addMessage(google, object.id, { id: `passmint_v${record.version}_${index}`, header: current.organizationName ?? tenant.name, body });
+      await addMessage(google, object.id, {
+        id: `passmint_v${record.version}_${index}`,
+        header: current.organizationName ?? tenant.name,
+        body,
+      });
     }
     await store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
   }

@@ -44,7 +44,11 @@ afterAll(async () => {
 });
 
 function wallet() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const account = { clientEmail: 'passmint@test.iam.gserviceaccount.com', privateKeyPem: privateKey, tokenUri: 'http://127.0.0.1:9/token' };
   return createGoogleWallet({
     issuerId: '3388000000012345678',
@@ -58,13 +62,17 @@ function wallet() {
   });
 }
 
-test("the object a Google sync sends takes its images from the store while their host hangs", async () => {
+test('the object a Google sync sends takes its images from the store while their host hangs', async () => {
   const logoURL = host.url('/logo.png');
   await images.resolve(logoURL);
   host.hang();
   now += 25 * 60 * 60_000;
   const tenant = { id: 'ten_g', name: 'Google Images' } as TenantRecord;
-  const record = { serialNumber: 'G-IMAGES-1', createdAt: new Date(now).toISOString(), body: { barcodeValue: 'G', barcodeFormat: 'QR', logoURL } } as PassRecord;
+  const record = {
+    serialNumber: 'G-IMAGES-1',
+    createdAt: new Date(now).toISOString(),
+    body: { barcodeValue: 'G', barcodeFormat: 'QR', logoURL },
+  } as PassRecord;
   const { object } = await wallet().objectOf(tenant, record, canonicalOf(record));
   expect(object.logo).toMatchObject({ sourceUri: { uri: `${PUBLIC_URL}/i/${sha256(LOGO)}.png` } });
   // Rendered while the host holds the refresh the stale copy started, unanswered.

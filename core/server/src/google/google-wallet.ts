@@ -82,11 +82,17 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
 
   function saveUrl(payload: Parameters<typeof googleSaveUrl>[0]['payload'], record: PassRecord): string {
     // Signed as of the pass's creation, so the link for a pass is the same every time it is asked for.
-    return googleSaveUrl({ issuer: config.account.clientEmail, origins: config.origins(), payload, issuedAt: new Date(record.createdAt) }, config.account.privateKeyPem);
+    return googleSaveUrl(
+      { issuer: config.account.clientEmail, origins: config.origins(), payload, issuedAt: new Date(record.createdAt) },
+      config.account.privateKeyPem,
+    );
   }
 
   function idsOnlyUrl(tenant: TenantRecord, record: PassRecord): string {
-    return saveUrl({ genericObjects: [{ id: googleObjectId(issuerId, record.serialNumber), classId: googleClassId(issuerId, tenant.id) }] }, record);
+    return saveUrl(
+      { genericObjects: [{ id: googleObjectId(issuerId, record.serialNumber), classId: googleClassId(issuerId, tenant.id) }] },
+      record,
+    );
   }
 
   return {
@@ -103,13 +109,23 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
         return { saveUrl: idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
         if (!(error instanceof GoogleApiError || error instanceof GoogleAuthError)) throw error;
-        const selfContained = saveUrl({ genericClasses: [renderGoogleClass(object.classId, callbackUrl())], genericObjects: [object] }, record);
+        const selfContained = saveUrl(
+          { genericClasses: [renderGoogleClass(object.classId, callbackUrl())], genericObjects: [object] },
+          record,
+        );
         if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
-          return { saveUrl: selfContained, warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`], onGoogle: false };
+          return {
+            saveUrl: selfContained,
+            warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`],
+            onGoogle: false,
+          };
         }
         return {
           saveUrl: null,
-          warnings: [...warnings, `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${selfContained.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; it is put on Google when Google answers again, and GET /api/passes/<serial> then gives the link.`],
+          warnings: [
+            ...warnings,
+            `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${selfContained.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; it is put on Google when Google answers again, and GET /api/passes/<serial> then gives the link.`,
+          ],
           onGoogle: false,
         };
       }

@@ -27,7 +27,10 @@ export function createGoogleWallets(endpoints: GoogleEndpoints, instance: { issu
     createGoogleWallet({
       issuerId,
       account,
-      api: createWalletApi({ baseUrl: endpoints.apiUrl, tokens: createAccessTokens(account, endpoints.tokenUrl ? { tokenUrl: endpoints.tokenUrl } : {}) }),
+      api: createWalletApi({
+        baseUrl: endpoints.apiUrl,
+        tokens: createAccessTokens(account, endpoints.tokenUrl ? { tokenUrl: endpoints.tokenUrl } : {}),
+      }),
       origins: endpoints.origins,
       publicUrl: endpoints.publicUrl,
       imageHash: (source) => endpoints.imageHash(source),
@@ -43,7 +46,11 @@ export function createGoogleWallets(endpoints: GoogleEndpoints, instance: { issu
       if (!own) return instanceWallet;
       const cached = byTenant.get(tenant.id);
       if (cached && cached.updatedAt === tenant.updatedAt) return cached.wallet;
-      const account = { clientEmail: own.serviceAccount.client_email, privateKeyPem: own.serviceAccount.private_key, tokenUri: own.serviceAccount.token_uri ?? GOOGLE_TOKEN_URI };
+      const account = {
+        clientEmail: own.serviceAccount.client_email,
+        privateKeyPem: own.serviceAccount.private_key,
+        tokenUri: own.serviceAccount.token_uri ?? GOOGLE_TOKEN_URI,
+      };
       const wallet = make(own.issuerId, account);
       byTenant.set(tenant.id, { updatedAt: tenant.updatedAt, wallet });
       return wallet;

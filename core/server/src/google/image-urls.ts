@@ -7,7 +7,11 @@ export type ImageHash = (source: string) => Promise<string | null>;
  * Public URLs of a pass's images for Google, which fetches them itself (`/i/<hash>.png` under the
  * public URL). An image not kept yet is left out rather than fetched here: the next sync has it.
  */
-export async function googleImageUrls(images: CanonicalPass['images'], publicUrl: string, imageHash: ImageHash): Promise<Partial<Record<ImageRole, string>>> {
+export async function googleImageUrls(
+  images: CanonicalPass['images'],
+  publicUrl: string,
+  imageHash: ImageHash,
+): Promise<Partial<Record<ImageRole, string>>> {
   const entries = await Promise.all(
     (Object.entries(images) as [ImageRole, string][]).map(async ([role, source]) => [role, await imageHash(source)] as const),
   );

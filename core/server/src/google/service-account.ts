@@ -26,12 +26,19 @@ export function readServiceAccount(path: string, variable = 'PASSMINT_GOOGLE_SER
 export function parseServiceAccount(json: unknown, source: string): ServiceAccount {
   const key = json as { type?: unknown; client_email?: unknown; private_key?: unknown; token_uri?: unknown };
   if (key.type !== 'service_account' || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
-    throw new PassmintError('google_service_account_invalid', `${source} is not a service-account key (type, client_email and private_key are needed).`);
+    throw new PassmintError(
+      'google_service_account_invalid',
+      `${source} is not a service-account key (type, client_email and private_key are needed).`,
+    );
   }
   try {
     createPrivateKey(key.private_key);
   } catch {
     throw new PassmintError('google_service_account_invalid', `${source}: its private_key cannot be read.`);
   }
-  return { clientEmail: key.client_email, privateKeyPem: key.private_key, tokenUri: typeof key.token_uri === 'string' ? key.token_uri : GOOGLE_TOKEN_URI };
+  return {
+    clientEmail: key.client_email,
+    privateKeyPem: key.private_key,
+    tokenUri: typeof key.token_uri === 'string' ? key.token_uri : GOOGLE_TOKEN_URI,
+  };
 }

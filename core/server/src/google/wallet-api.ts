@@ -45,7 +45,10 @@ export function createWalletApi(options: { baseUrl: string; tokens: AccessTokens
     }
     if (response.statusCode >= 300) {
       const message = ((answer.error as Json | undefined)?.message as string | undefined) ?? '';
-      throw new GoogleApiError(response.statusCode, `Google Wallet API answered ${response.statusCode} to ${method} ${path.split('/')[0]}${message ? `: ${message.slice(0, 200)}` : ''}.`);
+      throw new GoogleApiError(
+        response.statusCode,
+        `Google Wallet API answered ${response.statusCode} to ${method} ${path.split('/')[0]}${message ? `: ${message.slice(0, 200)}` : ''}.`,
+      );
     }
     return answer;
   }

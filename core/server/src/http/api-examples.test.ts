@@ -78,8 +78,16 @@ describe('the docs/api.md examples, end to end', () => {
     const before = (await api(`/api/passes/${serial}/pass.pkpass`)).bytes;
     const usageBefore = usageSchema.parse((await api('/api/auth/usage')).json);
     const details = passDetailsSchema.parse((await api(`/api/passes/${serial}`)).json);
-    const response = await api(`/api/passes/${serial}`, { method: 'PUT', body: { ...EXAMPLE_PUT, headerFields: [...EXAMPLE_PUT.headerFields] } });
-    expect(passUpdatedSchema.parse(response.json)).toEqual({ serialNumber: serial, lastUpdated: details.lastUpdated, notifiedDevices: 0, unchanged: true });
+    const response = await api(`/api/passes/${serial}`, {
+      method: 'PUT',
+      body: { ...EXAMPLE_PUT, headerFields: [...EXAMPLE_PUT.headerFields] },
+    });
+    expect(passUpdatedSchema.parse(response.json)).toEqual({
+      serialNumber: serial,
+      lastUpdated: details.lastUpdated,
+      notifiedDevices: 0,
+      unchanged: true,
+    });
     expect((await api(`/api/passes/${serial}/pass.pkpass`)).bytes.equals(before)).toBe(true);
     expect(usageSchema.parse((await api('/api/auth/usage')).json).used).toBe(usageBefore.used);
   });
@@ -139,7 +147,7 @@ describe('compatibility endpoints', () => {
     expect(passUpdatedSchema.parse(updated.json)).toMatchObject({ serialNumber: serial, unchanged: false });
   });
 
-  test('GET /api/auth/usage counts this month\'s passes', async () => {
+  test("GET /api/auth/usage counts this month's passes", async () => {
     const before = usageSchema.parse((await api('/api/auth/usage')).json);
     await api('/api/passes', { method: 'POST', body: EXAMPLE_POST });
     const after = usageSchema.parse((await api('/api/auth/usage')).json);

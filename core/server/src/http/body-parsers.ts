@@ -32,7 +32,14 @@ export function registerJsonParser(app: FastifyInstance): void {
   });
   app.addContentTypeParser('*', (request, _payload, done) => {
     if (emptyBodyOf(request)) return done(null, undefined);
-    done(new HttpError(400, 'unsupported_content_type', `Send the body as JSON with Content-Type: application/json (got ${describeType(request.headers['content-type'])}).`), undefined);
+    done(
+      new HttpError(
+        400,
+        'unsupported_content_type',
+        `Send the body as JSON with Content-Type: application/json (got ${describeType(request.headers['content-type'])}).`,
+      ),
+      undefined,
+    );
   });
 }
 
@@ -47,7 +54,14 @@ export function registerBinaryParser(app: FastifyInstance, types: string[], body
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(types, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
   app.addContentTypeParser('*', (request, _payload, done) => {
-    done(new HttpError(400, 'unsupported_content_type', `Send the file with Content-Type: ${types[0]} (got ${describeType(request.headers['content-type'])}).`), undefined);
+    done(
+      new HttpError(
+        400,
+        'unsupported_content_type',
+        `Send the file with Content-Type: ${types[0]} (got ${describeType(request.headers['content-type'])}).`,
+      ),
+      undefined,
+    );
   });
 }
 

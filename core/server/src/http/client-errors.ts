@@ -30,7 +30,8 @@ export function createClientErrorHandler(log: () => FastifyBaseLogger) {
 }
 
 function clientErrorAnswer(code: string | undefined): ClientErrorAnswer {
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'request_timeout', message: 'The request did not arrive in time; send it again.' };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: 408, code: 'request_timeout', message: 'The request did not arrive in time; send it again.' };
   if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, code: 'headers_too_large', message: 'The request headers are too large.' };
   return { status: 400, code: 'bad_request', message: 'The request is malformed.' };
 }

@@ -57,7 +57,12 @@ describe('Idempotency-Key', () => {
     const other = await createTenant(server.server.store, { name: 'Idempotency Other' });
     const { key } = await createApiKeyFor(server.server.store, other.id);
     const mine = await post(BODY, 'shared-key');
-    const theirs = await request(`${server.url}/api/passes`, { method: 'POST', key, body: BODY, headers: { 'idempotency-key': 'shared-key' } });
+    const theirs = await request(`${server.url}/api/passes`, {
+      method: 'POST',
+      key,
+      body: BODY,
+      headers: { 'idempotency-key': 'shared-key' },
+    });
     expect(theirs.status).toBe(200);
     expect(theirs.json.serialNumber).not.toBe(mine.json.serialNumber);
   });
@@ -90,7 +95,6 @@ describe('per-key rate limit', () => {
     const { key } = await createApiKeyFor(server.server.store, (await server.server.store.listTenants())[0]!.id);
     expect((await request(`${server.url}/api/auth/usage`, { key })).status).toBe(200);
   });
-
 });
 
 describe('per-key rate limit, refilled', () => {
@@ -167,7 +171,9 @@ describe('concurrent writes to one pass', () => {
     const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: BODY });
     const serial: string = created.json.serialNumber;
     const url = `${server.url}/api/passes/${serial}`;
-    const puts = Array.from({ length: 30 }, (_, i) => request(url, { method: 'PUT', key: server.key, body: { ...BODY, logoText: `Write ${i}` } }));
+    const puts = Array.from({ length: 30 }, (_, i) =>
+      request(url, { method: 'PUT', key: server.key, body: { ...BODY, logoText: `Write ${i}` } }),
+    );
     const voided = request(url, { method: 'DELETE', key: server.key });
     const answers = await Promise.all(puts);
     // A PUT queued behind the DELETE finds the pass void: 409 pass_voided, never update_conflict.

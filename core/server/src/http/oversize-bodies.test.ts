@@ -20,19 +20,40 @@ beforeAll(async () => {
     PASSMINT_SHOPIFY_API_SECRET: 'client-secret',
     PASSMINT_SHOPIFY_LINK_SECRET: 'link-secret-0123456789',
   });
-  const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: 'HUGE-1', barcodeFormat: 'QR' } });
+  const created = await request(`${server.url}/api/passes`, {
+    method: 'POST',
+    key: server.key,
+    body: { barcodeValue: 'HUGE-1', barcodeFormat: 'QR' },
+  });
   serial = created.json.serialNumber;
 });
 afterAll(() => server.close());
 
 const ROUTES: { name: string; head: () => string }[] = [
-  { name: 'POST /api/passes (JSON, 6 MiB)', head: () => `POST /api/passes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/json\r\n` },
-  { name: 'POST /api/validate (10 MiB)', head: () => `POST /api/validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/vnd.apple.pkpass\r\n` },
-  { name: 'Apple registration (16 KiB)', head: () => `POST /apple/v1/devices/big-device/registrations/pass.dev.passmint.local/${serial} HTTP/1.1\r\nHost: x\r\nAuthorization: ApplePass x\r\nContent-Type: application/json\r\n` },
+  {
+    name: 'POST /api/passes (JSON, 6 MiB)',
+    head: () => `POST /api/passes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/json\r\n`,
+  },
+  {
+    name: 'POST /api/validate (10 MiB)',
+    head: () =>
+      `POST /api/validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.key}\r\nContent-Type: application/vnd.apple.pkpass\r\n`,
+  },
+  {
+    name: 'Apple registration (16 KiB)',
+    head: () =>
+      `POST /apple/v1/devices/big-device/registrations/pass.dev.passmint.local/${serial} HTTP/1.1\r\nHost: x\r\nAuthorization: ApplePass x\r\nContent-Type: application/json\r\n`,
+  },
   { name: 'Apple device log (64 KiB)', head: () => 'POST /apple/v1/log HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' },
   { name: 'Google callback (64 KiB)', head: () => 'POST /google/callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' },
-  { name: 'WooCommerce webhook (2 MiB)', head: () => 'POST /commerce/woocommerce/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' },
-  { name: 'Shopify webhook (2 MiB)', head: () => 'POST /commerce/shopify/webhooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' },
+  {
+    name: 'WooCommerce webhook (2 MiB)',
+    head: () => 'POST /commerce/woocommerce/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n',
+  },
+  {
+    name: 'Shopify webhook (2 MiB)',
+    head: () => 'POST /commerce/shopify/webhooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n',
+  },
 ];
 
 describe('a client that writes 30 MB without waiting for 100-continue reads the 413', () => {
@@ -53,7 +74,11 @@ describe('a client that writes 30 MB without waiting for 100-continue reads the 
   });
 
   test('an answer given before the body is read (no API key) reaches the client too', async () => {
-    const answer = await floodBody(server.url, `POST /api/passes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${CLIENT_BODY}\r\n\r\n`, CLIENT_BODY);
+    const answer = await floodBody(
+      server.url,
+      `POST /api/passes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${CLIENT_BODY}\r\n\r\n`,
+      CLIENT_BODY,
+    );
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'missing_api_key' });
   });
@@ -68,6 +93,9 @@ describe('a client that writes 30 MB without waiting for 100-continue reads the 
 
   test('the server is still answering, and the pass is untouched', async () => {
     expect((await request(`${server.url}/healthz`)).status).toBe(200);
-    expect((await request(`${server.url}/api/passes/${serial}`, { key: server.key })).json).toMatchObject({ serialNumber: serial, voided: false });
+    expect((await request(`${server.url}/api/passes/${serial}`, { key: server.key })).json).toMatchObject({
+      serialNumber: serial,
+      voided: false,
+    });
   });
 });

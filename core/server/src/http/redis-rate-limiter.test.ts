@@ -7,7 +7,10 @@ describe('the Redis rate limiter: one bucket per key for every process (needs Re
   // A token every 1,000 s: however slowly the takes run, the burst is all there is.
   const scarce = { perSecond: 0.001, burst: 5 };
   const limiters = [createRedisRateLimiter(scarce, REDIS_URL), createRedisRateLimiter(scarce, REDIS_URL)];
-  const refilled = [createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL), createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL)];
+  const refilled = [
+    createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL),
+    createRedisRateLimiter({ perSecond: 2, burst: 5 }, REDIS_URL),
+  ];
   afterAll(async () => {
     for (const limiter of [...limiters, ...refilled]) await limiter.close();
   });

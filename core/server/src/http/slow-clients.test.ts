@@ -66,7 +66,7 @@ describe('slow and malformed clients', () => {
     expect(Buffer.concat(received).toString('utf8')).toMatch(/^HTTP\/1\.1 200 /);
   });
 
-  test('headers past Node\'s 16 KiB are a 431 in the contract shape; a request that is not HTTP is a 400', async () => {
+  test("headers past Node's 16 KiB are a 431 in the contract shape; a request that is not HTTP is a 400", async () => {
     const big = await sendAndRead(server.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20 * 1024)}\r\n\r\n`, STUCK_MS);
     expect(big.status).toBe(431);
     expect(errorResponseSchema.parse(JSON.parse(big.body))).toMatchObject({ code: 'headers_too_large' });

@@ -20,20 +20,30 @@ afterAll(() => {
 });
 
 /** A request from a given loopback address (Linux routes all of 127.0.0.0/8 to this host). */
-function send(url: string, options: { method: string; path: string; from: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+function send(
+  url: string,
+  options: { method: string; path: string; from: string; headers?: Record<string, string>; body?: string },
+): Promise<Answer> {
   const agent = agents.get(options.from) ?? new Agent({ keepAlive: true, maxSockets: 16, localAddress: options.from });
   agents.set(options.from, agent);
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port: Number(port), agent, method: options.method, path: options.path, headers: options.headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const retryAfter = response.headers['retry-after'];
-        resolve({ status: response.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, json: text ? (JSON.parse(text) as Answer['json']) : undefined });
-      });
-    });
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port: Number(port), agent, method: options.method, path: options.path, headers: options.headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const retryAfter = response.headers['retry-after'];
+          resolve({
+            status: response.statusCode ?? 0,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+            json: text ? (JSON.parse(text) as Answer['json']) : undefined,
+          });
+        });
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(options.body);
   });
@@ -45,7 +55,11 @@ interface TestPass {
 }
 
 async function issuePass(server: InProcessServer): Promise<TestPass> {
-  const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: `LIMITS-${randomBytes(4).toString('hex')}`, barcodeFormat: 'QR' } });
+  const created = await request(`${server.url}/api/passes`, {
+    method: 'POST',
+    key: server.key,
+    body: { barcodeValue: `LIMITS-${randomBytes(4).toString('hex')}`, barcodeFormat: 'QR' },
+  });
   const serial: string = created.json.serialNumber;
   const stored = await server.server.store.findPassBySerial(serial);
   return { serial, token: stored!.authenticationToken };
@@ -53,7 +67,13 @@ async function issuePass(server: InProcessServer): Promise<TestPass> {
 
 const newDevice = () => randomBytes(16).toString('hex');
 
-function register(server: InProcessServer, pass: TestPass, device: string, from = '127.0.0.1', headers: Record<string, string> = {}): Promise<Answer> {
+function register(
+  server: InProcessServer,
+  pass: TestPass,
+  device: string,
+  from = '127.0.0.1',
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return send(server.url, {
     method: 'POST',
     path: `/apple/v1/devices/${device}/registrations/${PASS_TYPE}/${pass.serial}`,
@@ -64,7 +84,12 @@ function register(server: InProcessServer, pass: TestPass, device: string, from 
 }
 
 function unregister(server: InProcessServer, pass: TestPass, device: string, from = '127.0.0.1'): Promise<Answer> {
-  return send(server.url, { method: 'DELETE', path: `/apple/v1/devices/${device}/registrations/${PASS_TYPE}/${pass.serial}`, from, headers: { authorization: `ApplePass ${pass.token}` } });
+  return send(server.url, {
+    method: 'DELETE',
+    path: `/apple/v1/devices/${device}/registrations/${PASS_TYPE}/${pass.serial}`,
+    from,
+    headers: { authorization: `ApplePass ${pass.token}` },
+  });
 }
 
 async function deviceCount(server: InProcessServer, pass: TestPass): Promise<number> {
@@ -115,13 +140,18 @@ describe('Apple web service limits, default settings', () => {
     const onConnection = (socket: Socket) => sockets.push(socket);
     server.server.app.server.on('connection', onConnection);
     const started = performance.now();
-    const answers = await inParallel(Array.from({ length: 1000 }, () => () => register(server, pass, newDevice(), '127.0.0.20')), 32);
+    const answers = await inParallel(
+      Array.from({ length: 1000 }, () => () => register(server, pass, newDevice(), '127.0.0.20')),
+      32,
+    );
     server.server.app.server.off('connection', onConnection);
     // Refusals come before the body is read, on kept-alive connections: nothing may pile up on them.
     expect(Math.max(...sockets.map((socket) => socket.listenerCount('close')))).toBeLessThan(8);
     const seconds = (performance.now() - started) / 1000;
     const accepted = answers.filter((answer) => answer.status === 201).length;
-    console.log(`1,000 registrations for one pass from one address in ${seconds.toFixed(1)} s: ${accepted} accepted, ${answers.length - accepted} refused (default: 60 a minute per address)`);
+    console.log(
+      `1,000 registrations for one pass from one address in ${seconds.toFixed(1)} s: ${accepted} accepted, ${answers.length - accepted} refused (default: 60 a minute per address)`,
+    );
 
     // A bucket of 60, refilled at one a second.
     expect(accepted).toBeGreaterThanOrEqual(60);
@@ -137,7 +167,10 @@ describe('Apple web service limits, default settings', () => {
   test('X-Forwarded-For is ignored without PASSMINT_TRUST_PROXY: a client cannot pick its own address', async () => {
     const pass = await issuePass(server);
     const answers = await inParallel(
-      Array.from({ length: 80 }, (_, i) => () => register(server, pass, newDevice(), '127.0.0.22', { 'x-forwarded-for': `203.0.113.${i}` })),
+      Array.from(
+        { length: 80 },
+        (_, i) => () => register(server, pass, newDevice(), '127.0.0.22', { 'x-forwarded-for': `203.0.113.${i}` }),
+      ),
       8,
     );
     expect(answers.filter((answer) => answer.status === 201).length).toBeLessThan(80);
@@ -145,7 +178,14 @@ describe('Apple web service limits, default settings', () => {
 
   test('device logs: 10 posts a minute per address, at most 50 entries of 500 characters each reach the log', async () => {
     const logs = JSON.stringify({ logs: Array.from({ length: 60 }, (_, i) => `entry-${i}-${'x'.repeat(1000)}`) });
-    const post = () => send(server.url, { method: 'POST', path: '/apple/v1/log', from: '127.0.0.30', headers: { 'content-type': 'application/json' }, body: logs });
+    const post = () =>
+      send(server.url, {
+        method: 'POST',
+        path: '/apple/v1/log',
+        from: '127.0.0.30',
+        headers: { 'content-type': 'application/json' },
+        body: logs,
+      });
     const before = server.logLines().length;
     const first = await post();
     const logged = server
@@ -158,14 +198,27 @@ describe('Apple web service limits, default settings', () => {
     expect(logged.every((line) => (line.deviceLog ?? '').length === 500)).toBe(true);
 
     // A bucket of 10, one back every 6 s.
-    const rest = await inParallel(Array.from({ length: 14 }, () => post), 4);
+    const rest = await inParallel(
+      Array.from({ length: 14 }, () => post),
+      4,
+    );
     expect(rest.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(9);
     expect(rest.filter((answer) => answer.status === 200).length).toBeLessThanOrEqual(10);
     expectRateLimited(
       rest.filter((answer) => answer.status !== 200),
       'log_rate_limited',
     );
-    expect((await send(server.url, { method: 'POST', path: '/apple/v1/log', from: '127.0.0.31', headers: { 'content-type': 'application/json' }, body: logs })).status).toBe(200);
+    expect(
+      (
+        await send(server.url, {
+          method: 'POST',
+          path: '/apple/v1/log',
+          from: '127.0.0.31',
+          headers: { 'content-type': 'application/json' },
+          body: logs,
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -234,7 +287,10 @@ describe('behind a proxy (PASSMINT_TRUST_PROXY)', () => {
   test("the client's address comes from X-Forwarded-For; an IPv6 client is limited by its /64", async () => {
     const pass = await issuePass(server);
     const from = (client: string) => () => register(server, pass, newDevice(), '127.0.0.1', { 'x-forwarded-for': client });
-    const one = await inParallel(Array.from({ length: 5 }, () => from('203.0.113.7')), 1);
+    const one = await inParallel(
+      Array.from({ length: 5 }, () => from('203.0.113.7')),
+      1,
+    );
     expect(one.map((answer) => answer.status)).toEqual([201, 201, 201, 429, 429]);
     expect((await from('203.0.113.8')()).status).toBe(201);
     const sameNetwork = await inParallel(['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:aaaa::3', '2001:db8:1:2::4'].map(from), 1);
@@ -248,7 +304,14 @@ describe('registrations with several processes (needs Redis)', () => {
   const servers: InProcessServer[] = [];
   beforeAll(async () => {
     // Two servers on one SQLite file, as two processes on one database.
-    for (let i = 0; i < 2; i++) servers.push(await startInProcess({ PASSMINT_DATA_DIR: dataDir, PASSMINT_REDIS_URL: REDIS_URL, PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: '10' }));
+    for (let i = 0; i < 2; i++)
+      servers.push(
+        await startInProcess({
+          PASSMINT_DATA_DIR: dataDir,
+          PASSMINT_REDIS_URL: REDIS_URL,
+          PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: '10',
+        }),
+      );
   });
   afterAll(async () => {
     for (const server of servers) await server.close();

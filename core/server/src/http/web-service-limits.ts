@@ -42,19 +42,35 @@ export function createWebServiceLimits(settings: WebServiceLimitSettings, limite
   return {
     async registrationFrom(address) {
       const decision = await byAddress.take(addressKey(address));
-      if (!decision.ok) throw rateLimited('registration_rate_limited', 'Too many device registrations from this address; retry later.', decision.retryAfterSeconds);
+      if (!decision.ok)
+        throw rateLimited(
+          'registration_rate_limited',
+          'Too many device registrations from this address; retry later.',
+          decision.retryAfterSeconds,
+        );
     },
     async newDevice(serialNumber) {
       const decision = await byPass.take(serialNumber);
-      if (!decision.ok) throw rateLimited('registration_rate_limited', 'Too many devices are registering for this pass right now; retry later.', decision.retryAfterSeconds);
+      if (!decision.ok)
+        throw rateLimited(
+          'registration_rate_limited',
+          'Too many devices are registering for this pass right now; retry later.',
+          decision.retryAfterSeconds,
+        );
       const slot = await ceiling.admit(serialNumber);
-      if (!slot) throw new HttpError(409, 'device_limit_reached', `This pass already has the most devices a pass may have (${settings.maxDevicesPerPass}).`);
+      if (!slot)
+        throw new HttpError(
+          409,
+          'device_limit_reached',
+          `This pass already has the most devices a pass may have (${settings.maxDevicesPerPass}).`,
+        );
       return slot;
     },
     deviceRemoved: (serialNumber) => ceiling.removed(serialNumber),
     async deviceLogFrom(address) {
       const decision = await logsByAddress.take(addressKey(address));
-      if (!decision.ok) throw rateLimited('log_rate_limited', 'Too many device log posts from this address; retry later.', decision.retryAfterSeconds);
+      if (!decision.ok)
+        throw rateLimited('log_rate_limited', 'Too many device log posts from this address; retry later.', decision.retryAfterSeconds);
     },
   };
 }
@@ -78,5 +94,8 @@ export function addressKey(address: string): string {
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
   const missing = tail === undefined ? 0 : Math.max(0, 8 - headGroups.length - tailGroups.length);
   const groups = [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups];
-  return `${groups.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -175,7 +175,9 @@ async function expectFailure(promise: Promise<unknown>, code: ImageFetchErrorCod
 }
 
 function staticLookup(...addresses: string[]): jest.Mock<ReturnType<HostLookup>, Parameters<HostLookup>> {
-  return jest.fn(async (_hostname: string) => addresses.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) })));
+  return jest.fn(async (_hostname: string) =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) })),
+  );
 }
 
 describe('createImageFetcher: success', () => {
@@ -290,8 +292,10 @@ describe('createImageFetcher: forbidden URLs', () => {
 
   it('refuses a socket that ended up at another address than the one checked', async () => {
     const realConnect = tls.connect;
-    const connect = jest.spyOn(tls, 'connect').mockImplementation(((options: tls.ConnectionOptions) =>
-      realConnect({ ...options, host: '127.0.0.1' })) as unknown as typeof tls.connect);
+    const connect = jest
+      .spyOn(tls, 'connect')
+      .mockImplementation(((options: tls.ConnectionOptions) =>
+        realConnect({ ...options, host: '127.0.0.1' })) as unknown as typeof tls.connect);
     try {
       const lookup = staticLookup('127.0.0.2');
       await expectFailure(fetcher({ lookup }).fetchPng(goodUrl('/logo.png')), 'image_url_forbidden');
@@ -427,14 +431,12 @@ describe('createImageFetcher: options', () => {
     await expectFailure(bare.fetchPng(goodUrl('/logo.png')), 'image_url_forbidden');
   });
 
-  it.each([
-    [{ timeoutMs: 0 }],
-    [{ maxBytes: -1 }],
-    [{ maxRedirects: 1.5 }],
-    [{ maxDimension: Number.NaN }],
-  ])('refuses the limits %p', (options) => {
-    expect(() => createImageFetcher(options)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
-  });
+  it.each([[{ timeoutMs: 0 }], [{ maxBytes: -1 }], [{ maxRedirects: 1.5 }], [{ maxDimension: Number.NaN }]])(
+    'refuses the limits %p',
+    (options) => {
+      expect(() => createImageFetcher(options)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    },
+  );
 });
 
 describe('the canary', () => {

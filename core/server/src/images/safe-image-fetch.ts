@@ -284,7 +284,10 @@ function redirectTarget(location: string | string[] | undefined, from: URL): URL
   if (!next) throw new ImageFetchError('image_fetch_failed', `The image at ${from.host} redirected without a usable Location.`);
   const problem = urlProblem(next);
   if (problem) {
-    throw new ImageFetchError('image_url_forbidden', `The image at ${from.host} redirected to ${describeHost(next)}, whose URL ${problem}.`);
+    throw new ImageFetchError(
+      'image_url_forbidden',
+      `The image at ${from.host} redirected to ${describeHost(next)}, whose URL ${problem}.`,
+    );
   }
   return next;
 }
@@ -340,7 +343,10 @@ function ignore(): void {}
 
 function assertSuccessStatus(statusCode: number, url: URL): void {
   if (statusCode < 200 || statusCode > 299) {
-    throw new ImageFetchError('image_fetch_failed', `The image at ${url.host} could not be fetched: the server answered HTTP ${statusCode}.`);
+    throw new ImageFetchError(
+      'image_fetch_failed',
+      `The image at ${url.host} could not be fetched: the server answered HTTP ${statusCode}.`,
+    );
   }
 }
 
@@ -392,7 +398,9 @@ function asImageFetchError(error: unknown, url: URL, signal: AbortSignal): Image
     return new ImageFetchError('image_fetch_failed', `Fetching the image from ${url.host} timed out.`, { cause: error });
   }
   if (isCertificateError(error)) {
-    return new ImageFetchError('image_fetch_failed', `The image host ${url.host} did not present a trusted TLS certificate.`, { cause: error });
+    return new ImageFetchError('image_fetch_failed', `The image host ${url.host} did not present a trusted TLS certificate.`, {
+      cause: error,
+    });
   }
   return new ImageFetchError('image_fetch_failed', `Could not fetch the image from ${url.host}.`, { cause: error });
 }

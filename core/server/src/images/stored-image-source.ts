@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { decodePngDataUri, InvalidInputError, isPngDataUri, readPngInfo, type ImageSource, type ImageSourceRecord, type Store } from '@passmint/engine';
+import {
+  decodePngDataUri,
+  InvalidInputError,
+  isPngDataUri,
+  readPngInfo,
+  type ImageSource,
+  type ImageSourceRecord,
+  type Store,
+} from '@passmint/engine';
 import { createImageRefresher } from './image-refresher';
 
 export interface PngFetcher {

@@ -21,7 +21,9 @@ export function createApnsSenders(config: ApnsSendersConfig) {
 
   function clientFor(identity: SigningIdentity): { key: string; sender: PushSender } {
     const useToken = config.tokenAuth !== undefined && identity === config.instanceIdentity;
-    const key = useToken ? `token:${config.tokenAuth?.teamId}:${config.tokenAuth?.keyId}` : `certificate:${identity.passTypeIdentifier}:${identity.certificate.fingerprint256}`;
+    const key = useToken
+      ? `token:${config.tokenAuth?.teamId}:${config.tokenAuth?.keyId}`
+      : `certificate:${identity.passTypeIdentifier}:${identity.certificate.fingerprint256}`;
     let client = clients.get(key);
     if (!client) {
       client = createApnsClient({
@@ -30,7 +32,11 @@ export function createApnsSenders(config: ApnsSendersConfig) {
         auth:
           useToken && config.tokenAuth
             ? { kind: 'token', ...config.tokenAuth }
-            : { kind: 'certificate', certificatePem: identity.certificate.toString(), privateKeyPem: identity.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+            : {
+                kind: 'certificate',
+                certificatePem: identity.certificate.toString(),
+                privateKeyPem: identity.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+              },
       });
       clients.set(key, client);
     }

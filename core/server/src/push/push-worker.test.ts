@@ -29,15 +29,44 @@ async function passWithQueuedPushes(devices: number): Promise<{ serial: string; 
   const serial = randomBytes(8).toString('hex');
   const at = now.toISOString();
   await store.insertPass(
-    { tenantId: 'ten_w', serialNumber: serial, authenticationToken: 'x'.repeat(32), body: {}, canonicalHash: 'a', pkpass: Buffer.from('p'), passTypeIdentifier: TOPIC, voided: false, createdAt: at },
+    {
+      tenantId: 'ten_w',
+      serialNumber: serial,
+      authenticationToken: 'x'.repeat(32),
+      body: {},
+      canonicalHash: 'a',
+      pkpass: Buffer.from('p'),
+      passTypeIdentifier: TOPIC,
+      voided: false,
+      createdAt: at,
+    },
     { month: '2026-03', quota: null },
   );
   const tokens = Array.from({ length: devices }, () => randomBytes(32).toString('hex'));
   for (const [index, pushToken] of tokens.entries()) {
-    await store.registerDevice({ deviceLibraryIdentifier: `device-${index}-${serial}`, serialNumber: serial, passTypeIdentifier: TOPIC, tenantId: 'ten_w', pushToken, client: 'apple', clientName: null, at });
+    await store.registerDevice({
+      deviceLibraryIdentifier: `device-${index}-${serial}`,
+      serialNumber: serial,
+      passTypeIdentifier: TOPIC,
+      tenantId: 'ten_w',
+      pushToken,
+      client: 'apple',
+      clientName: null,
+      at,
+    });
   }
   const updated = await store.updatePass(
-    { tenantId: 'ten_w', serialNumber: serial, expectedVersion: 1, body: { v: 2 }, canonicalHash: 'b', pkpass: Buffer.from('q'), passTypeIdentifier: TOPIC, voided: false, updatedAt: at },
+    {
+      tenantId: 'ten_w',
+      serialNumber: serial,
+      expectedVersion: 1,
+      body: { v: 2 },
+      canonicalHash: 'b',
+      pkpass: Buffer.from('q'),
+      passTypeIdentifier: TOPIC,
+      voided: false,
+      updatedAt: at,
+    },
     { month: '2026-03', quota: null },
   );
   expect(updated).toMatchObject({ ok: true, queuedPushes: devices });
@@ -88,7 +117,9 @@ test('transient failures come back after a growing, jittered delay, then dead-le
   const { serial, tokens } = await passWithQueuedPushes(1);
   const token = tokens[0] as string;
   const failure: PushResult = { ok: false, status: 503, reason: 'ServiceUnavailable' };
-  const sender = scriptedSender({ [token]: [failure, { ok: false, status: 0, reason: 'Timeout' }, { ok: false, status: 429, reason: 'TooManyRequests' }] });
+  const sender = scriptedSender({
+    [token]: [failure, { ok: false, status: 0, reason: 'Timeout' }, { ok: false, status: 429, reason: 'TooManyRequests' }],
+  });
   const events: PushEvent[] = [];
   const pushes = worker(sender, events, 3);
   await pushes.runOnce();
@@ -117,7 +148,16 @@ test('500 then 200 delivers exactly once', async () => {
 test('410 removes the registration unless the device registered again after the token died', async () => {
   const { serial, tokens } = await passWithQueuedPushes(2);
   const [gone, reregistered] = tokens as [string, string];
-  await store.registerDevice({ deviceLibraryIdentifier: `device-1-${serial}`, serialNumber: serial, passTypeIdentifier: TOPIC, tenantId: 'ten_w', pushToken: reregistered, client: 'apple', clientName: null, at: new Date(now.getTime() + 10_000).toISOString() });
+  await store.registerDevice({
+    deviceLibraryIdentifier: `device-1-${serial}`,
+    serialNumber: serial,
+    passTypeIdentifier: TOPIC,
+    tenantId: 'ten_w',
+    pushToken: reregistered,
+    client: 'apple',
+    clientName: null,
+    at: new Date(now.getTime() + 10_000).toISOString(),
+  });
   const diedAt = now.getTime() + 5000;
   const sender = scriptedSender({
     [gone]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: diedAt }],
@@ -140,10 +180,15 @@ test('400 BadDeviceToken removes the registration; other 4xx dead-letter without
 
 test('403 pauses the identity: its pushes wait without being sent until the pause ends', async () => {
   const { serial, tokens } = await passWithQueuedPushes(2);
-  const sender = scriptedSender({ [tokens[0] as string]: [{ ok: false, status: 403, reason: 'BadCertificate' }], [tokens[1] as string]: [{ ok: false, status: 403, reason: 'BadCertificate' }] });
+  const sender = scriptedSender({
+    [tokens[0] as string]: [{ ok: false, status: 403, reason: 'BadCertificate' }],
+    [tokens[1] as string]: [{ ok: false, status: 403, reason: 'BadCertificate' }],
+  });
   const pushes = worker(sender);
   await pushes.runOnce();
-  expect(pushes.pausedIdentities()).toEqual([{ identity: 'identity-1', reason: 'BadCertificate', until: new Date(now.getTime() + 5 * 60_000).toISOString() }]);
+  expect(pushes.pausedIdentities()).toEqual([
+    { identity: 'identity-1', reason: 'BadCertificate', until: new Date(now.getTime() + 5 * 60_000).toISOString() },
+  ]);
   now = new Date(now.getTime() + 60_000);
   expect(await pushes.runOnce()).toBe(0);
   now = new Date(now.getTime() + 5 * 60_000);
@@ -155,7 +200,11 @@ test('403 pauses the identity: its pushes wait without being sent until the paus
 
 test('a worker that dies holding a lease: the push is claimed again once the lease runs out', async () => {
   const { serial } = await passWithQueuedPushes(1);
-  const claimed = await store.claimPushes({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + 60_000).toISOString(), limit: 10 });
+  const claimed = await store.claimPushes({
+    now: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + 60_000).toISOString(),
+    limit: 10,
+  });
   expect(claimed).toHaveLength(1);
   const sender = scriptedSender();
   const pushes = worker(sender);
@@ -169,7 +218,10 @@ test('every attempt dates lastPush, retries included; a push given up is counted
   const { serial, tokens } = await passWithQueuedPushes(2);
   const [failing, gone] = tokens as [string, string];
   const sender = scriptedSender({
-    [failing]: [{ ok: false, status: 500, reason: 'InternalServerError' }, { ok: false, status: 503, reason: 'ServiceUnavailable' }],
+    [failing]: [
+      { ok: false, status: 500, reason: 'InternalServerError' },
+      { ok: false, status: 503, reason: 'ServiceUnavailable' },
+    ],
     [gone]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: now.getTime() }],
   });
   const pushes = worker(sender, [], 2);
@@ -189,7 +241,10 @@ test('an identity is failing from a failed push until it next delivers; a dead d
   const { tokens } = await passWithQueuedPushes(3);
   const [down, gone, busy] = tokens as [string, string, string];
   const sender = scriptedSender({
-    [down]: [{ ok: false, status: 0, reason: 'ConnectionError', detail: 'connect ECONNREFUSED' }, { ok: false, status: 500, reason: 'InternalServerError' }],
+    [down]: [
+      { ok: false, status: 0, reason: 'ConnectionError', detail: 'connect ECONNREFUSED' },
+      { ok: false, status: 500, reason: 'InternalServerError' },
+    ],
     [gone]: [{ ok: false, status: 410, reason: 'Unregistered', timestamp: now.getTime() }],
     [busy]: Array.from({ length: 3 }, (): PushResult => ({ ok: false, status: 429, reason: 'TooManyRequests' })),
   });
@@ -201,7 +256,9 @@ test('an identity is failing from a failed push until it next delivers; a dead d
   ]);
   now = new Date(now.getTime() + 10_000);
   await pushes.runOnce();
-  expect(pushes.failingIdentities()).toEqual([expect.objectContaining({ lastError: '500 InternalServerError', failingSince: failedAt, lastFailureAt: now.toISOString() })]);
+  expect(pushes.failingIdentities()).toEqual([
+    expect.objectContaining({ lastError: '500 InternalServerError', failingSince: failedAt, lastFailureAt: now.toISOString() }),
+  ]);
   now = new Date(now.getTime() + 10_000);
   await pushes.runOnce();
   expect(pushes.failingIdentities()).toEqual([]);
@@ -209,11 +266,20 @@ test('an identity is failing from a failed push until it next delivers; a dead d
 
 test('a retry is logged at warn, a push given up at error, a delivery at debug', async () => {
   const { tokens } = await passWithQueuedPushes(2);
-  const sender = scriptedSender({ [tokens[0] as string]: [{ ok: false, status: 500, reason: 'InternalServerError' }, { ok: false, status: 500, reason: 'InternalServerError' }] });
+  const sender = scriptedSender({
+    [tokens[0] as string]: [
+      { ok: false, status: 500, reason: 'InternalServerError' },
+      { ok: false, status: 500, reason: 'InternalServerError' },
+    ],
+  });
   const events: PushEvent[] = [];
   const pushes = worker(sender, events, 2);
   await pushes.runOnce();
   now = new Date(now.getTime() + 5000);
   await pushes.runOnce();
-  expect(events.map((event) => `${event.event} ${PUSH_EVENT_LEVEL[event.event]}`).sort()).toEqual(['push.dead error', 'push.delivered debug', 'push.retry warn']);
+  expect(events.map((event) => `${event.event} ${PUSH_EVENT_LEVEL[event.event]}`).sort()).toEqual([
+    'push.dead error',
+    'push.delivered debug',
+    'push.retry warn',
+  ]);
 });

@@ -103,7 +103,11 @@ export function createPushWorker(options: PushWorkerOptions) {
 
   async function runOnce(): Promise<number> {
     const now = clock();
-    const jobs = await store.claimPushes({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: batchSize });
+    const jobs = await store.claimPushes({
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+      limit: batchSize,
+    });
     const finished: PushOutcome[] = [];
     // One sender lookup per tenant per batch, not per push (a fan-out is thousands of one tenant's).
     const senders = new Map<string, ReturnType<PushWorkerOptions['senderFor']>>();
@@ -128,7 +132,13 @@ export function createPushWorker(options: PushWorkerOptions) {
       await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });
       return [];
     }
-    const result = await sender.send({ pushToken: job.pushToken, topic: job.passTypeIdentifier, pushType: options.pushType, priority: options.priority, apnsId: job.id });
+    const result = await sender.send({
+      pushToken: job.pushToken,
+      topic: job.passTypeIdentifier,
+      pushType: options.pushType,
+      priority: options.priority,
+      apnsId: job.id,
+    });
     const outcome = await record(job, key, result);
     return outcome ? [outcome] : [];
   }
@@ -137,7 +147,10 @@ export function createPushWorker(options: PushWorkerOptions) {
     const pause = activePause(GOOGLE_SYNC_TOPIC);
     if (!options.googleSync || pause) {
       const until = pause?.until ?? new Date(clock().getTime() + pauseMs).toISOString();
-      await store.retryPush(job.id, { availableAt: until, detail: pause ? `Google paused: ${pause.reason}` : 'Google Wallet is not configured' });
+      await store.retryPush(job.id, {
+        availableAt: until,
+        detail: pause ? `Google paused: ${pause.reason}` : 'Google Wallet is not configured',
+      });
       return [];
     }
     const outcome = await record(job, GOOGLE_SYNC_TOPIC, await options.googleSync(job));
@@ -170,7 +183,11 @@ export function createPushWorker(options: PushWorkerOptions) {
     }
     if (isTransient(result.status) && job.attempts < options.maxAttempts) {
       const delayMs = retryDelayMs(job.attempts, random);
-      await store.retryPush(job.id, { availableAt: new Date(at.getTime() + delayMs).toISOString(), detail: reason, attemptedAt: at.toISOString() });
+      await store.retryPush(job.id, {
+        availableAt: new Date(at.getTime() + delayMs).toISOString(),
+        detail: reason,
+        attemptedAt: at.toISOString(),
+      });
       log({ event: 'push.retry', serialNumber: job.serialNumber, attempts: job.attempts, reason, delayMs });
       return undefined;
     }

@@ -29,7 +29,11 @@ export function readKeyFile(path: string): Buffer | null {
     throw new SecretKeyError('secret_key_invalid', `The master key file ${path} cannot be read.`);
   }
   const key = parseSecretKey(text);
-  if (!key) throw new SecretKeyError('secret_key_invalid', `The master key file ${path} does not hold a key (32 bytes as base64, or 64 hex digits).`);
+  if (!key)
+    throw new SecretKeyError(
+      'secret_key_invalid',
+      `The master key file ${path} does not hold a key (32 bytes as base64, or 64 hex digits).`,
+    );
   return key;
 }
 

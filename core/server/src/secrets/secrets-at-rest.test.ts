@@ -15,24 +15,47 @@ const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postg
 const TOKEN = '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';
 const pems = createDevIdentity();
 const appleIdentity = { certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem };
-const googleIdentity = { issuerId: '3388000000012345678', serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: pems.privateKeyPem } };
-const session = JSON.stringify([['id', 'offline_bayroast'], ['accessToken', TOKEN]]);
+const googleIdentity = {
+  issuerId: '3388000000012345678',
+  serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: pems.privateKeyPem },
+};
+const session = JSON.stringify([
+  ['id', 'offline_bayroast'],
+  ['accessToken', TOKEN],
+]);
 
 /** The rows a release before sealing left: identities and a shop session in clear; an older identity and a redacted shop's session in free pages. */
 const LEGACY_ROWS: [string, unknown[]][] = [
   [
     'INSERT INTO tenants (id, name, monthly_quota, apple_identity, google_identity, created_at, updated_at) VALUES ($1, $2, NULL, $3, $4, $5, $6)',
-    ['ten_legacy', 'Legacy', JSON.stringify({ ...appleIdentity, wwdrPem: pems.caCertificatePem }), JSON.stringify(googleIdentity), '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'],
+    [
+      'ten_legacy',
+      'Legacy',
+      JSON.stringify({ ...appleIdentity, wwdrPem: pems.caCertificatePem }),
+      JSON.stringify(googleIdentity),
+      '2025-01-01T00:00:00.000Z',
+      '2025-01-01T00:00:00.000Z',
+    ],
   ],
   ['UPDATE tenants SET apple_identity = $1 WHERE id = $2', [JSON.stringify(appleIdentity), 'ten_legacy']],
-  ['INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)', ['bayroast.myshopify.com', session, '2025-01-01T00:00:00.000Z']],
-  ['INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)', ['gone.myshopify.com', `${session}${'-'.repeat(5000)}`, '2025-01-01T00:00:00.000Z']],
+  [
+    'INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)',
+    ['bayroast.myshopify.com', session, '2025-01-01T00:00:00.000Z'],
+  ],
+  [
+    'INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)',
+    ['gone.myshopify.com', `${session}${'-'.repeat(5000)}`, '2025-01-01T00:00:00.000Z'],
+  ],
   ['DELETE FROM shop_sessions WHERE shop = $1', ['gone.myshopify.com']],
 ];
 
 /** What a look at the raw bytes finds in clear: the PEM marker, the token, a line of the key's base64. */
 function clearTextIn(bytes: Buffer): string[] {
-  const needles: [string, string][] = [['PRIVATE KEY', 'PRIVATE KEY'], [TOKEN, TOKEN], [pems.privateKeyPem.split(/\r?\n/)[1] as string, 'key body']];
+  const needles: [string, string][] = [
+    ['PRIVATE KEY', 'PRIVATE KEY'],
+    [TOKEN, TOKEN],
+    [pems.privateKeyPem.split(/\r?\n/)[1] as string, 'key body'],
+  ];
   return needles.filter(([needle]) => bytes.includes(needle)).map(([, name]) => name);
 }
 
@@ -66,7 +89,11 @@ describe('secrets at rest on SQLite', () => {
     }
   }
 
-  const diskBytes = () => Buffer.concat([readFileSync(file), ...['-wal', '-shm'].filter((suffix) => existsSync(`${file}${suffix}`)).map((suffix) => readFileSync(`${file}${suffix}`))]);
+  const diskBytes = () =>
+    Buffer.concat([
+      readFileSync(file),
+      ...['-wal', '-shm'].filter((suffix) => existsSync(`${file}${suffix}`)).map((suffix) => readFileSync(`${file}${suffix}`)),
+    ]);
 
   it('seals plaintext rows at open, leaving no private key or token in the file or its -wal', async () => {
     writeLegacyDatabase();
@@ -101,7 +128,10 @@ describe('secrets at rest on SQLite', () => {
 
     const key = readFileSync(join(dir, 'secret.key'));
     rmSync(join(dir, 'secret.key'));
-    expect(await refusal(readEnv({ PASSMINT_DATA_DIR: dir }))).toMatchObject({ code: 'secret_key_missing', message: expect.stringContaining('secret.key does not exist') });
+    expect(await refusal(readEnv({ PASSMINT_DATA_DIR: dir }))).toMatchObject({
+      code: 'secret_key_missing',
+      message: expect.stringContaining('secret.key does not exist'),
+    });
     expect(existsSync(join(dir, 'secret.key'))).toBe(false);
 
     writeFileSync(join(dir, 'secret.key'), 'not a key\n');

@@ -51,7 +51,12 @@ export async function prepareSecrets(cells: SecretCells, ring: KeyRing, env: Pas
         'Set PASSMINT_SECRET_KEY to the key they were sealed with (or restore the secret.key backed up with this database).',
     );
   }
-  const sealedNow = counted.plaintext === 0 ? 0 : await cells.rewriteSecretCells((cell) => (sealedKeyId(cell.value) === null ? ring.seal(cell.value, secretContext(cell.column, cell.rowKey)) : cell.value));
+  const sealedNow =
+    counted.plaintext === 0
+      ? 0
+      : await cells.rewriteSecretCells((cell) =>
+          sealedKeyId(cell.value) === null ? ring.seal(cell.value, secretContext(cell.column, cell.rowKey)) : cell.value,
+        );
   const underOtherKeys = sealedUnder.filter((id) => id !== ring.keyId).reduce((sum, id) => sum + (counted.byKey[id] ?? 0), 0);
   return { keyId: ring.keyId, source, createdKey, sealedNow, underOtherKeys };
 }

@@ -34,7 +34,9 @@ function modesUnder(dir: string): Record<string, string> {
 test('a real start and a few requests leave a 0700 data dir whose every file (SQLite with -wal and -shm, keys, demo pass) is 0600', async () => {
   const dataDir = join(parent, 'data');
   server = await spawnServer({ PASSMINT_DATA_DIR: dataDir });
-  expect(server.stderr()).toMatch(new RegExp(`Secrets: +sealed with AES-256-GCM, key [0-9a-f]{16} from ${join(dataDir, 'secret.key')} \\(created now`));
+  expect(server.stderr()).toMatch(
+    new RegExp(`Secrets: +sealed with AES-256-GCM, key [0-9a-f]{16} from ${join(dataDir, 'secret.key')} \\(created now`),
+  );
   expect(server.stderr()).not.toContain('other users can read');
   const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: BODY });
   expect(created.status).toBe(200);
@@ -44,12 +46,16 @@ test('a real start and a few requests leave a 0700 data dir whose every file (SQ
   await run(process.execPath, [PASSMINT_BIN, 'tenants', 'create', 'Corner Bakery'], { env });
 
   const running = modesUnder(dataDir);
-  expect(Object.keys(running)).toEqual(expect.arrayContaining(['passmint.db', 'passmint.db-wal', 'passmint.db-shm', 'secret.key', 'demo.pkpass', 'dev-certs/pass-key.pem']));
-  for (const [path, mode] of Object.entries(running)) expect({ path, mode }).toEqual({ path, mode: lstatSync(join(dataDir, path)).isDirectory() ? '700' : '600' });
+  expect(Object.keys(running)).toEqual(
+    expect.arrayContaining(['passmint.db', 'passmint.db-wal', 'passmint.db-shm', 'secret.key', 'demo.pkpass', 'dev-certs/pass-key.pem']),
+  );
+  for (const [path, mode] of Object.entries(running))
+    expect({ path, mode }).toEqual({ path, mode: lstatSync(join(dataDir, path)).isDirectory() ? '700' : '600' });
 
   await server.stop();
   server = undefined;
-  for (const [path, mode] of Object.entries(modesUnder(dataDir))) expect({ path, mode }).toEqual({ path, mode: lstatSync(join(dataDir, path)).isDirectory() ? '700' : '600' });
+  for (const [path, mode] of Object.entries(modesUnder(dataDir)))
+    expect({ path, mode }).toEqual({ path, mode: lstatSync(join(dataDir, path)).isDirectory() ? '700' : '600' });
 });
 
 test('a data dir that already exists with looser modes is named in the start-up report; the files Passmint writes are 0600 anyway', async () => {
@@ -59,7 +65,16 @@ test('a data dir that already exists with looser modes is named in the start-up 
   writeFileSync(join(dataDir, 'notes.txt'), 'left here by someone');
   chmodSync(join(dataDir, 'notes.txt'), 0o644);
   server = await spawnServer({ PASSMINT_DATA_DIR: dataDir });
-  expect(server.stderr()).toContain(`warning: other users can read ${dataDir} (0755), ${join(dataDir, 'notes.txt')} (0644): chmod 700 the data dir and 600 its files`);
+  expect(server.stderr()).toContain(
+    `warning: other users can read ${dataDir} (0755), ${join(dataDir, 'notes.txt')} (0644): chmod 700 the data dir and 600 its files`,
+  );
   const modes = modesUnder(dataDir);
-  expect(modes).toMatchObject({ '.': '755', 'notes.txt': '644', 'passmint.db': '600', 'secret.key': '600', 'dev-certs': '700', 'dev-certs/pass-key.pem': '600' });
+  expect(modes).toMatchObject({
+    '.': '755',
+    'notes.txt': '644',
+    'passmint.db': '600',
+    'secret.key': '600',
+    'dev-certs': '700',
+    'dev-certs/pass-key.pem': '600',
+  });
 });

@@ -23,7 +23,11 @@ describe.each([
       expect(second.stderr()).not.toContain('First start');
       const stored = await request(`${second.url}/api/passes/${serial}/pass.pkpass`, { key: first.key });
       expect(stored.bytes.equals(Buffer.from(created.json.applePass, 'base64'))).toBe(true);
-      const updated = await request(`${second.url}/api/passes/${serial}`, { method: 'PUT', key: first.key, body: { ...BODY, headerFields: [{ label: 'POINTS', value: '20' }] } });
+      const updated = await request(`${second.url}/api/passes/${serial}`, {
+        method: 'PUT',
+        key: first.key,
+        body: { ...BODY, headerFields: [{ label: 'POINTS', value: '20' }] },
+      });
       expect(updated.status).toBe(200);
       expect(updated.json.unchanged).toBe(false);
       const details = await request(`${second.url}/api/passes/${serial}`, { key: first.key });

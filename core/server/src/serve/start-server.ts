@@ -58,7 +58,13 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const fetcher = createImageFetcher({ allowHosts: env.PASSMINT_IMAGE_HOSTS_ALLOW });
   const images = createStoredImageSource({ store, fetcher });
   const google = googleWalletsFrom(env, publicUrl, images.hashOf);
-  const engine = createPassEngine({ store, images, identity: apple.identity, publicUrl, syncGoogle: (tenant) => google.forTenant(tenant) !== null });
+  const engine = createPassEngine({
+    store,
+    images,
+    identity: apple.identity,
+    publicUrl,
+    syncGoogle: (tenant) => google.forTenant(tenant) !== null,
+  });
   const senders = createApnsSenders({
     store,
     baseUrl: env.PASSMINT_APNS_URL,
@@ -66,7 +72,13 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     instanceIdentity: apple.identity,
     identityFor: (tenant) => engine.signingIdentity(tenant),
     ...(env.PASSMINT_APNS_KEY && env.PASSMINT_APNS_KEY_ID && env.PASSMINT_APNS_TEAM_ID
-      ? { tokenAuth: { signingKeyPem: readApnsKey(env.PASSMINT_APNS_KEY), keyId: env.PASSMINT_APNS_KEY_ID, teamId: env.PASSMINT_APNS_TEAM_ID } }
+      ? {
+          tokenAuth: {
+            signingKeyPem: readApnsKey(env.PASSMINT_APNS_KEY),
+            keyId: env.PASSMINT_APNS_KEY_ID,
+            teamId: env.PASSMINT_APNS_TEAM_ID,
+          },
+        }
       : {}),
   });
   const pushWorker = createPushWorker({
@@ -135,7 +147,21 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
   const shopTenants = { wooCommerce: wooCommerce?.tenantDescription, shopify: shopify?.tenantDescription };
   const looseFiles = looseModes(env.PASSMINT_DATA_DIR);
-  options.report.write(startupReport({ env, listening, publicUrl: url, apple, location, firstStart, rateLimit, version: VERSION, shopTenants, secrets, looseFiles }));
+  options.report.write(
+    startupReport({
+      env,
+      listening,
+      publicUrl: url,
+      apple,
+      location,
+      firstStart,
+      rateLimit,
+      version: VERSION,
+      shopTenants,
+      secrets,
+      looseFiles,
+    }),
+  );
 
   return {
     url: listening,
@@ -187,7 +213,11 @@ function webServiceSettingsOf(env: PassmintEnv): WebServiceLimitSettings {
 }
 
 /** Google Wallet for the instance (when an issuer is configured) and for tenants that bring their own. */
-function googleWalletsFrom(env: PassmintEnv, publicUrl: () => string, imageHash: (source: string) => Promise<string | null>): GoogleWallets {
+function googleWalletsFrom(
+  env: PassmintEnv,
+  publicUrl: () => string,
+  imageHash: (source: string) => Promise<string | null>,
+): GoogleWallets {
   const instance =
     env.PASSMINT_GOOGLE_ISSUER_ID && env.PASSMINT_GOOGLE_SERVICE_ACCOUNT
       ? { issuerId: env.PASSMINT_GOOGLE_ISSUER_ID, account: readServiceAccount(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT) }

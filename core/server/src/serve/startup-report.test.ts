@@ -13,7 +13,14 @@ function report(secrets: Partial<SecretsState>, overrides: Partial<StartupFacts>
     location: { kind: 'sqlite', file: '/data/passmint.db' },
     firstStart: null,
     rateLimit: { perSecond: 20, burst: 40 },
-    secrets: { keyId: '0123456789abcdef', source: { kind: 'file', file: '/data/secret.key', pending: '/data/secret.key.next' }, createdKey: false, sealedNow: 0, underOtherKeys: 0, ...secrets },
+    secrets: {
+      keyId: '0123456789abcdef',
+      source: { kind: 'file', file: '/data/secret.key', pending: '/data/secret.key.next' },
+      createdKey: false,
+      sealedNow: 0,
+      underOtherKeys: 0,
+      ...secrets,
+    },
     looseFiles: [],
     ...overrides,
   });
@@ -21,16 +28,24 @@ function report(secrets: Partial<SecretsState>, overrides: Partial<StartupFacts>
 
 test('the start-up report names the master key and its source, and what opening the store did', () => {
   expect(report({})).toContain('  Secrets:        sealed with AES-256-GCM, key 0123456789abcdef from /data/secret.key\n');
-  expect(report({ createdKey: true })).toContain('from /data/secret.key (created now: back it up with the database, it cannot be recreated)');
+  expect(report({ createdKey: true })).toContain(
+    'from /data/secret.key (created now: back it up with the database, it cannot be recreated)',
+  );
   expect(report({ source: { kind: 'env' } })).toContain('key 0123456789abcdef from PASSMINT_SECRET_KEY\n');
   expect(report({ sealedNow: 1 })).toContain('sealed 1 secret stored in clear by an older release');
   expect(report({ underOtherKeys: 2 })).toContain('warning: 2 secrets are still under an older key: run passmint secrets rotate');
-  expect(report({}, { location: { kind: 'postgres', url: 'postgres://db/passmint' } })).toContain('every process sharing this database needs this key');
-  expect(report({ source: { kind: 'env' } }, { location: { kind: 'postgres', url: 'postgres://db/passmint' } })).not.toContain('every process sharing');
+  expect(report({}, { location: { kind: 'postgres', url: 'postgres://db/passmint' } })).toContain(
+    'every process sharing this database needs this key',
+  );
+  expect(report({ source: { kind: 'env' } }, { location: { kind: 'postgres', url: 'postgres://db/passmint' } })).not.toContain(
+    'every process sharing',
+  );
 });
 
 test('files other users can read are listed, five at most', () => {
   const looseFiles = Array.from({ length: 7 }, (_, index) => ({ path: `/data/f${index}`, mode: '0644' }));
-  expect(report({}, { looseFiles })).toContain('warning: other users can read /data/f0 (0644), /data/f1 (0644), /data/f2 (0644), /data/f3 (0644), /data/f4 (0644) and 2 more: chmod 700');
+  expect(report({}, { looseFiles })).toContain(
+    'warning: other users can read /data/f0 (0644), /data/f1 (0644), /data/f2 (0644), /data/f3 (0644), /data/f4 (0644) and 2 more: chmod 700',
+  );
   expect(report({})).not.toContain('other users can read');
 });

@@ -22,16 +22,29 @@ export interface StartupFacts {
 
 /** Where the master key is, what opening the store did, and files others can read. */
 function secretsLines({ secrets, looseFiles, location }: StartupFacts): string[] {
-  const from = secrets.source.kind === 'env' ? 'PASSMINT_SECRET_KEY' : `${secrets.source.file}${secrets.createdKey ? ' (created now: back it up with the database, it cannot be recreated)' : ''}`;
+  const from =
+    secrets.source.kind === 'env'
+      ? 'PASSMINT_SECRET_KEY'
+      : `${secrets.source.file}${secrets.createdKey ? ' (created now: back it up with the database, it cannot be recreated)' : ''}`;
   const lines = [`  Secrets:        sealed with AES-256-GCM, key ${secrets.keyId} from ${from}`];
-  if (secrets.sealedNow > 0) lines.push(`                  sealed ${secrets.sealedNow} secret${secrets.sealedNow === 1 ? '' : 's'} stored in clear by an older release`);
-  if (secrets.underOtherKeys > 0) lines.push(`                  warning: ${secrets.underOtherKeys} secret${secrets.underOtherKeys === 1 ? ' is' : 's are'} still under an older key: run passmint secrets rotate`);
+  if (secrets.sealedNow > 0)
+    lines.push(
+      `                  sealed ${secrets.sealedNow} secret${secrets.sealedNow === 1 ? '' : 's'} stored in clear by an older release`,
+    );
+  if (secrets.underOtherKeys > 0)
+    lines.push(
+      `                  warning: ${secrets.underOtherKeys} secret${secrets.underOtherKeys === 1 ? ' is' : 's are'} still under an older key: run passmint secrets rotate`,
+    );
   if (secrets.source.kind === 'file' && location.kind === 'postgres') {
-    lines.push('                  note: every process sharing this database needs this key: set PASSMINT_SECRET_KEY on each (docs/security.md)');
+    lines.push(
+      '                  note: every process sharing this database needs this key: set PASSMINT_SECRET_KEY on each (docs/security.md)',
+    );
   }
   if (looseFiles.length > 0) {
     const shown = looseFiles.slice(0, 5).map((file) => `${file.path} (${file.mode})`);
-    lines.push(`  warning: other users can read ${shown.join(', ')}${looseFiles.length > 5 ? ` and ${looseFiles.length - 5} more` : ''}: chmod 700 the data dir and 600 its files`);
+    lines.push(
+      `  warning: other users can read ${shown.join(', ')}${looseFiles.length > 5 ? ` and ${looseFiles.length - 5} more` : ''}: chmod 700 the data dir and 600 its files`,
+    );
   }
   return lines;
 }

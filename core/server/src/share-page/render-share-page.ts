@@ -63,7 +63,8 @@ ${view.state === 'active' ? actions(view) : `<p class="status" role="status">${S
 function passTop(view: SharePageView, title: string): string {
   const logo = view.logoUrl ? `<img src="${escapeHtml(view.logoUrl)}" alt="${escapeHtml(`${view.organizationName} logo`)}">` : '';
   const headers = view.pass.fields.headerFields.map(
-    (field) => `<div class="header-field">${field.label ? `<p class="label">${escapeHtml(field.label)}</p>` : ''}<p class="value">${escapeHtml(field.value)}</p></div>`,
+    (field) =>
+      `<div class="header-field">${field.label ? `<p class="label">${escapeHtml(field.label)}</p>` : ''}<p class="value">${escapeHtml(field.value)}</p></div>`,
   );
   return `<div class="pass-top">${logo}<span class="logo-text">${escapeHtml(title)}</span>${headers.join('')}</div>`;
 }
@@ -75,14 +76,18 @@ function primary(field: CanonicalField | undefined): string {
 
 function fieldList(fields: CanonicalField[]): string {
   if (fields.length === 0) return '';
-  const items = fields.map((field) => `<div><dt class="label">${escapeHtml(field.label ?? '')}</dt><dd class="value">${escapeHtml(field.value)}</dd></div>`);
+  const items = fields.map(
+    (field) => `<div><dt class="label">${escapeHtml(field.label ?? '')}</dt><dd class="value">${escapeHtml(field.value)}</dd></div>`,
+  );
   return `<dl class="fields">${items.join('')}</dl>`;
 }
 
 /** The primary action for the device first; desktops get the QR code and both buttons. */
 function actions(view: SharePageView): string {
   const apple = `<a class="button apple" href="${escapeHtml(view.pkpassUrl)}" data-action="apple">Add to Apple Wallet</a>`;
-  const google = view.googleSaveUrl ? `<a class="button google" href="${escapeHtml(view.googleSaveUrl)}" data-action="google" rel="noopener">Save to Google Wallet</a>` : '';
+  const google = view.googleSaveUrl
+    ? `<a class="button google" href="${escapeHtml(view.googleSaveUrl)}" data-action="google" rel="noopener">Save to Google Wallet</a>`
+    : '';
   if (view.device === 'apple') return `<div class="actions">${apple}</div>`;
   if (view.device === 'android') {
     return `<div class="actions">${google || apple.replace('button apple', 'button secondary')}</div>`;

@@ -59,7 +59,9 @@ export async function openStore(env: PassmintEnv): Promise<OpenedStore> {
   const location = storeLocation(env);
   const keys = createKeyRing();
   const store =
-    location.kind === 'sqlite' ? createSqliteStore(location.file, { secrets: keys }) : createPostgresStore({ ...postgresOptions(location.url, env), secrets: keys });
+    location.kind === 'sqlite'
+      ? createSqliteStore(location.file, { secrets: keys })
+      : createPostgresStore({ ...postgresOptions(location.url, env), secrets: keys });
   try {
     await store.migrate();
     const secrets = await prepareSecrets(store, keys, env);

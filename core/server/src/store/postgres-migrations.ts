@@ -302,7 +302,10 @@ async function applyMissing(client: PoolClient, options: PostgresMigrateOptions)
     .filter((migration) => !applied.has(migration.version));
   for (const migration of missing) {
     await client.query(migration.sql);
-    await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [migration.version, new Date().toISOString()]);
+    await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+      migration.version,
+      new Date().toISOString(),
+    ]);
   }
   return missing.map((migration) => migration.version);
 }

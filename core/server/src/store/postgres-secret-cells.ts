@@ -12,7 +12,9 @@ export function postgresSecretCells(transaction: <T>(work: (db: PoolClient) => P
   async function list(db: Queryable, lock: boolean): Promise<SecretCell[]> {
     const cells: SecretCell[] = [];
     for (const column of SECRET_COLUMNS) {
-      const { rows } = await db.query<{ row_key: string; value: string }>(`${listSecretCellsSql(column)}${lock ? ' FOR NO KEY UPDATE' : ''}`);
+      const { rows } = await db.query<{ row_key: string; value: string }>(
+        `${listSecretCellsSql(column)}${lock ? ' FOR NO KEY UPDATE' : ''}`,
+      );
       cells.push(...rows.map((row) => ({ column, rowKey: row.row_key, value: row.value })));
     }
     return cells;

@@ -63,7 +63,9 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
   }
 
   async function appliedMigrations(): Promise<{ version: number; applied_at: string }[]> {
-    const { rows } = await schemaPool().query<{ version: number; applied_at: string }>('SELECT version, applied_at FROM schema_migrations ORDER BY version');
+    const { rows } = await schemaPool().query<{ version: number; applied_at: string }>(
+      'SELECT version, applied_at FROM schema_migrations ORDER BY version',
+    );
     return rows;
   }
 
@@ -106,7 +108,10 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     it('applies only a migration added later', async () => {
       const pool = schemaPool();
       await migratePostgres(pool, { schema });
-      const later = [...postgresMigrations, { version: 1000, name: 'later', sql: 'CREATE TABLE later_table (id text NOT NULL PRIMARY KEY)' }];
+      const later = [
+        ...postgresMigrations,
+        { version: 1000, name: 'later', sql: 'CREATE TABLE later_table (id text NOT NULL PRIMARY KEY)' },
+      ];
       expect(await migratePostgres(pool, { schema, list: later })).toEqual([1000]);
       expect(await migratePostgres(pool, { schema, list: later })).toEqual([]);
     });
@@ -139,7 +144,8 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       for (let i = 0; i < devices; i++) await first.registerDevice(registrationOf(pass));
       await first.updatePass(updateOf(pass), options);
 
-      const claim = (store: Store) => store.claimPushes({ now: '2025-06-03T00:00:00.000Z', leaseUntil: '2025-06-03T00:01:00.000Z', limit: 2 });
+      const claim = (store: Store) =>
+        store.claimPushes({ now: '2025-06-03T00:00:00.000Z', leaseUntil: '2025-06-03T00:01:00.000Z', limit: 2 });
       const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claim(i % 2 === 0 ? first : second)));
       const ids = claims.flat().map((job) => job.id);
       expect(ids).toHaveLength(devices);
@@ -152,9 +158,13 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       await first.migrate();
       const owner = await tenantIn(first);
       const limited: WriteOptions = { month: '2025-06', quota: 3 };
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? first : second).insertPass(newPass(owner), limited)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? first : second).insertPass(newPass(owner), limited)),
+      );
       expect(results.filter((result) => result.ok)).toHaveLength(3);
-      expect(results.filter((result) => !result.ok)).toEqual(Array.from({ length: 7 }, () => ({ ok: false, reason: 'quota_exceeded', used: 3 })));
+      expect(results.filter((result) => !result.ok)).toEqual(
+        Array.from({ length: 7 }, () => ({ ok: false, reason: 'quota_exceeded', used: 3 })),
+      );
       expect(await first.usage(owner, '2025-06')).toBe(3);
     });
 
@@ -174,7 +184,9 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       };
       const results = await Promise.all([first, second, first, second].map(attempt));
       expect(results.filter((result) => result.ok)).toHaveLength(1);
-      expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.reason)).toEqual(Array(3).fill('idempotency_exists'));
+      expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.reason)).toEqual(
+        Array(3).fill('idempotency_exists'),
+      );
       expect(await first.usage(owner, '2025-06')).toBe(1);
     });
 
@@ -201,9 +213,11 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       const baseline = passes.reduce((top, pass) => Math.max(top, Number(pass.changeTag)), 0);
 
       let writing = true;
-      const writes = Promise.all(passes.map((pass, i) => (i % 2 === 0 ? first : second).updatePass(updateOf(pass), options))).finally(() => {
-        writing = false;
-      });
+      const writes = Promise.all(passes.map((pass, i) => (i % 2 === 0 ? first : second).updatePass(updateOf(pass), options))).finally(
+        () => {
+          writing = false;
+        },
+      );
       const polls: { serialNumbers: string[]; lastUpdated: string }[] = [];
       while (writing) {
         const seen = await second.listUpdatedSerials(device, 'pass.com.example', String(baseline));
@@ -216,7 +230,9 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
 
       expect(new Set(updated.map((pass) => pass.changeTag)).size).toBe(updated.length);
       for (const poll of polls) {
-        const committedBefore = updated.filter((pass) => Number(pass.changeTag) <= Number(poll.lastUpdated)).map((pass) => pass.serialNumber);
+        const committedBefore = updated
+          .filter((pass) => Number(pass.changeTag) <= Number(poll.lastUpdated))
+          .map((pass) => pass.serialNumber);
         expect(poll.serialNumbers).toEqual(expect.arrayContaining(committedBefore));
       }
     });

@@ -124,7 +124,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   }
 
   async function readUsage(db: Queryable, tenantId: string, month: string): Promise<number> {
-    const { rows } = await db.query<{ used: number }>('SELECT used FROM usage_counters WHERE tenant_id = $1 AND month = $2', [tenantId, month]);
+    const { rows } = await db.query<{ used: number }>('SELECT used FROM usage_counters WHERE tenant_id = $1 AND month = $2', [
+      tenantId,
+      month,
+    ]);
     return rows[0]?.used ?? 0;
   }
 
@@ -180,7 +183,11 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     );
   }
 
-  async function writeNewPass(db: Queryable, pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult> {
+  async function writeNewPass(
+    db: Queryable,
+    pass: NewPass,
+    options: WriteOptions & { idempotency?: NewIdempotency },
+  ): Promise<InsertPassResult> {
     const { idempotency } = options;
     if (idempotency) {
       // Two requests with one key must not both miss the record and both insert.
@@ -232,7 +239,13 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     if (!row) return { ok: false, reason: 'not_found' };
     if (row.change_seq === null) return { ok: false, reason: 'version_conflict' };
     const { expectedVersion: _read, ...written } = update;
-    const pass = { ...written, authenticationToken: row.authentication_token, createdAt: row.created_at, version: update.expectedVersion + 1, changeTag: row.change_seq };
+    const pass = {
+      ...written,
+      authenticationToken: row.authentication_token,
+      createdAt: row.created_at,
+      version: update.expectedVersion + 1,
+      changeTag: row.change_seq,
+    };
     return { ok: true, pass, queuedPushes: row.registrations };
   }
 
@@ -242,7 +255,11 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
    * its detail when it has none) and deleted, since that push wakes the same device. A push that
    * has already finished stays finished.
    */
-  async function writeRetry(db: Queryable, id: string, retry: { availableAt: string; detail: string; attemptedAt?: string }): Promise<void> {
+  async function writeRetry(
+    db: Queryable,
+    id: string,
+    retry: { availableAt: string; detail: string; attemptedAt?: string },
+  ): Promise<void> {
     const { rows } = await db.query<TokenTopicRow>(
       `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = $1 AND state IN ('pending', 'leased') FOR UPDATE`,
       [id],
@@ -294,7 +311,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     async createTenant(tenant: NewTenant) {
       const record: TenantRecord = { ...tenant, updatedAt: tenant.createdAt };
       try {
-        await pool.query(`INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantParams(tenantRow(record, secrets)));
+        await pool.query(
+          `INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          tenantParams(tenantRow(record, secrets)),
+        );
       } catch (error) {
         if (violates(error, 'tenants_pkey')) throw new StoreConflictError(`A tenant with id '${tenant.id}' already exists.`);
         if (violates(error, 'tenants_name_key')) throw new StoreConflictError(`A tenant named '${tenant.name}' already exists.`);
@@ -358,7 +378,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     },
     async findApiKeyByHash(hash) {
       const { rows } = await pool.query<ApiKeyRow & PrefixedTenantRow>(
-        `SELECT ${API_KEY_COLUMNS.split(', ').map((column) => `k.${column}`).join(', ')},
+        `SELECT ${API_KEY_COLUMNS.split(', ')
+          .map((column) => `k.${column}`)
+          .join(', ')},
             t.id AS t_id, t.name AS t_name, t.monthly_quota AS t_monthly_quota, t.apple_identity AS t_apple_identity,
             t.google_identity AS t_google_identity, t.created_at AS t_created_at, t.updated_at AS t_updated_at
           FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`,
@@ -368,7 +390,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
       return row ? { key: toApiKey(row), tenant: toTenant(unprefixTenant(row), secrets) } : null;
     },
     async listApiKeys(tenantId) {
-      const { rows } = await pool.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
+      const { rows } = await pool.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [
+        tenantId,
+      ]);
       return rows.map(toApiKey);
     },
     async revokeApiKey(id, revokedAt) {
@@ -380,10 +404,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
       return readPass(pool, tenantId, serialNumber);
     },
     async findPassHead(tenantId, serialNumber) {
-      const { rows } = await pool.query<Omit<PassRow, 'pkpass'>>(`SELECT ${PASS_HEAD_COLUMNS} FROM passes WHERE tenant_id = $1 AND serial_number = $2`, [
-        tenantId,
-        serialNumber,
-      ]);
+      const { rows } = await pool.query<Omit<PassRow, 'pkpass'>>(
+        `SELECT ${PASS_HEAD_COLUMNS} FROM passes WHERE tenant_id = $1 AND serial_number = $2`,
+        [tenantId, serialNumber],
+      );
       return rows[0] ? toPassHead(rows[0]) : null;
     },
     async insertPass(pass, options) {
@@ -482,7 +506,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
           )
           UPDATE push_outbox o SET state = 'leased', lease_until = $2, attempts = o.attempts + 1
           FROM due WHERE o.id = due.id
-          RETURNING ${PUSH_JOB_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}, o.available_at`,
+          RETURNING ${PUSH_JOB_COLUMNS.split(', ')
+            .map((column) => `o.${column}`)
+            .join(', ')}, o.available_at`,
         [options.now, options.leaseUntil, Math.floor(options.limit)],
       );
       // RETURNING follows no order; hand the jobs out in the order they became due.
@@ -494,7 +520,13 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
         `UPDATE push_outbox o SET state = f.state, finished_at = f.at, last_attempt_at = f.at, lease_until = NULL, detail = f.detail, gave_up = f.gave_up
           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS f (id, state, at, detail, gave_up)
           WHERE o.id = f.id`,
-        [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.at), outcomes.map((o) => o.detail), outcomes.map((o) => o.givenUp === true)],
+        [
+          outcomes.map((o) => o.id),
+          outcomes.map((o) => o.state),
+          outcomes.map((o) => o.at),
+          outcomes.map((o) => o.detail),
+          outcomes.map((o) => o.givenUp === true),
+        ],
       );
     },
     async retryPush(id, retry) {
@@ -513,7 +545,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
       await queueGoogle(pool, tenantId, serialNumber, at);
     },
     async googleSyncedVersion(serialNumber) {
-      const { rows } = await pool.query<{ synced_version: number }>('SELECT synced_version FROM google_objects WHERE serial_number = $1', [serialNumber]);
+      const { rows } = await pool.query<{ synced_version: number }>('SELECT synced_version FROM google_objects WHERE serial_number = $1', [
+        serialNumber,
+      ]);
       return rows[0]?.synced_version ?? null;
     },
     async markGoogleSynced(serialNumber, version, at) {
@@ -566,7 +600,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
       return rows[0]?.views ?? 0;
     },
     async prunePushes(finishedBefore) {
-      const result = await pool.query(`DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < $1`, [finishedBefore]);
+      const result = await pool.query(`DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < $1`, [
+        finishedBefore,
+      ]);
       return result.rowCount ?? 0;
     },
     async outboxHealth(now, givenUpSince) {
@@ -577,10 +613,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
       return toOutboxHealth(counts.rows[0] as OutboxHealthRow, last.rows[0]);
     },
     async listPassesAfter(afterSerial, limit) {
-      const { rows } = await pool.query<PassRow>(`SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > $1 ORDER BY serial_number LIMIT $2`, [
-        afterSerial ?? '',
-        limit,
-      ]);
+      const { rows } = await pool.query<PassRow>(
+        `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > $1 ORDER BY serial_number LIMIT $2`,
+        [afterSerial ?? '', limit],
+      );
       return rows.map(toPass);
     },
     async pushSummary(serialNumber): Promise<PushSummary> {
@@ -616,7 +652,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     },
 
     async findOrderPass(shop, orderId) {
-      const { rows } = await pool.query<OrderPassRow>(`SELECT ${ORDER_PASS_COLUMNS} FROM order_passes WHERE shop = $1 AND order_id = $2`, [shop, orderId]);
+      const { rows } = await pool.query<OrderPassRow>(`SELECT ${ORDER_PASS_COLUMNS} FROM order_passes WHERE shop = $1 AND order_id = $2`, [
+        shop,
+        orderId,
+      ]);
       return rows[0] ? orderPassFromRow(rows[0]) : null;
     },
     async saveOrderPass(record) {
@@ -735,7 +774,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Only plain lower-case names: they need no quoting in search_path or in SQL. */
 function checkedSchemaName(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new PassmintError('invalid_config', `PostgreSQL schema '${schema}' must be lower-case letters, digits and _ (at most 63), not starting with a digit.`);
+    throw new PassmintError(
+      'invalid_config',
+      `PostgreSQL schema '${schema}' must be lower-case letters, digits and _ (at most 63), not starting with a digit.`,
+    );
   }
   return schema;
 }
@@ -892,7 +934,6 @@ function counts(options: WriteOptions): boolean {
 function needsQuotaLock(options: WriteOptions): options is WriteOptions & { quota: number } {
   return counts(options) && options.quota !== null;
 }
-
 
 /** Parameters $1..$11 in PASS_COLUMNS order, without the change tag (the counter gives it); $12 and $13 are the month and whether the write counts. */
 function passRowParams(pass: Omit<PassRecord, 'changeTag'>): unknown[] {

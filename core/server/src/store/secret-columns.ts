@@ -55,7 +55,8 @@ export interface SecretSealer {
  * nor opened, so one is never written in clear by a store someone forgot to give a key.
  */
 export function secretSealer(box: SecretBox | undefined): SecretSealer {
-  const missing = () => new SecretKeyError('secret_key_missing', 'This store was opened without a master key, so it cannot keep or read secrets.');
+  const missing = () =>
+    new SecretKeyError('secret_key_missing', 'This store was opened without a master key, so it cannot keep or read secrets.');
   // A tenant's identities are read with its API key on every request; opening the same sealed
   // value again gives the same plaintext (each seal has its own nonce), so recent ones are kept.
   const opened = new Map<string, string>();

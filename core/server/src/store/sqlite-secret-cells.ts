@@ -13,7 +13,11 @@ import { listSecretCellsSql, SECRET_COLUMNS, type SecretCell, type SecretCells }
 export function sqliteSecretCells(db: Database.Database): SecretCells {
   const list = (): SecretCell[] =>
     SECRET_COLUMNS.flatMap((column) =>
-      (db.prepare(listSecretCellsSql(column)).all() as { row_key: string; value: string }[]).map((row) => ({ column, rowKey: row.row_key, value: row.value })),
+      (db.prepare(listSecretCellsSql(column)).all() as { row_key: string; value: string }[]).map((row) => ({
+        column,
+        rowKey: row.row_key,
+        value: row.value,
+      })),
     );
 
   const rewriteAll = db.transaction((rewrite: (cell: SecretCell) => string): number => {

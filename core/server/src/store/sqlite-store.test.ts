@@ -130,7 +130,12 @@ describe('SQLite store', () => {
 
       const second = await openStore();
       expect((await second.findTenant(tenantId))?.id).toBe(tenantId);
-      expect(await second.findPass(tenantId, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt, changeTag: '1' });
+      expect(await second.findPass(tenantId, pass.serialNumber)).toEqual({
+        ...pass,
+        version: 1,
+        updatedAt: pass.createdAt,
+        changeTag: '1',
+      });
       expect((await second.findApiKeyByHash(hash))?.tenant.id).toBe(tenantId);
       expect(await second.usage(tenantId, options.month)).toBe(1);
     });
@@ -220,7 +225,9 @@ describe('SQLite store', () => {
         db.exec("CREATE TRIGGER fail_idempotency BEFORE INSERT ON idempotency_records BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"),
       );
       const pass = newPass(owner);
-      await expect(store.insertPass(pass, { ...options, idempotency: idempotencyFor(pass.serialNumber) })).rejects.toMatchObject({ message: 'disk on fire' });
+      await expect(store.insertPass(pass, { ...options, idempotency: idempotencyFor(pass.serialNumber) })).rejects.toMatchObject({
+        message: 'disk on fire',
+      });
       expect(rowsOf(owner)).toEqual({ passes: 0, versions: 0, idempotency: 0, used: 0 });
 
       inspect((db) => db.exec('DROP TRIGGER fail_idempotency'));
@@ -264,10 +271,17 @@ describe('SQLite store', () => {
     it('numbers the passes of an existing database in the order they last changed', async () => {
       const db = openSqliteDatabase(file);
       try {
-        migrate(db, migrations.filter((migration) => migration.version === 1));
+        migrate(
+          db,
+          migrations.filter((migration) => migration.version === 1),
+        );
         db.prepare("INSERT INTO tenants VALUES ('t', 't', NULL, NULL, 'x', 'x')").run();
         const insert = db.prepare(`INSERT INTO passes VALUES ('t', ?, 'token', '{}', 'hash', x'00', 'pass.com.example', 0, 1, ?, ?)`);
-        for (const [serial, updatedAt] of [['late', '2025-06-03'], ['early', '2025-06-01'], ['middle', '2025-06-02']]) {
+        for (const [serial, updatedAt] of [
+          ['late', '2025-06-03'],
+          ['early', '2025-06-01'],
+          ['middle', '2025-06-02'],
+        ]) {
           insert.run(serial, updatedAt, updatedAt);
         }
         expect(migrate(db)).toEqual(migrations.filter((migration) => migration.version > 1).map((migration) => migration.version));
@@ -287,7 +301,10 @@ describe('SQLite store', () => {
     it('marks the dead pushes of an existing database given up unless APNs said the device is gone, and dates their last attempt', async () => {
       const db = openSqliteDatabase(file);
       try {
-        migrate(db, migrations.filter((migration) => migration.version <= 8));
+        migrate(
+          db,
+          migrations.filter((migration) => migration.version <= 8),
+        );
         db.prepare("INSERT INTO tenants (id, name, created_at, updated_at) VALUES ('t', 't', 'x', 'x')").run();
         db.prepare(
           `INSERT INTO passes (tenant_id, serial_number, authentication_token, body, canonical_hash, pkpass, pass_type_identifier, voided, version, created_at, updated_at)
@@ -307,7 +324,10 @@ describe('SQLite store', () => {
 
       const store = await openStore();
       const health = await store.outboxHealth('2025-06-03T00:00:00.000Z', '2025-06-01T00:00:00.000Z');
-      expect(health).toMatchObject({ givenUp: 1, lastGivenUp: { serialNumber: 's', at: '2025-06-02T00:00:02.000Z', detail: '503 ServiceUnavailable' } });
+      expect(health).toMatchObject({
+        givenUp: 1,
+        lastGivenUp: { serialNumber: 's', at: '2025-06-02T00:00:02.000Z', detail: '503 ServiceUnavailable' },
+      });
       expect((await store.pushSummary('s')).lastAttemptAt).toBe('2025-06-02T00:00:02.000Z');
     });
 
@@ -320,7 +340,8 @@ describe('SQLite store', () => {
       for (let i = 0; i < 5; i++) await first.registerDevice(registrationOf(pass));
       await first.updatePass(updateOf(pass), options);
 
-      const claim = (store: Store) => store.claimPushes({ now: '2025-06-03T00:00:00.000Z', leaseUntil: '2025-06-03T00:01:00.000Z', limit: 2 });
+      const claim = (store: Store) =>
+        store.claimPushes({ now: '2025-06-03T00:00:00.000Z', leaseUntil: '2025-06-03T00:01:00.000Z', limit: 2 });
       const claims = await Promise.all([claim(first), claim(second), claim(first), claim(second)]);
       const ids = claims.flat().map((job) => job.id);
       expect(ids).toHaveLength(5);

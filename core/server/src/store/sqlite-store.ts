@@ -132,7 +132,15 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   }
 
   function queueGoogle(tenantId: string, serialNumber: string, at: string, createdAt = at): void {
-    sql.queuePush.run({ id: randomUUID(), tenant_id: tenantId, serial_number: serialNumber, pass_type_identifier: GOOGLE_SYNC_TOPIC, push_token: googleSyncToken(serialNumber), created_at: createdAt, available_at: at });
+    sql.queuePush.run({
+      id: randomUUID(),
+      tenant_id: tenantId,
+      serial_number: serialNumber,
+      pass_type_identifier: GOOGLE_SYNC_TOPIC,
+      push_token: googleSyncToken(serialNumber),
+      created_at: createdAt,
+      available_at: at,
+    });
   }
 
   function readIdempotency(tenantId: string, key: string, notBefore: string): IdempotencyRecord | null {
@@ -266,13 +274,19 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   });
 
   const unregisterDevice = db.transaction((deviceLibraryIdentifier: string, serialNumber: string): boolean => {
-    const gone = sql.deleteRegistration.get({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }) as TokenTopicRow | undefined;
+    const gone = sql.deleteRegistration.get({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }) as
+      | TokenTopicRow
+      | undefined;
     if (gone) sql.dropUnwantedPush.run(gone);
     return gone !== undefined;
   });
 
   const removeRegistrations = db.transaction((pushToken: string, passTypeIdentifier: string, registeredBefore: string): number => {
-    const removed = sql.deleteStaleRegistrations.run({ push_token: pushToken, pass_type_identifier: passTypeIdentifier, before: registeredBefore }).changes;
+    const removed = sql.deleteStaleRegistrations.run({
+      push_token: pushToken,
+      pass_type_identifier: passTypeIdentifier,
+      before: registeredBefore,
+    }).changes;
     sql.dropUnwantedPush.run({ push_token: pushToken, pass_type_identifier: passTypeIdentifier });
     return removed;
   });
@@ -286,7 +300,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
   const finishPushes = db.transaction((outcomes: PushOutcome[]): void => {
     for (const outcome of outcomes) {
-      sql.finishPush.run({ id: outcome.id, state: outcome.state, at: outcome.at, detail: outcome.detail, gave_up: outcome.givenUp ? 1 : 0 });
+      sql.finishPush.run({
+        id: outcome.id,
+        state: outcome.state,
+        at: outcome.at,
+        detail: outcome.detail,
+        gave_up: outcome.givenUp ? 1 : 0,
+      });
     }
   });
 
@@ -472,7 +492,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return rows.filter((row) => !wanted || wanted.has(row.order_id)).map(orderPassFromRow);
     },
     async deleteOrderPasses(shop, orderIds) {
-      return db.transaction(() => orderIds.reduce((gone, orderId) => gone + sql.deleteOrderPass.run({ shop, order_id: orderId }).changes, 0))();
+      return db.transaction(() =>
+        orderIds.reduce((gone, orderId) => gone + sql.deleteOrderPass.run({ shop, order_id: orderId }).changes, 0),
+      )();
     },
     async recordWebhookDelivery(delivery) {
       return sql.insertWebhookDelivery.run({ source: delivery.source, id: delivery.id, at: delivery.at }).changes > 0;
@@ -491,14 +513,22 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       sql.deleteWebhookDelivery.run({ source: delivery.source, id: delivery.id });
     },
     async recordGoogleCallback(event) {
-      return sql.insertGoogleCallback.run({ nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at }).changes > 0;
+      return (
+        sql.insertGoogleCallback.run({ nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at })
+          .changes > 0
+      );
     },
     async countGoogleHolders(serialNumber) {
       const row = sql.googleHolders.get({ serial_number: serialNumber }) as { holders: number | null };
       return Math.max(0, row.holders ?? 0);
     },
     async listInstallations(tenantId, limit) {
-      const rows = sql.installations.all({ tenant_id: tenantId, limit: Math.max(0, Math.min(limit, 1000)) }) as { id: string; serial_number: string; wallet: Installation['wallet']; installed_at: string }[];
+      const rows = sql.installations.all({ tenant_id: tenantId, limit: Math.max(0, Math.min(limit, 1000)) }) as {
+        id: string;
+        serial_number: string;
+        wallet: Installation['wallet'];
+        installed_at: string;
+      }[];
       return rows.map((row) => ({ id: row.id, serialNumber: row.serial_number, wallet: row.wallet, installedAt: row.installed_at }));
     },
     async recordPassView(serialNumber) {
@@ -792,4 +822,3 @@ function registrationParams(registration: NewRegistration) {
     at: registration.at,
   };
 }
-

@@ -189,7 +189,11 @@ export function tenantRow(tenant: TenantRecord, secrets: SecretSealer): TenantRo
     id: tenant.id,
     name: tenant.name,
     monthly_quota: tenant.monthlyQuota,
-    apple_identity: secrets.seal(APPLE_IDENTITY_COLUMN, tenant.id, tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity)),
+    apple_identity: secrets.seal(
+      APPLE_IDENTITY_COLUMN,
+      tenant.id,
+      tenant.appleIdentity === null ? null : JSON.stringify(tenant.appleIdentity),
+    ),
     google_identity: secrets.seal(GOOGLE_IDENTITY_COLUMN, tenant.id, tenant.googleIdentity ? JSON.stringify(tenant.googleIdentity) : null),
     created_at: tenant.createdAt,
     updated_at: tenant.updatedAt,

@@ -7,7 +7,10 @@ const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postg
 
 test('two processes first starting together on one empty database make one default tenant and one key (needs PostgreSQL)', async () => {
   const schema = `passmint_first_${randomBytes(4).toString('hex')}`;
-  const stores = [createPostgresStore({ connectionString: DATABASE_URL, schema }), createPostgresStore({ connectionString: DATABASE_URL, schema })];
+  const stores = [
+    createPostgresStore({ connectionString: DATABASE_URL, schema }),
+    createPostgresStore({ connectionString: DATABASE_URL, schema }),
+  ];
   try {
     await stores[0]!.migrate();
     await stores[1]!.migrate();

@@ -33,7 +33,12 @@ export interface AppleIdentityFiles {
 
 export async function createTenant(
   store: Store,
-  input: { name: string; monthlyQuota?: number | null; appleIdentity?: StoredAppleIdentity | null; googleIdentity?: StoredGoogleIdentity | null },
+  input: {
+    name: string;
+    monthlyQuota?: number | null;
+    appleIdentity?: StoredAppleIdentity | null;
+    googleIdentity?: StoredGoogleIdentity | null;
+  },
   now = new Date(),
 ): Promise<TenantRecord> {
   checkTenantName(input.name);
@@ -50,7 +55,10 @@ export async function createTenant(
 /** Names are what operators type (`--tenant <name>`), so they must not pass for another tenant's id. */
 export function checkTenantName(name: string): void {
   if (name.trim() === '' || name.length > 64 || name.startsWith('ten_')) {
-    throw new PassmintError('invalid_tenant_name', `A tenant name is 1 to 64 characters and does not start with "ten_" (got "${name.slice(0, 80)}").`);
+    throw new PassmintError(
+      'invalid_tenant_name',
+      `A tenant name is 1 to 64 characters and does not start with "ten_" (got "${name.slice(0, 80)}").`,
+    );
   }
 }
 

@@ -29,7 +29,10 @@ export function bombPngHeader(width: number, height: number, padding: number): B
  * An HTTPS server on loopback serving the images the API tests point at: good ones, and the
  * hostile ones (redirects to private addresses, not-a-PNG, a PNG bomb, an oversized file).
  */
-export async function startImageServer(pki: TestPki, routes: Record<string, (port: number) => { status?: number; headers?: Record<string, string>; body?: Buffer }>): Promise<ImageServer> {
+export async function startImageServer(
+  pki: TestPki,
+  routes: Record<string, (port: number) => { status?: number; headers?: Record<string, string>; body?: Buffer }>,
+): Promise<ImageServer> {
   const hits = new Map<string, number>();
   let port = 0;
   const server: Server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, (request, response) => {

@@ -79,7 +79,12 @@ export async function sendAndRead(url: string, data: string | Buffer, timeoutMs:
     });
   });
   socket.destroy();
-  return { ...parseAnswer(Buffer.concat(received)), written: data.length, ended: closed ? ended : 'open', closedAfterMs: performance.now() - started };
+  return {
+    ...parseAnswer(Buffer.concat(received)),
+    written: data.length,
+    ended: closed ? ended : 'open',
+    closedAfterMs: performance.now() - started,
+  };
 }
 
 /** The first HTTP/1.1 response in `bytes`. */
@@ -88,8 +93,12 @@ export function parseAnswer(bytes: Buffer): Pick<RawAnswer, 'status' | 'headers'
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd < 0) return { status: 0, headers: {}, body: '' };
   const [statusLine = '', ...lines] = text.slice(0, headEnd).split('\r\n');
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
   const length = Number(headers['content-length'] ?? 0);
-  const body = Buffer.from(text.slice(headEnd + 4), 'utf8').subarray(0, length).toString('utf8');
+  const body = Buffer.from(text.slice(headEnd + 4), 'utf8')
+    .subarray(0, length)
+    .toString('utf8');
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0), headers, body };
 }

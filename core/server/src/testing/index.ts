@@ -1,1 +1,10 @@
-export { PASSMINT_BIN, request, spawnServer, startInProcess, tempDataDir, type ApiResponse, type InProcessServer, type SpawnedServer } from './test-server';
+export {
+  PASSMINT_BIN,
+  request,
+  spawnServer,
+  startInProcess,
+  tempDataDir,
+  type ApiResponse,
+  type InProcessServer,
+  type SpawnedServer,
+} from './test-server';

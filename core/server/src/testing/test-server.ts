@@ -12,7 +12,6 @@ const LISTENING = /listening on (http:\/\/\S+)/;
 /** The `passmint` command of this package. */
 export const PASSMINT_BIN = resolve(__dirname, '../../bin/passmint.js');
 
-
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'passmint-server-'));
 }
@@ -38,10 +37,11 @@ export async function startInProcess(env: Record<string, string> = {}): Promise<
     log,
   });
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= server.close().finally(() => {
-    untrack();
-    if (!env.PASSMINT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
-  }));
+  const close = () =>
+    (closing ??= server.close().finally(() => {
+      untrack();
+      if (!env.PASSMINT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    }));
   const untrack = trackOpenResource({ name: `the in-process server at ${server.url}`, close });
   return {
     url: server.url,
@@ -95,7 +95,8 @@ export async function spawnServer(env: Record<string, string>, options: SpawnOpt
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   // 'close' rather than 'exit': the output pipes are closed too, so no handle is left for Jest.
   const closed = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
-  const stop = (signal: NodeJS.Signals = 'SIGTERM', { graceMs = STOP_GRACE_MS }: { graceMs?: number } = {}) => stopChild(child, closed, signal, graceMs);
+  const stop = (signal: NodeJS.Signals = 'SIGTERM', { graceMs = STOP_GRACE_MS }: { graceMs?: number } = {}) =>
+    stopChild(child, closed, signal, graceMs);
   const untrack = trackOpenResource({ name: `passmint serve (pid ${String(child.pid)})`, close: async () => void (await stop('SIGKILL')) });
   void closed.then(untrack);
   try {
@@ -133,7 +134,12 @@ function whenListening(child: ChildProcess, stderr: () => string, closed: Promis
   });
 }
 
-async function stopChild(child: ChildProcess, closed: Promise<number | null>, signal: NodeJS.Signals, graceMs: number): Promise<number | null> {
+async function stopChild(
+  child: ChildProcess,
+  closed: Promise<number | null>,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<number | null> {
   const running = () => child.exitCode === null && child.signalCode === null;
   if (running()) child.kill(signal);
   const escalate = setTimeout(() => running() && child.kill('SIGKILL'), graceMs);

@@ -23,7 +23,10 @@ describe('passmint serve under hostile uploads (spawns passmint serve)', () => {
   const dataDir = tempDataDir();
   let server: SpawnedServer;
   beforeAll(async () => {
-    server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' }, { discardLog: true });
+    server = await spawnServer(
+      { PASSMINT_DATA_DIR: dataDir, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' },
+      { discardLog: true },
+    );
   });
   afterAll(async () => {
     await server?.stop();
@@ -31,13 +34,20 @@ describe('passmint serve under hostile uploads (spawns passmint serve)', () => {
   });
 
   const upload = (bytes: Uint8Array) =>
-    request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: Buffer.from(bytes), headers: { 'content-type': 'application/zip' } });
+    request(`${server.url}/api/validate`, {
+      method: 'POST',
+      key: server.key,
+      raw: Buffer.from(bytes),
+      headers: { 'content-type': 'application/zip' },
+    });
   const createPass = () => request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: API_EXAMPLE_BODIES.create });
 
   test('four bombs at a time: each a 422 with its code, /healthz and POST /api/passes keep answering, memory stays bounded', async () => {
     const harmless = writeZip([{ name: 'pass.json', content: Buffer.from('{}') }]);
     // Normal running state: both workers loaded, a pass issued.
-    expect((await Promise.all([upload(harmless), upload(harmless), createPass()])).map((response) => response.status)).toEqual([200, 200, 200]);
+    expect((await Promise.all([upload(harmless), upload(harmless), createPass()])).map((response) => response.status)).toEqual([
+      200, 200, 200,
+    ]);
     const before = residentBytes(server.child.pid ?? 0);
 
     const bombs = [sizeLiarBomb(), emptyObjectsBomb()];

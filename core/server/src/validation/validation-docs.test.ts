@@ -5,7 +5,12 @@ import { readEnv } from '../env';
 // The configuration tables are read literally: each validation variable with the default env.ts gives it.
 const root = join(__dirname, '../../../..');
 const defaults = readEnv({});
-const variables = ['PASSMINT_VALIDATE_WORKERS', 'PASSMINT_VALIDATE_QUEUE', 'PASSMINT_VALIDATE_TIMEOUT_MS', 'PASSMINT_VALIDATE_HEAP_MB'] as const;
+const variables = [
+  'PASSMINT_VALIDATE_WORKERS',
+  'PASSMINT_VALIDATE_QUEUE',
+  'PASSMINT_VALIDATE_TIMEOUT_MS',
+  'PASSMINT_VALIDATE_HEAP_MB',
+] as const;
 
 test.each(['README.md', 'docs/validator.md'])('%s lists every validation variable with its default', (file) => {
   const text = readFileSync(join(root, file), 'utf8');

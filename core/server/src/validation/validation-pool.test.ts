@@ -114,14 +114,19 @@ test('close while a validation runs settles it and stops its worker', async () =
 
 /** Nice values of this process's threads (Linux: field 19 of /proc/<pid>/task/<tid>/stat). */
 function threadNiceValues(): number[] {
-  return readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]));
+  return readdirSync('/proc/self/task').map((tid) =>
+    Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]),
+  );
 }
 
-(process.platform === 'linux' ? test : test.skip)('workers run at nice 10 and the rest of the process keeps its priority (Linux)', async () => {
-  const mainThread = getPriority();
-  const workerNice = Math.max(10, mainThread);
-  const before = threadNiceValues().filter((nice) => nice === workerNice).length;
-  await pool().validate(small, {});
-  expect(threadNiceValues().filter((nice) => nice === workerNice).length).toBe(before + 1);
-  expect(getPriority()).toBe(mainThread);
-});
+(process.platform === 'linux' ? test : test.skip)(
+  'workers run at nice 10 and the rest of the process keeps its priority (Linux)',
+  async () => {
+    const mainThread = getPriority();
+    const workerNice = Math.max(10, mainThread);
+    const before = threadNiceValues().filter((nice) => nice === workerNice).length;
+    await pool().validate(small, {});
+    expect(threadNiceValues().filter((nice) => nice === workerNice).length).toBe(before + 1);
+    expect(getPriority()).toBe(mainThread);
+  },
+);

@@ -80,11 +80,16 @@ export function createValidationPool(settings: ValidationPoolSettings): Validati
 
   return {
     validate(bytes, options) {
-      if (closed) return Promise.reject(new ValidationFailedError('validation_busy', 'The server is shutting down; validate the pass again elsewhere.'));
+      if (closed)
+        return Promise.reject(
+          new ValidationFailedError('validation_busy', 'The server is shutting down; validate the pass again elsewhere.'),
+        );
       const running = [...workers].filter((worker) => worker.state === 'busy').length;
       const free = settings.workers - running;
       if (queue.length >= free + settings.queueLimit) {
-        return Promise.reject(new ValidationFailedError('validation_busy', 'Too many passes are being validated right now; retry in a moment.'));
+        return Promise.reject(
+          new ValidationFailedError('validation_busy', 'Too many passes are being validated right now; retry in a moment.'),
+        );
       }
       return new Promise<WorkerReport>((resolve, reject) => {
         queue.push({ bytes, options, resolve, reject });
@@ -97,7 +102,8 @@ export function createValidationPool(settings: ValidationPoolSettings): Validati
     },
     async close() {
       closed = true;
-      for (const job of queue.splice(0)) job.reject(new ValidationFailedError('validation_busy', 'The server is shutting down; validate the pass again elsewhere.'));
+      for (const job of queue.splice(0))
+        job.reject(new ValidationFailedError('validation_busy', 'The server is shutting down; validate the pass again elsewhere.'));
       for (const worker of [...workers]) retire(worker);
       await Promise.all([...stopping]);
     },

@@ -117,11 +117,17 @@ export function startValidationWorker(limits: WorkerLimits, events: WorkerEvents
 }
 
 function timedOut(limits: WorkerLimits): ValidationFailedError {
-  return new ValidationFailedError('validation_timed_out', `Validating this file took longer than ${limits.timeoutMs} ms, so it was stopped; a real pass takes a fraction of that.`);
+  return new ValidationFailedError(
+    'validation_timed_out',
+    `Validating this file took longer than ${limits.timeoutMs} ms, so it was stopped; a real pass takes a fraction of that.`,
+  );
 }
 
 function outOfMemory(limits: WorkerLimits): ValidationFailedError {
-  return new ValidationFailedError('validation_out_of_memory', `Validating this file needed more than ${limits.heapMb} MB of memory, so it was stopped; a real pass needs a fraction of that.`);
+  return new ValidationFailedError(
+    'validation_out_of_memory',
+    `Validating this file needed more than ${limits.heapMb} MB of memory, so it was stopped; a real pass needs a fraction of that.`,
+  );
 }
 
 function failed(error: Error): ValidationFailedError {

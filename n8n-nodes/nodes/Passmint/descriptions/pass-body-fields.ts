@@ -279,7 +279,8 @@ const additionalFields: INodeProperties = {
 			name: 'relevantDate',
 			type: 'dateTime',
 			default: '',
-			description: "When the pass is relevant (events); without a time zone, the workflow's zone applies",
+			description:
+				"When the pass is relevant (events); without a time zone, the workflow's zone applies",
 		},
 		{
 			displayName: 'Sharing Prohibited',
@@ -312,4 +313,9 @@ const additionalFields: INodeProperties = {
 	],
 };
 
-export const passBodyFields: INodeProperties[] = [...barcodeFields, fieldRows, locations, additionalFields];
+export const passBodyFields: INodeProperties[] = [
+	...barcodeFields,
+	fieldRows,
+	locations,
+	additionalFields,
+];

@@ -3,7 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 export const PASS_OPERATIONS = ['create', 'get', 'getUsage', 'update', 'void'] as const;
 export type PassOperation = (typeof PASS_OPERATIONS)[number];
 
-const forOperations = (...operation: PassOperation[]) => ({ show: { resource: ['pass'], operation } });
+const forOperations = (...operation: PassOperation[]) => ({
+	show: { resource: ['pass'], operation },
+});
 
 export const passOperationFields: INodeProperties[] = [
 	{
@@ -70,7 +72,8 @@ export const passOperationFields: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: forOperations('create', 'get'),
-		description: 'Whether to add the signed Apple Wallet pass (.pkpass) to the output as binary data',
+		description:
+			'Whether to add the signed Apple Wallet pass (.pkpass) to the output as binary data',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -78,7 +81,9 @@ export const passOperationFields: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { resource: ['pass'], operation: ['create', 'get'], attachPass: [true] } },
+		displayOptions: {
+			show: { resource: ['pass'], operation: ['create', 'get'], attachPass: [true] },
+		},
 		hint: 'The name of the output binary field to put the file in',
 	},
 ];

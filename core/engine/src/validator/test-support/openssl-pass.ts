@@ -51,15 +51,57 @@ export function createTestIdentity(options: TestIdentityOptions = {}): TestIdent
   const dir = mkdtempSync(join(tmpdir(), 'passmint-validator-'));
   const caSubject = options.caSubject ?? '/CN=Passmint Test WWDR/OU=G4/O=Passmint Test/C=US';
   openssl(dir, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
-    '-days', String(options.caDays ?? 3650), '-subj', caSubject, '-set_serial', `0x${options.caSerial ?? '0A11CE'}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    String(options.caDays ?? 3650),
+    '-subj',
+    caSubject,
+    '-set_serial',
+    `0x${options.caSerial ?? '0A11CE'}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  openssl(dir, ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'signer.key', '-out', 'signer.csr', '-subj', options.signerSubject ?? TEST_SIGNER_SUBJECT]);
+  openssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'signer.key',
+    '-out',
+    'signer.csr',
+    '-subj',
+    options.signerSubject ?? TEST_SIGNER_SUBJECT,
+  ]);
   writeFileSync(join(dir, 'signer.ext'), SIGNER_EXTENSIONS);
   openssl(dir, [
-    'x509', '-req', '-in', 'signer.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '0x5E7E',
-    '-days', String(options.signerDays ?? 365), '-extfile', 'signer.ext', '-out', 'signer.pem',
+    'x509',
+    '-req',
+    '-in',
+    'signer.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-set_serial',
+    '0x5E7E',
+    '-days',
+    String(options.signerDays ?? 365),
+    '-extfile',
+    'signer.ext',
+    '-out',
+    'signer.pem',
   ]);
   return {
     dir,
@@ -98,13 +140,24 @@ export function signWithOpenssl(identity: TestIdentity, content: Uint8Array, opt
   writeFileSync(join(identity.dir, input), content);
   openssl(identity.dir, [
     ...(options.subjectKeyId === true ? ['cms', '-keyid'] : ['smime']),
-    '-sign', '-binary', '-md', options.digest ?? 'sha256',
+    '-sign',
+    '-binary',
+    '-md',
+    options.digest ?? 'sha256',
     ...(options.noAttributes === true ? ['-noattr'] : []),
     ...(options.embedContent === true ? ['-nodetach'] : []),
     ...(options.omitSignerCertificate === true ? ['-nocerts'] : []),
     ...(options.omitChain === true ? [] : ['-certfile', identity.caPath]),
-    '-signer', identity.signerPath, '-inkey', identity.signerKeyPath,
-    '-in', input, '-outform', 'DER', '-out', output,
+    '-signer',
+    identity.signerPath,
+    '-inkey',
+    identity.signerKeyPath,
+    '-in',
+    input,
+    '-outform',
+    'DER',
+    '-out',
+    output,
   ]);
   const signature = new Uint8Array(readFileSync(join(identity.dir, output)));
   rmSync(join(identity.dir, input));

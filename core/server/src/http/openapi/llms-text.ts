@@ -42,7 +42,12 @@ function fieldLines(schema: JsonObject): string[] {
   const properties = (root?.properties ?? {}) as Record<string, JsonObject>;
   const required = new Set((root?.required ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => {
-    const facts = [typeOf(property), required.has(name) ? 'required' : undefined, limitsOf(property), property.description as string | undefined];
+    const facts = [
+      typeOf(property),
+      required.has(name) ? 'required' : undefined,
+      limitsOf(property),
+      property.description as string | undefined,
+    ];
     return `- ${name}: ${facts.filter(Boolean).join('; ')}`;
   });
 }

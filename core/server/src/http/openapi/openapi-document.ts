@@ -15,7 +15,18 @@ import {
 
 type JsonObject = Record<string, unknown>;
 
-const RESPONSE_SCHEMAS = [installationsSchema, errorResponseSchema, healthSchema, passCreatedSchema, passDetailsSchema, passPreviewSchema, passUpdatedSchema, passVoidedSchema, usageSchema, validationReportSchema];
+const RESPONSE_SCHEMAS = [
+  installationsSchema,
+  errorResponseSchema,
+  healthSchema,
+  passCreatedSchema,
+  passDetailsSchema,
+  passPreviewSchema,
+  passUpdatedSchema,
+  passVoidedSchema,
+  usageSchema,
+  validationReportSchema,
+];
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the server validates requests
@@ -66,13 +77,14 @@ function rewriteRefs(schemas: JsonObject): JsonObject {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
 const pkpass = { 'application/vnd.apple.pkpass': { schema: { type: 'string', format: 'binary' } } };
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/E${status}` }]));
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/E${status}` }]));
 
 function errorResponses(): JsonObject {
   const described: Record<number, string> = {
     400: 'Invalid body (with `issues`), malformed JSON, wrong content type, or an image that could not be used.',
     401: 'Missing, malformed, unknown or revoked API key.',
-    404: 'No such pass (or another tenant\'s).',
+    404: "No such pass (or another tenant's).",
     409: 'Idempotency-Key reused with another body, or the pass is voided.',
     413: 'Body over the size limit.',
     422: '(extension) /api/validate refused the upload unread: a zip bomb or lying archive (`zip_*`, `image_dimensions_too_large`, `json_too_deep`), or validation ran past its time or memory limit (`validation_timed_out`, `validation_out_of_memory`).',
@@ -88,7 +100,13 @@ function errorResponses(): JsonObject {
 }
 
 function paths(): JsonObject {
-  const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: '(extension) a retried POST with the same key and body returns the first response.' };
+  const idempotencyKey = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    schema: { type: 'string', maxLength: 255 },
+    description: '(extension) a retried POST with the same key and body returns the first response.',
+  };
   const createBody = { required: true, content: json('PassInput') };
   const updateBody = { required: true, content: json('PassUpdateInput') };
   const serial = { $ref: '#/components/parameters/serial' };
@@ -96,20 +114,48 @@ function paths(): JsonObject {
     '/api/passes': {
       post: {
         summary: 'Issue a pass',
-        parameters: [idempotencyKey, { name: 'format', in: 'query', required: false, schema: { enum: ['pkpass'] }, description: '`pkpass` answers with the binary pass instead of JSON.' }],
+        parameters: [
+          idempotencyKey,
+          {
+            name: 'format',
+            in: 'query',
+            required: false,
+            schema: { enum: ['pkpass'] },
+            description: '`pkpass` answers with the binary pass instead of JSON.',
+          },
+        ],
         requestBody: createBody,
-        responses: { 200: { description: 'Issued', content: { ...json('PassCreated'), ...pkpass } }, ...errors(400, 401, 409, 413, 429, 500) },
+        responses: {
+          200: { description: 'Issued', content: { ...json('PassCreated'), ...pkpass } },
+          ...errors(400, 401, 409, 413, 429, 500),
+        },
       },
     },
     '/api/passes/{serial}': {
       parameters: [serial],
-      put: { summary: 'Replace a pass and push the change', requestBody: updateBody, responses: { 200: { description: 'Replaced, or unchanged', content: json('PassUpdated') }, ...errors(400, 401, 404, 409, 413, 429, 500) } },
-      get: { summary: '(extension) The stored body and metadata', responses: { 200: { description: 'The pass', content: json('PassDetails') }, ...errors(401, 404, 429) } },
-      delete: { summary: '(extension) Void the pass on every device', responses: { 200: { description: 'Voided', content: json('PassVoided') }, ...errors(401, 404, 429, 500) } },
+      put: {
+        summary: 'Replace a pass and push the change',
+        requestBody: updateBody,
+        responses: {
+          200: { description: 'Replaced, or unchanged', content: json('PassUpdated') },
+          ...errors(400, 401, 404, 409, 413, 429, 500),
+        },
+      },
+      get: {
+        summary: '(extension) The stored body and metadata',
+        responses: { 200: { description: 'The pass', content: json('PassDetails') }, ...errors(401, 404, 429) },
+      },
+      delete: {
+        summary: '(extension) Void the pass on every device',
+        responses: { 200: { description: 'Voided', content: json('PassVoided') }, ...errors(401, 404, 429, 500) },
+      },
     },
     '/api/passes/{serial}/pass.pkpass': {
       parameters: [serial],
-      get: { summary: '(extension) The current signed pass', responses: { 200: { description: 'The .pkpass', content: pkpass }, ...errors(401, 404, 429) } },
+      get: {
+        summary: '(extension) The current signed pass',
+        responses: { 200: { description: 'The .pkpass', content: pkpass }, ...errors(401, 404, 429) },
+      },
     },
     '/api/pkpass': {
       post: {
@@ -119,7 +165,11 @@ function paths(): JsonObject {
         responses: {
           200: {
             description: 'The .pkpass; X-Serial-Number, X-Pass-Url (and X-Google-Save-Url when Google is configured)',
-            headers: { 'X-Serial-Number': { schema: { type: 'string' } }, 'X-Pass-Url': { schema: { type: 'string' } }, 'X-Google-Save-Url': { schema: { type: 'string' } } },
+            headers: {
+              'X-Serial-Number': { schema: { type: 'string' } },
+              'X-Pass-Url': { schema: { type: 'string' } },
+              'X-Google-Save-Url': { schema: { type: 'string' } },
+            },
             content: pkpass,
           },
           ...errors(400, 401, 409, 413, 429, 500),
@@ -128,12 +178,27 @@ function paths(): JsonObject {
     },
     '/api/pkpass/{serial}': {
       parameters: [serial],
-      put: { summary: 'Legacy: same as PUT /api/passes/{serial}', requestBody: updateBody, responses: { 200: { description: 'Replaced, or unchanged', content: json('PassUpdated') }, ...errors(400, 401, 404, 409, 413, 429, 500) } },
+      put: {
+        summary: 'Legacy: same as PUT /api/passes/{serial}',
+        requestBody: updateBody,
+        responses: {
+          200: { description: 'Replaced, or unchanged', content: json('PassUpdated') },
+          ...errors(400, 401, 404, 409, 413, 429, 500),
+        },
+      },
     },
     '/api/preview': {
       post: {
         summary: '(extension) Render a body without storing it (no quota cost)',
-        parameters: [{ name: 'format', in: 'query', required: false, schema: { enum: ['pkpass'] }, description: '`pkpass` answers with the signed preview pass.' }],
+        parameters: [
+          {
+            name: 'format',
+            in: 'query',
+            required: false,
+            schema: { enum: ['pkpass'] },
+            description: '`pkpass` answers with the signed preview pass.',
+          },
+        ],
         requestBody: createBody,
         responses: { 200: { description: 'The rendering', content: { ...json('PassPreview'), ...pkpass } }, ...errors(400, 401, 413, 429) },
       },
@@ -145,7 +210,12 @@ function paths(): JsonObject {
         responses: { 200: { description: 'Installations', content: json('Installations') }, ...errors(401, 429) },
       },
     },
-    '/api/auth/usage': { get: { summary: "This month's pass count and limit", responses: { 200: { description: 'Usage', content: json('Usage') }, ...errors(401, 429) } } },
+    '/api/auth/usage': {
+      get: {
+        summary: "This month's pass count and limit",
+        responses: { 200: { description: 'Usage', content: json('Usage') }, ...errors(401, 429) },
+      },
+    },
     '/api/validate': {
       post: {
         summary: '(extension) Check any .pkpass and list every problem',
@@ -153,12 +223,24 @@ function paths(): JsonObject {
         responses: { 200: { description: 'The report', content: json('ValidationReport') }, ...errors(400, 401, 413, 422, 429) },
       },
     },
-    '/healthz': { get: { summary: 'Liveness and configuration', security: [], responses: { 200: { description: 'Up', content: json('Health') }, 503: { description: 'The store is unreachable', content: json('Health') } } } },
+    '/healthz': {
+      get: {
+        summary: 'Liveness and configuration',
+        security: [],
+        responses: {
+          200: { description: 'Up', content: json('Health') },
+          503: { description: 'The store is unreachable', content: json('Health') },
+        },
+      },
+    },
     '/readyz': {
       get: {
         summary: 'Readiness for a load balancer',
         security: [],
-        responses: { 200: { description: 'Send traffic here' }, 503: { description: 'Shutting down, or the store is unreachable: send traffic elsewhere' } },
+        responses: {
+          200: { description: 'Send traffic here' },
+          503: { description: 'Shutting down, or the store is unreachable: send traffic elsewhere' },
+        },
       },
     },
     '/i/{file}': {
@@ -166,7 +248,10 @@ function paths(): JsonObject {
         summary: 'A pass image by content hash',
         security: [],
         parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}\\.png$' } }],
-        responses: { 200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, 404: { description: 'Unknown image', content: json('Error') } },
+        responses: {
+          200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+          404: { description: 'Unknown image', content: json('Error') },
+        },
       },
     },
   };

@@ -51,9 +51,10 @@ export const passDetailsSchema = z
     lastUpdated: z.iso.datetime(),
     voided: z.boolean(),
     registeredDevices: z.number().int().min(0).meta({ description: 'Devices registered for updates, all clients.' }),
-    devices: z
-      .object({ apple: z.number().int().min(0), android: z.number().int().min(0), google: z.number().int().min(0) })
-      .meta({ description: '(extension) Apple Wallet registrations, Android apps speaking Apple\'s protocol, and Google Wallet holders (from Google\'s save/delete callbacks).' }),
+    devices: z.object({ apple: z.number().int().min(0), android: z.number().int().min(0), google: z.number().int().min(0) }).meta({
+      description:
+        "(extension) Apple Wallet registrations, Android apps speaking Apple's protocol, and Google Wallet holders (from Google's save/delete callbacks).",
+    }),
     lastPush: z
       .object({
         pending: z.number().int().min(0),
@@ -64,7 +65,10 @@ export const passDetailsSchema = z
       })
       .meta({ description: '(extension) pushes for the latest change: waiting, accepted by APNs, given up; and the last error.' }),
     shareUrl: z.string(),
-    googleSaveUrl: z.string().nullable().meta({ description: 'null until the pass is on Google Wallet (a sync succeeded), or while Google Wallet is not configured; `warnings` says which.' }),
+    googleSaveUrl: z.string().nullable().meta({
+      description:
+        'null until the pass is on Google Wallet (a sync succeeded), or while Google Wallet is not configured; `warnings` says which.',
+    }),
     views: z.number().int().min(0).meta({ description: '(extension) openings of the share page.' }),
     passUrl: z.string().meta({ description: 'GET it (with the key) for the current signed .pkpass.' }),
     body: z.record(z.string(), z.unknown()).meta({ description: 'The body as last stored (POST or PUT).' }),
@@ -110,9 +114,13 @@ export const healthSchema = z
     appleSigning: z.object({ passTypeIdentifier: z.string(), development: z.boolean(), warnings: z.array(z.string()) }),
     apns: z.object({
       url: z.string(),
-      status: z.enum(['ok', 'failing', 'paused']).meta({ description: 'failing: the latest push of an identity failed (until one is delivered); paused: APNs answered 403.' }),
+      status: z
+        .enum(['ok', 'failing', 'paused'])
+        .meta({ description: 'failing: the latest push of an identity failed (until one is delivered); paused: APNs answered 403.' }),
       paused: z.array(z.object({ identity: z.string(), reason: z.string(), until: z.iso.datetime() })),
-      failing: z.array(z.object({ identity: z.string(), lastError: z.string(), failingSince: z.iso.datetime(), lastFailureAt: z.iso.datetime() })),
+      failing: z.array(
+        z.object({ identity: z.string(), lastError: z.string(), failingSince: z.iso.datetime(), lastFailureAt: z.iso.datetime() }),
+      ),
     }),
     googleWallet: z.enum(['configured', 'not_configured']),
     googleSync: z
@@ -124,8 +132,10 @@ export const healthSchema = z
 
 export const passPreviewSchema = z
   .object({
-    passJson: z.record(z.string(), z.unknown()).meta({ description: "The pass.json Apple Wallet would get." }),
-    googleObject: z.record(z.string(), z.unknown()).meta({ description: 'The Google Wallet generic object, images included (at this server\'s /i/<hash>.png, as the real object has them).' }),
+    passJson: z.record(z.string(), z.unknown()).meta({ description: 'The pass.json Apple Wallet would get.' }),
+    googleObject: z.record(z.string(), z.unknown()).meta({
+      description: "The Google Wallet generic object, images included (at this server's /i/<hash>.png, as the real object has them).",
+    }),
     warnings: z.array(z.string()),
   })
   .strict()

@@ -59,7 +59,8 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
 
   app.delete<PassParams>(registration, async (request, reply) => {
     const { pass } = await authorisedPass(request, context);
-    if (await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber)) limits.deviceRemoved(pass.serialNumber);
+    if (await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber))
+      limits.deviceRemoved(pass.serialNumber);
     return reply.status(200).send();
   });
 
@@ -70,7 +71,11 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
       const { deviceLibraryIdentifier, passTypeIdentifier } = request.params;
       if (!DEVICE_ID.test(deviceLibraryIdentifier) || !PASS_TYPE_ID.test(passTypeIdentifier)) return reply.status(204).send();
       const since = request.query.passesUpdatedSince;
-      const updated = await store.listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, typeof since === 'string' && since !== '' ? since : null);
+      const updated = await store.listUpdatedSerials(
+        deviceLibraryIdentifier,
+        passTypeIdentifier,
+        typeof since === 'string' && since !== '' ? since : null,
+      );
       if (!updated) return reply.status(204).send();
       // `lastUpdated` must be a string: Wallet ignores the answer when it is a number.
       return reply.send({ serialNumbers: updated.serialNumbers, lastUpdated: String(updated.lastUpdated) });
@@ -107,7 +112,12 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
  * registered is Wallet refreshing its push token: it is let through even when the pass is busy or
  * full, since refusing it would leave the pass pushing to a stale token.
  */
-async function slotFor(deviceLibraryIdentifier: string, pass: PassRecord, limits: WebServiceLimits, store: AppContext['store']): Promise<DeviceSlot | null> {
+async function slotFor(
+  deviceLibraryIdentifier: string,
+  pass: PassRecord,
+  limits: WebServiceLimits,
+  store: AppContext['store'],
+): Promise<DeviceSlot | null> {
   try {
     return await limits.newDevice(pass.serialNumber);
   } catch (error) {
@@ -133,7 +143,12 @@ async function authorisedPass(
   const credentials = credentialsOf(request);
   const { passTypeIdentifier, serialNumber } = request.params;
   const pass = credentials && PASS_TYPE_ID.test(passTypeIdentifier) ? await context.store.findPassBySerial(serialNumber) : null;
-  if (!credentials || !pass || pass.passTypeIdentifier !== passTypeIdentifier || !tokensEqual(credentials.token, pass.authenticationToken)) {
+  if (
+    !credentials ||
+    !pass ||
+    pass.passTypeIdentifier !== passTypeIdentifier ||
+    !tokensEqual(credentials.token, pass.authenticationToken)
+  ) {
     throw new HttpError(401, 'unauthorized', 'The pass does not exist or the authentication token does not match it.');
   }
   return { pass, client: credentials.client };

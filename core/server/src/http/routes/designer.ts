@@ -29,14 +29,21 @@ export function registerDesigner(app: FastifyInstance): void {
   app.get('/designer', async (_request, reply) =>
     reply
       .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+      .header(
+        'content-security-policy',
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      )
       .header('x-content-type-options', 'nosniff')
       .send(html),
   );
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     const asset = STATIC.get(request.params.file);
     if (!asset) return reply.status(404).send({ error: 'There is nothing at this address.', code: 'not_found' });
-    return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(asset.body);
+    return reply
+      .header('content-type', asset.type)
+      .header('cache-control', 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .send(asset.body);
   });
 }
 

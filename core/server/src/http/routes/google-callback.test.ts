@@ -13,9 +13,16 @@ let serial: string;
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const serviceAccount = join(dataDir, 'service-account.json');
-  writeFileSync(serviceAccount, JSON.stringify({ type: 'service_account', client_email: 'passmint@test.iam.gserviceaccount.com', private_key: privateKey }));
+  writeFileSync(
+    serviceAccount,
+    JSON.stringify({ type: 'service_account', client_email: 'passmint@test.iam.gserviceaccount.com', private_key: privateKey }),
+  );
   keysEndpoint = await startSwitchableJsonServer('hang');
   server = await startInProcess({
     PASSMINT_DATA_DIR: dataDir,
@@ -26,7 +33,11 @@ beforeAll(async () => {
     PASSMINT_GOOGLE_TOKEN_URL: 'http://127.0.0.1:9/token',
     PASSMINT_GOOGLE_CALLBACK_KEYS_URL: keysEndpoint.url,
   });
-  const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: 'CALLBACK-1', barcodeFormat: 'QR' } });
+  const created = await request(`${server.url}/api/passes`, {
+    method: 'POST',
+    key: server.key,
+    body: { barcodeValue: 'CALLBACK-1', barcodeFormat: 'QR' },
+  });
   expect(created.status).toBe(200);
   serial = created.json.serialNumber;
 }, 60_000);
@@ -39,11 +50,22 @@ afterAll(async () => {
 
 /** A callback naming one of our passes, signed by nobody. */
 function forgedCallback(nonce: string) {
-  const signedMessage = JSON.stringify({ classId: `${ISSUER}.x`, objectId: `${ISSUER}.${serial}`, eventType: 'save', nonce, expTimeMillis: String(Date.now() + 60_000) });
+  const signedMessage = JSON.stringify({
+    classId: `${ISSUER}.x`,
+    objectId: `${ISSUER}.${serial}`,
+    eventType: 'save',
+    nonce,
+    expTimeMillis: String(Date.now() + 60_000),
+  });
   return fetch(`${server.url}/google/callback`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ protocolVersion: 'ECv2SigningOnly', signature: 'AAAA', intermediateSigningKey: { signedKey: '{}', signatures: ['AAAA'] }, signedMessage }),
+    body: JSON.stringify({
+      protocolVersion: 'ECv2SigningOnly',
+      signature: 'AAAA',
+      intermediateSigningKey: { signedKey: '{}', signatures: ['AAAA'] },
+      signedMessage,
+    }),
   });
 }
 

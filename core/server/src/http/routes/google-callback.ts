@@ -16,7 +16,8 @@ export function registerGoogleCallback(app: FastifyInstance, context: AppContext
     const target = await callbackTarget(request.body, context);
     if (!target) return reply.status(200).send({});
     const verification = verifyWalletCallback(request.body, { issuerId: target.issuerId, rootKeys: await rootKeysOf(target) });
-    if (!verification.ok) throw new HttpError(401, 'invalid_callback', `The callback is not signed by Google for this issuer (${verification.reason}).`);
+    if (!verification.ok)
+      throw new HttpError(401, 'invalid_callback', `The callback is not signed by Google for this issuer (${verification.reason}).`);
     const { objectId, eventType, nonce } = verification.callback;
     if (objectId === target.objectId && (eventType === 'save' || eventType === 'del')) {
       await context.store.recordGoogleCallback({ nonce, serialNumber: target.serialNumber, eventType, at: new Date().toISOString() });

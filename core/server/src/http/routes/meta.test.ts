@@ -28,10 +28,16 @@ describe('/openapi.json', () => {
     const doc = response.json;
     expect(doc.openapi).toBe('3.1.0');
     const generated = passBodyJsonSchemas();
-    const passInput = JSON.stringify((generated.create.$defs as Record<string, unknown>).PassInput).replaceAll('#/$defs/', '#/components/schemas/');
+    const passInput = JSON.stringify((generated.create.$defs as Record<string, unknown>).PassInput).replaceAll(
+      '#/$defs/',
+      '#/components/schemas/',
+    );
     expect(JSON.stringify(doc.components.schemas.PassInput)).toBe(passInput);
     for (const ref of collectRefs(doc)) {
-      const target = ref.replace(/^#\//, '').split('/').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
+      const target = ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
       expect({ ref, found: target !== undefined }).toEqual({ ref, found: true });
     }
   });
@@ -39,7 +45,20 @@ describe('/openapi.json', () => {
   test('documents every route the server answers', async () => {
     const doc = (await request(`${server.url}/openapi.json`)).json;
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/auth/usage', '/api/installations', '/api/passes', '/api/preview', '/api/passes/{serial}', '/api/passes/{serial}/pass.pkpass', '/api/pkpass', '/api/pkpass/{serial}', '/api/validate', '/healthz', '/i/{file}', '/readyz'].sort(),
+      [
+        '/api/auth/usage',
+        '/api/installations',
+        '/api/passes',
+        '/api/preview',
+        '/api/passes/{serial}',
+        '/api/passes/{serial}/pass.pkpass',
+        '/api/pkpass',
+        '/api/pkpass/{serial}',
+        '/api/validate',
+        '/healthz',
+        '/i/{file}',
+        '/readyz',
+      ].sort(),
     );
   });
 });
@@ -57,13 +76,22 @@ test('/llms.txt names every body field and the endpoints', async () => {
 test('/healthz reports the store and the development identity', async () => {
   const response = await request(`${server.url}/healthz`);
   expect(response.status).toBe(200);
-  expect(healthSchema.parse(response.json)).toMatchObject({ status: 'ok', store: 'ok', appleSigning: { development: true }, googleWallet: 'not_configured' });
+  expect(healthSchema.parse(response.json)).toMatchObject({
+    status: 'ok',
+    store: 'ok',
+    appleSigning: { development: true },
+    googleWallet: 'not_configured',
+  });
   expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 test('images of issued passes are served at /i/<sha256>.png', async () => {
   const logo = pngDataUri(320, 100, [10, 20, 30, 255]);
-  const issued = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body: { barcodeValue: 'IMG', barcodeFormat: 'QR', logoURL: logo } });
+  const issued = await request(`${server.url}/api/passes`, {
+    method: 'POST',
+    key: server.key,
+    body: { barcodeValue: 'IMG', barcodeFormat: 'QR', logoURL: logo },
+  });
   expect(issued.status).toBe(200);
   const bytes = Buffer.from(logo.split(',')[1]!, 'base64');
   const hash = createHash('sha256').update(bytes).digest('hex');
@@ -76,16 +104,35 @@ test('images of issued passes are served at /i/<sha256>.png', async () => {
 });
 
 test('POST /api/validate reports on an uploaded pass', async () => {
-  const pkpass = await request(`${server.url}/api/passes?format=pkpass`, { method: 'POST', key: server.key, body: { barcodeValue: 'V', barcodeFormat: 'QR' } });
-  const report = await request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: pkpass.bytes, headers: { 'content-type': 'application/vnd.apple.pkpass' } });
+  const pkpass = await request(`${server.url}/api/passes?format=pkpass`, {
+    method: 'POST',
+    key: server.key,
+    body: { barcodeValue: 'V', barcodeFormat: 'QR' },
+  });
+  const report = await request(`${server.url}/api/validate`, {
+    method: 'POST',
+    key: server.key,
+    raw: pkpass.bytes,
+    headers: { 'content-type': 'application/vnd.apple.pkpass' },
+  });
   expect(report.status).toBe(200);
   expect(report.json).toMatchObject({ valid: true, errors: 0 });
   const tampered = Buffer.from(pkpass.bytes);
   tampered.writeUInt8(tampered.readUInt8(tampered.length - 200) ^ 0xff, tampered.length - 200);
-  const broken = await request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: tampered, headers: { 'content-type': 'application/octet-stream' } });
+  const broken = await request(`${server.url}/api/validate`, {
+    method: 'POST',
+    key: server.key,
+    raw: tampered,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   expect(broken.json.valid).toBe(false);
   expect(broken.json.errors).toBeGreaterThan(0);
-  const junk = await request(`${server.url}/api/validate`, { method: 'POST', key: server.key, raw: Buffer.from('not a zip'), headers: { 'content-type': 'application/zip' } });
+  const junk = await request(`${server.url}/api/validate`, {
+    method: 'POST',
+    key: server.key,
+    raw: Buffer.from('not a zip'),
+    headers: { 'content-type': 'application/zip' },
+  });
   expect(junk.status).toBe(200);
   expect(junk.json.valid).toBe(false);
 });

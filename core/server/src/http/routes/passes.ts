@@ -80,7 +80,12 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 
   app.delete<SerialParams>('/api/passes/:serial', async (request, reply) => {
     const voided = await voidPass(context, request.tenant(), serialOf(request));
-    return reply.send({ serialNumber: voided.serialNumber, voided: true, lastUpdated: voided.lastUpdated, notifiedDevices: voided.notifiedDevices });
+    return reply.send({
+      serialNumber: voided.serialNumber,
+      voided: true,
+      lastUpdated: voided.lastUpdated,
+      notifiedDevices: voided.notifiedDevices,
+    });
   });
 }
 

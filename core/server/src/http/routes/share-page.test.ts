@@ -18,7 +18,11 @@ beforeAll(async () => {
   const pki = createTestPki('Passmint Share Page Test CA');
   writeFileSync(join(dataDir, 'image-ca.pem'), pki.caCert);
   host = await startSwitchableImageHost(pki, LOGO);
-  server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_IMAGE_HOSTS_ALLOW: `localhost:${host.port}`, NODE_EXTRA_CA_CERTS: join(dataDir, 'image-ca.pem') });
+  server = await spawnServer({
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_IMAGE_HOSTS_ALLOW: `localhost:${host.port}`,
+    NODE_EXTRA_CA_CERTS: join(dataDir, 'image-ca.pem'),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -61,7 +65,11 @@ test('a hanging image host slows neither /p/<serial> nor a PUT: both answer from
   // The page has answered; the refresh it started is held by the host, unanswered.
   await until(() => host.hanging() === 1);
 
-  const put = await request(`${server.url}/api/passes/${created.json.serialNumber}`, { method: 'PUT', key: server.key, body: { ...body, barcodeValue: 'HANG-2' } });
+  const put = await request(`${server.url}/api/passes/${created.json.serialNumber}`, {
+    method: 'PUT',
+    key: server.key,
+    body: { ...body, barcodeValue: 'HANG-2' },
+  });
   expect(put.json).toMatchObject({ unchanged: false });
   expect({ requests: host.requests(), hanging: host.hanging() }).toEqual({ requests: 2, hanging: 1 });
 });

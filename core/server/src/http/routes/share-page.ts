@@ -21,7 +21,11 @@ type SerialParams = { Params: { serial: string } };
  */
 export function registerSharePage(app: FastifyInstance, context: AppContext): void {
   app.get('/assets/share.css', async (_request, reply) =>
-    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').header('etag', CSS_ETAG).send(SHARE_PAGE_CSS),
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .header('etag', CSS_ETAG)
+      .send(SHARE_PAGE_CSS),
   );
 
   app.get<SerialParams>('/p/:serial', async (request, reply) => {
@@ -64,7 +68,8 @@ async function findPass(serial: string, context: AppContext): Promise<PassRecord
 
 function stateOf(pass: PassRecord, canonical: CanonicalPass): PassState {
   if (pass.voided || canonical.voided) return 'voided';
-  if (canonical.expirationDays !== undefined && Date.parse(pass.createdAt) + canonical.expirationDays * DAY_MS < Date.now()) return 'expired';
+  if (canonical.expirationDays !== undefined && Date.parse(pass.createdAt) + canonical.expirationDays * DAY_MS < Date.now())
+    return 'expired';
   return 'active';
 }
 
@@ -88,7 +93,10 @@ function sendHtml(reply: FastifyReply, html: string, styleNonce: string | null) 
   const styles = styleNonce ? `'self' 'nonce-${styleNonce}'` : `'self'`;
   return reply
     .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', `default-src 'none'; style-src ${styles}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`)
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src ${styles}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store')

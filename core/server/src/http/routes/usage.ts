@@ -6,7 +6,10 @@ export function registerUsageRoute(app: FastifyInstance, context: AppContext): v
   // (extension) Recent installations, newest first, for polling integrations (Zapier's "Pass Installed").
   app.get<{ Querystring: { limit?: string } }>('/api/installations', async (request) => {
     const limit = Number(request.query.limit ?? 50);
-    const installations = await context.store.listInstallations(request.tenant().id, Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : 50);
+    const installations = await context.store.listInstallations(
+      request.tenant().id,
+      Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : 50,
+    );
     return { installations };
   });
 

@@ -1,5 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { busyWorkZip, deepJsonZip, emptyObjectsBomb, overlappingEntriesZip, pngHeaderOnly, sizeLiarBomb, writeZip } from '@passmint/engine/testing';
+import {
+  busyWorkZip,
+  deepJsonZip,
+  emptyObjectsBomb,
+  overlappingEntriesZip,
+  pngHeaderOnly,
+  sizeLiarBomb,
+  writeZip,
+} from '@passmint/engine/testing';
 import { request, startInProcess, type ApiResponse, type InProcessServer } from '../../testing';
 
 const PKPASS = { 'content-type': 'application/vnd.apple.pkpass' };
@@ -18,10 +26,18 @@ describe('hostile archives are refused with 422 and their own code', () => {
   test.each([
     ['a 1 MB zip whose pass.json declares 100 bytes and inflates to 1 GiB', () => sizeLiarBomb(), 'zip_entry_size_mismatch'],
     ['a 16 KB zip holding a 16 MB pass.json of five million {}', () => emptyObjectsBomb(), 'zip_entry_too_large'],
-    ['an image declaring 100000×100000 pixels', () => writeZip([{ name: 'icon.png', content: pngHeaderOnly(100_000, 100_000) }]), 'image_dimensions_too_large'],
+    [
+      'an image declaring 100000×100000 pixels',
+      () => writeZip([{ name: 'icon.png', content: pngHeaderOnly(100_000, 100_000) }]),
+      'image_dimensions_too_large',
+    ],
     ['pass.json nested 100,000 deep', () => deepJsonZip(100_000), 'json_too_deep'],
     ['entries sharing their bytes', () => overlappingEntriesZip(), 'zip_entries_overlap'],
-    ['an end record declaring 70,000 entries', () => writeZip([], { declaredEntryCount: 70_000, zip64Directory: true }), 'zip_too_many_entries'],
+    [
+      'an end record declaring 70,000 entries',
+      () => writeZip([], { declaredEntryCount: 70_000, zip64Directory: true }),
+      'zip_too_many_entries',
+    ],
   ])('%s', async (_name, build, code) => {
     const response = await upload(server, build());
     expect(response.status).toBe(422);

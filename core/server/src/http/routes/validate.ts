@@ -40,7 +40,8 @@ async function validateOffThread(context: AppContext, bytes: Buffer, trustedRoot
     if (error.code === 'validation_busy') {
       throw new HttpError(429, error.code, error.message, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
     }
-    if (error.code === 'validation_timed_out' || error.code === 'validation_out_of_memory') throw new HttpError(422, error.code, error.message);
+    if (error.code === 'validation_timed_out' || error.code === 'validation_out_of_memory')
+      throw new HttpError(422, error.code, error.message);
     throw error;
   }
 }

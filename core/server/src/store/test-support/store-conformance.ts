@@ -146,7 +146,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       });
 
       it('round-trips a Google identity, and an update can set and clear it', async () => {
-        const googleIdentity = { issuerId: '3388000000012345678', serviceAccount: { client_email: 'a@b.iam.gserviceaccount.com', private_key: 'placeholder', token_uri: 'https://oauth2.example/token' } };
+        const googleIdentity = {
+          issuerId: '3388000000012345678',
+          serviceAccount: {
+            client_email: 'a@b.iam.gserviceaccount.com',
+            private_key: 'placeholder',
+            token_uri: 'https://oauth2.example/token',
+          },
+        };
         const created = await store.createTenant(newTenant({ googleIdentity }));
         expect((await store.findTenant(created.id))?.googleIdentity).toEqual(googleIdentity);
         const plain = await store.createTenant(newTenant());
@@ -310,9 +317,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       });
 
       it("pages through every tenant's passes in serial order, each once", async () => {
-        const mine = [await insertedPass((await tenant()).id), await insertedPass((await tenant()).id), await insertedPass((await tenant()).id)];
+        const mine = [
+          await insertedPass((await tenant()).id),
+          await insertedPass((await tenant()).id),
+          await insertedPass((await tenant()).id),
+        ];
         const seen: PassRecord[] = [];
-        for (let page = await store.listPassesAfter(null, 7); page.length > 0; page = await store.listPassesAfter(seen[seen.length - 1]?.serialNumber ?? null, 7)) {
+        for (
+          let page = await store.listPassesAfter(null, 7);
+          page.length > 0;
+          page = await store.listPassesAfter(seen[seen.length - 1]?.serialNumber ?? null, 7)
+        ) {
           expect(page.length).toBeLessThanOrEqual(7);
           seen.push(...page);
         }
@@ -767,10 +782,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await store.queueGoogleSync(pass.tenantId, pass.serialNumber, at(100));
         const jobs = await claim(100);
         expect(jobs.map((job) => job.passTypeIdentifier).sort()).toEqual([GOOGLE_SYNC_TOPIC, pass.passTypeIdentifier].sort());
-        expect(jobs.find((job) => job.passTypeIdentifier === GOOGLE_SYNC_TOPIC)).toMatchObject({ pushToken: googleSyncToken(pass.serialNumber), serialNumber: pass.serialNumber });
+        expect(jobs.find((job) => job.passTypeIdentifier === GOOGLE_SYNC_TOPIC)).toMatchObject({
+          pushToken: googleSyncToken(pass.serialNumber),
+          serialNumber: pass.serialNumber,
+        });
       });
 
-      it("remembers the version Google has, never moving it back", async () => {
+      it('remembers the version Google has, never moving it back', async () => {
         const { pass } = await registeredPass(0);
         expect(await store.googleSyncedVersion(pass.serialNumber)).toBeNull();
         await store.markGoogleSynced(pass.serialNumber, 3, at(100));
@@ -782,7 +800,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
 
       it('counts Google holders from save and delete callbacks, each nonce once', async () => {
         const { pass } = await registeredPass(0);
-        const event = (nonce: string, eventType: 'save' | 'del') => store.recordGoogleCallback({ nonce: `${pass.serialNumber}-${nonce}`, serialNumber: pass.serialNumber, eventType, at: at(100) });
+        const event = (nonce: string, eventType: 'save' | 'del') =>
+          store.recordGoogleCallback({ nonce: `${pass.serialNumber}-${nonce}`, serialNumber: pass.serialNumber, eventType, at: at(100) });
         expect(await store.countGoogleHolders(pass.serialNumber)).toBe(0);
         expect(await event('a', 'save')).toBe(true);
         expect(await event('a', 'save')).toBe(false);
@@ -796,12 +815,32 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
 
       it("lists a tenant's installations newest first, with stable ids, and not another tenant's", async () => {
         const { pass, apple } = await registeredPass(1);
-        await store.recordGoogleCallback({ nonce: `n-${pass.serialNumber}`, serialNumber: pass.serialNumber, eventType: 'save', at: '2099-01-01T00:00:00.000Z' });
-        await store.recordGoogleCallback({ nonce: `d-${pass.serialNumber}`, serialNumber: pass.serialNumber, eventType: 'del', at: '2099-01-02T00:00:00.000Z' });
+        await store.recordGoogleCallback({
+          nonce: `n-${pass.serialNumber}`,
+          serialNumber: pass.serialNumber,
+          eventType: 'save',
+          at: '2099-01-01T00:00:00.000Z',
+        });
+        await store.recordGoogleCallback({
+          nonce: `d-${pass.serialNumber}`,
+          serialNumber: pass.serialNumber,
+          eventType: 'del',
+          at: '2099-01-02T00:00:00.000Z',
+        });
         const listed = await store.listInstallations(pass.tenantId, 10);
         expect(listed).toEqual([
-          { id: `google:n-${pass.serialNumber}`, serialNumber: pass.serialNumber, wallet: 'google', installedAt: '2099-01-01T00:00:00.000Z' },
-          { id: `apple:${apple[0]?.deviceLibraryIdentifier}:${pass.serialNumber}`, serialNumber: pass.serialNumber, wallet: 'apple', installedAt: apple[0]?.at },
+          {
+            id: `google:n-${pass.serialNumber}`,
+            serialNumber: pass.serialNumber,
+            wallet: 'google',
+            installedAt: '2099-01-01T00:00:00.000Z',
+          },
+          {
+            id: `apple:${apple[0]?.deviceLibraryIdentifier}:${pass.serialNumber}`,
+            serialNumber: pass.serialNumber,
+            wallet: 'apple',
+            installedAt: apple[0]?.at,
+          },
         ]);
         expect(await store.listInstallations(pass.tenantId, 1)).toHaveLength(1);
         expect(await store.listInstallations((await tenant()).id, 10)).toEqual([]);
@@ -875,7 +914,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       /** Health at `now` minus what the rows of earlier tests (all leased for good by drainOutbox) add. */
       async function healthSince(now: string, before: OutboxHealth): Promise<UnfinishedCounts> {
         const after = await store.outboxHealth(now, END_OF_TIME);
-        return { pending: after.pending - before.pending, leased: after.leased - before.leased, expiredLeases: after.expiredLeases - before.expiredLeases, orphaned: after.orphaned - before.orphaned };
+        return {
+          pending: after.pending - before.pending,
+          leased: after.leased - before.leased,
+          expiredLeases: after.expiredLeases - before.expiredLeases,
+          orphaned: after.orphaned - before.orphaned,
+        };
       }
 
       it('counts the pushes given up since a time, not those that ended because the device is gone', async () => {
@@ -952,7 +996,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await registered(pass);
         await changed(pass, { updatedAt: at(100) });
         await claim(100, 1);
-        expect(await store.pushSummary(pass.serialNumber)).toEqual({ pending: 2, delivered: 0, failed: 0, lastAttemptAt: null, lastError: null });
+        expect(await store.pushSummary(pass.serialNumber)).toEqual({
+          pending: 2,
+          delivered: 0,
+          failed: 0,
+          lastAttemptAt: null,
+          lastError: null,
+        });
       });
 
       it('counts delivered and failed pushes since the last change, with the last attempt and error', async () => {
@@ -991,7 +1041,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastAttemptAt: at(101) });
         await claim(110);
         await store.retryPush(job.id, { availableAt: at(400), detail: 'identity paused: BadCertificate' });
-        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastAttemptAt: at(101), lastError: 'identity paused: BadCertificate' });
+        expect(await store.pushSummary(pass.serialNumber)).toMatchObject({
+          pending: 1,
+          lastAttemptAt: at(101),
+          lastError: 'identity paused: BadCertificate',
+        });
         await claim(400);
         await store.finishPushes([{ id: job.id, state: 'delivered', at: at(401), detail: null }]);
         expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 0, delivered: 1, lastAttemptAt: at(401) });
@@ -1223,7 +1277,16 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       async function orderPass(overrides: Partial<NewOrderPass> = {}): Promise<NewOrderPass> {
         const owner = await tenant();
         const pass = await insertedPass(owner.id);
-        return { shop: shop(), orderId: randomUUID(), tenantId: owner.id, serialNumber: pass.serialNumber, orderUpdatedAt: at(10), customerId: 'customer-1', at: at(11), ...overrides };
+        return {
+          shop: shop(),
+          orderId: randomUUID(),
+          tenantId: owner.id,
+          serialNumber: pass.serialNumber,
+          orderUpdatedAt: at(10),
+          customerId: 'customer-1',
+          at: at(11),
+          ...overrides,
+        };
       }
 
       it('saves the pass that follows an order and finds it by shop and order', async () => {
@@ -1271,9 +1334,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await store.markOrderPassLinked(first.shop, first.orderId, at(40));
         expect((await store.findOrderPass(first.shop, first.orderId))?.linkedAt).toBe(at(40));
 
-        expect((await store.listOrderPasses(first.shop)).map((record) => record.orderId)).toEqual([first.orderId, second.orderId, third.orderId]);
-        expect((await store.listOrderPasses(first.shop, { customerId: 'customer-2' })).map((record) => record.orderId)).toEqual([second.orderId]);
-        expect((await store.listOrderPasses(first.shop, { orderIds: [third.orderId, 'unknown'] })).map((record) => record.orderId)).toEqual([third.orderId]);
+        expect((await store.listOrderPasses(first.shop)).map((record) => record.orderId)).toEqual([
+          first.orderId,
+          second.orderId,
+          third.orderId,
+        ]);
+        expect((await store.listOrderPasses(first.shop, { customerId: 'customer-2' })).map((record) => record.orderId)).toEqual([
+          second.orderId,
+        ]);
+        expect((await store.listOrderPasses(first.shop, { orderIds: [third.orderId, 'unknown'] })).map((record) => record.orderId)).toEqual(
+          [third.orderId],
+        );
         expect(await store.listOrderPasses(shop())).toEqual([]);
 
         expect(await store.deleteOrderPasses(first.shop, [first.orderId, second.orderId, 'unknown'])).toBe(2);
@@ -1310,8 +1381,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
 
     describe('secrets at rest', () => {
       const KEY_PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      const googleIdentity = { issuerId: '3388000000087654321', serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: KEY_PEM } };
-      const cellsOf = async (rowKey: string): Promise<SecretCell[]> => (await store.listSecretCells()).filter((cell) => cell.rowKey === rowKey);
+      const googleIdentity = {
+        issuerId: '3388000000087654321',
+        serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: KEY_PEM },
+      };
+      const cellsOf = async (rowKey: string): Promise<SecretCell[]> =>
+        (await store.listSecretCells()).filter((cell) => cell.rowKey === rowKey);
 
       it('seals identities and shop sessions as stored, and reads them back on every path', async () => {
         const created = await tenant({ appleIdentity: identity({ privateKeyPem: KEY_PEM }), googleIdentity });
@@ -1320,7 +1395,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         const name = `shop-${randomUUID()}.myshopify.com`;
         await store.saveShopSession(name, '["accessToken","shpat_0123456789abcdef"]', at(1));
         const cells = [...(await cellsOf(created.id)), ...(await cellsOf(name))];
-        expect(cells.map((cell) => `${cell.column.table}.${cell.column.column}`).sort()).toEqual(['shop_sessions.session', 'tenants.apple_identity', 'tenants.google_identity']);
+        expect(cells.map((cell) => `${cell.column.table}.${cell.column.column}`).sort()).toEqual([
+          'shop_sessions.session',
+          'tenants.apple_identity',
+          'tenants.google_identity',
+        ]);
         for (const cell of cells) {
           expect(isSealed(cell.value)).toBe(true);
           expect(cell.value).not.toMatch(/PRIVATE KEY|shpat_/);
@@ -1338,7 +1417,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         const target = await tenant({ appleIdentity: identity() });
         const appleCellOf = async (id: string) => (await cellsOf(id)).find((cell) => cell.column.column === 'apple_identity') as SecretCell;
         const [copied, original] = [(await appleCellOf(source.id)).value, (await appleCellOf(target.id)).value];
-        const putInTarget = (value: string) => (cell: SecretCell) => (cell.rowKey === target.id && cell.column.column === 'apple_identity' ? value : cell.value);
+        const putInTarget = (value: string) => (cell: SecretCell) =>
+          cell.rowKey === target.id && cell.column.column === 'apple_identity' ? value : cell.value;
         await store.rewriteSecretCells(putInTarget(copied));
         try {
           await expect(store.findTenant(target.id)).rejects.toThrow(expect.objectContaining({ code: 'secret_unreadable' }));
