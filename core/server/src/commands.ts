@@ -137,7 +137,12 @@ const certsCsrOptions = {
   force: { type: 'boolean' },
 } as const;
 
-class UsageError extends Error {}
+/** The command line itself is wrong: exit code 2 and the command's usage. */
+class UsageError extends PassmintError {
+  constructor(message: string) {
+    super('invalid_usage', message);
+  }
+}
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 

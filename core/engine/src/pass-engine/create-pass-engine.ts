@@ -11,7 +11,7 @@ import { canonicalHash, normalisePassInput, stableStringify } from '../normalise
 import type { ImageSource } from '../ports/image-source';
 import type { IdempotencyRecord, PassHead, PassRecord, Store, StoredResponse, TenantRecord } from '../ports/store';
 import { parsePassInput, parsePassUpdate } from '../schema/parse';
-import { IdempotencyConflictError, PassNotFoundError, PassVoidedError, QuotaExceededError } from './errors';
+import { IdempotencyConflictError, PassNotFoundError, PassVoidedError, QuotaExceededError, UpdateConflictError } from './errors';
 import { createTenantSigners } from './tenant-signers';
 import { nextMonthStart, secondsUntilNextMonth, usageMonth } from './usage-month';
 
@@ -259,7 +259,7 @@ export function createPassEngine(config: PassEngineConfig) {
 
   /** Gives up after the last attempt; before the next, a short random wait lets the other writer finish. */
   async function afterConflict(attempt: number): Promise<void> {
-    if (attempt >= UPDATE_ATTEMPTS) throw new PassmintError('update_conflict', 'The pass kept changing under concurrent updates; retry.');
+    if (attempt >= UPDATE_ATTEMPTS) throw new UpdateConflictError();
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
   }
 

@@ -1,7 +1,9 @@
-import { PassmintError } from '../errors';
+import { PassmintError, RetriableError, ThrottledError } from '../errors';
 
 /** No such pass for this tenant: a foreign serial looks exactly like a missing one. */
 export class PassNotFoundError extends PassmintError {
+  override readonly status = 404;
+
   constructor() {
     super('pass_not_found', 'No pass with this serial number exists.');
   }
@@ -9,19 +11,10 @@ export class PassNotFoundError extends PassmintError {
 
 /** A voided pass is final: Wallet shows it as void and it takes no further updates. */
 export class PassVoidedError extends PassmintError {
+  override readonly status = 409;
+
   constructor() {
     super('pass_voided', 'This pass was voided and can no longer be updated.');
-  }
-}
-
-/** Retrying helps only after `retryAfterSeconds`. */
-export class ThrottledError extends PassmintError {
-  constructor(
-    code: string,
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(code, message);
   }
 }
 
@@ -33,7 +26,18 @@ export class QuotaExceededError extends ThrottledError {
 
 /** An Idempotency-Key reused with a different body. */
 export class IdempotencyConflictError extends PassmintError {
+  override readonly status = 409;
+
   constructor() {
     super('idempotency_conflict', 'This Idempotency-Key was already used with a different request body.');
+  }
+}
+
+/** Concurrent updates kept winning the race for the pass; the same update may well go through now. */
+export class UpdateConflictError extends RetriableError {
+  override readonly status = 409;
+
+  constructor() {
+    super('update_conflict', 'The pass kept changing under concurrent updates; retry.');
   }
 }

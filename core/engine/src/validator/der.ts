@@ -1,9 +1,14 @@
 import forge from 'node-forge';
+import { PassmintError } from '../errors';
 
 export type Asn1 = forge.asn1.Asn1;
 
 /** The input does not have the ASN.1 shape the caller expected. */
-export class DerShapeError extends Error {}
+export class DerShapeError extends PassmintError {
+  constructor(message: string) {
+    super('asn1_unexpected_shape', message);
+  }
+}
 
 interface FromDerOptions {
   strict: boolean;

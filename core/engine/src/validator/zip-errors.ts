@@ -1,26 +1,29 @@
+import { PassmintError } from '../errors';
 import type { RefusalCode } from './types';
 
 /**
  * Reading the archive would cost more than any pass needs (a zip bomb, a lying size): reading
- * stops, and the HTTP API refuses the upload instead of reporting on it.
+ * stops, and the HTTP API refuses the upload (422) instead of reporting on it.
  */
-export class ZipRefusal extends Error {
+export class ZipRefusal extends PassmintError {
+  override readonly status = 422;
+
   constructor(
-    readonly code: RefusalCode,
+    override readonly code: RefusalCode,
     message: string,
     readonly file?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
 /** The archive is damaged or uses a feature Wallet does not read; reading stops with a report. */
-export class ZipDamage extends Error {
+export class ZipDamage extends PassmintError {
   constructor(
-    readonly code: 'zip_unreadable' | 'zip_header_mismatch',
+    override readonly code: 'zip_unreadable' | 'zip_header_mismatch',
     message: string,
     readonly file?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -1,4 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { PassmintError } from '@passmint/engine';
 
 /**
  * APNs provider authentication tokens: ES256 JWTs over `{alg: 'ES256', kid}` / `{iss: teamId, iat}`,
@@ -31,7 +32,7 @@ export interface ProviderTokenCache {
 export function loadSigningKey(pem: string): KeyObject {
   const key = createPrivateKey(pem);
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error('APNs token auth needs an EC P-256 (.p8) signing key');
+    throw new PassmintError('apns_key_invalid', 'APNs token auth needs an EC P-256 (.p8) signing key');
   }
   return key;
 }

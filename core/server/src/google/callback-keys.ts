@@ -1,13 +1,18 @@
-import { PassmintError } from '@passmint/engine';
+import { RetriableError } from '@passmint/engine';
 import { request } from 'undici';
 import type { GoogleRootKey } from './callback-signature';
 
 const HOUR_MS = 60 * 60_000;
 
-/** Google's key list could not be had, and no earlier one is kept: callbacks can't be verified now. */
-export class GoogleKeysUnavailableError extends PassmintError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('google_keys_unavailable', "Google's callback signing keys can't be fetched right now; retry later.");
+/**
+ * Google's key list could not be had, and no earlier one is kept: callbacks can't be verified now.
+ * Answered 503 with Retry-After; Google delivers callbacks again after a failure.
+ */
+export class GoogleKeysUnavailableError extends RetriableError {
+  override readonly status = 503;
+
+  constructor(override readonly retryAfterSeconds: number) {
+    super('google_keys_unavailable', "Google's callback signing keys can't be fetched right now; retry later.", retryAfterSeconds);
   }
 }
 

@@ -37,7 +37,7 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
     try {
       await google.api.patchObject(object.id, object);
     } catch (error) {
-      if (!(error instanceof GoogleApiError && error.status === 404)) throw error;
+      if (!(error instanceof GoogleApiError && error.googleStatus === 404)) throw error;
       await ensureClassAndInsert(google, object.classId, object);
     }
     const messages = previous ? changeMessages(previous, current) : [];
@@ -55,7 +55,7 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
     try {
       await google.api.insertClass(renderGoogleClass(classId, google.callbackUrl()));
     } catch (error) {
-      if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
+      if (!(error instanceof GoogleApiError && error.googleStatus === 409)) throw error;
     }
     await google.api.insertObject(object);
   }
@@ -64,7 +64,7 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
     try {
       await google.api.addMessage(objectId, { ...message, messageType: 'TEXT_AND_NOTIFY' });
     } catch (error) {
-      if (!(error instanceof GoogleApiError && error.status === QUOTA_EXCEEDED)) throw error;
+      if (!(error instanceof GoogleApiError && error.googleStatus === QUOTA_EXCEEDED)) throw error;
       await google.api.addMessage(objectId, { ...message, messageType: 'TEXT' });
     }
   }
@@ -77,7 +77,7 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
       // Refused credentials pause Google like an APNs 403; the rest is retried or given up by status.
       if (error instanceof GoogleAuthError) return { ok: false, status: 403, reason: 'GoogleAuth', detail: error.message };
       if (!(error instanceof GoogleApiError)) throw error;
-      return { ok: false, status: error.status, reason: 'GoogleWalletApi', detail: error.message };
+      return { ok: false, status: error.googleStatus, reason: 'GoogleWalletApi', detail: error.message };
     }
   };
 }

@@ -54,7 +54,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     try {
       await api.insertClass(renderGoogleClass(classId, callbackUrl()));
     } catch (error) {
-      if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
+      if (!(error instanceof GoogleApiError && error.googleStatus === 409)) throw error;
     }
     knownClasses.add(classId);
   }
@@ -75,7 +75,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     try {
       await api.insertObject(object);
     } catch (error) {
-      if (!(error instanceof GoogleApiError && error.status === 409)) throw error;
+      if (!(error instanceof GoogleApiError && error.googleStatus === 409)) throw error;
       await api.patchObject(object.id, object);
     }
   }

@@ -2,18 +2,16 @@ import { PassmintError } from '@passmint/engine';
 import { request } from 'undici';
 import type { AccessTokens } from './access-tokens';
 
-/** A Wallet API call that did not succeed; `status` 0 when Google could not be reached. */
+/**
+ * A Wallet API call that did not succeed; `googleStatus` is Google's HTTP status, 0 when Google
+ * could not be reached. The push worker retries or gives up by that status.
+ */
 export class GoogleApiError extends PassmintError {
   constructor(
-    readonly status: number,
+    readonly googleStatus: number,
     message: string,
   ) {
     super('google_api_error', message);
-  }
-
-  /** 429, 5xx and network failures may pass; the rest will not. */
-  get retriable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { PassmintError, type TenantRecord } from '@passmint/engine';
+import { PassmintError, RetriableError, ThrottledError, type TenantRecord } from '@passmint/engine';
 import type { AppContext } from './app-context';
 import { authenticate, authError } from './authenticate';
 import { registerJsonParser } from './body-parsers';
 import { createClientErrorHandler } from './client-errors';
 import { discardUnreadBody, keepReadingUnreadBody } from './early-answer';
-import { errorReply, HttpError } from './http-errors';
+import { errorBody, errorReply } from './http-errors';
 import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
 import { registerDesigner } from './routes/designer';
 import { registerGoogleCallback } from './routes/google-callback';
@@ -103,7 +103,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   app.setNotFoundHandler(async (request, reply) => {
     request.passmint ??= {};
     request.passmint.errorCode = 'not_found';
-    return reply.status(404).send({ error: 'There is nothing at this address.', code: 'not_found' });
+    return reply.status(404).send(errorBody('not_found', 'There is nothing at this address.'));
   });
 
   registerJsonParser(app);
@@ -142,7 +142,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
     const fields = { errorName: (error as Error)?.name, errorCode: (error as { code?: unknown })?.code, message };
     // A 503 we chose to answer (a dependency is away; the client retries) is a warning, so a flood
     // of such requests can't bury real failures in the error log.
-    if (status === 503 && error instanceof HttpError) request.log.warn(fields, 'request deferred');
+    if (status === 503 && error instanceof RetriableError) request.log.warn(fields, 'request deferred');
     else request.log.error(fields, 'request failed');
   }
   return reply.status(status).headers(headers).send(body);
@@ -156,8 +156,6 @@ async function authorise(request: FastifyRequest, context: AppContext): Promise<
   request.tenant = () => tenant;
   const allowed = await context.rateLimiter.take(key.id);
   if (!allowed.ok) {
-    throw new HttpError(429, 'rate_limited', 'Too many requests with this API key; slow down and retry.', {
-      'retry-after': String(allowed.retryAfterSeconds),
-    });
+    throw new ThrottledError('rate_limited', 'Too many requests with this API key; slow down and retry.', allowed.retryAfterSeconds);
   }
 }

@@ -1,11 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ErrorCode } from '@passmint/engine';
 import { wasAnsweredEarly } from './early-answer';
+import { errorBody } from './http-errors';
 
 interface ClientErrorAnswer {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -37,7 +39,7 @@ function clientErrorAnswer(code: string | undefined): ClientErrorAnswer {
 }
 
 function rawResponse(answer: ClientErrorAnswer): string {
-  const body = JSON.stringify({ error: answer.message, code: answer.code });
+  const body = JSON.stringify(errorBody(answer.code, answer.message));
   return [
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`,
     'Content-Type: application/json; charset=utf-8',

@@ -1,10 +1,22 @@
-import { InvalidInputError, PassmintError, SigningIdentityError, ThrottledError } from '@passmint/engine';
+import {
+  InvalidInputError,
+  PassmintError,
+  RetriableError,
+  SigningIdentityError,
+  type ErrorCode,
+  type ErrorCodesByStatus,
+  type ErrorStatus,
+  type InputIssue,
+} from '@passmint/engine';
 
-/** An error the HTTP layer raises itself (auth, content type, limits), with its status. */
-export class HttpError extends PassmintError {
+/**
+ * An error the HTTP layer raises itself (content type, authentication, device limits), with its
+ * status; the code must be one answered with that status.
+ */
+export class HttpError<S extends ErrorStatus = ErrorStatus> extends PassmintError {
   constructor(
-    readonly status: number,
-    code: string,
+    override readonly status: S,
+    code: ErrorCodesByStatus[S],
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -12,21 +24,20 @@ export class HttpError extends PassmintError {
   }
 }
 
+export interface ErrorBody {
+  error: string;
+  code: ErrorCode;
+  issues?: InputIssue[];
+}
+
 export interface ErrorReply {
   status: number;
   headers: Record<string, string>;
-  body: { error: string; code: string; issues?: { path: string; message: string }[] };
+  body: ErrorBody;
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  pass_not_found: 404,
-  idempotency_conflict: 409,
-  pass_voided: 409,
-  update_conflict: 409,
-};
-
 /** Fastify's own errors we expect from bad requests, in the contract's terms. */
-const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+const FRAMEWORK_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'The request body is too large.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 400,
@@ -46,27 +57,38 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
   ECONNRESET: { status: 400, code: 'request_aborted', message: 'The connection closed before the request was complete.' },
 };
 
+/** The contract's error body, for the answers that are not thrown (an unknown route). */
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: message, code };
+}
+
 /**
- * The one place an error becomes a response: the contract's `{ error, code, issues? }`. Unknown
- * errors become a bare 500 so no stack, path or secret ever reaches a client.
+ * The one place an error becomes a response: the contract's `{ error, code, issues? }`, with the
+ * status the error carries. Faults (a 500, an unknown error) become a bare `internal_error` so no
+ * stack, path or secret ever reaches a client.
  */
 export function errorReply(error: unknown): ErrorReply {
-  if (error instanceof HttpError) return reply(error.status, error.code, error.message, error.headers);
-  if (error instanceof InvalidInputError) {
-    return { status: 400, headers: {}, body: { error: error.message, code: error.code, issues: error.issues } };
-  }
-  if (error instanceof ThrottledError) {
-    return reply(429, error.code, error.message, { 'retry-after': String(error.retryAfterSeconds) });
-  }
-  if (error instanceof SigningIdentityError) {
-    return reply(500, 'signing_identity_unusable', `The signing certificate for this account cannot be used: ${error.message}`);
-  }
-  if (error instanceof PassmintError && STATUS_BY_CODE[error.code]) {
-    return reply(STATUS_BY_CODE[error.code] as number, error.code, error.message);
-  }
+  if (error instanceof PassmintError) return passmintErrorReply(error);
   const framework = frameworkError(error);
   if (framework) return reply(framework.status, framework.code, framework.message);
-  return reply(500, 'internal_error', 'Something went wrong on our side; the request was not completed.');
+  return internalError();
+}
+
+function passmintErrorReply(error: PassmintError): ErrorReply {
+  if (error instanceof SigningIdentityError) {
+    return reply(error.status, 'signing_identity_unusable', `The signing certificate for this account cannot be used: ${error.message}`);
+  }
+  if (error.status === 500) return internalError();
+  const body = error instanceof InvalidInputError ? { ...errorBody(error.code, error.message), issues: error.issues } : undefined;
+  return { status: error.status, headers: headersOf(error), body: body ?? errorBody(error.code, error.message) };
+}
+
+function headersOf(error: PassmintError): Record<string, string> {
+  const retryAfter = error instanceof RetriableError && error.retryAfterSeconds !== undefined;
+  return {
+    ...(retryAfter ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
+    ...(error instanceof HttpError ? error.headers : {}),
+  };
 }
 
 function frameworkError(error: unknown) {
@@ -75,11 +97,15 @@ function frameworkError(error: unknown) {
   // Malformed requests fastify rejects before routing carry a 4xx statusCode of their own.
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return { status: statusCode, code: 'bad_request', message: 'The request is malformed.' };
+    return { status: statusCode, code: 'bad_request' as const, message: 'The request is malformed.' };
   }
   return undefined;
 }
 
-function reply(status: number, code: string, message: string, headers: Record<string, string> = {}): ErrorReply {
-  return { status, headers, body: { error: message, code } };
+function internalError(): ErrorReply {
+  return reply(500, 'internal_error', 'Something went wrong on our side; the request was not completed.');
+}
+
+function reply(status: number, code: ErrorCode, message: string): ErrorReply {
+  return { status, headers: {}, body: errorBody(code, message) };
 }

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { Store } from '@passmint/engine';
+import { ThrottledError, type Store } from '@passmint/engine';
 import { createDeviceCeiling, type DeviceSlot } from './device-ceiling';
 import { HttpError } from './http-errors';
 import { perMinute, type RateLimiters } from './rate-limiter';
@@ -75,8 +75,8 @@ export function createWebServiceLimits(settings: WebServiceLimitSettings, limite
   };
 }
 
-function rateLimited(code: string, message: string, retryAfterSeconds: number): HttpError {
-  return new HttpError(429, code, message, { 'retry-after': String(retryAfterSeconds) });
+function rateLimited(code: 'registration_rate_limited' | 'log_rate_limited', message: string, retryAfterSeconds: number): ThrottledError {
+  return new ThrottledError(code, message, retryAfterSeconds);
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { BARCODE_FORMATS, COLOR_PRESETS } from '@passmint/engine';
+import { errorBody } from '../http-errors';
 
 // src/http/routes and dist/http/routes both sit three levels below the package root.
 const ASSETS = join(__dirname, '../../../assets');
@@ -38,7 +39,7 @@ export function registerDesigner(app: FastifyInstance): void {
   );
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     const asset = STATIC.get(request.params.file);
-    if (!asset) return reply.status(404).send({ error: 'There is nothing at this address.', code: 'not_found' });
+    if (!asset) return reply.status(404).send(errorBody('not_found', 'There is nothing at this address.'));
     return reply
       .header('content-type', asset.type)
       .header('cache-control', 'public, max-age=300')

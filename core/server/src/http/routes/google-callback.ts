@@ -1,21 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context';
-import { GoogleKeysUnavailableError } from '../../google/callback-keys';
-import { verifyWalletCallback, type GoogleRootKey } from '../../google/callback-signature';
+import { verifyWalletCallback } from '../../google/callback-signature';
 import { GOOGLE_CALLBACK_PATH } from '../../google/google-wallet';
 import { HttpError } from '../http-errors';
 
 /**
  * Google's save and delete callbacks: verified against Google's signing keys for the issuer that
  * holds the pass (the instance's, or the tenant's own), then counted so device counts (and
- * notifiedDevices) include the people holding the pass in Google Wallet.
+ * notifiedDevices) include the people holding the pass in Google Wallet. While Google's keys can't
+ * be had, the answer is a 503 that says when to retry (GoogleKeysUnavailableError): Google delivers
+ * callbacks best effort, with retries, so a callback refused now comes again.
  * @see https://developers.google.com/wallet/generic/use-cases/use-callbacks-for-saves-and-deletions
  */
 export function registerGoogleCallback(app: FastifyInstance, context: AppContext): void {
   app.post(GOOGLE_CALLBACK_PATH, { bodyLimit: 64 * 1024 }, async (request, reply) => {
     const target = await callbackTarget(request.body, context);
     if (!target) return reply.status(200).send({});
-    const verification = verifyWalletCallback(request.body, { issuerId: target.issuerId, rootKeys: await rootKeysOf(target) });
+    const verification = verifyWalletCallback(request.body, { issuerId: target.issuerId, rootKeys: await target.rootKeys() });
     if (!verification.ok)
       throw new HttpError(401, 'invalid_callback', `The callback is not signed by Google for this issuer (${verification.reason}).`);
     const { objectId, eventType, nonce } = verification.callback;
@@ -24,20 +25,6 @@ export function registerGoogleCallback(app: FastifyInstance, context: AppContext
     }
     return reply.status(200).send({});
   });
-}
-
-/**
- * Google's keys; while they can't be had, a 503 that says when to retry. Google delivers
- * callbacks best effort, with retries, so a callback refused now comes again.
- * @see https://developers.google.com/wallet/generic/use-cases/use-callbacks-for-saves-and-deletions
- */
-async function rootKeysOf(target: { rootKeys(): Promise<GoogleRootKey[]> }): Promise<GoogleRootKey[]> {
-  try {
-    return await target.rootKeys();
-  } catch (error) {
-    if (!(error instanceof GoogleKeysUnavailableError)) throw error;
-    throw new HttpError(503, error.code, error.message, { 'retry-after': String(error.retryAfterSeconds) });
-  }
 }
 
 /**

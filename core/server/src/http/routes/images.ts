@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context';
+import { errorBody } from '../http-errors';
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -8,7 +9,7 @@ export function registerImageRoutes(app: FastifyInstance, context: AppContext): 
   app.get<{ Params: { file: string } }>('/i/:file', async (request, reply) => {
     const hash = request.params.file.replace(/\.png$/, '');
     const image = HASH.test(hash) ? await context.store.getImage(hash) : null;
-    if (!image) return reply.status(404).send({ error: 'No image at this address.', code: 'image_not_found' });
+    if (!image) return reply.status(404).send(errorBody('image_not_found', 'No image at this address.'));
     return reply
       .header('content-type', 'image/png')
       .header('cache-control', 'public, max-age=31536000, immutable')

@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SERIAL_NUMBER_PATTERN, googleClassId, renderGoogleObject, type PassRecord, type UpdatedPass } from '@passmint/engine';
+import {
+  PassNotFoundError,
+  SERIAL_NUMBER_PATTERN,
+  googleClassId,
+  renderGoogleObject,
+  type PassRecord,
+  type UpdatedPass,
+} from '@passmint/engine';
 import { googleImageUrls } from '../../google/image-urls';
 import { googleSaveLink, issuePass, updatePass, voidPass, type IssuedWithGoogle } from '../../pass-actions';
 import type { AppContext } from '../app-context';
@@ -92,7 +99,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 /** A malformed serial can't name any pass: it gets the same 404 as a missing one. */
 function serialOf(request: FastifyRequest<SerialParams>): string {
   const { serial } = request.params;
-  if (!SERIAL_NUMBER_PATTERN.test(serial)) throw new HttpError(404, 'pass_not_found', 'No pass with this serial number exists.');
+  if (!SERIAL_NUMBER_PATTERN.test(serial)) throw new PassNotFoundError();
   return serial;
 }
 

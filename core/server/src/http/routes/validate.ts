@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { APPLE_ROOT_CA_PEM, type WorkerReport } from '@passmint/engine';
+import { APPLE_ROOT_CA_PEM, ThrottledError, type WorkerReport } from '@passmint/engine';
 import { ValidationFailedError } from '../../validation/validation-failed-error';
 import type { AppContext } from '../app-context';
 import { registerBinaryParser } from '../body-parsers';
@@ -32,16 +32,14 @@ export function registerValidateRoute(app: FastifyInstance, context: AppContext)
   });
 }
 
+/** A full queue is load, not the upload's fault: the client is told when to try again. */
 async function validateOffThread(context: AppContext, bytes: Buffer, trustedRoots: string[]): Promise<WorkerReport> {
   try {
     return await context.validation.validate(bytes, { trustedRoots });
   } catch (error) {
-    if (!(error instanceof ValidationFailedError)) throw error;
-    if (error.code === 'validation_busy') {
-      throw new HttpError(429, error.code, error.message, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
+    if (error instanceof ValidationFailedError && error.code === 'validation_busy') {
+      throw new ThrottledError(error.code, error.message, BUSY_RETRY_AFTER_SECONDS);
     }
-    if (error.code === 'validation_timed_out' || error.code === 'validation_out_of_memory')
-      throw new HttpError(422, error.code, error.message);
     throw error;
   }
 }
