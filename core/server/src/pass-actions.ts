@@ -52,7 +52,7 @@ export async function googleSaveLink(
     synced < pass.version
       ? [`Google Wallet shows version ${synced} of this pass until its queued sync brings it to version ${pass.version}.`]
       : [];
-  return { saveUrl: google.saveUrlOf(tenant, pass), warnings: behind };
+  return { saveUrl: await google.saveUrlOf(tenant, pass), warnings: behind };
 }
 
 /** Full replace; notifiedDevices includes the Google holders the change reaches. */

@@ -109,13 +109,13 @@ test('change messages: one per changed field that has a changeMessage, with %@ r
   expect(changeMessages(after, after)).toEqual([]);
 });
 
-test('the save link is an RS256 JWT with the documented claims, short when it carries only ids', () => {
+test('the save link is an RS256 JWT with the documented claims, short when it carries only ids', async () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
-  const url = googleSaveUrl(
+  const url = await googleSaveUrl(
     {
       issuer: 'passmint@example.iam.gserviceaccount.com',
       origins: ['https://passes.example'],

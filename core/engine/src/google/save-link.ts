@@ -1,4 +1,5 @@
-import { createSign } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { SignJWT, type JWTPayload } from 'jose';
 
 /** Browsers truncate longer links, so Google asks save links to stay under this. */
 export const MAX_SAVE_URL_LENGTH = 1800;
@@ -17,8 +18,8 @@ export interface SaveLinkClaims {
  * The "Save to Google Wallet" link: a JWT signed RS256 with the service account's key.
  * @see https://developers.google.com/wallet/reference/rest/v1/Jwt
  */
-export function googleSaveUrl(claims: SaveLinkClaims, privateKeyPem: string): string {
-  return `${SAVE_URL_PREFIX}${signJwt(
+export async function googleSaveUrl(claims: SaveLinkClaims, privateKeyPem: string): Promise<string> {
+  const jwt = await signJwt(
     {
       iss: claims.issuer,
       aud: 'google',
@@ -28,17 +29,11 @@ export function googleSaveUrl(claims: SaveLinkClaims, privateKeyPem: string): st
       payload: claims.payload,
     },
     privateKeyPem,
-  )}`;
+  );
+  return `${SAVE_URL_PREFIX}${jwt}`;
 }
 
-/** A compact RS256 JWT. */
-export function signJwt(claims: Record<string, unknown>, privateKeyPem: string): string {
-  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
-  const body = base64url(JSON.stringify(claims));
-  const signature = createSign('RSA-SHA256').update(`${header}.${body}`).sign(privateKeyPem).toString('base64url');
-  return `${header}.${body}.${signature}`;
-}
-
-function base64url(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
+/** A compact RS256 JWT of exactly these claims; the key may be PKCS#8 or PKCS#1 PEM. */
+export function signJwt(claims: JWTPayload, privateKeyPem: string): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(createPrivateKey(privateKeyPem));
 }

@@ -79,6 +79,8 @@ const RETRYABLE_REQUEST_ERRORS = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2
 
 interface Pending {
   request: PushRequest;
+  /** `bearer <provider token>` under token auth. */
+  authorization: string | undefined;
   settle(result: PushResult): void;
   settled: boolean;
   stream?: ClientHttp2Stream;
@@ -147,12 +149,14 @@ function tokenCache(options: ApnsClientOptions): ProviderTokenCache | undefined 
   return createProviderTokenCache({ signingKey: loadSigningKey(signingKeyPem), keyId, teamId, now: options.now ?? Date.now });
 }
 
-function send(state: ClientState, request: PushRequest): Promise<PushResult> {
+async function send(state: ClientState, request: PushRequest): Promise<PushResult> {
   const invalid = checkRequest(request);
-  if (invalid !== undefined) return Promise.resolve(invalid);
-  if (state.closed) return Promise.resolve(connectionError('client closed'));
+  if (invalid !== undefined) return invalid;
+  const authorization = await authorizationOf(state);
+  if (typeof authorization === 'object') return authorization;
+  if (state.closed) return connectionError('client closed');
   return new Promise((resolve) => {
-    const pending: Pending = { request, settled: false, retried: false, settle: () => undefined };
+    const pending: Pending = { request, authorization, settled: false, retried: false, settle: () => undefined };
     const timer = setTimeout(() => timeOut(state, pending), state.timeoutMs);
     pending.settle = (result) => {
       if (pending.settled) return;
@@ -163,6 +167,16 @@ function send(state: ClientState, request: PushRequest): Promise<PushResult> {
     state.queue.push(pending);
     pump(state);
   });
+}
+
+/** The provider token of a push under token auth; a token that can't be signed fails the push, as `send` never rejects. */
+async function authorizationOf(state: ClientState): Promise<string | undefined | PushResult> {
+  if (state.tokens === undefined) return undefined;
+  try {
+    return `bearer ${await state.tokens.current()}`;
+  } catch (error) {
+    return connectionError(`the provider token could not be signed (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 /** Local checks that spare APNs a request it would refuse (and keep untyped callers from making `send` throw). */
@@ -262,7 +276,7 @@ function failQueue(state: ClientState, detail: string): void {
 function dispatch(state: ClientState, connection: Connection, pending: Pending): void {
   let stream: ClientHttp2Stream;
   try {
-    stream = connection.session.request(requestHeaders(state, pending.request));
+    stream = connection.session.request(requestHeaders(pending));
   } catch (error) {
     requestFailed(state, connection, pending, error);
     return;
@@ -323,7 +337,8 @@ function requestFailed(state: ClientState, connection: Connection, pending: Pend
   pending.settle(connectionError(error instanceof Error ? error.message : String(error)));
 }
 
-function requestHeaders(state: ClientState, request: PushRequest): OutgoingHttpHeaders {
+function requestHeaders(pending: Pending): OutgoingHttpHeaders {
+  const { request } = pending;
   const headers: OutgoingHttpHeaders = {
     ':method': 'POST',
     ':path': `/3/device/${request.pushToken}`,
@@ -333,7 +348,7 @@ function requestHeaders(state: ClientState, request: PushRequest): OutgoingHttpH
     'content-type': 'application/json',
   };
   if (request.apnsId !== undefined) headers['apns-id'] = request.apnsId;
-  if (state.tokens !== undefined) headers['authorization'] = `bearer ${state.tokens.current()}`;
+  if (pending.authorization !== undefined) headers['authorization'] = pending.authorization;
   return headers;
 }
 

@@ -28,8 +28,8 @@ describe('provider tokens', () => {
     key = loadSigningKey(ecKeyPem());
   });
 
-  it('signs ES256 over {alg, kid} / {iss, iat} with a raw r||s signature in base64url', () => {
-    const jwt = signProviderToken(key, 'ABC123DEFG', 'TEAM123456', 1_700_000_000_999);
+  it('signs ES256 over {alg, kid} / {iss, iat} with a raw r||s signature in base64url', async () => {
+    const jwt = await signProviderToken(key, 'ABC123DEFG', 'TEAM123456', 1_700_000_000_999);
     expect(jwt).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const parts = decode(jwt);
     expect(parts.header).toEqual({ alg: 'ES256', kid: 'ABC123DEFG' });
@@ -58,35 +58,42 @@ describe('provider tokens', () => {
       now = Date.UTC(2030, 0, 1);
     });
 
-    it('keeps one token for 50 minutes, then regenerates', () => {
+    it('keeps one token for 50 minutes, then regenerates', async () => {
       const tokens = cache();
-      const first = tokens.current();
+      const first = await tokens.current();
       now += 50 * MINUTE - 1;
-      expect(tokens.current()).toBe(first);
+      expect(await tokens.current()).toBe(first);
       now += 1;
-      const second = tokens.current();
+      const second = await tokens.current();
       expect(second).not.toBe(first);
       expect(iat(second)).toBe(Math.floor(now / 1000));
     });
 
-    it('after ExpiredProviderToken regenerates only once the token is 20 minutes old', () => {
+    it('after ExpiredProviderToken regenerates only once the token is 20 minutes old', async () => {
       const tokens = cache();
-      const first = tokens.current();
+      const first = await tokens.current();
       now += 19 * MINUTE;
       tokens.markExpired();
-      expect(tokens.current()).toBe(first);
+      expect(await tokens.current()).toBe(first);
       now += 1 * MINUTE;
-      const second = tokens.current();
+      const second = await tokens.current();
       expect(second).not.toBe(first);
       now += 20 * MINUTE;
-      expect(tokens.current()).toBe(second);
+      expect(await tokens.current()).toBe(second);
     });
 
-    it('regenerates when the clock went backwards (iat would be in the future)', () => {
+    it('signs once for callers that arrive together', async () => {
       const tokens = cache();
-      const first = tokens.current();
+      const [first, second] = await Promise.all([tokens.current(), tokens.current()]);
+      // ES256 signatures are randomised: two signings would give two different tokens.
+      expect(second).toBe(first);
+    });
+
+    it('regenerates when the clock went backwards (iat would be in the future)', async () => {
+      const tokens = cache();
+      const first = await tokens.current();
       now -= MINUTE;
-      expect(tokens.current()).not.toBe(first);
+      expect(await tokens.current()).not.toBe(first);
     });
   });
 });

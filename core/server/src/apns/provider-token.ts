@@ -1,5 +1,6 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { PassmintError } from '@passmint/engine';
+import { SignJWT } from 'jose';
 
 /**
  * APNs provider authentication tokens: ES256 JWTs over `{alg: 'ES256', kid}` / `{iss: teamId, iat}`,
@@ -23,7 +24,7 @@ export interface ProviderTokenOptions {
 
 export interface ProviderTokenCache {
   /** The token to send now: the cached one, or a new one once the cached one is due. */
-  current(): string;
+  current(): Promise<string>;
   /** APNs said ExpiredProviderToken: regenerate on next use, but not before the minimum age. */
   markExpired(): void;
 }
@@ -37,17 +38,17 @@ export function loadSigningKey(pem: string): KeyObject {
   return key;
 }
 
-/** One signed token: base64url(header).base64url(claims).base64url(r||s). */
-export function signProviderToken(signingKey: KeyObject, keyId: string, teamId: string, issuedAtMs: number): string {
-  const header = base64url({ alg: 'ES256', kid: keyId });
-  const claims = base64url({ iss: teamId, iat: Math.floor(issuedAtMs / 1000) });
-  const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key: signingKey, dsaEncoding: 'ieee-p1363' });
-  return `${header}.${claims}.${signature.toString('base64url')}`;
+/** One signed token: header `{alg: 'ES256', kid}`, claims `{iss: teamId, iat}`, the signature as raw r||s (JWS). */
+export function signProviderToken(signingKey: KeyObject, keyId: string, teamId: string, issuedAtMs: number): Promise<string> {
+  return new SignJWT({ iss: teamId, iat: Math.floor(issuedAtMs / 1000) }).setProtectedHeader({ alg: 'ES256', kid: keyId }).sign(signingKey);
 }
 
-/** Caches one token; regenerates it after 50 minutes, or after ExpiredProviderToken once it is 20 minutes old. */
+/**
+ * Caches one token; regenerates it after 50 minutes, or after ExpiredProviderToken once it is 20
+ * minutes old. Callers that arrive while it is being signed share it.
+ */
 export function createProviderTokenCache(options: ProviderTokenOptions): ProviderTokenCache {
-  let token: string | undefined;
+  let token: Promise<string> | undefined;
   let issuedAt = 0;
   let expired = false;
   const isDue = (now: number): boolean => {
@@ -59,7 +60,12 @@ export function createProviderTokenCache(options: ProviderTokenOptions): Provide
     current() {
       const now = options.now();
       if (token === undefined || isDue(now)) {
-        token = signProviderToken(options.signingKey, options.keyId, options.teamId, now);
+        const signing = signProviderToken(options.signingKey, options.keyId, options.teamId, now);
+        // A token that failed to sign is not kept: the next push tries again.
+        signing.catch(() => {
+          if (token === signing) token = undefined;
+        });
+        token = signing;
         issuedAt = now;
         expired = false;
       }
@@ -69,8 +75,4 @@ export function createProviderTokenCache(options: ProviderTokenOptions): Provide
       expired = true;
     },
   };
-}
-
-function base64url(value: object): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }

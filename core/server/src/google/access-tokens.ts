@@ -25,7 +25,7 @@ export function createAccessTokens(account: ServiceAccount, options: { tokenUrl?
 
   async function fetchToken(): Promise<string> {
     const issuedAt = Math.floor(now() / 1000);
-    const assertion = signJwt(
+    const assertion = await signJwt(
       { iss: account.clientEmail, scope: WALLET_SCOPE, aud: tokenUrl, iat: issuedAt, exp: issuedAt + 3600 },
       account.privateKeyPem,
     );

@@ -80,7 +80,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     }
   }
 
-  function saveUrl(payload: Parameters<typeof googleSaveUrl>[0]['payload'], record: PassRecord): string {
+  function saveUrl(payload: Parameters<typeof googleSaveUrl>[0]['payload'], record: PassRecord): Promise<string> {
     // Signed as of the pass's creation, so the link for a pass is the same every time it is asked for.
     return googleSaveUrl(
       { issuer: config.account.clientEmail, origins: config.origins(), payload, issuedAt: new Date(record.createdAt) },
@@ -88,7 +88,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     );
   }
 
-  function idsOnlyUrl(tenant: TenantRecord, record: PassRecord): string {
+  function idsOnlyUrl(tenant: TenantRecord, record: PassRecord): Promise<string> {
     return saveUrl(
       { genericObjects: [{ id: googleObjectId(issuerId, record.serialNumber), classId: googleClassId(issuerId, tenant.id) }] },
       record,
@@ -106,10 +106,10 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
       try {
         await ensureClass(object.classId);
         await upsert(object);
-        return { saveUrl: idsOnlyUrl(tenant, record), warnings, onGoogle: true };
+        return { saveUrl: await idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
         if (!(error instanceof GoogleApiError || error instanceof GoogleAuthError)) throw error;
-        const selfContained = saveUrl(
+        const selfContained = await saveUrl(
           { genericClasses: [renderGoogleClass(object.classId, callbackUrl())], genericObjects: [object] },
           record,
         );
