@@ -140,6 +140,12 @@ describe('parseIpAddress', () => {
     }
   });
 
+  it('reads the deprecated IPv4-compatible form as RFC 4291 writes it, not as IPv4-mapped', () => {
+    expect(parseIpAddress('::1.2.3.4')).toEqual(Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]));
+    expect(isSameAddress('::1.2.3.4', '::102:304')).toBe(true);
+    expect(isSameAddress('::1.2.3.4', '::ffff:1.2.3.4')).toBe(false);
+  });
+
   it('reads IPv4 as 4 bytes', () => {
     expect(parseIpAddress('192.0.2.10')).toEqual(Uint8Array.from([192, 0, 2, 10]));
   });
