@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultImages, type DefaultImageName } from './default-images';
 import { readPngInfo } from './png';
 import { decodeRgbaPng, pixelAt, type DecodedPng } from './test-support/decode-png';
@@ -95,6 +97,13 @@ describe('defaultImages', () => {
       }
     }
     expect(differing).toBeGreaterThan(small.width);
+  });
+
+  it('embeds exactly the PNG files of assets/default-art (run scripts/embed-default-art.js after changing one)', () => {
+    const artDir = join(__dirname, '..', '..', 'assets', 'default-art');
+    const files = readdirSync(artDir).filter((name) => name.endsWith('.png'));
+    expect(files.sort()).toEqual(Object.keys(defaultImages()).sort());
+    for (const name of files) expect(defaultImages()[name as DefaultImageName].equals(readFileSync(join(artDir, name)))).toBe(true);
   });
 
   it('renders once and returns the same buffers on every call', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createPassEngine, defaultImages, PassmintError, type Store } from '@passmint/engine';
+import { createPassEngine, PassmintError, type Store } from '@passmint/engine';
 import type { FastifyInstance } from 'fastify';
 import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';
@@ -50,8 +50,6 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const apple = loadConfiguredIdentity(env);
   const { store, location, secrets } = await openStore(env);
   const firstStart = await ensureDefaultTenant(store);
-  // Drawn once and cached; doing it now keeps ~100 ms off the first request.
-  defaultImages();
 
   let url = env.PASSMINT_PUBLIC_URL?.replace(/\/+$/, '') ?? '';
   const publicUrl = () => url;
