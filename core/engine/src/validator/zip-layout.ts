@@ -1,3 +1,4 @@
+// Hand-written on purpose: shares no code with the generator (docs/validator.md); limits are checked before anything inflates.
 import { inflateEntry } from './bounded-inflate';
 import { checkDeclaredSizes, checkEntryContent, headCheckOf } from './entry-limits';
 import { type PassFile, collectPassFile, isKeptWhole } from './pass-file';
