@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { passBodyJsonSchemas } from '@passmint/engine';
 import { pngDataUri } from '@passmint/engine/testing';
-import { healthSchema } from '../openapi/response-schemas';
+import { healthSchema } from '@passmint/engine/schema';
 import { request, startInProcess, type InProcessServer } from '../../testing';
 
 let server: InProcessServer;
