@@ -46,3 +46,11 @@ test('past its 256 entries the cache evicts, and every URI, new or evicted, is s
     }
   }
 });
+
+test('a value too long to be an image is checked without emptying the cache', () => {
+  const uri = PREFIX + png.toString('base64');
+  const first = checkPngDataUriCached(uri);
+  expect(checkPngDataUriCached(uri)).toBe(first);
+  expect(checkPngDataUriCached(PREFIX + 'A'.repeat(33 * 1024 * 1024))).toEqual({ ok: false, reason: 'is larger than 1 MiB' });
+  expect(checkPngDataUriCached(uri)).toBe(first);
+});

@@ -63,11 +63,11 @@ export function checkPngDataUriCached(uri: string): PngDataUriCheck {
   const hit = checked.get(uri);
   if (hit) return hit;
   const result = checkPngDataUri(uri);
-  while (checked.size >= MAX_ENTRIES || (checked.size > 0 && cachedCharacters + uri.length > MAX_CACHED_CHARACTERS)) evictOldest();
-  if (uri.length <= MAX_CACHED_CHARACTERS) {
-    checked.set(uri, result);
-    cachedCharacters += uri.length;
-  }
+  // A value too long to keep (never a valid image) must not empty the cache either.
+  if (uri.length > MAX_CACHED_CHARACTERS) return result;
+  while (checked.size >= MAX_ENTRIES || cachedCharacters + uri.length > MAX_CACHED_CHARACTERS) evictOldest();
+  checked.set(uri, result);
+  cachedCharacters += uri.length;
   return result;
 }
 
