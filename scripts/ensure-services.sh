@@ -44,7 +44,7 @@ parse_redis_url() {
 is_local() { [[ "$1" == 127.0.0.1 || "$1" == localhost || "$1" == '[::1]' ]]; }
 
 apt_install() {
-  [[ "$(id -u)" == 0 ]] || fail "$* missing: install it (sudo apt-get install $*) or point the tests elsewhere (README, Tests)."
+  [[ "$(id -u)" == 0 ]] || fail "$* missing: install it (sudo apt-get install $*) or point the tests elsewhere (docs/testing.md)."
   say "installing $*"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null

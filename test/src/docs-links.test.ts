@@ -39,3 +39,10 @@ test.each(files.map((file) => [relative(ROOT, file), file]))(
     expect(broken).toEqual([]);
   },
 );
+
+test('the README links every page of docs/', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const linked = new Set(relativeLinks(readme).map((target) => target.replace(/^\.\//, '')));
+  const pages = readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md'));
+  expect(pages.filter((page) => !linked.has(`docs/${page}`))).toEqual([]);
+});

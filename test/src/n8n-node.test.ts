@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createPassmintClient, type PassmintClient } from '@passmint/client';
-import { BARCODE_FORMATS, COLOR_PRESETS, LIMITS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine';
+import { BARCODE_FORMATS, COLOR_PRESETS, LIMITS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
 import { pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createPassmintClient } from '@passmint/client';
-import { BARCODE_FORMATS, COLOR_PRESETS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine';
+import { BARCODE_FORMATS, COLOR_PRESETS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
 import { pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
 import App from 'passmint-zapier';

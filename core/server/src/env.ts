@@ -3,17 +3,48 @@ import { PassmintError, secretKeySetting } from '@passmint/engine';
 
 const optionalPath = z.string().min(1).optional();
 
-/** Every PASSMINT_* variable this release reads; the one place that looks at process.env. */
-const envSchema = z.object({
-  PASSMINT_HOST: z.string().min(1).default('127.0.0.1'),
-  PASSMINT_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8080),
-  PASSMINT_DATA_DIR: z.string().min(1).default('./data'),
-  PASSMINT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+/**
+ * Every PASSMINT_* variable this release reads; the one place that looks at process.env. Each
+ * variable's `description` (and `defaultText`, where the default is not a plain value) is the
+ * text of docs/configuration.md's table, which `npm run docs` generates from here: Markdown, with
+ * links relative to docs/.
+ */
+export const envSchema = z.object({
+  PASSMINT_HOST: z.string().min(1).default('127.0.0.1').meta({ description: 'address the server listens on' }),
+  PASSMINT_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8080)
+    .meta({ description: 'port (`0`: any free port, printed at start)' }),
+  PASSMINT_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .meta({ description: 'the SQLite file, `secret.key`, the development identity and the demo pass; created 0700, files 0600' }),
+  PASSMINT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional()
+    .meta({
+      description:
+        'the URL devices and customers reach: passes carry `<url>/apple` as `webServiceURL`, responses carry `<url>/p/<serial>` as `shareUrl`; phones need HTTPS',
+      defaultText: '`http://<host>:<port>`',
+    }),
   PASSMINT_DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<file> or postgres://user@host:port/database[?schema=name]')
-    .optional(),
-  PASSMINT_DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional(),
+    .optional()
+    .meta({
+      description:
+        '`sqlite:<file>`, or `postgres://user[:password]@host:port/database[?schema=name]` for PostgreSQL (migrations run at start and with `passmint migrate`; the startup report shows the URL without its password)',
+      defaultText: '`sqlite:<data dir>/passmint.db`',
+    }),
+  PASSMINT_DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional().meta({
+    description:
+      "PostgreSQL connections per process; more than the cores only make PostgreSQL switch between them. Keep processes × pool size under the server's `max_connections`",
+    defaultText: 'twice the CPUs',
+  }),
   PASSMINT_IMAGE_HOSTS_ALLOW: z
     .string()
     .default('')
@@ -22,38 +53,98 @@ const envSchema = z.object({
         .split(',')
         .map((host) => host.trim())
         .filter(Boolean),
-    ),
-  PASSMINT_RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive().default(20),
-  PASSMINT_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-  PASSMINT_RATE_LIMIT_BURST: z.coerce.number({ error: 'must be a number' }).int().positive().default(40),
-  PASSMINT_APNS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.push.apple.com'),
-  PASSMINT_APNS_KEY: optionalPath,
+    )
+    .meta({
+      description:
+        'comma-separated `host` (port 443) or `host:port` entries whose image URLs may resolve to private addresses (tests, private deployments); HTTPS is still required',
+    }),
+  PASSMINT_RATE_LIMIT_PER_SECOND: z.coerce
+    .number({ error: 'must be a number' })
+    .positive()
+    .default(20)
+    .meta({ description: 'requests per second per API key, refilled continuously' }),
+  PASSMINT_REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional()
+    .meta({
+      description:
+        "`redis://host:port`: the rate limits (per API key, and the Apple web service's) are kept in Redis and shared by every Passmint process (without it each process limits on its own); monthly quotas are database counters and always hold across processes",
+    }),
+  PASSMINT_RATE_LIMIT_BURST: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .positive()
+    .default(40)
+    .meta({ description: 'requests a key may make at once' }),
+  PASSMINT_APNS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://api.push.apple.com')
+    .meta({
+      description: 'APNs base URL (`https://api.sandbox.push.apple.com`, or a local fake); Wallet push tokens are production tokens',
+    }),
+  PASSMINT_APNS_KEY: optionalPath.meta({
+    description:
+      'token auth: path to the `.p8` key (with `PASSMINT_APNS_KEY_ID` and `PASSMINT_APNS_TEAM_ID`: all three); without them the pass certificate authenticates',
+  }),
   PASSMINT_APNS_KEY_ID: z
     .string()
     .regex(/^[A-Z0-9]{10}$/, 'must be the 10-character key id')
-    .optional(),
+    .optional()
+    .meta({ description: "token auth: the `.p8` key's 10-character key id" }),
   PASSMINT_APNS_TEAM_ID: z
     .string()
     .regex(/^[A-Z0-9]{10}$/, 'must be the 10-character team id')
-    .optional(),
-  PASSMINT_APNS_PUSH_TYPE: z.enum(['background', 'alert']).default('background'),
-  PASSMINT_APNS_PRIORITY: z.enum(['5', '10']).optional(),
-  PASSMINT_APNS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(10_000),
-  PASSMINT_PUSH_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(10),
-  PASSMINT_PUSH_LEASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).default(60_000),
-  PASSMINT_PUSH_WORKER_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(0),
+    .optional()
+    .meta({ description: 'token auth: the 10-character team id' }),
+  PASSMINT_APNS_PUSH_TYPE: z
+    .enum(['background', 'alert'])
+    .default('background')
+    .meta({ description: '`apns-push-type`: `background` or `alert`' }),
+  PASSMINT_APNS_PRIORITY: z
+    .enum(['5', '10'])
+    .optional()
+    .meta({ description: '`apns-priority`; APNs refuses 10 with background', defaultText: '5 (background), 10 (alert)' }),
+  PASSMINT_APNS_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(100)
+    .default(10_000)
+    .meta({ description: 'per push; a timed-out push is retried' }),
+  PASSMINT_PUSH_MAX_ATTEMPTS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .meta({ description: 'attempts before a push is given up' }),
+  PASSMINT_PUSH_LEASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).default(60_000).meta({
+    description:
+      'how long a worker holds the pushes it claimed; a process that dies leaves them to the others once it runs out. At least twice `PASSMINT_APNS_TIMEOUT_MS`',
+  }),
+  PASSMINT_PUSH_WORKER_DELAY_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(0)
+    .default(0)
+    .meta({ description: 'testing aid: the push worker starts this much later (crash tests stop the server with pushes queued)' }),
   PASSMINT_GOOGLE_ISSUER_ID: z
     .string()
     .regex(/^\d{1,30}$/, 'must be the numeric issuer id from the Google Pay & Wallet Console')
-    .optional(),
-  PASSMINT_GOOGLE_SERVICE_ACCOUNT: optionalPath,
+    .optional()
+    .meta({ description: 'the Google Wallet issuer id (digits); with the next, turns Google Wallet on' }),
+  PASSMINT_GOOGLE_SERVICE_ACCOUNT: optionalPath.meta({ description: "path to the service account's JSON key" }),
   PASSMINT_GOOGLE_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .default('https://walletobjects.googleapis.com/walletobjects/v1'),
-  PASSMINT_GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    .default('https://walletobjects.googleapis.com/walletobjects/v1')
+    .meta({ description: 'the Wallet Objects API (tests point it at the fake)' }),
+  PASSMINT_GOOGLE_TOKEN_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional()
+    .meta({ description: 'the OAuth token endpoint', defaultText: "the key's `token_uri`" }),
   PASSMINT_GOOGLE_CALLBACK_KEYS_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .default('https://pay.google.com/gp/m/issuer/keys'),
+    .default('https://pay.google.com/gp/m/issuer/keys')
+    .meta({ description: "Google's keys for verifying save/delete callbacks" }),
   PASSMINT_GOOGLE_ORIGINS: z
     .string()
     .default('')
@@ -62,7 +153,11 @@ const envSchema = z.object({
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
-    ),
+    )
+    .meta({
+      description: "comma-separated sites allowed to show the save button (the JWT's `origins`)",
+      defaultText: "the public URL's origin",
+    }),
   PASSMINT_WOOCOMMERCE_URL: z.url({ protocol: /^https?$/, error: "must be the store's http(s) site URL" }).optional(),
   PASSMINT_WOOCOMMERCE_CONSUMER_KEY: z
     .string()
@@ -88,34 +183,116 @@ const envSchema = z.object({
     .optional(),
   PASSMINT_SHOPIFY_TENANT: z.string().min(1).optional(),
   PASSMINT_SHOPIFY_TEMPLATE: optionalPath,
-  PASSMINT_SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(0),
-  PASSMINT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
-  PASSMINT_APPLE_CERT: optionalPath,
-  PASSMINT_APPLE_KEY: optionalPath,
-  PASSMINT_APPLE_KEY_PASSPHRASE: z.string().optional(),
-  PASSMINT_APPLE_WWDR: optionalPath,
-  PASSMINT_APPLE_P12: optionalPath,
+  PASSMINT_SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(0).meta({
+    description:
+      'on SIGTERM, how long `/readyz` answers 503 while requests are still served, so a load balancer can take the process out; then in-flight requests finish and the push worker completes the batch it claimed',
+  }),
+  PASSMINT_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])
+    .default('info')
+    .meta({ description: '`fatal` `error` `warn` `info` `debug` `silent`' }),
+  PASSMINT_APPLE_CERT: optionalPath.meta({
+    description:
+      "path to the Pass Type ID certificate (PEM, or the DER `.cer` Apple's portal downloads; [how to get one](apple-certificates.md))",
+  }),
+  PASSMINT_APPLE_KEY: optionalPath.meta({ description: 'path to its private key (PEM, optionally encrypted)' }),
+  PASSMINT_APPLE_KEY_PASSPHRASE: z.string().optional().meta({ description: 'passphrase of the key or of the .p12' }),
+  PASSMINT_APPLE_WWDR: optionalPath.meta({
+    description: 'path to the chain certificate (PEM or DER)',
+    defaultText: 'Apple WWDR G4 (bundled)',
+  }),
+  PASSMINT_APPLE_P12: optionalPath.meta({ description: 'path to a .p12 holding certificate and key (instead of CERT and KEY)' }),
   // The master key that seals secrets in the database (docs/security.md).
-  PASSMINT_SECRET_KEY: secretKeySetting,
+  PASSMINT_SECRET_KEY: secretKeySetting.meta({
+    description:
+      "the master key sealing tenants' private keys and shops' tokens in the database: 32 bytes as base64 (`openssl rand -base64 32`) or 64 hex digits; several separated by commas while rotating (the first seals). Every process sharing a database needs it ([docs/security.md](security.md))",
+    defaultText: '`secret.key` in the data dir',
+  }),
   // Slow clients and shutdown: Node http server timeouts, and how long a stop waits for requests.
-  PASSMINT_HEADERS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(600_000).default(10_000),
-  PASSMINT_REQUEST_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(3_600_000).default(30_000),
-  PASSMINT_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(600_000).default(72_000),
-  PASSMINT_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(10_000),
+  PASSMINT_HEADERS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(600_000).default(10_000).meta({
+    description:
+      "time for a request's headers to arrive; past it 408 `request_timeout` and the connection is closed (at most `PASSMINT_REQUEST_TIMEOUT_MS`)",
+  }),
+  PASSMINT_REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(30_000)
+    .meta({ description: 'time for a whole request, body included, to arrive; past it 408 `request_timeout`' }),
+  PASSMINT_KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(72_000)
+    .meta({ description: "an idle kept-alive connection is closed after this; keep it above a load balancer's idle timeout" }),
+  PASSMINT_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(10_000).meta({
+    description:
+      'after the delay, how long in-flight requests get to finish; connections still open then (clients stalled halfway through a request) are closed',
+  }),
   PASSMINT_TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((value, context) => trustProxyOf(value, context)),
+    .transform((value, context) => trustProxyOf(value, context))
+    .meta({
+      description:
+        "`false`: the connection's address is the client's; a comma-separated list of proxy addresses or CIDRs: the client's address is read from `X-Forwarded-For` past those hops; `true`: every hop is believed (only behind a proxy that overwrites the header)",
+    }),
   // Apple's web service, which anyone holding a copy of a pass can call.
-  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(60),
-  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
-  PASSMINT_MAX_DEVICES_PER_PASS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100_000),
-  PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_ADDRESS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .default(60)
+    .meta({ description: 'Apple web service registrations per client address (an IPv6 /64)' }),
+  PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .default(600)
+    .meta({ description: 'new devices registering for one pass' }),
+  PASSMINT_MAX_DEVICES_PER_PASS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .default(100_000)
+    .meta({ description: 'devices registered for one pass; past it 409 `device_limit_reached`' }),
+  PASSMINT_DEVICE_LOGS_PER_MINUTE_PER_ADDRESS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .default(10)
+    .meta({ description: 'posts to `/apple/v1/log` per client address' }),
   // POST /api/validate runs on worker threads (docs/validator.md).
-  PASSMINT_VALIDATE_WORKERS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(2),
-  PASSMINT_VALIDATE_QUEUE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(8),
-  PASSMINT_VALIDATE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(600_000).default(5000),
-  PASSMINT_VALIDATE_HEAP_MB: z.coerce.number({ error: 'must be a number' }).int().min(32).max(4096).default(64),
+  PASSMINT_VALIDATE_WORKERS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .meta({ description: 'worker threads checking `POST /api/validate` uploads ([docs/validator.md](validator.md#on-the-server))' }),
+  PASSMINT_VALIDATE_QUEUE: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(8)
+    .meta({ description: 'uploads that may wait for a validation worker; one more gets 429 `validation_busy`' }),
+  PASSMINT_VALIDATE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5000)
+    .meta({ description: 'how long one upload may be checked; past it, 422 `validation_timed_out` and the worker is replaced' }),
+  PASSMINT_VALIDATE_HEAP_MB: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(32)
+    .max(4096)
+    .default(64)
+    .meta({ description: "each validation worker's heap; past it, 422 `validation_out_of_memory` and the worker is replaced" }),
 });
 
 /**

@@ -1,5 +1,5 @@
 export { runCli, type CliIo } from './commands';
-export { readEnv, ConfigError, type PassmintEnv } from './env';
+export { envSchema, readEnv, ConfigError, type PassmintEnv } from './env';
 export { loadConfiguredIdentity, devCertPaths, writeDevIdentity } from './apple-identity';
 export { createApnsClient, type ApnsAuth, type ApnsClientOptions, type PushRequest, type PushResult } from './apns/apns-client';
 export { startServer, type RunningServer } from './serve/start-server';

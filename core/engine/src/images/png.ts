@@ -1,71 +1,16 @@
 import { crc32, deflateSync } from 'node:zlib';
+import { isPngDimension } from '../schema/png-header';
 
-export interface PngInfo {
-  width: number;
-  height: number;
-  bitDepth: number;
-  colorType: number;
-}
+// The header reader is plain JavaScript so that the schema's image check runs anywhere.
+export { readPngInfo, type PngInfo } from '../schema/png-header';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const IHDR_LENGTH = 13;
-const MAX_DIMENSION = 0x7fffffff;
 const COLOR_TYPE_RGBA = 6;
-
-/** Bit depths the PNG spec allows for each colour type (greyscale, RGB, palette, grey+alpha, RGBA). */
-const ALLOWED_BIT_DEPTHS: Readonly<Record<number, readonly number[]>> = {
-  0: [1, 2, 4, 8, 16],
-  2: [8, 16],
-  3: [1, 2, 4, 8],
-  4: [8, 16],
-  6: [8, 16],
-};
-
-/**
- * Reads the header of a PNG without decoding any pixels. Returns null for anything that is not a
- * well-formed PNG start. Never throws.
- */
-export function readPngInfo(bytes: Uint8Array): PngInfo | null {
-  if (!(bytes instanceof Uint8Array) || bytes.length < SIGNATURE.length + 8 + IHDR_LENGTH + 4) return null;
-  if (!hasSignature(bytes)) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(8) !== IHDR_LENGTH || chunkType(bytes, 12) !== 'IHDR') return null;
-  // The CRC is what tells a real PNG apart from bytes that merely start the same way (a truncated
-  // upload, a corrupted copy): without it a garbled header would pass for valid dimensions.
-  const typeAndData = bytes.subarray(12, 16 + IHDR_LENGTH);
-  if (crc32(typeAndData) !== view.getUint32(16 + IHDR_LENGTH)) return null;
-  return parseIhdr(view, 16);
-}
-
-function hasSignature(bytes: Uint8Array): boolean {
-  return SIGNATURE.every((byte, index) => bytes[index] === byte);
-}
-
-function chunkType(bytes: Uint8Array, offset: number): string {
-  return String.fromCharCode(...bytes.subarray(offset, offset + 4));
-}
-
-function parseIhdr(view: DataView, offset: number): PngInfo | null {
-  const width = view.getUint32(offset);
-  const height = view.getUint32(offset + 4);
-  const bitDepth = view.getUint8(offset + 8);
-  const colorType = view.getUint8(offset + 9);
-  const compression = view.getUint8(offset + 10);
-  const filter = view.getUint8(offset + 11);
-  const interlace = view.getUint8(offset + 12);
-  if (!isDimension(width) || !isDimension(height)) return null;
-  if (!ALLOWED_BIT_DEPTHS[colorType]?.includes(bitDepth)) return null;
-  if (compression !== 0 || filter !== 0 || interlace > 1) return null;
-  return { width, height, bitDepth, colorType };
-}
-
-function isDimension(value: number): boolean {
-  return value >= 1 && value <= MAX_DIMENSION;
-}
 
 /** Encodes 8-bit RGBA pixels (row-major, 4 bytes a pixel, not premultiplied) as a PNG. */
 export function encodePng(width: number, height: number, rgba: Uint8Array): Buffer {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || !isDimension(width) || !isDimension(height)) {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || !isPngDimension(width) || !isPngDimension(height)) {
     throw new RangeError(`PNG dimensions must be positive integers, got ${width}×${height}`);
   }
   if (rgba.length !== width * height * 4) {

@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { isPngDataUri } from '../images';
-import { decodePngDataUriCached } from '../images/cached-decode';
 import { LIMITS } from './limits';
+import { checkPngDataUriCached, isPngDataUri } from './png-data-uri';
 
 /** Image fields take an HTTPS URL (fetched by the server) or a PNG data URI (checked here). */
 export const imageSource = z
   .string()
   .superRefine((value, ctx) => {
     if (isPngDataUri(value)) {
-      const decoded = decodePngDataUriCached(value);
-      if (!decoded.ok) ctx.addIssue({ code: 'custom', message: `image ${decoded.reason}` });
+      const checked = checkPngDataUriCached(value);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: `image ${checked.reason}` });
       return;
     }
     const problem = httpsUrlProblem(value);

@@ -1,5 +1,3 @@
-import { MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION } from '../images/data-uri';
-
 /**
  * Every bound the pass body is held to, in one place, so the schema, the docs and the tests agree.
  * Apple-given numbers carry their source; the rest are our own ceilings, set well above what a
@@ -34,8 +32,9 @@ export const LIMITS = {
   altitudeMax: 10000,
   imageUrl: 2048,
   /** 1 MiB of PNG is 1,398,104 base64 characters plus the prefix. */
-  imageBytes: MAX_IMAGE_BYTES,
-  imageDimension: MAX_IMAGE_DIMENSION,
+  imageBytes: 1024 * 1024,
+  /** Pixels a side: far above any Wallet image (a 375-point-wide strip is 1125 pixels at @3x), low enough to decode safely. */
+  imageDimension: 4096,
   expirationDaysMin: 1,
   expirationDaysMax: 3650,
   legacyText: 512,

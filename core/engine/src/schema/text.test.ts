@@ -56,7 +56,7 @@ describe('bidirectional controls', () => {
   });
 });
 
-// README, "Limits of the pass body": lengths count Unicode code points; most emoji are one, a flag
+// docs/api.md, "Limits of the pass body": lengths count Unicode code points; most emoji are one, a flag
 // is two, and a joined emoji counts each part and joiner (👨‍👩‍👧 is five, 👍🏽 two).
 describe('lengths count Unicode code points, as documented', () => {
   it.each([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { validatePkpass } from '@passmint/engine';
 import { API_EXAMPLE_BODIES, opensslVerifyPass } from '@passmint/engine/testing';
-import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from './openapi/response-schemas';
+import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from '@passmint/engine/schema';
 import { request, startInProcess, type InProcessServer } from '../testing';
 
 // The three WalletWallet example requests of docs/api.md, verbatim.

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { encodePng, readPngInfo } from '@passmint/engine';
 import { pngDataUri } from '@passmint/engine/testing';
-import { errorResponseSchema } from './openapi/response-schemas';
+import { errorResponseSchema } from '@passmint/engine/schema';
 import { bombPngHeader, solidPng, startImageServer, type ImageServer } from '../test-support/image-server';
 import { createTestPki } from '../test-support/test-pki';
 import { startCanary, type Canary } from '../test-support/test-servers';

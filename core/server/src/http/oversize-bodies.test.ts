@@ -1,4 +1,4 @@
-import { errorResponseSchema } from './openapi/response-schemas';
+import { errorResponseSchema } from '@passmint/engine/schema';
 import { MAX_DISCARDED_BODY_BYTES } from './early-answer';
 import { request, startInProcess, type InProcessServer } from '../testing';
 import { floodBody } from '../test-support/raw-http';

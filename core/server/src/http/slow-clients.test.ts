@@ -1,4 +1,4 @@
-import { errorResponseSchema } from './openapi/response-schemas';
+import { errorResponseSchema } from '@passmint/engine/schema';
 import { request, startInProcess, type InProcessServer } from '../testing';
 import { openSocket, sendAndRead } from '../test-support/raw-http';
 

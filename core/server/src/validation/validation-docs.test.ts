@@ -12,7 +12,7 @@ const variables = [
   'PASSMINT_VALIDATE_HEAP_MB',
 ] as const;
 
-test.each(['README.md', 'docs/validator.md'])('%s lists every validation variable with its default', (file) => {
+test.each(['docs/configuration.md', 'docs/validator.md'])('%s lists every validation variable with its default', (file) => {
   const text = readFileSync(join(root, file), 'utf8');
   for (const name of variables) expect(text).toContain(`| \`${name}\` | \`${defaults[name]}\` |`);
 });

@@ -1,4 +1,4 @@
-import { passBodyJsonSchemas } from '@passmint/engine';
+import { passBodyJsonSchemas } from '@passmint/engine/schema';
 
 type JsonObject = Record<string, unknown>;
 

@@ -1,32 +1,7 @@
 import { z } from 'zod';
-import { passBodyJsonSchemas } from '@passmint/engine';
-import {
-  errorResponseSchema,
-  healthSchema,
-  passCreatedSchema,
-  passDetailsSchema,
-  passPreviewSchema,
-  installationsSchema,
-  passUpdatedSchema,
-  passVoidedSchema,
-  usageSchema,
-  validationReportSchema,
-} from './response-schemas';
+import { passBodyJsonSchemas, RESPONSE_SCHEMAS } from '@passmint/engine/schema';
 
 type JsonObject = Record<string, unknown>;
-
-const RESPONSE_SCHEMAS = [
-  installationsSchema,
-  errorResponseSchema,
-  healthSchema,
-  passCreatedSchema,
-  passDetailsSchema,
-  passPreviewSchema,
-  passUpdatedSchema,
-  passVoidedSchema,
-  usageSchema,
-  validationReportSchema,
-];
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the server validates requests

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The shapes the API answers with. The OpenAPI document is generated from these, and the API
- * tests parse real responses with them, so the document can't drift from what the server sends.
+ * The shapes the API answers with. The OpenAPI document is generated from these, the API client's
+ * types are inferred from them, and the API tests parse real responses with them, so neither the
+ * document nor the client can drift from what the server sends.
  */
 export const errorResponseSchema = z
   .object({
@@ -154,3 +155,29 @@ export const installationsSchema = z
   })
   .strict()
   .meta({ id: 'Installations' });
+
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+export type PassCreated = z.infer<typeof passCreatedSchema>;
+export type PassUpdated = z.infer<typeof passUpdatedSchema>;
+export type PassVoided = z.infer<typeof passVoidedSchema>;
+export type PassDetails = z.infer<typeof passDetailsSchema>;
+export type Usage = z.infer<typeof usageSchema>;
+export type ValidationReport = z.infer<typeof validationReportSchema>;
+export type Health = z.infer<typeof healthSchema>;
+export type PassPreview = z.infer<typeof passPreviewSchema>;
+export type Installations = z.infer<typeof installationsSchema>;
+export type Installation = Installations['installations'][number];
+
+/** Every response schema, for the OpenAPI document's components. */
+export const RESPONSE_SCHEMAS = [
+  installationsSchema,
+  errorResponseSchema,
+  healthSchema,
+  passCreatedSchema,
+  passDetailsSchema,
+  passPreviewSchema,
+  passUpdatedSchema,
+  passVoidedSchema,
+  usageSchema,
+  validationReportSchema,
+] as const;
