@@ -14,6 +14,7 @@ import { tenantsCreateCommand, tenantsListCommand, tenantsUpdateCommand } from '
 import { validateCommand } from './commands/validate';
 import { PACKAGE_VERSION } from './commands/version';
 import type { CliIo } from './commands/io';
+import type { PassmintPlugin } from './plugin/plugin';
 
 export type { CliIo } from './commands/io';
 
@@ -21,7 +22,8 @@ export type { CliIo } from './commands/io';
  * Runs one command; returns the exit code (0 ok, 1 failure, 2 usage). `--help` (or `-h`) after a
  * command prints that command's usage and does nothing else: no server, no database.
  */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], cliIo: CliIo, plugins: readonly PassmintPlugin[] = []): Promise<number> {
+  const io: CliIo = { ...cliIo, plugins: [...(cliIo.plugins ?? []), ...plugins] };
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
     io.out.write(`passmint ${PACKAGE_VERSION}\n`);

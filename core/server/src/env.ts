@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PassmintError, secretKeySetting } from '@passmint/engine';
+import type { PassmintPlugin } from './plugin/plugin';
+import { pluginEnvProblems } from './plugin/plugin-env';
 
 const optionalPath = z.string().min(1).optional();
 
@@ -325,8 +327,8 @@ export class ConfigError extends PassmintError {
   }
 }
 
-/** Parses the environment once, listing every wrong variable in one error. */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
+/** Parses the environment once, listing every wrong variable (the plugins' too) in one error. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env, plugins: readonly PassmintPlugin[] = []): PassmintEnv {
   const result = envSchema.safeParse(source);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   problems.push(
@@ -335,6 +337,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): PassmintEnv {
     ...googleProblems(source),
     ...togetherProblems(source, WOOCOMMERCE_REQUIRED, 'connect a WooCommerce store'),
     ...togetherProblems(source, SHOPIFY_REQUIRED, 'connect a Shopify shop'),
+    ...pluginEnvProblems(plugins, source),
   );
   if (result.success) problems.push(...leaseProblems(result.data));
   if (result.success) problems.push(...timeoutProblems(result.data));
@@ -400,7 +403,8 @@ const SHOPIFY_REQUIRED = [
   'PASSMINT_SHOPIFY_LINK_SECRET',
 ] as const;
 
-function togetherProblems(env: NodeJS.ProcessEnv, names: readonly string[], purpose: string): string[] {
+/** Variables that mean something only together: all of them or none. */
+export function togetherProblems(env: NodeJS.ProcessEnv, names: readonly string[], purpose: string): string[] {
   const missing = names.filter((name) => !env[name]);
   if (missing.length === 0 || missing.length === names.length) return [];
   return [`${names.join(', ')} go together to ${purpose}: missing ${missing.join(', ')}`];

@@ -5,7 +5,7 @@ import type { CliIo } from './io';
 
 /** `passmint certs dev [--force]`: a throwaway signing identity for local work. */
 export function certsDevCommand(args: { values: { force?: boolean } }, io: CliIo): number {
-  const env = readEnv(io.env);
+  const env = readEnv(io.env, io.plugins);
   const existing = devCertPaths(env.PASSMINT_DATA_DIR);
   if (existsSync(existing.certificate) && !args.values.force) {
     io.err.write(`A development identity already exists in ${existing.dir} (use --force to replace it).\n`);

@@ -28,7 +28,7 @@ export const GIVEN_UP_WINDOW_MS = 24 * 60 * 60_000;
  * running worker takes them), and nor are pushes that ended because APNs said the device is gone.
  */
 export async function checkCommand({ values }: CheckArgs, io: CliIo): Promise<number> {
-  const env = readEnv(io.env);
+  const env = readEnv(io.env, io.plugins);
   const roots = trustedRoots(env.PASSMINT_DATA_DIR, values.trust);
   const { store, location } = await openStore(env);
   try {

@@ -23,7 +23,7 @@ export const DEMO_BODY = {
 
 /** What `npm start` runs until the server exists: a demo pass to a file, checked by the validator. */
 export async function demoCommand(io: CliIo): Promise<number> {
-  const env = readEnv(io.env);
+  const env = readEnv(io.env, io.plugins);
   const { identity, source, created } = loadConfiguredIdentity(env);
   if (created) io.out.write(`Created a development signing identity in ${source}\n`);
   ensurePrivateDir(env.PASSMINT_DATA_DIR);

@@ -17,7 +17,7 @@ export function passCreateCommand({ values, positionals }: PassCreateArgs, io: C
     io.err.write('Usage: passmint pass create <body.json> -o <out.pkpass> [--serial <serial>] [--organization <name>]\n');
     return 2;
   }
-  const env = readEnv(io.env);
+  const env = readEnv(io.env, io.plugins);
   const body = readJsonFile(bodyPath);
   const { identity } = loadConfiguredIdentity(env);
   const pass = issuePass(body, {

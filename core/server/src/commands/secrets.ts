@@ -14,7 +14,7 @@ import type { CliIo } from './io';
 
 /** `passmint secrets status`: the key in use and how many stored secrets each key seals. */
 export async function secretsStatusCommand(io: CliIo): Promise<number> {
-  const { store, secrets, keys } = await openStore(readEnv(io.env));
+  const { store, secrets, keys } = await openStore(readEnv(io.env, io.plugins), io.plugins);
   try {
     const count = countSecrets(await store.listSecretCells());
     const lines = [`master key ${secrets.keyId} from ${describeKeySource(secrets.source)}${secrets.createdKey ? ' (created now)' : ''}`];
@@ -39,9 +39,9 @@ export async function secretsStatusCommand(io: CliIo): Promise<number> {
  * leaves both keys there and running the command again finishes the job.
  */
 export async function secretsRotateCommand(options: { 'new-key-file'?: string }, io: CliIo): Promise<number> {
-  const env = readEnv(io.env);
+  const env = readEnv(io.env, io.plugins);
   const source = masterKeySource(env);
-  const { store, keys } = await openStore(env);
+  const { store, keys } = await openStore(env, io.plugins);
   try {
     const previous = keys.keyIds.join(', ');
     const target = targetKey(options['new-key-file'], env, source);

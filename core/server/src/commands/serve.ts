@@ -7,8 +7,8 @@ import type { CliIo } from './io';
  * flight finish and closes the store. The returned promise settles at exit.
  */
 export async function serveCommand(io: CliIo): Promise<number> {
-  const env = readEnv(io.env);
-  const server = await startServer(env, { report: io.err });
+  const env = readEnv(io.env, io.plugins);
+  const server = await startServer(env, { report: io.err, source: io.env, ...(io.plugins ? { plugins: io.plugins } : {}) });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

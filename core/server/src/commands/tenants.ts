@@ -28,7 +28,7 @@ export interface TenantOptions {
 
 /** Opens the store for one admin command and always closes it. */
 export async function withStore<T>(io: CliIo, action: (store: Store) => Promise<T>): Promise<T> {
-  const { store } = await openStore(readEnv(io.env));
+  const { store } = await openStore(readEnv(io.env, io.plugins));
   try {
     return await action(store);
   } finally {

@@ -16,7 +16,7 @@ export function validateCommand({ values, positionals }: ValidateArgs, io: CliIo
     io.err.write('Usage: passmint validate <file.pkpass> [--trust <ca.pem>]... [--json]\n');
     return 2;
   }
-  const roots = trustedRoots(readEnv(io.env).PASSMINT_DATA_DIR, values.trust);
+  const roots = trustedRoots(readEnv(io.env, io.plugins).PASSMINT_DATA_DIR, values.trust);
   let contents: { bytes: Buffer } | { size: number };
   try {
     const size = statSync(file).size;

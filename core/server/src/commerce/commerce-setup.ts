@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseShopTemplate, type ShopTemplate } from '@passmint/commerce';
 import type { Store, TenantRecord } from '@passmint/engine';
 import { ConfigError, type PassmintEnv } from '../env';
+import { pluginTenant } from '../plugin/plugin-tenant';
 import type { ShopifySetup } from './shopify-route';
 import type { WooCommerceSetup } from './woocommerce-route';
 
@@ -43,26 +44,12 @@ export async function shopifySetup(env: PassmintEnv, store: Store): Promise<Shop
   };
 }
 
-/**
- * The tenant a shop's passes belong to: the one named, else the first tenant there is (the one
- * `passmint serve` creates at first start). Tenants are never deleted and a new one is always
- * later, so `passmint tenants create` while a shop is configured never moves the shop and never
- * stops the next start; the start-up report says which tenant it is.
- */
 async function shopTenant(
   store: Store,
   name: string | undefined,
   variable: string,
 ): Promise<{ tenant: TenantRecord; description: string }> {
-  if (name) {
-    const tenant = await store.findTenant(name);
-    if (!tenant) throw new ConfigError([`${variable} names no tenant: ${name}`]);
-    return { tenant, description: `tenant "${tenant.name}"` };
-  }
-  const [first, ...others] = await store.listTenants();
-  if (!first) throw new ConfigError([`${variable}: there is no tenant yet; create one with passmint tenants create <name>`]);
-  const more = others.length > 0 ? ` (the first of ${others.length + 1}; ${variable} chooses another)` : '';
-  return { tenant: first, description: `tenant "${first.name}"${more}` };
+  return pluginTenant(store, name, variable);
 }
 
 /** A shop template from its JSON file, or the defaults under the tenant's name. */

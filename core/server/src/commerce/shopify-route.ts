@@ -3,7 +3,7 @@ import { createOrderSync, type OrderTarget } from '@passmint/commerce';
 import { createShopifyApp, type ShopifyAnswer, type ShopifyApp, type ShopifyAppConfig } from '@passmint/shopify-app';
 import type { AppContext } from '../http/app-context';
 import { rawBodyOf, registerRawBodyParser } from '../http/body-parsers';
-import { createEnginePassWriter } from './engine-pass-writer';
+import { createHostPassWriter } from '../plugin/host-pass-writer';
 
 export const SHOPIFY_PREFIX = '/commerce/shopify';
 const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
@@ -21,7 +21,7 @@ export interface ShopifySetup {
  */
 export function registerShopifyRoutes(server: FastifyInstance, context: AppContext, setup: ShopifySetup): void {
   let shopifyApp: ShopifyApp | null = null;
-  const passes = createEnginePassWriter(context);
+  const passes = createHostPassWriter(context);
   const app = () =>
     (shopifyApp ??= createShopifyApp(
       { ...setup.app, appUrl: context.publicUrl() },

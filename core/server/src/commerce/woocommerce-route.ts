@@ -3,7 +3,7 @@ import { createOrderSync, type OrderTarget } from '@passmint/commerce';
 import { createWooShop, createWooWebhookHandler, type WooShopConfig } from '@passmint/woocommerce';
 import type { AppContext } from '../http/app-context';
 import { rawBodyOf, registerRawBodyParser } from '../http/body-parsers';
-import { createEnginePassWriter } from './engine-pass-writer';
+import { createHostPassWriter } from '../plugin/host-pass-writer';
 
 export const WOOCOMMERCE_WEBHOOK_PATH = '/commerce/woocommerce/webhook';
 const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
@@ -25,7 +25,7 @@ export function registerWooCommerceRoute(app: FastifyInstance, context: AppConte
     shopUrl: setup.shop.url,
     secret: setup.webhookSecret,
     target: setup.target,
-    sync: createOrderSync({ store: context.store, passes: createEnginePassWriter(context) }),
+    sync: createOrderSync({ store: context.store, passes: createHostPassWriter(context) }),
     shop: createWooShop(setup.shop),
   });
   app.register(async (scope) => {

@@ -25,6 +25,9 @@ import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
 import { registerShopifyRoutes } from '../commerce/shopify-route';
 import { registerWooCommerceRoute } from '../commerce/woocommerce-route';
+import type { PassmintPlugin, PluginMount } from '../plugin/plugin';
+import { mountPlugins } from '../plugin/mount-plugins';
+import { createHostPassWriter } from '../plugin/host-pass-writer';
 import { startupReport } from './startup-report';
 
 // dist/serve and src/serve both sit two levels below the package root.
@@ -42,13 +45,18 @@ export interface StartOptions {
   report: { write(text: string): unknown };
   /** JSON request log; false for none. */
   log?: false | NodeJS.WritableStream;
+  /** Faces mounted into the server (the `passmint` binary's Shopify and WooCommerce). */
+  plugins?: readonly PassmintPlugin[];
+  /** The variables the plugins read theirs from (readEnv's source). */
+  source?: NodeJS.ProcessEnv;
 }
 
 /** `passmint serve`: store, identity, default tenant, HTTP server; resolves once it listens. */
 export async function startServer(env: PassmintEnv, options: StartOptions): Promise<RunningServer> {
   ensurePrivateDir(env.PASSMINT_DATA_DIR);
   const apple = loadConfiguredIdentity(env);
-  const { store, location, secrets } = await openStore(env);
+  const plugins = options.plugins ?? [];
+  const { store, location, secrets, keys, pluginDatabase } = await openStore(env, plugins);
   const firstStart = await ensureDefaultTenant(store);
 
   let url = env.PASSMINT_PUBLIC_URL?.replace(/\/+$/, '') ?? '';
@@ -102,37 +110,44 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     timeoutMs: env.PASSMINT_VALIDATE_TIMEOUT_MS,
     heapMb: env.PASSMINT_VALIDATE_HEAP_MB,
   });
-  const app = createApp(
-    {
-      engine,
-      store,
-      identity: apple.identity,
-      rateLimiter,
-      validation,
-      version: VERSION,
-      accepting: () => accepting,
-      ...appUrls(publicUrl),
-      google,
-      imageHash: images.hashOf,
-      push: {
-        queued: () => pushWorker.wake(),
-        pausedIdentities: () => pushWorker.pausedIdentities(),
-        failingIdentities: () => pushWorker.failingIdentities(),
-        apnsUrl: env.PASSMINT_APNS_URL,
-      },
+  const context: AppContext = {
+    engine,
+    store,
+    identity: apple.identity,
+    rateLimiter,
+    validation,
+    version: VERSION,
+    accepting: () => accepting,
+    ...appUrls(publicUrl),
+    google,
+    imageHash: images.hashOf,
+    push: {
+      queued: () => pushWorker.wake(),
+      pausedIdentities: () => pushWorker.pausedIdentities(),
+      failingIdentities: () => pushWorker.failingIdentities(),
+      apnsUrl: env.PASSMINT_APNS_URL,
     },
-    {
-      log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
-      transport: transportOf(env),
-      webService: createWebServiceLimits(webServiceSettingsOf(env), limiters, store),
-      extraRoutes: [
-        ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
-        ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
-      ],
-    },
-  );
-
+  };
+  const app = createApp(context, {
+    log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
+    transport: transportOf(env),
+    webService: createWebServiceLimits(webServiceSettingsOf(env), limiters, store),
+    extraRoutes: [
+      ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
+      ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
+    ],
+  });
+  let mounts: PluginMount[];
   try {
+    mounts = await mountPlugins(app, plugins, {
+      source: options.source ?? {},
+      passes: createHostPassWriter(context),
+      database: pluginDatabase,
+      publicUrl,
+      log: (event) => app.log.info(event, event.event),
+      tenants: { findTenant: (idOrName) => store.findTenant(idOrName), listTenants: () => store.listTenants() },
+      secrets: keys,
+    });
     await app.listen({ host: env.PASSMINT_HOST, port: env.PASSMINT_PORT });
   } catch (error) {
     await validation.close();
@@ -158,6 +173,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       shopTenants,
       secrets,
       looseFiles,
+      pluginLines: mounts.flatMap((mount) => mount.reportLines?.(url) ?? []),
     }),
   );
 

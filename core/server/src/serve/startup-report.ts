@@ -16,6 +16,8 @@ export interface StartupFacts {
   /** Whose passes each connected shop makes. */
   shopTenants?: { wooCommerce?: string | undefined; shopify?: string | undefined };
   secrets: SecretsState;
+  /** What the mounted plugins report (a connected shop and where its webhooks go). */
+  pluginLines?: string[];
   /** Paths in the data dir that other users may read (see looseModes). */
   looseFiles: { path: string; mode: string }[];
 }
@@ -85,6 +87,7 @@ export function startupReport(facts: StartupFacts): string {
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}; ${env.PASSMINT_REDIS_URL ? 'shared by all processes through Redis' : 'per process (set PASSMINT_REDIS_URL to share it)'}`,
     ...shopLines(facts),
+    ...(facts.pluginLines ?? []),
     ...secretsLines(facts),
   ];
   if (facts.firstStart) {

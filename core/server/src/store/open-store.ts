@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { PassmintEnv } from '../env';
+import type { PassmintPlugin, PluginDatabase } from '../plugin/plugin';
+import { closePluginDatabase, openPluginDatabase } from '../plugin/plugin-database';
+import { migratePlugins } from '../plugin/plugin-migrations';
 import { createPostgresStore, type PostgresStoreOptions } from './postgres-store';
 import { createKeyRing, type KeyRing } from '../secrets/key-ring';
 import { prepareSecrets, type SecretsState } from '../secrets/secrets-at-rest';
@@ -49,23 +52,43 @@ export interface OpenedStore {
   secrets: SecretsState;
   /** The key ring the store seals with (what `passmint secrets rotate` re-seals from). */
   keys: KeyRing;
+  /** The plugins' connection to the same database (closed with the store); null without plugins. */
+  pluginDatabase: PluginDatabase | null;
 }
 
 /**
- * Opens the configured store, brings its schema up to date, loads the master key and checks it
- * against the secrets stored (sealing any plaintext ones left by an older release).
+ * Opens the configured store, brings its schema and then the plugins' up to date, loads the
+ * master key and checks it against the secrets stored, the plugins' secret columns included
+ * (sealing any plaintext ones left by an older release).
  */
-export async function openStore(env: PassmintEnv): Promise<OpenedStore> {
+export async function openStore(env: PassmintEnv, plugins: readonly PassmintPlugin[] = []): Promise<OpenedStore> {
   const location = storeLocation(env);
   const keys = createKeyRing();
-  const store =
+  const secretColumns = plugins.flatMap((plugin) => plugin.secretColumns ?? []);
+  const database =
     location.kind === 'sqlite'
-      ? createSqliteStore(location.file, { secrets: keys })
-      : createPostgresStore({ ...postgresOptions(location.url, env), secrets: keys });
+      ? { kind: 'sqlite' as const, file: location.file }
+      : { kind: 'postgres' as const, options: postgresOptions(location.url, env) };
+  const opened =
+    database.kind === 'sqlite'
+      ? createSqliteStore(database.file, { secrets: keys, secretColumns })
+      : createPostgresStore({ ...database.options, secrets: keys, secretColumns });
+  let pluginDatabase: PluginDatabase | null = null;
+  const store: SqlStore = {
+    ...opened,
+    async close() {
+      await opened.close();
+      if (pluginDatabase) await closePluginDatabase(pluginDatabase);
+    },
+  };
   try {
     await store.migrate();
+    if (plugins.length > 0) {
+      pluginDatabase = openPluginDatabase(database);
+      await migratePlugins(pluginDatabase, plugins);
+    }
     const secrets = await prepareSecrets(store, keys, env);
-    return { store, location, secrets, keys };
+    return { store, location, secrets, keys, pluginDatabase };
   } catch (error) {
     await store.close();
     throw error;

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { listSecretCellsSql, SECRET_COLUMNS, type SecretCell, type SecretCells } from './secret-columns';
+import { listSecretCellsSql, secretColumnsWith, type SecretCell, type SecretCells, type SecretColumn } from './secret-columns';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -8,10 +8,15 @@ type Queryable = Pick<PoolClient, 'query'>;
  * UPDATE`: passes being written keep their foreign-key lock on the tenant), so a tenant updated by
  * another process meanwhile waits and is then sealed under the new key too, never lost.
  */
-export function postgresSecretCells(transaction: <T>(work: (db: PoolClient) => Promise<T>) => Promise<T>, pool: Queryable): SecretCells {
+export function postgresSecretCells(
+  transaction: <T>(work: (db: PoolClient) => Promise<T>) => Promise<T>,
+  pool: Queryable,
+  pluginColumns: readonly SecretColumn[] = [],
+): SecretCells {
+  const columns = secretColumnsWith(pluginColumns);
   async function list(db: Queryable, lock: boolean): Promise<SecretCell[]> {
     const cells: SecretCell[] = [];
-    for (const column of SECRET_COLUMNS) {
+    for (const column of columns) {
       const { rows } = await db.query<{ row_key: string; value: string }>(
         `${listSecretCellsSql(column)}${lock ? ' FOR NO KEY UPDATE' : ''}`,
       );

@@ -27,7 +27,7 @@ import {
 import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
 import { migratePostgres } from './postgres-migrations';
 import { postgresSecretCells } from './postgres-secret-cells';
-import { secretSealer, SHOP_SESSION_COLUMN, type SqlStore } from './secret-columns';
+import { secretSealer, SHOP_SESSION_COLUMN, type SecretColumn, type SqlStore } from './secret-columns';
 import {
   API_KEY_COLUMNS,
   IDEMPOTENCY_COLUMNS,
@@ -69,6 +69,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Seals the secret columns; without it the store can neither write nor read a secret. */
   secrets?: SecretBox;
+  /** Secret columns of the plugins' tables, sealed, rotated and listed with the server's. */
+  secretColumns?: readonly SecretColumn[];
 }
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
@@ -296,7 +298,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   }
 
   return {
-    ...postgresSecretCells(transaction, pool),
+    ...postgresSecretCells(transaction, pool, options.secretColumns),
     async migrate() {
       await migratePostgres(pool, options.schema === undefined ? {} : { schema: options.schema });
     },

@@ -12,7 +12,20 @@ export const SECRET_COLUMNS = [
   { table: 'shop_sessions', column: 'session', key: 'shop' },
 ] as const;
 
-export type SecretColumn = (typeof SECRET_COLUMNS)[number];
+export interface SecretColumn {
+  readonly table: string;
+  readonly column: string;
+  readonly key: string;
+}
+
+/** The server's secret columns and those the plugins add (each once). */
+export function secretColumnsWith(extra: readonly SecretColumn[] = []): readonly SecretColumn[] {
+  const columns: SecretColumn[] = [];
+  for (const column of [...SECRET_COLUMNS, ...extra]) {
+    if (!columns.some((known) => known.table === column.table && known.column === column.column)) columns.push(column);
+  }
+  return columns;
+}
 
 /** One stored secret: where it is and its value as stored (sealed, or plaintext from before sealing). */
 export interface SecretCell {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { listSecretCellsSql, SECRET_COLUMNS, type SecretCell, type SecretCells } from './secret-columns';
+import { listSecretCellsSql, secretColumnsWith, type SecretCell, type SecretCells, type SecretColumn } from './secret-columns';
 
 /**
  * SQLite leaves a row's old contents in free pages of the file and in the -wal until they are
@@ -10,9 +10,10 @@ import { listSecretCellsSql, SECRET_COLUMNS, type SecretCell, type SecretCells }
  * @see https://www.sqlite.org/pragma.html#pragma_secure_delete
  * @see https://www.sqlite.org/lang_vacuum.html
  */
-export function sqliteSecretCells(db: Database.Database): SecretCells {
+export function sqliteSecretCells(db: Database.Database, pluginColumns: readonly SecretColumn[] = []): SecretCells {
+  const columns = secretColumnsWith(pluginColumns);
   const list = (): SecretCell[] =>
-    SECRET_COLUMNS.flatMap((column) =>
+    columns.flatMap((column) =>
       (db.prepare(listSecretCellsSql(column)).all() as { row_key: string; value: string }[]).map((row) => ({
         column,
         rowKey: row.row_key,

@@ -30,7 +30,7 @@ import {
 } from '@passmint/engine';
 import { orderPassFromRow, type OrderPassRow } from '@passmint/commerce';
 import { ensurePrivateDir, ensurePrivateFile } from '../secrets/private-files';
-import { secretSealer, SHOP_SESSION_COLUMN, type SqlStore } from './secret-columns';
+import { secretSealer, SHOP_SESSION_COLUMN, type SecretColumn, type SqlStore } from './secret-columns';
 import { migrate } from './sqlite-migrations';
 import { sqliteSecretCells } from './sqlite-secret-cells';
 import {
@@ -81,6 +81,8 @@ export function openSqliteDatabase(file: string): Database.Database {
 export interface SqliteStoreOptions {
   /** Seals the secret columns; without it the store can neither write nor read a secret. */
   secrets?: SecretBox;
+  /** Secret columns of the plugins' tables, sealed, rotated and listed with the server's. */
+  secretColumns?: readonly SecretColumn[];
 }
 
 /** The Store port on a SQLite file. Call `migrate()` before anything else. */
@@ -364,7 +366,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   // busy_timeout, instead of failing with SQLITE_BUSY when a deferred transaction that has
   // already read tries to upgrade after another connection committed.
   return {
-    ...sqliteSecretCells(db),
+    ...sqliteSecretCells(db, options.secretColumns),
     async migrate() {
       migrate(db);
     },

@@ -1,10 +1,10 @@
-import type { PassWriter } from '@passmint/commerce';
 import { PassmintError, type TenantRecord } from '@passmint/engine';
 import type { AppContext } from '../http/app-context';
 import { issuePass, updatePass } from '../pass-actions';
+import type { HostPassWriter } from './plugin';
 
-/** The commerce adapters' pass writer inside `passmint serve`: the engine, as the API uses it. */
-export function createEnginePassWriter(context: AppContext): PassWriter {
+/** The plugins' pass writer inside `passmint serve`: the engine, as the API uses it. */
+export function createHostPassWriter(context: AppContext): HostPassWriter {
   const tenantOf = async (tenantId: string): Promise<TenantRecord> => {
     const tenant = await context.store.findTenant(tenantId);
     if (!tenant) throw new PassmintError('tenant_not_found', `The shop's tenant ${tenantId} no longer exists.`);
