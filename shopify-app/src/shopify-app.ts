@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseJsonExact, type OrderSync, type OrderTarget, type PassWriter } from '@passmint/commerce';
+import { parseJsonExact, type OrderStore, type OrderSync, type OrderTarget, type PassWriter } from '@passmint/commerce';
 import {
   BotActivityDetected,
   CookieNotFound,
@@ -8,7 +8,6 @@ import {
   InvalidOAuthError,
   InvalidShopError,
 } from '@shopify/shopify-api';
-import type { Store } from '@passmint/engine';
 import { createCompliance } from './compliance';
 import { createOrderAdmin } from './order-admin';
 import { createShopifyApi, type ShopifyAppConfig } from './shopify-api';
@@ -17,7 +16,7 @@ import { createSessionSource } from './shopify-sessions';
 import { verifyWalletLink } from './wallet-link';
 
 export type ShopifyAppStore = Pick<
-  Store,
+  OrderStore,
   | 'findOrderPass'
   | 'listOrderPasses'
   | 'deleteOrderPasses'

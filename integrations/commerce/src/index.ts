@@ -2,5 +2,6 @@ export * from './order';
 export * from './shop-template';
 export * from './order-pass';
 export * from './order-sync';
-export { orderPassFromRow, type OrderPassRow } from './order-pass-row';
 export { parseJsonExact } from './exact-json';
+export * from './order-store';
+export { loadShopTemplate, type ShopTemplateResult } from './shop-template-file';

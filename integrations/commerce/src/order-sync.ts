@@ -1,4 +1,5 @@
-import { createKeyedLock, type PassInput, type Store } from '@passmint/engine';
+import { createKeyedLock, type PassInput } from '@passmint/engine';
+import type { OrderStore } from './order-store/order-store';
 import type { NormalisedOrder } from './order';
 import { orderPassBody } from './order-pass';
 import type { ShopTemplate } from './shop-template';
@@ -21,7 +22,7 @@ export interface PassWriter {
 /** The order pass fields that carry personal data. */
 export const CUSTOMER_FIELD_KEYS: readonly string[] = ['customer'];
 
-export type OrderPassStore = Pick<Store, 'findOrderPass' | 'saveOrderPass' | 'markOrderPassLinked'>;
+export type OrderPassStore = Pick<OrderStore, 'findOrderPass' | 'saveOrderPass' | 'markOrderPassLinked'>;
 
 export interface OrderTarget {
   tenantId: string;

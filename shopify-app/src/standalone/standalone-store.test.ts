@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { describeOrderStoreConformance } from '@passmint/commerce/testing';
 import { secretKeyId } from '@passmint/engine';
 import { openStandaloneStore } from './standalone-store';
 
@@ -89,4 +90,20 @@ describe('the standalone app keeps shop sessions sealed', () => {
     moved.close();
     expect(() => openStandaloneStore(file, [oldKey])).toThrow(expect.objectContaining({ code: 'secret_key_unknown' }));
   });
+});
+
+describeOrderStoreConformance('the standalone Shopify app (SQLite)', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'passmint-standalone-'));
+  const path = join(home, 'data', 'shopify-app.db');
+  const store = openStandaloneStore(path, [randomBytes(32)]);
+  const raw = new Database(path, { readonly: true });
+  return {
+    store,
+    storedSession: async (shop) => (raw.prepare('SELECT session FROM shop_sessions WHERE shop = ?').pluck().get(shop) as string) ?? null,
+    async cleanup() {
+      raw.close();
+      store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 });

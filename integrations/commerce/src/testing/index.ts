@@ -1,0 +1,1 @@
+export { describeOrderStoreConformance, type OpenedOrderStore } from './order-store-conformance';
