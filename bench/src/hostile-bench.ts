@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyWorkZip, emptyObjectsBomb, sizeLiarBomb } from '@passmint/engine/testing';
-import { spawnServer, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, type SpawnedServer } from '@passmint/cli/testing';
 import { Pool } from 'undici';
 import { type Answer, type Kind, PHASE_NOTES, type PhaseResult, runPhase, type Target, warmUp } from './hostile-phases';
 import type { OpenLoopResult } from './open-loop';

@@ -1,6 +1,6 @@
-import { spawnServer, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, type SpawnedServer } from '@passmint/cli/testing';
 
-export { PASSMINT_BIN } from '@passmint/server/testing';
+export { PASSMINT_BIN } from '@passmint/cli/testing';
 
 /**
  * `passmint serve` as its own process; the rate limits are lifted so a bench measures the server:

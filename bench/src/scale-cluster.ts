@@ -1,4 +1,4 @@
-import type { SpawnedServer } from '@passmint/server/testing';
+import type { SpawnedServer } from '@passmint/cli/testing';
 import { startPassmint } from './passmint-process';
 
 export interface Cluster {

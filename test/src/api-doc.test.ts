@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
-import { request, startInProcess, type ApiResponse, type InProcessServer } from '@passmint/server/testing';
+import { request, startInProcess, type ApiResponse, type InProcessServer } from '@passmint/cli/testing';
 import { parseDocExamples, type DocExample } from './test-support/doc-examples';
 
 // docs/api.md is the contract users read: every request in its `sh` blocks runs here, in order,

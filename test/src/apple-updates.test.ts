@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { createSimulatedIphone, type SimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls, type TestTls } from './fakes/test-tls';

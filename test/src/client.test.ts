@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { createPassmintClient, PassmintApiError, PassmintNetworkError } from '@passmint/client';
 import { validatePkpass } from '@passmint/engine';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
-import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 
 let dataDir: string;
 let server: SpawnedServer;

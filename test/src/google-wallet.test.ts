@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
 import { freePort, passmintCli } from './test-support/processes';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createPassmintClient, type PassmintClient } from '@passmint/client';
 import { BARCODE_FORMATS, COLOR_PRESETS, LIMITS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
 import { pngDataUri } from '@passmint/engine/testing';
-import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 import { PassmintApi } from 'n8n-nodes-passmint/dist/credentials/PassmintApi.credentials';
 import { Passmint } from 'n8n-nodes-passmint/dist/nodes/Passmint/Passmint.node';

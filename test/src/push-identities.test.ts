@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDevIdentity } from '@passmint/engine';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { createTestTls, createTokenKey, startFakeApns, type FakeApns } from './fakes';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
 import { passmintCli } from './test-support/processes';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { request, spawnServer, tempDataDir, type ApiResponse, type SpawnedServer } from '@passmint/server/testing';
+import { request, spawnServer, tempDataDir, type ApiResponse, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns, type FakePush } from './fakes/fake-apns';
 import { createSimulatedIphone, type SimulatedIphone } from './fakes/simulated-iphone';
 import { createTestTls } from './fakes/test-tls';

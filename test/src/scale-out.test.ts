@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { closeAll } from './test-support/cleanup';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

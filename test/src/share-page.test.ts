@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { validatePkpass } from '@passmint/engine';
 import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
 
 const run = promisify(execFile);

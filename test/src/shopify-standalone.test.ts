@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPassmintClient, type PassmintClient } from '@passmint/client';
 import { walletLinkPath } from '@passmint/shopify-app';
-import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import {
   deliverShopifyWebhook,
   shopifyOrderNodeFixture,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { walletLinkPath } from '@passmint/shopify-app';
-import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import {
   deliverShopifyWebhook,

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import {
   deliverWooWebhook,

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { createPassmintClient } from '@passmint/client';
 import { BARCODE_FORMATS, COLOR_PRESETS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
 import { pngDataUri } from '@passmint/engine/testing';
-import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/server/testing';
+import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import App from 'passmint-zapier';
 import { bodyFrom } from 'passmint-zapier/src/passmint';
 import type { InputField } from 'passmint-zapier/src/fields';

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// The server's commands without any plugin, for the server's own tests; the `passmint` binary,
+// which mounts the Shopify and WooCommerce plugins, is @passmint/cli's.
 import { runCli } from './commands';
 
 runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env }).then(

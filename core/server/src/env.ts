@@ -160,31 +160,6 @@ export const envSchema = z.object({
       description: "comma-separated sites allowed to show the save button (the JWT's `origins`)",
       defaultText: "the public URL's origin",
     }),
-  PASSMINT_WOOCOMMERCE_URL: z.url({ protocol: /^https?$/, error: "must be the store's http(s) site URL" }).optional(),
-  PASSMINT_WOOCOMMERCE_CONSUMER_KEY: z
-    .string()
-    .regex(/^ck_[0-9a-f]{40}$/, 'must be a WooCommerce REST key (ck_ and 40 hex digits)')
-    .optional(),
-  PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: z
-    .string()
-    .regex(/^cs_[0-9a-f]{40}$/, 'must be a WooCommerce REST secret (cs_ and 40 hex digits)')
-    .optional(),
-  PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: z.string().min(8, 'must be the webhook secret set in WooCommerce (8 characters or more)').optional(),
-  PASSMINT_WOOCOMMERCE_TENANT: z.string().min(1).optional(),
-  PASSMINT_WOOCOMMERCE_TEMPLATE: optionalPath,
-  PASSMINT_SHOPIFY_SHOP: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]*(:\d{1,5})?$/i, 'must be the shop domain, e.g. bayroast.myshopify.com')
-    .optional(),
-  PASSMINT_SHOPIFY_API_KEY: z.string().min(1).optional(),
-  PASSMINT_SHOPIFY_API_SECRET: z.string().min(1).optional(),
-  PASSMINT_SHOPIFY_LINK_SECRET: z.string().min(16, 'must be at least 16 characters (it signs the wallet links in order emails)').optional(),
-  PASSMINT_SHOPIFY_API_VERSION: z
-    .string()
-    .regex(/^\d{4}-\d{2}$/, 'must be an Admin API version like 2026-07')
-    .optional(),
-  PASSMINT_SHOPIFY_TENANT: z.string().min(1).optional(),
-  PASSMINT_SHOPIFY_TEMPLATE: optionalPath,
   PASSMINT_SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(0).meta({
     description:
       'on SIGTERM, how long `/readyz` answers 503 while requests are still served, so a load balancer can take the process out; then in-flight requests finish and the push worker completes the batch it claimed',
@@ -335,8 +310,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env, plugins: readon
     ...appleIdentityProblems(source),
     ...apnsProblems(source),
     ...googleProblems(source),
-    ...togetherProblems(source, WOOCOMMERCE_REQUIRED, 'connect a WooCommerce store'),
-    ...togetherProblems(source, SHOPIFY_REQUIRED, 'connect a Shopify shop'),
     ...pluginEnvProblems(plugins, source),
   );
   if (result.success) problems.push(...leaseProblems(result.data));
@@ -388,20 +361,6 @@ function googleProblems(env: NodeJS.ProcessEnv): string[] {
   if (Boolean(env.PASSMINT_GOOGLE_ISSUER_ID) === Boolean(env.PASSMINT_GOOGLE_SERVICE_ACCOUNT)) return [];
   return ['PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT go together: set both to issue Google Wallet passes'];
 }
-
-const WOOCOMMERCE_REQUIRED = [
-  'PASSMINT_WOOCOMMERCE_URL',
-  'PASSMINT_WOOCOMMERCE_CONSUMER_KEY',
-  'PASSMINT_WOOCOMMERCE_CONSUMER_SECRET',
-  'PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET',
-] as const;
-
-const SHOPIFY_REQUIRED = [
-  'PASSMINT_SHOPIFY_SHOP',
-  'PASSMINT_SHOPIFY_API_KEY',
-  'PASSMINT_SHOPIFY_API_SECRET',
-  'PASSMINT_SHOPIFY_LINK_SECRET',
-] as const;
 
 /** Variables that mean something only together: all of them or none. */
 export function togetherProblems(env: NodeJS.ProcessEnv, names: readonly string[], purpose: string): string[] {

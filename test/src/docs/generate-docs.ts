@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { envSchema } from '@passmint/server';
+import { shopifyEnvSchema } from '@passmint/shopify-app/plugin';
+import { wooCommerceEnvSchema } from '@passmint/woocommerce/plugin';
 import { configRows, renderConfigTable, type ConfigSource } from './config-table';
 import { replaceGeneratedBlock } from './generated-blocks';
 import { renderLimitsTable } from './limits-table';
-import { SHOPIFY_ROWS, WOOCOMMERCE_ROWS } from './plugin-config-rows';
 
 // `npm run docs` rewrites the tables of the docs that mirror code; `npm run docs -- --check` (and a
 // test) only says which are stale.
@@ -13,12 +14,12 @@ export const REPOSITORY_ROOT = resolve(__dirname, '../../..');
 
 /**
  * Where docs/configuration.md's rows come from, in the order shown: the server's env schema, then
- * one entry per plugin. When a plugin exports its env schema, its entry becomes `{ schema: … }`.
+ * the env schema of each plugin the `passmint` binary mounts.
  */
 export const CONFIG_SOURCES: readonly ConfigSource[] = [
-  { schema: envSchema, except: [...WOOCOMMERCE_ROWS, ...SHOPIFY_ROWS].map((row) => row.name) },
-  { handWritten: WOOCOMMERCE_ROWS },
-  { handWritten: SHOPIFY_ROWS },
+  { schema: envSchema },
+  { schema: wooCommerceEnvSchema },
+  { schema: shopifyEnvSchema },
 ];
 
 export const GENERATED_BLOCKS = [

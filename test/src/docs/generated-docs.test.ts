@@ -1,5 +1,7 @@
 import { LIMITS } from '@passmint/engine/schema';
 import { envSchema, readEnv } from '@passmint/server';
+import { shopifyEnvSchema } from '@passmint/shopify-app/plugin';
+import { wooCommerceEnvSchema } from '@passmint/woocommerce/plugin';
 import { configRows, renderConfigTable, type EnvSchema } from './config-table';
 import { CONFIG_SOURCES, regenerateDocs } from './generate-docs';
 import { replaceGeneratedBlock } from './generated-blocks';
@@ -15,8 +17,9 @@ test.each(regenerateDocs().map((entry) => [entry.file, entry] as const))('%s is 
 describe('the configuration table', () => {
   const rows = configRows(CONFIG_SOURCES);
 
-  test("names every variable of the server's env schema once", () => {
-    expect(rows.map((row) => row.name).sort()).toEqual(Object.keys(envSchema.shape).sort());
+  test("names every variable of the server's and the plugins' env schemas once", () => {
+    const schemas = [envSchema, wooCommerceEnvSchema, shopifyEnvSchema];
+    expect(rows.map((row) => row.name).sort()).toEqual(schemas.flatMap((schema) => Object.keys(schema.shape)).sort());
   });
 
   test('shows the default the server really uses wherever that default is a plain value', () => {

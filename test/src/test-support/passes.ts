@@ -1,4 +1,4 @@
-import { request } from '@passmint/server/testing';
+import { request } from '@passmint/cli/testing';
 
 export interface PassField {
   key?: string;

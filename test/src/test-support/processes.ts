@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { PASSMINT_BIN } from '@passmint/server/testing';
+import { PASSMINT_BIN } from '@passmint/cli/testing';
 
 /** A command that has not finished by then is stuck (they take about a second); it is killed so the test fails instead of hanging. */
 const COMMAND_TIMEOUT_MS = 120_000;

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { createDevIdentity, validatePkpass } from '@passmint/engine';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '../testing';
+import { PASSMINT_BIN, request, spawnServer, tempDataDir, type SpawnedServer } from '../testing';
 
-const BIN = resolve(__dirname, '../../bin/passmint.js');
+const BIN = PASSMINT_BIN;
 const run = promisify(execFile);
 
 let dataDir: string;

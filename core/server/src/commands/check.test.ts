@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { request, spawnServer, tempDataDir } from '../testing';
+import { PASSMINT_BIN, request, spawnServer, tempDataDir } from '../testing';
 import type { IntegrityReport } from './check';
 
-const BIN = resolve(__dirname, '../../bin/passmint.js');
+const BIN = PASSMINT_BIN;
 const run = promisify(execFile);
 
 let dataDir: string;

@@ -30,8 +30,6 @@ declare module 'fastify' {
 export const MAX_JSON_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface AppOptions {
-  /** Routes mounted only when configured (the commerce webhooks). */
-  extraRoutes?: ((app: FastifyInstance, context: AppContext) => void)[];
   /** Where the one-line-per-request JSON log goes; false for none. */
   log: false | { level: string; stream?: NodeJS.WritableStream };
   transport: TransportOptions;
@@ -113,7 +111,6 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerGoogleCallback(app, context);
   registerSharePage(app, context);
   registerDesigner(app);
-  for (const register of options.extraRoutes ?? []) register(app, context);
   app.register(async (api) => {
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { encodePng, readPngInfo } from '@passmint/engine';
@@ -10,9 +10,9 @@ import { errorResponseSchema } from '@passmint/engine/schema';
 import { bombPngHeader, solidPng, startImageServer, type ImageServer } from '../test-support/image-server';
 import { createTestPki } from '../test-support/test-pki';
 import { startCanary, type Canary } from '../test-support/test-servers';
-import { request, spawnServer, tempDataDir, type ApiResponse, type SpawnedServer } from '../testing';
+import { PASSMINT_BIN, request, spawnServer, tempDataDir, type ApiResponse, type SpawnedServer } from '../testing';
 
-const BIN = resolve(__dirname, '../../bin/passmint.js');
+const BIN = PASSMINT_BIN;
 const VALID = { barcodeValue: 'BARRAGE-1', barcodeFormat: 'QR' };
 const MARKER = 'SECRET-BODY-MARKER-7731';
 

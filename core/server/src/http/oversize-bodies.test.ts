@@ -1,7 +1,7 @@
 import { errorResponseSchema } from '@passmint/engine/schema';
 import { MAX_DISCARDED_BODY_BYTES } from './early-answer';
 import { request, startInProcess, type InProcessServer } from '../testing';
-import { floodBody } from '../test-support/raw-http';
+import { floodBody } from '../testing/raw-http';
 
 const MB = 1024 * 1024;
 const CLIENT_BODY = 30 * MB;
@@ -10,16 +10,7 @@ let server: InProcessServer;
 let serial: string;
 
 beforeAll(async () => {
-  server = await startInProcess({
-    PASSMINT_WOOCOMMERCE_URL: 'https://shop.invalid',
-    PASSMINT_WOOCOMMERCE_CONSUMER_KEY: `ck_${'a'.repeat(40)}`,
-    PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: `cs_${'b'.repeat(40)}`,
-    PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: 'webhook-secret',
-    PASSMINT_SHOPIFY_SHOP: 'bayroast.myshopify.com',
-    PASSMINT_SHOPIFY_API_KEY: 'client-id',
-    PASSMINT_SHOPIFY_API_SECRET: 'client-secret',
-    PASSMINT_SHOPIFY_LINK_SECRET: 'link-secret-0123456789',
-  });
+  server = await startInProcess();
   const created = await request(`${server.url}/api/passes`, {
     method: 'POST',
     key: server.key,
@@ -46,14 +37,6 @@ const ROUTES: { name: string; head: () => string }[] = [
   },
   { name: 'Apple device log (64 KiB)', head: () => 'POST /apple/v1/log HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' },
   { name: 'Google callback (64 KiB)', head: () => 'POST /google/callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' },
-  {
-    name: 'WooCommerce webhook (2 MiB)',
-    head: () => 'POST /commerce/woocommerce/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n',
-  },
-  {
-    name: 'Shopify webhook (2 MiB)',
-    head: () => 'POST /commerce/shopify/webhooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n',
-  },
 ];
 
 describe('a client that writes 30 MB without waiting for 100-continue reads the 413', () => {

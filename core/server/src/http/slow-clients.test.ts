@@ -1,6 +1,6 @@
 import { errorResponseSchema } from '@passmint/engine/schema';
 import { request, startInProcess, type InProcessServer } from '../testing';
-import { openSocket, sendAndRead } from '../test-support/raw-http';
+import { openSocket, sendAndRead } from '../testing/raw-http';
 
 const HEADERS_TIMEOUT_MS = 1000;
 const REQUEST_TIMEOUT_MS = 2000;

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '../testing';
-import { openSocket } from '../test-support/raw-http';
+import { openSocket } from '../testing/raw-http';
 
 const SHUTDOWN_DELAY_MS = 1000;
 const SHUTDOWN_GRACE_MS = 2000;

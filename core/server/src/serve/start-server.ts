@@ -22,9 +22,6 @@ import { ensurePrivateDir, looseModes } from '../secrets/private-files';
 import { createValidationPool } from '../validation/validation-pool';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
-import { shopifySetup, wooCommerceSetup } from '../commerce/commerce-setup';
-import { registerShopifyRoutes } from '../commerce/shopify-route';
-import { registerWooCommerceRoute } from '../commerce/woocommerce-route';
 import type { PassmintPlugin, PluginMount } from '../plugin/plugin';
 import { mountPlugins } from '../plugin/mount-plugins';
 import { createHostPassWriter } from '../plugin/host-pass-writer';
@@ -98,8 +95,6 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     googleSync: createGoogleSync(store, google),
     log: (event) => app.log[PUSH_EVENT_LEVEL[event.event]](event, event.event),
   });
-  const wooCommerce = await wooCommerceSetup(env, store);
-  const shopify = await shopifySetup(env, store);
   let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const limiters = env.PASSMINT_REDIS_URL ? createRedisRateLimiters(env.PASSMINT_REDIS_URL) : createMemoryRateLimiters();
@@ -132,10 +127,6 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     log: options.log === false ? false : { level: env.PASSMINT_LOG_LEVEL, ...(options.log ? { stream: options.log } : {}) },
     transport: transportOf(env),
     webService: createWebServiceLimits(webServiceSettingsOf(env), limiters, store),
-    extraRoutes: [
-      ...(wooCommerce ? [(server: FastifyInstance, context: AppContext) => registerWooCommerceRoute(server, context, wooCommerce)] : []),
-      ...(shopify ? [(server: FastifyInstance, context: AppContext) => registerShopifyRoutes(server, context, shopify)] : []),
-    ],
   });
   let mounts: PluginMount[];
   try {
@@ -158,7 +149,6 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   const listening = listeningUrl(app);
   // Listening on every interface says nothing about the address clients use; loopback always works here.
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
-  const shopTenants = { wooCommerce: wooCommerce?.tenantDescription, shopify: shopify?.tenantDescription };
   const looseFiles = looseModes(env.PASSMINT_DATA_DIR);
   options.report.write(
     startupReport({
@@ -170,7 +160,6 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       firstStart,
       rateLimit,
       version: VERSION,
-      shopTenants,
       secrets,
       looseFiles,
       pluginLines: mounts.flatMap((mount) => mount.reportLines?.(url) ?? []),

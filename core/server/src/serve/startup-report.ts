@@ -13,8 +13,6 @@ export interface StartupFacts {
   location: StoreLocation;
   firstStart: { tenant: TenantRecord; key: string } | null;
   rateLimit: { perSecond: number; burst: number };
-  /** Whose passes each connected shop makes. */
-  shopTenants?: { wooCommerce?: string | undefined; shopify?: string | undefined };
   secrets: SecretsState;
   /** What the mounted plugins report (a connected shop and where its webhooks go). */
   pluginLines?: string[];
@@ -51,22 +49,6 @@ function secretsLines({ secrets, looseFiles, location }: StartupFacts): string[]
   return lines;
 }
 
-function shopLines({ env, publicUrl, shopTenants }: StartupFacts): string[] {
-  const lines: string[] = [];
-  const passesFor = (tenant: string | undefined) => (tenant ? `; passes for ${tenant}` : '');
-  if (env.PASSMINT_WOOCOMMERCE_URL) {
-    lines.push(
-      `  WooCommerce:    ${env.PASSMINT_WOOCOMMERCE_URL}; webhooks (order created, order updated) to ${publicUrl}/commerce/woocommerce/webhook${passesFor(shopTenants?.wooCommerce)}`,
-    );
-  }
-  if (env.PASSMINT_SHOPIFY_SHOP) {
-    lines.push(
-      `  Shopify:        ${env.PASSMINT_SHOPIFY_SHOP}; webhooks to ${publicUrl}/commerce/shopify/webhooks, wallet links at ${publicUrl}/commerce/shopify/wallet/…${passesFor(shopTenants?.shopify)}`,
-    );
-  }
-  return lines;
-}
-
 /** What `passmint serve` prints at start: what is configured, what is missing and how to set it. */
 export function startupReport(facts: StartupFacts): string {
   const { env, apple } = facts;
@@ -86,7 +68,6 @@ export function startupReport(facts: StartupFacts): string {
       : '  Google Wallet:  not configured (googleSaveUrl is null; set PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT)',
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}; ${env.PASSMINT_REDIS_URL ? 'shared by all processes through Redis' : 'per process (set PASSMINT_REDIS_URL to share it)'}`,
-    ...shopLines(facts),
     ...(facts.pluginLines ?? []),
     ...secretsLines(facts),
   ];

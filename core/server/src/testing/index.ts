@@ -7,4 +7,6 @@ export {
   type ApiResponse,
   type InProcessServer,
   type SpawnedServer,
+  type SpawnOptions,
 } from './test-server';
+export { floodBody, type RawAnswer } from './raw-http';

@@ -5,12 +5,17 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { readEnv } from '../env';
 import { startServer, type RunningServer } from '../serve/start-server';
+import type { PassmintPlugin } from '../plugin/plugin';
 import { trackOpenResource } from './open-resources';
 
 const KEY_LINE = /^\s+(pm_live_[A-Za-z0-9_-]+)\s*$/m;
 const LISTENING = /listening on (http:\/\/\S+)/;
-/** The `passmint` command of this package. */
-export const PASSMINT_BIN = resolve(__dirname, '../../bin/passmint.js');
+/**
+ * The server's commands without plugins (dist/cli.js, from src/testing and dist/testing alike):
+ * the server's own tests. The `passmint` binary, with the Shopify and WooCommerce plugins, is
+ * @passmint/cli's.
+ */
+export const PASSMINT_BIN = resolve(__dirname, '../../dist/cli.js');
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'passmint-server-'));
@@ -26,15 +31,22 @@ export interface InProcessServer {
 }
 
 /** The real server in this process, on an ephemeral loopback port, with a fresh data dir. */
-export async function startInProcess(env: Record<string, string> = {}): Promise<InProcessServer> {
+export async function startInProcess(
+  env: Record<string, string> = {},
+  options: { plugins?: readonly PassmintPlugin[] } = {},
+): Promise<InProcessServer> {
   const dataDir = env.PASSMINT_DATA_DIR ?? tempDataDir();
   let report = '';
   const log = new PassThrough();
   const lines: string[] = [];
   log.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  const server = await startServer(readEnv({ PASSMINT_DATA_DIR: dataDir, PASSMINT_PORT: '0', ...env }), {
+  const source = { PASSMINT_DATA_DIR: dataDir, PASSMINT_PORT: '0', ...env };
+  const plugins = options.plugins ?? [];
+  const server = await startServer(readEnv(source, plugins), {
     report: { write: (text: string) => (report += text) },
     log,
+    plugins,
+    source,
   });
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -73,6 +85,8 @@ export interface SpawnOptions {
   discardLog?: boolean;
   /** How long the process may take to print its address before it is killed; default 60 s. */
   readyTimeoutMs?: number;
+  /** The command to run `serve` with; PASSMINT_BIN (the server without plugins) by default. */
+  bin?: string;
 }
 
 /**
@@ -85,7 +99,7 @@ const STOP_GRACE_MS = 30_000;
 
 /** `passmint serve` as its own process, the way an operator runs it. */
 export async function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [PASSMINT_BIN, 'serve'], {
+  const child = spawn(process.execPath, [options.bin ?? PASSMINT_BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', PASSMINT_PORT: '0', ...env },
     stdio: ['ignore', options.discardLog ? 'ignore' : 'pipe', 'pipe'],
   });

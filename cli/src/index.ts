@@ -1,0 +1,1 @@
+export { PLUGINS } from './plugins';
