@@ -9,14 +9,14 @@ import { createKeyedLock } from '../keyed-lock';
 import type { CanonicalPass, ImageRole } from '../normalise/canonical-pass';
 import { canonicalHash, normalisePassInput, stableStringify } from '../normalise/normalise';
 import type { ImageSource } from '../ports/image-source';
-import type { IdempotencyRecord, PassHead, PassRecord, Store, StoredResponse, TenantRecord } from '../ports/store';
+import type { IdempotencyRecord, PassHead, PassRecord, PassRepository, StoredResponse, TenantRecord } from '../ports/store';
 import { parsePassInput, parsePassUpdate } from '../schema/parse';
 import { IdempotencyConflictError, PassNotFoundError, PassVoidedError, QuotaExceededError, UpdateConflictError } from './errors';
 import { createTenantSigners } from './tenant-signers';
 import { nextMonthStart, secondsUntilNextMonth, usageMonth } from './usage-month';
 
 export interface PassEngineConfig {
-  store: Store;
+  store: PassRepository;
   images: ImageSource;
   /** The instance's signing identity, used for tenants that did not bring their own. */
   identity: SigningIdentity;

@@ -1,12 +1,36 @@
 import { PassmintError } from '../errors';
 
 /**
+ * What the pass engine calls: a tenant's passes, their writes (each one transaction with its
+ * quota use and idempotency record), idempotency records and monthly usage. The server's Store
+ * adds the rest of what it keeps.
+ */
+export interface PassRepository {
+  findPass(tenantId: string, serialNumber: string): Promise<PassRecord | null>;
+  /** The pass without its signed file: what an update needs to decide and write, at a fraction of the bytes. */
+  findPassHead(tenantId: string, serialNumber: string): Promise<PassHead | null>;
+  insertPass(pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult>;
+  /**
+   * Replaces the stored pass if it is still at `expectedVersion`; the version goes up by one and
+   * the pass gets a new change tag. In the same transaction, one push per Apple registration of
+   * the pass is queued, except where a push to that token and topic is already waiting: the
+   * device fetches every changed pass when it wakes, so the waiting one covers both.
+   */
+  updatePass(update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult>;
+  /** The idempotency record, if one newer than `notBefore` exists. */
+  findIdempotency(tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null>;
+
+  /** Passes counted against the tenant in a month (`YYYY-MM`). */
+  usage(tenantId: string, month: string): Promise<number>;
+}
+
+/**
  * The storage port. SQLite and PostgreSQL implement it in the server; one conformance battery
  * runs against both. Every method is one atomic unit of work: a method that changes a pass does
  * all of it (pass row, version row, usage counter, idempotency record) in one transaction, so
  * a crash leaves either all of it or none. Times are ISO-8601 strings in UTC; bytes are Buffers.
  */
-export interface Store {
+export interface Store extends PassRepository {
   /** Creates or upgrades the schema; safe to run on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -28,17 +52,6 @@ export interface Store {
   /** False when no such key exists; revoking twice keeps the first time. */
   revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 
-  findPass(tenantId: string, serialNumber: string): Promise<PassRecord | null>;
-  /** The pass without its signed file: what an update needs to decide and write, at a fraction of the bytes. */
-  findPassHead(tenantId: string, serialNumber: string): Promise<PassHead | null>;
-  insertPass(pass: NewPass, options: WriteOptions & { idempotency?: NewIdempotency }): Promise<InsertPassResult>;
-  /**
-   * Replaces the stored pass if it is still at `expectedVersion`; the version goes up by one and
-   * the pass gets a new change tag. In the same transaction, one push per Apple registration of
-   * the pass is queued, except where a push to that token and topic is already waiting: the
-   * device fetches every changed pass when it wakes, so the waiting one covers both.
-   */
-  updatePass(update: PassUpdate, options: WriteOptions): Promise<UpdatePassResult>;
   /** The pass's history, oldest first. */
   listPassVersions(tenantId: string, serialNumber: string): Promise<PassVersionRecord[]>;
   /** Any tenant's pass: Apple's web service addresses passes by serial alone (serials are unique). */
@@ -115,9 +128,6 @@ export interface Store {
   /** Every tenant's passes in serial-number order: the page after `afterSerial` (null: the first). */
   listPassesAfter(afterSerial: string | null, limit: number): Promise<PassRecord[]>;
 
-  /** The idempotency record, if one newer than `notBefore` exists. */
-  findIdempotency(tenantId: string, key: string, notBefore: string): Promise<IdempotencyRecord | null>;
-
   /** The pass that follows a shop's order, if the order has one. */
   findOrderPass(shop: string, orderId: string): Promise<OrderPassRecord | null>;
   /**
@@ -140,9 +150,6 @@ export interface Store {
   deleteShopSession(shop: string): Promise<void>;
   /** Undoes a record whose processing failed, so the platform's retry is processed. */
   forgetWebhookDelivery(delivery: { source: string; id: string }): Promise<void>;
-
-  /** Passes counted against the tenant in a month (`YYYY-MM`). */
-  usage(tenantId: string, month: string): Promise<number>;
 
   /** Stores image bytes under their content hash; storing the same hash twice is a no-op. */
   putImage(image: ImageRecord): Promise<void>;
