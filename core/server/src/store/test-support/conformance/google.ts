@@ -1,7 +1,7 @@
 import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { unlimited, at, updateOf } from './fixtures';
+import { at, unlimited, updateOf } from './fixtures';
 
 /** Google Wallet sync and callbacks, and the installations they add to. */
 export function describeGoogleConformance(context: StoreUnderTest): void {

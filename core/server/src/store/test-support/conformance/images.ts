@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { at, randomHex, newImage } from './fixtures';
+import { at, newImage, randomHex } from './fixtures';
 
 /** Images by content hash, and where URLs led. */
 export function describeImageConformance(context: StoreUnderTest): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutboxHealth, PushJob } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { END_OF_TIME, at } from './fixtures';
+import { at, END_OF_TIME } from './fixtures';
 
 /** What the outbox reports about itself and about one pass's pushes. */
 export function describeOutboxHealthConformance(context: StoreUnderTest): void {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { PassRecord } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { MONTH, DECIMAL, unlimited, newPass, updateOf, serialsOf } from './fixtures';
+import { DECIMAL, MONTH, newPass, serialsOf, unlimited, updateOf } from './fixtures';
 
 /** Passes, their versions and their change tags. */
 export function describePassConformance(context: StoreUnderTest): void {

@@ -1,7 +1,7 @@
 import type { NewRegistration, PassRecord, PushJob } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { MONTH, LEASE_SECONDS, unlimited, at, updateOf } from './fixtures';
+import { at, LEASE_SECONDS, MONTH, unlimited, updateOf } from './fixtures';
 
 /** The push outbox: queueing, claiming, finishing, retrying and pruning pushes. */
 export function describePushOutboxConformance(context: StoreUnderTest): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PassRecord } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { PASS_TYPE, OTHER_PASS_TYPE, at, randomHex, newRegistration, serialsOf, highestTag } from './fixtures';
+import { at, highestTag, newRegistration, OTHER_PASS_TYPE, PASS_TYPE, randomHex, serialsOf } from './fixtures';
 
 /** Device registrations and the serials a device asks for. */
 export function describeRegistrationConformance(context: StoreUnderTest): void {

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { isSealed, SecretKeyError } from '@passmint/engine';
 import type { SecretCell, SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { at, uniqueName, identity, newApiKey } from './fixtures';
+import { at, identity, newApiKey, uniqueName } from './fixtures';
 
 /** Secret columns sealed at rest, and rewriting them. */
 export function describeSecretConformance(context: StoreUnderTest): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StoreConflictError } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { at, randomHex, uniqueName, identity, newTenant, newApiKey } from './fixtures';
+import { at, identity, newApiKey, newTenant, randomHex, uniqueName } from './fixtures';
 
 /** Tenants and their API keys. */
 export function describeTenantConformance(context: StoreUnderTest): void {

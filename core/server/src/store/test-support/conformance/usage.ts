@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WriteOptions } from '@passmint/engine';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { MONTH, NEXT_MONTH, unlimited, at, newPass, updateOf, newIdempotency, quotaExceeded, recordOf } from './fixtures';
+import { at, MONTH, newIdempotency, newPass, NEXT_MONTH, quotaExceeded, recordOf, unlimited, updateOf } from './fixtures';
 
 /** Quota counting, idempotency records and share page views. */
 export function describeUsageConformance(context: StoreUnderTest): void {
