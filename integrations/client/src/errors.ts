@@ -1,19 +1,14 @@
-// The base comes from the engine's dependency-free entry: the client is bundled into the Zapier
-// app, and `@passmint/engine` itself would bring its Node dependencies along.
-import { PassmintBaseError } from '@passmint/engine/errors';
-
 /** The API answered with an error: `status`, the contract's `code`, and for 400 every `issue`. */
-export class PassmintApiError extends PassmintBaseError {
+export class PassmintApiError extends Error {
   constructor(
     readonly status: number,
-    code: string,
+    readonly code: string,
     message: string,
     readonly issues: { path: string; message: string }[] = [],
     /** Seconds, from Retry-After (429). */
     readonly retryAfter: number | null = null,
   ) {
-    super(code, message);
-    // Set by hand: a bundler may rename the class.
+    super(message);
     this.name = 'PassmintApiError';
   }
 
@@ -24,11 +19,11 @@ export class PassmintApiError extends PassmintBaseError {
 }
 
 /** The server could not be reached, or did not answer in time. */
-export class PassmintNetworkError extends PassmintBaseError {
-  override readonly code = 'network_error';
+export class PassmintNetworkError extends Error {
+  readonly code = 'network_error';
 
   constructor(message: string) {
-    super('network_error', message);
+    super(message);
     this.name = 'PassmintNetworkError';
   }
 }
