@@ -76,6 +76,18 @@ module.exports = {
       },
     },
     {
+      name: 'client-takes-only-types-of-ours',
+      comment:
+        '@passmint/client is bundled into the Zapier app and used by remote faces: it requires nothing of ours at ' +
+        'run time, and takes its types from the engine (the schema entry) only.',
+      severity: 'error',
+      from: { path: '^integrations/client/', pathNot: FACE_TEST },
+      to: {
+        path: '^(core/|integrations/(?!client/)|n8n-nodes/|zapier-app/|shopify-app/|@passmint/|n8n-nodes-passmint|passmint-zapier)',
+        dependencyTypesNot: ['pre-compilation-only'],
+      },
+    },
+    {
       name: 'no-relative-import-into-another-package',
       comment: 'A package reaches another only by its name and published entries, never by a relative path into its src/ or dist/.',
       severity: 'error',

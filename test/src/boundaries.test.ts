@@ -38,6 +38,7 @@ describe('the boundaries lint', () => {
         'engine-imports-no-workspace-package: core/engine/src/bad-imports-face-relatively.ts → integrations/commerce/src/index.ts',
         'no-relative-import-into-another-package: core/engine/src/bad-imports-face-relatively.ts → integrations/commerce/src/index.ts',
         'server-imports-no-face: core/server/src/bad-imports-face.ts → integrations/commerce/src/index.ts',
+        'client-takes-only-types-of-ours: integrations/client/src/bad-requires-engine.ts → core/engine/src/index.ts',
         'face-imports-server-entries-only: integrations/commerce/src/bad-imports-server-dist.ts → @passmint/server/dist/internal',
         'no-deep-import-into-a-package: integrations/commerce/src/bad-imports-server-dist.ts → @passmint/server/dist/internal',
         'face-imports-server-entries-only: integrations/commerce/src/bad-imports-server-testing.ts → core/server/src/testing/index.ts',
