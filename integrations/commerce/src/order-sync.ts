@@ -1,4 +1,4 @@
-import { createKeyedLock, type PassInput, type Store } from '@passmint/engine';
+import { createKeyedLock, PassmintBaseError, type PassInput, type Store } from '@passmint/engine';
 import type { NormalisedOrder } from './order';
 import { orderPassBody } from './order-pass';
 import type { ShopTemplate } from './shop-template';
@@ -40,15 +40,7 @@ export type LinkWriter = (pass: { serialNumber: string; shareUrl: string }) => P
  * retry cannot change (the order is not in the shop, as with Shopify's test notifications). The
  * pass stands; the sync answers `linked: false` with the reason instead of failing the webhook.
  */
-export class LinkRefusedError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class LinkRefusedError extends PassmintBaseError {}
 
 interface PassOfOrder {
   serialNumber: string;
