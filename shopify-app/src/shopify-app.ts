@@ -8,6 +8,7 @@ import {
   InvalidOAuthError,
   InvalidShopError,
 } from '@shopify/shopify-api';
+import { PassmintBaseError } from '@passmint/engine';
 import { createCompliance } from './compliance';
 import { createOrderAdmin } from './order-admin';
 import { createShopifyApi, type ShopifyAppConfig } from './shopify-api';
@@ -96,7 +97,7 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
         return { status: 200, body: await handleTopic(String(check.topic), check.domain, payload) };
       } catch (error) {
         await deps.store.forgetWebhookDelivery(delivery);
-        if (error instanceof InvalidWebhookBody) return { status: 400, body: { error: error.message, code: 'invalid_order' } };
+        if (error instanceof InvalidWebhookBody) return { status: 400, body: { error: error.message, code: error.code } };
         throw error;
       }
     },
@@ -143,7 +144,12 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
 
 export type ShopifyApp = ReturnType<typeof createShopifyApp>;
 
-class InvalidWebhookBody extends Error {}
+/** A signed webhook whose body is not what its topic promises: answered 400 with the code. */
+class InvalidWebhookBody extends PassmintBaseError {
+  constructor(message: string) {
+    super('invalid_order', message);
+  }
+}
 
 /** Ids are read exactly: Shopify's test order 820982911946154508 is past JavaScript's safe integers. */
 function parseObject(rawBody: Buffer): Record<string, unknown> | null {

@@ -46,7 +46,9 @@ test('errors are typed and carry status, code and issues', async () => {
   const wrongKey = createPassmintClient({ baseUrl: server.url, apiKey: `pm_live_${'x'.repeat(43)}` });
   await expect(wrongKey.usage()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
   const nobody = createPassmintClient({ baseUrl: 'http://127.0.0.1:9', apiKey: server.key, retries: 0 });
-  await expect(nobody.usage()).rejects.toBeInstanceOf(PassmintNetworkError);
+  const unreachable = await nobody.usage().catch((error: unknown) => error);
+  expect(unreachable).toBeInstanceOf(PassmintNetworkError);
+  expect(unreachable).toMatchObject({ code: 'network_error' });
 });
 
 /** A TCP proxy in front of the server that can lose the answer to the next request. */

@@ -1,4 +1,15 @@
-import { InvalidInputError, PassmintError, RetriableError, SigningIdentityError, ThrottledError, type ErrorCode } from './errors';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  InvalidInputError,
+  PassmintBaseError,
+  PassmintError,
+  RetriableError,
+  SigningIdentityError,
+  ThrottledError,
+  type ErrorCode,
+} from './errors';
 import {
   IdempotencyConflictError,
   PassNotFoundError,
@@ -53,5 +64,47 @@ describe('the error model', () => {
     // @ts-expect-error a 429 carries a throttling code
     const unthrottled = new ThrottledError('pass_voided', 'Not a limit.', 1);
     expect([misspelt, unthrottled.code]).toEqual(['pass_not_fonud', 'pass_voided']);
+  });
+
+  it("roots the server's errors and the faces' in one base that keeps the code", () => {
+    const faceError = new PassmintBaseError('network_error', 'Could not reach the server.');
+    expect(faceError).toBeInstanceOf(Error);
+    expect([faceError.code, faceError.name, faceError.message]).toEqual([
+      'network_error',
+      'PassmintBaseError',
+      'Could not reach the server.',
+    ]);
+    expect(new PassNotFoundError()).toBeInstanceOf(PassmintBaseError);
+    expect(new PassmintBaseError('network_error', 'x')).not.toBeInstanceOf(PassmintError);
+  });
+});
+
+// A face that must stay light (bundled, as the client is into the Zapier app) can take its base
+// error from here alone: the entry loads nothing, so it brings none of the engine's dependencies.
+describe('@passmint/engine/errors', () => {
+  const engineDir = join(__dirname, '..');
+
+  it('is exported from errors.ts', () => {
+    const exportsMap = (JSON.parse(readFileSync(join(engineDir, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports;
+    expect(exportsMap['./errors']).toEqual({ types: './dist/errors.d.ts', default: './dist/errors.js' });
+  });
+
+  it('requires nothing when loaded alone', () => {
+    const built = join(engineDir, 'dist/errors.js');
+    if (!existsSync(built)) throw new Error(`${built} is missing: build the engine first (turbo's test task does)`);
+    const script = `
+      const Module = require('node:module');
+      const requested = []; // the first is the entry itself
+      const load = Module._load;
+      Module._load = function (request, ...rest) { requested.push(request); return load.call(this, request, ...rest); };
+      const errors = require(${JSON.stringify(built)});
+      Module._load = load;
+      process.stdout.write(JSON.stringify({ requested: requested.slice(1), exported: Object.keys(errors) }));`;
+    const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as {
+      requested: string[];
+      exported: string[];
+    };
+    expect(loaded.requested).toEqual([]);
+    expect(loaded.exported).toEqual(expect.arrayContaining(['PassmintBaseError', 'PassmintError', 'InvalidInputError']));
   });
 });

@@ -102,20 +102,36 @@ export type ErrorStatus = keyof ErrorCodesByStatus;
 export type ErrorCode = ErrorCodesByStatus[ErrorStatus];
 
 /**
- * Base of every error Passmint raises on purpose: `code` is stable and snake_case, and `status`
- * is the HTTP status it is answered with. A 500 is a fault of ours: the client gets
- * `internal_error` and nothing more, the log gets the message.
+ * Root of every error a Passmint package raises on purpose, the server's and the faces' alike:
+ * `code` is stable and snake_case. PassmintError narrows it to the server's codes and adds the
+ * HTTP status; a face (the shop adapters) names codes of its own. This module imports nothing at
+ * run time, so a face that must stay light can take it alone from `@passmint/engine/errors`.
  */
-export class PassmintError extends Error {
-  readonly status: ErrorStatus = 500;
-
+export class PassmintBaseError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: string,
     message: string,
     options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = new.target.name;
+  }
+}
+
+/**
+ * Base of every error the server raises on purpose: `code` is one of its codes, and `status` is
+ * the HTTP status it is answered with. A 500 is a fault of ours: the client gets
+ * `internal_error` and nothing more, the log gets the message.
+ */
+export class PassmintError extends PassmintBaseError {
+  readonly status: ErrorStatus = 500;
+
+  constructor(
+    override readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
   }
 }
 

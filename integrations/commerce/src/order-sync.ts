@@ -1,4 +1,4 @@
-import { createKeyedLock, type PassInput } from '@passmint/engine';
+import { createKeyedLock, PassmintBaseError, type PassInput } from '@passmint/engine';
 import type { OrderStore } from './order-store/order-store';
 import type { NormalisedOrder } from './order';
 import { orderPassBody } from './order-pass';
@@ -41,15 +41,7 @@ export type LinkWriter = (pass: { serialNumber: string; shareUrl: string }) => P
  * retry cannot change (the order is not in the shop, as with Shopify's test notifications). The
  * pass stands; the sync answers `linked: false` with the reason instead of failing the webhook.
  */
-export class LinkRefusedError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class LinkRefusedError extends PassmintBaseError {}
 
 interface PassOfOrder {
   serialNumber: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretKeySetting } from '@passmint/engine';
+import { PassmintError, secretKeySetting } from '@passmint/engine';
 
 /** Every variable the standalone Shopify app reads; the one place that looks at process.env. */
 const envSchema = z.object({
@@ -24,11 +24,9 @@ const envSchema = z.object({
 
 export type StandaloneEnv = z.infer<typeof envSchema>;
 
-export class StandaloneConfigError extends Error {
-  readonly code = 'invalid_config';
+export class StandaloneConfigError extends PassmintError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'StandaloneConfigError';
+    super('invalid_config', `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { PassmintError } from '../errors';
 import { APPLE_WWDR_COMMON_NAME, APPLE_WWDR_G4_SERIAL } from './apple-certs';
 import { type CertificateInfo, certificateLabel, firstAttribute, isIssuedBy, readPemCertificates } from './certificate';
 import { OID } from './der';
@@ -18,7 +19,7 @@ function readTrustedRoots(pems: string[], problems: Problems): CertificateInfo[]
   pems.forEach((pem, index) => {
     try {
       const certificates = readPemCertificates(pem);
-      if (certificates.length === 0) throw new Error('no PEM certificate block found');
+      if (certificates.length === 0) throw new PassmintError('certificate_unreadable', 'no PEM certificate block found');
       roots.push(...certificates);
     } catch (error) {
       problems.error('trusted_root_invalid', `Trusted root #${index + 1} is not a readable PEM certificate (${errorText(error)}).`);

@@ -1,5 +1,6 @@
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { PassmintError } from '../errors';
 import type { ValidationJob, ValidationWorkerData, ValidationWorkerMessage } from './types';
 import { validatePkpass } from './validate-pkpass';
 
@@ -9,7 +10,7 @@ import { validatePkpass } from './validate-pkpass';
  * alike. One job at a time; the pool enforces the time and heap limits from outside.
  */
 const port = parentPort;
-if (port === null) throw new Error('validation-worker.js runs only as a worker thread');
+if (port === null) throw new PassmintError('internal_error', 'validation-worker.js runs only as a worker thread');
 lowerThreadPriority((workerData as ValidationWorkerData | undefined)?.niceness ?? 0);
 
 port.on('message', (job: ValidationJob) => {

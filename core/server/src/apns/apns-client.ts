@@ -6,6 +6,7 @@ import http2, {
   type OutgoingHttpHeaders,
   type SecureClientSessionOptions,
 } from 'node:http2';
+import { PassmintError } from '@passmint/engine';
 import { createProviderTokenCache, loadSigningKey, type ProviderTokenCache } from './provider-token';
 
 /**
@@ -129,7 +130,7 @@ export function createApnsClient(options: ApnsClientOptions): ApnsClient {
 }
 
 function checkBaseUrl(baseUrl: string): string {
-  if (new URL(baseUrl).protocol !== 'https:') throw new Error(`APNs base URL must be https: ${baseUrl}`);
+  if (new URL(baseUrl).protocol !== 'https:') throw new PassmintError('invalid_config', `APNs base URL must be https: ${baseUrl}`);
   return baseUrl;
 }
 
@@ -138,7 +139,7 @@ function tlsOptions(options: ApnsClientOptions): SecureClientSessionOptions {
   if (options.auth.kind !== 'certificate') return tls;
   const certificate = new X509Certificate(options.auth.certificatePem);
   if (!certificate.checkPrivateKey(createPrivateKey(options.auth.privateKeyPem))) {
-    throw new Error('APNs certificate auth: the private key does not match the certificate');
+    throw new PassmintError('apns_key_invalid', 'APNs certificate auth: the private key does not match the certificate');
   }
   return { ...tls, cert: options.auth.certificatePem, key: options.auth.privateKeyPem };
 }

@@ -1,4 +1,4 @@
-import { RetriableError } from '@passmint/engine';
+import { PassmintError, RetriableError } from '@passmint/engine';
 import { request } from 'undici';
 import type { GoogleRootKey } from './callback-signature';
 
@@ -46,7 +46,8 @@ export function createCallbackKeys(url: string, options: CallbackKeysOptions = {
   async function fetchKeys(): Promise<GoogleRootKey[]> {
     const response = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     const body = (await response.body.json()) as { keys?: unknown };
-    if (response.statusCode !== 200 || !Array.isArray(body.keys)) throw new Error(`key list answered ${response.statusCode}`);
+    if (response.statusCode !== 200 || !Array.isArray(body.keys))
+      throw new PassmintError('google_api_error', `key list answered ${response.statusCode}`);
     return body.keys.filter(
       (key): key is GoogleRootKey =>
         typeof (key as GoogleRootKey)?.keyValue === 'string' && typeof (key as GoogleRootKey)?.protocolVersion === 'string',

@@ -76,7 +76,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
 
   app.decorateRequest('passmint', null as unknown as FastifyRequest['passmint']);
   app.decorateRequest('tenant', function tenant(this: FastifyRequest): TenantRecord {
-    throw new Error(`no tenant on ${this.url}`);
+    throw new PassmintError('internal_error', `no tenant on ${this.url}`);
   });
   app.addHook('onRequest', async (request, reply) => {
     request.passmint = {};

@@ -1,0 +1,167 @@
+import { GOOGLE_SYNC_TOPIC, type PushOutcome, type PushSummary } from '@passmint/engine';
+import type { PushOutboxMethods } from '../store-aggregates';
+import {
+  PUSH_JOB_COLUMNS,
+  dropUnwantedPushSql,
+  lastGivenUpSql,
+  outboxHealthSql,
+  toOutboxHealth,
+  toPushJob,
+  type GivenUpRow,
+  type OutboxHealthRow,
+  type PushRow,
+  type TokenTopicRow,
+} from '../store-rows';
+import { violates, type PostgresContext, type Queryable } from './queryable';
+
+/** The push outbox on PostgreSQL, for several processes claiming from it at once. */
+export function postgresPushOutbox({ pool, transaction }: PostgresContext): PushOutboxMethods {
+  return {
+    async claimPushes(options) {
+      if (options.limit < 1) return [];
+      // SKIP LOCKED: processes claiming at once each take different rows instead of queueing
+      // behind one another; a row another claimer holds is theirs to lease.
+      const { rows } = await pool.query<PushRow & { available_at: string }>(
+        `WITH due AS (
+            SELECT id FROM push_outbox
+            WHERE state IN ('pending', 'leased')
+              AND ((state = 'pending' AND available_at <= $1) OR (state = 'leased' AND lease_until < $1))
+            ORDER BY available_at, id
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+          )
+          UPDATE push_outbox o SET state = 'leased', lease_until = $2, attempts = o.attempts + 1
+          FROM due WHERE o.id = due.id
+          RETURNING ${PUSH_JOB_COLUMNS.split(', ')
+            .map((column) => `o.${column}`)
+            .join(', ')}, o.available_at`,
+        [options.now, options.leaseUntil, Math.floor(options.limit)],
+      );
+      // RETURNING follows no order; hand the jobs out in the order they became due.
+      return rows.sort(byDueOrder).map(toPushJob);
+    },
+    async finishPushes(outcomes: PushOutcome[]) {
+      if (outcomes.length === 0) return;
+      await pool.query(
+        `UPDATE push_outbox o SET state = f.state, finished_at = f.at, last_attempt_at = f.at, lease_until = NULL, detail = f.detail, gave_up = f.gave_up
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS f (id, state, at, detail, gave_up)
+          WHERE o.id = f.id`,
+        [
+          outcomes.map((o) => o.id),
+          outcomes.map((o) => o.state),
+          outcomes.map((o) => o.at),
+          outcomes.map((o) => o.detail),
+          outcomes.map((o) => o.givenUp === true),
+        ],
+      );
+    },
+    async retryPush(id, retry) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await transaction((db) => writeRetry(db, id, retry));
+          return;
+        } catch (error) {
+          // A change queued a pending push for this token between our lookup and our update;
+          // running again finds it and merges into it.
+          if (attempt >= 3 || !violates(error, 'push_outbox_one_pending')) throw error;
+        }
+      }
+    },
+    async prunePushes(finishedBefore) {
+      const result = await pool.query(`DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < $1`, [
+        finishedBefore,
+      ]);
+      return result.rowCount ?? 0;
+    },
+    async outboxHealth(now, givenUpSince) {
+      const [counts, last] = await Promise.all([
+        pool.query<OutboxHealthRow>(outboxHealthSql('$1', '$2', '$3'), [now, GOOGLE_SYNC_TOPIC, givenUpSince]),
+        pool.query<GivenUpRow>(lastGivenUpSql('$1'), [givenUpSince]),
+      ]);
+      return toOutboxHealth(counts.rows[0] as OutboxHealthRow, last.rows[0]);
+    },
+    async pushSummary(serialNumber): Promise<PushSummary> {
+      // One statement, so the counts and the error come from the same snapshot. Delivered and
+      // failed count only pushes queued since the pass last changed; pending counts all. The
+      // error is the latest dead push's, else the latest retry reason of a push still waiting.
+      const { rows } = await pool.query<PushCountsRow>(
+        `SELECT
+            COUNT(CASE WHEN o.state IN ('pending', 'leased') THEN 1 END)::integer AS pending,
+            COUNT(CASE WHEN o.state = 'delivered' AND o.created_at >= p.updated_at THEN 1 END)::integer AS delivered,
+            COUNT(CASE WHEN o.state = 'dead' AND o.created_at >= p.updated_at THEN 1 END)::integer AS failed,
+            MAX(o.last_attempt_at) AS last_attempt_at,
+            (SELECT e.detail FROM push_outbox e
+              WHERE e.serial_number = $1 AND e.detail IS NOT NULL AND e.state IN ('dead', 'pending', 'leased')
+              ORDER BY CASE WHEN e.state = 'dead' THEN 0 ELSE 1 END, e.finished_at DESC NULLS LAST, e.available_at DESC
+              LIMIT 1) AS last_error
+          FROM passes p JOIN push_outbox o ON o.serial_number = p.serial_number
+          WHERE p.serial_number = $1`,
+        [serialNumber],
+      );
+      const counts = rows[0];
+      return {
+        pending: counts?.pending ?? 0,
+        delivered: counts?.delivered ?? 0,
+        failed: counts?.failed ?? 0,
+        lastAttemptAt: counts?.last_attempt_at ?? null,
+        lastError: counts?.last_error ?? null,
+      };
+    },
+  };
+}
+
+/** After a registration went: drops the waiting push of its token and topic if nothing else wants it. */
+export async function dropUnwantedPush(db: Queryable, pushToken: string, passTypeIdentifier: string): Promise<void> {
+  await db.query(dropUnwantedPushSql('$1', '$2'), [pushToken, passTypeIdentifier]);
+}
+
+/*
+ * Coalescing choice, as in SQLite: when another push to the same token and topic is already
+ * pending, this row is merged into it (due no later than this retry, taking this row's error as
+ * its detail when it has none) and deleted, since that push wakes the same device. A push that
+ * has already finished stays finished.
+ */
+async function writeRetry(db: Queryable, id: string, retry: { availableAt: string; detail: string; attemptedAt?: string }): Promise<void> {
+  const { rows } = await db.query<TokenTopicRow>(
+    `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = $1 AND state IN ('pending', 'leased') FOR UPDATE`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return;
+  const waiting = await db.query<{ id: string }>(
+    `SELECT id FROM push_outbox WHERE push_token = $1 AND pass_type_identifier = $2 AND state = 'pending' AND id <> $3 FOR UPDATE`,
+    [row.push_token, row.pass_type_identifier, id],
+  );
+  const into = waiting.rows[0];
+  if (into) {
+    await db.query(
+      `UPDATE push_outbox SET available_at = LEAST(available_at, $2), detail = COALESCE(detail, $3), last_attempt_at = GREATEST(last_attempt_at, $4)
+        WHERE id = $1`,
+      [into.id, retry.availableAt, retry.detail, retry.attemptedAt ?? null],
+    );
+    await db.query('DELETE FROM push_outbox WHERE id = $1', [id]);
+    return;
+  }
+  await db.query(
+    `UPDATE push_outbox SET state = 'pending', available_at = $2, lease_until = NULL, detail = $3, last_attempt_at = COALESCE($4, last_attempt_at)
+      WHERE id = $1`,
+    [id, retry.availableAt, retry.detail, retry.attemptedAt ?? null],
+  );
+}
+
+function byDueOrder(a: { available_at: string; id: string }, b: { available_at: string; id: string }): number {
+  return compareText(a.available_at, b.available_at) || compareText(a.id, b.id);
+}
+
+/** By code unit, like COLLATE "C" on the ASCII these columns hold. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface PushCountsRow {
+  pending: number;
+  delivered: number;
+  failed: number;
+  last_attempt_at: string | null;
+  last_error: string | null;
+}

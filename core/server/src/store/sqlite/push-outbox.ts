@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { GOOGLE_SYNC_TOPIC, googleSyncToken, type PassRecord, type PushJob, type PushOutcome, type PushSummary } from '@passmint/engine';
+import type { PushOutboxMethods } from '../store-aggregates';
+import {
+  PUSH_JOB_COLUMNS,
+  dropUnwantedPushSql,
+  lastGivenUpSql,
+  outboxHealthSql,
+  toOutboxHealth,
+  toPushJob,
+  type GivenUpRow,
+  type OutboxHealthRow,
+  type PushRow,
+  type TokenTopicRow,
+} from '../store-rows';
+import { preparedOnce } from './prepared-once';
+
+const statements = {
+  appleRegistrationsOfPass: `SELECT push_token, pass_type_identifier FROM device_registrations
+    WHERE serial_number = @serial_number AND client = 'apple'`,
+  queuePush: `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts,
+      available_at, lease_until, created_at, finished_at, detail)
+    VALUES (@id, @tenant_id, @serial_number, @pass_type_identifier, @push_token, 'pending', 0, @available_at, NULL, @created_at, NULL, NULL)
+    ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
+  dropUnwantedPush: dropUnwantedPushSql('@push_token', '@pass_type_identifier'),
+  // The first condition repeats the partial index's WHERE so the planner can use push_outbox_due.
+  duePushes: `SELECT ${PUSH_JOB_COLUMNS} FROM push_outbox
+    WHERE state IN ('pending', 'leased')
+      AND ((state = 'pending' AND available_at <= @now) OR (state = 'leased' AND lease_until < @now))
+    ORDER BY available_at, id
+    LIMIT @limit`,
+  leasePush: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
+  prunePushes: `DELETE FROM push_outbox WHERE state IN ('delivered', 'dead') AND finished_at < @before`,
+  finishPush: `UPDATE push_outbox SET state = @state, finished_at = @at, last_attempt_at = @at, lease_until = NULL, detail = @detail, gave_up = @gave_up
+    WHERE id = @id`,
+  unfinishedPush: `SELECT push_token, pass_type_identifier FROM push_outbox WHERE id = @id AND state IN ('pending', 'leased')`,
+  otherPendingPush: `SELECT id FROM push_outbox
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND state = 'pending' AND id <> @id`,
+  retryPush: `UPDATE push_outbox SET state = 'pending', available_at = @available_at, lease_until = NULL, detail = @detail,
+      last_attempt_at = COALESCE(@attempted_at, last_attempt_at)
+    WHERE id = @id`,
+  mergeRetryInto: `UPDATE push_outbox
+    SET available_at = CASE WHEN @available_at < available_at THEN @available_at ELSE available_at END,
+      detail = COALESCE(detail, @detail),
+      last_attempt_at = CASE WHEN last_attempt_at IS NULL OR @attempted_at > last_attempt_at THEN @attempted_at ELSE last_attempt_at END
+    WHERE id = @id`,
+  deletePush: 'DELETE FROM push_outbox WHERE id = @id',
+  // Delivered and failed count only pushes queued since the pass last changed; pending counts all.
+  pushCounts: `SELECT
+      COUNT(CASE WHEN o.state IN ('pending', 'leased') THEN 1 END) AS pending,
+      COUNT(CASE WHEN o.state = 'delivered' AND o.created_at >= p.updated_at THEN 1 END) AS delivered,
+      COUNT(CASE WHEN o.state = 'dead' AND o.created_at >= p.updated_at THEN 1 END) AS failed,
+      MAX(o.last_attempt_at) AS last_attempt_at
+    FROM passes p JOIN push_outbox o ON o.serial_number = p.serial_number
+    WHERE p.serial_number = @serial_number`,
+  // The latest dead push's error; else the latest retry reason of a push still waiting.
+  lastPushError: `SELECT detail FROM push_outbox
+    WHERE serial_number = @serial_number AND detail IS NOT NULL AND state IN ('dead', 'pending', 'leased')
+    ORDER BY CASE WHEN state = 'dead' THEN 0 ELSE 1 END, finished_at DESC, available_at DESC
+    LIMIT 1`,
+  outboxHealth: outboxHealthSql('@now', '@google_topic', '@since'),
+  lastGivenUp: lastGivenUpSql('@since'),
+};
+
+/** What other aggregates' writes put in or take out of the outbox, inside their transaction. */
+export interface OutboxSteps {
+  /** Returns the number of Apple registrations, each of which now has a push waiting. */
+  queuePushes(pass: PassRecord, at: string): number;
+  queueGoogle(tenantId: string, serialNumber: string, at: string, createdAt?: string): void;
+  /** After a registration went: drops the waiting push of its token and topic if nothing else wants it. */
+  dropUnwantedPush(tokenTopic: TokenTopicRow): void;
+}
+
+/** The push outbox on SQLite. */
+export function sqlitePushOutbox(db: Database.Database): { steps: OutboxSteps; methods: PushOutboxMethods } {
+  const sql = preparedOnce(db, statements);
+
+  const steps: OutboxSteps = {
+    queuePushes(pass, at) {
+      const registrations = sql.appleRegistrationsOfPass.all({ serial_number: pass.serialNumber }) as TokenTopicRow[];
+      for (const registration of registrations) {
+        sql.queuePush.run({
+          id: randomUUID(),
+          tenant_id: pass.tenantId,
+          serial_number: pass.serialNumber,
+          pass_type_identifier: registration.pass_type_identifier,
+          push_token: registration.push_token,
+          created_at: pass.updatedAt,
+          available_at: at,
+        });
+      }
+      return registrations.length;
+    },
+    queueGoogle(tenantId, serialNumber, at, createdAt = at) {
+      sql.queuePush.run({
+        id: randomUUID(),
+        tenant_id: tenantId,
+        serial_number: serialNumber,
+        pass_type_identifier: GOOGLE_SYNC_TOPIC,
+        push_token: googleSyncToken(serialNumber),
+        created_at: createdAt,
+        available_at: at,
+      });
+    },
+    dropUnwantedPush(tokenTopic) {
+      sql.dropUnwantedPush.run(tokenTopic);
+    },
+  };
+
+  const claimPushes = db.transaction((options: { now: string; leaseUntil: string; limit: number }): PushJob[] => {
+    if (options.limit < 1) return [];
+    const due = sql.duePushes.all({ now: options.now, limit: Math.floor(options.limit) }) as PushRow[];
+    for (const row of due) sql.leasePush.run({ id: row.id, lease_until: options.leaseUntil });
+    return due.map((row) => toPushJob({ ...row, attempts: row.attempts + 1 }));
+  });
+
+  const finishPushes = db.transaction((outcomes: PushOutcome[]): void => {
+    for (const outcome of outcomes) {
+      sql.finishPush.run({
+        id: outcome.id,
+        state: outcome.state,
+        at: outcome.at,
+        detail: outcome.detail,
+        gave_up: outcome.givenUp ? 1 : 0,
+      });
+    }
+  });
+
+  /*
+   * Coalescing choice: when another push to the same token and topic is already pending (queued
+   * by a change made while this one was leased), this row is merged into it rather than made
+   * pending too, which the one-pending index forbids. That push wakes the same device, which then
+   * fetches every changed pass, so nothing is lost: the pending row becomes due no later than this
+   * retry would have, takes this row's error as its detail when it has none, and this row is
+   * deleted. A push that has already finished (another worker took over an expired lease) stays
+   * finished.
+   */
+  const retryPush = db.transaction((id: string, retry: { availableAt: string; detail: string; attemptedAt?: string }): void => {
+    const row = sql.unfinishedPush.get({ id }) as TokenTopicRow | undefined;
+    if (!row) return;
+    const params = { available_at: retry.availableAt, detail: retry.detail, attempted_at: retry.attemptedAt ?? null };
+    const waiting = sql.otherPendingPush.get({ ...row, id }) as { id: string } | undefined;
+    if (waiting) {
+      sql.mergeRetryInto.run({ ...params, id: waiting.id });
+      sql.deletePush.run({ id });
+      return;
+    }
+    sql.retryPush.run({ ...params, id });
+  });
+
+  // One read transaction, so the counts and the error come from the same snapshot.
+  const readPushSummary = db.transaction((serialNumber: string): PushSummary => {
+    const counts = sql.pushCounts.get({ serial_number: serialNumber }) as PushCountsRow;
+    const lastError = sql.lastPushError.get({ serial_number: serialNumber }) as { detail: string } | undefined;
+    return {
+      pending: counts.pending,
+      delivered: counts.delivered,
+      failed: counts.failed,
+      lastAttemptAt: counts.last_attempt_at,
+      lastError: lastError?.detail ?? null,
+    };
+  });
+
+  const readOutboxHealth = db.transaction((now: string, givenUpSince: string) =>
+    toOutboxHealth(
+      sql.outboxHealth.get({ now, google_topic: GOOGLE_SYNC_TOPIC, since: givenUpSince }) as OutboxHealthRow,
+      sql.lastGivenUp.get({ since: givenUpSince }) as GivenUpRow | undefined,
+    ),
+  );
+
+  // Writes run as `.immediate(...)`: see createSqliteStore.
+  const methods: PushOutboxMethods = {
+    async claimPushes(options) {
+      return claimPushes.immediate(options);
+    },
+    async finishPushes(outcomes) {
+      if (outcomes.length > 0) finishPushes.immediate(outcomes);
+    },
+    async prunePushes(finishedBefore) {
+      return sql.prunePushes.run({ before: finishedBefore }).changes;
+    },
+    async retryPush(id, retry) {
+      retryPush.immediate(id, retry);
+    },
+    async pushSummary(serialNumber) {
+      return readPushSummary(serialNumber);
+    },
+    async outboxHealth(now, givenUpSince) {
+      return readOutboxHealth(now, givenUpSince);
+    },
+  };
+  return { steps, methods };
+}
+
+interface PushCountsRow {
+  pending: number;
+  delivered: number;
+  failed: number;
+  last_attempt_at: string | null;
+}

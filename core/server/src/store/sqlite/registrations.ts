@@ -1,0 +1,108 @@
+import type Database from 'better-sqlite3';
+import type { DeviceClient, NewRegistration } from '@passmint/engine';
+import type { RegistrationMethods } from '../store-aggregates';
+import { REGISTRATION_COLUMNS, type TokenTopicRow } from '../store-rows';
+import { preparedOnce } from './prepared-once';
+import type { OutboxSteps } from './push-outbox';
+
+const statements = {
+  insertRegistration: `INSERT INTO device_registrations (${REGISTRATION_COLUMNS})
+    VALUES (@device_library_identifier, @serial_number, @tenant_id, @pass_type_identifier, @push_token, @client,
+      @client_name, @at, @at)`,
+  refreshRegistration: `UPDATE device_registrations
+    SET push_token = @push_token, client = @client, client_name = @client_name, updated_at = @at
+    WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number`,
+  deleteRegistration: `DELETE FROM device_registrations
+    WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number
+    RETURNING push_token, pass_type_identifier`,
+  deleteStaleRegistrations: `DELETE FROM device_registrations
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before`,
+  registrationCounts: `SELECT client, COUNT(*) AS registrations FROM device_registrations
+    WHERE serial_number = @serial_number GROUP BY client`,
+  // Tags are compared as integers (a string comparison would put '10' before '9').
+  updatedSerials: `SELECT p.serial_number, p.change_seq
+    FROM device_registrations r JOIN passes p ON p.serial_number = r.serial_number
+    WHERE r.device_library_identifier = @device_library_identifier AND r.pass_type_identifier = @pass_type_identifier
+      AND p.change_seq > @since`,
+};
+
+/** Device registrations on SQLite; a registration that goes takes its token's waiting push with it when nothing else wants it. */
+export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps): RegistrationMethods {
+  const sql = preparedOnce(db, statements);
+
+  // The refresh comes first: when it finds no row, the registration is new.
+  const registerDevice = db.transaction((registration: NewRegistration): 'created' | 'existing' => {
+    const params = registrationParams(registration);
+    if (sql.refreshRegistration.run(params).changes > 0) return 'existing';
+    sql.insertRegistration.run(params);
+    return 'created';
+  });
+
+  const unregisterDevice = db.transaction((deviceLibraryIdentifier: string, serialNumber: string): boolean => {
+    const gone = sql.deleteRegistration.get({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }) as
+      | TokenTopicRow
+      | undefined;
+    if (gone) outbox.dropUnwantedPush(gone);
+    return gone !== undefined;
+  });
+
+  const removeRegistrations = db.transaction((pushToken: string, passTypeIdentifier: string, registeredBefore: string): number => {
+    const removed = sql.deleteStaleRegistrations.run({
+      push_token: pushToken,
+      pass_type_identifier: passTypeIdentifier,
+      before: registeredBefore,
+    }).changes;
+    outbox.dropUnwantedPush({ push_token: pushToken, pass_type_identifier: passTypeIdentifier });
+    return removed;
+  });
+
+  // Writes run as `.immediate(...)`: see createSqliteStore.
+  return {
+    async registerDevice(registration) {
+      return registerDevice.immediate(registration);
+    },
+    async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
+      return unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber);
+    },
+    async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
+      const rows = sql.updatedSerials.all({
+        device_library_identifier: deviceLibraryIdentifier,
+        pass_type_identifier: passTypeIdentifier,
+        since: changeSeqOf(since),
+      }) as { serial_number: string; change_seq: number }[];
+      if (rows.length === 0) return null;
+      const lastUpdated = rows.reduce((highest, row) => Math.max(highest, row.change_seq), 0);
+      return { serialNumbers: rows.map((row) => row.serial_number).sort(), lastUpdated: String(lastUpdated) };
+    },
+    async countRegistrations(serialNumber) {
+      const counts: Record<DeviceClient, number> = { apple: 0, android: 0 };
+      const rows = sql.registrationCounts.all({ serial_number: serialNumber }) as { client: DeviceClient; registrations: number }[];
+      for (const row of rows) counts[row.client] = row.registrations;
+      return counts;
+    },
+    async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
+      return removeRegistrations.immediate(pushToken, passTypeIdentifier, registeredBefore);
+    },
+  };
+}
+
+/**
+ * The change tag a device sent, as the integer to compare with; 0 (below every tag) when absent
+ * or not a tag this store could have issued, so that the device gets all its passes.
+ */
+function changeSeqOf(since: string | null): number {
+  return since !== null && /^[0-9]{1,15}$/.test(since) ? Number(since) : 0;
+}
+
+function registrationParams(registration: NewRegistration) {
+  return {
+    device_library_identifier: registration.deviceLibraryIdentifier,
+    serial_number: registration.serialNumber,
+    tenant_id: registration.tenantId,
+    pass_type_identifier: registration.passTypeIdentifier,
+    push_token: registration.pushToken,
+    client: registration.client,
+    client_name: registration.clientName,
+    at: registration.at,
+  };
+}

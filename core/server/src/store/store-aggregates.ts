@@ -1,0 +1,47 @@
+import type { Store } from '@passmint/engine';
+
+/**
+ * The Store port's methods by aggregate. Each SQL store builds one part per aggregate and
+ * composes them; a method left out of every part is a compile error in the composition.
+ */
+export type TenantMethods = Pick<
+  Store,
+  'createTenant' | 'findTenant' | 'listTenants' | 'updateTenant' | 'createApiKey' | 'findApiKeyByHash' | 'listApiKeys' | 'revokeApiKey'
+>;
+
+export type PassMethods = Pick<
+  Store,
+  'findPass' | 'findPassHead' | 'insertPass' | 'updatePass' | 'listPassVersions' | 'findPassBySerial' | 'listPassesAfter'
+>;
+
+export type RegistrationMethods = Pick<
+  Store,
+  'registerDevice' | 'unregisterDevice' | 'listUpdatedSerials' | 'countRegistrations' | 'removeRegistrations'
+>;
+
+export type PushOutboxMethods = Pick<Store, 'claimPushes' | 'finishPushes' | 'retryPush' | 'prunePushes' | 'pushSummary' | 'outboxHealth'>;
+
+export type GoogleMethods = Pick<
+  Store,
+  'queueGoogleSync' | 'googleSyncedVersion' | 'markGoogleSynced' | 'recordGoogleCallback' | 'countGoogleHolders' | 'listInstallations'
+>;
+
+/** Quota counters, idempotency records and share page views: what is counted or remembered about writes and reads. */
+export type UsageMethods = Pick<Store, 'usage' | 'findIdempotency' | 'recordPassView' | 'countPassViews'>;
+
+export type ImageMethods = Pick<Store, 'putImage' | 'getImage' | 'findImageSource' | 'putImageSource'>;
+
+/** What commerce plugins keep: the passes that follow shop orders, webhook deliveries and shop sessions. */
+export type OrderMethods = Pick<
+  Store,
+  | 'findOrderPass'
+  | 'saveOrderPass'
+  | 'markOrderPassLinked'
+  | 'listOrderPasses'
+  | 'deleteOrderPasses'
+  | 'recordWebhookDelivery'
+  | 'forgetWebhookDelivery'
+  | 'saveShopSession'
+  | 'findShopSession'
+  | 'deleteShopSession'
+>;
