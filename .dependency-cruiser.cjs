@@ -2,7 +2,7 @@
 // has to remember them. test/src/boundaries.test.ts proves each rule fails on a file that breaks it.
 
 /** A package folder; the capture is the package, for "into another package" rules. */
-const PACKAGE = '^(core/[^/]+|integrations/[^/]+|n8n-nodes|zapier-app|shopify-app|test|bench)/';
+const PACKAGE = '^(core/[^/]+|cli|integrations/[^/]+|n8n-nodes|zapier-app|shopify-app|test|bench)/';
 /** The faces: adapters and apps on top of the server and the API. */
 const FACE = '^(integrations/[^/]+|n8n-nodes|zapier-app|shopify-app)/';
 /**
@@ -24,21 +24,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^core/engine/' },
       to: {
-        path: '^(core/(?!engine/)|integrations/|n8n-nodes/|zapier-app/|shopify-app/|test/|bench/|@passmint/(?!engine(/|$))|n8n-nodes-passmint|passmint-zapier)',
+        path: '^(core/(?!engine/)|cli/|integrations/|n8n-nodes/|zapier-app/|shopify-app/|test/|bench/|@passmint/(?!engine(/|$))|n8n-nodes-passmint|passmint-zapier)',
       },
     },
     {
       name: 'server-imports-no-face',
       comment:
         'The server offers seams (plugins) that faces plug into; it never imports a face ' +
-        '(commerce, WooCommerce, Shopify, the client, n8n, Zapier).',
+        '(commerce, WooCommerce, Shopify, the client, n8n, Zapier), nor the passmint command that assembles them.',
       severity: 'error',
-      from: {
-        path: '^core/server/',
-        // TEMPORARY until commerce moves to plugins (issue 16): delete this pathNot then.
-        pathNot: '^core/server/src/(commerce/|store/(postgres|sqlite)/orders\\.ts$)',
-      },
-      to: { path: FACE_TARGET },
+      from: { path: '^core/server/' },
+      to: { path: `${FACE_TARGET}|^(cli/|@passmint/cli(/|$))` },
     },
     {
       name: 'face-imports-server-entries-only',
@@ -100,7 +96,7 @@ module.exports = {
       severity: 'error',
       from: { path: PACKAGE, pathNot: '^(test|bench)/' },
       to: {
-        path: '^((core/[^/]+|integrations/[^/]+|n8n-nodes|zapier-app|shopify-app)/dist/|(@passmint/[^/]+|n8n-nodes-passmint|passmint-zapier)/(src|dist)(/|$))',
+        path: '^((core/[^/]+|cli|integrations/[^/]+|n8n-nodes|zapier-app|shopify-app)/dist/|(@passmint/[^/]+|n8n-nodes-passmint|passmint-zapier)/(src|dist)(/|$))',
         pathNot: '^$1/', // its own build output is its own business
       },
     },

@@ -1,7 +1,6 @@
-import { CUSTOMER_FIELD_KEYS, type PassWriter } from '@passmint/commerce';
-import type { OrderPassRecord, Store } from '@passmint/engine';
+import { CUSTOMER_FIELD_KEYS, type OrderPassRecord, type OrderStore, type PassWriter } from '@passmint/commerce';
 
-export type ComplianceStore = Pick<Store, 'listOrderPasses' | 'deleteOrderPasses'>;
+export type ComplianceStore = Pick<OrderStore, 'listOrderPasses' | 'deleteOrderPasses'>;
 
 interface CustomerRequest {
   customer?: { id?: number | string | null } | null;

@@ -1,7 +1,7 @@
 import { Session, type Shopify } from '@shopify/shopify-api';
-import type { Store } from '@passmint/engine';
+import type { OrderStore } from '@passmint/commerce';
 
-export type SessionStore = Pick<Store, 'saveShopSession' | 'findShopSession' | 'deleteShopSession'>;
+export type SessionStore = Pick<OrderStore, 'saveShopSession' | 'findShopSession' | 'deleteShopSession'>;
 
 /**
  * Admin API sessions for the shop. A public app's token comes from the OAuth install and is kept

@@ -128,29 +128,6 @@ export interface Store extends PassRepository {
   /** Every tenant's passes in serial-number order: the page after `afterSerial` (null: the first). */
   listPassesAfter(afterSerial: string | null, limit: number): Promise<PassRecord[]>;
 
-  /** The pass that follows a shop's order, if the order has one. */
-  findOrderPass(shop: string, orderId: string): Promise<OrderPassRecord | null>;
-  /**
-   * Records which pass follows an order and the order version it shows. A first save inserts;
-   * later saves only move forward: one whose `orderUpdatedAt` is older than the stored one is
-   * refused as 'stale', so a late webhook can never roll the record back.
-   */
-  saveOrderPass(record: NewOrderPass): Promise<'saved' | 'stale'>;
-  /** Notes that the pass's link was written back to the shop (metafield, order meta or note). */
-  markOrderPassLinked(shop: string, orderId: string, at: string): Promise<void>;
-  /** A shop's order passes, all of them or those of one customer, oldest first. */
-  listOrderPasses(shop: string, filter?: { customerId?: string; orderIds?: readonly string[] }): Promise<OrderPassRecord[]>;
-  /** Forgets order passes (privacy requests); how many went. The passes themselves stay. */
-  deleteOrderPasses(shop: string, orderIds: readonly string[]): Promise<number>;
-  /** A webhook delivery seen for the first time: true; a redelivery of the same id: false. */
-  recordWebhookDelivery(delivery: { source: string; id: string; at: string }): Promise<boolean>;
-  /** A shop platform's API session (e.g. a Shopify app's offline token), serialised by the adapter. */
-  saveShopSession(shop: string, session: string, at: string): Promise<void>;
-  findShopSession(shop: string): Promise<string | null>;
-  deleteShopSession(shop: string): Promise<void>;
-  /** Undoes a record whose processing failed, so the platform's retry is processed. */
-  forgetWebhookDelivery(delivery: { source: string; id: string }): Promise<void>;
-
   /** Stores image bytes under their content hash; storing the same hash twice is a no-op. */
   putImage(image: ImageRecord): Promise<void>;
   getImage(hash: string): Promise<ImageRecord | null>;
@@ -399,25 +376,6 @@ export interface ImageSourceRecord {
 }
 
 /** A unique name or id is already taken. */
-export interface NewOrderPass {
-  /** The shop, as its platform names it: a myshopify domain or a WooCommerce site URL. */
-  shop: string;
-  orderId: string;
-  tenantId: string;
-  serialNumber: string;
-  /** The order's own last-modified time (UTC ISO-8601) that the pass now shows. */
-  orderUpdatedAt: string;
-  customerId: string | null;
-  at: string;
-}
-
-export interface OrderPassRecord extends Omit<NewOrderPass, 'at'> {
-  createdAt: string;
-  updatedAt: string;
-  /** When the pass's link was written back to the shop; null until it was. */
-  linkedAt: string | null;
-}
-
 export class StoreConflictError extends PassmintError {
   constructor(message: string) {
     super('conflict', message);

@@ -12,10 +12,14 @@ import { countSecrets, resealSecrets } from '../secrets/secrets-at-rest';
 import { openStore } from '../store/open-store';
 import { quoteIdentifier } from '../store/postgres-migrations';
 import type { SecretCell } from '../store/secret-columns';
+import { putVaultSecret, readVaultSecret, vaultPlugin } from '../test-support/vault-plugin';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pems = createDevIdentity({ passTypeIdentifier: 'pass.com.cornerbakery.loyalty', teamIdentifier: 'BAKERY0001' });
 const TOKEN = `shpat_${randomBytes(16).toString('hex')}`;
+/** A plugin's secret column stands in for a shop's session. */
+const PLUGINS = [vaultPlugin()];
+const open = (env: Record<string, string>) => openStore(readEnv(env, PLUGINS), PLUGINS);
 
 let dir: string;
 beforeEach(() => {
@@ -29,15 +33,19 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, {
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-    env,
-  });
+  const code = await runCli(
+    argv,
+    {
+      out: { write: (text: string) => (out += text) },
+      err: { write: (text: string) => (err += text) },
+      env,
+    },
+    PLUGINS,
+  );
   return { code, out, err };
 }
 
-/** A tenant with its own certificate and a shop session: two secrets. */
+/** A tenant with its own certificate and a plugin's secret: two secrets. */
 async function storeSecrets(env: Record<string, string>): Promise<void> {
   const created = await cli(
     env,
@@ -52,23 +60,24 @@ async function storeSecrets(env: Record<string, string>): Promise<void> {
     join(dir, 'wwdr.pem'),
   );
   expect(created).toMatchObject({ code: 0, err: '' });
-  const opened = await openStore(readEnv(env));
+  const opened = await open(env);
   try {
-    await opened.store.saveShopSession('bayroast.myshopify.com', JSON.stringify([['accessToken', TOKEN]]), '2026-01-01T00:00:00.000Z');
+    await putVaultSecret(opened, 'bayroast', JSON.stringify([['accessToken', TOKEN]]));
   } finally {
     await opened.store.close();
   }
 }
 
-/** What the database holds, opened with `env`'s key: the tenant's key, the session, and the keys sealing them. */
+/** What the database holds, opened with `env`'s key: the tenant's key, the plugin's secret, and the keys sealing them. */
 async function readBack(
   env: Record<string, string>,
 ): Promise<{ privateKeyPem: string | undefined; session: string | null; byKey: Record<string, number> }> {
-  const { store } = await openStore(readEnv(env));
+  const opened = await open(env);
+  const { store } = opened;
   try {
     return {
       privateKeyPem: (await store.findTenant('Corner Bakery'))?.appleIdentity?.privateKeyPem,
-      session: await store.findShopSession('bayroast.myshopify.com'),
+      session: await readVaultSecret(opened, 'bayroast'),
       byKey: countSecrets(await store.listSecretCells()).byKey,
     };
   } finally {
@@ -79,7 +88,7 @@ async function readBack(
 /** The code openStore fails with; a store that opens after all is closed first, so the test fails cleanly. */
 async function refusalCode(env: Record<string, string>): Promise<string | undefined> {
   try {
-    await (await openStore(readEnv(env))).store.close();
+    await (await open(env)).store.close();
   } catch (error) {
     return (error as { code?: string }).code;
   }
@@ -97,7 +106,7 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     const oldKey = readFileSync(keyFile(), 'utf8');
     const oldId = keyIdOf(keyFile());
     // A server on the same data dir, opened before the rotation, follows it.
-    const running = await openStore(readEnv(env()));
+    const running = await open(env());
     const rotated = await cli(env(), 'secrets', 'rotate');
     expect(rotated.code).toBe(0);
     const newId = keyIdOf(keyFile());
@@ -112,7 +121,7 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
     });
     expect((await cli(env(), 'secrets', 'status')).out).toContain(`2 secrets sealed under key ${newId}\n`);
     try {
-      await running.store.saveShopSession('later.myshopify.com', '["accessToken","later"]', '2026-01-02T00:00:00.000Z');
+      await putVaultSecret(running, 'later', '["accessToken","later"]');
       expect((await running.store.findTenant('Corner Bakery'))?.appleIdentity?.privateKeyPem).toContain('PRIVATE KEY');
     } finally {
       await running.store.close();
@@ -124,24 +133,24 @@ describe('passmint secrets rotate with the data dir key (SQLite)', () => {
   it('changes nothing when one secret cannot be opened, and a run after a crash before the rename finishes the job', async () => {
     await storeSecrets(env());
     const oldId = keyIdOf(keyFile());
-    const opened = await openStore(readEnv(env()));
+    const opened = await open(env());
     const before = await opened.store.listSecretCells();
     const damage = (cell: SecretCell) =>
-      cell.column.column === 'session' ? cell.value.replace(/\.([^.]+)$/, '.AAAAAAAAAAAAAAAAAAAAAA') : cell.value;
+      cell.column.column === 'secret' ? cell.value.replace(/\.([^.]+)$/, '.AAAAAAAAAAAAAAAAAAAAAA') : cell.value;
     await opened.store.rewriteSecretCells(damage);
     await opened.store.close();
     const failed = await cli(env(), 'secrets', 'rotate');
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/failed its integrity check/);
-    const stillThere = await openStore(readEnv(env()));
+    const stillThere = await open(env());
     const cells = await stillThere.store.listSecretCells();
-    expect(cells.filter((cell) => cell.column.column !== 'session')).toEqual(before.filter((cell) => cell.column.column !== 'session'));
+    expect(cells.filter((cell) => cell.column.column !== 'secret')).toEqual(before.filter((cell) => cell.column.column !== 'secret'));
     expect(keyIdOf(keyFile())).toBe(oldId);
-    // Repair the session, then stand in for a rotation that committed and died before renaming secret.key.next.
+    // Repair the secret, then stand in for a rotation that committed and died before renaming secret.key.next.
     await stillThere.store.rewriteSecretCells(
       (cell) => before.find((old) => old.rowKey === cell.rowKey && old.column === cell.column)?.value ?? cell.value,
     );
-    const source = masterKeySource(readEnv(env()));
+    const source = masterKeySource(readEnv(env(), PLUGINS));
     const pendingKey = source.kind === 'file' ? createKeyFile(source.pending) : Buffer.alloc(0);
     await resealSecrets(stillThere.store, stillThere.keys, pendingKey);
     await stillThere.store.close();

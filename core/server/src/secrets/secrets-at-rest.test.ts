@@ -10,6 +10,7 @@ import { openStore } from '../store/open-store';
 import { migratePostgres, quoteIdentifier } from '../store/postgres-migrations';
 import { migrate } from '../store/sqlite-migrations';
 import { openSqliteDatabase } from '../store/sqlite-store';
+import { readVaultSecret, vaultPlugin } from '../test-support/vault-plugin';
 
 const DATABASE_URL = process.env.PASSMINT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TOKEN = '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';
@@ -19,12 +20,14 @@ const googleIdentity = {
   issuerId: '3388000000012345678',
   serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: pems.privateKeyPem },
 };
+/** A plugin's secret column (a shop's session, say) stands in for the plugins' secrets. */
+const PLUGINS = [vaultPlugin()];
 const session = JSON.stringify([
   ['id', 'offline_bayroast'],
   ['accessToken', TOKEN],
 ]);
 
-/** The rows a release before sealing left: identities and a shop session in clear; an older identity and a redacted shop's session in free pages. */
+/** The rows a release before sealing left: identities and a plugin's secret in clear; an older identity and a deleted secret in free pages. */
 const LEGACY_ROWS: [string, unknown[]][] = [
   [
     'INSERT INTO tenants (id, name, monthly_quota, apple_identity, google_identity, created_at, updated_at) VALUES ($1, $2, NULL, $3, $4, $5, $6)',
@@ -38,15 +41,10 @@ const LEGACY_ROWS: [string, unknown[]][] = [
     ],
   ],
   ['UPDATE tenants SET apple_identity = $1 WHERE id = $2', [JSON.stringify(appleIdentity), 'ten_legacy']],
-  [
-    'INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)',
-    ['bayroast.myshopify.com', session, '2025-01-01T00:00:00.000Z'],
-  ],
-  [
-    'INSERT INTO shop_sessions (shop, session, updated_at) VALUES ($1, $2, $3)',
-    ['gone.myshopify.com', `${session}${'-'.repeat(5000)}`, '2025-01-01T00:00:00.000Z'],
-  ],
-  ['DELETE FROM shop_sessions WHERE shop = $1', ['gone.myshopify.com']],
+  ['CREATE TABLE plugin_vault (id text NOT NULL PRIMARY KEY, secret text NOT NULL)', []],
+  ['INSERT INTO plugin_vault (id, secret) VALUES ($1, $2)', ['bayroast', session]],
+  ['INSERT INTO plugin_vault (id, secret) VALUES ($1, $2)', ['gone', `${session}${'-'.repeat(5000)}`]],
+  ['DELETE FROM plugin_vault WHERE id = $1', ['gone']],
 ];
 
 /** What a look at the raw bytes finds in clear: the PEM marker, the token, a line of the key's base64. */
@@ -62,7 +60,7 @@ function clearTextIn(bytes: Buffer): string[] {
 /** The error openStore fails with; a store that opens after all is closed, and the test fails. */
 async function refusal(env: PassmintEnv): Promise<{ code?: string; message: string }> {
   try {
-    const opened = await openStore(env);
+    const opened = await openStore(env, PLUGINS);
     await opened.store.close();
   } catch (error) {
     return error as { code?: string; message: string };
@@ -99,25 +97,25 @@ describe('secrets at rest on SQLite', () => {
     writeLegacyDatabase();
     expect(clearTextIn(diskBytes())).toEqual(['PRIVATE KEY', TOKEN, 'key body']);
     const env = readEnv({ PASSMINT_DATA_DIR: dir });
-    const opened = await openStore(env);
+    const opened = await openStore(env, PLUGINS);
     try {
       expect(opened.secrets).toMatchObject({ createdKey: true, sealedNow: 3, underOtherKeys: 0 });
       expect(clearTextIn(diskBytes())).toEqual([]);
       expect((await opened.store.findTenant('ten_legacy'))?.appleIdentity).toEqual(appleIdentity);
-      expect(await opened.store.findShopSession('bayroast.myshopify.com')).toBe(session);
+      expect(await readVaultSecret(opened, 'bayroast')).toBe(session);
     } finally {
       await opened.store.close();
     }
     expect(clearTextIn(diskBytes())).toEqual([]);
     expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
-    const again = await openStore(env);
+    const again = await openStore(env, PLUGINS);
     expect(again.secrets).toMatchObject({ createdKey: false, sealedNow: 0, keyId: opened.secrets.keyId });
     await again.store.close();
   });
 
   it('stops with a message naming the keys when the key is wrong or missing, and creates no key then', async () => {
     writeLegacyDatabase();
-    const first = await openStore(readEnv({ PASSMINT_DATA_DIR: dir }));
+    const first = await openStore(readEnv({ PASSMINT_DATA_DIR: dir }), PLUGINS);
     await first.store.close();
     const sealedUnder = first.secrets.keyId;
 
@@ -137,7 +135,7 @@ describe('secrets at rest on SQLite', () => {
     writeFileSync(join(dir, 'secret.key'), 'not a key\n');
     expect(await refusal(readEnv({ PASSMINT_DATA_DIR: dir }))).toMatchObject({ code: 'secret_key_invalid' });
 
-    const restored = await openStore(readEnv({ PASSMINT_DATA_DIR: dir, PASSMINT_SECRET_KEY: key.toString('utf8').trim() }));
+    const restored = await openStore(readEnv({ PASSMINT_DATA_DIR: dir, PASSMINT_SECRET_KEY: key.toString('utf8').trim() }), PLUGINS);
     expect((await restored.store.findTenant('ten_legacy'))?.googleIdentity).toEqual(googleIdentity);
     await restored.store.close();
   });
@@ -170,12 +168,12 @@ describe('secrets at rest on PostgreSQL (needs PostgreSQL)', () => {
       await pool.end();
     }
     expect(clearTextIn(dump())).toEqual(['PRIVATE KEY', TOKEN, 'key body']);
-    const opened = await openStore(env());
+    const opened = await openStore(env(), PLUGINS);
     try {
       expect(opened.secrets).toMatchObject({ createdKey: false, sealedNow: 3, source: { kind: 'env' } });
       expect(clearTextIn(dump())).toEqual([]);
       expect((await opened.store.findTenant('ten_legacy'))?.appleIdentity).toEqual(appleIdentity);
-      expect(await opened.store.findShopSession('bayroast.myshopify.com')).toBe(session);
+      expect(await readVaultSecret(opened, 'bayroast')).toBe(session);
     } finally {
       await opened.store.close();
     }

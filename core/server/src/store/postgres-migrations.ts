@@ -110,7 +110,7 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE UNIQUE INDEX passes_by_change_seq ON passes (change_seq);
 
       -- One row. Its row lock, taken by UPDATE ... RETURNING in the writing transaction, is what
-      -- keeps tags in commit order (see nextChangeTag in postgres-store.ts).
+      -- keeps tags in commit order (see pass-write-sql.ts).
       CREATE TABLE pass_change_counter (
         id integer NOT NULL PRIMARY KEY CHECK (id = 1),
         last_value bigint NOT NULL
@@ -197,43 +197,9 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
-  {
-    version: 7,
-    name: 'commerce orders and webhook deliveries',
-    sql: `
-      CREATE TABLE order_passes (
-        shop text COLLATE "C" NOT NULL,
-        order_id text COLLATE "C" NOT NULL,
-        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
-        serial_number text COLLATE "C" NOT NULL REFERENCES passes (serial_number),
-        order_updated_at text COLLATE "C" NOT NULL,
-        customer_id text COLLATE "C",
-        created_at text COLLATE "C" NOT NULL,
-        updated_at text COLLATE "C" NOT NULL,
-        linked_at text COLLATE "C",
-        PRIMARY KEY (shop, order_id)
-      );
-      CREATE INDEX order_passes_customer ON order_passes (shop, customer_id);
-      CREATE TABLE webhook_deliveries (
-        source text COLLATE "C" NOT NULL,
-        id text COLLATE "C" NOT NULL,
-        received_at text COLLATE "C" NOT NULL,
-        PRIMARY KEY (source, id)
-      );
-      CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
-    `,
-  },
-  {
-    version: 8,
-    name: 'shop sessions',
-    sql: `
-      CREATE TABLE shop_sessions (
-        shop text COLLATE "C" NOT NULL PRIMARY KEY,
-        session text COLLATE "C" NOT NULL,
-        updated_at text COLLATE "C" NOT NULL
-      );
-    `,
-  },
+  // Versions 7 and 8 made the shop tables (order_passes, webhook_deliveries, shop_sessions).
+  // They belong to the shop plugins now (@passmint/commerce's order store), which make them
+  // when missing; databases that ran 7 and 8 keep them as they are.
   {
     version: 9,
     name: 'cheaper pass updates',

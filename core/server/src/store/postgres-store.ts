@@ -2,7 +2,6 @@ import { Pool, type PoolClient } from 'pg';
 import { PassmintError, type SecretBox } from '@passmint/engine';
 import { postgresGoogle } from './postgres/google';
 import { postgresImages } from './postgres/images';
-import { postgresOrders } from './postgres/orders';
 import { postgresPasses } from './postgres/passes';
 import { prepareStatements } from './postgres/prepared-statements';
 import { postgresPushOutbox } from './postgres/push-outbox';
@@ -71,7 +70,6 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     ...postgresGoogle(context),
     ...postgresUsage(context),
     ...postgresImages(context),
-    ...postgresOrders(context),
   };
 }
 

@@ -1,15 +1,14 @@
 import { SecretKeyError, isSealed, type SecretBox, type Store } from '@passmint/engine';
 
 /**
- * The columns that hold secrets, each with its table's row key: a tenant's own Apple identity
- * (certificate and private key) and Google service account (with its private key), and a shop's
- * Admin API session (with its offline access token). Nothing else in the schema is secret in
+ * The server's columns that hold secrets, each with its table's row key: a tenant's own Apple
+ * identity (certificate and private key) and Google service account (with its private key).
+ * Plugins add theirs (a shop's Admin API session, say). Nothing else in the schema is secret in
  * clear: API keys are kept as hashes, and a pass's authentication token travels inside the pass.
  */
 export const SECRET_COLUMNS = [
   { table: 'tenants', column: 'apple_identity', key: 'id' },
   { table: 'tenants', column: 'google_identity', key: 'id' },
-  { table: 'shop_sessions', column: 'session', key: 'shop' },
 ] as const;
 
 export interface SecretColumn {
@@ -98,4 +97,3 @@ const OPENED_CACHE_SIZE = 256;
 
 export const APPLE_IDENTITY_COLUMN = SECRET_COLUMNS[0];
 export const GOOGLE_IDENTITY_COLUMN = SECRET_COLUMNS[1];
-export const SHOP_SESSION_COLUMN = SECRET_COLUMNS[2];

@@ -194,43 +194,9 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
-  {
-    version: 7,
-    name: 'commerce orders and webhook deliveries',
-    sql: `
-      CREATE TABLE order_passes (
-        shop TEXT NOT NULL,
-        order_id TEXT NOT NULL,
-        tenant_id TEXT NOT NULL REFERENCES tenants (id),
-        serial_number TEXT NOT NULL REFERENCES passes (serial_number),
-        order_updated_at TEXT NOT NULL,
-        customer_id TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        linked_at TEXT,
-        PRIMARY KEY (shop, order_id)
-      );
-      CREATE INDEX order_passes_customer ON order_passes (shop, customer_id);
-      CREATE TABLE webhook_deliveries (
-        source TEXT NOT NULL,
-        id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        PRIMARY KEY (source, id)
-      );
-      CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
-    `,
-  },
-  {
-    version: 8,
-    name: 'shop sessions',
-    sql: `
-      CREATE TABLE shop_sessions (
-        shop TEXT NOT NULL PRIMARY KEY,
-        session TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-    `,
-  },
+  // Versions 7 and 8 made the shop tables (order_passes, webhook_deliveries, shop_sessions).
+  // They belong to the shop plugins now (@passmint/commerce's order store), which make them
+  // when missing; databases that ran 7 and 8 keep them as they are.
   // Version 9 changed PostgreSQL only; the numbers stay in step with its migrations.
   {
     version: 10,

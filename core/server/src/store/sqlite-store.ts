@@ -5,7 +5,6 @@ import { ensurePrivateDir, ensurePrivateFile } from '../secrets/private-files';
 import { secretSealer, type SecretColumn, type SqlStore } from './secret-columns';
 import { sqliteGoogle } from './sqlite/google';
 import { sqliteImages } from './sqlite/images';
-import { sqliteOrders } from './sqlite/orders';
 import { preparedOnce } from './sqlite/prepared-once';
 import { sqlitePasses } from './sqlite/passes';
 import { sqlitePushOutbox } from './sqlite/push-outbox';
@@ -67,6 +66,5 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...sqliteGoogle(db, outbox.steps),
     ...usage.methods,
     ...sqliteImages(db),
-    ...sqliteOrders(db, secrets),
   };
 }

@@ -30,18 +30,3 @@ export type GoogleMethods = Pick<
 export type UsageMethods = Pick<Store, 'usage' | 'findIdempotency' | 'recordPassView' | 'countPassViews'>;
 
 export type ImageMethods = Pick<Store, 'putImage' | 'getImage' | 'findImageSource' | 'putImageSource'>;
-
-/** What commerce plugins keep: the passes that follow shop orders, webhook deliveries and shop sessions. */
-export type OrderMethods = Pick<
-  Store,
-  | 'findOrderPass'
-  | 'saveOrderPass'
-  | 'markOrderPassLinked'
-  | 'listOrderPasses'
-  | 'deleteOrderPasses'
-  | 'recordWebhookDelivery'
-  | 'forgetWebhookDelivery'
-  | 'saveShopSession'
-  | 'findShopSession'
-  | 'deleteShopSession'
->;

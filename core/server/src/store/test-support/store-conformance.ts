@@ -2,7 +2,6 @@ import { storeUnderTest, type OpenedStore } from './conformance/context';
 import { describeGoogleConformance } from './conformance/google';
 import { describeImageConformance } from './conformance/images';
 import { describeLifecycleConformance } from './conformance/lifecycle';
-import { describeOrderConformance } from './conformance/orders';
 import { describeOutboxHealthConformance } from './conformance/outbox-health';
 import { describePassConformance } from './conformance/passes';
 import { describePushOutboxConformance } from './conformance/push-outbox';
@@ -30,7 +29,6 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     describeGoogleConformance(context);
     describeOutboxHealthConformance(context);
     describeUsageConformance(context);
-    describeOrderConformance(context);
     describeSecretConformance(context);
     describeImageConformance(context);
   });
