@@ -1,4 +1,5 @@
-import { checkStoredPass, type OutboxHealth, type Store, type StoredPassProblem } from '@passmint/engine';
+import { checkStoredPass, type StoredPassProblem } from '@passmint/engine';
+import type { OutboxHealth, Store } from '../store/store-port';
 import { readEnv } from '../env';
 import { describeStoreLocation, openStore } from '../store/open-store';
 import type { CliIo } from './io';

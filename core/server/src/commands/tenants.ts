@@ -1,4 +1,5 @@
-import { PassmintError, type Store, type StoredGoogleIdentity, type TenantPatch } from '@passmint/engine';
+import { PassmintError, type StoredGoogleIdentity } from '@passmint/engine';
+import type { Store, TenantPatch } from '../store/store-port';
 import { readServiceAccount } from '../google/service-account';
 import { readEnv } from '../env';
 import { openStore } from '../store/open-store';

@@ -1,4 +1,5 @@
-import { changeMessages, renderGoogleClass, type PushJob, type Store } from '@passmint/engine';
+import { changeMessages, renderGoogleClass } from '@passmint/engine';
+import type { PushJob, Store } from '../store/store-port';
 import type { PushResult } from '../apns/apns-client';
 import { canonicalOf } from '../stored-pass';
 import type { GoogleWallet } from './google-wallet';

@@ -1,4 +1,5 @@
-import type { PassEngine, SigningIdentity, Store } from '@passmint/engine';
+import type { PassEngine, SigningIdentity } from '@passmint/engine';
+import type { Store } from '../store/store-port';
 import type { GoogleWallets } from '../google/google-wallets';
 import type { IdentityFailure } from '../push/identity-health';
 import type { IdentityPause } from '../push/push-worker';

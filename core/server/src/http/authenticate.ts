@@ -1,4 +1,5 @@
-import type { Store, TenantRecord, ApiKeyRecord } from '@passmint/engine';
+import type { TenantRecord } from '@passmint/engine';
+import type { Store, ApiKeyRecord } from '../store/store-port';
 import { hashApiKey, hashesEqual, isWellFormedApiKey } from '../keys/api-keys';
 import { HttpError } from './http-errors';
 

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
-import { ThrottledError, type Store } from '@passmint/engine';
+import { ThrottledError } from '@passmint/engine';
+import type { Store } from '../store/store-port';
 import { createDeviceCeiling, type DeviceSlot } from './device-ceiling';
 import { HttpError } from './http-errors';
 import { perMinute, type RateLimiters } from './rate-limiter';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '@passmint/engine';
+import type { Store } from '../store/store-port';
 import { solidPng } from '../test-support/image-server';
 import { startSwitchableImageHost, type SwitchableImageHost } from '../test-support/switchable-image-host';
 import { createTestPki, type TestPki } from '../test-support/test-pki';

@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  decodePngDataUri,
-  InvalidInputError,
-  isPngDataUri,
-  readPngInfo,
-  type ImageSource,
-  type ImageSourceRecord,
-  type Store,
-} from '@passmint/engine';
+import { decodePngDataUri, InvalidInputError, isPngDataUri, readPngInfo, type ImageSource } from '@passmint/engine';
+import type { ImageSourceRecord, Store } from '../store/store-port';
 import { createImageRefresher } from './image-refresher';
 
 export interface PngFetcher {

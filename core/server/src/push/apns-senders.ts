@@ -1,4 +1,5 @@
-import type { SigningIdentity, Store, TenantRecord } from '@passmint/engine';
+import type { SigningIdentity, TenantRecord } from '@passmint/engine';
+import type { Store } from '../store/store-port';
 import { createApnsClient } from '../apns/apns-client';
 import type { PushSender } from './push-worker';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '@passmint/engine';
+import type { Store } from '../store/store-port';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { createSqliteStore } from '../store/sqlite-store';
 import { createPushWorker, PUSH_EVENT_LEVEL, type PushEvent } from './push-worker';

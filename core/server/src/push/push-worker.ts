@@ -1,4 +1,4 @@
-import { GOOGLE_SYNC_TOPIC, type PushJob, type PushOutcome, type Store } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC, type PushJob, type PushOutcome, type Store } from '../store/store-port';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { retryDelayMs } from './backoff';
 import { createIdentityHealth, isIdentityFailure, type IdentityFailure } from './identity-health';

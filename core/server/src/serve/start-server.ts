@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createPassEngine, PassmintError, type Store } from '@passmint/engine';
+import { createPassEngine, PassmintError } from '@passmint/engine';
+import type { Store } from '../store/store-port';
 import type { FastifyInstance } from 'fastify';
 import { loadConfiguredIdentity } from '../apple-identity';
 import type { PassmintEnv } from '../env';

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import type { PassRecord, PassUpdate, Store, WriteOptions } from '@passmint/engine';
+import type { PassRecord, PassUpdate, WriteOptions } from '@passmint/engine';
+import type { Store } from './store-port';
 import { createPostgresStore } from './postgres-store';
 import { migratePostgres, postgresMigrations, quoteIdentifier } from './postgres-migrations';
 import { newPass, registrationOf, tenantIn, testSecretBox } from './test-support/store-builders';

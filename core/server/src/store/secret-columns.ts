@@ -1,4 +1,5 @@
-import { SecretKeyError, isSealed, type SecretBox, type Store } from '@passmint/engine';
+import { SecretKeyError, isSealed, type SecretBox } from '@passmint/engine';
+import type { Store } from './store-port';
 
 /**
  * The server's columns that hold secrets, each with its table's row key: a tenant's own Apple

@@ -1,4 +1,4 @@
-import type { Store } from '@passmint/engine';
+import type { Store } from './store-port';
 
 /**
  * The Store port's methods by aggregate. Each SQL store builds one part per aggregate and

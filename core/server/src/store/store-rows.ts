@@ -1,15 +1,5 @@
-import type {
-  ApiKeyRecord,
-  IdempotencyRecord,
-  OutboxHealth,
-  PassHead,
-  PassRecord,
-  PassVersionRecord,
-  PushJob,
-  StoredAppleIdentity,
-  StoredGoogleIdentity,
-  TenantRecord,
-} from '@passmint/engine';
+import type { IdempotencyRecord, PassHead, PassRecord, StoredAppleIdentity, StoredGoogleIdentity, TenantRecord } from '@passmint/engine';
+import type { ApiKeyRecord, OutboxHealth, PassVersionRecord, PushJob } from './store-port';
 import { APPLE_IDENTITY_COLUMN, GOOGLE_IDENTITY_COLUMN, type SecretSealer } from './secret-columns';
 
 /**

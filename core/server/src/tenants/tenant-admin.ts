@@ -6,12 +6,11 @@ import {
   PassmintError,
   SigningIdentityError,
   StoreConflictError,
-  type ApiKeyRecord,
-  type Store,
   type StoredAppleIdentity,
   type StoredGoogleIdentity,
   type TenantRecord,
 } from '@passmint/engine';
+import type { ApiKeyRecord, Store } from '../store/store-port';
 import { generateApiKey } from '../keys/api-keys';
 
 export const DEFAULT_TENANT_NAME = 'Passmint';

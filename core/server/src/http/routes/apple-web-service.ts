@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { DeviceClient, PassRecord } from '@passmint/engine';
+import type { PassRecord } from '@passmint/engine';
+import type { DeviceClient } from '../../store/store-port';
 import type { AppContext } from '../app-context';
 import { tokensEqual } from '../../keys/api-keys';
 import { HttpError } from '../http-errors';

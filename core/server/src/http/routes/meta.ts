@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { GOOGLE_SYNC_TOPIC } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC } from '../../store/store-port';
 import type { AppContext } from '../app-context';
 import { llmsText } from '../openapi/llms-text';
 import { openApiDocument } from '../openapi/openapi-document';

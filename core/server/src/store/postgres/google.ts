@@ -1,4 +1,4 @@
-import { GOOGLE_SYNC_TOPIC, googleSyncToken, type Installation } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC, googleSyncToken, type Installation } from '../store-port';
 import type { GoogleMethods } from '../store-aggregates';
 import type { PostgresContext } from './queryable';
 

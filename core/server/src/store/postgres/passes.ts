@@ -1,6 +1,4 @@
 import {
-  GOOGLE_SYNC_TOPIC,
-  googleSyncToken,
   type InsertPassResult,
   type NewIdempotency,
   type NewPass,
@@ -9,6 +7,7 @@ import {
   type UpdatePassResult,
   type WriteOptions,
 } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '../store-port';
 import type { PassMethods } from '../store-aggregates';
 import { PASS_COLUMNS, PASS_HEAD_COLUMNS, toPass, toPassHead, toPassVersion, type PassRow, type PassVersionRow } from '../store-rows';
 import { INSERT_PASS_ROW, passRowParams, UPDATE_PASS, type UpdatedPassRow } from './pass-write-sql';

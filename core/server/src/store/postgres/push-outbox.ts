@@ -1,4 +1,4 @@
-import { GOOGLE_SYNC_TOPIC, type PushOutcome, type PushSummary } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC, type PushOutcome, type PushSummary } from '../store-port';
 import type { PushOutboxMethods } from '../store-aggregates';
 import {
   PUSH_JOB_COLUMNS,

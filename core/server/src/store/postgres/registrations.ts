@@ -1,4 +1,4 @@
-import type { DeviceClient, NewRegistration } from '@passmint/engine';
+import type { DeviceClient, NewRegistration } from '../store-port';
 import type { RegistrationMethods } from '../store-aggregates';
 import { REGISTRATION_COLUMNS, type TokenTopicRow } from '../store-rows';
 import { dropUnwantedPush } from './push-outbox';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Installation } from '@passmint/engine';
+import type { Installation } from '../store-port';
 import type { GoogleMethods } from '../store-aggregates';
 import { preparedOnce } from './prepared-once';
 import type { OutboxSteps } from './push-outbox';

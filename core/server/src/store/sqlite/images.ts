@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ImageRecord, ImageSourceRecord } from '@passmint/engine';
+import type { ImageRecord, ImageSourceRecord } from '../store-port';
 import type { ImageMethods } from '../store-aggregates';
 import type { ImageRow, ImageSourceRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeviceClient, NewRegistration } from '@passmint/engine';
+import type { DeviceClient, NewRegistration } from '../store-port';
 import type { RegistrationMethods } from '../store-aggregates';
 import { REGISTRATION_COLUMNS, type TokenTopicRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';

@@ -1,12 +1,6 @@
 import type Database from 'better-sqlite3';
-import {
-  StoreConflictError,
-  type ApiKeyRecord,
-  type NewApiKey,
-  type NewTenant,
-  type TenantPatch,
-  type TenantRecord,
-} from '@passmint/engine';
+import { StoreConflictError, type NewTenant, type TenantRecord } from '@passmint/engine';
+import type { ApiKeyRecord, NewApiKey, TenantPatch } from '../store-port';
 import type { SecretSealer } from '../secret-columns';
 import type { TenantMethods } from '../store-aggregates';
 import { API_KEY_COLUMNS, TENANT_COLUMNS, tenantRow, toApiKey, toTenant, type ApiKeyRow, type TenantRow } from '../store-rows';

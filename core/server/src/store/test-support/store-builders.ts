@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createSecretBox, type NewPass, type NewRegistration, type SecretBox, type Store } from '@passmint/engine';
+import { createSecretBox, type NewPass, type SecretBox } from '@passmint/engine';
+import type { NewRegistration, Store } from '../store-port';
 
 /** A box under a fresh random master key, for stores made directly in tests. */
 export function testSecretBox(): SecretBox {

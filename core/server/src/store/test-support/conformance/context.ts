@@ -1,4 +1,5 @@
-import type { NewPass, NewRegistration, NewTenant, PassRecord, PassUpdate, PushJob } from '@passmint/engine';
+import type { NewPass, NewTenant, PassRecord, PassUpdate } from '@passmint/engine';
+import type { NewRegistration, PushJob } from '../../store-port';
 import type { SqlStore } from '../../secret-columns';
 import { at, END_OF_TIME, LEASE_SECONDS, newPass, newRegistration, newTenant, unlimited, updateOf } from './fixtures';
 

@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   IdempotencyRecord,
-  ImageRecord,
   InsertPassResult,
-  NewApiKey,
   NewIdempotency,
   NewPass,
-  NewRegistration,
   NewTenant,
   PassRecord,
   PassUpdate,
@@ -14,6 +11,7 @@ import type {
   UpdatePassResult,
   WriteOptions,
 } from '@passmint/engine';
+import type { ImageRecord, NewApiKey, NewRegistration } from '../../store-port';
 
 /** The values the conformance tests build their rows from, and the instants they happen at. */
 

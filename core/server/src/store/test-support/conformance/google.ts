@@ -1,4 +1,4 @@
-import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '@passmint/engine';
+import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '../../store-port';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
 import { at, unlimited, updateOf } from './fixtures';

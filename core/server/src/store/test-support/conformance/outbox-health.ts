@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboxHealth, PushJob } from '@passmint/engine';
+import type { OutboxHealth, PushJob } from '../../store-port';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
 import { at, END_OF_TIME } from './fixtures';

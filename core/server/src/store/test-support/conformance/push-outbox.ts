@@ -1,4 +1,5 @@
-import type { NewRegistration, PassRecord, PushJob } from '@passmint/engine';
+import type { PassRecord } from '@passmint/engine';
+import type { NewRegistration, PushJob } from '../../store-port';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
 import { at, LEASE_SECONDS, MONTH, unlimited, updateOf } from './fixtures';
