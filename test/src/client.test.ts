@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { createPassmintClient, PassmintApiError, PassmintNetworkError } from '@passmint/client';
-import { validatePkpass } from '@passmint/engine';
+import { PassmintBaseError, validatePkpass } from '@passmint/engine';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 
@@ -49,6 +49,9 @@ test('errors are typed and carry status, code and issues', async () => {
   const unreachable = await nobody.usage().catch((error: unknown) => error);
   expect(unreachable).toBeInstanceOf(PassmintNetworkError);
   expect(unreachable).toMatchObject({ code: 'network_error' });
+  // Both sit under the one base every Passmint error shares.
+  expect(unreachable).toBeInstanceOf(PassmintBaseError);
+  expect(invalid).toBeInstanceOf(PassmintBaseError);
 });
 
 /** A TCP proxy in front of the server that can lose the answer to the next request. */

@@ -79,8 +79,8 @@ describe('the error model', () => {
   });
 });
 
-// A face that must stay light (bundled, as the client is into the Zapier app) can take its base
-// error from here alone: the entry loads nothing, so it brings none of the engine's dependencies.
+// The client is bundled into the Zapier app and takes its base error from here: the entry must
+// load nothing at run time, or the bundle would carry the engine's Node dependencies.
 describe('@passmint/engine/errors', () => {
   const engineDir = join(__dirname, '..');
 

@@ -104,8 +104,8 @@ export type ErrorCode = ErrorCodesByStatus[ErrorStatus];
 /**
  * Root of every error a Passmint package raises on purpose, the server's and the faces' alike:
  * `code` is stable and snake_case. PassmintError narrows it to the server's codes and adds the
- * HTTP status; a face (the shop adapters) names codes of its own. This module imports nothing at
- * run time, so a face that must stay light can take it alone from `@passmint/engine/errors`.
+ * HTTP status; a face (the client, the shop adapters) names codes of its own. This module imports
+ * nothing at run time, so `@passmint/engine/errors` stays light enough for the client's bundle.
  */
 export class PassmintBaseError extends Error {
   constructor(
