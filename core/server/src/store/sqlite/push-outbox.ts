@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { type PassRecord } from '@passmint/engine';
+import type { PassRecord } from '@passmint/engine';
 import { GOOGLE_SYNC_TOPIC, googleSyncToken, type PushJob, type PushOutcome, type PushSummary } from '../store-port';
 import type { PushOutboxMethods } from '../store-aggregates';
 import {
