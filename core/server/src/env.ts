@@ -44,7 +44,7 @@ export const envSchema = z.object({
     }),
   PASSMINT_DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional().meta({
     description:
-      "PostgreSQL connections per process; more than the cores only make PostgreSQL switch between them. Keep processes × pool size under the server's `max_connections`",
+      "PostgreSQL connections per process; more than the cores only make PostgreSQL switch between them. The plugins (the shops) open up to 4 more, when used. Keep processes × (pool size + 4) under the server's `max_connections`",
     defaultText: 'twice the CPUs',
   }),
   PASSMINT_IMAGE_HOSTS_ALLOW: z
