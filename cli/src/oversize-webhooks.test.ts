@@ -1,5 +1,6 @@
 import { errorResponseSchema } from '@passmint/engine/schema';
 import { floodBody, request, startInProcess, type InProcessServer } from './testing';
+import { SHOPIFY_ENV, WOOCOMMERCE_ENV } from './test-support/shop-env';
 
 const MB = 1024 * 1024;
 const CLIENT_BODY = 30 * MB;
@@ -8,14 +9,9 @@ let server: InProcessServer;
 
 beforeAll(async () => {
   server = await startInProcess({
+    ...WOOCOMMERCE_ENV,
     PASSMINT_WOOCOMMERCE_URL: 'https://shop.invalid',
-    PASSMINT_WOOCOMMERCE_CONSUMER_KEY: `ck_${'a'.repeat(40)}`,
-    PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: `cs_${'b'.repeat(40)}`,
-    PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: 'webhook-secret',
-    PASSMINT_SHOPIFY_SHOP: 'bayroast.myshopify.com',
-    PASSMINT_SHOPIFY_API_KEY: 'client-id',
-    PASSMINT_SHOPIFY_API_SECRET: 'client-secret',
-    PASSMINT_SHOPIFY_LINK_SECRET: 'link-secret-0123456789',
+    ...SHOPIFY_ENV,
   });
 });
 afterAll(() => server.close());

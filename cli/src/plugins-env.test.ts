@@ -1,18 +1,9 @@
 import { ConfigError, readEnv } from '@passmint/server';
 import { PLUGINS } from './plugins';
+import { SHOPIFY_ENV, WOOCOMMERCE_ENV } from './test-support/shop-env';
 
-const woo = {
-  PASSMINT_WOOCOMMERCE_URL: 'https://shop.example.com',
-  PASSMINT_WOOCOMMERCE_CONSUMER_KEY: `ck_${'a'.repeat(40)}`,
-  PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: `cs_${'b'.repeat(40)}`,
-  PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: 'webhook-secret',
-};
-const shopify = {
-  PASSMINT_SHOPIFY_SHOP: 'bayroast.myshopify.com',
-  PASSMINT_SHOPIFY_API_KEY: 'client-id',
-  PASSMINT_SHOPIFY_API_SECRET: 'client-secret',
-  PASSMINT_SHOPIFY_LINK_SECRET: 'link-secret-0123456789',
-};
+const woo = WOOCOMMERCE_ENV;
+const shopify = SHOPIFY_ENV;
 
 /** The server's variables and each plugin's, as `passmint serve` reads them. */
 function readAll(env: Record<string, string>): Record<string, unknown> {

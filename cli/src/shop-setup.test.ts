@@ -4,18 +4,12 @@ import { ConfigError } from '@passmint/server';
 import type { PluginHost } from '@passmint/server/plugin';
 import { shopifyEnvSchema, shopifySetup } from '@passmint/shopify-app/plugin';
 import { wooCommerceEnvSchema, wooCommerceSetup } from '@passmint/woocommerce/plugin';
+import { SHOPIFY_ENV, WOOCOMMERCE_ENV } from './test-support/shop-env';
 
-const shopify = {
-  PASSMINT_SHOPIFY_SHOP: 'bayroast.myshopify.com',
-  PASSMINT_SHOPIFY_API_KEY: 'client-id',
-  PASSMINT_SHOPIFY_API_SECRET: 'client-secret',
-  PASSMINT_SHOPIFY_LINK_SECRET: 'link-secret-0123456789',
-};
+const shopify = SHOPIFY_ENV;
 const woo = {
+  ...WOOCOMMERCE_ENV,
   PASSMINT_WOOCOMMERCE_URL: 'https://shop.example.com/',
-  PASSMINT_WOOCOMMERCE_CONSUMER_KEY: `ck_${'a'.repeat(40)}`,
-  PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: `cs_${'b'.repeat(40)}`,
-  PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: 'webhook-secret',
 };
 
 /**

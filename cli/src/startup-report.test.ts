@@ -1,18 +1,13 @@
 import { rmSync } from 'node:fs';
 import { spawnServer, tempDataDir } from './testing';
+import { SHOPIFY_ENV, WOOCOMMERCE_ENV } from './test-support/shop-env';
 
 test('passmint serve mounts the shops it is configured with and says so in the start-up report', async () => {
   const dataDir = tempDataDir();
   const server = await spawnServer({
     PASSMINT_DATA_DIR: dataDir,
-    PASSMINT_WOOCOMMERCE_URL: 'https://shop.example.com',
-    PASSMINT_WOOCOMMERCE_CONSUMER_KEY: `ck_${'a'.repeat(40)}`,
-    PASSMINT_WOOCOMMERCE_CONSUMER_SECRET: `cs_${'b'.repeat(40)}`,
-    PASSMINT_WOOCOMMERCE_WEBHOOK_SECRET: 'webhook-secret',
-    PASSMINT_SHOPIFY_SHOP: 'bayroast.myshopify.com',
-    PASSMINT_SHOPIFY_API_KEY: 'client-id',
-    PASSMINT_SHOPIFY_API_SECRET: 'client-secret',
-    PASSMINT_SHOPIFY_LINK_SECRET: 'link-secret-0123456789',
+    ...WOOCOMMERCE_ENV,
+    ...SHOPIFY_ENV,
   });
   try {
     const url = server.url;
