@@ -226,6 +226,73 @@ export const postgresMigrations: readonly Migration[] = [
         AND COALESCE(detail, '') NOT LIKE '410 %' AND COALESCE(detail, '') NOT LIKE '400 BadDeviceToken%' AND COALESCE(detail, '') NOT LIKE '400 DeviceTokenNotForTopic%';
     `,
   },
+  {
+    version: 11,
+    name: 'events and webhooks',
+    sql: `
+      -- tx is the writing transaction: listings show only events of transactions older than every
+      -- one still running (pg_snapshot_xmin), in (tx, seq) order, so an event committed late can
+      -- never land behind a cursor a client already holds. A sequence alone would allow that.
+      CREATE TABLE events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        type text COLLATE "C" NOT NULL,
+        serial_number text COLLATE "C" NOT NULL,
+        data text COLLATE "C" NOT NULL,
+        created_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX events_tenant ON events (tenant_id, tx, seq);
+      CREATE INDEX events_pass ON events (serial_number, seq);
+      CREATE INDEX events_created ON events (created_at);
+
+      CREATE TABLE webhook_endpoints (
+        id text COLLATE "C" NOT NULL PRIMARY KEY,
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants (id),
+        url text COLLATE "C" NOT NULL,
+        secret text COLLATE "C" NOT NULL,
+        description text COLLATE "C",
+        enabled boolean NOT NULL DEFAULT true,
+        disabled_reason text COLLATE "C",
+        disabled_at text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id);
+      CREATE TABLE webhook_subscriptions (
+        endpoint_id text COLLATE "C" NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_type text COLLATE "C" NOT NULL,
+        PRIMARY KEY (endpoint_id, event_type)
+      );
+      CREATE TABLE webhook_outbox (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        endpoint_id text COLLATE "C" NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_seq bigint NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
+        state text COLLATE "C" NOT NULL CHECK (state IN ('pending', 'leased', 'delivered', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        available_at text COLLATE "C" NOT NULL,
+        lease_until text COLLATE "C",
+        created_at text COLLATE "C" NOT NULL,
+        finished_at text COLLATE "C"
+      );
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (available_at, id) WHERE state IN ('pending', 'leased');
+      CREATE INDEX webhook_outbox_endpoint ON webhook_outbox (endpoint_id) WHERE state IN ('pending', 'leased');
+      CREATE INDEX webhook_outbox_event ON webhook_outbox (event_seq);
+      CREATE INDEX webhook_outbox_finished ON webhook_outbox (finished_at) WHERE state IN ('delivered', 'failed');
+      CREATE TABLE webhook_attempts (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        endpoint_id text COLLATE "C" NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_id text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        attempt integer NOT NULL,
+        status integer,
+        attempted_at text COLLATE "C" NOT NULL,
+        error text COLLATE "C",
+        outcome text COLLATE "C" NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed'))
+      );
+      CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
+      CREATE INDEX webhook_attempts_time ON webhook_attempts (attempted_at);
+    `,
+  },
 ];
 
 export interface PostgresMigrateOptions {

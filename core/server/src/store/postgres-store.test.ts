@@ -135,6 +135,31 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
   });
 
   describe('several processes on one database', () => {
+    it('never lets an event committed late fall behind a cursor already handed out', async () => {
+      const store = openStore();
+      await store.migrate();
+      const tenantId = await tenantIn(store);
+      const first = await insertedPass(store, tenantId);
+      // A transaction takes its id (xid) at its first write, then stays open while a later one commits.
+      const slow = new Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+      await slow.connect();
+      try {
+        await slow.query('BEGIN');
+        await slow.query(
+          `INSERT INTO events (tenant_id, type, serial_number, data, created_at) VALUES ($1, 'pass.updated', $2, '{}', '2025-06-02T00:00:00.000Z')`,
+          [tenantId, first.serialNumber],
+        );
+        await insertedPass(store, tenantId);
+        const seen = await store.listEvents({ tenantId, after: null, limit: 100, types: null });
+        expect(seen.map((event) => event.type)).toEqual(['pass.created']);
+        await slow.query('COMMIT');
+        const rest = await store.listEvents({ tenantId, after: seen[0]?.id ?? null, limit: 100, types: null });
+        expect(rest.map((event) => event.type)).toEqual(['pass.updated', 'pass.created']);
+      } finally {
+        await slow.end();
+      }
+    });
+
     it('never hands the same push to two stores claiming at once', async () => {
       const first = openStore();
       const second = openStore();

@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import { PassmintError, type SecretBox } from '@passmint/engine';
+import { postgresEvents } from './postgres/events';
 import { postgresGoogle } from './postgres/google';
 import { postgresImages } from './postgres/images';
 import { postgresPasses } from './postgres/passes';
@@ -9,6 +10,7 @@ import { withTransaction, type PostgresContext } from './postgres/queryable';
 import { postgresRegistrations } from './postgres/registrations';
 import { postgresTenants } from './postgres/tenants';
 import { postgresUsage } from './postgres/usage';
+import { postgresWebhooks } from './postgres/webhooks';
 import { migratePostgres } from './postgres-migrations';
 import { postgresSecretCells } from './postgres-secret-cells';
 import { secretSealer, type SecretColumn, type SqlStore } from './secret-columns';
@@ -70,6 +72,8 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     ...postgresGoogle(context),
     ...postgresUsage(context),
     ...postgresImages(context),
+    ...postgresEvents(context),
+    ...postgresWebhooks(context),
   };
 }
 

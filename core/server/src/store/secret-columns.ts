@@ -3,13 +3,15 @@ import type { Store } from './store-port';
 
 /**
  * The server's columns that hold secrets, each with its table's row key: a tenant's own Apple
- * identity (certificate and private key) and Google service account (with its private key).
+ * identity (certificate and private key) and Google service account (with its private key), and
+ * the signing secret of each webhook endpoint.
  * Plugins add theirs (a shop's Admin API session, say). Nothing else in the schema is secret in
  * clear: API keys are kept as hashes, and a pass's authentication token travels inside the pass.
  */
 export const SECRET_COLUMNS = [
   { table: 'tenants', column: 'apple_identity', key: 'id' },
   { table: 'tenants', column: 'google_identity', key: 'id' },
+  { table: 'webhook_endpoints', column: 'secret', key: 'id' },
 ] as const;
 
 export interface SecretColumn {
@@ -98,3 +100,4 @@ const OPENED_CACHE_SIZE = 256;
 
 export const APPLE_IDENTITY_COLUMN = SECRET_COLUMNS[0];
 export const GOOGLE_IDENTITY_COLUMN = SECRET_COLUMNS[1];
+export const WEBHOOK_SECRET_COLUMN = SECRET_COLUMNS[2];

@@ -212,6 +212,72 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS push_outbox_finished ON push_outbox (finished_at) WHERE state IN ('delivered', 'dead');
     `,
   },
+  {
+    version: 11,
+    name: 'events and webhooks',
+    sql: `
+      -- Written in the transaction of the change they tell of. AUTOINCREMENT: a pruned sequence
+      -- number is never handed out again, so a client's cursor never skips a later event.
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        type TEXT NOT NULL,
+        serial_number TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX events_tenant ON events (tenant_id, seq);
+      CREATE INDEX events_pass ON events (serial_number, seq);
+      CREATE INDEX events_created ON events (created_at);
+
+      CREATE TABLE webhook_endpoints (
+        id TEXT NOT NULL PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        description TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        disabled_reason TEXT,
+        disabled_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id);
+      CREATE TABLE webhook_subscriptions (
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_type TEXT NOT NULL,
+        PRIMARY KEY (endpoint_id, event_type)
+      );
+      -- The durable outbox of webhook deliveries: one row per event and endpoint.
+      CREATE TABLE webhook_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_seq INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        available_at TEXT NOT NULL,
+        lease_until TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (available_at, id) WHERE state IN ('pending', 'leased');
+      CREATE INDEX webhook_outbox_endpoint ON webhook_outbox (endpoint_id) WHERE state IN ('pending', 'leased');
+      CREATE INDEX webhook_outbox_event ON webhook_outbox (event_seq);
+      CREATE INDEX webhook_outbox_finished ON webhook_outbox (finished_at) WHERE state IN ('delivered', 'failed');
+      CREATE TABLE webhook_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status INTEGER,
+        attempted_at TEXT NOT NULL,
+        error TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed'))
+      );
+      CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
+      CREATE INDEX webhook_attempts_time ON webhook_attempts (attempted_at);
+    `,
+  },
 ];
 
 /**

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { SecretBox } from '@passmint/engine';
 import { ensurePrivateDir, ensurePrivateFile } from '../secrets/private-files';
 import { secretSealer, type SecretColumn, type SqlStore } from './secret-columns';
+import { sqliteEvents } from './sqlite/events';
 import { sqliteGoogle } from './sqlite/google';
 import { sqliteImages } from './sqlite/images';
 import { preparedOnce } from './sqlite/prepared-once';
@@ -11,6 +12,7 @@ import { sqlitePushOutbox } from './sqlite/push-outbox';
 import { sqliteRegistrations } from './sqlite/registrations';
 import { sqliteTenants } from './sqlite/tenants';
 import { sqliteUsage } from './sqlite/usage';
+import { sqliteWebhooks } from './sqlite/webhooks';
 import { migrate } from './sqlite-migrations';
 import { sqliteSecretCells } from './sqlite-secret-cells';
 
@@ -46,7 +48,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const sql = preparedOnce(db, { ping: 'SELECT 1' });
   const secrets = secretSealer(options.secrets);
   const usage = sqliteUsage(db);
-  const outbox = sqlitePushOutbox(db);
+  const events = sqliteEvents(db);
+  const outbox = sqlitePushOutbox(db, events.steps);
 
   return {
     ...sqliteSecretCells(db, options.secretColumns),
@@ -60,10 +63,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       sql.ping.get();
     },
     ...sqliteTenants(db, secrets),
-    ...sqlitePasses(db, usage.steps, outbox.steps),
-    ...sqliteRegistrations(db, outbox.steps),
+    ...sqlitePasses(db, usage.steps, outbox.steps, events.steps),
+    ...sqliteRegistrations(db, outbox.steps, events.steps),
     ...outbox.methods,
-    ...sqliteGoogle(db, outbox.steps),
+    ...sqliteGoogle(db, outbox.steps, events.steps),
+    ...events.methods,
+    ...sqliteWebhooks(db, secrets),
     ...usage.methods,
     ...sqliteImages(db),
   };

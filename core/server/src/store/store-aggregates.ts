@@ -30,3 +30,17 @@ export type GoogleMethods = Pick<
 export type UsageMethods = Pick<Store, 'usage' | 'findIdempotency' | 'recordPassView' | 'countPassViews'>;
 
 export type ImageMethods = Pick<Store, 'putImage' | 'getImage' | 'findImageSource' | 'putImageSource'>;
+
+export type EventMethods = Pick<Store, 'listEvents' | 'listPassEvents' | 'pruneEvents'>;
+
+export type WebhookMethods = Pick<
+  Store,
+  | 'createWebhookEndpoint'
+  | 'listWebhookEndpoints'
+  | 'findWebhookEndpoint'
+  | 'deleteWebhookEndpoint'
+  | 'listWebhookAttempts'
+  | 'claimWebhookDeliveries'
+  | 'finishWebhookDelivery'
+  | 'pruneWebhookDeliveries'
+>;

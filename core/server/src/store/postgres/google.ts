@@ -1,9 +1,14 @@
 import { GOOGLE_SYNC_TOPIC, googleSyncToken, type Installation } from '../store-port';
 import type { GoogleMethods } from '../store-aggregates';
+import { googleCallbackEvent } from '../../events/device-events';
+import { appendEvents } from './events';
 import type { PostgresContext } from './queryable';
 
-/** Google Wallet's sync state and callbacks on PostgreSQL, and the installations they add to. */
-export function postgresGoogle({ pool }: PostgresContext): GoogleMethods {
+/**
+ * Google Wallet's sync state and callbacks on PostgreSQL, and the installations they add to. A
+ * new save or delete is a pass.installed or pass.removed event, in the same transaction.
+ */
+export function postgresGoogle({ pool, transaction }: PostgresContext): GoogleMethods {
   return {
     async queueGoogleSync(tenantId, serialNumber, at) {
       await pool.query(
@@ -29,11 +34,17 @@ export function postgresGoogle({ pool }: PostgresContext): GoogleMethods {
       );
     },
     async recordGoogleCallback(event) {
-      const result = await pool.query(
-        `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES ($1, $2, $3, $4) ON CONFLICT (nonce) DO NOTHING`,
-        [event.nonce, event.serialNumber, event.eventType, event.at],
-      );
-      return (result.rowCount ?? 0) > 0;
+      return transaction(async (db) => {
+        const { rows } = await db.query<{ tenant_id: string | null }>(
+          `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES ($1, $2, $3, $4) ON CONFLICT (nonce) DO NOTHING
+            RETURNING (SELECT tenant_id FROM passes WHERE serial_number = $2) AS tenant_id`,
+          [event.nonce, event.serialNumber, event.eventType, event.at],
+        );
+        const inserted = rows[0];
+        if (!inserted) return false;
+        if (inserted.tenant_id !== null) await appendEvents(db, [googleCallbackEvent(inserted.tenant_id, event)]);
+        return true;
+      });
     },
     async countGoogleHolders(serialNumber) {
       const { rows } = await pool.query<{ holders: number }>(

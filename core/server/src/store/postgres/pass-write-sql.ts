@@ -1,5 +1,6 @@
 import type { PassRecord } from '@passmint/engine';
 import { PASS_COLUMNS } from '../store-rows';
+import { eventCtes } from './events';
 
 // The statements that write a pass on PostgreSQL: each is a whole write in one statement.
 
@@ -14,8 +15,9 @@ import { PASS_COLUMNS } from '../store-rows';
  * the tag to their commit, which is why it is each write's last step.
  */
 const NEXT_TAG = 'UPDATE pass_change_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value';
-// The version row and the count read from the written row: a serial that was taken writes neither,
-// and the counter is always locked before the usage row (no two writers take them in opposite orders).
+// The version row, the count and the event read from the written row: a serial that was taken writes
+// none of them, and the counter is always locked before the usage row (no two writers take them in
+// opposite orders). $14 is the event's data.
 export const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
   written AS (
     INSERT INTO passes (${PASS_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, tag.last_value FROM tag
@@ -28,7 +30,8 @@ export const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
   counted AS (
     INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $12, 1 FROM written WHERE $13::boolean
       ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1
-  )
+  ),
+  ${eventCtes("SELECT $1, 'pass.created', $2, $14, $11 FROM written")}
   SELECT change_seq::text AS change_seq FROM written`;
 /*
  * A whole update, one statement. Its parts run in the order each reads the one before, which is
@@ -37,10 +40,11 @@ export const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
  * usage row (counted), so the counter is never held while waiting. When the pass has moved past
  * $3 nothing is queued or written and change_seq comes back null; no row at all: no such pass.
  * NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY SHARE
- * locks on it, which must not wait for (or block) a change of the pass's content.
+ * locks on it, which must not wait for (or block) a change of the pass's content. The event ($16
+ * its data) is written with the new version, in the same statement.
  */
 export const UPDATE_PASS = `WITH current AS (
-    SELECT version, authentication_token, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE
+    SELECT version, voided, authentication_token, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE
   ),
   registrations AS (
     SELECT r.push_token, r.pass_type_identifier FROM current, device_registrations r
@@ -71,7 +75,9 @@ export const UPDATE_PASS = `WITH current AS (
   counted AS (
     INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $11, 1 FROM tag WHERE $12::boolean
       ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1
-  )
+  ),
+  ${eventCtes(`SELECT $1, CASE WHEN $8 AND NOT current.voided THEN 'pass.voided' ELSE 'pass.updated' END, $2, $16, $9
+    FROM written, current`)}
   SELECT current.authentication_token, current.created_at,
       (SELECT COUNT(*)::integer FROM registrations WHERE pass_type_identifier <> $14) AS registrations,
       (SELECT change_seq::text FROM written) AS change_seq

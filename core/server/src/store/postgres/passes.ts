@@ -7,6 +7,7 @@ import {
   type UpdatePassResult,
   type WriteOptions,
 } from '@passmint/engine';
+import { passEventData } from '../../events/pass-events';
 import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '../store-port';
 import type { PassMethods } from '../store-aggregates';
 import { PASS_COLUMNS, PASS_HEAD_COLUMNS, toPass, toPassHead, toPassVersion, type PassRow, type PassVersionRow } from '../store-rows';
@@ -81,7 +82,12 @@ async function readPass(db: Queryable, tenantId: string, serialNumber: string): 
  * statement and the commit only. Returns the tag, or null when the serial is taken.
  */
 async function writeNewPassRow(db: Queryable, pass: Omit<PassRecord, 'changeTag'>, options: WriteOptions): Promise<string | null> {
-  const { rows } = await db.query<{ change_seq: string }>(INSERT_PASS_ROW, [...passRowParams(pass), options.month, counts(options)]);
+  const { rows } = await db.query<{ change_seq: string }>(INSERT_PASS_ROW, [
+    ...passRowParams(pass),
+    options.month,
+    counts(options),
+    JSON.stringify(passEventData(pass.serialNumber, pass.version)),
+  ]);
   return rows[0]?.change_seq ?? null;
 }
 
@@ -136,6 +142,7 @@ async function writeUpdate(db: Queryable, update: PassUpdate, options: WriteOpti
     options.syncGoogle === true,
     GOOGLE_SYNC_TOPIC,
     googleSyncToken(update.serialNumber),
+    JSON.stringify(passEventData(update.serialNumber, update.expectedVersion + 1)),
   ]);
   const row = rows[0];
   if (!row) return { ok: false, reason: 'not_found' };

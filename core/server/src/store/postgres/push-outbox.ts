@@ -12,6 +12,10 @@ import {
   type PushRow,
   type TokenTopicRow,
 } from '../store-rows';
+import { deliveryFailedEvent } from '../../events/device-events';
+import { deviceIdOf } from '../../events/device-id';
+import type { NewEvent } from '../../events/event-types';
+import { appendEvents } from './events';
 import { violates, type PostgresContext, type Queryable } from './queryable';
 
 /** The push outbox on PostgreSQL, for several processes claiming from it at once. */
@@ -42,18 +46,14 @@ export function postgresPushOutbox({ pool, transaction }: PostgresContext): Push
     },
     async finishPushes(outcomes: PushOutcome[]) {
       if (outcomes.length === 0) return;
-      await pool.query(
-        `UPDATE push_outbox o SET state = f.state, finished_at = f.at, last_attempt_at = f.at, lease_until = NULL, detail = f.detail, gave_up = f.gave_up
-          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS f (id, state, at, detail, gave_up)
-          WHERE o.id = f.id`,
-        [
-          outcomes.map((o) => o.id),
-          outcomes.map((o) => o.state),
-          outcomes.map((o) => o.at),
-          outcomes.map((o) => o.detail),
-          outcomes.map((o) => o.givenUp === true),
-        ],
-      );
+      if (outcomes.some((outcome) => outcome.givenUp)) {
+        await transaction(async (db) => {
+          await writeOutcomes(db, outcomes);
+          await appendEvents(db, await givenUpEvents(db, outcomes));
+        });
+        return;
+      }
+      await writeOutcomes(pool, outcomes);
     },
     async retryPush(id, retry) {
       for (let attempt = 1; ; attempt++) {
@@ -108,6 +108,56 @@ export function postgresPushOutbox({ pool, transaction }: PostgresContext): Push
       };
     },
   };
+}
+
+/** Records pushes that ended, in one statement. */
+async function writeOutcomes(db: Queryable, outcomes: PushOutcome[]): Promise<void> {
+  await db.query(
+    `UPDATE push_outbox o SET state = f.state, finished_at = f.at, last_attempt_at = f.at, lease_until = NULL, detail = f.detail, gave_up = f.gave_up
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS f (id, state, at, detail, gave_up)
+      WHERE o.id = f.id`,
+    [
+      outcomes.map((o) => o.id),
+      outcomes.map((o) => o.state),
+      outcomes.map((o) => o.at),
+      outcomes.map((o) => o.detail),
+      outcomes.map((o) => o.givenUp === true),
+    ],
+  );
+}
+
+/** The delivery.failed events of the pushes and Google syncs given up among `outcomes`. */
+async function givenUpEvents(db: Queryable, outcomes: PushOutcome[]): Promise<NewEvent[]> {
+  const givenUp = outcomes.filter((outcome) => outcome.givenUp);
+  const { rows } = await db.query<GivenUpPushRow>(
+    `SELECT o.id, o.tenant_id, o.serial_number, o.pass_type_identifier, o.attempts,
+        (SELECT r.device_library_identifier FROM device_registrations r
+          WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier LIMIT 1) AS device_library_identifier
+      FROM push_outbox o WHERE o.id = ANY ($1::text[])`,
+    [givenUp.map((outcome) => outcome.id)],
+  );
+  const byId = new Map(givenUp.map((outcome) => [outcome.id, outcome]));
+  return rows.map((row) => {
+    const outcome = byId.get(row.id);
+    return deliveryFailedEvent({
+      tenantId: row.tenant_id,
+      serialNumber: row.serial_number,
+      channel: row.pass_type_identifier === GOOGLE_SYNC_TOPIC ? 'google' : 'apns',
+      deviceId: row.device_library_identifier === null ? null : deviceIdOf(row.device_library_identifier),
+      reason: outcome?.detail ?? 'given up',
+      attempts: row.attempts,
+      at: outcome?.at ?? new Date().toISOString(),
+    });
+  });
+}
+
+interface GivenUpPushRow {
+  id: string;
+  tenant_id: string;
+  serial_number: string;
+  pass_type_identifier: string;
+  attempts: number;
+  device_library_identifier: string | null;
 }
 
 /** After a registration went: drops the waiting push of its token and topic if nothing else wants it. */

@@ -1,32 +1,55 @@
 import type { DeviceClient, NewRegistration } from '../store-port';
 import type { RegistrationMethods } from '../store-aggregates';
 import { REGISTRATION_COLUMNS, type TokenTopicRow } from '../store-rows';
+import { deviceIdOf } from '../../events/device-id';
+import { installedEvent, removedEvent } from '../../events/device-events';
+import { removedDevice, type RemovedRegistrationRow } from '../event-rows';
+import { appendEvents, eventCtes } from './events';
 import { dropUnwantedPush } from './push-outbox';
 import type { PostgresContext } from './queryable';
 
-/** Device registrations on PostgreSQL; a registration that goes takes its token's waiting push with it when nothing else wants it. */
+/**
+ * Device registrations on PostgreSQL; a registration that goes takes its token's waiting push with
+ * it when nothing else wants it. A new registration is a pass.installed event, one that goes a
+ * pass.removed event, in the same transaction.
+ */
 export function postgresRegistrations({ pool, transaction }: PostgresContext): RegistrationMethods {
   return {
     async registerDevice(registration) {
       // xmax is 0 only on a row version this statement inserted; an updated row carries our xid.
+      // A new registration is a pass.installed event, written by the same statement.
+      const installed = installedEvent({
+        tenantId: registration.tenantId,
+        serialNumber: registration.serialNumber,
+        platform: registration.client,
+        deviceId: deviceIdOf(registration.deviceLibraryIdentifier),
+        at: registration.at,
+      });
       const { rows } = await pool.query<{ inserted: boolean }>(
-        `INSERT INTO device_registrations (${REGISTRATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-          ON CONFLICT (device_library_identifier, serial_number) DO UPDATE
-            SET push_token = excluded.push_token, client = excluded.client, client_name = excluded.client_name, updated_at = excluded.updated_at
-          RETURNING (xmax = 0) AS inserted`,
-        registrationParams(registration),
+        `WITH upserted AS (
+            INSERT INTO device_registrations (${REGISTRATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+            ON CONFLICT (device_library_identifier, serial_number) DO UPDATE
+              SET push_token = excluded.push_token, client = excluded.client, client_name = excluded.client_name, updated_at = excluded.updated_at
+            RETURNING (xmax = 0) AS inserted
+          ),
+          ${eventCtes(`SELECT $3, 'pass.installed', $2, $9, $8 FROM upserted WHERE inserted`)}
+          SELECT inserted FROM upserted`,
+        [...registrationParams(registration), JSON.stringify(installed.data)],
       );
       return rows[0]?.inserted ? 'created' : 'existing';
     },
     async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
       return transaction(async (db) => {
-        const { rows } = await db.query<TokenTopicRow>(
+        const { rows } = await db.query<TokenTopicRow & RemovedRegistrationRow>(
           `DELETE FROM device_registrations WHERE device_library_identifier = $1 AND serial_number = $2
-            RETURNING push_token, pass_type_identifier`,
+            RETURNING push_token, pass_type_identifier, device_library_identifier, serial_number, tenant_id, client`,
           [deviceLibraryIdentifier, serialNumber],
         );
-        if (rows[0]) await dropUnwantedPush(db, rows[0].push_token, rows[0].pass_type_identifier);
-        return rows.length > 0;
+        const gone = rows[0];
+        if (!gone) return false;
+        await dropUnwantedPush(db, gone.push_token, gone.pass_type_identifier);
+        await appendEvents(db, [removedEvent(removedDevice(gone, new Date().toISOString()), 'unregistered')]);
+        return true;
       });
     },
     async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
@@ -52,12 +75,18 @@ export function postgresRegistrations({ pool, transaction }: PostgresContext): R
     },
     async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
       return transaction(async (db) => {
-        const result = await db.query(
-          'DELETE FROM device_registrations WHERE push_token = $1 AND pass_type_identifier = $2 AND updated_at < $3',
+        const { rows } = await db.query<RemovedRegistrationRow>(
+          `DELETE FROM device_registrations WHERE push_token = $1 AND pass_type_identifier = $2 AND updated_at < $3
+            RETURNING device_library_identifier, serial_number, tenant_id, client`,
           [pushToken, passTypeIdentifier, registeredBefore],
         );
         await dropUnwantedPush(db, pushToken, passTypeIdentifier);
-        return result.rowCount ?? 0;
+        const at = new Date().toISOString();
+        await appendEvents(
+          db,
+          rows.map((row) => removedEvent(removedDevice(row, at), 'device_gone')),
+        );
+        return rows.length;
       });
     },
   };

@@ -2,11 +2,14 @@ import type Database from 'better-sqlite3';
 import type { Installation } from '../store-port';
 import type { GoogleMethods } from '../store-aggregates';
 import { preparedOnce } from './prepared-once';
+import { googleCallbackEvent } from '../../events/device-events';
+import type { EventSteps } from './events';
 import type { OutboxSteps } from './push-outbox';
 
 const statements = {
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
     ON CONFLICT (nonce) DO NOTHING`,
+  passTenant: 'SELECT tenant_id FROM passes WHERE serial_number = @serial_number',
   googleHolders: `SELECT SUM(CASE WHEN event_type = 'save' THEN 1 ELSE -1 END) AS holders FROM google_callbacks WHERE serial_number = @serial_number`,
   installations: `SELECT id, serial_number, wallet, installed_at FROM (
       SELECT client || ':' || device_library_identifier || ':' || serial_number AS id, serial_number, client AS wallet, created_at AS installed_at
@@ -23,9 +26,20 @@ const statements = {
     WHERE excluded.synced_version > google_objects.synced_version`,
 };
 
-/** Google Wallet's sync state and callbacks on SQLite, and the installations they add to. */
-export function sqliteGoogle(db: Database.Database, outbox: OutboxSteps): GoogleMethods {
+/**
+ * Google Wallet's sync state and callbacks on SQLite, and the installations they add to. A new
+ * save or delete is a pass.installed or pass.removed event, in the same transaction.
+ */
+export function sqliteGoogle(db: Database.Database, outbox: OutboxSteps, events: EventSteps): GoogleMethods {
   const sql = preparedOnce(db, statements);
+
+  const recordCallback = db.transaction((event: GoogleCallback): boolean => {
+    const params = { nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at };
+    if (sql.insertGoogleCallback.run(params).changes === 0) return false;
+    const pass = sql.passTenant.get({ serial_number: event.serialNumber }) as { tenant_id: string } | undefined;
+    if (pass) events.append(googleCallbackEvent(pass.tenant_id, event));
+    return true;
+  });
 
   return {
     async queueGoogleSync(tenantId, serialNumber, at) {
@@ -39,10 +53,7 @@ export function sqliteGoogle(db: Database.Database, outbox: OutboxSteps): Google
       sql.markGoogleSynced.run({ serial_number: serialNumber, version, at });
     },
     async recordGoogleCallback(event) {
-      return (
-        sql.insertGoogleCallback.run({ nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at })
-          .changes > 0
-      );
+      return recordCallback.immediate(event);
     },
     async countGoogleHolders(serialNumber) {
       const row = sql.googleHolders.get({ serial_number: serialNumber }) as { holders: number | null };
@@ -59,3 +70,5 @@ export function sqliteGoogle(db: Database.Database, outbox: OutboxSteps): Google
     },
   };
 }
+
+type GoogleCallback = Parameters<GoogleMethods['recordGoogleCallback']>[0];

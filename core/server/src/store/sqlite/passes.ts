@@ -3,6 +3,8 @@ import type { InsertPassResult, NewIdempotency, NewPass, PassRecord, PassUpdate,
 import type { PassMethods } from '../store-aggregates';
 import { PASS_COLUMNS, PASS_HEAD_COLUMNS, toPass, toPassHead, toPassVersion, type PassRow, type PassVersionRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';
+import { passEvent } from '../../events/pass-events';
+import type { EventSteps } from './events';
 import type { OutboxSteps } from './push-outbox';
 import type { UsageSteps } from './usage';
 
@@ -28,9 +30,10 @@ const statements = {
 
 /**
  * Passes and their versions on SQLite. A write counts toward the quota, keeps its idempotency
- * record and queues its pushes in its own transaction, through the usage and outbox steps.
+ * record, queues its pushes and writes its event in its own transaction, through the usage,
+ * outbox and event steps.
  */
-export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: OutboxSteps): PassMethods {
+export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: OutboxSteps, events: EventSteps): PassMethods {
   const sql = preparedOnce(db, statements);
 
   function readPass(tenantId: string, serialNumber: string): PassRecord | null {
@@ -69,6 +72,7 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     appendVersion(record);
     usage.countWrite(pass.tenantId, options);
     if (idempotency) usage.writeIdempotency(pass.tenantId, idempotency);
+    events.append(passEvent('pass.created', record));
     return { ok: true, pass: readPass(pass.tenantId, pass.serialNumber) ?? record };
   });
 
@@ -96,6 +100,7 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     const queueAt = options.queueAt ?? next.updatedAt;
     const queuedPushes = outbox.queuePushes(next, queueAt);
     if (options.syncGoogle) outbox.queueGoogle(next.tenantId, next.serialNumber, queueAt, next.updatedAt);
+    events.append(passEvent(next.voided && !current.voided ? 'pass.voided' : 'pass.updated', next));
     return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
   });
 

@@ -15,6 +15,9 @@ import {
   type PushRow,
   type TokenTopicRow,
 } from '../store-rows';
+import { deliveryFailedEvent } from '../../events/device-events';
+import { deviceIdOf } from '../../events/device-id';
+import type { EventSteps } from './events';
 import { preparedOnce } from './prepared-once';
 
 const statements = {
@@ -60,6 +63,9 @@ const statements = {
     WHERE serial_number = @serial_number AND detail IS NOT NULL AND state IN ('dead', 'pending', 'leased')
     ORDER BY CASE WHEN state = 'dead' THEN 0 ELSE 1 END, finished_at DESC, available_at DESC
     LIMIT 1`,
+  givenUpPush: `SELECT tenant_id, serial_number, pass_type_identifier, push_token, attempts FROM push_outbox WHERE id = @id`,
+  deviceOfToken: `SELECT device_library_identifier FROM device_registrations
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier LIMIT 1`,
   outboxHealth: outboxHealthSql('@now', '@google_topic', '@since'),
   lastGivenUp: lastGivenUpSql('@since'),
 };
@@ -73,9 +79,27 @@ export interface OutboxSteps {
   dropUnwantedPush(tokenTopic: TokenTopicRow): void;
 }
 
-/** The push outbox on SQLite. */
-export function sqlitePushOutbox(db: Database.Database): { steps: OutboxSteps; methods: PushOutboxMethods } {
+/** The push outbox on SQLite; a push or Google sync given up is a delivery.failed event, in the same transaction. */
+export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { steps: OutboxSteps; methods: PushOutboxMethods } {
   const sql = preparedOnce(db, statements);
+
+  function appendGivenUp(outcome: PushOutcome): void {
+    const push = sql.givenUpPush.get({ id: outcome.id }) as GivenUpPushRow | undefined;
+    if (!push) return;
+    const google = push.pass_type_identifier === GOOGLE_SYNC_TOPIC;
+    const device = google ? undefined : (sql.deviceOfToken.get(push) as { device_library_identifier: string } | undefined);
+    events.append(
+      deliveryFailedEvent({
+        tenantId: push.tenant_id,
+        serialNumber: push.serial_number,
+        channel: google ? 'google' : 'apns',
+        deviceId: device ? deviceIdOf(device.device_library_identifier) : null,
+        reason: outcome.detail ?? 'given up',
+        attempts: push.attempts,
+        at: outcome.at,
+      }),
+    );
+  }
 
   const steps: OutboxSteps = {
     queuePushes(pass, at) {
@@ -125,6 +149,7 @@ export function sqlitePushOutbox(db: Database.Database): { steps: OutboxSteps; m
         detail: outcome.detail,
         gave_up: outcome.givenUp ? 1 : 0,
       });
+      if (outcome.givenUp) appendGivenUp(outcome);
     }
   });
 
@@ -192,6 +217,14 @@ export function sqlitePushOutbox(db: Database.Database): { steps: OutboxSteps; m
     },
   };
   return { steps, methods };
+}
+
+interface GivenUpPushRow {
+  tenant_id: string;
+  serial_number: string;
+  pass_type_identifier: string;
+  push_token: string;
+  attempts: number;
 }
 
 interface PushCountsRow {

@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { DeviceClient, NewRegistration } from '../store-port';
 import type { RegistrationMethods } from '../store-aggregates';
+import { removedDevice, type RemovedRegistrationRow } from '../event-rows';
 import { REGISTRATION_COLUMNS, type TokenTopicRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';
+import { deviceIdOf } from '../../events/device-id';
+import { installedEvent, removedEvent } from '../../events/device-events';
+import type { EventSteps } from './events';
 import type { OutboxSteps } from './push-outbox';
 
 const statements = {
@@ -14,9 +18,10 @@ const statements = {
     WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number`,
   deleteRegistration: `DELETE FROM device_registrations
     WHERE device_library_identifier = @device_library_identifier AND serial_number = @serial_number
-    RETURNING push_token, pass_type_identifier`,
+    RETURNING push_token, pass_type_identifier, tenant_id, client`,
   deleteStaleRegistrations: `DELETE FROM device_registrations
-    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before`,
+    WHERE push_token = @push_token AND pass_type_identifier = @pass_type_identifier AND updated_at < @before
+    RETURNING device_library_identifier, serial_number, tenant_id, client`,
   registrationCounts: `SELECT client, COUNT(*) AS registrations FROM device_registrations
     WHERE serial_number = @serial_number GROUP BY client`,
   // Tags are compared as integers (a string comparison would put '10' before '9').
@@ -26,8 +31,12 @@ const statements = {
       AND p.change_seq > @since`,
 };
 
-/** Device registrations on SQLite; a registration that goes takes its token's waiting push with it when nothing else wants it. */
-export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps): RegistrationMethods {
+/**
+ * Device registrations on SQLite; a registration that goes takes its token's waiting push with it
+ * when nothing else wants it. A new registration is a pass.installed event, one that goes a
+ * pass.removed event, in the same transaction.
+ */
+export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps, events: EventSteps): RegistrationMethods {
   const sql = preparedOnce(db, statements);
 
   // The refresh comes first: when it finds no row, the registration is new.
@@ -35,26 +44,41 @@ export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps):
     const params = registrationParams(registration);
     if (sql.refreshRegistration.run(params).changes > 0) return 'existing';
     sql.insertRegistration.run(params);
+    events.append(
+      installedEvent({
+        tenantId: registration.tenantId,
+        serialNumber: registration.serialNumber,
+        platform: registration.client,
+        deviceId: deviceIdOf(registration.deviceLibraryIdentifier),
+        at: registration.at,
+      }),
+    );
     return 'created';
   });
 
-  const unregisterDevice = db.transaction((deviceLibraryIdentifier: string, serialNumber: string): boolean => {
+  const unregisterDevice = db.transaction((deviceLibraryIdentifier: string, serialNumber: string, at: string): boolean => {
     const gone = sql.deleteRegistration.get({ device_library_identifier: deviceLibraryIdentifier, serial_number: serialNumber }) as
-      | TokenTopicRow
+      | (TokenTopicRow & { tenant_id: string; client: DeviceClient })
       | undefined;
-    if (gone) outbox.dropUnwantedPush(gone);
-    return gone !== undefined;
+    if (!gone) return false;
+    outbox.dropUnwantedPush({ push_token: gone.push_token, pass_type_identifier: gone.pass_type_identifier });
+    const device = { tenantId: gone.tenant_id, serialNumber, platform: gone.client, deviceId: deviceIdOf(deviceLibraryIdentifier), at };
+    events.append(removedEvent(device, 'unregistered'));
+    return true;
   });
 
-  const removeRegistrations = db.transaction((pushToken: string, passTypeIdentifier: string, registeredBefore: string): number => {
-    const removed = sql.deleteStaleRegistrations.run({
-      push_token: pushToken,
-      pass_type_identifier: passTypeIdentifier,
-      before: registeredBefore,
-    }).changes;
-    outbox.dropUnwantedPush({ push_token: pushToken, pass_type_identifier: passTypeIdentifier });
-    return removed;
-  });
+  const removeRegistrations = db.transaction(
+    (pushToken: string, passTypeIdentifier: string, registeredBefore: string, at: string): number => {
+      const removed = sql.deleteStaleRegistrations.all({
+        push_token: pushToken,
+        pass_type_identifier: passTypeIdentifier,
+        before: registeredBefore,
+      }) as RemovedRegistrationRow[];
+      outbox.dropUnwantedPush({ push_token: pushToken, pass_type_identifier: passTypeIdentifier });
+      for (const row of removed) events.append(removedEvent(removedDevice(row, at), 'device_gone'));
+      return removed.length;
+    },
+  );
 
   // Writes run as `.immediate(...)`: see createSqliteStore.
   return {
@@ -62,7 +86,7 @@ export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps):
       return registerDevice.immediate(registration);
     },
     async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
-      return unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber);
+      return unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber, new Date().toISOString());
     },
     async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
       const rows = sql.updatedSerials.all({
@@ -81,7 +105,7 @@ export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps):
       return counts;
     },
     async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
-      return removeRegistrations.immediate(pushToken, passTypeIdentifier, registeredBefore);
+      return removeRegistrations.immediate(pushToken, passTypeIdentifier, registeredBefore, new Date().toISOString());
     },
   };
 }

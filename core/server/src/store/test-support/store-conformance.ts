@@ -1,4 +1,5 @@
 import { storeUnderTest, type OpenedStore } from './conformance/context';
+import { describeEventConformance } from './conformance/events';
 import { describeGoogleConformance } from './conformance/google';
 import { describeImageConformance } from './conformance/images';
 import { describeLifecycleConformance } from './conformance/lifecycle';
@@ -9,6 +10,7 @@ import { describeRegistrationConformance } from './conformance/registrations';
 import { describeSecretConformance } from './conformance/secrets';
 import { describeTenantConformance } from './conformance/tenants';
 import { describeUsageConformance } from './conformance/usage';
+import { describeWebhookConformance } from './conformance/webhooks';
 
 export type { OpenedStore } from './conformance/context';
 
@@ -31,5 +33,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     describeUsageConformance(context);
     describeSecretConformance(context);
     describeImageConformance(context);
+    describeEventConformance(context);
+    describeWebhookConformance(context);
   });
 }
