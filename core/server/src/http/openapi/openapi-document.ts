@@ -41,7 +41,7 @@ export function openApiDocument(options: { version: string; serverUrl: string })
           in: 'path',
           required: true,
           schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-          description: 'The field row\'s key, given or derived, as `body.<group>[i].key` in GET /api/passes/{serial} shows it.',
+          description: "The field row's key, given or derived, as `body.<group>[i].key` in GET /api/passes/{serial} shows it.",
         },
       },
     },
@@ -134,7 +134,7 @@ function paths(): JsonObject {
         summary: '(extension) Change part of the pass (JSON merge patch, RFC 7396) and push the change',
         description:
           'The patch is applied to the stored body (as last sent, without derived keys), then the result is exactly a PUT: ' +
-          'validated (issue paths are the body\'s), the unchanged no-op, pushes, Google, quota. A property replaces the stored one ' +
+          "validated (issue paths are the body's), the unchanged no-op, pushes, Google, quota. A property replaces the stored one " +
           '(arrays whole), null removes it. When another writer changes the pass first, the patch is applied again to the newer body.',
         requestBody: { required: true, content: { 'application/merge-patch+json': { schema: ref('PassMergePatch') } } },
         responses: {
@@ -151,7 +151,7 @@ function paths(): JsonObject {
       parameters: [serial, { $ref: '#/components/parameters/fieldKey' }],
       patch: {
         summary: "(extension) Change one field row's value (and changeMessage) and push the change",
-        description: 'Then exactly a PUT of the resulting body; a value too long for its row is a 400 with the row\'s path.',
+        description: "Then exactly a PUT of the resulting body; a value too long for its row is a 400 with the row's path.",
         requestBody: { required: true, content: json('FieldUpdate') },
         responses: {
           200: { description: 'Changed, or unchanged', content: json('PassUpdated') },

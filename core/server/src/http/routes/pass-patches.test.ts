@@ -228,7 +228,7 @@ describe('PATCH /api/passes/<serial> (merge patch)', () => {
 });
 
 describe('field keys in GET /api/passes/<serial>', () => {
-  test("every row shows its key, given or the one its pass.json carries; PUT of that body is unchanged", async () => {
+  test('every row shows its key, given or the one its pass.json carries; PUT of that body is unchanged', async () => {
     const serial = await issue({ ...BODY, backFields: [{ value: 'Terms' }, { key: 'header0', value: 'Clash' }] });
     const details = (await get(serial)).json;
     expect(details.body.headerFields.map((row: { key: string }) => row.key)).toEqual(['header0_2', 'tier']);
