@@ -176,6 +176,17 @@ describe('PATCH /api/passes/<serial> (merge patch)', () => {
     expect(stored.json.body.logoText).toBe('Bayroast Coffee');
   });
 
+  test('a change counts against the monthly quota like a PUT; an unchanged patch costs nothing', async () => {
+    const tenant = await createTenant(server.server.store, { name: 'Patch Quota', monthlyQuota: 1 });
+    const { key } = await createApiKeyFor(server.server.store, tenant.id);
+    const serial = await issue(BODY, key);
+    expect((await patch(serial, { logoText: 'Bayroast Coffee' }, { key })).json.unchanged).toBe(true);
+    const refused = await patch(serial, { logoText: 'Over quota' }, { key });
+    expect(refused.status).toBe(429);
+    expect(refused.json.code).toBe('quota_exceeded');
+    expect((await patchField(serial, 'header0', { value: '9' }, { key })).json.code).toBe('quota_exceeded');
+  });
+
   test('a voided pass answers 409 pass_voided', async () => {
     const serial = await issue();
     await request(passUrl(serial), { method: 'DELETE', key: server.key });
