@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { createPassmintClient, PassmintApiError, PassmintNetworkError } from '@passmint/client';
-import { PassmintBaseError, validatePkpass } from '@passmint/engine';
+import { PassmintBaseError, validatePkpass, withFieldKeys } from '@passmint/engine';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 
@@ -27,7 +27,8 @@ test('every method against a real server', async () => {
   expect(updated).toMatchObject({ unchanged: false, notifiedDevices: 0 });
   expect((await passmint.updatePass(created.serialNumber, API_EXAMPLE_BODIES.update)).unchanged).toBe(true);
   const details = await passmint.getPass(created.serialNumber);
-  expect(details.body).toEqual(API_EXAMPLE_BODIES.update);
+  // GET writes out every field row's key, here the derived ones.
+  expect(details.body).toEqual(withFieldKeys(API_EXAMPLE_BODIES.update));
   const file = await passmint.getPassFile(created.serialNumber);
   expect((await passmint.validate(file)).valid).toBe(true);
   const issued = await passmint.createPassFile(API_EXAMPLE_BODIES.create);
@@ -35,6 +36,30 @@ test('every method against a real server', async () => {
   expect((await passmint.preview(API_EXAMPLE_BODIES.create)).passJson).toMatchObject({ serialNumber: 'preview' });
   expect(await passmint.voidPass(created.serialNumber)).toMatchObject({ voided: true });
   expect((await passmint.usage()).used).toBeGreaterThanOrEqual(3);
+});
+
+test('patchPass merges into the stored body and updateField changes one row, each then a PUT', async () => {
+  const passmint = client();
+  const { serialNumber } = await passmint.createPass({ ...API_EXAMPLE_BODIES.create, description: 'Loyalty' });
+  const patched = await passmint.patchPass(serialNumber, { description: null, logoText: 'Bayroast' });
+  expect(patched).toMatchObject({ serialNumber, unchanged: false, notifiedDevices: 0 });
+  expect((await passmint.patchPass(serialNumber, { logoText: 'Bayroast' })).unchanged).toBe(true);
+  const { body } = await passmint.getPass(serialNumber);
+  expect(body).toEqual(withFieldKeys({ ...API_EXAMPLE_BODIES.create, logoText: 'Bayroast' }));
+  const points = body.headerFields![0]!.key!;
+  expect(points).toBe('header0');
+  const changed = await passmint.updateField(serialNumber, points, { value: 1300, changeMessage: 'You have %@ points' });
+  expect(changed).toMatchObject({ serialNumber, unchanged: false });
+  expect((await passmint.getPass(serialNumber)).body.headerFields).toEqual([
+    { key: 'header0', label: 'POINTS', value: 1300, changeMessage: 'You have %@ points' },
+  ]);
+  await expect(passmint.updateField(serialNumber, 'no.such-key', { value: 1 })).rejects.toMatchObject({
+    status: 404,
+    code: 'field_not_found',
+  });
+  const invalid = await passmint.patchPass(serialNumber, { barcodeValue: null }).catch((error: unknown) => error);
+  expect(invalid).toBeInstanceOf(PassmintApiError);
+  expect(invalid).toMatchObject({ status: 400, code: 'invalid_body', issues: [{ path: 'barcodeValue' }] });
 });
 
 test('errors are typed and carry status, code and issues', async () => {
@@ -64,7 +89,7 @@ async function lossyProxy(target: string): Promise<{ url: string; dropNextAnswer
     const upstream = connect(Number(port), '127.0.0.1');
     sockets.add(client).add(upstream);
     client.on('data', (data) => {
-      if (/^(GET|POST|PUT|DELETE) /.test(data.toString('latin1', 0, 8))) requests++;
+      if (/^(GET|POST|PUT|PATCH|DELETE) /.test(data.toString('latin1', 0, 8))) requests++;
       upstream.write(data);
     });
     upstream.on('data', (data) => {
@@ -107,6 +132,23 @@ test('a POST whose answer is lost is retried with the same Idempotency-Key: one 
     expect(created.serialNumber).toBeTruthy();
     expect((await passmint.usage()).used).toBe(before + 1);
     expect(proxy.requests()).toBe(4);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a PATCH whose answer is lost is retried: a merge patch applied twice makes the same pass', async () => {
+  const proxy = await lossyProxy(server.url);
+  try {
+    const passmint = createPassmintClient({ baseUrl: proxy.url, apiKey: server.key, maxRetryDelayMs: 50 });
+    const { serialNumber } = await passmint.createPass({ ...API_EXAMPLE_BODIES.create, barcodeValue: 'RETRY-PATCH-1' });
+    const before = proxy.requests();
+    proxy.dropNextAnswer();
+    const patched = await passmint.patchPass(serialNumber, { logoText: 'Retried' });
+    // The first attempt changed the pass; the retry finds it so.
+    expect(patched.unchanged).toBe(true);
+    expect(proxy.requests()).toBe(before + 2);
+    expect((await passmint.getPass(serialNumber)).body.logoText).toBe('Retried');
   } finally {
     await proxy.close();
   }

@@ -33,10 +33,11 @@ export interface ErrorCodesByStatus {
     // `passmint pass create <file>`: the file is the body.
     | 'file_unreadable';
   401: 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'unauthorized' | 'invalid_callback';
-  404: 'pass_not_found' | 'not_found' | 'image_not_found';
+  404: 'pass_not_found' | 'not_found' | 'image_not_found' | 'field_not_found';
   408: 'request_timeout';
   409: 'idempotency_conflict' | 'pass_voided' | 'update_conflict' | 'device_limit_reached';
   413: 'body_too_large';
+  415: 'unsupported_media_type';
   422: RefusalCode | 'validation_timed_out' | 'validation_out_of_memory';
   429: 'rate_limited' | 'quota_exceeded' | 'validation_busy' | 'registration_rate_limited' | 'log_rate_limited';
   431: 'headers_too_large';

@@ -1,8 +1,8 @@
-import type { IssuedPass, PassRecord, TenantRecord, UpdatedPass } from '@passmint/engine';
+import type { IssuedPass, PassEdit, PassRecord, TenantRecord, UpdatedPass } from '@passmint/engine';
 import type { AppContext } from './http/app-context';
 
 /**
- * The pass API's three writes with everything around the engine call: putting the pass on Google,
+ * The pass API's writes with everything around the engine call: putting the pass on Google,
  * waking the push worker, counting the Google holders a change reaches. The HTTP routes and the
  * in-process commerce adapters share them.
  */
@@ -57,7 +57,15 @@ export async function googleSaveLink(
 
 /** Full replace; notifiedDevices includes the Google holders the change reaches. */
 export async function updatePass(context: AppContext, tenant: TenantRecord, serialNumber: string, body: unknown): Promise<UpdatedPass> {
-  const updated = await context.engine.update(tenant, serialNumber, body);
+  return afterChange(context, tenant, await context.engine.update(tenant, serialNumber, body));
+}
+
+/** A full replace with the body `edit` makes from the stored one (the PATCH routes); as {@link updatePass} after. */
+export async function editPass(context: AppContext, tenant: TenantRecord, serialNumber: string, edit: PassEdit): Promise<UpdatedPass> {
+  return afterChange(context, tenant, await context.engine.edit(tenant, serialNumber, edit));
+}
+
+async function afterChange(context: AppContext, tenant: TenantRecord, updated: UpdatedPass): Promise<UpdatedPass> {
   if (!updated.unchanged) context.push.queued();
   return { ...updated, notifiedDevices: updated.notifiedDevices + (await googleHoldersReached(tenant, updated, context)) };
 }

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { PassmintApiError, PassmintNetworkError } from './errors';
 import type {
+  FieldUpdate,
   Installation,
   PassCreated,
   PassDetails,
   PassInput,
+  PassMergePatch,
   PassPreview,
   PassUpdated,
   PassUpdateInput,
@@ -28,9 +30,11 @@ export interface PassmintClientOptions {
 }
 
 interface Call {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   json?: unknown;
+  /** The type `json` is sent as; application/json unless given. */
+  jsonType?: string;
   bytes?: Uint8Array;
   headers?: Record<string, string>;
   /** Whether repeating the call can't do anything twice (GET, PUT, DELETE, POST with an Idempotency-Key). */
@@ -53,7 +57,7 @@ export function createPassmintClient(options: PassmintClientOptions) {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, ...call.headers };
     let body: string | Uint8Array | undefined;
     if (call.json !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = call.jsonType ?? 'application/json';
       body = JSON.stringify(call.json);
     } else if (call.bytes) {
       headers['content-type'] = 'application/vnd.apple.pkpass';
@@ -118,6 +122,30 @@ export function createPassmintClient(options: PassmintClientOptions) {
     /** PUT /api/passes/<serial>: replaces the WHOLE pass (omitted fields are dropped) and pushes the change. */
     updatePass: (serialNumber: string, body: PassUpdateInput) =>
       json<PassUpdated>({ method: 'PUT', path: serialPath(serialNumber), json: body, idempotent: true }),
+    /**
+     * (extension) PATCH /api/passes/<serial>: a JSON merge patch (RFC 7396) of the stored body, then
+     * exactly a PUT of the result: a property replaces the stored one (arrays whole), null removes it.
+     * Retried like a PUT: applying the same merge patch twice gives the same pass.
+     */
+    patchPass: (serialNumber: string, patch: PassMergePatch) =>
+      json<PassUpdated>({
+        method: 'PATCH',
+        path: serialPath(serialNumber),
+        json: patch,
+        jsonType: 'application/merge-patch+json',
+        idempotent: true,
+      }),
+    /**
+     * (extension) PATCH /api/passes/<serial>/fields/<key>: sets one field row's value (and its
+     * changeMessage when given), then as a PUT. The key is the row's `key` as getPass shows it.
+     */
+    updateField: (serialNumber: string, key: string, update: FieldUpdate) =>
+      json<PassUpdated>({
+        method: 'PATCH',
+        path: `${serialPath(serialNumber)}/fields/${encodeURIComponent(key)}`,
+        json: update,
+        idempotent: true,
+      }),
     getPass: (serialNumber: string) => json<PassDetails>({ method: 'GET', path: serialPath(serialNumber), idempotent: true }),
     async getPassFile(serialNumber: string): Promise<Buffer> {
       return (await send({ method: 'GET', path: `${serialPath(serialNumber)}/pass.pkpass`, idempotent: true })).body;

@@ -3,9 +3,11 @@
 import type { PassDetails as StoredPassDetails, PassUpdateInput } from '@passmint/engine/schema';
 
 export type {
+  FieldUpdate,
   Installation,
   PassCreated,
   PassInput,
+  PassMergePatch,
   PassPreview,
   PassUpdated,
   PassUpdateInput,

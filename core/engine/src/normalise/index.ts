@@ -1,2 +1,3 @@
 export * from './canonical-pass';
 export { canonicalHash, normalisePassInput, stableStringify } from './normalise';
+export { fieldKeysOf, findFieldByKey, withFieldKeys, type FieldPosition } from './field-keys';

@@ -11,6 +11,8 @@ import { canonicalHash, normalisePassInput, stableStringify } from '../normalise
 import type { ImageSource } from '../ports/image-source';
 import type { IdempotencyRecord, PassHead, PassRecord, PassRepository, StoredResponse, TenantRecord } from '../ports/store';
 import { parsePassInput, parsePassUpdate } from '../schema/parse';
+import type { PassUpdateInput } from '../schema/pass-input';
+import type { PassEdit } from './body-edits';
 import { IdempotencyConflictError, PassNotFoundError, PassVoidedError, QuotaExceededError, UpdateConflictError } from './errors';
 import { createTenantSigners } from './tenant-signers';
 import { nextMonthStart, secondsUntilNextMonth, usageMonth } from './usage-month';
@@ -190,23 +192,16 @@ export function createPassEngine(config: PassEngineConfig) {
 
     /** PUT /api/passes/<serial>: full replace; the same canonical pass again changes nothing. */
     async update(tenant: TenantRecord, serialNumber: string, body: unknown): Promise<UpdatedPass> {
-      const parsed = parsePassUpdate(body);
-      if (!parsed.ok) throw parsed.error;
-      const canonical = normalisePassInput(parsed.value);
-      const hash = canonicalHash(canonical);
-      const warnings = canonical.barcode ? [] : [BARCODE_REMOVED];
-      return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
-        for (let attempt = 1; ; attempt++) {
-          const stored = await findOwnPassHead(tenant, serialNumber);
-          if (stored.canonicalHash === hash) {
-            return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
-          }
-          if (stored.voided) throw new PassVoidedError();
-          const result = await replacePass(tenant, stored, parsed.value, canonical, true);
-          if (result.ok) return changed(result, warnings);
-          await afterConflict(attempt);
-        }
-      });
+      const replacement = prepareReplacement(body);
+      return writeReplacement(tenant, serialNumber, () => replacement);
+    },
+
+    /**
+     * PATCH: a PUT of the body `edit` makes from the stored one. The edit runs on the body it
+     * replaces: when another writer commits in between, it runs again on the newer body.
+     */
+    async edit(tenant: TenantRecord, serialNumber: string, edit: PassEdit): Promise<UpdatedPass> {
+      return writeReplacement(tenant, serialNumber, (stored) => prepareReplacement(edit(stored.body)));
     },
 
     /** DELETE /api/passes/<serial>: marks the pass void on every device; the record stays. */
@@ -257,6 +252,38 @@ export function createPassEngine(config: PassEngineConfig) {
     },
   };
 
+  /** A PUT body validated and normalised, with what the writes compare and warn about. */
+  function prepareReplacement(body: unknown): Replacement {
+    const parsed = parsePassUpdate(body);
+    if (!parsed.ok) throw parsed.error;
+    const canonical = normalisePassInput(parsed.value);
+    return { body: parsed.value, canonical, hash: canonicalHash(canonical), warnings: canonical.barcode ? [] : [BARCODE_REMOVED] };
+  }
+
+  /**
+   * Writes the replacement `replace` makes from the stored pass, unless it is the same canonical
+   * pass (a free no-op); the write expects the version it read, and a lost race reads again.
+   */
+  async function writeReplacement(
+    tenant: TenantRecord,
+    serialNumber: string,
+    replace: (stored: PassHead) => Replacement,
+  ): Promise<UpdatedPass> {
+    return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const stored = await findOwnPassHead(tenant, serialNumber);
+        const { body, canonical, hash, warnings } = replace(stored);
+        if (stored.canonicalHash === hash) {
+          return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
+        }
+        if (stored.voided) throw new PassVoidedError();
+        const result = await replacePass(tenant, stored, body, canonical, true);
+        if (result.ok) return changed(result, warnings);
+        await afterConflict(attempt);
+      }
+    });
+  }
+
   /** Gives up after the last attempt; before the next, a short random wait lets the other writer finish. */
   async function afterConflict(attempt: number): Promise<void> {
     if (attempt >= UPDATE_ATTEMPTS) throw new UpdateConflictError();
@@ -300,6 +327,13 @@ export function createPassEngine(config: PassEngineConfig) {
 }
 
 export type PassEngine = ReturnType<typeof createPassEngine>;
+
+interface Replacement {
+  body: PassUpdateInput;
+  canonical: CanonicalPass;
+  hash: string;
+  warnings: string[];
+}
 
 function changed(result: { pass: PassRecord; queuedPushes: number; warnings: string[] }, warnings: string[]): UpdatedPass {
   return {

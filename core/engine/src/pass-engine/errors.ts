@@ -41,3 +41,12 @@ export class UpdateConflictError extends RetriableError {
     super('update_conflict', 'The pass kept changing under concurrent updates; retry.');
   }
 }
+
+/** No field row of the pass has this key (given or derived). */
+export class FieldNotFoundError extends PassmintError {
+  override readonly status = 404;
+
+  constructor(key: string) {
+    super('field_not_found', `This pass has no field with the key ${JSON.stringify(key.slice(0, 64))}.`);
+  }
+}

@@ -9,3 +9,5 @@ export {
 } from './create-pass-engine';
 export { usageMonth, nextMonthStart } from './usage-month';
 export { checkStoredPass, type StoredPassProblem } from './check-stored-pass';
+export { applyMergePatch } from './merge-patch';
+export { fieldUpdateEdit, mergePatchEdit, type PassEdit } from './body-edits';

@@ -1,7 +1,16 @@
 import type { z } from 'zod';
 import { InvalidInputError, type InputIssue } from '../errors';
 import { issueMessage } from './issue-messages';
-import { passCreateSchema, passUpdateSchema, type PassInput, type PassUpdateInput } from './pass-input';
+import {
+  fieldUpdateSchema,
+  passCreateSchema,
+  passMergePatchSchema,
+  passUpdateSchema,
+  type FieldUpdate,
+  type PassInput,
+  type PassMergePatch,
+  type PassUpdateInput,
+} from './pass-input';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: InvalidInputError };
 
@@ -15,14 +24,24 @@ export function parsePassUpdate(body: unknown): ParseResult<PassUpdateInput> {
   return parseWith(passUpdateSchema, body);
 }
 
-function parseWith<T>(schema: z.ZodType<T>, body: unknown): ParseResult<T> {
+/** Validates a PATCH merge patch: an object whose properties are body values or null. */
+export function parseMergePatch(body: unknown): ParseResult<PassMergePatch> {
+  return parseWith(passMergePatchSchema, body, 'merge patch');
+}
+
+/** Validates the body of PATCH /api/passes/<serial>/fields/<key>. */
+export function parseFieldUpdate(body: unknown): ParseResult<FieldUpdate> {
+  return parseWith(fieldUpdateSchema, body, 'field update');
+}
+
+function parseWith<T>(schema: z.ZodType<T>, body: unknown, what = 'pass body'): ParseResult<T> {
   const result = schema.safeParse(body, { error: issueMessage });
   if (result.success) return { ok: true, value: result.data };
   const issues = result.error.issues.flatMap(toInputIssues);
   const first = issues[0];
-  const summary = first ? `${first.path || 'body'} ${first.message}` : 'invalid pass body';
+  const summary = first ? `${first.path || 'body'} ${first.message}` : `invalid ${what}`;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return { ok: false, error: new InvalidInputError(`Invalid pass body: ${summary}${more}.`, issues) };
+  return { ok: false, error: new InvalidInputError(`Invalid ${what}: ${summary}${more}.`, issues) };
 }
 
 function toInputIssues(issue: z.core.$ZodIssue): InputIssue[] {

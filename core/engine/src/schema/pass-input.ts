@@ -107,10 +107,36 @@ export const passUpdateSchema = z
   })
   .meta({ id: 'PassUpdateInput' });
 
+/**
+ * (extension) Body of PATCH /api/passes/<serial>: a JSON merge patch of the stored body. Every
+ * property of the body may be given (replacing the stored value; arrays replace whole) or be
+ * null (removing it). The merged body is then validated as a PUT body; unknown properties are
+ * kept here so that check names them.
+ * @see https://www.rfc-editor.org/rfc/rfc7396#section-2
+ */
+export const passMergePatchSchema = z
+  .looseObject(
+    Object.fromEntries(Object.entries(passBodyShape).map(([name, schema]) => [name, schema.nullable().optional()])) as {
+      [K in keyof typeof passBodyShape]: z.ZodOptional<z.ZodNullable<(typeof passBodyShape)[K]>>;
+    },
+  )
+  .meta({
+    id: 'PassMergePatch',
+    description:
+      '(extension) JSON merge patch (RFC 7396) of the stored body: a property replaces the stored one (arrays whole), null removes it; the result must be a valid PUT body.',
+  });
+
+/** (extension) Body of PATCH /api/passes/<serial>/fields/<key>: the row's new value, and optionally its changeMessage. */
+export const fieldUpdateSchema = z
+  .strictObject({ value: passFieldSchema.shape.value, changeMessage: passFieldSchema.shape.changeMessage })
+  .meta({ id: 'FieldUpdate' });
+
 export type PassInput = z.infer<typeof passCreateSchema>;
 export type PassUpdateInput = z.infer<typeof passUpdateSchema>;
 export type PassFieldInput = z.infer<typeof passFieldSchema>;
 export type PassLocation = z.infer<typeof locationSchema>;
+export type PassMergePatch = z.infer<typeof passMergePatchSchema>;
+export type FieldUpdate = z.infer<typeof fieldUpdateSchema>;
 
 type Body = Partial<Record<(typeof FIELD_GROUPS)[number], { key?: string | undefined }[] | undefined>> & {
   barcodeFormat?: string | undefined;

@@ -72,7 +72,10 @@ export const passDetailsSchema = z
     }),
     views: z.number().int().min(0).meta({ description: '(extension) openings of the share page.' }),
     passUrl: z.string().meta({ description: 'GET it (with the key) for the current signed .pkpass.' }),
-    body: z.record(z.string(), z.unknown()).meta({ description: 'The body as last stored (POST or PUT).' }),
+    body: z.record(z.string(), z.unknown()).meta({
+      description:
+        'The body as last stored (POST, PUT or PATCH); (extension) every field row shows its `key`, the given one or the one its pass.json carries.',
+    }),
     warnings,
   })
   .strict()

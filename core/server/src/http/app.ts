@@ -13,6 +13,7 @@ import { registerGoogleCallback } from './routes/google-callback';
 import { registerMetaRoutes } from './routes/meta';
 import { registerSharePage } from './routes/share-page';
 import { registerImageRoutes } from './routes/images';
+import { registerPassPatchRoutes } from './routes/pass-patches';
 import { registerPassRoutes } from './routes/passes';
 import { registerUsageRoute } from './routes/usage';
 import { registerValidateRoute } from './routes/validate';
@@ -115,6 +116,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));
     registerPassRoutes(api, context);
+    registerPassPatchRoutes(api, context);
     registerUsageRoute(api, context);
     await api.register(async (binary) => registerValidateRoute(binary, context));
   });

@@ -12,14 +12,20 @@ export function llmsText(baseUrl: string): string {
 Auth: every /api request sends \`Authorization: Bearer pm_live_…\`. Bodies are JSON (\`Content-Type: application/json\`).
 Errors: JSON \`{ "error": "<sentence>", "code": "<snake_case>", "issues": [{ "path", "message" }] }\`;
 400 invalid body, 401 bad key, 404 unknown serial, 409 idempotency conflict or voided pass,
-413 body too large, 429 rate limit or monthly quota (Retry-After header).
+413 body too large, 415 wrong Content-Type on a PATCH, 429 rate limit or monthly quota (Retry-After header).
 
 ## Endpoints
 - POST /api/passes — issue a pass → { serialNumber, googleSaveUrl, applePass (base64 .pkpass), shareUrl, warnings? }.
   \`?format=pkpass\` answers with the binary pass. Header \`Idempotency-Key\` makes retries safe.
 - PUT /api/passes/{serial} — FULL replace (omitted fields are dropped) and push to devices →
   { serialNumber, lastUpdated, notifiedDevices, unchanged }. An identical body is a free no-op (unchanged: true).
-- GET /api/passes/{serial} — stored body and metadata. GET /api/passes/{serial}/pass.pkpass — the signed pass.
+- PATCH /api/passes/{serial} — (extension) change part of the pass: a JSON merge patch (RFC 7396) sent with
+  \`Content-Type: application/merge-patch+json\` (anything else: 415). A property replaces the stored one (arrays whole),
+  null removes it; the result is then exactly a PUT (same validation and answer). e.g. {"logoText":"New name","description":null}
+- PATCH /api/passes/{serial}/fields/{key} — (extension) JSON { "value": string|number, "changeMessage"?: string } sets one
+  field row's value, then as a PUT → the PUT answer; 404 field_not_found for an unknown key.
+- GET /api/passes/{serial} — stored body and metadata; every field row shows its \`key\` (given, or derived as its pass.json
+  has it: header0, primary0, …). GET /api/passes/{serial}/pass.pkpass — the signed pass.
 - DELETE /api/passes/{serial} — void the pass everywhere (the record is kept).
 - POST /api/pkpass (legacy, binary answer with X-Serial-Number), PUT /api/pkpass/{serial} (legacy).
 - GET /api/auth/usage — { month, used, limit, remaining, resetsAt }.

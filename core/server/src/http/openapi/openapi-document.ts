@@ -14,6 +14,8 @@ export function openApiDocument(options: { version: string; serverUrl: string })
     {},
     definitionsOf(bodies.create),
     definitionsOf(bodies.update),
+    definitionsOf(bodies.mergePatch),
+    definitionsOf(bodies.fieldUpdate),
     ...RESPONSE_SCHEMAS.map((schema) => definitionsOf(z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonObject)),
   );
   return {
@@ -34,6 +36,13 @@ export function openApiDocument(options: { version: string; serverUrl: string })
       responses: errorResponses(),
       parameters: {
         serial: { name: 'serial', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } },
+        fieldKey: {
+          name: 'key',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          description: "The field row's key, given or derived, as `body.<group>[i].key` in GET /api/passes/{serial} shows it.",
+        },
       },
     },
     paths: paths(),
@@ -59,9 +68,10 @@ function errorResponses(): JsonObject {
   const described: Record<number, string> = {
     400: 'Invalid body (with `issues`), malformed JSON, wrong content type, or an image that could not be used.',
     401: 'Missing, malformed, unknown or revoked API key.',
-    404: "No such pass (or another tenant's).",
-    409: 'Idempotency-Key reused with another body, or the pass is voided.',
+    404: "No such pass (or another tenant's); for PATCH …/fields/{key}, no field row with that key (`field_not_found`).",
+    409: 'Idempotency-Key reused with another body, the pass is voided, or it kept changing under concurrent updates (`update_conflict`).',
     413: 'Body over the size limit.',
+    415: '(extension) A PATCH body sent with another Content-Type than the one the operation takes (`unsupported_media_type`); `Accept-Patch` names it.',
     422: '(extension) /api/validate refused the upload unread: a zip bomb or lying archive (`zip_*`, `image_dimensions_too_large`, `json_too_deep`), or validation ran past its time or memory limit (`validation_timed_out`, `validation_out_of_memory`).',
     429: 'Rate limit (`rate_limited`), monthly quota (`quota_exceeded`), or every validation worker busy (`validation_busy`); see Retry-After.',
     500: 'Server error; never carries details.',
@@ -120,9 +130,33 @@ function paths(): JsonObject {
         summary: '(extension) The stored body and metadata',
         responses: { 200: { description: 'The pass', content: json('PassDetails') }, ...errors(401, 404, 429) },
       },
+      patch: {
+        summary: '(extension) Change part of the pass (JSON merge patch, RFC 7396) and push the change',
+        description:
+          'The patch is applied to the stored body (as last sent, without derived keys), then the result is exactly a PUT: ' +
+          "validated (issue paths are the body's), the unchanged no-op, pushes, Google, quota. A property replaces the stored one " +
+          '(arrays whole), null removes it. When another writer changes the pass first, the patch is applied again to the newer body.',
+        requestBody: { required: true, content: { 'application/merge-patch+json': { schema: ref('PassMergePatch') } } },
+        responses: {
+          200: { description: 'Changed, or unchanged', content: json('PassUpdated') },
+          ...errors(400, 401, 404, 409, 413, 415, 429, 500),
+        },
+      },
       delete: {
         summary: '(extension) Void the pass on every device',
         responses: { 200: { description: 'Voided', content: json('PassVoided') }, ...errors(401, 404, 429, 500) },
+      },
+    },
+    '/api/passes/{serial}/fields/{key}': {
+      parameters: [serial, { $ref: '#/components/parameters/fieldKey' }],
+      patch: {
+        summary: "(extension) Change one field row's value (and changeMessage) and push the change",
+        description: "Then exactly a PUT of the resulting body; a value too long for its row is a 400 with the row's path.",
+        requestBody: { required: true, content: json('FieldUpdate') },
+        responses: {
+          200: { description: 'Changed, or unchanged', content: json('PassUpdated') },
+          ...errors(400, 401, 404, 409, 413, 415, 429, 500),
+        },
       },
     },
     '/api/passes/{serial}/pass.pkpass': {

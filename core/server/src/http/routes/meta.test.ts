@@ -34,6 +34,15 @@ describe('/openapi.json', () => {
       '#/components/schemas/',
     );
     expect(JSON.stringify(doc.components.schemas.PassInput)).toBe(passInput);
+    // The PATCH bodies too: the same zod schemas the routes parse with.
+    for (const [id, schema] of [
+      ['PassMergePatch', generated.mergePatch],
+      ['FieldUpdate', generated.fieldUpdate],
+    ] as const) {
+      const definition = JSON.stringify((schema.$defs as Record<string, unknown>)[id]).replaceAll('#/$defs/', '#/components/schemas/');
+      expect(JSON.stringify(doc.components.schemas[id])).toBe(definition);
+    }
+    expect(Object.keys(doc.paths['/api/passes/{serial}'].patch.requestBody.content)).toEqual(['application/merge-patch+json']);
     for (const ref of collectRefs(doc)) {
       const target = ref
         .replace(/^#\//, '')
@@ -106,6 +115,8 @@ test('/llms.txt names every body field and the endpoints', async () => {
   const fields = Object.keys((passBodyJsonSchemas().create.$defs as Record<string, { properties: object }>).PassInput!.properties);
   for (const field of fields) expect(text).toContain(`- ${field}:`);
   expect(text).toContain('PUT /api/passes/{serial}');
+  expect(text).toContain('PATCH /api/passes/{serial} ');
+  expect(text).toContain('PATCH /api/passes/{serial}/fields/{key}');
   expect(text).toContain(`${server.url}/openapi.json`);
 });
 

@@ -4,7 +4,10 @@ import {
   SERIAL_NUMBER_PATTERN,
   googleClassId,
   renderGoogleObject,
+  parsePassUpdate,
+  withFieldKeys,
   type PassRecord,
+  type PassUpdateInput,
   type UpdatedPass,
 } from '@passmint/engine';
 import { googleImageUrls } from '../../google/image-urls';
@@ -15,7 +18,7 @@ import { sendPkpass } from '../pkpass-reply';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-type SerialParams = { Params: { serial: string } };
+export type SerialParams = { Params: { serial: string } };
 
 /** Stands in for the issuer id in previews when Google is not configured. */
 const PREVIEW_ISSUER = '0';
@@ -97,7 +100,7 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
 }
 
 /** A malformed serial can't name any pass: it gets the same 404 as a missing one. */
-function serialOf(request: FastifyRequest<SerialParams>): string {
+export function serialOf(request: { params: { serial: string } }): string {
   const { serial } = request.params;
   if (!SERIAL_NUMBER_PATTERN.test(serial)) throw new PassNotFoundError();
   return serial;
@@ -131,7 +134,7 @@ function sendIssuedPkpass(reply: FastifyReply, issued: IssuedWithGoogle, context
   return sendPkpass(reply, issued.pkpass, issued.serialNumber);
 }
 
-function updateJson(updated: UpdatedPass) {
+export function updateJson(updated: UpdatedPass) {
   return {
     serialNumber: updated.serialNumber,
     lastUpdated: updated.lastUpdated,
@@ -149,6 +152,14 @@ function passJson(pass: PassRecord, context: AppContext) {
     voided: pass.voided,
     shareUrl: context.shareUrl(pass.serialNumber),
     passUrl: `${context.publicUrl()}/api/passes/${pass.serialNumber}/pass.pkpass`,
-    body: pass.body,
+    body: keyedBody(pass.body),
   };
+}
+
+/**
+ * The stored body with every field row's key (given, or the one its pass.json carries), so a
+ * client can address a row (PATCH …/fields/<key>); PUT of this body again changes nothing.
+ */
+function keyedBody(body: unknown): unknown {
+  return parsePassUpdate(body).ok ? withFieldKeys(body as PassUpdateInput) : body;
 }
