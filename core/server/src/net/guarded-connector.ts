@@ -169,10 +169,11 @@ async function resolveHost(lookup: HostLookup, hostname: string, timeoutMs: numb
 }
 
 /**
- * The request's own timeout cannot reach into the connector, and undici keeps a connection attempt
+ * Rejects when `promise` takes longer than `timeoutMs`. The connector needs it for lookups: the
+ * request's own timeout cannot reach into the connector, and undici keeps a connection attempt
  * (and every request queued behind it) waiting for as long as the lookup takes.
  */
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error('Lookup timed out')), timeoutMs);
