@@ -30,6 +30,8 @@ export interface ErrorCodesByStatus {
     | 'request_aborted'
     | 'invalid_device'
     | 'invalid_push_token'
+    | 'webhook_url_invalid'
+    | 'webhook_url_forbidden'
     // `passmint pass create <file>`: the file is the body.
     | 'file_unreadable';
   401: 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'unauthorized' | 'invalid_callback';

@@ -63,3 +63,13 @@ test("Apple web service limits default to a household's needs and a pass shared 
   });
   expect(problems({ PASSMINT_MAX_DEVICES_PER_PASS: '0', PASSMINT_REGISTRATIONS_PER_MINUTE_PER_PASS: 'many' })).toHaveLength(2);
 });
+
+test('PASSMINT_WEBHOOK_HOSTS_ALLOW: none by default; comma-separated host or host:port entries, like the image hosts', () => {
+  expect(readEnv({}).PASSMINT_WEBHOOK_HOSTS_ALLOW).toEqual([]);
+  expect(readEnv({ PASSMINT_WEBHOOK_HOSTS_ALLOW: ' 127.0.0.1:5678, n8n.internal ,,[::1]:8080' }).PASSMINT_WEBHOOK_HOSTS_ALLOW).toEqual([
+    '127.0.0.1:5678',
+    'n8n.internal',
+    '[::1]:8080',
+  ]);
+  expect(readEnv({ PASSMINT_IMAGE_HOSTS_ALLOW: 'images.internal:8443' }).PASSMINT_IMAGE_HOSTS_ALLOW).toEqual(['images.internal:8443']);
+});

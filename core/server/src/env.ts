@@ -5,6 +5,18 @@ import { pluginEnvProblems } from './plugin/plugin-env';
 
 const optionalPath = z.string().min(1).optional();
 
+/** A comma-separated list; blanks around and between entries are dropped. */
+const commaSeparated = () =>
+  z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+
 /**
  * Every PASSMINT_* variable this release reads; the one place that looks at process.env. Each
  * variable's `description` (and `defaultText`, where the default is not a plain value) is the
@@ -47,19 +59,14 @@ export const envSchema = z.object({
       "PostgreSQL connections per process; more than the cores only make PostgreSQL switch between them. The plugins (the shops) open up to 4 more, when used. Keep processes × (pool size + 4) under the server's `max_connections`",
     defaultText: 'twice the CPUs',
   }),
-  PASSMINT_IMAGE_HOSTS_ALLOW: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((host) => host.trim())
-        .filter(Boolean),
-    )
-    .meta({
-      description:
-        'comma-separated `host` (port 443) or `host:port` entries whose image URLs may resolve to private addresses (tests, private deployments); HTTPS is still required',
-    }),
+  PASSMINT_IMAGE_HOSTS_ALLOW: commaSeparated().meta({
+    description:
+      'comma-separated `host` (port 443) or `host:port` entries whose image URLs may resolve to private addresses (tests, private deployments); HTTPS is still required',
+  }),
+  PASSMINT_WEBHOOK_HOSTS_ALLOW: commaSeparated().meta({
+    description:
+      "comma-separated `host` (the scheme's default port: 443, or 80 for `http`) or `host:port` entries whose webhook URLs may use plain HTTP and private addresses: a self-hosted n8n at `http://127.0.0.1:5678` needs `127.0.0.1:5678`",
+  }),
   PASSMINT_RATE_LIMIT_PER_SECOND: z.coerce
     .number({ error: 'must be a number' })
     .positive()

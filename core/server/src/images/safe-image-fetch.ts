@@ -1,18 +1,16 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIPv6, type Socket } from 'node:net';
-import tls, { type SecureContext } from 'node:tls';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_DIMENSION, PassmintError, readPngInfo } from '@passmint/engine';
-import { isForbiddenAddress, isSameAddress, parseIpAddress } from './address-policy';
+import {
+  ConnectRefusedError,
+  createGuardedConnector,
+  lookupAll,
+  parseHostAllowList,
+  secureContextTrusting,
+  type GuardedConnectorOptions,
+  type HostLookup,
+} from '../net/guarded-connector';
 
-/** One answer of a name lookup. */
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
-
-/** Resolves a host name to every address it has; the fetcher connects only to one of these. */
-export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
+export type { HostLookup, ResolvedAddress } from '../net/guarded-connector';
 
 /** Limits and trust settings of an image fetcher; every field is optional. */
 export interface ImageFetcherOptions {
@@ -55,11 +53,7 @@ export class ImageFetchError extends PassmintError {
   }
 }
 
-interface FetchSettings {
-  allowHosts: ReadonlySet<string>;
-  lookup: HostLookup;
-  secureContext: SecureContext | undefined;
-  timeoutMs: number;
+interface FetchSettings extends GuardedConnectorOptions {
   maxBytes: number;
   maxRedirects: number;
   maxDimension: number;
@@ -67,21 +61,17 @@ interface FetchSettings {
 
 /** Signature, IHDR length and type, the 13 IHDR bytes and their CRC: what readPngInfo needs. */
 const PNG_HEADER_BYTES = 33;
-const HTTPS_PORT = 443;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-// A host can list many addresses; each failed attempt may take a full connect timeout.
-const MAX_CONNECT_ATTEMPTS = 3;
 const REQUEST_HEADERS = { accept: 'image/png', 'user-agent': 'Passmint-ImageFetcher' };
 
 /**
  * Creates a fetcher for pass images given as https URLs. Every connection is checked at connect time
- * against the address it actually opens: the host name is resolved once, all its addresses must be
- * public (or the origin allow-listed), and the socket goes to that checked address, so DNS rebinding
- * has no second resolution to exploit. Redirects are followed by hand and re-checked on every hop.
+ * against the address it actually opens (net/guarded-connector.ts), so DNS rebinding has no second
+ * resolution to exploit. Redirects are followed by hand and re-checked on every hop.
  */
 export function createImageFetcher(options: ImageFetcherOptions = {}): ImageFetcher {
   const settings = resolveSettings(options);
-  const agent = new Agent({ connect: guardedConnector(settings) });
+  const agent = new Agent({ connect: createGuardedConnector(settings) });
   return {
     fetchPng: (url) => fetchPng(agent, settings, url),
     close: () => agent.close(),
@@ -90,29 +80,14 @@ export function createImageFetcher(options: ImageFetcherOptions = {}): ImageFetc
 
 function resolveSettings(options: ImageFetcherOptions): FetchSettings {
   return {
-    allowHosts: new Set((options.allowHosts ?? []).map(allowListKey)),
+    allowHosts: parseHostAllowList(options.allowHosts ?? []),
     lookup: options.lookup ?? lookupAll,
-    secureContext: options.ca === undefined ? undefined : secureContextTrusting([options.ca].flat()),
+    secureContext: options.ca === undefined ? undefined : secureContextTrusting(options.ca),
     timeoutMs: positiveNumber('timeoutMs', options.timeoutMs ?? 10_000),
     maxBytes: positiveNumber('maxBytes', options.maxBytes ?? MAX_IMAGE_BYTES),
     maxRedirects: nonNegativeInteger('maxRedirects', options.maxRedirects ?? 3),
     maxDimension: positiveNumber('maxDimension', options.maxDimension ?? MAX_IMAGE_DIMENSION),
   };
-}
-
-async function lookupAll(hostname: string): Promise<ResolvedAddress[]> {
-  const answers = await dnsLookup(hostname, { all: true });
-  return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
-}
-
-/**
- * Passing `ca` to TLS replaces the default store, so the defaults are passed along. Node 20 has no
- * way to read NODE_EXTRA_CA_CERTS back; from Node 22.15 `getCACertificates('default')` includes them.
- */
-function secureContextTrusting(extraCas: string[]): SecureContext {
-  const readDefaults = (tls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates;
-  const defaults = readDefaults ? readDefaults('default') : tls.rootCertificates;
-  return tls.createSecureContext({ ca: [...defaults, ...extraCas] });
 }
 
 function positiveNumber(name: string, value: number): number {
@@ -123,126 +98,6 @@ function positiveNumber(name: string, value: number): number {
 function nonNegativeInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value >= 0)) throw new PassmintError('invalid_config', `${name} must be a whole number ≥ 0`);
   return value;
-}
-
-function allowListKey(entry: string): string {
-  const url = parseAllowListEntry(isIPv6(entry) ? `[${entry}]` : entry);
-  if (!url) throw new PassmintError('invalid_config', `allowHosts entry "${entry}" is not "host" or "host:port"`);
-  return originKey(url.hostname, url.port);
-}
-
-function parseAllowListEntry(authority: string): URL | null {
-  try {
-    const url = new URL(`https://${authority}/`);
-    const isBareAuthority = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    return isBareAuthority && url.hostname ? url : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `hostname` as WHATWG URL spells it, except that undici hands IPv6 over without brackets. */
-function originKey(hostname: string, port: string | number): string {
-  const host = isIPv6(hostname) ? `[${hostname}]` : hostname;
-  return `${host.toLowerCase()}:${Number(port) || HTTPS_PORT}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Connecting
-
-function guardedConnector(settings: FetchSettings): buildConnector.connector {
-  const connectTls = buildConnector({ secureContext: settings.secureContext, timeout: settings.timeoutMs });
-  return (target, callback) => {
-    openCheckedSocket(connectTls, settings, target).then(
-      (socket) => callback(null, socket),
-      (error: Error) => callback(error, null),
-    );
-  };
-}
-
-async function openCheckedSocket(
-  connectTls: buildConnector.connector,
-  settings: FetchSettings,
-  target: buildConnector.Options,
-): Promise<Socket> {
-  const { hostname } = target;
-  // The dispatcher only ever sees https URLs; this keeps a plain-text socket impossible regardless.
-  if (target.protocol !== 'https:') throw forbiddenHost(hostname);
-  const allowListed = settings.allowHosts.has(originKey(hostname, target.port));
-  const addresses = await resolveHost(settings.lookup, hostname, settings.timeoutMs);
-  if (addresses.some((address) => parseIpAddress(address) === null)) throw forbiddenHost(hostname);
-  if (!allowListed && addresses.some(isForbiddenAddress)) throw forbiddenHost(hostname);
-  let lastError: unknown;
-  for (const address of addresses.slice(0, MAX_CONNECT_ATTEMPTS)) {
-    try {
-      return await connectToCheckedAddress(connectTls, target, address, allowListed);
-    } catch (error) {
-      if (error instanceof ImageFetchError) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
-async function resolveHost(lookup: HostLookup, hostname: string, timeoutMs: number): Promise<string[]> {
-  if (parseIpAddress(hostname)) return [hostname];
-  let answers: ResolvedAddress[];
-  try {
-    answers = await withTimeout(lookup(hostname), timeoutMs);
-  } catch (error) {
-    throw new ImageFetchError('image_fetch_failed', `Could not resolve the image host ${hostname}.`, { cause: error });
-  }
-  if (!Array.isArray(answers) || answers.length === 0) {
-    throw new ImageFetchError('image_fetch_failed', `Could not resolve the image host ${hostname}.`);
-  }
-  return answers.map((answer) => answer?.address);
-}
-
-/**
- * The fetch's own timeout cannot reach into the connector, and undici keeps a connection attempt
- * (and every request queued behind it) waiting for as long as the lookup takes.
- */
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('Lookup timed out')), timeoutMs);
-  });
-  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
-}
-
-function connectToCheckedAddress(
-  connectTls: buildConnector.connector,
-  target: buildConnector.Options,
-  address: string,
-  allowListed: boolean,
-): Promise<Socket> {
-  const hostIsAddress = parseIpAddress(target.hostname) !== null;
-  const options: buildConnector.Options = {
-    ...target,
-    hostname: address,
-    // SNI and certificate verification use the name; an IP-literal URL is verified against its IP SAN.
-    servername: hostIsAddress ? undefined : target.hostname,
-    // buildConnector derives a server name from `host` when `servername` is empty.
-    host: undefined,
-  };
-  return new Promise((resolve, reject) => {
-    connectTls(options, (error, socket) => {
-      if (error || !socket) return reject(error);
-      const remote = socket.remoteAddress ?? '';
-      if (!isSameAddress(remote, address) || (!allowListed && isForbiddenAddress(remote))) {
-        socket.destroy();
-        return reject(forbiddenHost(target.hostname));
-      }
-      resolve(socket);
-    });
-  });
-}
-
-function forbiddenHost(hostname: string): ImageFetchError {
-  return new ImageFetchError(
-    'image_url_forbidden',
-    `The image host ${hostname} is not allowed: it points to a private, loopback or reserved address.`,
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,6 +249,7 @@ function notAPng(url: URL): ImageFetchError {
 /** Keeps our own errors; turns anything undici or the network raised into a sentence about the host. */
 function asImageFetchError(error: unknown, url: URL, signal: AbortSignal): ImageFetchError {
   if (error instanceof ImageFetchError) return error;
+  if (error instanceof ConnectRefusedError) return connectRefusal(error);
   if (signal.aborted) {
     return new ImageFetchError('image_fetch_failed', `Fetching the image from ${url.host} timed out.`, { cause: error });
   }
@@ -403,6 +259,16 @@ function asImageFetchError(error: unknown, url: URL, signal: AbortSignal): Image
     });
   }
   return new ImageFetchError('image_fetch_failed', `Could not fetch the image from ${url.host}.`, { cause: error });
+}
+
+function connectRefusal(error: ConnectRefusedError): ImageFetchError {
+  if (error.code === 'connect_host_unresolved') {
+    return new ImageFetchError('image_fetch_failed', `Could not resolve the image host ${error.hostname}.`, { cause: error.cause });
+  }
+  return new ImageFetchError(
+    'image_url_forbidden',
+    `The image host ${error.hostname} is not allowed: it points to a private, loopback or reserved address.`,
+  );
 }
 
 function isCertificateError(error: unknown): boolean {

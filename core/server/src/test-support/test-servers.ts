@@ -1,20 +1,27 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import type { TestPki } from './test-pki';
 
-/** An https server on 127.0.0.1 and an ephemeral port. */
+/** An http(s) server on 127.0.0.1 and an ephemeral port. */
 export interface TestHttpsServer {
   port: number;
   close(): Promise<void>;
 }
 
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
 /** Starts an https server on 127.0.0.1 with the PKI's server certificate. */
-export async function startHttpsServer(
-  pki: TestPki,
-  handler: (request: IncomingMessage, response: ServerResponse) => void,
-): Promise<TestHttpsServer> {
-  const server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, handler);
+export async function startHttpsServer(pki: TestPki, handler: Handler): Promise<TestHttpsServer> {
+  return started(createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, handler));
+}
+
+/** Starts a plain http server on 127.0.0.1. */
+export async function startHttpServer(handler: Handler): Promise<TestHttpsServer> {
+  return started(createHttpServer(handler));
+}
+
+async function started(server: Server | ReturnType<typeof createHttpServer>): Promise<TestHttpsServer> {
   const port = await listen(server, '127.0.0.1', 0);
   return {
     port,
@@ -60,7 +67,11 @@ export async function startCanary(): Promise<Canary> {
   };
 }
 
-function listen(server: Server | ReturnType<typeof createTcpServer>, host: string, port: number): Promise<number> {
+function listen(
+  server: Server | ReturnType<typeof createHttpServer> | ReturnType<typeof createTcpServer>,
+  host: string,
+  port: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
