@@ -74,3 +74,12 @@ export async function countRegistrations(schema: BenchSchema): Promise<{ registr
   );
   return { registrations: Number(rows[0]?.registrations ?? 0), distinctTokens: Number(rows[0]?.tokens ?? 0) };
 }
+
+/** The pass's authenticationToken, read from its pass.json the way a device would. */
+export async function passToken(url: string, key: string, serial: string): Promise<string> {
+  const { unzipSync } = await import('fflate');
+  const response = await fetch(`${url}/api/passes/${serial}/pass.pkpass`, { headers: { authorization: `Bearer ${key}` } });
+  const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+  return (JSON.parse(Buffer.from(files['pass.json'] ?? new Uint8Array()).toString('utf8')) as { authenticationToken: string })
+    .authenticationToken;
+}

@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { createTestTls, startFakeApns } from '@passmint/e2e';
 import { PASSMINT_BIN, startPassmint } from './passmint-process';
+import { passToken } from './device-registrations';
 
 /**
  * `npm run bench:push`: one PUT on a pass that 10,000 devices registered for, against the fake
@@ -85,15 +86,6 @@ async function call(
   const text = await response.body.text();
   if (response.statusCode >= 300) throw new Error(`${method} ${path} answered ${response.statusCode}: ${text}`);
   return text;
-}
-
-/** The pass's authenticationToken, read from its pass.json the way a device would. */
-async function passToken(url: string, key: string, serial: string): Promise<string> {
-  const { unzipSync } = await import('fflate');
-  const response = await fetch(`${url}/api/passes/${serial}/pass.pkpass`, { headers: { authorization: `Bearer ${key}` } });
-  const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
-  return (JSON.parse(Buffer.from(files['pass.json'] ?? new Uint8Array()).toString('utf8')) as { authenticationToken: string })
-    .authenticationToken;
 }
 
 async function registerDevices(pool: Pool, serial: string, token: string): Promise<void> {

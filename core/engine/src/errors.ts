@@ -30,14 +30,17 @@ export interface ErrorCodesByStatus {
     | 'request_aborted'
     | 'invalid_device'
     | 'invalid_push_token'
-    | 'webhook_url_invalid'
-    | 'webhook_url_forbidden'
     // `passmint pass create <file>`: the file is the body.
-    | 'file_unreadable';
+    | 'file_unreadable'
+    // (extension) events and webhooks
+    | 'invalid_query'
+    | 'invalid_webhook'
+    | 'webhook_url_invalid'
+    | 'webhook_url_forbidden';
   401: 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'unauthorized' | 'invalid_callback';
-  404: 'pass_not_found' | 'not_found' | 'image_not_found' | 'field_not_found';
+  404: 'pass_not_found' | 'not_found' | 'image_not_found' | 'field_not_found' | 'webhook_not_found';
   408: 'request_timeout';
-  409: 'idempotency_conflict' | 'pass_voided' | 'update_conflict' | 'device_limit_reached';
+  409: 'idempotency_conflict' | 'pass_voided' | 'update_conflict' | 'device_limit_reached' | 'webhook_limit_reached';
   413: 'body_too_large';
   415: 'unsupported_media_type';
   422: RefusalCode | 'validation_timed_out' | 'validation_out_of_memory';

@@ -126,6 +126,20 @@ export const envSchema = z.object({
     .max(100)
     .default(10)
     .meta({ description: 'attempts before a push is given up' }),
+  PASSMINT_WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(100)
+    .max(30_000)
+    .default(10_000)
+    .meta({ description: 'per webhook delivery attempt, connecting and answering included; a timed-out attempt is retried' }),
+  PASSMINT_EVENT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .meta({ description: 'how long events are kept for `GET /api/events` (longer while a webhook delivery still waits for one)' }),
   PASSMINT_PUSH_LEASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).default(60_000).meta({
     description:
       'how long a worker holds the pushes it claimed; a process that dies leaves them to the others once it runs out. At least twice `PASSMINT_APNS_TIMEOUT_MS`',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidInputError, type InputIssue } from '../errors';
+import { InvalidInputError, type ErrorCodesByStatus, type InputIssue } from '../errors';
 import { issueMessage } from './issue-messages';
 import {
   fieldUpdateSchema,
@@ -26,22 +26,30 @@ export function parsePassUpdate(body: unknown): ParseResult<PassUpdateInput> {
 
 /** Validates a PATCH merge patch: an object whose properties are body values or null. */
 export function parseMergePatch(body: unknown): ParseResult<PassMergePatch> {
-  return parseWith(passMergePatchSchema, body, 'merge patch');
+  return parseWith(passMergePatchSchema, body, { subject: 'merge patch' });
 }
 
 /** Validates the body of PATCH /api/passes/<serial>/fields/<key>. */
 export function parseFieldUpdate(body: unknown): ParseResult<FieldUpdate> {
-  return parseWith(fieldUpdateSchema, body, 'field update');
+  return parseWith(fieldUpdateSchema, body, { subject: 'field update' });
 }
 
-function parseWith<T>(schema: z.ZodType<T>, body: unknown, what = 'pass body'): ParseResult<T> {
+/**
+ * Validates any request body with its schema, the issues worded like the pass body's: `subject`
+ * names the body in the message (`webhook`), `code` is the error's.
+ */
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  body: unknown,
+  { subject = 'pass body', code = 'invalid_body' }: { subject?: string; code?: ErrorCodesByStatus[400] } = {},
+): ParseResult<T> {
   const result = schema.safeParse(body, { error: issueMessage });
   if (result.success) return { ok: true, value: result.data };
   const issues = result.error.issues.flatMap(toInputIssues);
   const first = issues[0];
-  const summary = first ? `${first.path || 'body'} ${first.message}` : `invalid ${what}`;
+  const summary = first ? `${first.path || 'body'} ${first.message}` : `invalid ${subject}`;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return { ok: false, error: new InvalidInputError(`Invalid ${what}: ${summary}${more}.`, issues) };
+  return { ok: false, error: new InvalidInputError(`Invalid ${subject}: ${summary}${more}.`, issues, code) };
 }
 
 function toInputIssues(issue: z.core.$ZodIssue): InputIssue[] {

@@ -4,5 +4,6 @@
 export * from './limits';
 export * from './pass-input';
 export * from './responses';
+export * from './events';
 export { passBodyJsonSchemas } from './json-schema';
 export { characterCount } from './text';

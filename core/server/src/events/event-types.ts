@@ -1,7 +1,7 @@
-/** What Passmint tells workflows about, in GET /api/events and to webhooks. */
-export const EVENT_TYPES = ['pass.created', 'pass.updated', 'pass.voided', 'pass.installed', 'pass.removed', 'delivery.failed'] as const;
+import { EVENT_TYPES, type EventType } from '@passmint/engine/schema';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+// What Passmint tells workflows about, in GET /api/events and to webhooks: the types come from the schema.
+export { EVENT_TYPES, type EventType };
 
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value);

@@ -27,6 +27,12 @@ export interface AppContext {
   imageHash(source: string): Promise<string | null>;
   /** Google Wallet: per tenant, null for a tenant without an issuer (its own or the instance's). */
   google: GoogleWallets;
+  webhooks: {
+    /** Throws a 400 HttpError when a webhook URL may not be used (scheme, address policy). */
+    checkUrl(url: string): Promise<void>;
+    /** A new signing secret, `whsec_…`. */
+    newSecret(): string;
+  };
   push: {
     /** Pushes were queued: the worker should look now. */
     queued(): void;

@@ -21,6 +21,11 @@ import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker, PUSH_EVENT_LEVEL } from '../push/push-worker';
 import { ensurePrivateDir, looseModes } from '../secrets/private-files';
 import { createValidationPool } from '../validation/validation-pool';
+import { createWebhookSender } from '../webhooks/webhook-sender';
+import { checkWebhookUrl } from '../webhooks/webhook-url';
+import { newWebhookSecret } from '../webhooks/webhook-signature';
+import { webhookRetryDelayMs } from '../webhooks/webhook-retry';
+import { createWebhookWorker, WEBHOOK_EVENT_LEVEL } from '../webhooks/webhook-worker';
 import { openStore } from '../store/open-store';
 import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import type { PassmintPlugin, PluginMount } from '../plugin/plugin';
@@ -96,6 +101,18 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     googleSync: createGoogleSync(store, google),
     log: (event) => app.log[PUSH_EVENT_LEVEL[event.event]](event, event.event),
   });
+  const webhookSender = createWebhookSender({
+    allowHosts: env.PASSMINT_WEBHOOK_HOSTS_ALLOW,
+    timeoutMs: env.PASSMINT_WEBHOOK_TIMEOUT_MS,
+    userAgent: `Passmint-Webhooks/${VERSION}`,
+  });
+  const webhookWorker = createWebhookWorker({
+    store,
+    transport: webhookSender,
+    retryDelayMs: (attempts) => webhookRetryDelayMs(attempts),
+    keepEventsMs: env.PASSMINT_EVENT_RETENTION_DAYS * 24 * 60 * 60_000,
+    log: (event) => app.log[WEBHOOK_EVENT_LEVEL[event.event]](event, event.event),
+  });
   let accepting = true;
   const rateLimit = { perSecond: env.PASSMINT_RATE_LIMIT_PER_SECOND, burst: env.PASSMINT_RATE_LIMIT_BURST };
   const limiters = env.PASSMINT_REDIS_URL ? createRedisRateLimiters(env.PASSMINT_REDIS_URL) : createMemoryRateLimiters();
@@ -117,8 +134,15 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     ...appUrls(publicUrl),
     google,
     imageHash: images.hashOf,
+    webhooks: {
+      checkUrl: (url) => checkWebhookUrl(url, { allowHosts: env.PASSMINT_WEBHOOK_HOSTS_ALLOW }),
+      newSecret: newWebhookSecret,
+    },
     push: {
-      queued: () => pushWorker.wake(),
+      queued: () => {
+        pushWorker.wake();
+        webhookWorker.wake();
+      },
       pausedIdentities: () => pushWorker.pausedIdentities(),
       failingIdentities: () => pushWorker.failingIdentities(),
       apnsUrl: env.PASSMINT_APNS_URL,
@@ -147,6 +171,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     throw error;
   }
   pushWorker.start();
+  webhookWorker.start();
   const listening = listeningUrl(app);
   // Listening on every interface says nothing about the address clients use; loopback always works here.
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
@@ -189,6 +214,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       }
       await validation.close();
       await pushWorker.stop();
+      await webhookWorker.stop();
+      await webhookSender.close();
       await limiters.close();
       await senders.close();
       await images.close();

@@ -44,7 +44,7 @@ export async function checkWebhookUrl(url: string, policy: WebhookUrlPolicy): Pr
   if (addresses.some((address) => parseIpAddress(address) === null || isForbiddenAddress(address))) {
     throw new WebhookUrlError(
       'webhook_url_forbidden',
-      `The webhook host ${parsed.hostname} is not allowed: it points to a private, loopback or reserved address.`,
+      `The webhook host ${parsed.hostname} is not allowed: it points to a private, loopback or reserved address. ${ALLOW_HINT}`,
     );
   }
 }
@@ -69,8 +69,14 @@ export function parseWebhookUrl(url: string, allowHosts: readonly string[] | Hos
   }
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:' && allowList.allows(parsed.protocol, parsed.hostname, parsed.port)) return parsed;
-  throw new WebhookUrlError('webhook_url_forbidden', `The webhook URL${parsed.host ? ` for ${parsed.host}` : ''} must use https.`);
+  throw new WebhookUrlError(
+    'webhook_url_forbidden',
+    `The webhook URL${parsed.host ? ` for ${parsed.host}` : ''} must use https. ${ALLOW_HINT}`,
+  );
 }
+
+const ALLOW_HINT =
+  "A receiver on the server's own network (a self-hosted n8n) is allowed once the operator lists its host:port in PASSMINT_WEBHOOK_HOSTS_ALLOW.";
 
 function allowListOf(allowHosts: readonly string[] | HostAllowList): HostAllowList {
   return 'allows' in allowHosts ? allowHosts : parseHostAllowList(allowHosts);

@@ -1,4 +1,4 @@
-import { passBodyJsonSchemas } from '@passmint/engine/schema';
+import { EVENT_LIMITS, EVENT_TYPES, passBodyJsonSchemas } from '@passmint/engine/schema';
 
 type JsonObject = Record<string, unknown>;
 
@@ -30,6 +30,11 @@ Errors: JSON \`{ "error": "<sentence>", "code": "<snake_case>", "issues": [{ "pa
 - POST /api/pkpass (legacy, binary answer with X-Serial-Number), PUT /api/pkpass/{serial} (legacy).
 - GET /api/auth/usage — { month, used, limit, remaining, resetsAt }.
 - POST /api/validate — upload a .pkpass (Content-Type: application/vnd.apple.pkpass) → { valid, errors, warnings, problems }.
+- GET /api/events?after={id}&limit={1..${EVENT_LIMITS.eventsPerPage}}&type={t,…} — your events oldest first → { events, next, hasMore };
+  types ${EVENT_TYPES.join(', ')}; each { id, type, createdAt, data: { serialNumber, … } }.
+- POST /api/webhooks { url, events, description? } → 201 { id, …, secret: "whsec_…" (shown once) }; GET /api/webhooks,
+  GET|DELETE /api/webhooks/{id}, GET /api/webhooks/{id}/deliveries. Deliveries are Standard Webhooks: body { type, timestamp, data },
+  headers webhook-id (event id, same on retries), webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256>); at least once.
 
 ## Pass body (POST; on PUT the barcode pair is optional)
 Lengths count Unicode code points, as JSON Schema's maxLength does (a flag emoji is 2, 👨‍👩‍👧 is 5). Text may not

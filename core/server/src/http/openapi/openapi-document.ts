@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { passBodyJsonSchemas, RESPONSE_SCHEMAS } from '@passmint/engine/schema';
+import { EVENT_SCHEMAS, passBodyJsonSchemas, RESPONSE_SCHEMAS } from '@passmint/engine/schema';
+import { eventPaths, outgoingWebhooks } from './event-paths';
 
 type JsonObject = Record<string, unknown>;
 
@@ -16,7 +17,9 @@ export function openApiDocument(options: { version: string; serverUrl: string })
     definitionsOf(bodies.update),
     definitionsOf(bodies.mergePatch),
     definitionsOf(bodies.fieldUpdate),
-    ...RESPONSE_SCHEMAS.map((schema) => definitionsOf(z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonObject)),
+    ...[...RESPONSE_SCHEMAS, ...EVENT_SCHEMAS].map((schema) =>
+      definitionsOf(z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonObject),
+    ),
   );
   return {
     openapi: '3.1.0',
@@ -45,7 +48,8 @@ export function openApiDocument(options: { version: string; serverUrl: string })
         },
       },
     },
-    paths: paths(),
+    paths: { ...paths(), ...eventPaths() },
+    webhooks: outgoingWebhooks(),
   };
 }
 
@@ -68,8 +72,8 @@ function errorResponses(): JsonObject {
   const described: Record<number, string> = {
     400: 'Invalid body (with `issues`), malformed JSON, wrong content type, or an image that could not be used.',
     401: 'Missing, malformed, unknown or revoked API key.',
-    404: "No such pass (or another tenant's); for PATCH …/fields/{key}, no field row with that key (`field_not_found`).",
-    409: 'Idempotency-Key reused with another body, the pass is voided, or it kept changing under concurrent updates (`update_conflict`).',
+    404: "No such pass (or another tenant's); for PATCH …/fields/{key}, no field row with that key (`field_not_found`); (extension) no such webhook endpoint (`webhook_not_found`).",
+    409: 'Idempotency-Key reused with another body, the pass is voided, it kept changing under concurrent updates (`update_conflict`), or (extension) the webhook endpoint limit is reached.',
     413: 'Body over the size limit.',
     415: '(extension) A PATCH body sent with another Content-Type than the one the operation takes (`unsupported_media_type`); `Accept-Patch` names it.',
     422: '(extension) /api/validate refused the upload unread: a zip bomb or lying archive (`zip_*`, `image_dimensions_too_large`, `json_too_deep`), or validation ran past its time or memory limit (`validation_timed_out`, `validation_out_of_memory`).',

@@ -1,0 +1,61 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One delivery as the sink saw it. */
+export interface SunkDelivery {
+  id: string;
+  receivedAt: number;
+  /** The event's createdAt (ms), from the signed payload. */
+  createdAt: number;
+}
+
+/**
+ * A webhook receiver for benchmarks: checks every signature (as a real receiver must, so its cost
+ * is in the figures) and records when each delivery arrived. Answers 204, or 401 to a bad signature.
+ */
+export async function startWebhookSink(): Promise<{
+  url: string;
+  port: number;
+  setSecret(secret: string): void;
+  deliveries: SunkDelivery[];
+  forged(): number;
+  close(): Promise<void>;
+}> {
+  const deliveries: SunkDelivery[] = [];
+  let key = Buffer.alloc(0);
+  let forged = 0;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const id = String(request.headers['webhook-id']);
+      const signed = `${id}.${String(request.headers['webhook-timestamp'])}.${body}`;
+      const expected = Buffer.from(`v1,${createHmac('sha256', key).update(signed).digest('base64')}`);
+      const given = Buffer.from(String(request.headers['webhook-signature']));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        forged++;
+        response.writeHead(401).end();
+        return;
+      }
+      deliveries.push({ id, receivedAt: Date.now(), createdAt: Date.parse((JSON.parse(body) as { timestamp: string }).timestamp) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    port,
+    setSecret(secret) {
+      key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+    },
+    deliveries,
+    forged: () => forged,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import type { Store } from '../store/store-port';
+import type { WebhookDeliveryJob, WebhookDeliveryResult } from '../store/events-port';
+
+/** One POST of a signed event to an endpoint, and what came of it. */
+export interface WebhookTransport {
+  send(
+    target: { url: string; secret: string },
+    message: { id: string; body: string },
+    now: Date,
+  ): Promise<{ outcome: 'delivered' | 'retry' | 'gone'; status: number | null; error: string | null }>;
+}
+
+export interface WebhookWorkerOptions {
+  store: Store;
+  transport: WebhookTransport;
+  /** The wait before the next attempt after `attemptsMade` failed ones; null: give up. */
+  retryDelayMs(attemptsMade: number): number | null;
+  /** Deliveries in flight at once, all endpoints together. Default 64. */
+  maxInFlight?: number;
+  /** Deliveries in flight at once to one endpoint. Default 8. */
+  maxInFlightPerEndpoint?: number;
+  /** Longer than a whole attempt (10 s): a crash hands the delivery to the next claim after it. Default 60 000. */
+  leaseMs?: number;
+  pollIntervalMs?: number;
+  /** Ended deliveries and attempts are kept this long (GET /api/webhooks/<id>/deliveries). Default 7 days. */
+  keepFinishedMs?: number;
+  /** Events are kept this long (GET /api/events); never one a delivery still waits for. */
+  keepEventsMs: number;
+  clock?: () => Date;
+  log?: (event: WebhookLogEvent) => void;
+}
+
+export type WebhookLogEvent =
+  | { event: 'webhook.delivered'; endpointId: string; eventId: string; attempts: number }
+  | { event: 'webhook.retry'; endpointId: string; eventId: string; attempts: number; reason: string; delayMs: number }
+  | { event: 'webhook.disabled'; endpointId: string; eventId: string; reason: string }
+  | { event: 'webhook.worker_error'; errorName: string };
+
+export const WEBHOOK_EVENT_LEVEL: Record<WebhookLogEvent['event'], 'debug' | 'warn' | 'error'> = {
+  'webhook.delivered': 'debug',
+  'webhook.retry': 'warn',
+  'webhook.disabled': 'error',
+  'webhook.worker_error': 'error',
+};
+
+const HOUR_MS = 60 * 60_000;
+
+/**
+ * Drains the webhook outbox: claims due deliveries with a lease, POSTs each (signed) to its
+ * endpoint, and records every attempt. Deliveries run side by side, so one slow endpoint never
+ * holds up the others' (it only fills its own few slots). At least once: a crash before an
+ * attempt is recorded means the delivery is claimed and sent again once its lease runs out, with
+ * the same webhook-id.
+ */
+export function createWebhookWorker(options: WebhookWorkerOptions) {
+  const { store, transport } = options;
+  const clock = options.clock ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  const maxInFlight = options.maxInFlight ?? 64;
+  const perEndpoint = options.maxInFlightPerEndpoint ?? 8;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * HOUR_MS;
+  const inFlight = new Set<Promise<void>>();
+  const endpointSlots = createSlots(perEndpoint);
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let wakeRequested = false;
+  let lastPruneAt = 0;
+
+  async function claimAndStart(): Promise<number> {
+    const room = maxInFlight - inFlight.size;
+    if (room <= 0) return 0;
+    const now = clock();
+    const jobs = await store.claimWebhookDeliveries({
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+      limit: room,
+    });
+    for (const job of jobs) {
+      const running = endpointSlots
+        .run(job.endpointId, () => deliver(job))
+        .catch((error: unknown) => {
+          log({ event: 'webhook.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+        });
+      inFlight.add(running);
+      void running.finally(() => {
+        inFlight.delete(running);
+        wake();
+      });
+    }
+    return jobs.length;
+  }
+
+  async function deliver(job: WebhookDeliveryJob): Promise<void> {
+    const body = JSON.stringify({ type: job.event.type, timestamp: job.event.createdAt, data: job.event.data });
+    let sent: Awaited<ReturnType<WebhookTransport['send']>>;
+    try {
+      sent = await transport.send({ url: job.url, secret: job.secret }, { id: job.event.id, body }, clock());
+    } catch (error) {
+      // A fault of ours (a secret that can't be read): the attempt counts, and the log says why.
+      log({ event: 'webhook.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      sent = { outcome: 'retry', status: null, error: 'not sent: a fault on the server (see its log)' };
+    }
+    await store.finishWebhookDelivery(resultOf(job, sent, clock()));
+  }
+
+  function resultOf(job: WebhookDeliveryJob, sent: Awaited<ReturnType<WebhookTransport['send']>>, at: Date): WebhookDeliveryResult {
+    const base = { job, at: at.toISOString(), status: sent.status, error: sent.error };
+    const ids = { endpointId: job.endpointId, eventId: job.event.id };
+    if (sent.outcome === 'delivered') {
+      log({ event: 'webhook.delivered', ...ids, attempts: job.attempts });
+      return { ...base, outcome: 'delivered' };
+    }
+    if (sent.outcome === 'gone') {
+      const reason = `The endpoint answered 410 Gone at ${base.at}, so deliveries stopped. Create the webhook again to resume.`;
+      log({ event: 'webhook.disabled', ...ids, reason });
+      return { ...base, outcome: 'failed', disableEndpoint: reason };
+    }
+    const delayMs = options.retryDelayMs(job.attempts);
+    if (delayMs === null) {
+      const reason =
+        `Delivering ${job.event.id} failed ${job.attempts} times since ${job.event.createdAt} (last: ${sent.error ?? 'no answer'}), ` +
+        'so deliveries stopped. Create the webhook again to resume.';
+      log({ event: 'webhook.disabled', ...ids, reason });
+      return { ...base, outcome: 'failed', disableEndpoint: reason };
+    }
+    log({ event: 'webhook.retry', ...ids, attempts: job.attempts, reason: sent.error ?? 'no answer', delayMs });
+    return { ...base, outcome: 'retrying', retryAt: new Date(at.getTime() + delayMs).toISOString() };
+  }
+
+  async function pruneHourly(): Promise<void> {
+    const now = clock().getTime();
+    if (now - lastPruneAt < HOUR_MS) return;
+    lastPruneAt = now;
+    await store.pruneWebhookDeliveries(new Date(now - keepFinishedMs).toISOString()).catch(() => undefined);
+    await store.pruneEvents(new Date(now - options.keepEventsMs).toISOString()).catch(() => undefined);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  function wake(): void {
+    wakeRequested = true;
+    wakeUp?.();
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      wakeRequested = false;
+      let claimed = 0;
+      try {
+        claimed = await claimAndStart();
+      } catch (error) {
+        log({ event: 'webhook.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      }
+      await pruneHourly();
+      if (running && claimed === 0 && !wakeRequested) await sleep(pollIntervalMs);
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** Events were written here: look now rather than at the next poll. */
+    wake,
+    /** Stops claiming, and waits for the deliveries in flight to be recorded. */
+    async stop(): Promise<void> {
+      running = false;
+      wakeUp?.();
+      await loop;
+      await Promise.all([...inFlight]);
+    },
+  };
+}
+
+export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
+
+/** At most `limit` tasks at once per key; the rest wait their turn in order. */
+function createSlots(limit: number) {
+  const busy = new Map<string, { running: number; waiting: (() => void)[] }>();
+  return {
+    async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+      const slot = busy.get(key) ?? { running: 0, waiting: [] };
+      busy.set(key, slot);
+      // A finishing task hands its slot straight to the next in line, so none can slip in between.
+      if (slot.running >= limit) await new Promise<void>((resolve) => slot.waiting.push(resolve));
+      else slot.running += 1;
+      try {
+        return await task();
+      } finally {
+        const next = slot.waiting.shift();
+        if (next) next();
+        else if (--slot.running === 0) busy.delete(key);
+      }
+    },
+  };
+}
