@@ -30,6 +30,8 @@ export interface ErrorCodesByStatus {
     | 'request_aborted'
     | 'invalid_device'
     | 'invalid_push_token'
+    // A query parameter out of range or malformed (GET /api/passes/<serial>/timeline).
+    | 'invalid_query'
     // `passmint pass create <file>`: the file is the body.
     | 'file_unreadable';
   401: 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'unauthorized' | 'invalid_callback';

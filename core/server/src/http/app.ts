@@ -14,6 +14,7 @@ import { registerMetaRoutes } from './routes/meta';
 import { registerSharePage } from './routes/share-page';
 import { registerImageRoutes } from './routes/images';
 import { registerPassRoutes } from './routes/passes';
+import { registerTimelineRoute } from './routes/timeline';
 import { registerUsageRoute } from './routes/usage';
 import { registerValidateRoute } from './routes/validate';
 import type { WebServiceLimits } from './web-service-limits';
@@ -115,6 +116,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     // Every route in this scope needs a key, whatever URL spelling reached it.
     api.addHook('onRequest', async (request) => authorise(request, context));
     registerPassRoutes(api, context);
+    registerTimelineRoute(api, context);
     registerUsageRoute(api, context);
     await api.register(async (binary) => registerValidateRoute(binary, context));
   });
