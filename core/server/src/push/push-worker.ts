@@ -121,13 +121,8 @@ export function createPushWorker(options: PushWorkerOptions) {
       if (!sender) senders.set(tenantId, (sender = options.senderFor(tenantId)));
       return sender;
     };
-    const devices = devicesOf(jobs);
-    const deliverOne = async (job: PushJob) => {
-      const sent = await deliver(job, senderFor);
-      if (sent.result) noteAttempt(job, sent.result, await devices);
-      return sent.outcomes;
-    };
-    await Promise.all(jobs.map(async (job) => finished.push(...(await deliverOne(job)))));
+    const devices = await devicesOf(jobs);
+    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job, senderFor, devices)))));
     // One transaction (one fsync) for the batch's outcomes; a crash before it only means these
     // leased pushes are sent again once their lease runs out.
     await store.finishPushes(finished);
@@ -135,8 +130,8 @@ export function createPushWorker(options: PushWorkerOptions) {
   }
 
   /**
-   * The device library identifiers behind the batch's push tokens, looked up once per batch while
-   * the pushes are being sent, so a timeline entry can name the device and never the token.
+   * The device library identifiers behind the batch's push tokens: one indexed query per batch
+   * (before a dead token's registrations go), so a timeline entry can name the device, never the token.
    */
   async function devicesOf(jobs: PushJob[]): Promise<Map<string, string>> {
     if (activity === NO_ACTIVITY) return new Map();
@@ -147,28 +142,30 @@ export function createPushWorker(options: PushWorkerOptions) {
   function noteAttempt(job: PushJob, result: PushResult, devices: Map<string, string>): void {
     const device = devices.get(job.pushToken);
     activity.record(
-      activityOf('push', job, {
-        deviceId: device === undefined ? null : deviceIdOf(device),
-        status: result.status,
-        // Every push is sent with the outbox row's id as its apns-id; APNs echoes it back.
-        apnsId: (result.ok ? result.apnsId : null) ?? job.id,
-        reason: result.ok ? null : result.reason,
-        attempt: job.attempts,
-      }),
+      activityOf(
+        'push',
+        job,
+        {
+          deviceId: device === undefined ? null : deviceIdOf(device),
+          status: result.status,
+          // Every push is sent with the outbox row's id as its apns-id; APNs echoes it back.
+          apnsId: (result.ok ? result.apnsId : null) ?? job.id,
+          reason: result.ok ? null : result.reason,
+          attempt: job.attempts,
+        },
+        clock(),
+      ),
     );
   }
 
-  /** Sends one push; returns its outcome when it ended (retries are recorded at once), and APNs's answer when one was sent. */
-  async function deliver(
-    job: PushJob,
-    senderFor: PushWorkerOptions['senderFor'],
-  ): Promise<{ outcomes: PushOutcome[]; result?: PushResult }> {
-    if (job.passTypeIdentifier === GOOGLE_SYNC_TOPIC) return { outcomes: await deliverToGoogle(job) };
+  /** Sends one push; returns its outcome when it ended (retries are recorded at once). */
+  async function deliver(job: PushJob, senderFor: PushWorkerOptions['senderFor'], devices: Map<string, string>): Promise<PushOutcome[]> {
+    if (job.passTypeIdentifier === GOOGLE_SYNC_TOPIC) return deliverToGoogle(job);
     const { key, sender } = await senderFor(job.tenantId);
     const pause = activePause(key);
     if (pause) {
       await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });
-      return { outcomes: [] };
+      return [];
     }
     const result = await sender.send({
       pushToken: job.pushToken,
@@ -177,8 +174,10 @@ export function createPushWorker(options: PushWorkerOptions) {
       priority: options.priority,
       apnsId: job.id,
     });
+    // Noted as soon as APNs answers: the device may already be fetching the pass.
+    noteAttempt(job, result, devices);
     const outcome = await record(job, key, result);
-    return { outcomes: outcome ? [outcome] : [], result };
+    return outcome ? [outcome] : [];
   }
 
   async function deliverToGoogle(job: PushJob): Promise<PushOutcome[]> {
