@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { timelineSchema } from '@passmint/engine/schema';
 import { deviceIdOf } from '../../events/device-id';
 import { createApiKeyFor, createTenant } from '../../tenants/tenant-admin';
 import { request, startInProcess, type InProcessServer } from '../../testing';
@@ -36,6 +37,8 @@ async function timelineUntil(serial: string, done: (entries: Entry[]) => boolean
   for (let tries = 0; ; tries++) {
     const response = await timeline(serial, '?limit=500');
     expect(response.status).toBe(200);
+    // The answer is what the OpenAPI document and the client's types say it is.
+    timelineSchema.parse(response.json);
     const entries = response.json.entries as Entry[];
     if (done(entries)) return entries;
     if (tries > 400) throw new Error(`the timeline never got there: ${JSON.stringify(entries)}`);
