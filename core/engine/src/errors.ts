@@ -32,8 +32,9 @@ export interface ErrorCodesByStatus {
     | 'invalid_push_token'
     // `passmint pass create <file>`: the file is the body.
     | 'file_unreadable'
-    // (extension) events and webhooks
+    // (extension) a query parameter out of range or malformed (events, deliveries, the timeline)
     | 'invalid_query'
+    // (extension) webhooks
     | 'invalid_webhook'
     | 'webhook_url_invalid'
     | 'webhook_url_forbidden';

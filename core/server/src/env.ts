@@ -150,6 +150,10 @@ export const envSchema = z.object({
     .min(0)
     .default(0)
     .meta({ description: 'testing aid: the push worker starts this much later (crash tests stop the server with pushes queued)' }),
+  PASSMINT_TIMELINE_RETENTION_DAYS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3650).default(30).meta({
+    description:
+      "days a pass's wire activity (pushes, web-service calls, device logs, Google) is kept for `GET /api/passes/<serial>/timeline`; older entries are pruned hourly",
+  }),
   PASSMINT_GOOGLE_ISSUER_ID: z
     .string()
     .regex(/^\d{1,30}$/, 'must be the numeric issuer id from the Google Pay & Wallet Console')

@@ -159,6 +159,56 @@ export const installationsSchema = z
   .strict()
   .meta({ id: 'Installations' });
 
+const timelineEntryBase = {
+  id: z.string().meta({ description: 'Opaque; pass it as `before` to read on from this entry.' }),
+  at: z.iso.datetime(),
+};
+const deviceId = z
+  .string()
+  .nullable()
+  .meta({ description: 'Opaque device id (`dev_…`, as in events), never a push token; null when unknown.' });
+
+export const timelineSchema = z
+  .object({
+    entries: z.array(
+      z.discriminatedUnion('kind', [
+        z.object({
+          ...timelineEntryBase,
+          kind: z.literal('event'),
+          event: z.object({ id: z.string(), type: z.string(), createdAt: z.iso.datetime(), data: z.record(z.string(), z.unknown()) }),
+        }),
+        z
+          .object({
+            ...timelineEntryBase,
+            kind: z.literal('push'),
+            deviceId,
+            status: z.number().int().meta({ description: "APNs's HTTP status; 0 when no answer came (timeout, broken connection)." }),
+            apnsId: z.string().nullable(),
+            reason: z.string().nullable().meta({ description: "APNs's reason (`Unregistered`, `BadDeviceToken`…); null on 200." }),
+            attempt: z.number().int().min(1),
+          })
+          .meta({ description: 'One push attempt to one device.' }),
+        z
+          .object({
+            ...timelineEntryBase,
+            kind: z.literal('web_service'),
+            call: z.enum(['register', 'unregister', 'fetch']),
+            status: z.number().int(),
+            deviceId: deviceId.meta({ description: "null for a fetch: Apple's request names no device." }),
+          })
+          .meta({ description: "A call of Apple's web service about the pass (a 304 fetch: the device already had the latest)." }),
+        z
+          .object({ ...timelineEntryBase, kind: z.literal('device_log'), message: z.string().max(500) })
+          .meta({ description: 'A message a device posted to /log naming the pass (unverified).' }),
+        z.object({ ...timelineEntryBase, kind: z.literal('google_sync'), status: z.number().int(), error: z.string().nullable() }),
+        z.object({ ...timelineEntryBase, kind: z.literal('google_callback'), eventType: z.enum(['save', 'del']) }),
+      ]),
+    ),
+    next: z.string().nullable().meta({ description: 'Pass as `before` for the next page; null at the end.' }),
+  })
+  .strict()
+  .meta({ id: 'Timeline' });
+
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 export type PassCreated = z.infer<typeof passCreatedSchema>;
 export type PassUpdated = z.infer<typeof passUpdatedSchema>;
@@ -170,6 +220,8 @@ export type Health = z.infer<typeof healthSchema>;
 export type PassPreview = z.infer<typeof passPreviewSchema>;
 export type Installations = z.infer<typeof installationsSchema>;
 export type Installation = Installations['installations'][number];
+export type Timeline = z.infer<typeof timelineSchema>;
+export type TimelineEntry = Timeline['entries'][number];
 
 /** Every response schema, for the OpenAPI document's components. */
 export const RESPONSE_SCHEMAS = [
@@ -181,6 +233,7 @@ export const RESPONSE_SCHEMAS = [
   passPreviewSchema,
   passUpdatedSchema,
   passVoidedSchema,
+  timelineSchema,
   usageSchema,
   validationReportSchema,
 ] as const;

@@ -1,6 +1,7 @@
 import { changeMessages, renderGoogleClass } from '@passmint/engine';
 import type { PushJob, Store } from '../store/store-port';
 import type { PushResult } from '../apns/apns-client';
+import { activityOf, NO_ACTIVITY, type ActivityRecorder } from '../timeline/activity-entries';
 import { canonicalOf } from '../stored-pass';
 import type { GoogleWallet } from './google-wallet';
 import type { GoogleWallets } from './google-wallets';
@@ -18,7 +19,7 @@ const QUOTA_EXCEEDED = 429;
  * failures the same way: 429/5xx/unreachable are retried, the rest end the entry.
  * @see https://developers.google.com/wallet/generic/use-cases/trigger-push-notifications
  */
-export function createGoogleSync(store: Store, wallets: GoogleWallets) {
+export function createGoogleSync(store: Store, wallets: GoogleWallets, activity: ActivityRecorder = NO_ACTIVITY) {
   async function previousVersion(record: { tenantId: string; serialNumber: string }, version: number | null) {
     if (version === null) return null;
     const versions = await store.listPassVersions(record.tenantId, record.serialNumber);
@@ -26,12 +27,13 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
     return body === undefined ? null : canonicalOf({ body });
   }
 
-  async function sync(job: PushJob): Promise<void> {
+  /** False when there was nothing to bring up to date. */
+  async function sync(job: PushJob): Promise<boolean> {
     const record = await store.findPassBySerial(job.serialNumber);
     const tenant = record && (await store.findTenant(record.tenantId));
     const google = tenant && wallets.forTenant(tenant);
     // A pass gone, or a tenant no longer on Google: nothing to bring up to date.
-    if (!record || !tenant || !google) return;
+    if (!record || !tenant || !google) return false;
     const current = canonicalOf(record);
     const previous = await previousVersion(record, await store.googleSyncedVersion(record.serialNumber));
     const { object } = await google.objectOf(tenant, record, current);
@@ -50,6 +52,7 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
       });
     }
     await store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
+    return true;
   }
 
   async function ensureClassAndInsert(google: GoogleWallet, classId: string, object: Record<string, unknown>): Promise<void> {
@@ -70,15 +73,29 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets) {
     }
   }
 
-  return async function syncToGoogle(job: PushJob): Promise<PushResult> {
+  async function syncOrFail(job: PushJob): Promise<PushResult | null> {
     try {
-      await sync(job);
-      return { ok: true, status: 200, apnsId: null };
+      return (await sync(job)) ? { ok: true, status: 200, apnsId: null } : null;
     } catch (error) {
       // Refused credentials pause Google like an APNs 403; the rest is retried or given up by status.
       if (error instanceof GoogleAuthError) return { ok: false, status: 403, reason: 'GoogleAuth', detail: error.message };
-      if (!(error instanceof GoogleApiError)) throw error;
+      if (!(error instanceof GoogleApiError)) {
+        note(job, { ok: false, status: 500, reason: 'InternalError', detail: (error as Error)?.name ?? 'Error' });
+        throw error;
+      }
       return { ok: false, status: error.googleStatus, reason: 'GoogleWalletApi', detail: error.message };
     }
+  }
+
+  function note(job: PushJob, result: PushResult): void {
+    const error = result.ok ? null : `${result.reason}${result.detail ? `: ${result.detail.slice(0, 300)}` : ''}`;
+    activity.record(activityOf('google_sync', job, { status: result.status, error }));
+  }
+
+  return async function syncToGoogle(job: PushJob): Promise<PushResult> {
+    const result = await syncOrFail(job);
+    if (!result) return { ok: true, status: 200, apnsId: null };
+    note(job, result);
+    return result;
   };
 }

@@ -4,6 +4,7 @@ import type { GoogleWallets } from '../google/google-wallets';
 import type { IdentityFailure } from '../push/identity-health';
 import type { IdentityPause } from '../push/push-worker';
 import type { ValidationPool } from '../validation/validation-pool';
+import type { ActivityRecorder } from '../timeline/activity-entries';
 import type { RateLimiter } from './rate-limiter';
 
 /** What the HTTP layer is handed: the engine and store, and the few facts routes print. */
@@ -25,6 +26,8 @@ export interface AppContext {
    * alone: null for a URL not fetched yet. Pages and Google use it; it never waits on a host.
    */
   imageHash(source: string): Promise<string | null>;
+  /** What happens to a pass on the wire, for its timeline; recording never waits on the database. */
+  activity: ActivityRecorder;
   /** Google Wallet: per tenant, null for a tenant without an issuer (its own or the instance's). */
   google: GoogleWallets;
   webhooks: {

@@ -17,6 +17,7 @@ import { registerEventRoutes } from './routes/events';
 import { registerPassPatchRoutes } from './routes/pass-patches';
 import { registerPassRoutes } from './routes/passes';
 import { registerWebhookRoutes } from './routes/webhooks';
+import { registerTimelineRoute } from './routes/timeline';
 import { registerUsageRoute } from './routes/usage';
 import { registerValidateRoute } from './routes/validate';
 import type { WebServiceLimits } from './web-service-limits';
@@ -119,6 +120,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
     api.addHook('onRequest', async (request) => authorise(request, context));
     registerPassRoutes(api, context);
     registerPassPatchRoutes(api, context);
+    registerTimelineRoute(api, context);
     registerUsageRoute(api, context);
     registerEventRoutes(api, context);
     registerWebhookRoutes(api, context);

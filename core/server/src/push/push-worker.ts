@@ -1,5 +1,7 @@
 import { GOOGLE_SYNC_TOPIC, type PushJob, type PushOutcome, type Store } from '../store/store-port';
 import type { PushRequest, PushResult } from '../apns/apns-client';
+import { deviceIdOf } from '../events/device-id';
+import { activityOf, NO_ACTIVITY, type ActivityRecorder } from '../timeline/activity-entries';
 import { retryDelayMs } from './backoff';
 import { createIdentityHealth, isIdentityFailure, type IdentityFailure } from './identity-health';
 
@@ -29,6 +31,8 @@ export interface PushWorkerOptions {
   clock?: () => Date;
   random?: () => number;
   log?: (event: PushEvent) => void;
+  /** Where each attempt is noted for the pass's timeline. */
+  activity?: ActivityRecorder;
 }
 
 export type PushEvent =
@@ -80,6 +84,7 @@ export function createPushWorker(options: PushWorkerOptions) {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const pauseMs = options.pauseMs ?? 5 * 60_000;
   const log = options.log ?? (() => undefined);
+  const activity = options.activity ?? NO_ACTIVITY;
   const keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * 60 * 60_000;
   let lastPruneAt = 0;
   const paused = new Map<string, IdentityPause>();
@@ -116,15 +121,45 @@ export function createPushWorker(options: PushWorkerOptions) {
       if (!sender) senders.set(tenantId, (sender = options.senderFor(tenantId)));
       return sender;
     };
-    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job, senderFor)))));
+    const devices = await devicesOf(jobs);
+    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job, senderFor, devices)))));
     // One transaction (one fsync) for the batch's outcomes; a crash before it only means these
     // leased pushes are sent again once their lease runs out.
     await store.finishPushes(finished);
     return jobs.length;
   }
 
+  /**
+   * The device library identifiers behind the batch's push tokens: one indexed query per batch
+   * (before a dead token's registrations go), so a timeline entry can name the device, never the token.
+   */
+  async function devicesOf(jobs: PushJob[]): Promise<Map<string, string>> {
+    if (activity === NO_ACTIVITY) return new Map();
+    const tokens = jobs.filter((job) => job.passTypeIdentifier !== GOOGLE_SYNC_TOPIC).map((job) => job.pushToken);
+    return store.findDevicesByPushToken(tokens).catch(() => new Map<string, string>());
+  }
+
+  function noteAttempt(job: PushJob, result: PushResult, devices: Map<string, string>): void {
+    const device = devices.get(job.pushToken);
+    activity.record(
+      activityOf(
+        'push',
+        job,
+        {
+          deviceId: device === undefined ? null : deviceIdOf(device),
+          status: result.status,
+          // Every push is sent with the outbox row's id as its apns-id; APNs echoes it back.
+          apnsId: (result.ok ? result.apnsId : null) ?? job.id,
+          reason: result.ok ? null : result.reason,
+          attempt: job.attempts,
+        },
+        clock(),
+      ),
+    );
+  }
+
   /** Sends one push; returns its outcome when it ended (retries are recorded at once). */
-  async function deliver(job: PushJob, senderFor: PushWorkerOptions['senderFor']): Promise<PushOutcome[]> {
+  async function deliver(job: PushJob, senderFor: PushWorkerOptions['senderFor'], devices: Map<string, string>): Promise<PushOutcome[]> {
     if (job.passTypeIdentifier === GOOGLE_SYNC_TOPIC) return deliverToGoogle(job);
     const { key, sender } = await senderFor(job.tenantId);
     const pause = activePause(key);
@@ -139,6 +174,8 @@ export function createPushWorker(options: PushWorkerOptions) {
       priority: options.priority,
       apnsId: job.id,
     });
+    // Noted as soon as APNs answers: the device may already be fetching the pass.
+    noteAttempt(job, result, devices);
     const outcome = await record(job, key, result);
     return outcome ? [outcome] : [];
   }

@@ -31,6 +31,7 @@ import { ensureDefaultTenant } from '../tenants/tenant-admin';
 import type { PassmintPlugin, PluginMount } from '../plugin/plugin';
 import { mountPlugins } from '../plugin/mount-plugins';
 import { createHostPassWriter } from '../plugin/host-pass-writer';
+import { createActivityLog } from '../timeline/activity-log';
 import { startupReport } from './startup-report';
 
 // dist/serve and src/serve both sit two levels below the package root.
@@ -90,6 +91,11 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
         }
       : {}),
   });
+  const activity = createActivityLog({
+    store,
+    retentionDays: env.PASSMINT_TIMELINE_RETENTION_DAYS,
+    log: (event) => app.log[event.event === 'timeline.pruned' ? 'info' : 'warn'](event, event.event),
+  });
   const pushWorker = createPushWorker({
     store,
     senderFor: senders.senderFor,
@@ -98,8 +104,9 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
     leaseMs: env.PASSMINT_PUSH_LEASE_MS,
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
-    googleSync: createGoogleSync(store, google),
+    googleSync: createGoogleSync(store, google, activity),
     log: (event) => app.log[PUSH_EVENT_LEVEL[event.event]](event, event.event),
+    activity,
   });
   const webhookSender = createWebhookSender({
     allowHosts: env.PASSMINT_WEBHOOK_HOSTS_ALLOW,
@@ -132,6 +139,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     version: VERSION,
     accepting: () => accepting,
     ...appUrls(publicUrl),
+    activity,
     google,
     imageHash: images.hashOf,
     webhooks: {
@@ -167,11 +175,13 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     await app.listen({ host: env.PASSMINT_HOST, port: env.PASSMINT_PORT });
   } catch (error) {
     await validation.close();
+    await activity.close();
     await store.close();
     throw error;
   }
   pushWorker.start();
   webhookWorker.start();
+  activity.start();
   const listening = listeningUrl(app);
   // Listening on every interface says nothing about the address clients use; loopback always works here.
   if (!url) url = listening.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
@@ -216,6 +226,8 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       await pushWorker.stop();
       await webhookWorker.stop();
       await webhookSender.close();
+      // After the requests and the push worker: everything they noted is written before the store closes.
+      await activity.close();
       await limiters.close();
       await senders.close();
       await images.close();

@@ -293,6 +293,24 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX webhook_attempts_time ON webhook_attempts (attempted_at);
     `,
   },
+  {
+    version: 12,
+    name: 'pass activity for the timeline',
+    sql: `
+      -- What happened on the wire for a pass (pushes, web-service calls, device logs, Google), for
+      -- GET /api/passes/<serial>/timeline. A diagnostic log: written in batches, pruned by age.
+      CREATE TABLE pass_activity (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id text COLLATE "C" NOT NULL,
+        serial_number text COLLATE "C" NOT NULL,
+        at text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        detail text NOT NULL
+      );
+      CREATE INDEX pass_activity_by_serial ON pass_activity (serial_number, id);
+      CREATE INDEX pass_activity_by_time ON pass_activity (at);
+    `,
+  },
 ];
 
 export interface PostgresMigrateOptions {

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { PassmintError, type SecretBox } from '@passmint/engine';
 import { postgresEvents } from './postgres/events';
+import { postgresActivity } from './postgres/activity';
 import { postgresGoogle } from './postgres/google';
 import { postgresImages } from './postgres/images';
 import { postgresPasses } from './postgres/passes';
@@ -72,6 +73,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
     ...postgresGoogle(context),
     ...postgresUsage(context),
     ...postgresImages(context),
+    ...postgresActivity(context),
     ...postgresEvents(context),
     ...postgresWebhooks(context),
   };

@@ -278,6 +278,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX webhook_attempts_time ON webhook_attempts (attempted_at);
     `,
   },
+  {
+    version: 12,
+    name: 'pass activity for the timeline',
+    sql: `
+      -- What happened on the wire for a pass (pushes, web-service calls, device logs, Google), for
+      -- GET /api/passes/<serial>/timeline. A diagnostic log: written in batches, pruned by age.
+      CREATE TABLE pass_activity (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id TEXT NOT NULL,
+        serial_number TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX pass_activity_by_serial ON pass_activity (serial_number, id);
+      CREATE INDEX pass_activity_by_time ON pass_activity (at);
+    `,
+  },
 ];
 
 /**

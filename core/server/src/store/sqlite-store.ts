@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { SecretBox } from '@passmint/engine';
 import { ensurePrivateDir, ensurePrivateFile } from '../secrets/private-files';
 import { secretSealer, type SecretColumn, type SqlStore } from './secret-columns';
+import { sqliteActivity } from './sqlite/activity';
 import { sqliteEvents } from './sqlite/events';
 import { sqliteGoogle } from './sqlite/google';
 import { sqliteImages } from './sqlite/images';
@@ -71,5 +72,6 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...sqliteWebhooks(db, secrets),
     ...usage.methods,
     ...sqliteImages(db),
+    ...sqliteActivity(db),
   };
 }

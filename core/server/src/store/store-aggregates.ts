@@ -44,3 +44,5 @@ export type WebhookMethods = Pick<
   | 'finishWebhookDelivery'
   | 'pruneWebhookDeliveries'
 >;
+
+export type ActivityMethods = Pick<Store, 'recordActivity' | 'listActivity' | 'pruneActivity' | 'findDevicesByPushToken'>;

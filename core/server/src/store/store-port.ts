@@ -1,4 +1,5 @@
 import type { NewTenant, PassRecord, PassRepository, TenantRecord } from '@passmint/engine';
+import type { ActivityStore } from './activity-port';
 import type { EventStore } from './events-port';
 
 /**
@@ -7,7 +8,7 @@ import type { EventStore } from './events-port';
  * all of it (pass row, version row, usage counter, idempotency record) in one transaction, so
  * a crash leaves either all of it or none. Times are ISO-8601 strings in UTC; bytes are Buffers.
  */
-export interface Store extends PassRepository, EventStore {
+export interface Store extends PassRepository, EventStore, ActivityStore {
   /** Creates or upgrades the schema; safe to run on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

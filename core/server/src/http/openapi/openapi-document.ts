@@ -170,6 +170,23 @@ function paths(): JsonObject {
         responses: { 200: { description: 'The .pkpass', content: pkpass }, ...errors(401, 404, 429) },
       },
     },
+    '/api/passes/{serial}/timeline': {
+      parameters: [serial],
+      get: {
+        summary: "(extension) The pass's events and what happened on the wire (pushes, web-service calls, Google), newest first",
+        parameters: [
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          {
+            name: 'before',
+            in: 'query',
+            required: false,
+            schema: { type: 'string' },
+            description: 'An entry id (or `next`): the entries older than it.',
+          },
+        ],
+        responses: { 200: { description: 'The timeline', content: json('Timeline') }, ...errors(400, 401, 404, 429) },
+      },
+    },
     '/api/pkpass': {
       post: {
         summary: 'Legacy: issue a pass, answered with the binary .pkpass',

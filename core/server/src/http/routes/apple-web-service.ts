@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PassRecord } from '@passmint/engine';
+import { PassmintError, type PassRecord } from '@passmint/engine';
 import type { DeviceClient } from '../../store/store-port';
 import type { AppContext } from '../app-context';
 import { tokensEqual } from '../../keys/api-keys';
@@ -7,6 +7,9 @@ import { HttpError } from '../http-errors';
 import { sendPkpass } from '../pkpass-reply';
 import type { DeviceSlot } from '../device-ceiling';
 import type { WebServiceLimits } from '../web-service-limits';
+import { deviceIdOf as opaqueDeviceId } from '../../events/device-id';
+import { activityOf, type WebServiceCall } from '../../timeline/activity-entries';
+import { attachDeviceLogs } from '../../timeline/device-log-activity';
 
 /** Where Apple's protocol lives under the pass's webServiceURL (`<public URL>/apple`). */
 export const APPLE_WEB_SERVICE_PREFIX = '/apple/v1';
@@ -36,33 +39,39 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
   // The address's allowance is checked before the body is read, so a refused flood costs no parsing.
   const fromAddress = async (request: FastifyRequest) => limits.registrationFrom(request.ip);
   app.post<PassParams>(registration, { bodyLimit: 16 * 1024, onRequest: fromAddress }, async (request, reply) => {
-    const { pass, client } = await authorisedPass(request, context);
-    const deviceLibraryIdentifier = deviceIdOf(request.params.deviceLibraryIdentifier);
-    const pushToken = pushTokenOf(request.body);
-    const slot = await slotFor(deviceLibraryIdentifier, pass, limits, store);
-    let outcome: 'created' | 'existing' | 'failed' = 'failed';
-    try {
-      outcome = await store.registerDevice({
-        deviceLibraryIdentifier,
-        serialNumber: pass.serialNumber,
-        passTypeIdentifier: pass.passTypeIdentifier,
-        tenantId: pass.tenantId,
-        pushToken,
-        client: client.kind,
-        clientName: client.name,
-        at: new Date().toISOString(),
-      });
-    } finally {
-      slot?.settle(outcome);
-    }
-    return reply.status(outcome === 'created' ? 201 : 200).send();
+    const { pass, client } = await authorisedPass(request, context, 'register');
+    const status = await noted(context, pass, 'register', request.params.deviceLibraryIdentifier, async () => {
+      const deviceLibraryIdentifier = deviceIdOf(request.params.deviceLibraryIdentifier);
+      const pushToken = pushTokenOf(request.body);
+      const slot = await slotFor(deviceLibraryIdentifier, pass, limits, store);
+      let outcome: 'created' | 'existing' | 'failed' = 'failed';
+      try {
+        outcome = await store.registerDevice({
+          deviceLibraryIdentifier,
+          serialNumber: pass.serialNumber,
+          passTypeIdentifier: pass.passTypeIdentifier,
+          tenantId: pass.tenantId,
+          pushToken,
+          client: client.kind,
+          clientName: client.name,
+          at: new Date().toISOString(),
+        });
+      } finally {
+        slot?.settle(outcome);
+      }
+      return outcome === 'created' ? 201 : 200;
+    });
+    return reply.status(status).send();
   });
 
   app.delete<PassParams>(registration, async (request, reply) => {
-    const { pass } = await authorisedPass(request, context);
-    if (await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber))
-      limits.deviceRemoved(pass.serialNumber);
-    return reply.status(200).send();
+    const { pass } = await authorisedPass(request, context, 'unregister');
+    const status = await noted(context, pass, 'unregister', request.params.deviceLibraryIdentifier, async () => {
+      if (await store.unregisterDevice(deviceIdOf(request.params.deviceLibraryIdentifier), pass.serialNumber))
+        limits.deviceRemoved(pass.serialNumber);
+      return 200;
+    });
+    return reply.status(status).send();
   });
 
   // No Authorization here: the device library identifier is the secret (Apple's design).
@@ -86,11 +95,14 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
   app.get<{ Params: { passTypeIdentifier: string; serialNumber: string } }>(
     `${APPLE_WEB_SERVICE_PREFIX}/passes/:passTypeIdentifier/:serialNumber`,
     async (request, reply) => {
-      const { pass } = await authorisedPass(request, context);
+      const { pass } = await authorisedPass(request, context, 'fetch');
       const lastModified = Math.floor(Date.parse(pass.updatedAt) / 1000) * 1000;
       reply.header('last-modified', new Date(lastModified).toUTCString());
       reply.header('cache-control', 'no-cache');
-      if (notModifiedSince(request.headers['if-modified-since'], lastModified)) return reply.status(304).send();
+      const notModified = notModifiedSince(request.headers['if-modified-since'], lastModified);
+      // Apple's request names no device: the entry tells that a device came, not which.
+      context.activity.record(activityOf('web_service', pass, { call: 'fetch', status: notModified ? 304 : 200, deviceId: null }));
+      if (notModified) return reply.status(304).send();
       return sendPkpass(reply, pass.pkpass, pass.serialNumber);
     },
   );
@@ -101,9 +113,9 @@ export function registerAppleWebService(app: FastifyInstance, context: AppContex
   app.post(`${APPLE_WEB_SERVICE_PREFIX}/log`, { bodyLimit: 64 * 1024, onRequest: logFromAddress }, async (request, reply) => {
     const logs = (request.body as { logs?: unknown } | undefined)?.logs;
     const entries = Array.isArray(logs) ? logs.filter((entry): entry is string => typeof entry === 'string') : [];
-    for (const entry of entries.slice(0, MAX_LOG_ENTRIES)) {
-      request.log.info({ deviceLog: entry.slice(0, MAX_LOG_ENTRY_LENGTH) }, 'apple device log');
-    }
+    const messages = entries.slice(0, MAX_LOG_ENTRIES).map((entry) => entry.slice(0, MAX_LOG_ENTRY_LENGTH));
+    for (const message of messages) request.log.info({ deviceLog: message }, 'apple device log');
+    await attachDeviceLogs(messages, store, context.activity);
     return reply.status(200).send();
   });
 }
@@ -138,21 +150,47 @@ interface DeviceClientInfo {
  * pass's token never opens another. Unknown passes and bad tokens both answer 401.
  */
 async function authorisedPass(
-  request: FastifyRequest<{ Params: { passTypeIdentifier: string; serialNumber: string } }>,
+  request: FastifyRequest<{ Params: { passTypeIdentifier: string; serialNumber: string; deviceLibraryIdentifier?: string } }>,
   context: AppContext,
+  call: WebServiceCall,
 ): Promise<{ pass: PassRecord; client: DeviceClientInfo }> {
   const credentials = credentialsOf(request);
   const { passTypeIdentifier, serialNumber } = request.params;
-  const pass = credentials && PASS_TYPE_ID.test(passTypeIdentifier) ? await context.store.findPassBySerial(serialNumber) : null;
-  if (
-    !credentials ||
-    !pass ||
-    pass.passTypeIdentifier !== passTypeIdentifier ||
-    !tokensEqual(credentials.token, pass.authenticationToken)
-  ) {
+  const pass = PASS_TYPE_ID.test(passTypeIdentifier) ? await context.store.findPassBySerial(serialNumber) : null;
+  const known = pass !== null && pass.passTypeIdentifier === passTypeIdentifier;
+  if (!credentials || !known || !tokensEqual(credentials.token, pass.authenticationToken)) {
+    // A real pass asked for with a wrong or missing token is worth seeing on its timeline (an old
+    // copy of the pass, a proxy stripping the header); an unknown one belongs to nobody.
+    if (known) context.activity.record(webServiceActivity(pass, call, 401, request.params.deviceLibraryIdentifier));
     throw new HttpError(401, 'unauthorized', 'The pass does not exist or the authentication token does not match it.');
   }
   return { pass, client: credentials.client };
+}
+
+/** Runs a registration call and notes its answer (an error's status too) on the pass's timeline. */
+async function noted(
+  context: AppContext,
+  pass: PassRecord,
+  call: WebServiceCall,
+  deviceLibraryIdentifier: string,
+  work: () => Promise<number>,
+): Promise<number> {
+  let status = 500;
+  try {
+    status = await work();
+    return status;
+  } catch (error) {
+    if (error instanceof PassmintError) status = error.status;
+    throw error;
+  } finally {
+    context.activity.record(webServiceActivity(pass, call, status, deviceLibraryIdentifier));
+  }
+}
+
+function webServiceActivity(pass: PassRecord, call: WebServiceCall, status: number, deviceLibraryIdentifier: string | undefined) {
+  const deviceId =
+    deviceLibraryIdentifier !== undefined && DEVICE_ID.test(deviceLibraryIdentifier) ? opaqueDeviceId(deviceLibraryIdentifier) : null;
+  return activityOf('web_service', pass, { call, status, deviceId });
 }
 
 const AUTHORIZATION = /^(ApplePass|AndroidPass)[ \t]+(\S{1,256})[ \t]*$/;

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context';
 import { verifyWalletCallback } from '../../google/callback-signature';
 import { GOOGLE_CALLBACK_PATH } from '../../google/google-wallet';
 import { HttpError } from '../http-errors';
+import { activityOf } from '../../timeline/activity-entries';
 
 /**
  * Google's save and delete callbacks: verified against Google's signing keys for the issuer that
@@ -21,7 +22,10 @@ export function registerGoogleCallback(app: FastifyInstance, context: AppContext
       throw new HttpError(401, 'invalid_callback', `The callback is not signed by Google for this issuer (${verification.reason}).`);
     const { objectId, eventType, nonce } = verification.callback;
     if (objectId === target.objectId && (eventType === 'save' || eventType === 'del')) {
-      await context.store.recordGoogleCallback({ nonce, serialNumber: target.serialNumber, eventType, at: new Date().toISOString() });
+      const at = new Date();
+      // A redelivered callback (a nonce seen before) changes nothing, so it is not shown again.
+      if (await context.store.recordGoogleCallback({ nonce, serialNumber: target.serialNumber, eventType, at: at.toISOString() }))
+        context.activity.record(activityOf('google_callback', target, { eventType }, at));
     }
     return reply.status(200).send({});
   });
@@ -41,7 +45,7 @@ async function callbackTarget(body: unknown, context: AppContext) {
   const tenant = pass && (await context.store.findTenant(pass.tenantId));
   const google = tenant && context.google.forTenant(tenant);
   if (!pass || !google || google.issuerId !== objectId.slice(0, dot)) return null;
-  return { objectId, serialNumber: pass.serialNumber, issuerId: google.issuerId, rootKeys: google.callbackKeys };
+  return { objectId, tenantId: pass.tenantId, serialNumber: pass.serialNumber, issuerId: google.issuerId, rootKeys: google.callbackKeys };
 }
 
 function claimedObjectId(body: unknown): string | null {

@@ -41,7 +41,7 @@ export const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
  * $3 nothing is queued or written and change_seq comes back null; no row at all: no such pass.
  * NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY SHARE
  * locks on it, which must not wait for (or block) a change of the pass's content. The event ($16
- * its data) is written with the new version, in the same statement.
+ * its data, $10 the write's time) is written with the new version, in the same statement.
  */
 export const UPDATE_PASS = `WITH current AS (
     SELECT version, voided, authentication_token, created_at FROM passes WHERE tenant_id = $1 AND serial_number = $2 FOR NO KEY UPDATE
@@ -76,7 +76,7 @@ export const UPDATE_PASS = `WITH current AS (
     INSERT INTO usage_counters (tenant_id, month, used) SELECT $1, $11, 1 FROM tag WHERE $12::boolean
       ON CONFLICT (tenant_id, month) DO UPDATE SET used = usage_counters.used + 1
   ),
-  ${eventCtes(`SELECT $1, CASE WHEN $8 AND NOT current.voided THEN 'pass.voided' ELSE 'pass.updated' END, $2, $16, $9
+  ${eventCtes(`SELECT $1, CASE WHEN $8 AND NOT current.voided THEN 'pass.voided' ELSE 'pass.updated' END, $2, $16, $10
     FROM written, current`)}
   SELECT current.authentication_token, current.created_at,
       (SELECT COUNT(*)::integer FROM registrations WHERE pass_type_identifier <> $14) AS registrations,

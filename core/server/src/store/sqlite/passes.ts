@@ -100,7 +100,7 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     const queueAt = options.queueAt ?? next.updatedAt;
     const queuedPushes = outbox.queuePushes(next, queueAt);
     if (options.syncGoogle) outbox.queueGoogle(next.tenantId, next.serialNumber, queueAt, next.updatedAt);
-    events.append(passEvent(next.voided && !current.voided ? 'pass.voided' : 'pass.updated', next));
+    events.append(passEvent(next.voided && !current.voided ? 'pass.voided' : 'pass.updated', next, queueAt));
     return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
   });
 

@@ -1,3 +1,4 @@
+import { describeActivityConformance } from './conformance/activity';
 import { storeUnderTest, type OpenedStore } from './conformance/context';
 import { describeEventConformance } from './conformance/events';
 import { describeGoogleConformance } from './conformance/google';
@@ -33,6 +34,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     describeUsageConformance(context);
     describeSecretConformance(context);
     describeImageConformance(context);
+    describeActivityConformance(context);
     describeEventConformance(context);
     describeWebhookConformance(context);
   });

@@ -165,6 +165,19 @@ export function describeEventConformance(context: StoreUnderTest): void {
       expect(failed[0]?.createdAt).toBe(at(101));
     });
 
+    it('writes delivery.failed for a Google sync given up, naming no device', async () => {
+      await context.drainOutbox();
+      const owner = await tenant();
+      const pass = await insertedPass(owner.id);
+      await store.queueGoogleSync(owner.id, pass.serialNumber, at(50));
+      const [sync] = (await context.claim(100)).filter((job) => job.serialNumber === pass.serialNumber);
+      await store.finishPushes([{ id: sync!.id, state: 'dead', at: at(101), detail: '503 UNAVAILABLE', givenUp: true }]);
+      const failed = (await eventsOf(owner.id)).filter((event) => event.type === 'delivery.failed');
+      expect(failed.map((event) => event.data)).toEqual([
+        { serialNumber: pass.serialNumber, channel: 'google', reason: '503 UNAVAILABLE', attempts: 1 },
+      ]);
+    });
+
     it("lists a pass's events newest first, before a cursor", async () => {
       const owner = await tenant();
       const pass = await insertedPass(owner.id);
