@@ -49,3 +49,12 @@ test('files other users can read are listed, five at most', () => {
   );
   expect(report({})).not.toContain('other users can read');
 });
+
+test('the start-up report says where webhooks may go, and how to allow a receiver on your own network', () => {
+  expect(report({})).toContain(
+    '  Webhooks:       HTTPS to public addresses (set PASSMINT_WEBHOOK_HOSTS_ALLOW for a receiver on your own network',
+  );
+  expect(report({}, { env: readEnv({ PASSMINT_WEBHOOK_HOSTS_ALLOW: '127.0.0.1:5678' }) })).toContain(
+    'also allowed (HTTP and private addresses too): 127.0.0.1:5678',
+  );
+});
