@@ -10,22 +10,39 @@ export interface SunkDelivery {
   createdAt: number;
 }
 
+export interface WebhookSink {
+  url: string;
+  port: number;
+  setSecret(secret: string): void;
+  /** Each event once, in arrival order (repeats are counted apart). */
+  deliveries: SunkDelivery[];
+  forged(): number;
+  duplicates(): number;
+  /** From now on requests get no answer, until release(). */
+  hold(): void;
+  /** Answers again; the requests held so far are dropped (their sender retries them). */
+  release(): void;
+  close(): Promise<void>;
+}
+
 /**
  * A webhook receiver for benchmarks: checks every signature (as a real receiver must, so its cost
  * is in the figures) and records when each delivery arrived. Answers 204, or 401 to a bad signature.
  */
-export async function startWebhookSink(): Promise<{
-  url: string;
-  port: number;
-  setSecret(secret: string): void;
-  deliveries: SunkDelivery[];
-  forged(): number;
-  close(): Promise<void>;
-}> {
+export async function startWebhookSink(): Promise<WebhookSink> {
   const deliveries: SunkDelivery[] = [];
+  const seen = new Set<string>();
+  const held: (() => void)[] = [];
+  let holding = false;
   let key = Buffer.alloc(0);
   let forged = 0;
+  let duplicates = 0;
   const server: Server = createServer((request, response) => {
+    if (holding) {
+      // A receiver that is down for maintenance: the request waits (until the sender's timeout) unanswered.
+      held.push(() => response.destroy());
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -39,7 +56,9 @@ export async function startWebhookSink(): Promise<{
         response.writeHead(401).end();
         return;
       }
-      deliveries.push({ id, receivedAt: Date.now(), createdAt: Date.parse((JSON.parse(body) as { timestamp: string }).timestamp) });
+      if (seen.has(id)) duplicates++;
+      else deliveries.push({ id, receivedAt: Date.now(), createdAt: Date.parse((JSON.parse(body) as { timestamp: string }).timestamp) });
+      seen.add(id);
       response.writeHead(204).end();
     });
   });
@@ -53,7 +72,16 @@ export async function startWebhookSink(): Promise<{
     },
     deliveries,
     forged: () => forged,
+    duplicates: () => duplicates,
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const drop of held.splice(0)) drop();
+    },
     async close() {
+      for (const drop of held.splice(0)) drop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

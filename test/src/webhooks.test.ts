@@ -227,6 +227,47 @@ describe('webhook delivery across a crash', () => {
   });
 });
 
+describe('a process that does not deliver', () => {
+  test('PASSMINT_WEBHOOK_DELIVERY=off writes the deliveries and leaves them to a process that sends them', async () => {
+    const dir = tempDataDir();
+    const target = await startWebhookReceiver();
+    const env = {
+      PASSMINT_DATA_DIR: dir,
+      PASSMINT_WEBHOOK_HOSTS_ALLOW: `127.0.0.1:${target.port}`,
+      PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+      PASSMINT_RATE_LIMIT_BURST: '1000',
+    };
+    let quiet: SpawnedServer | undefined = await spawnServer({ ...env, PASSMINT_WEBHOOK_DELIVERY: 'off' });
+    let sending: SpawnedServer | undefined;
+    try {
+      expect(quiet.stderr()).toContain('NOT delivered by this process');
+      const key = quiet.key;
+      const created = await request(`${quiet.url}/api/webhooks`, {
+        method: 'POST',
+        key,
+        body: { url: `${target.url}/hook`, events: ['pass.created'] },
+      });
+      const endpoint = webhookCreatedSchema.parse(created.json);
+      target.setSecret(endpoint.secret);
+      const issued = await request(`${quiet.url}/api/passes`, { method: 'POST', key, body: CREATE });
+      const [event] = (await request(`${quiet.url}/api/events`, { key })).json.events as { id: string }[];
+      await quiet.stop();
+      quiet = undefined;
+      expect(target.received).toEqual([]);
+
+      sending = await spawnServer(env);
+      const [delivered] = await target.waitFor((all) => all.length >= 1, WAIT_MS);
+      expect(delivered).toMatchObject({ id: event?.id, verified: true });
+      expect(delivered?.payload?.data.serialNumber).toBe(issued.json.serialNumber);
+    } finally {
+      await quiet?.stop();
+      await sending?.stop();
+      await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 async function until(check: () => Promise<boolean>, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

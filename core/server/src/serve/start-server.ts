@@ -180,7 +180,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     throw error;
   }
   pushWorker.start();
-  webhookWorker.start();
+  if (env.PASSMINT_WEBHOOK_DELIVERY === 'on') webhookWorker.start();
   activity.start();
   const listening = listeningUrl(app);
   // Listening on every interface says nothing about the address clients use; loopback always works here.

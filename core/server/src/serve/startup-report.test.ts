@@ -57,4 +57,7 @@ test('the start-up report says where webhooks may go, and how to allow a receive
   expect(report({}, { env: readEnv({ PASSMINT_WEBHOOK_HOSTS_ALLOW: '127.0.0.1:5678' }) })).toContain(
     'also allowed (HTTP and private addresses too): 127.0.0.1:5678',
   );
+  expect(report({}, { env: readEnv({ PASSMINT_WEBHOOK_DELIVERY: 'off' }) })).toContain(
+    '  Webhooks:       NOT delivered by this process (PASSMINT_WEBHOOK_DELIVERY=off); HTTPS',
+  );
 });

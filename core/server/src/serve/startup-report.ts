@@ -67,7 +67,7 @@ export function startupReport(facts: StartupFacts): string {
       ? `  Google Wallet:  issuer ${env.PASSMINT_GOOGLE_ISSUER_ID}, API ${env.PASSMINT_GOOGLE_API_URL}`
       : '  Google Wallet:  not configured (googleSaveUrl is null; set PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT)',
     `  Image fetching: HTTPS only, public addresses only${env.PASSMINT_IMAGE_HOSTS_ALLOW.length > 0 ? `; also allowed: ${env.PASSMINT_IMAGE_HOSTS_ALLOW.join(', ')}` : ''}`,
-    `  Webhooks:       HTTPS to public addresses${env.PASSMINT_WEBHOOK_HOSTS_ALLOW.length > 0 ? `; also allowed (HTTP and private addresses too): ${env.PASSMINT_WEBHOOK_HOSTS_ALLOW.join(', ')}` : ' (set PASSMINT_WEBHOOK_HOSTS_ALLOW for a receiver on your own network, e.g. n8n at 127.0.0.1:5678)'}`,
+    `  Webhooks:       ${env.PASSMINT_WEBHOOK_DELIVERY === 'off' ? 'NOT delivered by this process (PASSMINT_WEBHOOK_DELIVERY=off); ' : ''}HTTPS to public addresses${env.PASSMINT_WEBHOOK_HOSTS_ALLOW.length > 0 ? `; also allowed (HTTP and private addresses too): ${env.PASSMINT_WEBHOOK_HOSTS_ALLOW.join(', ')}` : ' (set PASSMINT_WEBHOOK_HOSTS_ALLOW for a receiver on your own network, e.g. n8n at 127.0.0.1:5678)'}`,
     `  Rate limit:     ${facts.rateLimit.perSecond} requests/s per API key, bursts of ${facts.rateLimit.burst}; ${env.PASSMINT_REDIS_URL ? 'shared by all processes through Redis' : 'per process (set PASSMINT_REDIS_URL to share it)'}`,
     ...(facts.pluginLines ?? []),
     ...secretsLines(facts),

@@ -28,8 +28,8 @@ export interface EventStore {
    * with the lease run out) until `leaseUntil`; attempts go up by one.
    */
   claimWebhookDeliveries(options: { now: string; leaseUntil: string; limit: number }): Promise<WebhookDeliveryJob[]>;
-  /** Records one attempt and what follows from it, in one transaction. */
-  finishWebhookDelivery(result: WebhookDeliveryResult): Promise<void>;
+  /** Records attempts and what follows from each, all in one transaction. */
+  finishWebhookDeliveries(results: readonly WebhookDeliveryResult[]): Promise<void>;
   /** Forgets ended deliveries and attempts from before `before`; how many deliveries went. */
   pruneWebhookDeliveries(before: string): Promise<number>;
 }

@@ -41,7 +41,7 @@ export type WebhookMethods = Pick<
   | 'deleteWebhookEndpoint'
   | 'listWebhookAttempts'
   | 'claimWebhookDeliveries'
-  | 'finishWebhookDelivery'
+  | 'finishWebhookDeliveries'
   | 'pruneWebhookDeliveries'
 >;
 

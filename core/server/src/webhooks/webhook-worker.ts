@@ -63,6 +63,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * HOUR_MS;
   const inFlight = new Set<Promise<void>>();
   const endpointSlots = createSlots(perEndpoint);
+  // Attempts are recorded in batches (one transaction, one fsync): until then their rows stay leased,
+  // so a crash before the write only means they are sent again, with the same webhook-id.
+  const recorder = createBatchRecorder(store, (error) => log({ event: 'webhook.worker_error', errorName: error.name }));
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
@@ -70,13 +73,13 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   let lastPruneAt = 0;
 
   async function claimAndStart(): Promise<number> {
-    const room = maxInFlight - inFlight.size;
-    if (room <= 0) return 0;
+    // Claims come in batches (one transaction each): only once half the slots are free.
+    if (inFlight.size > maxInFlight / 2) return 0;
     const now = clock();
     const jobs = await store.claimWebhookDeliveries({
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-      limit: room,
+      limit: maxInFlight - inFlight.size,
     });
     for (const job of jobs) {
       const running = endpointSlots
@@ -87,7 +90,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       inFlight.add(running);
       void running.finally(() => {
         inFlight.delete(running);
-        wake();
+        if (inFlight.size <= maxInFlight / 2) wake();
       });
     }
     return jobs.length;
@@ -103,7 +106,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       log({ event: 'webhook.worker_error', errorName: (error as Error)?.name ?? 'Error' });
       sent = { outcome: 'retry', status: null, error: 'not sent: a fault on the server (see its log)' };
     }
-    await store.finishWebhookDelivery(resultOf(job, sent, clock()));
+    recorder.add(resultOf(job, sent, clock()));
   }
 
   function resultOf(job: WebhookDeliveryJob, sent: Awaited<ReturnType<WebhookTransport['send']>>, at: Date): WebhookDeliveryResult {
@@ -181,11 +184,42 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       wakeUp?.();
       await loop;
       await Promise.all([...inFlight]);
+      await recorder.flush();
     },
   };
 }
 
 export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
+
+const RECORD_BATCH = 200;
+const RECORD_DELAY_MS = 20;
+
+/** Collects attempt results and writes them together: at RECORD_BATCH of them, or RECORD_DELAY_MS after the first. */
+function createBatchRecorder(store: Store, failed: (error: Error) => void) {
+  let waiting: WebhookDeliveryResult[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = waiting;
+    waiting = [];
+    if (batch.length > 0) {
+      writing = writing.then(() => store.finishWebhookDeliveries(batch)).catch((error: unknown) => failed(error as Error));
+    }
+    return writing;
+  }
+
+  return {
+    add(result: WebhookDeliveryResult): void {
+      waiting.push(result);
+      if (waiting.length >= RECORD_BATCH) void flush();
+      else timer ??= setTimeout(() => void flush(), RECORD_DELAY_MS);
+    },
+    flush,
+  };
+}
 
 /** At most `limit` tasks at once per key; the rest wait their turn in order. */
 function createSlots(limit: number) {

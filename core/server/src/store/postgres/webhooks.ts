@@ -117,8 +117,9 @@ export function postgresWebhooks({ pool, transaction, secrets }: PostgresContext
         attempts: row.attempts,
       }));
     },
-    async finishWebhookDelivery(result) {
-      await transaction((db) => writeFinish(db, result));
+    async finishWebhookDeliveries(results) {
+      if (results.length === 0) return;
+      await transaction((db) => writeFinishes(db, results));
     },
     async pruneWebhookDeliveries(before) {
       await pool.query('DELETE FROM webhook_attempts WHERE attempted_at < $1', [before]);
@@ -128,34 +129,45 @@ export function postgresWebhooks({ pool, transaction, secrets }: PostgresContext
   };
 }
 
-async function writeFinish(db: Queryable, result: WebhookDeliveryResult): Promise<void> {
-  const { job } = result;
-  if (result.outcome === 'retrying' && result.retryAt !== undefined) {
-    await db.query(
-      `UPDATE webhook_outbox SET state = 'pending', available_at = $2, lease_until = NULL WHERE id = $1 AND state = 'leased'`,
-      [job.id, result.retryAt],
-    );
-  } else {
-    await db.query(`UPDATE webhook_outbox SET state = $2, finished_at = $3, lease_until = NULL WHERE id = $1 AND state = 'leased'`, [
-      job.id,
-      result.outcome === 'delivered' ? 'delivered' : 'failed',
-      result.at,
-    ]);
-  }
+/**
+ * A batch of attempts in three statements (the outbox rows, the attempt log, and any endpoints
+ * disabled), however many there are.
+ */
+async function writeFinishes(db: Queryable, results: readonly WebhookDeliveryResult[]): Promise<void> {
+  await db.query(
+    `UPDATE webhook_outbox o SET
+        state = CASE f.outcome WHEN 'retrying' THEN 'pending' WHEN 'delivered' THEN 'delivered' ELSE 'failed' END,
+        available_at = COALESCE(f.retry_at, o.available_at),
+        finished_at = CASE WHEN f.outcome = 'retrying' THEN NULL ELSE f.at END,
+        lease_until = NULL
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS f (id, outcome, at, retry_at)
+      WHERE o.id = f.id AND o.state = 'leased'`,
+    [results.map((r) => r.job.id), results.map((r) => r.outcome), results.map((r) => r.at), results.map((r) => r.retryAt ?? null)],
+  );
   await db.query(
     `INSERT INTO webhook_attempts (endpoint_id, event_id, type, attempt, status, attempted_at, error, outcome)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [job.endpointId, job.event.id, job.event.type, job.attempts, result.status, result.at, result.error, result.outcome],
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[])`,
+    [
+      results.map((r) => r.job.endpointId),
+      results.map((r) => r.job.event.id),
+      results.map((r) => r.job.event.type),
+      results.map((r) => r.job.attempts),
+      results.map((r) => r.status),
+      results.map((r) => r.at),
+      results.map((r) => r.error),
+      results.map((r) => r.outcome),
+    ],
   );
-  if (result.disableEndpoint !== undefined) {
+  for (const result of results) {
+    if (result.disableEndpoint === undefined) continue;
     await db.query(`UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, disabled_at = $3 WHERE id = $1 AND enabled`, [
-      job.endpointId,
+      result.job.endpointId,
       result.disableEndpoint,
       result.at,
     ]);
     await db.query(
       `UPDATE webhook_outbox SET state = 'failed', finished_at = $2, lease_until = NULL WHERE endpoint_id = $1 AND state IN ('pending', 'leased')`,
-      [job.endpointId, result.at],
+      [result.job.endpointId, result.at],
     );
   }
 }

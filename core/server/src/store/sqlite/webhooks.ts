@@ -92,7 +92,11 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
     }));
   });
 
-  const finish = db.transaction((result: WebhookDeliveryResult): void => {
+  const finish = db.transaction((results: readonly WebhookDeliveryResult[]): void => {
+    for (const result of results) finishOne(result);
+  });
+
+  function finishOne(result: WebhookDeliveryResult): void {
     const { job } = result;
     if (result.outcome === 'retrying' && result.retryAt !== undefined) {
       sql.retry.run({ id: Number(job.id), available_at: result.retryAt });
@@ -113,7 +117,7 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
       sql.disableEndpoint.run({ id: job.endpointId, reason: result.disableEndpoint, at: result.at });
       sql.endWaiting.run({ id: job.endpointId, at: result.at });
     }
-  });
+  }
 
   const prune = db.transaction((before: string): number => {
     sql.pruneAttempts.run({ before });
@@ -141,8 +145,8 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
     async claimWebhookDeliveries(options) {
       return claim.immediate(options);
     },
-    async finishWebhookDelivery(result) {
-      finish.immediate(result);
+    async finishWebhookDeliveries(results) {
+      if (results.length > 0) finish.immediate(results);
     },
     async pruneWebhookDeliveries(before) {
       return prune.immediate(before);

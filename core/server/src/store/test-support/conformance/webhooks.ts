@@ -131,11 +131,13 @@ export function describeWebhookConformance(context: StoreUnderTest): void {
       const endpoint = await created(endpointOf(owner.id, ['pass.created']));
       await insertedPass(owner.id, { createdAt: at(100) });
       const [job] = await claimFor(endpoint.id, 200);
-      await store.finishWebhookDelivery({ job: job!, at: at(201), status: 500, error: 'HTTP 500', outcome: 'retrying', retryAt: at(206) });
+      await store.finishWebhookDeliveries([
+        { job: job!, at: at(201), status: 500, error: 'HTTP 500', outcome: 'retrying', retryAt: at(206) },
+      ]);
       expect(await claimFor(endpoint.id, 205)).toEqual([]);
       const [retry] = await claimFor(endpoint.id, 206);
       expect(retry?.attempts).toBe(2);
-      await store.finishWebhookDelivery({ job: retry!, at: at(207), status: 204, error: null, outcome: 'delivered' });
+      await store.finishWebhookDeliveries([{ job: retry!, at: at(207), status: 204, error: null, outcome: 'delivered' }]);
       expect(await claimFor(endpoint.id, 10_000)).toEqual([]);
       expect(await store.listWebhookAttempts(owner.id, endpoint.id, 10)).toEqual([
         { eventId: job!.event.id, type: 'pass.created', attempt: 2, status: 204, attemptedAt: at(207), error: null, outcome: 'delivered' },
@@ -158,14 +160,16 @@ export function describeWebhookConformance(context: StoreUnderTest): void {
       await insertedPass(owner.id, { createdAt: at(100) });
       await insertedPass(owner.id, { createdAt: at(101) });
       const [job] = (await claimFor(endpoint.id, 200)).slice(0, 1);
-      await store.finishWebhookDelivery({
-        job: job!,
-        at: at(201),
-        status: 410,
-        error: 'HTTP 410',
-        outcome: 'failed',
-        disableEndpoint: 'The endpoint answered 410 Gone.',
-      });
+      await store.finishWebhookDeliveries([
+        {
+          job: job!,
+          at: at(201),
+          status: 410,
+          error: 'HTTP 410',
+          outcome: 'failed',
+          disableEndpoint: 'The endpoint answered 410 Gone.',
+        },
+      ]);
       expect(await store.findWebhookEndpoint(owner.id, endpoint.id)).toMatchObject({
         enabled: false,
         disabledReason: 'The endpoint answered 410 Gone.',
@@ -190,7 +194,7 @@ export function describeWebhookConformance(context: StoreUnderTest): void {
       const endpoint = await created(endpointOf(owner.id, ['pass.created']));
       await insertedPass(owner.id, { createdAt: at(100) });
       const [job] = await claimFor(endpoint.id, 200);
-      await store.finishWebhookDelivery({ job: job!, at: at(201), status: 200, error: null, outcome: 'delivered' });
+      await store.finishWebhookDeliveries([{ job: job!, at: at(201), status: 200, error: null, outcome: 'delivered' }]);
       await insertedPass(owner.id, { createdAt: at(150) });
       expect(await store.pruneWebhookDeliveries(at(300))).toBeGreaterThanOrEqual(1);
       expect(await store.listWebhookAttempts(owner.id, endpoint.id, 10)).toEqual([]);
