@@ -45,10 +45,10 @@ describe('the node follows n8n community-node conventions', () => {
     expect(codex).toMatchObject({ node: `${packageJson.name}.${node.description.name}`, categories: expect.any(Array) });
   });
 
-  test('resource Pass offers Create, Update, Get, Void and Get Usage', () => {
+  test('resource Pass offers Create, Update, Update Fields, Get, Void and Get Usage', () => {
     expect(named('resource')[0]?.options).toEqual([{ name: 'Pass', value: 'pass' }]);
     const operations = (named('operation')[0]?.options as INodePropertyOptions[]).map((option) => option.value);
-    expect(operations.sort()).toEqual(['create', 'get', 'getUsage', 'update', 'void']);
+    expect(operations.sort()).toEqual(['create', 'get', 'getUsage', 'update', 'updateFields', 'void']);
   });
 });
 
