@@ -89,6 +89,44 @@ const voidPass = {
   },
 };
 
+const updatePassField = {
+  key: 'update_pass_field',
+  noun: 'Pass',
+  display: {
+    label: 'Update Pass Field',
+    description: 'Changes the value of one field of a pass, by its key, and pushes the change to every phone; the rest of the pass stays.',
+  },
+  operation: {
+    inputFields: [
+      serialField,
+      {
+        key: 'key',
+        label: 'Field key',
+        required: true,
+        helpText: 'The key of the field, as Find Pass by Serial shows it in body.headerFields[].key (and the other sections), e.g. points.',
+      },
+      { key: 'value', label: 'Value', required: true, helpText: 'The new text of the field, e.g. 1,300.' },
+      {
+        key: 'changeMessage',
+        label: 'Change message',
+        helpText: 'Lock-screen text for this change; %@ is the new value, e.g. You now have %@ points.',
+      },
+    ],
+    perform: async (z: ZObject, bundle: Bundle) => {
+      const { serialNumber, key, value, changeMessage } = bundle.inputData as Record<string, unknown>;
+      const update = { value: String(value ?? ''), ...(changeMessage ? { changeMessage: String(changeMessage) } : {}) };
+      return call(z, () => passmintFor(bundle).updateField(String(serialNumber), String(key), update));
+    },
+    sample: { serialNumber: PASS_SAMPLE.serialNumber, lastUpdated: '2026-11-27T10:00:00.000Z', notifiedDevices: 2, unchanged: false },
+    outputFields: [
+      { key: 'serialNumber' },
+      { key: 'lastUpdated' },
+      { key: 'notifiedDevices', type: 'integer' },
+      { key: 'unchanged', type: 'boolean' },
+    ],
+  },
+};
+
 const findPass = {
   key: 'find_pass',
   noun: 'Pass',
@@ -137,7 +175,7 @@ const App = {
   authentication,
   triggers: eventTriggers(recentInstallations),
   searches: { find_pass: findPass },
-  creates: { create_pass: createPass, update_pass: updatePass, void_pass: voidPass },
+  creates: { create_pass: createPass, update_pass: updatePass, update_pass_field: updatePassField, void_pass: voidPass },
 };
 
 export = App;
