@@ -139,10 +139,7 @@ test('a secret that is not whsec_<base64> and a signed body that is not an event
   const notUtf8 = Uint8Array.from([0xff, 0xfe, 0x7b]);
   const headers = signed(new Date(), 'evt_0004', Buffer.from(notUtf8).toString('latin1'));
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const signature = createHmac('sha256', key)
-    .update(`evt_0004.${headers['webhook-timestamp']}.`)
-    .update(notUtf8)
-    .digest('base64');
+  const signature = createHmac('sha256', key).update(`evt_0004.${headers['webhook-timestamp']}.`).update(notUtf8).digest('base64');
   expect(refusal(() => verifyWebhook(secret, { ...headers, 'webhook-signature': `v1,${signature}` }, notUtf8)).code).toBe(
     'webhook_payload_invalid',
   );
