@@ -1,5 +1,14 @@
 import type { Call } from './client';
-import type { EventList, EventType, WebhookCreate, WebhookCreated, WebhookDeleted, WebhookDelivery, WebhookEndpoint } from './types';
+import type {
+  EventList,
+  EventType,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDeleted,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookList,
+} from './types';
 
 export interface ListEventsOptions {
   /** The `next` of the previous page: only events after it. */
@@ -21,7 +30,7 @@ export function eventAndWebhookMethods(json: JsonCall) {
       json<EventList>({ method: 'GET', path: `/api/events${eventQuery(options)}`, idempotent: true }),
     /** POST /api/webhooks: the answer carries the signing `secret`, shown this once. Not retried: a retry could make two endpoints. */
     createWebhook: (body: WebhookCreate) => json<WebhookCreated>({ method: 'POST', path: '/api/webhooks', json: body, idempotent: false }),
-    listWebhooks: () => json<{ webhooks: WebhookEndpoint[] }>({ method: 'GET', path: '/api/webhooks', idempotent: true }),
+    listWebhooks: () => json<WebhookList>({ method: 'GET', path: '/api/webhooks', idempotent: true }),
     getWebhook: (id: string) => json<WebhookEndpoint>({ method: 'GET', path: webhookPath(id), idempotent: true }),
     deleteWebhook: (id: string) => json<WebhookDeleted>({ method: 'DELETE', path: webhookPath(id), idempotent: true }),
     /** The latest delivery attempts to the endpoint, newest first (limit 1 to 100, default 50). */
