@@ -101,6 +101,10 @@ export function createN8nTriggerHarness(options: TriggerHarnessOptions) {
       if (!(await lifecycle('checkExists'))) await lifecycle('create');
     },
     deactivate: () => lifecycle('delete'),
+    /** The user edits a parameter of the node, as between two activations. */
+    setParameter(name: string, value: INodeParameters[string]): void {
+      node.parameters[name] = value;
+    },
 
     /**
      * Runs one request through the node's `webhook()` as n8n's webhook server would, answering it:
