@@ -45,10 +45,10 @@ describe('the node follows n8n community-node conventions', () => {
     expect(codex).toMatchObject({ node: `${packageJson.name}.${node.description.name}`, categories: expect.any(Array) });
   });
 
-  test('resource Pass offers Create, Update, Get, Void and Get Usage', () => {
+  test('resource Pass offers Create, Update, Update Fields, Get, Void and Get Usage', () => {
     expect(named('resource')[0]?.options).toEqual([{ name: 'Pass', value: 'pass' }]);
     const operations = (named('operation')[0]?.options as INodePropertyOptions[]).map((option) => option.value);
-    expect(operations.sort()).toEqual(['create', 'get', 'getUsage', 'update', 'void']);
+    expect(operations.sort()).toEqual(['create', 'get', 'getUsage', 'update', 'updateFields', 'void']);
   });
 });
 
@@ -237,6 +237,74 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     });
     expect(updated.items[0]?.json).toMatchObject({ warnings: [expect.stringMatching(/barcode/i)] });
     expect((await client.getPass(serialNumber)).body).toEqual({ logoText: 'Bayroast' });
+  });
+
+  test('Update Fields changes rows by key and keeps the rest of the pass: one version (one quota unit) per operation', async () => {
+    const created = await harness.run({ ...everyField, attachPass: false });
+    const serialNumber = String(created.items[0]!.json.serialNumber);
+    const before = await client.getPass(serialNumber);
+    const primaryKey = String(before.body.primaryFields?.[0]?.key);
+    const usedBefore = (await client.usage()).used;
+
+    const one = await harness.run({
+      resource: 'pass',
+      operation: 'updateFields',
+      serialNumber,
+      fieldUpdates: { field: [{ key: 'points', value: '1,300' }] },
+      changeMessage: 'Now %@ points',
+    });
+    expect(one.error).toBeUndefined();
+    expect(one.items[0]?.json).toMatchObject({ serialNumber, unchanged: false });
+
+    const two = await harness.run({
+      resource: 'pass',
+      operation: 'updateFields',
+      serialNumber,
+      fieldUpdates: {
+        field: [
+          { key: 'terms', value: 'Points expire after two years.' },
+          { key: primaryKey, value: 'Ada King' },
+        ],
+      },
+    });
+    expect(two.error).toBeUndefined();
+    expect(two.items[0]?.json).toMatchObject({ serialNumber, unchanged: false });
+    expect((await client.usage()).used).toBe(usedBefore + 2);
+
+    const after = await client.getPass(serialNumber);
+    expect(after.body).toEqual({
+      ...before.body,
+      headerFields: [{ ...before.body.headerFields![0]!, value: '1,300', changeMessage: 'Now %@ points' }],
+      primaryFields: [{ ...before.body.primaryFields![0]!, value: 'Ada King' }],
+      backFields: [{ ...before.body.backFields![0]!, value: 'Points expire after two years.' }],
+    });
+  });
+
+  test('Update Fields with a key the pass lacks changes nothing and says which keys it has', async () => {
+    const serialNumber = String((await harness.run({ ...everyField, attachPass: false })).items[0]!.json.serialNumber);
+    const before = await client.getPass(serialNumber);
+    const run = (field: { key: string; value: string }[]) =>
+      harness.run({ resource: 'pass', operation: 'updateFields', serialNumber, fieldUpdates: { field } });
+
+    const several = await run([
+      { key: 'points', value: '9' },
+      { key: 'nope', value: '9' },
+    ]);
+    expect(several.error).toMatchObject({ name: 'NodeOperationError', message: expect.stringContaining('"nope"') });
+    expect(several.error?.description).toContain('points');
+    const single = await run([{ key: 'nope', value: '9' }]);
+    expect(single.error).toMatchObject({ name: 'NodeApiError', httpCode: '404' });
+    expect((await client.getPass(serialNumber)).body).toEqual(before.body);
+
+    expect((await run([])).error?.message).toMatch(/at least one field/);
+    expect(
+      (
+        await run([
+          { key: 'points', value: '1' },
+          { key: 'points', value: '2' },
+        ])
+      ).error?.message,
+    ).toMatch(/twice/);
   });
 
   test("a failing call surfaces the API's message, the fields it names and the status", async () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -6,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createPassmintClient } from '@passmint/client';
-import { BARCODE_FORMATS, COLOR_PRESETS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
-import { pngDataUri } from '@passmint/engine/testing';
+import { BARCODE_FORMATS, COLOR_PRESETS, EVENT_TYPES, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
+import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import App from 'passmint-zapier';
 import { bodyFrom } from 'passmint-zapier/src/passmint';
@@ -16,6 +17,8 @@ import { createAppTester } from 'zapier-platform-core';
 // The check `zapier validate` runs; the CLI itself needs Node 22, so the test calls it directly.
 import { prepareApp, validateApp } from 'zapier-platform-core/src/tools/schema';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
+import { closeAll } from './test-support/cleanup';
+import { startHookReceiver, type HookReceiver, type ReceivedHook } from './test-support/hook-receiver';
 
 // zapier-platform-core patches http(s).request for its request log when an app runs; core modules
 // are shared by every test file of a jest worker, so the originals are put back afterwards.
@@ -23,16 +26,24 @@ const nodeRequests = { http: http.request, https: https.request };
 
 let dataDir: string;
 let server: SpawnedServer;
+/** Zapier's hooks.zapier.com: where the app's REST hooks subscribe the server to deliver. */
+let receiver: HookReceiver;
 const appTester = createAppTester(App);
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  server = await spawnServer({ PASSMINT_DATA_DIR: dataDir, PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' });
+  receiver = await startHookReceiver();
+  server = await spawnServer({
+    PASSMINT_DATA_DIR: dataDir,
+    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
+    PASSMINT_RATE_LIMIT_BURST: '1000',
+    PASSMINT_WEBHOOK_HOSTS_ALLOW: receiver.host,
+  });
 }, 60_000);
 afterAll(async () => {
   Object.assign(http, { request: nodeRequests.http, patchedByZapier: false });
   Object.assign(https, { request: nodeRequests.https, patchedByZapier: false });
-  await server?.stop();
+  await closeAll([() => server?.stop(), () => receiver?.close()]);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -203,7 +214,7 @@ test('Create Pass, Update Pass, Find Pass by Serial and Void Pass against a real
   expect(found).toEqual([
     expect.objectContaining({
       id: created.serialNumber,
-      body: expect.objectContaining({ headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'Now %@' }] }),
+      body: expect.objectContaining({ headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'Now %@', key: 'header0' }] }),
     }),
   ]);
   expect(
@@ -219,6 +230,32 @@ test('Create Pass, Update Pass, Find Pass by Serial and Void Pass against a real
   expect(voided).toMatchObject({ voided: true });
 });
 
+test('Update Pass Field sets one field by key, with its change message, and keeps the rest; an unknown key fails with the API message', async () => {
+  const passmint = createPassmintClient(authData());
+  const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: passInput });
+  const before = await passmint.getPass(created.serialNumber);
+  const key = String(before.body.headerFields?.[0]?.key);
+  const perform = App.creates.update_pass_field.operation.perform;
+  const updated = await appTester(perform, {
+    authData: authData(),
+    inputData: { serialNumber: created.serialNumber, key, value: '1,300', changeMessage: 'Now %@' },
+  });
+  expect(updated).toMatchObject({ serialNumber: created.serialNumber, unchanged: false });
+  expect((await passmint.getPass(created.serialNumber)).body).toEqual({
+    ...before.body,
+    headerFields: [{ ...before.body.headerFields![0]!, value: '1,300', changeMessage: 'Now %@' }],
+  });
+  await expect(
+    appTester(perform, { authData: authData(), inputData: { serialNumber: created.serialNumber, key: 'nope', value: '1' } }),
+  ).rejects.toThrow(/field/i);
+  expect(App.creates.update_pass_field.operation.inputFields.map((field) => field.key)).toEqual([
+    'serialNumber',
+    'key',
+    'value',
+    'changeMessage',
+  ]);
+});
+
 test("an invalid body fails with the API's own message and path", async () => {
   await expect(
     appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: { ...passInput, color: 'green' } }),
@@ -228,27 +265,142 @@ test("an invalid body fails with the API's own message and path", async () => {
   ).rejects.toThrow(/voided/);
 });
 
-test('Pass Installed: a registration shows up once, with an id Zapier can deduplicate on', async () => {
-  const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: passInput });
-  const pkpass = await createPassmintClient(authData()).getPassFile(created.serialNumber);
-  const device = createSimulatedIphone({
-    trustedRoots: [readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8')],
-    pushes: () => [],
-  });
-  device.addPass(pkpass);
-  expect(await device.register(created.serialNumber)).toBe(201);
-  const items = await appTester(App.triggers.pass_installed.operation.perform, { authData: authData() });
-  const mine = items.filter((item: { serialNumber: string }) => item.serialNumber === created.serialNumber);
-  expect(mine).toEqual([
+type Trigger = (typeof App.triggers)['pass_installed'];
+const triggers = App.triggers as Record<string, Trigger>;
+
+/** A delivery as Zapier hands it to a hook's perform: headers as `Http-Webhook-Id`, the body as text, and parsed. */
+function zapierRequest(hook: ReceivedHook) {
+  const headers = Object.fromEntries(
+    Object.entries(hook.headers).map(([name, value]) => [
+      `Http-${name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`)}`,
+      String(value),
+    ]),
+  );
+  const content = hook.body.toString('utf8');
+  return { rawRequest: { method: 'POST' as const, querystring: '', headers, content }, cleanedRequest: JSON.parse(content) };
+}
+
+test("the event triggers are REST hooks, one per event type of the API's, each with a sample and output fields", () => {
+  const types = {
+    pass_installed: 'pass.installed',
+    pass_removed: 'pass.removed',
+    pass_updated: 'pass.updated',
+    pass_voided: 'pass.voided',
+  };
+  expect(Object.keys(triggers).sort()).toEqual(Object.keys(types).sort());
+  for (const [key, type] of Object.entries(types)) {
+    const { operation } = triggers[key]!;
+    expect(EVENT_TYPES).toContain(type);
+    expect(operation).toMatchObject({ type: 'hook', sample: { id: expect.stringMatching(/^evt_/), type } });
+    expect(operation.outputFields.map((field) => field.key)).toEqual(expect.arrayContaining(['id', 'type', 'createdAt', 'serialNumber']));
+  }
+});
+
+test('Pass Updated: subscribing registers the target URL for pass.updated, a delivery becomes one verified item, unsubscribing deletes it', async () => {
+  const passmint = createPassmintClient(authData());
+  const trigger = triggers.pass_updated!.operation;
+  const targetUrl = `${receiver.url}/hooks/standard/1/updated`;
+  const subscribeData = await appTester(trigger.performSubscribe, { authData: authData(), targetUrl });
+  expect(subscribeData).toEqual({ id: expect.stringMatching(/^whk_/), secret: expect.stringMatching(/^whsec_/) });
+  expect(await passmint.getWebhook(subscribeData.id)).toMatchObject({ url: targetUrl, events: ['pass.updated'], enabled: true });
+
+  const created = await passmint.createPass({ ...API_EXAMPLE_BODIES.create, barcodeValue: 'ZAP-HOOK-1' });
+  await passmint.updatePass(created.serialNumber, { ...API_EXAMPLE_BODIES.update, barcodeValue: 'ZAP-HOOK-1' });
+  const updatedPath = (hook: ReceivedHook) => hook.path === '/hooks/standard/1/updated';
+  const delivery = (await receiver.waitFor('the pass.updated delivery', (hooks) => hooks.some(updatedPath))).find(updatedPath);
+  const request = zapierRequest(delivery!);
+
+  const items = await appTester(trigger.perform, { authData: authData(), subscribeData, ...request });
+  expect(items).toEqual([
     {
-      id: `apple:${device.deviceLibraryIdentifier}:${created.serialNumber}`,
+      id: delivery!.headers['webhook-id'],
+      type: 'pass.updated',
+      createdAt: expect.any(String),
       serialNumber: created.serialNumber,
-      wallet: 'apple',
-      installedAt: expect.any(String),
+      version: 2,
     },
   ]);
-  const again = await appTester(App.triggers.pass_installed.operation.perform, { authData: authData() });
-  expect(again.map((item: { id: string }) => item.id)).toEqual(items.map((item: { id: string }) => item.id));
+  // A body that is not the one signed, or a subscription's secret that is not the one it was signed with, halts the run.
+  const tampered = {
+    ...request,
+    rawRequest: { ...request.rawRequest, content: request.rawRequest.content.replace('"version":2', '"version":9') },
+  };
+  await expect(appTester(trigger.perform, { authData: authData(), subscribeData, ...tampered })).rejects.toThrow(
+    /Not a Passmint delivery.*webhook_signature_invalid/,
+  );
+  const otherSecret = { ...subscribeData, secret: `whsec_${randomBytes(32).toString('base64')}` };
+  await expect(appTester(trigger.perform, { authData: authData(), subscribeData: otherSecret, ...request })).rejects.toThrow(
+    /Not a Passmint delivery/,
+  );
+  // Without the raw request, the cleaned one is taken as it is.
+  expect(await appTester(trigger.perform, { authData: authData(), subscribeData, cleanedRequest: request.cleanedRequest })).toEqual([
+    { id: '', type: 'pass.updated', createdAt: expect.any(String), serialNumber: created.serialNumber, version: 2 },
+  ]);
+
+  const listed = await appTester(trigger.performList, { authData: authData() });
+  expect(listed[0]).toEqual(items[0]);
+  expect(listed.length).toBeLessThanOrEqual(3);
+
+  await appTester(trigger.performUnsubscribe, { authData: authData(), subscribeData });
+  await expect(passmint.getWebhook(subscribeData.id)).rejects.toMatchObject({ code: 'webhook_not_found' });
+  // Unsubscribing what is already gone is not an error.
+  await expect(appTester(trigger.performUnsubscribe, { authData: authData(), subscribeData })).resolves.toMatchObject({ deleted: true });
+});
+
+test('Pass Installed: a registration is delivered to the subscribed URL and becomes one item with the device', async () => {
+  const passmint = createPassmintClient(authData());
+  const trigger = triggers.pass_installed!.operation;
+  const targetUrl = `${receiver.url}/hooks/standard/1/installed`;
+  const subscribeData = await appTester(trigger.performSubscribe, { authData: authData(), targetUrl });
+  try {
+    const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData: passInput });
+    const device = createSimulatedIphone({
+      trustedRoots: [readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8')],
+      pushes: () => [],
+    });
+    device.addPass(await passmint.getPassFile(created.serialNumber));
+    expect(await device.register(created.serialNumber)).toBe(201);
+    const hooks = await receiver.waitFor('the pass.installed delivery', (all) =>
+      all.some((hook) => hook.path === '/hooks/standard/1/installed'),
+    );
+    const delivery = hooks.find((hook) => hook.path === '/hooks/standard/1/installed')!;
+    const [item] = await appTester(trigger.perform, { authData: authData(), subscribeData, ...zapierRequest(delivery) });
+    expect(item).toEqual({
+      id: delivery.headers['webhook-id'],
+      type: 'pass.installed',
+      createdAt: expect.any(String),
+      serialNumber: created.serialNumber,
+      platform: 'apple',
+      deviceId: expect.stringMatching(/^dev_/),
+    });
+    // The device id is opaque: not the device library id nor its push token.
+    expect(JSON.stringify(item)).not.toContain(device.deviceLibraryIdentifier);
+    expect((await appTester(trigger.performList, { authData: authData() }))[0]).toEqual(item);
+  } finally {
+    await appTester(trigger.performUnsubscribe, { authData: authData(), subscribeData });
+  }
+});
+
+test("Pass Installed's samples come from the installations on a server without the events feed", async () => {
+  // Only here a stand-in answers: an older Passmint without GET /api/events.
+  const older = await startHookReceiver();
+  older.handle((request, _body, response) => {
+    if (request.url?.startsWith('/api/installations')) {
+      const installation = { id: 'apple:abc:SERIAL', serialNumber: 'SERIAL', wallet: 'apple', installedAt: '2026-11-27T10:00:00.000Z' };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ installations: [installation] }));
+    } else {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Not found.', code: 'not_found' }));
+    }
+  });
+  try {
+    const auth = { baseUrl: older.url, apiKey: server.key };
+    expect(await appTester(triggers.pass_installed!.operation.performList, { authData: auth })).toEqual([
+      { id: 'apple:abc:SERIAL', type: 'pass.installed', createdAt: '2026-11-27T10:00:00.000Z', serialNumber: 'SERIAL', platform: 'apple' },
+    ]);
+    await expect(appTester(triggers.pass_updated!.operation.performList, { authData: auth })).rejects.toThrow(/Not found/);
+  } finally {
+    await older.close();
+  }
 });
 
 const run = promisify(execFile);

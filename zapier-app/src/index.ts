@@ -1,4 +1,5 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
+import { eventTriggers, type EventItem } from './event-triggers';
 import { bodyFrom, call, passmintFor } from './passmint';
 import { PASS_OUTPUT_FIELDS, PASS_SAMPLE, passFields } from './fields';
 
@@ -88,6 +89,44 @@ const voidPass = {
   },
 };
 
+const updatePassField = {
+  key: 'update_pass_field',
+  noun: 'Pass',
+  display: {
+    label: 'Update Pass Field',
+    description: 'Changes the value of one field of a pass, by its key, and pushes the change to every phone; the rest of the pass stays.',
+  },
+  operation: {
+    inputFields: [
+      serialField,
+      {
+        key: 'key',
+        label: 'Field key',
+        required: true,
+        helpText: 'The key of the field, as Find Pass by Serial shows it in body.headerFields[].key (and the other sections), e.g. points.',
+      },
+      { key: 'value', label: 'Value', required: true, helpText: 'The new text of the field, e.g. 1,300.' },
+      {
+        key: 'changeMessage',
+        label: 'Change message',
+        helpText: 'Lock-screen text for this change; %@ is the new value, e.g. You now have %@ points.',
+      },
+    ],
+    perform: async (z: ZObject, bundle: Bundle) => {
+      const { serialNumber, key, value, changeMessage } = bundle.inputData as Record<string, unknown>;
+      const update = { value: String(value ?? ''), ...(changeMessage ? { changeMessage: String(changeMessage) } : {}) };
+      return call(z, () => passmintFor(bundle).updateField(String(serialNumber), String(key), update));
+    },
+    sample: { serialNumber: PASS_SAMPLE.serialNumber, lastUpdated: '2026-11-27T10:00:00.000Z', notifiedDevices: 2, unchanged: false },
+    outputFields: [
+      { key: 'serialNumber' },
+      { key: 'lastUpdated' },
+      { key: 'notifiedDevices', type: 'integer' },
+      { key: 'unchanged', type: 'boolean' },
+    ],
+  },
+};
+
 const findPass = {
   key: 'find_pass',
   noun: 'Pass',
@@ -113,39 +152,30 @@ const findPass = {
   },
 };
 
-const passInstalled = {
-  key: 'pass_installed',
-  noun: 'Installation',
-  display: {
-    label: 'Pass Installed',
-    description: 'Triggers when someone adds one of your passes to Apple Wallet, Google Wallet or an Android wallet app.',
-  },
-  operation: {
-    type: 'polling' as const,
-    perform: async (z: ZObject, bundle: Bundle) => (await call(z, () => passmintFor(bundle).installations())).installations,
-    sample: {
-      id: `apple:6b1e3f0c9d:${PASS_SAMPLE.serialNumber}`,
-      serialNumber: PASS_SAMPLE.serialNumber,
-      wallet: 'apple',
-      installedAt: '2026-11-27T10:00:00.000Z',
-    },
-    outputFields: [
-      { key: 'id' },
-      { key: 'serialNumber', label: 'Serial number' },
-      { key: 'wallet', label: 'Wallet' },
-      { key: 'installedAt', label: 'Installed at' },
-    ],
-  },
-};
+/**
+ * The samples of Pass Installed on a server without the events feed: its recent installations,
+ * which the app polled for before REST hooks (ids stay stable for Zapier's dedupe).
+ */
+async function recentInstallations(z: ZObject, bundle: Bundle): Promise<EventItem[]> {
+  const { installations } = await call(z, () => passmintFor(bundle).installations(SAMPLE_INSTALLATIONS));
+  return installations.map((installation) => ({
+    id: installation.id,
+    type: 'pass.installed',
+    createdAt: installation.installedAt,
+    serialNumber: installation.serialNumber,
+    platform: installation.wallet,
+  }));
+}
+const SAMPLE_INSTALLATIONS = 3;
 
 /** The Passmint Zapier app definition. */
 const App = {
   version: VERSION,
   platformVersion: PLATFORM_VERSION,
   authentication,
-  triggers: { pass_installed: passInstalled },
+  triggers: eventTriggers(recentInstallations),
   searches: { find_pass: findPass },
-  creates: { create_pass: createPass, update_pass: updatePass, void_pass: voidPass },
+  creates: { create_pass: createPass, update_pass: updatePass, update_pass_field: updatePassField, void_pass: voidPass },
 };
 
 export = App;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { eventAndWebhookMethods } from './events-and-webhooks';
 import { PassmintApiError, PassmintNetworkError } from './errors';
 import type {
   FieldUpdate,
@@ -29,7 +30,7 @@ export interface PassmintClientOptions {
   maxRetryDelayMs?: number;
 }
 
-interface Call {
+export interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   json?: unknown;
@@ -158,6 +159,7 @@ export function createPassmintClient(options: PassmintClientOptions) {
       json<{ installations: Installation[] }>({ method: 'GET', path: `/api/installations?limit=${limit}`, idempotent: true }),
     preview: (body: PassInput) => json<PassPreview>({ method: 'POST', path: '/api/preview', json: body, idempotent: true }),
     validate: (pkpass: Uint8Array) => json<ValidationReport>({ method: 'POST', path: '/api/validate', bytes: pkpass, idempotent: true }),
+    ...eventAndWebhookMethods(json),
   };
 }
 

@@ -32,3 +32,22 @@ export class PassmintNetworkError extends PassmintBaseError {
     this.name = 'PassmintNetworkError';
   }
 }
+
+/** Why `verifyWebhook` refused a delivery. */
+export type WebhookErrorCode =
+  | 'webhook_headers_missing'
+  | 'webhook_timestamp_out_of_range'
+  | 'webhook_signature_invalid'
+  | 'webhook_payload_invalid'
+  | 'webhook_secret_invalid';
+
+/** A webhook delivery did not verify: answer it with 401 (or 400) and do not act on it. */
+export class PassmintWebhookError extends PassmintBaseError {
+  constructor(
+    override readonly code: WebhookErrorCode,
+    message: string,
+  ) {
+    super(code, message);
+    this.name = 'PassmintWebhookError';
+  }
+}

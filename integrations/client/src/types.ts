@@ -1,6 +1,6 @@
 // The API's shapes, inferred from the schemas the server answers with (`@passmint/engine/schema`):
 // types only, so nothing of the engine is bundled with the client.
-import type { PassDetails as StoredPassDetails, PassUpdateInput } from '@passmint/engine/schema';
+import type { PassDetails as StoredPassDetails, PassmintEvent, PassUpdateInput, WebhookDeliveries } from '@passmint/engine/schema';
 
 export type {
   FieldUpdate,
@@ -18,3 +18,20 @@ export type {
 
 /** `body` is the pass body as last stored; the response schema leaves it an open object. */
 export type PassDetails = Omit<StoredPassDetails, 'body'> & { body: PassUpdateInput };
+
+export type {
+  EventList,
+  EventType,
+  PassmintEvent,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDeleted,
+  WebhookEndpoint,
+  WebhookList,
+} from '@passmint/engine/schema';
+
+/** (extension) Each event type with its `data`, for narrowing on `type`. */
+export type EventDataByType = { [Event in PassmintEvent as Event['type']]: Event['data'] };
+
+/** One attempt to deliver an event to a webhook endpoint. */
+export type WebhookDelivery = WebhookDeliveries['deliveries'][number];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { buildPassBody, type PassBodyParameters } from './pass-body';
+import { updatePassFields } from './pass-field-updates';
 import type { PassOperation } from './descriptions/pass-operations';
 import { passmintRequest } from './passmint-request';
 
@@ -44,6 +45,10 @@ const operations: Record<PassOperation, Operation> = {
 				itemIndex,
 			)) as IDataObject,
 		};
+	},
+
+	async updateFields(context, itemIndex) {
+		return { json: await updatePassFields(context, itemIndex) };
 	},
 
 	async get(context, itemIndex) {

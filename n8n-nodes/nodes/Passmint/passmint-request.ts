@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type JsonObject,
@@ -12,8 +13,12 @@ export interface PassmintRequest {
 	path: string;
 	body?: IDataObject;
 	headers?: IDataObject;
+	/** Default application/json; PATCH with a merge patch sends application/merge-patch+json. */
+	contentType?: string;
 	/** Ask for the raw bytes (a .pkpass) instead of JSON. */
 	binary?: boolean;
+	/** The error code of a 404 that means "not there" rather than a failure: answered with null. */
+	absentWhen?: string;
 }
 
 interface PassmintErrorBody {
@@ -22,15 +27,18 @@ interface PassmintErrorBody {
 	issues?: unknown;
 }
 
+/** An action node's run, or a trigger's webhook lifecycle (create, check, delete). */
+export type PassmintContext = IExecuteFunctions | IHookFunctions;
+
 /**
  * One call to the Passmint API with the node's credentials. HTTP errors are read here rather than
  * left to the generic handler so the user sees the API's own sentence and, for a 400, which body
  * fields were wrong.
  */
 export async function passmintRequest(
-	context: IExecuteFunctions,
+	context: PassmintContext,
 	request: PassmintRequest,
-	itemIndex: number,
+	itemIndex?: number,
 ): Promise<unknown> {
 	const credentials = await context.getCredentials<{ baseUrl: string }>('passmintApi', itemIndex);
 	const options: IHttpRequestOptions = {
@@ -39,6 +47,7 @@ export async function passmintRequest(
 		url: request.path,
 		headers: {
 			Accept: request.binary ? 'application/vnd.apple.pkpass' : 'application/json',
+			...(request.contentType ? { 'Content-Type': request.contentType } : {}),
 			...request.headers,
 		},
 		body: request.body,
@@ -63,7 +72,11 @@ export async function passmintRequest(
 		unreachable.httpCode = null;
 		throw unreachable;
 	}
-	if (response.statusCode >= 400) throw apiError(context, response, itemIndex);
+	if (response.statusCode >= 400) {
+		const error = apiError(context, response, itemIndex);
+		if (response.statusCode === 404 && request.absentWhen === passmintErrorCode(error)) return null;
+		throw error;
+	}
 	return response.body;
 }
 
@@ -75,9 +88,9 @@ export function passmintErrorCode(error: Error): string | null {
 }
 
 function apiError(
-	context: IExecuteFunctions,
+	context: PassmintContext,
 	response: { statusCode: number; body: unknown; headers: IDataObject },
-	itemIndex: number,
+	itemIndex: number | undefined,
 ): NodeApiError {
 	const body = parseErrorBody(response.body);
 	const issues = Array.isArray(body.issues)

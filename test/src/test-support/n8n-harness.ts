@@ -269,7 +269,7 @@ const passThrough: INodeType = {
   },
 };
 
-function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
+export function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
   const all: Record<string, INodeType> = { ...types, [PASS_THROUGH]: passThrough };
   const byName = (name: string) => {
     const type = all[name];
@@ -285,7 +285,7 @@ function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
  * `getInstanceId()` differs between installs as it does between two real n8n instances.
  */
 const installSettings = new Map<string, unknown>();
-function useInstall(InstanceSettings: typeof import('n8n-core').InstanceSettings, userFolder: string): void {
+export function useInstall(InstanceSettings: typeof import('n8n-core').InstanceSettings, userFolder: string): void {
   const fromCore = createRequire(require.resolve('n8n-core'));
   const { Container } = fromCore('@n8n/di') as { Container: { get(type: unknown): unknown; set(type: unknown, instance: unknown): void } };
   const { Logger } = fromCore('@n8n/backend-common') as { Logger: unknown };
@@ -306,7 +306,7 @@ function useInstall(InstanceSettings: typeof import('n8n-core').InstanceSettings
  * The credential store of an n8n instance, reduced to one credential. `authenticate` applies the
  * credential type's generic rules with expressions resolved by the workflow, as n8n's does.
  */
-class SingleCredentialHelper extends ICredentialsHelper {
+export class SingleCredentialHelper extends ICredentialsHelper {
   constructor(
     private readonly type: ICredentialType,
     private readonly data: ICredentialDataDecryptedObject,
