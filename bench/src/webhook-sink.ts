@@ -18,10 +18,6 @@ export interface WebhookSink {
   deliveries: SunkDelivery[];
   forged(): number;
   duplicates(): number;
-  /** From now on requests get no answer, until release(). */
-  hold(): void;
-  /** Answers again; the requests held so far are dropped (their sender retries them). */
-  release(): void;
   close(): Promise<void>;
 }
 
@@ -32,17 +28,10 @@ export interface WebhookSink {
 export async function startWebhookSink(): Promise<WebhookSink> {
   const deliveries: SunkDelivery[] = [];
   const seen = new Set<string>();
-  const held: (() => void)[] = [];
-  let holding = false;
   let key = Buffer.alloc(0);
   let forged = 0;
   let duplicates = 0;
   const server: Server = createServer((request, response) => {
-    if (holding) {
-      // A receiver that is down for maintenance: the request waits (until the sender's timeout) unanswered.
-      held.push(() => response.destroy());
-      return;
-    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -73,15 +62,7 @@ export async function startWebhookSink(): Promise<WebhookSink> {
     deliveries,
     forged: () => forged,
     duplicates: () => duplicates,
-    hold() {
-      holding = true;
-    },
-    release() {
-      holding = false;
-      for (const drop of held.splice(0)) drop();
-    },
     async close() {
-      for (const drop of held.splice(0)) drop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -86,7 +86,12 @@ test('webhooks: create (secret shown once), list, get, deliveries, delete; a del
   const { events } = await passmint.listEvents({ types: ['pass.updated'] });
   expect(events.find((listed) => listed.id === event.id)).toMatchObject({ createdAt: event.timestamp, data: event.data });
 
-  const { deliveries } = await passmint.listWebhookDeliveries(created.id, { limit: 10 });
+  // The attempt is recorded just after the receiver answered (in a batch): poll until it shows.
+  let { deliveries } = await passmint.listWebhookDeliveries(created.id, { limit: 10 });
+  for (let tries = 0; deliveries.length === 0 && tries < 600; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ({ deliveries } = await passmint.listWebhookDeliveries(created.id, { limit: 10 }));
+  }
   expect(deliveries).toEqual([
     {
       eventId: event.id,

@@ -147,13 +147,16 @@ describe('webhooks, end to end against a receiver verifying with standardwebhook
       expect(attempts.every((each) => each.verified)).toBe(true);
       expect(Number(attempts[1]?.timestamp)).toBeGreaterThanOrEqual(Number(attempts[0]?.timestamp) + 4);
     }
-    const log = webhookDeliveriesSchema.parse((await api(`/api/webhooks/${slow.id}/deliveries`)).json);
+    // Attempts are recorded in batches just after they end: the log catches up with the receiver.
+    const attemptsOf = async (id: string) => webhookDeliveriesSchema.parse((await api(`/api/webhooks/${id}/deliveries`)).json);
+    await until(async () => (await attemptsOf(slow.id)).deliveries.length === 2 && (await attemptsOf(failing.id)).deliveries.length === 2);
+    const log = await attemptsOf(slow.id);
     expect(log.deliveries.map((each) => [each.attempt, each.status, each.outcome])).toEqual([
       [2, 204, 'delivered'],
       [1, null, 'retrying'],
     ]);
     expect(log.deliveries[1]?.error).toMatch(/timed out/);
-    const failed = webhookDeliveriesSchema.parse((await api(`/api/webhooks/${failing.id}/deliveries`)).json);
+    const failed = await attemptsOf(failing.id);
     expect(failed.deliveries.map((each) => [each.attempt, each.status, each.outcome])).toEqual([
       [2, 204, 'delivered'],
       [1, 500, 'retrying'],
@@ -166,7 +169,9 @@ describe('webhooks, end to end against a receiver verifying with standardwebhook
     gone.receiver.respond(410);
     const { serial } = await issue();
     await gone.receiver.waitFor((all) => all.some(bySerial(serial)), WAIT_MS);
-    const endpoint = webhookEndpointSchema.parse((await api(`/api/webhooks/${gone.id}`)).json);
+    const endpointNow = async () => webhookEndpointSchema.parse((await api(`/api/webhooks/${gone.id}`)).json);
+    await until(async () => !(await endpointNow()).enabled);
+    const endpoint = await endpointNow();
     expect(endpoint).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410/), disabledAt: expect.any(String) });
     const { serial: later } = await issue();
     await witness.receiver.waitFor((all) => all.some(bySerial(later)), WAIT_MS);
