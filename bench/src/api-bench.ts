@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { runOpenLoop, type OpenLoopRequest } from './open-loop';
 import { startPassmint } from './passmint-process';
+import { seedPasses } from './seed-passes';
 
 /**
  * `npm run bench:api`: load against `passmint serve` on loopback, a separate process as in
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   serverUrl = server.url;
   try {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
-    const serials = await seed(server.url, headers);
+    const serials = await seedPasses(server.url, headers, SEED_PASSES);
     let counter = 0;
     const postBody = JSON.stringify(EXAMPLE);
     const changedBody = () => {
@@ -158,20 +159,6 @@ function report(rows: Row[]): void {
     ),
   );
   if (failed > 0) process.exitCode = 1;
-}
-
-async function seed(url: string, headers: Record<string, string>): Promise<string[]> {
-  const serials: string[] = [];
-  for (let i = 0; i < SEED_PASSES; i++) {
-    const response = await fetch(`${url}/api/passes`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ ...EXAMPLE, barcodeValue: `SEED-${i}` }),
-    });
-    if (!response.ok) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
-    serials.push(((await response.json()) as { serialNumber: string }).serialNumber);
-  }
-  return serials;
 }
 
 let serverUrl = '';

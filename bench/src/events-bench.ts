@@ -6,6 +6,7 @@ import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { passToken, registerThroughWebService } from './device-registrations';
 import { runOpenLoop } from './open-loop';
 import { startPassmint } from './passmint-process';
+import { seedPasses } from './seed-passes';
 import { startWebhookSink, type WebhookSink } from './webhook-sink';
 
 /**
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   let server = await startPassmint({ ...env, PASSMINT_WEBHOOK_DELIVERY: 'off' });
   const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
   try {
-    const serials = await seed(server.url, headers);
+    const serials = await seedPasses(server.url, headers, SEED_PASSES);
     const fanout = serials[0]!;
     const token = await passToken(server.url, server.key, fanout);
     await registerThroughWebService([server.url], new Map([[fanout, token]]), new Map([[fanout, FANOUT_DEVICES]]));
@@ -193,20 +194,6 @@ async function subscribe(url: string, headers: Headers, sink: WebhookSink): Prom
 async function unsubscribe(url: string, headers: Headers, id: string): Promise<void> {
   const response = await fetch(`${url}/api/webhooks/${id}`, { method: 'DELETE', headers });
   if (!response.ok) throw new Error(`deleting a webhook failed: ${response.status}`);
-}
-
-async function seed(url: string, headers: Headers): Promise<string[]> {
-  const serials: string[] = [];
-  for (let i = 0; i < SEED_PASSES; i++) {
-    const response = await fetch(`${url}/api/passes`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ ...EXAMPLE, barcodeValue: `SEED-${i}` }),
-    });
-    if (!response.ok) throw new Error(`seeding failed: ${response.status}`);
-    serials.push(((await response.json()) as { serialNumber: string }).serialNumber);
-  }
-  return serials;
 }
 
 async function until(done: () => boolean, everyMs = 50): Promise<void> {

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { request, spawnServer, tempDataDir, type ApiResponse, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns, type FakePush } from './fakes/fake-apns';
 import { createSimulatedIphone, type SimulatedIphone } from './fakes/simulated-iphone';
-import { createTestTls } from './fakes/test-tls';
 import { closeAll } from './test-support/cleanup';
-import { freePort, passmintCli, runPassmint } from './test-support/processes';
+import { devIdentityAndApnsTls } from './test-support/dev-apns-tls';
+import { freePort, runPassmint } from './test-support/processes';
 import { sleep, untilDone } from './test-support/wait';
 
 /**
@@ -62,11 +61,8 @@ let onDevicePush: ((device: SimulatedIphone) => void) | undefined;
 describe('two passmint processes on one PostgreSQL schema, under load (needs PostgreSQL)', () => {
   beforeAll(async () => {
     dataDir = tempDataDir();
-    passmintCli(dataDir, 'certs', 'dev');
-    devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-    const tls = createTestTls();
-    const caFile = join(dataDir, 'test-ca.pem');
-    writeFileSync(caFile, tls.caPem);
+    const { tls, caFile, ...dev } = devIdentityAndApnsTls(dataDir);
+    devCaPem = dev.devCaPem;
     const apnsOptions = { tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem, topics: ['pass.dev.passmint.local'] };
     apns = await startFakeApns(apnsOptions);
     stalledApns = await startFakeApns(apnsOptions);

@@ -1,11 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
-import { createTestTls } from './fakes/test-tls';
-import { passmintCli } from './test-support/processes';
+import { devIdentityAndApnsTls } from './test-support/dev-apns-tls';
 
 // "The push went out: did the phone come and get the pass?" answered by the timeline, with a real
 // server process (the fake APNs's certificate is trusted through NODE_EXTRA_CA_CERTS, which only
@@ -20,11 +18,8 @@ let server: SpawnedServer;
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  passmintCli(dataDir, 'certs', 'dev');
-  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-  const tls = createTestTls();
-  const caFile = join(dataDir, 'test-ca.pem');
-  writeFileSync(caFile, tls.caPem);
+  const { tls, caFile, ...dev } = devIdentityAndApnsTls(dataDir);
+  devCaPem = dev.devCaPem;
   apns = await startFakeApns({
     tls: { keyPem: tls.keyPem, certPem: tls.certPem },
     clientCaPem: devCaPem,

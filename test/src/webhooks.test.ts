@@ -1,13 +1,11 @@
-import { createServer } from 'node:net';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { eventSchema, webhookCreatedSchema, webhookDeliveriesSchema, webhookEndpointSchema } from '@passmint/engine/schema';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { startFakeApns, type FakeApns } from './fakes/fake-apns';
 import { createSimulatedIphone } from './fakes/simulated-iphone';
-import { createTestTls } from './fakes/test-tls';
-import { passmintCli } from './test-support/processes';
+import { devIdentityAndApnsTls } from './test-support/dev-apns-tls';
+import { freePort, passmintCli } from './test-support/processes';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './test-support/webhook-receiver';
 
 const { create: CREATE, update: UPDATE } = API_EXAMPLE_BODIES;
@@ -27,13 +25,10 @@ let ports: number[];
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  passmintCli(dataDir, 'certs', 'dev');
-  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-  const tls = createTestTls();
-  const caFile = join(dataDir, 'test-ca.pem');
-  writeFileSync(caFile, tls.caPem);
+  const { tls, caFile, ...dev } = devIdentityAndApnsTls(dataDir);
+  devCaPem = dev.devCaPem;
   apns = await startFakeApns({ tls: { keyPem: tls.keyPem, certPem: tls.certPem }, clientCaPem: devCaPem });
-  ports = await freePorts(6);
+  ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   server = await spawnServer({
     PASSMINT_DATA_DIR: dataDir,
     PASSMINT_APNS_URL: apns.url,
@@ -182,7 +177,7 @@ describe('webhooks, end to end against a receiver verifying with standardwebhook
 describe('webhook delivery across a crash', () => {
   test('a kill -9 with deliveries pending loses none', async () => {
     const crashDir = tempDataDir();
-    const [port] = await freePorts(1);
+    const port = await freePort();
     const env = {
       PASSMINT_DATA_DIR: crashDir,
       PASSMINT_WEBHOOK_HOSTS_ALLOW: `127.0.0.1:${port}`,
@@ -279,22 +274,4 @@ async function until(check: () => Promise<boolean>, timeoutMs = WAIT_MS): Promis
     if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** Ports free right now on loopback (the OS picks them; they are closed again at once). */
-async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  for (let i = 0; i < count; i++) {
-    ports.push(
-      await new Promise<number>((resolve, reject) => {
-        const probe = createServer();
-        probe.once('error', reject);
-        probe.listen(0, '127.0.0.1', () => {
-          const { port } = probe.address() as { port: number };
-          probe.close(() => resolve(port));
-        });
-      }),
-    );
-  }
-  return ports;
 }

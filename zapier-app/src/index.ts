@@ -3,6 +3,17 @@ import { eventTriggers, type EventItem } from './event-triggers';
 import { bodyFrom, call, passmintFor } from './passmint';
 import { PASS_OUTPUT_FIELDS, PASS_SAMPLE, passFields } from './fields';
 
+/** What an update answers (PUT and the field PATCH alike), as a Zapier action's sample and fields. */
+const PASS_UPDATED_OUTPUT = {
+  sample: { serialNumber: PASS_SAMPLE.serialNumber, lastUpdated: '2026-11-27T10:00:00.000Z', notifiedDevices: 2, unchanged: false },
+  outputFields: [
+    { key: 'serialNumber' },
+    { key: 'lastUpdated' },
+    { key: 'notifiedDevices', type: 'integer' },
+    { key: 'unchanged', type: 'boolean' },
+  ],
+};
+
 const VERSION = '0.1.0';
 // zapier-platform-core's version: Zapier checks the app declares the one it runs.
 const PLATFORM_VERSION = '19.1.0';
@@ -65,13 +76,7 @@ const updatePass = {
       const { serialNumber, ...rest } = bundle.inputData as Record<string, unknown> & { serialNumber: string };
       return call(z, () => passmintFor(bundle).updatePass(serialNumber, bodyFrom(rest)));
     },
-    sample: { serialNumber: PASS_SAMPLE.serialNumber, lastUpdated: '2026-11-27T10:00:00.000Z', notifiedDevices: 2, unchanged: false },
-    outputFields: [
-      { key: 'serialNumber' },
-      { key: 'lastUpdated' },
-      { key: 'notifiedDevices', type: 'integer' },
-      { key: 'unchanged', type: 'boolean' },
-    ],
+    ...PASS_UPDATED_OUTPUT,
   },
 };
 
@@ -117,13 +122,7 @@ const updatePassField = {
       const update = { value: String(value ?? ''), ...(changeMessage ? { changeMessage: String(changeMessage) } : {}) };
       return call(z, () => passmintFor(bundle).updateField(String(serialNumber), String(key), update));
     },
-    sample: { serialNumber: PASS_SAMPLE.serialNumber, lastUpdated: '2026-11-27T10:00:00.000Z', notifiedDevices: 2, unchanged: false },
-    outputFields: [
-      { key: 'serialNumber' },
-      { key: 'lastUpdated' },
-      { key: 'notifiedDevices', type: 'integer' },
-      { key: 'unchanged', type: 'boolean' },
-    ],
+    ...PASS_UPDATED_OUTPUT,
   },
 };
 

@@ -1,4 +1,5 @@
 import { GOOGLE_SYNC_TOPIC, type PushJob, type PushOutcome, type Store } from '../store/store-port';
+import { createWakeableSleep } from '../workers/wakeable-sleep';
 import type { PushRequest, PushResult } from '../apns/apns-client';
 import { deviceIdOf } from '../events/device-id';
 import { activityOf, NO_ACTIVITY, type ActivityRecorder } from '../timeline/activity-entries';
@@ -93,18 +94,8 @@ export function createPushWorker(options: PushWorkerOptions) {
   let delaying = false;
   /** A wake that came while a batch was running: look again at once rather than sleep. */
   let wakeRequested = false;
-  let wakeUp: (() => void) | undefined;
+  const { sleep, wake: wakeUp } = createWakeableSleep();
   let loop: Promise<void> | undefined;
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 
   async function runOnce(): Promise<number> {
     const now = clock();
@@ -275,13 +266,13 @@ export function createPushWorker(options: PushWorkerOptions) {
     wake(): void {
       if (delaying) return;
       wakeRequested = true;
-      wakeUp?.();
+      wakeUp();
     },
     /** Stops after the batch in flight is recorded. */
     async stop(): Promise<void> {
       running = false;
       delaying = false;
-      wakeUp?.();
+      wakeUp();
       await loop;
     },
     /** Identities (and Google) whose latest attempt failed, until they next deliver; for /healthz. */

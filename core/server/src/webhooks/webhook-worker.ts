@@ -1,4 +1,5 @@
 import type { Store } from '../store/store-port';
+import { createWakeableSleep } from '../workers/wakeable-sleep';
 import type { WebhookDeliveryJob, WebhookDeliveryResult } from '../store/events-port';
 
 /** One POST of a signed event to an endpoint, and what came of it. */
@@ -68,7 +69,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const recorder = createBatchRecorder(store, (error) => log({ event: 'webhook.worker_error', errorName: error.name }));
   let running = false;
   let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
+  const { sleep, wake: wakeUp } = createWakeableSleep();
   let wakeRequested = false;
   let lastPruneAt = 0;
 
@@ -141,19 +142,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     await store.pruneEvents(new Date(now - options.keepEventsMs).toISOString()).catch(() => undefined);
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   function wake(): void {
     wakeRequested = true;
-    wakeUp?.();
+    wakeUp();
   }
 
   async function run(): Promise<void> {
@@ -181,7 +172,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     /** Stops claiming, and waits for the deliveries in flight to be recorded. */
     async stop(): Promise<void> {
       running = false;
-      wakeUp?.();
+      wakeUp();
       await loop;
       await Promise.all([...inFlight]);
       await recorder.flush();
