@@ -295,6 +295,20 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     const single = await run([{ key: 'nope', value: '9' }]);
     expect(single.error).toMatchObject({ name: 'NodeApiError', httpCode: '404' });
     expect((await client.getPass(serialNumber)).body).toEqual(before.body);
+    // Under "Continue", both refusals carry the API's code, whichever side refused.
+    for (const fields of [
+      [
+        { key: 'points', value: '9' },
+        { key: 'nope', value: '9' },
+      ],
+      [{ key: 'nope', value: '9' }],
+    ]) {
+      const continued = await harness.run(
+        { resource: 'pass', operation: 'updateFields', serialNumber, fieldUpdates: { field: fields } },
+        { onError: 'continueRegularOutput' },
+      );
+      expect(continued.items[0]?.json.error).toMatchObject({ code: 'field_not_found' });
+    }
 
     expect((await run([])).error?.message).toMatch(/at least one field/);
     expect(

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { FIELD_ROW_NAMES } from './descriptions/pass-body-fields';
-import { passmintRequest } from './passmint-request';
+import { passmintRequest, withPassmintCode } from './passmint-request';
 
 export interface FieldUpdate {
 	key: string;
@@ -35,13 +35,16 @@ export async function updatePassFields(
 	const pass = (await passmintRequest(context, { method: 'GET', path }, itemIndex)) as IDataObject;
 	const patch = fieldsMergePatch((pass.body ?? {}) as IDataObject, updates, changeMessage);
 	if ('missing' in patch) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`The pass has no field with the key ${patch.missing.map((key) => `"${key}"`).join(', ')}`,
-			{
-				itemIndex,
-				description: `Its fields' keys: ${patch.known.join(', ') || 'none'}. Get shows them as body.headerFields[i].key and so on.`,
-			},
+		throw withPassmintCode(
+			new NodeOperationError(
+				context.getNode(),
+				`The pass has no field with the key ${patch.missing.map((key) => `"${key}"`).join(', ')}`,
+				{
+					itemIndex,
+					description: `Its fields' keys: ${patch.known.join(', ') || 'none'}. Get shows them as body.headerFields[i].key and so on.`,
+				},
+			),
+			'field_not_found',
 		);
 	}
 	return (await passmintRequest(

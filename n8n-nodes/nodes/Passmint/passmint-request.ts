@@ -80,11 +80,17 @@ export async function passmintRequest(
 	return response.body;
 }
 
-/** The contract's snake_case `code` of the API's answer, for errors that came from one. */
-const apiErrorCodes = new WeakMap<NodeApiError, string>();
+/** The contract's snake_case `code` of an error: the API's answer's, or the one the node gave its own refusal. */
+const apiErrorCodes = new WeakMap<Error, string>();
 
 export function passmintErrorCode(error: Error): string | null {
-	return error instanceof NodeApiError ? (apiErrorCodes.get(error) ?? null) : null;
+	return apiErrorCodes.get(error) ?? null;
+}
+
+/** Gives an error the node raises itself the code the API uses for the same refusal. */
+export function withPassmintCode<E extends Error>(error: E, code: string): E {
+	apiErrorCodes.set(error, code);
+	return error;
 }
 
 function apiError(
@@ -101,7 +107,8 @@ function apiError(
 				.map((issue) => `${String(issue.path ?? '')}: ${String(issue.message ?? '')}`)
 				.join('\n')
 		: typeof body.code === 'string'
-			? `Error code: ${body.code}`
+			? // n8n shows only the description when activating a trigger fails, so the sentence goes here too.
+				`${typeof body.error === 'string' ? `${body.error} ` : ''}(error code: ${body.code})`
 			: undefined;
 	const retryAfter = response.headers['retry-after'];
 	const error = new NodeApiError(
