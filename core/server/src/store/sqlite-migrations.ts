@@ -248,8 +248,10 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (endpoint_id, event_type)
       );
       -- The durable outbox of webhook deliveries: one row per event and endpoint.
+      -- Plain rowids (no AUTOINCREMENT, whose counter row is one more write per row): a reused id
+      -- is harmless here, as nothing outlives its row but the attempts, which name the event.
       CREATE TABLE webhook_outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
         event_seq INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,
         state TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'delivered', 'failed')),
@@ -260,11 +262,12 @@ export const migrations: readonly Migration[] = [
         finished_at TEXT
       );
       CREATE INDEX webhook_outbox_due ON webhook_outbox (available_at, id) WHERE state IN ('pending', 'leased');
-      CREATE INDEX webhook_outbox_endpoint ON webhook_outbox (endpoint_id) WHERE state IN ('pending', 'leased');
+      -- No index on endpoint_id: each one costs every write as much as the rest of its outbox row,
+      -- while deleting or disabling an endpoint, which scans without it, is rare.
       CREATE INDEX webhook_outbox_event ON webhook_outbox (event_seq);
       CREATE INDEX webhook_outbox_finished ON webhook_outbox (finished_at) WHERE state IN ('delivered', 'failed');
       CREATE TABLE webhook_attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
         event_id TEXT NOT NULL,
         type TEXT NOT NULL,
