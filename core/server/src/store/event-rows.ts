@@ -1,6 +1,7 @@
 import { deviceIdOf } from '../events/device-id';
 import { eventIdOf, type EventRecord, type EventType } from '../events/event-types';
 import type { WebhookAttemptOutcome, WebhookAttemptRecord, WebhookEndpointRecord } from './events-port';
+import { WEBHOOK_SECRET_COLUMN, type SecretSealer } from './secret-columns';
 import type { DeviceClient } from './store-port';
 
 // Rows of the events and webhook tables as both SQL stores read them, and their records.
@@ -101,4 +102,17 @@ export function removedDevice(row: RemovedRegistrationRow, at: string) {
     deviceId: deviceIdOf(row.device_library_identifier),
     at,
   };
+}
+
+/**
+ * An endpoint's signing secret for a claimed delivery; empty when it can't be opened (sealed under a
+ * key this process lacks), so the sender refuses that one delivery (recorded as a retry, the cause
+ * in the log) instead of the whole batch failing with it.
+ */
+export function openedSecret(secrets: SecretSealer, endpointId: string, sealed: string): string {
+  try {
+    return secrets.open(WEBHOOK_SECRET_COLUMN, endpointId, sealed) ?? '';
+  } catch {
+    return '';
+  }
 }

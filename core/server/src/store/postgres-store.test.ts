@@ -178,6 +178,41 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       expect(new Set(ids).size).toBe(devices);
     });
 
+    it('never hands the same webhook delivery to two stores claiming at once', async () => {
+      const secrets = testSecretBox();
+      const first = createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: 4, secrets });
+      const second = createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: 4, secrets });
+      opened.push(first, second);
+      await first.migrate();
+      const owner = await tenantIn(first);
+      const endpoint = {
+        tenantId: owner,
+        url: 'https://hooks.example.com/x',
+        secret: 'whsec_dGVzdA==',
+        events: ['pass.created'] as const,
+        description: null,
+        createdAt: '2025-06-01T00:00:00.000Z',
+      };
+      await first.createWebhookEndpoint({ ...endpoint, id: 'whk_one' }, 10);
+      await first.createWebhookEndpoint({ ...endpoint, id: 'whk_two' }, 10);
+      for (let i = 0; i < 6; i++) await insertedPass(first, owner);
+
+      const claim = (store: Store) =>
+        store.claimWebhookDeliveries({ now: '2030-01-01T00:00:00.000Z', leaseUntil: '2030-01-01T00:01:00.000Z', limit: 2 });
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claim(i % 2 === 0 ? first : second)));
+      const ids = claims.flat().map((job) => job.id);
+      expect(ids).toHaveLength(12);
+      expect(new Set(ids).size).toBe(12);
+
+      // A process without the key the secrets are sealed under still gets its deliveries, with no secret:
+      // the sender refuses each one (recorded as a retry) rather than the whole claim failing.
+      const keyless = createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: 2, secrets: testSecretBox() });
+      opened.push(keyless);
+      await insertedPass(first, owner);
+      const jobs = await claim(keyless);
+      expect(jobs.map((job) => job.secret)).toEqual(['', '']);
+    });
+
     it('counts a quota exactly when stores insert at once', async () => {
       const first = openStore();
       const second = openStore();

@@ -3,6 +3,7 @@ import type { WebhookMethods } from '../store-aggregates';
 import {
   ATTEMPT_COLUMNS,
   ENDPOINT_COLUMNS,
+  openedSecret,
   subscriptionRows,
   toAttempt,
   toEndpoint,
@@ -112,7 +113,7 @@ export function postgresWebhooks({ pool, transaction, secrets }: PostgresContext
         id: row.id,
         endpointId: row.endpoint_id,
         url: row.url,
-        secret: secrets.open(WEBHOOK_SECRET_COLUMN, row.endpoint_id, row.secret) ?? '',
+        secret: openedSecret(secrets, row.endpoint_id, row.secret),
         event: toEvent(row),
         attempts: row.attempts,
       }));

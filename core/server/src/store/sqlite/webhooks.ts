@@ -4,6 +4,7 @@ import type { WebhookMethods } from '../store-aggregates';
 import {
   ATTEMPT_COLUMNS,
   ENDPOINT_COLUMNS,
+  openedSecret,
   subscriptionRows,
   toAttempt,
   toEndpoint,
@@ -86,7 +87,7 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
       id: String(row.id),
       endpointId: row.endpoint_id,
       url: row.url,
-      secret: secrets.open(WEBHOOK_SECRET_COLUMN, row.endpoint_id, row.secret) ?? '',
+      secret: openedSecret(secrets, row.endpoint_id, row.secret),
       event: toEvent(row),
       attempts: row.attempts + 1,
     }));
