@@ -39,6 +39,11 @@ test('listEvents: a pass’s changes, oldest first, by type, page by page with n
   expect(rest.hasMore).toBe(false);
   // Nothing newer: the same cursor back, to poll again later.
   expect(await passmint.listEvents({ after: rest.next! })).toEqual({ events: [], next: rest.next, hasMore: false });
+  // Newest first, paged with before.
+  const latest = await passmint.listEvents({ order: 'newest', limit: 2 });
+  expect(latest.events).toEqual(all.events.slice(-2).reverse());
+  const older = await passmint.listEvents({ order: 'newest', before: latest.next!, limit: 500 });
+  expect(older.events).toEqual(all.events.slice(0, -2).reverse());
 });
 
 test('listEvents: a bad limit, cursor or type is a typed 400 invalid_query', async () => {

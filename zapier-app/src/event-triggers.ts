@@ -17,8 +17,6 @@ interface Subscription {
  * itself a secret, and the signature still proves each delivery came from this endpoint.
  */
 const ZAPIER_TOLERANCE_SECONDS = 3600;
-/** performList reads the feed oldest first, so it pages to the end: at most this many pages of 500. */
-const LIST_PAGES = 10;
 const SAMPLES = 3;
 
 /**
@@ -109,15 +107,9 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return Object.entries(headers).find(([key]) => wanted.includes(key.toLowerCase()))?.[1];
 }
 
-/** The newest few events of one type, newest first; the feed is read oldest first, so to its end. */
+/** The newest few events of one type, newest first. */
 async function newestEvents(passmint: PassmintClient, type: EventType) {
-  let page = await passmint.listEvents({ types: [type], limit: 500 });
-  let newest = page.events.slice(-SAMPLES);
-  for (let pages = 1; page.hasMore && page.next && pages < LIST_PAGES; pages++) {
-    page = await passmint.listEvents({ types: [type], limit: 500, after: page.next });
-    newest = [...newest, ...page.events].slice(-SAMPLES);
-  }
-  return newest.reverse();
+  return (await passmint.listEvents({ order: 'newest', types: [type], limit: SAMPLES })).events;
 }
 
 function itemOf(event: { id: string; type: string; data: object } & ({ createdAt: string } | { timestamp: string })): EventItem {

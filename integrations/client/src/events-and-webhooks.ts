@@ -11,8 +11,12 @@ import type {
 } from './types';
 
 export interface ListEventsOptions {
-  /** The `next` of the previous page: only events after it. */
+  /** `oldest` first (the default, to follow the feed with `after`), or `newest` first (the latest few, paged with `before`). */
+  order?: 'oldest' | 'newest';
+  /** The `next` of the previous page: only events after it (oldest first). */
   after?: string;
+  /** The `next` of the previous page: only events before it (order `newest`). */
+  before?: string;
   /** 1 to 500, default 100. */
   limit?: number;
   /** Only these types. */
@@ -43,8 +47,8 @@ export function eventAndWebhookMethods(json: JsonCall) {
   };
 }
 
-function eventQuery({ after, limit, types }: ListEventsOptions): string {
-  return queryOf({ after, limit, type: types && types.length > 0 ? types.join(',') : undefined });
+function eventQuery({ order, after, before, limit, types }: ListEventsOptions): string {
+  return queryOf({ order, after, before, limit, type: types && types.length > 0 ? types.join(',') : undefined });
 }
 
 function queryOf(parameters: Record<string, string | number | undefined>): string {

@@ -8,6 +8,8 @@ import type { EventRecord, EventType } from '../events/event-types';
 export interface EventStore {
   /** The tenant's events after the cursor (an event id; null: from the first), oldest first. */
   listEvents(query: EventQuery): Promise<EventRecord[]>;
+  /** The tenant's events newest first, before the cursor (an event id; null: from the newest). */
+  listRecentEvents(query: RecentEventQuery): Promise<EventRecord[]>;
   /** A pass's events, newest first, before the event `before` (null: from the newest). */
   listPassEvents(tenantId: string, serialNumber: string, options: { before: string | null; limit: number }): Promise<EventRecord[]>;
   /** Forgets events older than `createdBefore` whose deliveries have all ended; how many went. */
@@ -40,6 +42,14 @@ export interface EventQuery {
   after: string | null;
   limit: number;
   /** Only these types; null for all. */
+  types: readonly EventType[] | null;
+}
+
+export interface RecentEventQuery {
+  tenantId: string;
+  /** An event id; null to start at the newest event. */
+  before: string | null;
+  limit: number;
   types: readonly EventType[] | null;
 }
 

@@ -31,7 +31,7 @@ export type UsageMethods = Pick<Store, 'usage' | 'findIdempotency' | 'recordPass
 
 export type ImageMethods = Pick<Store, 'putImage' | 'getImage' | 'findImageSource' | 'putImageSource'>;
 
-export type EventMethods = Pick<Store, 'listEvents' | 'listPassEvents' | 'pruneEvents'>;
+export type EventMethods = Pick<Store, 'listEvents' | 'listRecentEvents' | 'listPassEvents' | 'pruneEvents'>;
 
 export type WebhookMethods = Pick<
   Store,

@@ -19,14 +19,28 @@ export function eventPaths(): JsonObject {
   return {
     '/api/events': {
       get: {
-        summary: "(extension) The key's tenant's events, oldest first, after a cursor",
+        summary: "(extension) The key's tenant's events, oldest first after a cursor (or newest first)",
         parameters: [
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            schema: { enum: ['oldest', 'newest'], default: 'oldest' },
+            description: '`oldest` first, to follow the feed with `after`; `newest` first, the latest few, paged with `before`.',
+          },
           {
             name: 'after',
             in: 'query',
             required: false,
             schema: { type: 'string', pattern: '^evt_[0-9a-f]{32}$' },
-            description: 'An event id (`next` of the previous page): the page starts after it.',
+            description: 'Order `oldest`: an event id (`next` of the previous page); the page starts after it.',
+          },
+          {
+            name: 'before',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^evt_[0-9a-f]{32}$' },
+            description: 'Order `newest`: an event id (`next` of the previous page); the page starts before it.',
           },
           limit(EVENT_LIMITS.eventsPerPage, 100),
           {

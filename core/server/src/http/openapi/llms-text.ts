@@ -31,7 +31,7 @@ Errors: JSON \`{ "error": "<sentence>", "code": "<snake_case>", "issues": [{ "pa
 - GET /api/auth/usage — { month, used, limit, remaining, resetsAt }.
 - POST /api/validate — upload a .pkpass (Content-Type: application/vnd.apple.pkpass) → { valid, errors, warnings, problems }.
 - GET /api/events?after={id}&limit={1..${EVENT_LIMITS.eventsPerPage}}&type={t,…} — your events oldest first → { events, next, hasMore };
-  types ${EVENT_TYPES.join(', ')}; each { id, type, createdAt, data: { serialNumber, … } }.
+  types ${EVENT_TYPES.join(', ')}; each { id, type, createdAt, data: { serialNumber, … } }. \`order=newest\` (paged with \`before\`) gives the latest first.
 - POST /api/webhooks { url, events, description? } → 201 { id, …, secret: "whsec_…" (shown once) }; GET /api/webhooks,
   GET|DELETE /api/webhooks/{id}, GET /api/webhooks/{id}/deliveries. Deliveries are Standard Webhooks: body { type, timestamp, data },
   headers webhook-id (event id, same on retries), webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256>); at least once.

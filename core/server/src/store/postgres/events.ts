@@ -55,6 +55,18 @@ export function postgresEvents({ pool }: PostgresContext): EventMethods {
       );
       return rows.map(toEvent);
     },
+    async listRecentEvents(query) {
+      const before = query.before === null ? null : eventPositionOf(query.before);
+      const { rows } = await pool.query<EventRow>(
+        `${EVENT_SELECT}
+          WHERE tenant_id = $1 AND ($2::text IS NULL OR (tx, seq) < ($2::text::xid8, $3::bigint))
+            AND tx < pg_snapshot_xmin(pg_current_snapshot())
+            AND ($4::text[] IS NULL OR type = ANY ($4::text[]))
+          ORDER BY tx DESC, seq DESC LIMIT $5`,
+        [query.tenantId, before === null ? null : String(before.tx), String(before?.seq ?? 0n), query.types, query.limit],
+      );
+      return rows.map(toEvent);
+    },
     async listPassEvents(tenantId, serialNumber, options) {
       const before = options.before === null ? null : eventPositionOf(options.before);
       const { rows } = await pool.query<EventRow>(

@@ -15,6 +15,9 @@ const statements = {
   eventsAfter: `SELECT ${EVENT_COLUMNS} FROM events
     WHERE tenant_id = @tenant_id AND seq > @after AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
     ORDER BY seq LIMIT @limit`,
+  recentEvents: `SELECT ${EVENT_COLUMNS} FROM events
+    WHERE tenant_id = @tenant_id AND seq < @before AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+    ORDER BY seq DESC LIMIT @limit`,
   passEventsBefore: `SELECT ${EVENT_COLUMNS} FROM events
     WHERE serial_number = @serial_number AND tenant_id = @tenant_id AND seq < @before
     ORDER BY seq DESC LIMIT @limit`,
@@ -49,6 +52,16 @@ export function sqliteEvents(db: Database.Database): { steps: EventSteps; method
       const rows = sql.eventsAfter.all({
         tenant_id: query.tenantId,
         after,
+        types: query.types === null ? null : JSON.stringify(query.types),
+        limit: query.limit,
+      }) as EventRow[];
+      return rows.map(toEvent);
+    },
+    async listRecentEvents(query) {
+      const before = query.before === null ? null : eventPositionOf(query.before)?.seq;
+      const rows = sql.recentEvents.all({
+        tenant_id: query.tenantId,
+        before: before ?? BigInt(Number.MAX_SAFE_INTEGER),
         types: query.types === null ? null : JSON.stringify(query.types),
         limit: query.limit,
       }) as EventRow[];

@@ -67,6 +67,27 @@ export function describeEventConformance(context: StoreUnderTest): void {
       expect((await eventsOf(stranger.id)).map((event) => event.tenantId)).toEqual([stranger.id]);
     });
 
+    it('lists the newest events first, before a cursor, filtered by type', async () => {
+      const owner = await tenant();
+      const first = await insertedPass(owner.id);
+      await changed(first);
+      const second = await insertedPass(owner.id);
+      await insertedPass((await tenant()).id);
+      const recent = (before: string | null, limit: number, types: EventRecord['type'][] | null = null) =>
+        store.listRecentEvents({ tenantId: owner.id, before, limit, types });
+      const newest = await recent(null, 2);
+      expect(newest.map((event) => [event.type, event.data.serialNumber])).toEqual([
+        ['pass.created', second.serialNumber],
+        ['pass.updated', first.serialNumber],
+      ]);
+      expect((await recent(newest[1]?.id ?? null, 10)).map((event) => event.type)).toEqual(['pass.created']);
+      expect((await recent(null, 10, ['pass.created'])).map((event) => event.data.serialNumber)).toEqual([
+        second.serialNumber,
+        first.serialNumber,
+      ]);
+      expect((await eventsOf(owner.id)).map((event) => event.id)).toEqual((await recent(null, 10)).map((event) => event.id).reverse());
+    });
+
     it('writes pass.installed for a new registration only, and pass.removed when it goes', async () => {
       const owner = await tenant();
       const pass = await insertedPass(owner.id);
