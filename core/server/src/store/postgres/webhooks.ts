@@ -146,8 +146,11 @@ async function writeFinishes(db: Queryable, results: readonly WebhookDeliveryRes
     [results.map((r) => r.job.id), results.map((r) => r.outcome), results.map((r) => r.at), results.map((r) => r.retryAt ?? null)],
   );
   await db.query(
+    // Nothing to record for an endpoint deleted while its delivery was in flight (its log went with it).
     `INSERT INTO webhook_attempts (endpoint_id, event_id, type, attempt, status, attempted_at, error, outcome)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[])`,
+      SELECT a.* FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[])
+          AS a (endpoint_id, event_id, type, attempt, status, attempted_at, error, outcome)
+        WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = a.endpoint_id)`,
     [
       results.map((r) => r.job.endpointId),
       results.map((r) => r.job.event.id),

@@ -43,8 +43,10 @@ const statements = {
   lease: `UPDATE webhook_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
   finish: `UPDATE webhook_outbox SET state = @state, finished_at = @at, lease_until = NULL WHERE id = @id AND state = 'leased'`,
   retry: `UPDATE webhook_outbox SET state = 'pending', available_at = @available_at, lease_until = NULL WHERE id = @id AND state = 'leased'`,
+  // Nothing to record for an endpoint deleted while its delivery was in flight (its log went with it).
   recordAttempt: `INSERT INTO webhook_attempts (endpoint_id, event_id, type, attempt, status, attempted_at, error, outcome)
-    VALUES (@endpoint_id, @event_id, @type, @attempt, @status, @attempted_at, @error, @outcome)`,
+    SELECT @endpoint_id, @event_id, @type, @attempt, @status, @attempted_at, @error, @outcome
+    WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = @endpoint_id)`,
   disableEndpoint: `UPDATE webhook_endpoints SET enabled = 0, disabled_reason = @reason, disabled_at = @at WHERE id = @id AND enabled = 1`,
   endWaiting: `UPDATE webhook_outbox SET state = 'failed', finished_at = @at, lease_until = NULL
     WHERE endpoint_id = @id AND state IN ('pending', 'leased')`,

@@ -188,6 +188,24 @@ export function describeWebhookConformance(context: StoreUnderTest): void {
       expect(await claimFor(endpoint.id, 200)).toEqual([]);
     });
 
+    it('records a batch whose endpoint was deleted while one of its deliveries was in flight', async () => {
+      await drain();
+      const owner = await tenant();
+      const kept = await created(endpointOf(owner.id, ['pass.created']));
+      const gone = await created(endpointOf(owner.id, ['pass.created']));
+      await insertedPass(owner.id, { createdAt: at(100) });
+      const claimed = await store.claimWebhookDeliveries({ now: at(200), leaseUntil: at(260), limit: 1000 });
+      const keptJob = claimed.find((job) => job.endpointId === kept.id);
+      const goneJob = claimed.find((job) => job.endpointId === gone.id);
+      await store.deleteWebhookEndpoint(owner.id, gone.id);
+      await store.finishWebhookDeliveries([
+        { job: goneJob!, at: at(201), status: 204, error: null, outcome: 'delivered' },
+        { job: keptJob!, at: at(201), status: 204, error: null, outcome: 'delivered' },
+      ]);
+      expect((await store.listWebhookAttempts(owner.id, kept.id, 10)).map((attempt) => attempt.outcome)).toEqual(['delivered']);
+      expect(await claimFor(kept.id, 10_000)).toEqual([]);
+    });
+
     it('prunes ended deliveries and attempts, not waiting ones', async () => {
       await drain();
       const owner = await tenant();
