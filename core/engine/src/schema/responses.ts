@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchema } from './events';
 
 /**
  * The shapes the API answers with. The OpenAPI document is generated from these, the API client's
@@ -175,7 +176,7 @@ export const timelineSchema = z
         z.object({
           ...timelineEntryBase,
           kind: z.literal('event'),
-          event: z.object({ id: z.string(), type: z.string(), createdAt: z.iso.datetime(), data: z.record(z.string(), z.unknown()) }),
+          event: eventSchema,
         }),
         z
           .object({

@@ -1,4 +1,5 @@
 import { eventIdOf, eventPositionOf, type EventRecord } from '../events/event-types';
+import { eventJson } from '../events/event-json';
 import type { ActivityRecord } from '../store/activity-port';
 
 /** Where each of the two logs behind a timeline resumes: below an id (exclusive), or nothing left. */
@@ -93,10 +94,6 @@ export async function timelinePage(sources: TimelineSources, before: TimelineCur
   }
   const more = e < events.length || a < activity.length;
   return { entries, next: more ? (entries.at(-1)?.id ?? null) : null };
-}
-
-function eventJson(event: EventRecord) {
-  return { id: event.id, type: event.type, createdAt: event.createdAt, data: event.data };
 }
 
 function activityJson(record: ActivityRecord, id: string): TimelineEntry {

@@ -3,6 +3,7 @@ import { EVENT_LIMITS, eventTypeSchema, type EventType } from '@passmint/engine/
 import { eventPositionOf } from '../../events/event-types';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
+import { pageSizeOf } from '../query-params';
 import { eventJson } from '../../events/event-json';
 
 const DEFAULT_PAGE = 100;
@@ -48,14 +49,6 @@ function cursorOf(name: 'after' | 'before', value: unknown): string | null {
     throw new HttpError(400, 'invalid_query', `${name} must be the id of an event (evt_…), as \`next\` or an event gives it.`);
   }
   return value;
-}
-
-/** A whole number between 1 and `max`; `fallback` when absent. */
-export function pageSizeOf(value: unknown, fallback: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const limit = typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= max)) throw new HttpError(400, 'invalid_query', `limit must be a whole number from 1 to ${max}.`);
-  return limit;
 }
 
 /** `type=a,b` or `type=a&type=b`; null for every type. */

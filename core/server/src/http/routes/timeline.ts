@@ -3,6 +3,7 @@ import { PassNotFoundError, SERIAL_NUMBER_PATTERN } from '@passmint/engine';
 import { timelineCursorOf, timelinePage, type TimelineCursor } from '../../timeline/timeline-page';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
+import { pageSizeOf } from '../query-params';
 
 /** Entries per page: the default, and the most one page may ask for. */
 export const TIMELINE_LIMITS = { defaultLimit: 100, maxLimit: 500 } as const;
@@ -21,7 +22,7 @@ export function registerTimelineRoute(app: FastifyInstance, context: AppContext)
     const { serial } = request.params;
     // Another tenant's pass is as unknown as a missing one.
     if (!SERIAL_NUMBER_PATTERN.test(serial) || !(await store.findPassHead(tenant.id, serial))) throw new PassNotFoundError();
-    const limit = limitOf(request.query.limit);
+    const limit = pageSizeOf(request.query.limit, TIMELINE_LIMITS.defaultLimit, TIMELINE_LIMITS.maxLimit);
     const before = beforeOf(request.query.before);
     const page = await timelinePage(
       {
@@ -33,15 +34,6 @@ export function registerTimelineRoute(app: FastifyInstance, context: AppContext)
     );
     return reply.send(page);
   });
-}
-
-function limitOf(value: unknown): number {
-  if (value === undefined) return TIMELINE_LIMITS.defaultLimit;
-  const limit = typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= TIMELINE_LIMITS.maxLimit)) {
-    throw new HttpError(400, 'invalid_query', `limit must be a whole number from 1 to ${TIMELINE_LIMITS.maxLimit}.`);
-  }
-  return limit;
 }
 
 function beforeOf(value: unknown): TimelineCursor | null {

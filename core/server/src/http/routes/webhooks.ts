@@ -5,7 +5,7 @@ import { EVENT_LIMITS, webhookCreateSchema } from '@passmint/engine/schema';
 import type { WebhookEndpointRecord } from '../../store/events-port';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
-import { pageSizeOf } from './events';
+import { pageSizeOf } from '../query-params';
 
 type EndpointParams = { Params: { id: string } };
 
