@@ -12,6 +12,7 @@ export {
   floodBody,
   request,
   tempDataDir,
+  testOversizeFloods,
   type ApiResponse,
   type InProcessServer,
   type RawAnswer,

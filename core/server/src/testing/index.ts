@@ -10,3 +10,4 @@ export {
   type SpawnOptions,
 } from './test-server';
 export { floodBody, type RawAnswer } from './raw-http';
+export { testOversizeFloods, type FloodedRoute } from './oversize-floods';
