@@ -15,6 +15,8 @@ const SLOTS: Record<ImageRole, { width: number; height: number; exact: boolean }
   logo: { width: 160, height: 50, exact: false },
   thumbnail: { width: 90, height: 90, exact: false },
   strip: { width: 375, height: 123, exact: false },
+  background: { width: 180, height: 220, exact: false },
+  footer: { width: 286, height: 15, exact: false },
 };
 
 const SCALES = [1, 2, 3] as const;

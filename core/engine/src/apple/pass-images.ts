@@ -15,9 +15,16 @@ export class ImageUnavailableError extends PassmintError {
   }
 }
 
+/**
+ * The images each layout shows (an event ticket shows a strip, or else a background and a thumbnail).
+ * @see https://developer.apple.com/design/human-interface-guidelines/wallet#Pass-styles
+ */
 const ROLES_BY_STYLE: Record<PassStyle, readonly ImageRole[]> = {
   generic: ['icon', 'logo', 'thumbnail'],
   storeCard: ['icon', 'logo', 'strip'],
+  coupon: ['icon', 'logo', 'strip'],
+  eventTicket: ['icon', 'logo', 'strip', 'background', 'thumbnail'],
+  boardingPass: ['icon', 'logo', 'footer'],
 };
 
 /**
@@ -32,7 +39,7 @@ export function passImageAssets(
 ): { assets: PassAsset[]; warnings: string[] } {
   const warnings: string[] = [];
   const assets: PassAsset[] = [];
-  for (const role of ['icon', 'logo', 'thumbnail', 'strip'] as const) {
+  for (const role of ['icon', 'logo', 'thumbnail', 'strip', 'background', 'footer'] as const) {
     const sourceRole: ImageRole = role === 'icon' && !pass.images.icon ? 'logo' : role;
     const source = pass.images[sourceRole];
     if (source !== undefined && !ROLES_BY_STYLE[style].includes(role)) {

@@ -1,9 +1,10 @@
 import type { CanonicalField, CanonicalPass } from '../normalise/canonical-pass';
 import { FIELD_GROUPS, type BarcodeFormat } from '../schema/limits';
+import type { PassStyleName, TransitType } from '../schema/pass-styles';
 import { passColors } from './colors';
 import { fieldCapacityWarnings } from './field-capacity';
 
-export type PassStyle = 'generic' | 'storeCard';
+export type PassStyle = PassStyleName;
 
 export interface PassRenderContext {
   serialNumber: string;
@@ -32,9 +33,20 @@ const BARCODE_FORMAT: Record<BarcodeFormat, string> = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A strip image only shows on store cards (and coupons); without one the generic layout fits best. */
+const TRANSIT_TYPE: Record<TransitType, string> = {
+  air: 'PKTransitTypeAir',
+  train: 'PKTransitTypeTrain',
+  bus: 'PKTransitTypeBus',
+  boat: 'PKTransitTypeBoat',
+  generic: 'PKTransitTypeGeneric',
+};
+
+/**
+ * The style asked for; without one, a strip image only shows on store cards (and coupons), and
+ * without a strip the generic layout fits best.
+ */
 export function passStyleOf(pass: CanonicalPass): PassStyle {
-  return pass.images.strip ? 'storeCard' : 'generic';
+  return pass.style ?? (pass.images.strip ? 'storeCard' : 'generic');
 }
 
 /**
@@ -66,7 +78,10 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
     passJson.webServiceURL = context.webService.url;
     passJson.authenticationToken = context.webService.authenticationToken;
   }
-  passJson[style] = renderFieldGroups(pass);
+  passJson[style] = {
+    ...(style === 'boardingPass' ? { transitType: TRANSIT_TYPE[pass.transitType ?? 'generic'] } : {}),
+    ...renderFieldGroups(pass),
+  };
   return { style, passJson, warnings: [...changeMessageWarnings(pass), ...fieldCapacityWarnings(pass, style)] };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { COLOR_PRESET_HEX } from '../apple/colors';
-import { FIELD_GROUPS, type FieldGroup } from '../schema/limits';
+import { FIELD_GROUPS, type FieldGroup, type ImageField } from '../schema/limits';
+import { canonicalLanguageTag } from '../schema/translations';
 import type { PassFieldInput, PassUpdateInput } from '../schema/pass-input';
 import type { CanonicalField, CanonicalPass, ImageRole } from './canonical-pass';
 
@@ -12,11 +13,13 @@ const KEY_PREFIX: Record<FieldGroup, string> = {
   backFields: 'back',
 };
 
-const IMAGE_ROLES: Record<ImageRole, 'logoURL' | 'thumbnailURL' | 'stripURL' | 'iconURL'> = {
+const IMAGE_ROLES: Record<ImageRole, ImageField> = {
   logo: 'logoURL',
   thumbnail: 'thumbnailURL',
   strip: 'stripURL',
   icon: 'iconURL',
+  background: 'backgroundURL',
+  footer: 'footerURL',
 };
 
 /** Short barcode values double as the human-readable text under the barcode. */
@@ -43,6 +46,13 @@ export function normalisePassInput(input: PassUpdateInput): CanonicalPass {
   setIfPresent(canonical, 'backgroundColor', backgroundOf(input));
   setIfPresent(canonical, 'expirationDays', input.expirationDays);
   setIfPresent(canonical, 'relevantDate', input.relevantDate && new Date(input.relevantDate).toISOString());
+  setIfPresent(canonical, 'style', input.style);
+  setIfPresent(canonical, 'transitType', input.transitType);
+  setIfPresent(canonical, 'event', input.event && dropUndefinedDeep(input.event));
+  setIfPresent(canonical, 'trip', input.trip && dropUndefinedDeep(input.trip));
+  setIfPresent(canonical, 'points', input.points && dropUndefined(input.points));
+  setIfPresent(canonical, 'defaultLanguage', input.defaultLanguage && canonicalLanguageTag(input.defaultLanguage));
+  setIfPresent(canonical, 'translations', translationsOf(input.translations));
   return canonical;
 }
 
@@ -124,12 +134,31 @@ function imagesOf(input: PassUpdateInput): CanonicalPass['images'] {
   return images;
 }
 
+/** Tags in canonical case; languages without entries are dropped (they would change nothing). */
+function translationsOf(translations: PassUpdateInput['translations']): CanonicalPass['translations'] {
+  if (!translations) return undefined;
+  const entries = Object.entries(translations)
+    .filter(([, table]) => Object.keys(table).length > 0)
+    .map(([tag, table]) => [canonicalLanguageTag(tag), { ...table }] as const);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.length === 0 ? undefined : value;
 }
 
 function setIfPresent<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) target[key] = value;
+}
+
+function dropUndefinedDeep<T extends object>(value: T): T {
+  const result = {} as T;
+  for (const key in value) {
+    const item = value[key];
+    if (item === undefined) continue;
+    result[key] = item !== null && typeof item === 'object' && !Array.isArray(item) ? (dropUndefinedDeep(item) as T[typeof key]) : item;
+  }
+  return result;
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -1,5 +1,8 @@
 export * from './limits';
 export * from './pass-input';
+export * from './pass-styles';
+export * from './translations';
+export { isoDateTime } from './date-time';
 export * from './parse';
 export { passBodyJsonSchemas } from './json-schema';
 export { characterCount } from './text';

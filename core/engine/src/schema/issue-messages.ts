@@ -32,6 +32,9 @@ export function issueMessage(issue: RawIssue): string {
       return `must be a multiple of ${String(issue.divisor)}`;
     case 'unrecognized_keys':
       return 'is not a known field';
+    case 'invalid_key':
+      // A record's key (a language tag, a source text): its own check says what is wrong.
+      return issue.issues[0]?.message ?? 'is not a valid key';
     default:
       return 'is not valid';
   }

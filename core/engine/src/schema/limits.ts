@@ -18,9 +18,10 @@ export const LIMITS = {
   fieldValue: 512,
   backFieldValue: 4096,
   changeMessage: 256,
-  /** Apple Wallet layouts: up to 3 header, 1 primary (generic and store card), 4 secondary, 4 auxiliary. */
+  /** Apple Wallet layouts: up to 3 header, 1 primary (2 on boarding passes), 4 secondary, 4 auxiliary. */
   headerFields: 3,
   primaryFields: 1,
+  boardingPassPrimaryFields: 2,
   secondaryFields: 4,
   auxiliaryFields: 4,
   backFields: 20,
@@ -38,7 +39,28 @@ export const LIMITS = {
   expirationDaysMin: 1,
   expirationDaysMax: 3650,
   legacyText: 512,
+  /** Names of events, performers, venues, stations and airports. */
+  eventName: 128,
+  placeName: 128,
+  address: 256,
+  carrierName: 64,
+  personName: 128,
+  /** Seat parts, gates, terminals, flight numbers, confirmation codes. */
+  shortText: 32,
+  stopCode: 8,
+  performers: 10,
+  /** Loyalty balances: Google keeps them as a 64-bit double; this keeps them exact. */
+  pointsMin: -1_000_000_000,
+  pointsMax: 1_000_000_000,
+  /** "zh-Hant-TW" is 10; RFC 5646 lets a tag run longer with variants. */
+  languageTag: 35,
+  translationLanguages: 40,
+  /** A pass has at most ~120 texts (33 fields × label, value, change message, plus the rest). */
+  translationsPerLanguage: 200,
 } as const;
+
+export const PASS_STYLES = ['generic', 'storeCard', 'eventTicket', 'coupon', 'boardingPass'] as const;
+export const TRANSIT_TYPES = ['air', 'train', 'bus', 'boat', 'generic'] as const;
 
 export const BARCODE_FORMATS = ['QR', 'PDF417', 'Aztec', 'Code128'] as const;
 export type BarcodeFormat = (typeof BARCODE_FORMATS)[number];
@@ -49,5 +71,5 @@ export type ColorPreset = (typeof COLOR_PRESETS)[number];
 export const FIELD_GROUPS = ['headerFields', 'primaryFields', 'secondaryFields', 'auxiliaryFields', 'backFields'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
 
-export const IMAGE_FIELDS = ['logoURL', 'thumbnailURL', 'stripURL', 'iconURL'] as const;
+export const IMAGE_FIELDS = ['logoURL', 'thumbnailURL', 'stripURL', 'iconURL', 'backgroundURL', 'footerURL'] as const;
 export type ImageField = (typeof IMAGE_FIELDS)[number];

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { isoDateTime } from './date-time';
 import { imageSource } from './image-source';
+import { checkStyleRules, passStyleShape } from './pass-styles';
 import { unlessMissing } from './issue-messages';
 import { BARCODE_FORMATS, COLOR_PRESETS, FIELD_GROUPS, LIMITS } from './limits';
 import { characterCount, text } from './text';
+import { translationsShape } from './translations';
 
 const FIELD_KEY = /^[A-Za-z0-9_.-]+$/;
 const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
-// W3C date-time with at least hours and minutes and an explicit zone: what Wallet parses.
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const oneOf = (values: readonly string[]) => ({ error: unlessMissing(`must be one of ${values.join(', ')}`) });
 
@@ -49,11 +50,6 @@ export const locationSchema = z
   })
   .meta({ id: 'PassLocation' });
 
-const isoDateTime = z
-  .string()
-  .refine(isRealDateTime, { error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-12-31T20:00:00Z' })
-  .meta({ format: 'date-time' });
-
 const passBodyShape = {
   barcodeValue: text(LIMITS.barcodeValue, { nonEmpty: true }).meta({ description: 'data encoded in the barcode' }),
   barcodeFormat: z.enum(BARCODE_FORMATS, oneOf(BARCODE_FORMATS)),
@@ -64,7 +60,9 @@ const passBodyShape = {
   description: text(LIMITS.description).optional(),
   organizationName: text(LIMITS.organizationName).optional(),
   headerFields: fieldList(LIMITS.headerFields, LIMITS.fieldValue).optional(),
-  primaryFields: fieldList(LIMITS.primaryFields, LIMITS.fieldValue).optional(),
+  primaryFields: fieldList(LIMITS.boardingPassPrimaryFields, LIMITS.fieldValue)
+    .optional()
+    .meta({ description: `at most ${LIMITS.primaryFields} (${LIMITS.boardingPassPrimaryFields} on a boardingPass)` }),
   secondaryFields: fieldList(LIMITS.secondaryFields, LIMITS.fieldValue).optional(),
   auxiliaryFields: fieldList(LIMITS.auxiliaryFields, LIMITS.fieldValue).optional(),
   backFields: fieldList(LIMITS.backFields, LIMITS.backFieldValue).optional(),
@@ -79,6 +77,8 @@ const passBodyShape = {
   thumbnailURL: imageSource.optional(),
   stripURL: imageSource.optional(),
   iconURL: imageSource.optional(),
+  backgroundURL: imageSource.optional().meta({ description: '(extension) eventTicket background, blurred behind the front' }),
+  footerURL: imageSource.optional().meta({ description: '(extension) boardingPass image above the barcode' }),
   title: text(LIMITS.legacyText).optional().meta({ description: 'legacy: sets primaryFields[0].value (and logoText if unset)' }),
   cardLabel: text(LIMITS.fieldLabel).optional().meta({ description: 'legacy: sets primaryFields[0].label, default CARD' }),
   label: text(LIMITS.fieldLabel).optional().meta({ description: 'legacy: sets secondaryFields[0].label' }),
@@ -86,10 +86,16 @@ const passBodyShape = {
   expirationDays: z.number().int().min(LIMITS.expirationDaysMin).max(LIMITS.expirationDaysMax).optional(),
   voided: z.boolean().optional().meta({ description: '(extension) marks the pass void on every device' }),
   relevantDate: isoDateTime.optional().meta({ description: '(extension) date the pass is relevant' }),
+  ...passStyleShape,
+  ...translationsShape,
 };
 
 /** Body of POST /api/passes: the barcode pair is required. */
-export const passCreateSchema = z.strictObject(passBodyShape).superRefine(checkFieldKeysUnique).meta({ id: 'PassInput' });
+export const passCreateSchema = z
+  .strictObject(passBodyShape)
+  .superRefine(checkFieldKeysUnique)
+  .superRefine(checkStyleRules)
+  .meta({ id: 'PassInput' });
 
 /** Body of PUT /api/passes/<serial>: as POST, but the barcode pair may be left out (together). */
 export const passUpdateSchema = z
@@ -99,6 +105,7 @@ export const passUpdateSchema = z
     barcodeFormat: passBodyShape.barcodeFormat.optional(),
   })
   .superRefine(checkFieldKeysUnique)
+  .superRefine(checkStyleRules)
   .superRefine((body, ctx) => {
     if ((body.barcodeValue === undefined) !== (body.barcodeFormat === undefined)) {
       const missing = body.barcodeValue === undefined ? 'barcodeValue' : 'barcodeFormat';
@@ -164,14 +171,4 @@ function checkFieldKeysUnique(body: Body, ctx: z.RefinementCtx): void {
 
 function isCode128Encodable(value: string): boolean {
   return value.length <= LIMITS.barcodeValueCode128 && /^[\x20-\x7E]+$/.test(value);
-}
-
-function isRealDateTime(value: string): boolean {
-  const match = ISO_DATE_TIME.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
-  const second = match[6] === undefined ? 0 : Number(match[6]);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const sameDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return sameDay && hour < 24 && minute < 60 && second < 60;
 }

@@ -3,6 +3,8 @@
 // built-ins, no signing code, so a client, a bundle or a browser can load it.
 export * from './limits';
 export * from './pass-input';
+export * from './pass-styles';
+export * from './translations';
 export * from './responses';
 export * from './events';
 export { passBodyJsonSchemas } from './json-schema';
