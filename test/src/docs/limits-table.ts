@@ -1,4 +1,12 @@
-import { BARCODE_FORMATS, FIELD_GROUPS, IMAGE_FIELDS, LIMITS, passBodyJsonSchemas } from '@passmint/engine/schema';
+import {
+  BARCODE_FORMATS,
+  FIELD_GROUPS,
+  IMAGE_FIELDS,
+  LIMITS,
+  PASS_STYLES,
+  TRANSIT_TYPES,
+  passBodyJsonSchemas,
+} from '@passmint/engine/schema';
 
 type Limits = typeof LIMITS;
 type JsonObject = { properties: Record<string, { minimum?: number; maximum?: number; pattern?: string }> };
@@ -25,7 +33,8 @@ export function renderLimitsTable(limits: Limits = LIMITS): string {
     ],
     [
       'field rows',
-      `${groupNames.map((name) => `${name} ≤ ${count(limits[`${name}Fields` as keyof Limits])}`).join(', ')} fields; ` +
+      `${groupNames.map((name) => `${name} ≤ ${count(limits[`${name}Fields` as keyof Limits])}`).join(', ')} fields ` +
+        `(primary ≤ ${count(limits.boardingPassPrimaryFields)} on a \`boardingPass\`); ` +
         `label ≤ ${count(limits.fieldLabel)}, value ≤ ${count(limits.fieldValue)} (back: ${count(limits.backFieldValue)}), ` +
         `changeMessage ≤ ${count(limits.changeMessage)} characters; ` +
         `keys \`${characterClassOf(fieldKey?.pattern)}\`, ≤ ${count(limits.fieldKey)}, unique across the pass`,
@@ -41,6 +50,26 @@ export function renderLimitsTable(limits: Limits = LIMITS): string {
         `and ≤ ${limits.imageDimension}×${limits.imageDimension} pixels`,
     ],
     ['`expirationDays`', `integer ${limits.expirationDaysMin}..${limits.expirationDaysMax}`],
+    [
+      '`style` / `transitType`',
+      `${PASS_STYLES.map((style) => `\`${style}\``).join(', ')} / ${TRANSIT_TYPES.map((type) => `\`${type}\``).join(', ')}`,
+    ],
+    [
+      '`event`',
+      `name ≤ ${count(limits.eventName)}, venue name ≤ ${count(limits.placeName)}, address ≤ ${count(limits.address)}, ` +
+        `≤ ${count(limits.performers)} performers of ≤ ${count(limits.eventName)}, seat parts and admission level ≤ ${count(limits.shortText)} characters`,
+    ],
+    [
+      '`trip`',
+      `carrier ≤ ${count(limits.carrierName)}, carrier and stop codes ≤ ${count(limits.stopCode)}, stop names ≤ ${count(limits.placeName)}, ` +
+        `passenger ≤ ${count(limits.personName)}, number, seat, gate, terminal, platform, group, cabin, confirmation ≤ ${count(limits.shortText)} characters`,
+    ],
+    ['`points.balance`', `${count(limits.pointsMin)}..${count(limits.pointsMax)}`],
+    [
+      '`defaultLanguage` / `translations`',
+      `BCP 47 tag ≤ ${count(limits.languageTag)} characters; ≤ ${count(limits.translationLanguages)} languages of ` +
+        `≤ ${count(limits.translationsPerLanguage)} entries, each text ≤ ${count(limits.backFieldValue)} characters`,
+    ],
     [
       'legacy `title` / `cardLabel` / `label` / `value`',
       `${count(limits.legacyText)} / ${count(limits.fieldLabel)} / ${count(limits.fieldLabel)} / ${count(limits.legacyText)} characters`,
