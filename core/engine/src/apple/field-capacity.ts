@@ -31,9 +31,17 @@ export function fieldCapacityWarnings(pass: CanonicalPass, style: PassStyle): st
   ];
 }
 
-/** How the layout that has the combined limit reads in a warning; null for a layout without it. */
+/**
+ * How the layout that has the combined limit reads in a warning; null for a layout without it.
+ * Event tickets and boarding passes show a full row of each (Apple: an event pass may add "an extra
+ * row of up to four auxiliary fields"), which the schema's per-group limits already hold to.
+ * @see https://developer.apple.com/documentation/walletpasses/creating-an-event-pass-using-semantic-tags
+ */
 function combinedLimitLayout(pass: CanonicalPass, style: PassStyle): string | null {
-  if (style === 'storeCard') return 'a store card (a pass with a strip image)';
-  if (pass.barcode && SQUARE_BARCODES.has(pass.barcode.format)) return `a generic pass with a square (${pass.barcode.format}) barcode`;
+  if (style === 'storeCard') return 'a store card';
+  if (style === 'coupon') return 'a coupon';
+  if (style === 'generic' && pass.barcode && SQUARE_BARCODES.has(pass.barcode.format)) {
+    return `a generic pass with a square (${pass.barcode.format}) barcode`;
+  }
   return null;
 }

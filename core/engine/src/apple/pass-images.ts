@@ -28,6 +28,13 @@ const ROLES_BY_STYLE: Record<PassStyle, readonly ImageRole[]> = {
 };
 
 /**
+ * An event ticket shows either a strip, or a background and a thumbnail; with a strip, Wallet
+ * ignores the other two, so they are left out rather than shipped unseen.
+ * @see https://developer.apple.com/design/human-interface-guidelines/wallet#Event-tickets
+ */
+const STRIP_EXCLUDES: readonly ImageRole[] = ['background', 'thumbnail'];
+
+/**
  * The image files of a pass: each of the caller's images at the scales its slot wants, or
  * Passmint's own icon and logo where there is none. The icon falls back to the logo, since it is
  * what the lock screen shows next to the notification.
@@ -39,11 +46,16 @@ export function passImageAssets(
 ): { assets: PassAsset[]; warnings: string[] } {
   const warnings: string[] = [];
   const assets: PassAsset[] = [];
+  const stripTicket = style === 'eventTicket' && pass.images.strip !== undefined;
   for (const role of ['icon', 'logo', 'thumbnail', 'strip', 'background', 'footer'] as const) {
     const sourceRole: ImageRole = role === 'icon' && !pass.images.icon ? 'logo' : role;
     const source = pass.images[sourceRole];
     if (source !== undefined && !ROLES_BY_STYLE[style].includes(role)) {
       warnings.push(`${role}URL is not shown on the ${style} layout and was left out`);
+      continue;
+    }
+    if (source !== undefined && stripTicket && STRIP_EXCLUDES.includes(role)) {
+      warnings.push(`${role}URL is not shown on an eventTicket with a strip image and was left out`);
       continue;
     }
     if (source === undefined) {

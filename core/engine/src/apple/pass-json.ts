@@ -1,8 +1,13 @@
-import type { CanonicalField, CanonicalPass } from '../normalise/canonical-pass';
+import type { CanonicalPass } from '../normalise/canonical-pass';
 import { FIELD_GROUPS, type BarcodeFormat } from '../schema/limits';
 import type { PassStyleName, TransitType } from '../schema/pass-styles';
 import { passColors } from './colors';
+import { defaultFrontFields, type RenderedField } from './default-fields';
 import { fieldCapacityWarnings } from './field-capacity';
+import { pointsHeaderField } from './points-field';
+import { preferredStyleSchemesOf } from './poster-event-ticket';
+import { passRelevance } from './relevant-dates';
+import { semanticTagsOf } from './semantic-tags';
 
 export type PassStyle = PassStyleName;
 
@@ -72,17 +77,25 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
   if (pass.expirationDays !== undefined) {
     passJson.expirationDate = isoSeconds(new Date(context.issuedAt.getTime() + pass.expirationDays * DAY_MS));
   }
-  if (pass.relevantDate) passJson.relevantDate = isoSeconds(new Date(pass.relevantDate));
+  const relevance = passRelevance(pass);
+  if (relevance.relevantDate) passJson.relevantDate = relevance.relevantDate;
+  if (relevance.relevantDates) passJson.relevantDates = relevance.relevantDates;
   if (pass.voided) passJson.voided = true;
   if (context.webService) {
     passJson.webServiceURL = context.webService.url;
     passJson.authenticationToken = context.webService.authenticationToken;
   }
+  const semantics = semanticTagsOf(pass);
+  if (semantics) passJson.semantics = semantics;
+  const schemes = preferredStyleSchemesOf(pass, semantics);
+  if (schemes) passJson.preferredStyleSchemes = schemes;
+  const fields = renderFieldGroups(pass);
   passJson[style] = {
     ...(style === 'boardingPass' ? { transitType: TRANSIT_TYPE[pass.transitType ?? 'generic'] } : {}),
-    ...renderFieldGroups(pass),
+    ...fields.groups,
   };
-  return { style, passJson, warnings: [...changeMessageWarnings(pass), ...fieldCapacityWarnings(pass, style)] };
+  const warnings = [...changeMessageWarnings(pass), ...fieldCapacityWarnings(pass, style), ...relevance.warnings, ...fields.warnings];
+  return { style, passJson, warnings };
 }
 
 function renderBarcode(barcode: NonNullable<CanonicalPass['barcode']>): Record<string, string> {
@@ -96,12 +109,20 @@ function renderBarcode(barcode: NonNullable<CanonicalPass['barcode']>): Record<s
   };
 }
 
-function renderFieldGroups(pass: CanonicalPass): Record<string, CanonicalField[]> {
-  const groups: Record<string, CanonicalField[]> = {};
+/**
+ * The caller's fields; on an event ticket or boarding pass with an empty front, fields made from
+ * the event or trip; on a store card with points, the balance in the header.
+ */
+function renderFieldGroups(pass: CanonicalPass): { groups: Record<string, RenderedField[]>; warnings: string[] } {
+  const defaults = defaultFrontFields(pass);
+  const points = pointsHeaderField(pass);
+  const groups: Record<string, RenderedField[]> = {};
   for (const group of FIELD_GROUPS) {
-    if (pass.fields[group].length > 0) groups[group] = pass.fields[group];
+    let fields: RenderedField[] = (group === 'backFields' ? undefined : defaults?.[group]) ?? pass.fields[group];
+    if (group === 'headerFields' && points.field) fields = [...fields, points.field];
+    if (fields.length > 0) groups[group] = fields;
   }
-  return groups;
+  return { groups, warnings: points.warnings };
 }
 
 function changeMessageWarnings(pass: CanonicalPass): string[] {

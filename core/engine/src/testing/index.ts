@@ -55,6 +55,7 @@ export const API_EXAMPLE_BODIES = {
   },
 } satisfies Record<string, PassInput>;
 export { opensslVerifyPass, opensslPrintSignature } from './openssl-verify';
+export { STYLE_EXAMPLE_BODIES } from './style-examples';
 export {
   busyWorkZip,
   deepJsonZip,
