@@ -90,7 +90,9 @@ export function tripFields(trip: Trip, transitType: TransitType): FrontFields {
 }
 
 function stopField(key: string, stop: Trip['origin'] | Trip['destination']): RenderedField {
-  return stop.code === undefined ? { key, label: key === 'origin' ? 'FROM' : 'TO', value: stop.name } : { key, label: stop.name, value: stop.code };
+  return stop.code === undefined
+    ? { key, label: key === 'origin' ? 'FROM' : 'TO', value: stop.name }
+    : { key, label: stop.name, value: stop.code };
 }
 
 function text(key: string, label: string, value: string | undefined): RenderedField | undefined {

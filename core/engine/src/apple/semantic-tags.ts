@@ -41,7 +41,10 @@ export function eventSemantics(event: TicketEvent): SemanticTags {
     venueDoorsOpenDate: event.doorsOpenAt,
     performerNames: performers.length > 0 ? performers : undefined,
     admissionLevel: event.admissionLevel,
-    seats: seat && hasAny(seat) ? [compact({ seatSection: seat.section, seatRow: seat.row, seatNumber: seat.number, seatType: seat.type })] : undefined,
+    seats:
+      seat && hasAny(seat)
+        ? [compact({ seatSection: seat.section, seatRow: seat.row, seatNumber: seat.number, seatType: seat.type })]
+        : undefined,
   });
 }
 

@@ -1,0 +1,72 @@
+import { STYLE_EXAMPLE_BODIES } from '../testing';
+import { dayIntervals, formatWithOffset, MAX_RELEVANT_INTERVALS, offsetOf } from './relevant-dates';
+import { renderBody } from './style-render.fixtures';
+
+describe('relevance of event tickets and boarding passes', () => {
+  it('runs from the doors to the end of an event, cut at the venue’s midnight', () => {
+    const { passJson } = renderBody(STYLE_EXAMPLE_BODIES.eventTicket);
+    expect(passJson.relevantDate).toBe('2026-12-31T20:00:00+01:00');
+    expect(passJson.relevantDates).toEqual([
+      { startDate: '2026-12-31T20:00:00+01:00', endDate: '2026-12-31T23:59:00+01:00' },
+      { startDate: '2027-01-01T00:00:00+01:00', endDate: '2027-01-01T01:00:00+01:00' },
+    ]);
+  });
+
+  it('runs from boarding to arrival of a trip, in the departure’s offset', () => {
+    const { passJson } = renderBody(STYLE_EXAMPLE_BODIES.boardingPass);
+    expect(passJson.relevantDate).toBe('2026-12-01T15:00:00-08:00');
+    expect(passJson.relevantDates).toEqual([
+      { startDate: '2026-12-01T15:00:00-08:00', endDate: '2026-12-01T23:59:00-08:00' },
+      { startDate: '2026-12-02T00:00:00-08:00', endDate: '2026-12-02T02:25:00-08:00' },
+    ]);
+  });
+
+  it('has only the single date when there is no end', () => {
+    const body = { style: 'eventTicket', barcodeValue: 'X', barcodeFormat: 'QR' };
+    const { passJson } = renderBody({ ...body, event: { name: 'E', startsAt: '2026-05-01T19:30+02:00', venue: { name: 'V' } } });
+    expect(passJson.relevantDate).toBe('2026-05-01T19:30:00+02:00');
+    expect(passJson).not.toHaveProperty('relevantDates');
+  });
+
+  it('lets the body’s own relevantDate win for relevantDate, and keeps the intervals', () => {
+    const { passJson } = renderBody({ ...STYLE_EXAMPLE_BODIES.eventTicket, relevantDate: '2026-12-30T12:00:00Z' });
+    expect(passJson.relevantDate).toBe('2026-12-30T12:00:00Z');
+    expect(passJson.relevantDates).toHaveLength(2);
+  });
+
+  it('leaves passes without an event or trip as they were', () => {
+    expect(renderBody({ barcodeValue: 'X', barcodeFormat: 'QR' }).passJson).not.toHaveProperty('relevantDate');
+    expect(renderBody({ barcodeValue: 'X', barcodeFormat: 'QR' }).passJson).not.toHaveProperty('relevantDates');
+  });
+
+  it('stops a very long window at a month of days, with a warning', () => {
+    const { passJson, warnings } = renderBody({
+      style: 'eventTicket',
+      barcodeValue: 'X',
+      barcodeFormat: 'QR',
+      event: { name: 'Expo', startsAt: '2026-01-01T10:00Z', endsAt: '2026-12-31T18:00Z', venue: { name: 'V' } },
+    });
+    expect(passJson.relevantDates).toHaveLength(MAX_RELEVANT_INTERVALS);
+    expect(warnings).toEqual([expect.stringContaining(`covers the first ${MAX_RELEVANT_INTERVALS}`)]);
+  });
+});
+
+describe('dayIntervals', () => {
+  it('keeps a window inside one local day whole', () => {
+    expect(dayIntervals('2026-05-01T18:00:00-04:00', '2026-05-01T23:00:00-04:00')).toEqual({
+      intervals: [{ startDate: '2026-05-01T18:00:00-04:00', endDate: '2026-05-01T23:00:00-04:00' }],
+      truncated: false,
+    });
+  });
+
+  it('handles half-hour offsets and UTC', () => {
+    expect(offsetOf('2026-05-01T18:00+05:30')).toBe(330);
+    expect(offsetOf('2026-05-01T18:00Z')).toBe(0);
+    expect(formatWithOffset(Date.parse('2026-05-01T12:30:00Z'), 330)).toBe('2026-05-01T18:00:00+05:30');
+    expect(formatWithOffset(Date.parse('2026-05-01T12:30:00Z'), 0)).toBe('2026-05-01T12:30:00Z');
+    expect(dayIntervals('2026-05-01T22:00+05:30', '2026-05-02T01:00+05:30').intervals).toEqual([
+      { startDate: '2026-05-01T22:00:00+05:30', endDate: '2026-05-01T23:59:00+05:30' },
+      { startDate: '2026-05-02T00:00:00+05:30', endDate: '2026-05-02T01:00:00+05:30' },
+    ]);
+  });
+});
