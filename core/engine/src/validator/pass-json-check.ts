@@ -1,10 +1,13 @@
 import { checkBarcodes } from './barcode-check';
 import { checkColours } from './colour-check';
 import { checkDates } from './date-check';
+import { checkFieldCapacity } from './field-capacity-check';
 import { checkFields } from './field-check';
 import { describe, isAbsent, isFiniteNumber, isNonEmptyString, isObject, type JsonObject } from './json-shape';
 import { inPassJson, type Problems } from './problems';
 import { checkRelevance } from './relevance-check';
+import { checkSemantics } from './semantics-check';
+import { checkStyleSchemes } from './style-scheme-check';
 import { checkWebService } from './web-service-check';
 
 export const STYLE_KEYS = ['boardingPass', 'coupon', 'eventTicket', 'generic', 'storeCard'] as const;
@@ -136,6 +139,9 @@ export function checkPassJson(pass: unknown, problems: Problems): void {
   checkDates(pass, problems);
   checkBarcodes(pass, problems);
   checkRelevance(pass, problems);
+  checkSemantics(pass, problems);
+  checkStyleSchemes(pass, passStyle(pass), problems);
+  checkFieldCapacity(pass, passStyle(pass), problems);
   checkWebService(pass, problems);
   checkAppLaunch(pass, problems);
 }
