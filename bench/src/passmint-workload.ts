@@ -1,5 +1,6 @@
 import { createPassBuilder, loadSigningIdentity, normalisePassInput, parsePassInput } from '@passmint/engine';
 import type { BenchFixture } from './bench-fixture';
+import { eventTicketBody } from './event-ticket-guest';
 import { loyaltyMember, ORGANIZATION } from './loyalty-member';
 import type { Workload } from './timing';
 
@@ -8,8 +9,14 @@ interface PassmintRequest {
   body: unknown;
 }
 
-/** Passmint's public path for one pass, as the server runs it: parse, normalise, build and sign. */
-export function passmintWorkload(fixture: BenchFixture): Workload<PassmintRequest> {
+type ImageUris = Record<'iconURL' | 'logoURL' | 'stripURL', string>;
+
+/**
+ * Passmint's public path for one pass, as the server runs it: parse, normalise, build and sign.
+ * `loyalty` is the store card the bench has always timed; `eventTicket` the issue-18 event ticket
+ * with semantic tags and two languages, timed the same way so the two rates compare.
+ */
+export function passmintWorkload(fixture: BenchFixture, kind: 'loyalty' | 'eventTicket' = 'loyalty'): Workload<PassmintRequest> {
   const { pems } = fixture;
   const identity = loadSigningIdentity({
     certificatePem: pems.certificatePem,
@@ -23,7 +30,7 @@ export function passmintWorkload(fixture: BenchFixture): Workload<PassmintReques
     stripURL: dataUri(fixture.images.strip),
   };
   return {
-    prepare: (index) => requestFor(index, imageUris),
+    prepare: (index) => (kind === 'loyalty' ? requestFor(index, imageUris) : eventRequestFor(index, imageUris)),
     run({ serialNumber, body }) {
       return builder.build(canonicalOf(body), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() }).pkpass;
     },
@@ -39,7 +46,12 @@ function canonicalOf(body: unknown) {
   return normalisePassInput(parsed.value);
 }
 
-function requestFor(index: number, imageUris: Record<'iconURL' | 'logoURL' | 'stripURL', string>): PassmintRequest {
+function eventRequestFor(index: number, imageUris: ImageUris): PassmintRequest {
+  const member = loyaltyMember(index);
+  return { serialNumber: member.serialNumber, body: { ...eventTicketBody(index, member), ...imageUris } };
+}
+
+function requestFor(index: number, imageUris: ImageUris): PassmintRequest {
   const member = loyaltyMember(index);
   const body = {
     barcodeValue: member.cardNumber,

@@ -49,13 +49,16 @@ async function timePooled(workload: Workload<unknown>, { warmUpCount, count, con
 }
 
 function planFor(side: Side, config: BenchConfig): { warmUpCount: number; count: number } {
-  if (side === 'passmint' || side === 'passmintPool') return { warmUpCount: config.passmintWarmUp, count: config.passmintCount };
+  if (side === 'passmint' || side === 'passmintEvent' || side === 'passmintPool') {
+    return { warmUpCount: config.passmintWarmUp, count: config.passmintCount };
+  }
   if (side === 'peer') return { warmUpCount: config.peerWarmUp, count: config.peerCount };
   return { warmUpCount: config.rsaWarmUp, count: config.rsaCount };
 }
 
 async function loadWorkload(side: Side, fixture: BenchFixture): Promise<Workload<unknown>> {
   if (side === 'passmint' || side === 'passmintPool') return (await import('./passmint-workload.js')).passmintWorkload(fixture);
+  if (side === 'passmintEvent') return (await import('./passmint-workload.js')).passmintWorkload(fixture, 'eventTicket');
   if (side === 'peer') return (await import('./peer-workload.js')).peerWorkload(fixture);
   return (await import('./rsa-workload.js')).rsaWorkload(fixture);
 }

@@ -1,8 +1,9 @@
-export const SIDES = ['passmint', 'passmintPool', 'peer', 'rsa', 'rsaPool'] as const;
+export const SIDES = ['passmint', 'passmintEvent', 'passmintPool', 'peer', 'rsa', 'rsaPool'] as const;
 export type Side = (typeof SIDES)[number];
 
 export const SIDE_LABELS: Record<Side, string> = {
   passmint: 'Passmint, one thread',
+  passmintEvent: 'Passmint event ticket, one thread',
   passmintPool: 'Passmint, thread pool',
   peer: 'passkit-generator',
   rsa: 'bare RSA sign, one thread',
