@@ -12,3 +12,8 @@ export {
   type PassBuilder,
 } from './pkpass';
 export { certificatePemOf, loadSigningIdentity, passIdentifiersOf, type SigningIdentity, type SigningMaterial } from './signing-identity';
+export { defaultFrontFields, type FrontFields, type RenderedField } from './default-fields';
+export { pointsHeaderField, POINTS_FIELD_KEY } from './points-field';
+export { posterBlockers, preferredStyleSchemesOf } from './poster-event-ticket';
+export { passRelevance, type PassRelevance, type RelevantInterval } from './relevant-dates';
+export { personNameComponents, semanticTagsOf, type PersonNameComponents, type SemanticTags } from './semantic-tags';
