@@ -50,8 +50,8 @@ export function eventSemantics(event: TicketEvent): SemanticTags {
 
 /**
  * Air passes get the airline tags (IATA codes, flight code and number); the other transit types
- * name stations. Both get the schedule as original and current dates: at issue they are the same,
- * and a later PUT with new times moves the current ones.
+ * name stations. Both get the schedule as original and current dates, each the body's times: the
+ * canonical pass keeps no earlier schedule to tell a delay from a plan.
  * @see https://developer.apple.com/documentation/walletpasses/creating-an-airline-boarding-pass-using-semantic-tags
  */
 export function tripSemantics(trip: Trip, transitType: TransitType): SemanticTags {
