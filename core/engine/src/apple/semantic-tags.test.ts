@@ -57,6 +57,7 @@ describe('semantic tags', () => {
       currentBoardingDate: '2026-12-01T15:00:00-08:00',
       duration: 38700,
       boardingGroup: '3',
+      ticketFareClass: 'Economy',
       passengerName: { familyName: 'APPLESEED', givenName: 'JOHN' },
       seats: [{ seatNumber: '14A' }],
       confirmationNumber: 'ABC123',

@@ -74,6 +74,8 @@ export function tripSemantics(trip: Trip, transitType: TransitType): SemanticTag
     currentBoardingDate: trip.boardsAt,
     duration: destination.arrivesAt === undefined ? undefined : journeySeconds(origin.departsAt, destination.arrivesAt),
     boardingGroup: trip.boardingGroup,
+    // "A localizable string that denotes the ticket class … displays as a badge" (iOS 26).
+    ticketFareClass: trip.cabin,
     passengerName: personNameComponents(trip.passenger),
     seats: trip.seat === undefined ? undefined : [{ seatNumber: trip.seat }],
     confirmationNumber: trip.confirmationNumber,
