@@ -98,6 +98,11 @@ function checkChangeMessage(field: JsonObject, context: FieldContext): void {
 function checkDateFormatting(field: JsonObject, context: FieldContext): void {
   checkEnum(field, 'dateStyle', DATE_STYLES, 'date_style_invalid', context);
   checkEnum(field, 'timeStyle', DATE_STYLES, 'time_style_invalid', context);
+  for (const key of ['ignoresTimeZone', 'isRelative'] as const) {
+    if (isAbsent(field[key]) || typeof field[key] === 'boolean') continue;
+    const path = joinPath(context.path, key);
+    context.problems.error('field_property_invalid', `${path} is ${describe(field[key])}; it must be true or false.`, inPassJson(path));
+  }
   const isDateField = !isAbsent(field.dateStyle) || !isAbsent(field.timeStyle);
   if (isDateField && !isAbsent(field.value) && !isW3cDateTime(field.value)) {
     reportInvalidDate(joinPath(context.path, 'value'), field.value, context.problems);
