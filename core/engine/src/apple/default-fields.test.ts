@@ -1,5 +1,5 @@
 import { STYLE_EXAMPLE_BODIES } from '../testing';
-import { renderBody } from './style-render.fixtures';
+import { renderBody } from './test-support/render-body';
 
 const local = { ignoresTimeZone: true, timeStyle: 'PKDateStyleShort' };
 

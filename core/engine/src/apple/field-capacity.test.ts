@@ -1,5 +1,5 @@
 import { fieldCapacityWarnings } from './field-capacity';
-import { canonicalOf } from './style-render.fixtures';
+import { canonicalOf } from './test-support/render-body';
 
 const fields = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ label: `${prefix}${i}`, value: 'v' }));
 const five = { secondaryFields: fields('S', 4), auxiliaryFields: fields('A', 1) };

@@ -1,6 +1,6 @@
 import { pngDataUri } from '../testing';
 import { passImageAssets } from './pass-images';
-import { canonicalOf } from './style-render.fixtures';
+import { canonicalOf } from './test-support/render-body';
 
 const event = { name: 'E', startsAt: '2026-05-01T19:30+02:00', venue: { name: 'V' } };
 const ticket = { style: 'eventTicket', barcodeValue: 'X', barcodeFormat: 'QR', event };

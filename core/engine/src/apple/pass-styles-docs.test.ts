@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STYLE_EXAMPLE_BODIES } from '../testing';
-import { renderBody } from './style-render.fixtures';
+import { renderBody } from './test-support/render-body';
 
 // docs/pass-styles.md is read literally: its examples are the bodies the tests build, and every
 // default field key and semantic tag those bodies produce is named there.

@@ -1,5 +1,5 @@
 import { STYLE_EXAMPLE_BODIES } from '../testing';
-import { canonicalOf, renderBody } from './style-render.fixtures';
+import { canonicalOf, renderBody } from './test-support/render-body';
 
 describe('the points balance on a store card', () => {
   it('is a header field keyed points, with the caller’s label', () => {

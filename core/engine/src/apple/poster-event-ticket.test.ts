@@ -1,7 +1,7 @@
 import { STYLE_EXAMPLE_BODIES } from '../testing';
 import { posterBlockers, preferredStyleSchemesOf } from './poster-event-ticket';
 import { eventSemantics } from './semantic-tags';
-import { canonicalOf, renderBody } from './style-render.fixtures';
+import { canonicalOf, renderBody } from './test-support/render-body';
 
 const fullTags = { eventName: 'E', venueName: 'V', venueRegionName: 'Hamburg', venueRoom: 'Main hall', eventType: 'PKEventTypeGeneric' };
 

@@ -13,7 +13,7 @@ export const STYLE_SCHEMES = {
  * @see https://developer.apple.com/documentation/walletpasses/creating-an-event-pass-using-semantic-tags#Add-the-required-semantic-tags
  */
 export const POSTER_REQUIRED_TAGS = ['eventName', 'venueName', 'venueRegionName', 'venueRoom'] as const;
-const POSTER_REQUIRED_BY_EVENT_TYPE: Record<string, readonly string[]> = {
+export const POSTER_REQUIRED_BY_EVENT_TYPE: Record<string, readonly string[]> = {
   PKEventTypeSports: ['awayTeamAbbreviation', 'homeTeamAbbreviation'],
   PKEventTypeLivePerformance: ['performerNames'],
 };

@@ -1,6 +1,6 @@
 import { STYLE_EXAMPLE_BODIES } from '../testing';
 import { dayIntervals, formatWithOffset, MAX_RELEVANT_INTERVALS, offsetOf } from './relevant-dates';
-import { renderBody } from './style-render.fixtures';
+import { renderBody } from './test-support/render-body';
 
 describe('relevance of event tickets and boarding passes', () => {
   it('runs from the doors to the end of an event, cut at the venue’s midnight', () => {

@@ -1,6 +1,6 @@
 import { STYLE_EXAMPLE_BODIES } from '../testing';
 import { personNameComponents } from './semantic-tags';
-import { renderBody } from './style-render.fixtures';
+import { renderBody } from './test-support/render-body';
 
 describe('semantic tags', () => {
   it('describes an event ticket’s event, venue, seat and performers', () => {

@@ -1,4 +1,4 @@
-import { POSTER_REQUIRED_TAGS } from '../apple/poster-event-ticket';
+import { POSTER_REQUIRED_BY_EVENT_TYPE, POSTER_REQUIRED_TAGS } from '../apple/poster-event-ticket';
 import { describe, isAbsent, isObject, type JsonObject } from './json-shape';
 import type { PassStyle } from './pass-json-check';
 import { inPassJson, joinPath, type Problems } from './problems';
@@ -16,15 +16,10 @@ const SCHEME_STYLE: Record<string, PassStyle> = {
   boardingPass: 'boardingPass',
 };
 
-const POSTER_TAGS_BY_EVENT_TYPE: Record<string, readonly string[]> = {
-  PKEventTypeSports: ['awayTeamAbbreviation', 'homeTeamAbbreviation'],
-  PKEventTypeLivePerformance: ['performerNames'],
-};
-
 function checkPosterRequirements(pass: JsonObject, problems: Problems): void {
   const semantics = isObject(pass.semantics) ? pass.semantics : {};
   const eventType = typeof semantics.eventType === 'string' ? semantics.eventType : '';
-  const required = [...POSTER_REQUIRED_TAGS, ...(POSTER_TAGS_BY_EVENT_TYPE[eventType] ?? [])];
+  const required = [...POSTER_REQUIRED_TAGS, ...(POSTER_REQUIRED_BY_EVENT_TYPE[eventType] ?? [])];
   const missing = required.filter(
     (tag) => isAbsent(semantics[tag]) || semantics[tag] === '' || (Array.isArray(semantics[tag]) && semantics[tag].length === 0),
   );

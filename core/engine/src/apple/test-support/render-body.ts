@@ -1,7 +1,7 @@
-import { normalisePassInput } from '../normalise';
-import type { CanonicalPass } from '../normalise/canonical-pass';
-import { parsePassInput } from '../schema';
-import { renderPassJson, type PassRenderContext } from './pass-json';
+import { normalisePassInput } from '../../normalise';
+import type { CanonicalPass } from '../../normalise/canonical-pass';
+import { parsePassInput } from '../../schema';
+import { renderPassJson, type PassRenderContext } from '../pass-json';
 
 export const renderContext: PassRenderContext = {
   serialNumber: 'S1',
