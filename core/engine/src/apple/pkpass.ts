@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CanonicalPass } from '../normalise/canonical-pass';
 import { freshAsset, type PassAsset } from './pass-assets';
 import { passImageAssets, type FetchedImages } from './pass-images';
+import { passLocalization } from './pass-localization';
 import { renderPassJson, type PassRenderContext, type PassStyle } from './pass-json';
 import { createManifestSigner } from './sign-manifest';
 import type { SigningIdentity } from './signing-identity';
@@ -41,13 +42,18 @@ export function createPassBuilder(identity: SigningIdentity) {
       teamIdentifier: identity.teamIdentifier,
     });
     const images = passImageAssets(pass, rendered.style, context.images);
-    const files: PassAsset[] = [freshAsset('pass.json', Buffer.from(JSON.stringify(rendered.passJson))), ...images.assets];
+    const localization = passLocalization(rendered.passJson, pass);
+    const files: PassAsset[] = [
+      freshAsset('pass.json', Buffer.from(JSON.stringify(rendered.passJson))),
+      ...images.assets,
+      ...localization.assets,
+    ];
     return {
       rendered,
       files,
       manifest: manifestOf(files),
       signedAt: context.signedAt ?? new Date(),
-      warnings: [...rendered.warnings, ...images.warnings],
+      warnings: [...rendered.warnings, ...images.warnings, ...localization.warnings],
     };
   };
 

@@ -10,15 +10,17 @@ export interface PassFile {
   /** SHA-1 of the contents in lowercase hex, what manifest.json lists (Apple's pass format). */
   sha1: string;
   head: Uint8Array;
-  /** The whole contents: pass.json, manifest.json and signature only. */
+  /** The whole contents: pass.json, manifest.json, signature and `*.lproj/pass.strings` only. */
   bytes?: Uint8Array;
 }
 
 /** The files whose contents a check reads in full. */
 const KEPT_WHOLE = new Set(['pass.json', 'manifest.json', 'signature']);
 
+const STRINGS_FILE = /^[^/]+\.lproj\/pass\.strings$/;
+
 export function isKeptWhole(name: string): boolean {
-  return KEPT_WHOLE.has(name);
+  return KEPT_WHOLE.has(name) || STRINGS_FILE.test(name);
 }
 
 export interface PassFileCollector {

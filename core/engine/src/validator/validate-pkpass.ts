@@ -3,6 +3,7 @@ import { checkChain } from './cert-chain';
 import { checkSignature } from './cms-signature';
 import { isObject } from './json-shape';
 import { checkImages } from './image-check';
+import { checkLocalizations } from './lproj-check';
 import { checkManifest } from './manifest-check';
 import { checkPassJson, passStyle } from './pass-json-check';
 import { checkNoNulls, parsePassJson } from './pass-json-parse';
@@ -58,6 +59,7 @@ function checkFiles(files: PassFiles, options: ValidateOptions, problems: Proble
   });
   guarded('the signature', problems, () => checkSigning(files, pass?.value, options, problems));
   guarded('the images', problems, () => checkImages(files, passStyle(pass?.value), problems));
+  guarded('the localisations', problems, () => checkLocalizations(files, pass?.value, problems));
   return pass;
 }
 

@@ -112,7 +112,7 @@ describe('layout', () => {
 
   test('xx.lproj folders and directory entries are allowed', () => {
     const localised = buildPassEntries(identity, {
-      files: { 'de.lproj/pass.strings': new TextEncoder().encode('"member" = "Mitglied";') },
+      files: { 'de.lproj/pass.strings': new TextEncoder().encode('"MEMBER" = "MITGLIED";') },
     });
     const report = validateZip(zipSync({ ...localised, 'de.lproj/': new Uint8Array() }));
     expect(report.problems).toEqual([]);

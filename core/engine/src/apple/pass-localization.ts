@@ -1,0 +1,109 @@
+import type { CanonicalPass } from '../normalise/canonical-pass';
+import { freshAsset, type PassAsset } from './pass-assets';
+import { encodeStringsFile } from './strings-file';
+
+/** The language of a pass's own texts when the body names none. */
+export const DEFAULT_PASS_LANGUAGE = 'en';
+
+const STYLE_KEYS = ['generic', 'storeCard', 'eventTicket', 'coupon', 'boardingPass'] as const;
+
+/** The field properties Apple marks as localizable strings (a number value is not text). */
+const FIELD_TEXTS = ['label', 'value', 'changeMessage', 'attributedValue'] as const;
+
+/**
+ * The texts of a rendered pass.json that Wallet looks up in `pass.strings`: the "localizable
+ * string" keys of Apple's pass format — organizationName, description, logoText, each field's
+ * label, string value, attributed value and changeMessage (a format string: `%@` stays), the
+ * barcodes' altText and the relevantText of locations and beacons. Read from the rendered JSON, so
+ * texts the renderer adds (default fields, labels) are translatable too.
+ * @see https://developer.apple.com/documentation/walletpasses/pass
+ * @see https://developer.apple.com/documentation/walletpasses/passfieldcontent
+ */
+export function localizableTexts(passJson: Record<string, unknown>): Set<string> {
+  const texts = new Set<string>();
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value !== '') texts.add(value);
+  };
+  add(passJson.organizationName);
+  add(passJson.description);
+  add(passJson.logoText);
+  for (const style of STYLE_KEYS) {
+    const structure = passJson[style];
+    if (!isRecord(structure)) continue;
+    for (const group of Object.values(structure)) {
+      if (!Array.isArray(group)) continue;
+      for (const field of group) if (isRecord(field)) for (const key of FIELD_TEXTS) add(field[key]);
+    }
+  }
+  for (const list of ['barcodes', 'locations', 'beacons'] as const) {
+    const items = passJson[list];
+    if (!Array.isArray(items)) continue;
+    for (const item of items) if (isRecord(item)) add(list === 'barcodes' ? item.altText : item.relevantText);
+  }
+  return texts;
+}
+
+/**
+ * The `.lproj` folder for a language: Apple names localization folders by language ID, the
+ * language designator alone (`de`) or joined to a script or region with a hyphen (`zh-Hans`,
+ * `pt-BR`); the underscore form (`pt_BR`) is the older locale-ID spelling. Tags arrive in
+ * canonical case, which is Apple's case too.
+ * @see https://developer.apple.com/library/archive/documentation/MacOSX/Conceptual/BPInternational/LanguageandLocaleIDs/LanguageandLocaleIDs.html
+ */
+export function lprojFolderOf(languageTag: string): string {
+  return `${languageTag}.lproj`;
+}
+
+export interface PassLocalization {
+  /** `<language>.lproj/pass.strings` files, for the manifest and the zip. */
+  assets: PassAsset[];
+  warnings: string[];
+}
+
+/**
+ * One `pass.strings` per translated language, keyed by the pass.json texts it translates. A
+ * translation whose source text the pass does not contain can never show, so it is a warning.
+ * When a device's languages match none of a pass's folders, Wallet takes whichever folder its file
+ * system lists first (Apple Developer Forums 757013), so the default language gets a folder too,
+ * mapping each translated text to itself: a French phone then shows the original, not German.
+ * @see https://developer.apple.com/documentation/walletpasses/creating-the-source-for-a-pass
+ */
+export function passLocalization(
+  passJson: Record<string, unknown>,
+  pass: Pick<CanonicalPass, 'defaultLanguage' | 'translations'>,
+): PassLocalization {
+  if (!pass.translations) return { assets: [], warnings: [] };
+  const texts = localizableTexts(passJson);
+  const defaultLanguage = pass.defaultLanguage ?? DEFAULT_PASS_LANGUAGE;
+  const warnings: string[] = [];
+  const tables = new Map<string, Map<string, string>>();
+  const translated = new Map<string, string>();
+  for (const [language, table] of Object.entries(pass.translations)) {
+    const entries = new Map<string, string>();
+    for (const [source, translation] of Object.entries(table)) {
+      if (!texts.has(source)) {
+        warnings.push(`translations.${language}: ${JSON.stringify(source)} is not a text of this pass`);
+        continue;
+      }
+      if (source.includes('%@') && !translation.includes('%@')) {
+        warnings.push(
+          `translations.${language}: the translation of ${JSON.stringify(source)} has no %@, so Wallet will not show the new value in it`,
+        );
+      }
+      entries.set(source, translation);
+      translated.set(source, source);
+    }
+    if (entries.size > 0) tables.set(language, entries);
+  }
+  if (tables.size === 0) return { assets: [], warnings };
+  // A table for the default language itself (odd but allowed) wins over the identity entries.
+  tables.set(defaultLanguage, new Map([...translated, ...(tables.get(defaultLanguage) ?? [])]));
+  const assets = [...tables].map(([language, entries]) =>
+    freshAsset(`${lprojFolderOf(language)}/pass.strings`, encodeStringsFile(entries)),
+  );
+  return { assets, warnings };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
