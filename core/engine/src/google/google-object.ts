@@ -1,5 +1,6 @@
 import type { CanonicalField, CanonicalPass, ImageRole } from '../normalise/canonical-pass';
 import type { BarcodeFormat } from '../schema/limits';
+import { localizeGoogleResource } from './translations';
 
 /** Google's LocalizedString. */
 export interface LocalizedString {
@@ -79,7 +80,7 @@ export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectCon
           `Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${leftOut.length} were left out of the Google pass: ${leftOut.join(', ')}`,
         ]
       : [];
-  return { object, warnings };
+  return { object: localizeGoogleResource(object, pass), warnings };
 }
 
 /**

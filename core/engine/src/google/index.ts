@@ -1,2 +1,3 @@
 export * from './google-object';
 export * from './save-link';
+export { googleLanguageOf, localizeGoogleResource } from './translations';
