@@ -423,6 +423,14 @@ describe('fake Google', () => {
         ['a text module without id', validObject({ textModulesData: [{ header: 'a', body: 'b' }] })],
         ['a text module id with a dash', validObject({ textModulesData: [{ header: 'a', body: 'b', id: 'a-b' }] })],
         [
+          'a text module whose localizedHeader has a translation without language',
+          validObject({
+            textModulesData: [
+              { header: 'a', body: 'b', id: 'a', localizedHeader: { ...localized('a'), translatedValues: [{ value: 'x' }] } },
+            ],
+          }),
+        ],
+        [
           'duplicate text module ids',
           validObject({
             textModulesData: [

@@ -571,6 +571,10 @@ function checkTextModules(value: unknown): string | undefined {
     if (typeof id !== 'string' || !TEXT_MODULE_ID_PATTERN.test(id)) return `textModulesData[${i}].id must match [A-Za-z0-9_]+.`;
     if (ids.has(id)) return `Duplicate textModulesData id: ${id}`;
     ids.add(id);
+    for (const twin of ['localizedHeader', 'localizedBody']) {
+      const error = checkLocalized(item[twin], `textModulesData[${i}].${twin}`, false);
+      if (error !== undefined) return error;
+    }
   }
   return undefined;
 }

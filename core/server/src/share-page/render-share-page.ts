@@ -1,12 +1,19 @@
 import type { CanonicalField, CanonicalPass, PassColors } from '@passmint/engine';
 import type { ShareDevice } from './device';
 import { escapeHtml } from './escape-html';
+import { PAGE_WORDS, type PageLanguage, type PageWords } from './page-words';
 
 export type PassState = 'active' | 'voided' | 'expired';
 
 export interface SharePageView {
+  /** The pass's texts in `passLanguage`. */
   pass: CanonicalPass;
   organizationName: string;
+  /** The language of the pass's texts: the page's `lang`. */
+  passLanguage: string;
+  /** The language of `words`; marked with its own `lang` where it differs from the page's. */
+  wordsLanguage: PageLanguage;
+  words: PageWords;
   colors: PassColors;
   state: PassState;
   device: ShareDevice;
@@ -21,11 +28,6 @@ export interface SharePageView {
   styleNonce: string;
 }
 
-const STATE_MESSAGE: Record<Exclude<PassState, 'active'>, string> = {
-  voided: 'This pass is no longer valid.',
-  expired: 'This pass has expired.',
-};
-
 /**
  * The hosted install page: the pass as it looks in Wallet (logo, colours, primary and secondary
  * fields), and the action that fits the visitor's device. Plain HTML and one stylesheet; every
@@ -35,7 +37,7 @@ export function renderSharePage(view: SharePageView): string {
   const { pass } = view;
   const title = pass.logoText ?? view.organizationName;
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(view.passLanguage)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -46,13 +48,13 @@ export function renderSharePage(view: SharePageView): string {
 </head>
 <body>
 <main>
-<article class="pass" aria-label="${escapeHtml(`${view.organizationName} pass`)}">
+<article class="pass" aria-label="${escapeHtml(view.words.passLabel(view.organizationName))}">
 ${passTop(view, title)}
 ${primary(pass.fields.primaryFields[0])}
 ${fieldList([...pass.fields.secondaryFields, ...pass.fields.auxiliaryFields])}
 ${view.stripUrl ? `<img class="strip" src="${escapeHtml(view.stripUrl)}" alt="">` : ''}
 </article>
-${view.state === 'active' ? actions(view) : `<p class="status" role="status">${STATE_MESSAGE[view.state]}</p>`}
+${view.state === 'active' ? actions(view) : `<p class="status" role="status"${wordsLang(view)}>${view.words[view.state]}</p>`}
 </main>
 <footer>${escapeHtml(view.organizationName)}</footer>
 </body>
@@ -61,7 +63,7 @@ ${view.state === 'active' ? actions(view) : `<p class="status" role="status">${S
 }
 
 function passTop(view: SharePageView, title: string): string {
-  const logo = view.logoUrl ? `<img src="${escapeHtml(view.logoUrl)}" alt="${escapeHtml(`${view.organizationName} logo`)}">` : '';
+  const logo = view.logoUrl ? `<img src="${escapeHtml(view.logoUrl)}" alt="${escapeHtml(view.words.logoAlt(view.organizationName))}">` : '';
   const headers = view.pass.fields.headerFields.map(
     (field) =>
       `<div class="header-field">${field.label ? `<p class="label">${escapeHtml(field.label)}</p>` : ''}<p class="value">${escapeHtml(field.value)}</p></div>`,
@@ -84,16 +86,24 @@ function fieldList(fields: CanonicalField[]): string {
 
 /** The primary action for the device first; desktops get the QR code and both buttons. */
 function actions(view: SharePageView): string {
-  const apple = `<a class="button apple" href="${escapeHtml(view.pkpassUrl)}" data-action="apple">Add to Apple Wallet</a>`;
+  const { words } = view;
+  const lang = wordsLang(view);
+  const apple = `<a class="button apple" href="${escapeHtml(view.pkpassUrl)}" data-action="apple">${escapeHtml(words.addToAppleWallet)}</a>`;
   const google = view.googleSaveUrl
-    ? `<a class="button google" href="${escapeHtml(view.googleSaveUrl)}" data-action="google" rel="noopener">Save to Google Wallet</a>`
+    ? `<a class="button google" href="${escapeHtml(view.googleSaveUrl)}" data-action="google" rel="noopener">${escapeHtml(words.saveToGoogleWallet)}</a>`
     : '';
-  if (view.device === 'apple') return `<div class="actions">${apple}</div>`;
+  if (view.device === 'apple') return `<div class="actions"${lang}>${apple}</div>`;
   if (view.device === 'android') {
-    return `<div class="actions">${google || apple.replace('button apple', 'button secondary')}</div>`;
+    return `<div class="actions"${lang}>${google || apple.replace('button apple', 'button secondary')}</div>`;
   }
-  const qr = `<figure class="qr" data-action="qr">${view.qrSvg}<p>Scan with your phone to add this pass.</p></figure>`;
-  return `${qr}<div class="actions">${apple}${google}</div>`;
+  const qr = `<figure class="qr" data-action="qr">${view.qrSvg}<p${lang}>${escapeHtml(words.scanToAdd)}</p></figure>`;
+  return `${qr}<div class="actions"${lang}>${apple}${google}</div>`;
+}
+
+/** A `lang` attribute for the page's own words when they are not in the pass's language. */
+function wordsLang(view: SharePageView): string {
+  const pagePrimary = view.passLanguage.split('-')[0]?.toLowerCase();
+  return pagePrimary === view.wordsLanguage ? '' : ` lang="${view.wordsLanguage}"`;
 }
 
 /** Colours come from our own computation (`rgb(r, g, b)`); anything else is refused rather than trusted. */
@@ -101,12 +111,13 @@ function cssColor(color: string): string {
   return /^rgb\(\d{1,3}, \d{1,3}, \d{1,3}\)$/.test(color) ? color : 'rgb(0, 0, 0)';
 }
 
-/** The 404 page for an unknown serial. */
-export function renderNotFoundPage(): string {
+/** The 404 page for an unknown serial, in the visitor's language when the page knows it. */
+export function renderNotFoundPage(language: PageLanguage = 'en'): string {
+  const words = PAGE_WORDS[language];
   return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Pass not found</title><link rel="stylesheet" href="/assets/share.css"></head>
-<body><main><p class="status" role="status">This pass does not exist, or the link is incomplete.</p></main></body>
+<html lang="${language}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(words.notFoundTitle)}</title><link rel="stylesheet" href="/assets/share.css"></head>
+<body><main><p class="status" role="status">${escapeHtml(words.notFound)}</p></main></body>
 </html>
 `;
 }

@@ -73,3 +73,40 @@ test('a hanging image host slows neither /p/<serial> nor a PUT: both answer from
   expect(put.json).toMatchObject({ unchanged: false });
   expect({ requests: host.requests(), hanging: host.hanging() }).toEqual({ requests: 2, hanging: 1 });
 });
+
+describe('a translated pass', () => {
+  const body = {
+    barcodeValue: 'L10N-1',
+    barcodeFormat: 'QR',
+    primaryFields: [{ label: 'Points', value: '120' }],
+    translations: { de: { Points: 'Punkte', Kafee: 'Kaffee' } },
+  };
+
+  test('POST and PUT answer with a warning for a translation the pass has no text for', async () => {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });
+    expect(created.json.warnings).toContain('translations.de: "Kafee" is not a text of this pass');
+    const put = await request(`${server.url}/api/passes/${created.json.serialNumber}`, {
+      method: 'PUT',
+      key: server.key,
+      body: { ...body, translations: { de: { Points: 'Punkte', Lavel: 'Stufe' } } },
+    });
+    expect(put.json.warnings).toEqual(['translations.de: "Lavel" is not a text of this pass']);
+  });
+
+  test('/p/<serial> answers in the negotiated language, says so, and varies by Accept-Language', async () => {
+    const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });
+    const shareUrl = `${server.url}/p/${created.json.serialNumber}`;
+    const german = await request(shareUrl, { headers: { 'accept-language': 'de-CH, en;q=0.5' } });
+    expect(german.headers.get('content-language')).toBe('de');
+    expect(german.headers.get('vary')).toBe('Accept-Language');
+    expect(german.bytes.toString('utf8')).toContain('<html lang="de">');
+    expect(german.bytes.toString('utf8')).toContain('>Punkte<');
+    const english = await request(shareUrl, { headers: { 'accept-language': 'ja' } });
+    expect(english.headers.get('content-language')).toBe('en');
+    expect(english.bytes.toString('utf8')).toContain('>Points<');
+    const missing = await request(`${server.url}/p/AAAAAAAAAAAAAAAAAAAAAA`, { headers: { 'accept-language': 'es' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-language')).toBe('es');
+    expect(missing.bytes.toString('utf8')).toContain('Este pase no existe');
+  });
+});

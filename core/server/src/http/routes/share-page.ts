@@ -6,7 +6,10 @@ import type { AppContext } from '../app-context';
 import { googleSaveLink } from '../../pass-actions';
 import { canonicalOf } from '../../stored-pass';
 import { deviceOf } from '../../share-page/device';
+import { negotiateLanguage } from '../../share-page/negotiate-language';
+import { PAGE_LANGUAGES, pageLanguageOf } from '../../share-page/page-words';
 import { renderNotFoundPage, renderSharePage, type PassState } from '../../share-page/render-share-page';
+import { sharePageLanguage } from '../../share-page/share-page-language';
 import { SHARE_PAGE_CSS } from '../../share-page/share-page-styles';
 import { sendPkpass } from '../pkpass-reply';
 
@@ -30,14 +33,14 @@ export function registerSharePage(app: FastifyInstance, context: AppContext): vo
 
   app.get<SerialParams>('/p/:serial', async (request, reply) => {
     const pass = await findPass(request.params.serial, context);
-    if (!pass) return sendHtml(reply.status(404), renderNotFoundPage(), null);
+    if (!pass) return sendNotFound(reply, request.headers['accept-language']);
     const tenant = await context.store.findTenant(pass.tenantId);
     const canonical = canonicalOf(pass);
     const pageUrl = `${context.publicUrl()}/p/${pass.serialNumber}`;
     const styleNonce = randomBytes(16).toString('base64');
+    const language = sharePageLanguage(request.headers['accept-language'], canonical, canonical.organizationName ?? tenant?.name ?? '');
     const html = renderSharePage({
-      pass: canonical,
-      organizationName: canonical.organizationName ?? tenant?.name ?? '',
+      ...language,
       colors: passColors(canonical.backgroundColor),
       state: stateOf(pass, canonical),
       device: deviceOf(request.headers['user-agent']),
@@ -49,12 +52,12 @@ export function registerSharePage(app: FastifyInstance, context: AppContext): vo
       styleNonce,
     });
     if (request.method === 'GET') await context.store.recordPassView(pass.serialNumber);
-    return sendHtml(reply, html, styleNonce);
+    return sendHtml(reply.header('content-language', language.passLanguage), html, styleNonce);
   });
 
   app.get<SerialParams>('/p/:serial/pass.pkpass', async (request, reply) => {
     const pass = await findPass(request.params.serial, context);
-    if (!pass) return sendHtml(reply.status(404), renderNotFoundPage(), null);
+    if (!pass) return sendNotFound(reply, request.headers['accept-language']);
     const etag = `"${createHash('sha256').update(pass.pkpass).digest('hex').slice(0, 32)}"`;
     reply.header('etag', etag).header('last-modified', new Date(pass.updatedAt).toUTCString()).header('cache-control', 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
@@ -85,20 +88,30 @@ async function imageUrl(source: string | undefined, context: AppContext): Promis
   }
 }
 
+function sendNotFound(reply: FastifyReply, acceptLanguage: string | undefined) {
+  const language = pageLanguageOf(negotiateLanguage(acceptLanguage, PAGE_LANGUAGES));
+  return sendHtml(reply.status(404).header('content-language', language), renderNotFoundPage(language), null);
+}
+
 /**
  * HTML with a strict Content-Security-Policy: nothing but our stylesheet, the one <style> element
  * carrying this response's nonce, and same-origin or data: images; no scripts at all.
  */
 function sendHtml(reply: FastifyReply, html: string, styleNonce: string | null) {
   const styles = styleNonce ? `'self' 'nonce-${styleNonce}'` : `'self'`;
-  return reply
-    .header('content-type', 'text/html; charset=utf-8')
-    .header(
-      'content-security-policy',
-      `default-src 'none'; style-src ${styles}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    )
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('cache-control', 'no-store')
-    .send(html);
+  return (
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        `default-src 'none'; style-src ${styles}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      )
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-store')
+      // The page is in the visitor's language: a cache that ignored this header would serve one
+      // visitor's language to the next.
+      .header('vary', 'Accept-Language')
+      .send(html)
+  );
 }
