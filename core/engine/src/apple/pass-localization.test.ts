@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
 import { createHash } from 'node:crypto';
+import { InvalidInputError } from '../errors';
 import { normalisePassInput } from '../normalise';
 import { parsePassInput } from '../schema';
 import { testIdentity } from '../testing';
@@ -123,6 +124,32 @@ describe('passLocalization', () => {
     expect(readStrings(result.assets.find((asset) => asset.name === 'de.lproj/pass.strings')!.bytes)).toEqual({
       Level: 'Level',
       Gold: 'Gold (DE)',
+    });
+  });
+
+  it('refuses (400) translations whose strings file would pass the 1 MiB a file of a pass may have', () => {
+    const huge = '😀'.repeat(4096); // 16 KiB in UTF-16
+    const labels = (count: number) => ({
+      generic: { backFields: Array.from({ length: count }, (_, i) => ({ key: `b${i}`, label: `L${i}`, value: 'v' })) },
+    });
+    const tableFor = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`L${i}`, huge]));
+    expect(() => passLocalization(labels(60), { translations: { de: tableFor(60) } })).not.toThrow();
+    let error: unknown;
+    try {
+      passLocalization(labels(70), { translations: { de: tableFor(70) } });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid_body',
+      issues: [
+        {
+          path: 'translations.de',
+          message: expect.stringMatching(/^would make de\.lproj\/pass\.strings \d+ bytes; a file of a pass may have at most 1048576$/),
+        },
+      ],
     });
   });
 

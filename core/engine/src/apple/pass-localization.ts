@@ -1,4 +1,6 @@
+import { InvalidInputError } from '../errors';
 import type { CanonicalPass } from '../normalise/canonical-pass';
+import { ZIP_LIMITS } from '../validator/entry-limits';
 import { freshAsset, type PassAsset } from './pass-assets';
 import { encodeStringsFile } from './strings-file';
 
@@ -98,10 +100,22 @@ export function passLocalization(
   if (tables.size === 0) return { assets: [], warnings };
   // A table for the default language itself (odd but allowed) wins over the identity entries.
   tables.set(defaultLanguage, new Map([...translated, ...(tables.get(defaultLanguage) ?? [])]));
-  const assets = [...tables].map(([language, entries]) =>
-    freshAsset(`${lprojFolderOf(language)}/pass.strings`, encodeStringsFile(entries)),
-  );
+  const assets = [...tables].map(([language, entries]) => {
+    const bytes = encodeStringsFile(entries);
+    if (bytes.length > ZIP_LIMITS.maxEntryBytes) throw stringsFileTooLarge(language, bytes.length);
+    return freshAsset(`${lprojFolderOf(language)}/pass.strings`, bytes);
+  });
   return { assets, warnings };
+}
+
+/**
+ * A file of a pass is held to 1 MiB, the most the validator reads of one; translations that long
+ * are a mistake in the body (each text is at most 4,096 characters, but 200 of them in UTF-16 are not).
+ */
+function stringsFileTooLarge(language: string, size: number): InvalidInputError {
+  const max = ZIP_LIMITS.maxEntryBytes;
+  const message = `would make ${lprojFolderOf(language)}/pass.strings ${size} bytes; a file of a pass may have at most ${max}`;
+  return new InvalidInputError(`Invalid pass body: translations.${language} ${message}.`, [{ path: `translations.${language}`, message }]);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -93,6 +93,30 @@ describe('a translated pass', () => {
     expect(put.json.warnings).toEqual(['translations.de: "Lavel" is not a text of this pass']);
   });
 
+  test('translations too long for a strings file are a 400 naming them, not a 500', async () => {
+    const fields = (group: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        label: `${group} label ${i}`,
+        value: `${group} value ${i}`,
+        changeMessage: `${group} %@ ${i}`,
+      }));
+    const texts = { backFields: fields('back', 20), secondaryFields: fields('secondary', 4), auxiliaryFields: fields('auxiliary', 4) };
+    const huge = '😀'.repeat(4096);
+    const de = Object.fromEntries(
+      Object.values(texts)
+        .flat()
+        .flatMap((field) => [field.label, field.value, field.changeMessage])
+        .map((text) => [text, huge]),
+    );
+    const refused = await request(`${server.url}/api/passes`, {
+      method: 'POST',
+      key: server.key,
+      body: { ...body, ...texts, translations: { de } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ code: 'invalid_body', issues: [{ path: 'translations.de' }] });
+  });
+
   test('/p/<serial> answers in the negotiated language, says so, and varies by Accept-Language', async () => {
     const created = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });
     const shareUrl = `${server.url}/p/${created.json.serialNumber}`;
