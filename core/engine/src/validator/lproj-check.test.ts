@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { codesOf, errorCodesOf, problemWith } from './test-support/report-helpers';
 import { useTestIdentity } from './test-support/openssl-pass';
 import { decodeStringsFile, parseStringsFile } from './strings-file-parse';
@@ -97,5 +98,36 @@ describe('the strings-file grammar', () => {
 
   test('a malformed UTF-16 file is reported as such', () => {
     expect(decodeStringsFile(new Uint8Array([0xff, 0xfe, 0x00, 0xd8]))).toEqual({ ok: false, reason: 'its UTF-16 text is malformed' });
+  });
+});
+
+describe('hostile strings files', () => {
+  test('any bytes decode or are refused, and any text parses or is refused, without throwing', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+        const decoded = decodeStringsFile(bytes);
+        if (decoded.ok) expect(typeof parseStringsFile(decoded.text).ok).toBe('boolean');
+      }),
+    );
+    const tokens = fc.constantFrom('"', '\\', '=', ';', '/*', '*/', '//', '\n', ' ', 'a', '\\U', '\\0', 'é');
+    fc.assert(
+      fc.property(fc.array(tokens, { maxLength: 64 }), (parts) => {
+        expect(typeof parseStringsFile(parts.join('')).ok).toBe('boolean');
+      }),
+    );
+  });
+
+  test('what the parser reads back is what a generator of the grammar wrote', () => {
+    const escape = (text: string) =>
+      text
+        .replace(/[\\"]/g, (c) => `\\${c}`)
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 8 }), (entries) => {
+        const text = entries.map(([key, value]) => `"${escape(key)}" = "${escape(value)}";`).join('\n');
+        expect(parseStringsFile(text)).toEqual({ ok: true, entries });
+      }),
+    );
   });
 });
