@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../errors';
@@ -6,6 +7,7 @@ import { parsePassInput } from '../schema';
 import { testIdentity } from '../testing';
 import { opensslVerifyPass } from '../testing/openssl-verify';
 import { validatePkpass } from '../validator';
+import { decodeStringsFile, parseStringsFile } from '../validator/strings-file-parse';
 import { localizableTexts, lprojFolderOf, passLocalization } from './pass-localization';
 import { createPassBuilder } from './pkpass';
 import { encodeStringsFile } from './strings-file';
@@ -167,6 +169,16 @@ describe('strings files', () => {
   it('escapes quotes, backslashes, line breaks and tabs, in UTF-16LE with a BOM', () => {
     const bytes = encodeStringsFile([['a"b\\c', 'line\nbreak\r\ttab ✓']]);
     expect(Buffer.from(bytes.subarray(2)).toString('utf16le')).toBe('"a\\"b\\\\c" = "line\\nbreak\\r\\ttab ✓";\n');
+  });
+
+  it("reads back exactly, through the validator's own decoder and parser, for any text", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' })), { maxLength: 8 }), (entries) => {
+        const decoded = decodeStringsFile(encodeStringsFile(entries));
+        expect(decoded).toMatchObject({ ok: true, encoding: 'UTF-16LE' });
+        expect(parseStringsFile(decoded.ok ? decoded.text : '')).toEqual({ ok: true, entries });
+      }),
+    );
   });
 
   it('names folders by Apple language ID (hyphenated)', () => {
