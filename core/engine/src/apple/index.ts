@@ -2,6 +2,7 @@ export { COLOR_PRESET_HEX, DEFAULT_BACKGROUND, passColors, contrastRatio, hexToR
 export { createCertificateRequest, type CertificateRequest } from './certificate-request';
 export { createDevIdentity, DEV_PASS_TYPE_IDENTIFIER, DEV_TEAM_IDENTIFIER, type DevIdentityPems } from './dev-identity';
 export { ImageUnavailableError, type FetchedImages } from './pass-images';
+export { DEFAULT_PASS_LANGUAGE, localizableTexts, lprojFolderOf, passLocalization, type PassLocalization } from './pass-localization';
 export { passStyleOf, renderPassJson, type PassRenderContext, type PassStyle, type RenderedPassJson } from './pass-json';
 export {
   appleWebServiceUrl,
