@@ -2,7 +2,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createPassmintClient, type PassmintClient } from '@passmint/client';
-import { BARCODE_FORMATS, COLOR_PRESETS, LIMITS, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
+import {
+  BARCODE_FORMATS,
+  COLOR_PRESETS,
+  LIMITS,
+  PASS_STYLES,
+  TRANSIT_TYPES,
+  locationSchema,
+  passCreateSchema,
+  passFieldSchema,
+} from '@passmint/engine/schema';
 import { pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
@@ -15,6 +24,23 @@ const packageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'u
 const node = new Passmint();
 const credentialType = new PassmintApi();
 const properties = node.description.properties;
+
+/** A zod schema as far as these tests read it: optional wrappers and object shapes. */
+interface SchemaNode {
+  def: { type: string; innerType?: SchemaNode };
+  shape?: Record<string, SchemaNode>;
+}
+const unwrapped = (schema: SchemaNode): SchemaNode => (schema.def.type === 'optional' ? unwrapped(schema.def.innerType!) : schema);
+/** The leaf paths of an object of the body (`venue.name`, …); arrays and records are leaves. */
+function schemaPaths(schema: SchemaNode, prefix = ''): string[] {
+  const shape = unwrapped(schema).shape ?? {};
+  return Object.entries(shape).flatMap(([key, value]) =>
+    unwrapped(value).def.type === 'object' ? schemaPaths(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
+}
+const bodyObjectKeys = Object.entries(passCreateSchema.shape as Record<string, SchemaNode>)
+  .filter(([, schema]) => unwrapped(schema).def.type === 'object')
+  .map(([key]) => key);
 
 const named = (name: string, list: INodeProperties[] = properties) => list.filter((property) => property.name === name);
 const collectionOptions = (property: INodeProperties) => (property.options ?? []) as INodePropertyCollection[];
@@ -81,7 +107,40 @@ describe("the node's body fields match Passmint's schema", () => {
     expect(locationKeys.sort()).toEqual(Object.keys(locationSchema.shape).sort());
   });
 
+  test('each object of the body (event, trip, points, …) is a fixed collection whose groups hold exactly its keys, nested objects included', () => {
+    expect(bodyObjectKeys.length).toBeGreaterThan(0);
+    for (const key of bodyObjectKeys) {
+      const collection = named(key)[0]!;
+      expect([key, collection.type]).toEqual([key, 'fixedCollection']);
+      const uiPaths = collectionOptions(collection).flatMap((group) => {
+        const prefix = group.name === 'details' ? '' : `${group.name}.`;
+        const options = (named('options', group.values)[0]?.options ?? []) as INodeProperties[];
+        return [...group.values.filter((value) => value.name !== 'options'), ...options].map((value) => `${prefix}${value.name}`);
+      });
+      expect([key, uiPaths.sort()]).toEqual([key, schemaPaths((passCreateSchema.shape as Record<string, SchemaNode>)[key]!).sort()]);
+    }
+  });
+
+  test('the style data shows only with its style; translations are languages of text and translation rows', () => {
+    const shownWith = (name: string) => named(name)[0]?.displayOptions?.show?.style;
+    expect([shownWith('transitType'), shownWith('trip'), shownWith('event'), shownWith('points')]).toEqual([
+      ['boardingPass'],
+      ['boardingPass'],
+      ['eventTicket'],
+      ['storeCard'],
+    ]);
+    const [language] = collectionOptions(named('translations')[0]!);
+    expect(language?.values.map((value) => value.name)).toEqual(['language', 'texts']);
+    const [row] = collectionOptions(named('texts', language!.values)[0]!);
+    expect(row?.values.map((value) => value.name)).toEqual(['source', 'translation']);
+  });
+
   test('choices and numeric bounds are the schema’s', () => {
+    const values = (name: string) => (named(name)[0]!.options as INodePropertyOptions[]).map((option) => option.value);
+    expect(values('style').sort()).toEqual(['', ...PASS_STYLES].sort());
+    expect(values('transitType').sort()).toEqual([...TRANSIT_TYPES].sort());
+    const balance = named('balance', collectionOptions(named('points')[0]!)[0]!.values)[0];
+    expect(balance?.typeOptions).toMatchObject({ minValue: LIMITS.pointsMin, maxValue: LIMITS.pointsMax });
     const barcodeFormat = named('barcodeFormat')[0]!;
     expect((barcodeFormat.options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([...BARCODE_FORMATS].sort());
     const options = additional.options as INodeProperties[];
@@ -188,6 +247,127 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
       color: '#0F766E',
     });
     expect(stored.body.primaryFields?.[0]).not.toHaveProperty('changeMessage');
+  });
+
+  const eventTicket = {
+    resource: 'pass',
+    operation: 'create',
+    barcodeValue: 'N8N-EVT-1',
+    barcodeFormat: 'QR',
+    style: 'eventTicket',
+    event: {
+      details: {
+        name: 'Autumn Jazz Night',
+        startsAt: '2026-10-03T19:30:00',
+        endsAt: '2026-10-03T23:00:00',
+        doorsOpenAt: '',
+        admissionLevel: '',
+        performers: ['The Blue Quartet', ''],
+      },
+      venue: { name: 'Blue Hall', address: '', entrance: 'Gate B', options: { latitude: 52.5, longitude: 13.4 } },
+      seat: { section: 'A', row: '5', number: '12', type: '' },
+    },
+    fields: { primaryFields: [{ label: 'EVENT', value: 'Autumn Jazz Night', changeMessage: '', key: '' }] },
+    translations: {
+      language: [
+        { language: 'de', texts: { text: [{ source: 'EVENT', translation: 'VERANSTALTUNG' }] } },
+        { language: 'fr', texts: { text: [{ source: 'EVENT', translation: 'ÉVÉNEMENT' }] } },
+      ],
+    },
+    additionalFields: { defaultLanguage: 'en', logoText: 'Blue Hall', backgroundURL: pngDataUri(180, 220) },
+    attachPass: true,
+    binaryPropertyName: 'pkpass',
+  };
+
+  test('Create an event ticket in three languages: the event, dates in the workflow zone, and the translations reach the API', async () => {
+    const run = await harness.run(eventTicket);
+    expect(run.error).toBeUndefined();
+    const serialNumber = String(run.items[0]!.json.serialNumber);
+    const pkpass = Buffer.from(run.items[0]!.binary!.pkpass!.data, 'base64');
+    expect(await client.validate(pkpass)).toMatchObject({ valid: true, errors: 0 });
+    const stored = await client.getPass(serialNumber);
+    expect(stored.body).toMatchObject({
+      style: 'eventTicket',
+      defaultLanguage: 'en',
+      event: {
+        name: 'Autumn Jazz Night',
+        startsAt: '2026-10-03T19:30:00+02:00',
+        endsAt: '2026-10-03T23:00:00+02:00',
+        performers: ['The Blue Quartet'],
+        venue: { name: 'Blue Hall', entrance: 'Gate B', latitude: 52.5, longitude: 13.4 },
+        seat: { section: 'A', row: '5', number: '12' },
+      },
+      translations: { de: { EVENT: 'VERANSTALTUNG' }, fr: { EVENT: 'ÉVÉNEMENT' } },
+      backgroundURL: expect.stringMatching(/^data:image\/png;base64,/),
+    });
+    expect(Object.keys(stored.body.event!).sort()).toEqual(['endsAt', 'name', 'performers', 'seat', 'startsAt', 'venue']);
+    expect(stored.body).not.toHaveProperty('trip');
+  });
+
+  test('Create a boarding pass and a store card with points: only the data of the chosen style is sent', async () => {
+    const boarding = await harness.run({
+      resource: 'pass',
+      operation: 'create',
+      barcodeValue: 'N8N-BP-1',
+      barcodeFormat: 'PDF417',
+      style: 'boardingPass',
+      transitType: 'air',
+      trip: {
+        details: {
+          carrier: 'Lufthansa',
+          carrierCode: 'LH',
+          number: '454',
+          passenger: 'Ada Lovelace',
+          seat: '14C',
+          boardingGroup: 'B',
+          cabin: '',
+          confirmationNumber: '',
+          boardsAt: '2026-11-20T09:10:00',
+        },
+        origin: { name: 'Frankfurt', code: 'FRA', departsAt: '2026-11-20T09:45:00', terminal: '1', gate: 'A22', platform: '' },
+        destination: { name: 'San Francisco', code: 'SFO', arrivesAt: '2026-11-20T12:30:00', terminal: '', gate: '', platform: '' },
+      },
+      points: { details: { balance: 5, label: '' } },
+      additionalFields: { footerURL: pngDataUri(286, 15) },
+    });
+    expect(boarding.error).toBeUndefined();
+    const boardingBody = (await client.getPass(String(boarding.items[0]!.json.serialNumber))).body;
+    expect(boardingBody).toMatchObject({
+      style: 'boardingPass',
+      transitType: 'air',
+      trip: {
+        carrier: 'Lufthansa',
+        carrierCode: 'LH',
+        number: '454',
+        passenger: 'Ada Lovelace',
+        seat: '14C',
+        boardingGroup: 'B',
+        boardsAt: '2026-11-20T09:10:00+01:00',
+        origin: { name: 'Frankfurt', code: 'FRA', departsAt: '2026-11-20T09:45:00+01:00', terminal: '1', gate: 'A22' },
+        destination: { name: 'San Francisco', code: 'SFO', arrivesAt: '2026-11-20T12:30:00+01:00' },
+      },
+    });
+    expect(boardingBody).not.toHaveProperty('points');
+
+    const card = await harness.run({
+      resource: 'pass',
+      operation: 'create',
+      barcodeValue: 'N8N-SC-1',
+      barcodeFormat: 'QR',
+      style: 'storeCard',
+      points: { details: { balance: 1250, label: '' } },
+    });
+    expect(card.error).toBeUndefined();
+    expect((await client.getPass(String(card.items[0]!.json.serialNumber))).body).toMatchObject({
+      style: 'storeCard',
+      points: { balance: 1250 },
+    });
+  });
+
+  test('an event ticket without its event fails with the API naming the missing data', async () => {
+    const run = await harness.run({ ...eventTicket, event: {}, attachPass: false });
+    expect(run.error).toMatchObject({ name: 'NodeApiError', httpCode: '400' });
+    expect(run.error?.description).toMatch(/^event: is required for style eventTicket/m);
   });
 
   test('Update replaces the pass, Get returns it with its file, Void voids it, Get Usage counts it', async () => {

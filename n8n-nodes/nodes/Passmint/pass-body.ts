@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { FIELD_ROW_NAMES } from './descriptions/pass-body-fields';
+import { styleBody, type PassStyleParameters } from './pass-style-body';
 
 /** What the node's body parameters hold, as n8n hands them over. */
-export interface PassBodyParameters {
+export interface PassBodyParameters extends PassStyleParameters {
 	barcodeValue: string;
 	barcodeFormat: string;
 	fields: Partial<Record<string, IDataObject[]>>;
@@ -16,7 +17,7 @@ export interface PassBodyParameters {
  * would reject.
  */
 export function buildPassBody(parameters: PassBodyParameters, timeZone: string): IDataObject {
-	const body: IDataObject = {};
+	const body: IDataObject = styleBody(parameters, (dateTime) => withTimeZone(dateTime, timeZone));
 	if (parameters.barcodeValue !== '') {
 		body.barcodeValue = parameters.barcodeValue;
 		body.barcodeFormat = parameters.barcodeFormat;

@@ -108,6 +108,12 @@ function passBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
 		fields: parameter('fields', {}),
 		locations: parameter('locations', {}),
 		additionalFields: parameter('additionalFields', {}),
+		style: parameter('style', ''),
+		transitType: parameter('transitType', 'air'),
+		event: parameter('event', {}),
+		trip: parameter('trip', {}),
+		points: parameter('points', {}),
+		translations: parameter('translations', {}),
 	};
 	return buildPassBody(parameters, context.getTimezone());
 }

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { passStyleFields, translationFields } from './pass-style-fields';
 
 /**
  * The pass body as n8n parameters. Parameter names are the API's body keys (fixed-collection
@@ -179,6 +180,13 @@ const additionalFields: INodeProperties = {
 	displayOptions: showForBody,
 	options: [
 		{
+			displayName: 'Background Image URL',
+			name: 'backgroundURL',
+			type: 'string',
+			default: '',
+			description: `Event tickets: a picture blurred behind the front. ${imageDescription}.`,
+		},
+		{
 			displayName: 'Barcode Text',
 			name: 'barcodeAltText',
 			type: 'string',
@@ -204,6 +212,15 @@ const additionalFields: INodeProperties = {
 			description: 'Background colour of the pass',
 		},
 		{
+			displayName: 'Default Language',
+			name: 'defaultLanguage',
+			type: 'string',
+			default: '',
+			placeholder: 'en',
+			description:
+				'The language the texts of the pass are written in (BCP 47, e.g. en or de); default en',
+		},
+		{
 			displayName: 'Description',
 			name: 'description',
 			type: 'string',
@@ -217,6 +234,13 @@ const additionalFields: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 3650 },
 			default: 365,
 			description: 'The pass expires this many days after it is issued',
+		},
+		{
+			displayName: 'Footer Image URL',
+			name: 'footerURL',
+			type: 'string',
+			default: '',
+			description: `Boarding passes: a picture above the barcode, e.g. an airline logo. ${imageDescription}.`,
 		},
 		{
 			displayName: 'Icon URL',
@@ -294,7 +318,7 @@ const additionalFields: INodeProperties = {
 			name: 'stripURL',
 			type: 'string',
 			default: '',
-			description: `Banner behind the primary field; switches to the store-card layout. ${imageDescription}.`,
+			description: `Banner behind the primary field (store cards, coupons, event tickets); with the automatic style it makes a store card. ${imageDescription}.`,
 		},
 		{
 			displayName: 'Thumbnail URL',
@@ -315,7 +339,9 @@ const additionalFields: INodeProperties = {
 
 export const passBodyFields: INodeProperties[] = [
 	...barcodeFields,
+	...passStyleFields,
 	fieldRows,
 	locations,
+	...translationFields,
 	additionalFields,
 ];
