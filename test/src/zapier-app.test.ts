@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createPassmintClient } from '@passmint/client';
-import { BARCODE_FORMATS, COLOR_PRESETS, EVENT_TYPES, locationSchema, passCreateSchema, passFieldSchema } from '@passmint/engine/schema';
+import {
+  BARCODE_FORMATS,
+  COLOR_PRESETS,
+  EVENT_TYPES,
+  PASS_STYLES,
+  TRANSIT_TYPES,
+  locationSchema,
+  passCreateSchema,
+  passFieldSchema,
+} from '@passmint/engine/schema';
 import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import App from 'passmint-zapier';
@@ -90,6 +99,54 @@ const SAMPLES: Record<string, unknown> = {
       locationsAltitude: '34',
     },
   ],
+  translations: [
+    { translationsLanguage: 'de', translationsSource: 'TIER', translationsTranslation: 'STUFE' },
+    { translationsLanguage: 'de', translationsSource: 'Gold', translationsTranslation: 'Gold' },
+    { translationsLanguage: 'fr', translationsSource: 'TIER', translationsTranslation: 'NIVEAU' },
+  ],
+  defaultLanguage: 'en',
+  style: 'storeCard',
+  pointsBalance: '1250',
+  pointsLabel: 'BEANS',
+  backgroundURL: pngDataUri(180, 220),
+  footerURL: pngDataUri(286, 15),
+  eventName: 'Autumn Jazz Night',
+  eventStartsAt: '2026-10-03T19:30:00+02:00',
+  eventEndsAt: '2026-10-03T23:00:00+02:00',
+  eventDoorsOpenAt: '2026-10-03T18:30:00+02:00',
+  eventVenueName: 'Blue Hall',
+  eventVenueAddress: '1 Harbour Road, Hamburg',
+  eventVenueLatitude: '53.54',
+  eventVenueLongitude: '9.98',
+  eventVenueEntrance: 'Gate B',
+  eventSeatSection: 'A',
+  eventSeatRow: '5',
+  eventSeatNumber: '12',
+  eventSeatType: 'Seated',
+  eventPerformers: ['The Blue Quartet', 'Ada Sings'],
+  eventAdmissionLevel: 'VIP',
+  transitType: 'air',
+  tripCarrier: 'Lufthansa',
+  tripCarrierCode: 'LH',
+  tripNumber: '454',
+  tripOriginCode: 'FRA',
+  tripOriginName: 'Frankfurt',
+  tripOriginTerminal: '1',
+  tripOriginGate: 'A22',
+  tripOriginPlatform: '3',
+  tripOriginDepartsAt: '2026-11-20T09:45:00+01:00',
+  tripDestinationCode: 'SFO',
+  tripDestinationName: 'San Francisco',
+  tripDestinationTerminal: 'I',
+  tripDestinationGate: 'G5',
+  tripDestinationPlatform: '2',
+  tripDestinationArrivesAt: '2026-11-20T12:30:00-08:00',
+  tripBoardsAt: '2026-11-20T09:10:00+01:00',
+  tripPassenger: 'Ada Lovelace',
+  tripSeat: '14C',
+  tripBoardingGroup: 'B',
+  tripCabin: 'Economy',
+  tripConfirmationNumber: 'X7K2PQ',
 };
 const ROW_PARTS: Record<string, string> = { Label: 'LABEL', Value: 'value', ChangeMessage: 'Now %@', Key: 'key' };
 
@@ -107,18 +164,68 @@ function sampleOf(field: InputField): unknown {
   return [row];
 }
 
-const everyInput = Object.fromEntries(createFields.map((field) => [field.key, sampleOf(field)]));
+const allInputs = Object.fromEntries(createFields.map((field) => [field.key, sampleOf(field)]));
+/** Input of another style's data (or images that style cannot show) left out of a style's Zap. */
+const only = (input: Record<string, unknown>, drop: RegExp) => Object.fromEntries(Object.entries(input).filter(([key]) => !drop.test(key)));
+/** A store card with points and every field that is not another style's. */
+const everyInput = only(allInputs, /^(event|trip|transitType$|backgroundURL$|footerURL$)/);
+const eventTicketInput = {
+  ...only(allInputs, /^(points|trip|transitType$|stripURL$|footerURL$)/),
+  style: 'eventTicket',
+  barcodeValue: 'ZAP-EVT-1',
+};
+const boardingPassInput = {
+  ...only(allInputs, /^(points|event|stripURL$|thumbnailURL$|backgroundURL$)/),
+  style: 'boardingPass',
+  barcodeValue: 'ZAP-BP-1',
+};
+
+/** A zod schema as far as these tests read it: optional wrappers and object shapes. */
+interface SchemaNode {
+  def: { type: string; innerType?: SchemaNode };
+  shape?: Record<string, SchemaNode>;
+}
+const unwrapped = (schema: SchemaNode): SchemaNode => (schema.def.type === 'optional' ? unwrapped(schema.def.innerType!) : schema);
+/** The body's keys as the app's flat field keys: a nested key joins its path in camel case (`event.venue.name` → `eventVenueName`). */
+function flatKeys(shape: Record<string, SchemaNode>, prefix = ''): string[] {
+  return Object.entries(shape).flatMap(([key, schema]) => {
+    const flat = prefix === '' ? key : `${prefix}${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+    const object = unwrapped(schema);
+    return object.def.type === 'object' ? flatKeys(object.shape!, flat) : [flat];
+  });
+}
+/** The same for a body value: the leaf keys it holds. */
+function flatKeysOfValue(value: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, item]) => {
+    const flat = prefix === '' ? key : `${prefix}${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+    return item !== null && typeof item === 'object' && !Array.isArray(item) && key !== 'translations'
+      ? flatKeysOfValue(item as Record<string, unknown>, flat)
+      : [flat];
+  });
+}
+const schemaShape = passCreateSchema.shape as unknown as Record<string, SchemaNode>;
 
 describe("the app's fields match Passmint's schema", () => {
-  test('Create Pass offers every body key of the schema and nothing else; Update Pass the same and the serial number', () => {
-    const schemaKeys = Object.keys(passCreateSchema.shape).sort();
+  test('Create Pass offers every body key of the schema, nested ones included, and nothing else; Update Pass the same and the serial number', () => {
+    const schemaKeys = flatKeys(schemaShape).sort();
+    expect(schemaKeys).toEqual(expect.arrayContaining(['eventVenueName', 'tripOriginDepartsAt', 'pointsBalance', 'translations']));
     expect(createFields.map((field) => field.key).sort()).toEqual(schemaKeys);
     expect(updateFields.map((field) => field.key).sort()).toEqual(['serialNumber', ...schemaKeys].sort());
   });
 
-  test('every input field filled: the body has every schema field, rows every pass-field key, locations every location key, and the schema accepts it', () => {
+  test('every input field filled, per style: together the bodies have every schema key, nested ones included, and the schema accepts each', () => {
+    const bodies = [everyInput, eventTicketInput, boardingPassInput].map((input) => bodyFrom(input) as Record<string, unknown>);
+    for (const body of bodies) expect(passCreateSchema.safeParse(body).error?.issues).toBeUndefined();
+    expect([...new Set(bodies.flatMap((body) => flatKeysOfValue(body)))].sort()).toEqual(flatKeys(schemaShape).sort());
+    expect(bodies[1]).toMatchObject({
+      event: { performers: ['The Blue Quartet', 'Ada Sings'], venue: { latitude: 53.54, longitude: 9.98 } },
+      translations: { de: { TIER: 'STUFE', Gold: 'Gold' }, fr: { TIER: 'NIVEAU' } },
+    });
+  });
+
+  test('every input field of a store card filled: rows every pass-field key, locations every location key, and the schema accepts it', () => {
     const body = bodyFrom(everyInput) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(Object.keys(passCreateSchema.shape).sort());
+    expect(body.points).toEqual({ balance: 1250, label: 'BEANS' });
     for (const group of ['headerFields', 'primaryFields', 'secondaryFields', 'auxiliaryFields', 'backFields']) {
       expect(Object.keys((body[group] as object[])[0]!).sort()).toEqual(Object.keys(passFieldSchema.shape).sort());
     }
@@ -144,6 +251,8 @@ describe("the app's fields match Passmint's schema", () => {
     const choices = (key: string) => [...(createFields.find((field) => field.key === key)?.choices ?? [])].sort();
     expect(choices('barcodeFormat')).toEqual([...BARCODE_FORMATS].sort());
     expect(choices('colorPreset')).toEqual([...COLOR_PRESETS].sort());
+    expect(choices('style')).toEqual([...PASS_STYLES].sort());
+    expect(choices('transitType')).toEqual([...TRANSIT_TYPES].sort());
   });
 
   test('empty fields and wholly empty rows are left out; values that are not numbers or booleans go to the API as given', () => {
@@ -193,6 +302,22 @@ test('Create Pass with every field: the stored pass has them all', async () => {
     sharingProhibited: true,
     voided: false,
   });
+});
+
+test('Create Pass of an event ticket and of a boarding pass, in three languages: the stored pass has every field', async () => {
+  const passmint = createPassmintClient(authData());
+  for (const inputData of [eventTicketInput, boardingPassInput]) {
+    const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData });
+    expect((await passmint.getPass(created.serialNumber)).body).toEqual(bodyFrom(inputData));
+    expect(await passmint.validate(await passmint.getPassFile(created.serialNumber))).toMatchObject({ valid: true, errors: 0 });
+  }
+  // The data of a style is refused without it, with the API's path.
+  await expect(
+    appTester(App.creates.create_pass.operation.perform, {
+      authData: authData(),
+      inputData: { ...eventTicketInput, style: 'generic' },
+    }),
+  ).rejects.toThrow(/event: is only used with style eventTicket/);
 });
 
 test('Create Pass, Update Pass, Find Pass by Serial and Void Pass against a real server', async () => {

@@ -1,3 +1,5 @@
+import { styleFields, translationRows } from './style-fields';
+
 /**
  * An input field as Zapier's app schema takes it. The types are the ones Zapier's editor offers;
  * Zapier does not check that a mapped value fits the type, so `bodyFrom` converts what it can and
@@ -12,6 +14,8 @@ export interface InputField {
   required?: boolean;
   choices?: string[];
   default?: string;
+  /** Several values of the type, sent as an array. */
+  list?: boolean;
   /** Line items: each child key is the parent's key followed by the body key, capitalised. */
   children?: InputField[];
 }
@@ -77,6 +81,7 @@ export const passFields: InputField[] = [
     default: 'QR',
     helpText: 'QR fits most uses; Code128 takes up to 80 ASCII characters.',
   },
+  ...styleFields,
   { key: 'barcodeAltText', label: 'Barcode text', helpText: 'Printed under the barcode; defaults to the value when it is short.' },
   { key: 'logoText', label: 'Logo text', helpText: 'Shown next to the logo, e.g. your business name.' },
   { key: 'description', label: 'Description', helpText: 'Accessibility text; defaults to the logo text.' },
@@ -90,14 +95,26 @@ export const passFields: InputField[] = [
   { key: 'color', label: 'Custom colour', helpText: 'A #RRGGBB background colour; overrides the preset.' },
   image('logoURL', 'Logo URL', 'The logo at the top left.'),
   image('iconURL', 'Icon URL', 'The icon on the lock screen and in notifications; defaults to the logo.'),
-  image('stripURL', 'Strip image URL', 'A banner behind the primary field; switches to the store-card layout.'),
+  image(
+    'stripURL',
+    'Strip image URL',
+    'A banner behind the primary field (store cards, coupons, event tickets); without a style it makes a store card.',
+  ),
   image('thumbnailURL', 'Thumbnail URL', 'A small picture beside the fields, e.g. a photo of the member; not shown with a strip image.'),
+  image('backgroundURL', 'Background image URL', 'Event tickets: a picture blurred behind the front.'),
+  image('footerURL', 'Footer image URL', 'Boarding passes: a picture above the barcode, e.g. an airline logo.'),
   fieldRows('headerFields', 'Header fields', 'Up to 3 small fields at the top right (e.g. POINTS).'),
   fieldRows('primaryFields', 'Primary field', 'One large field.'),
   fieldRows('secondaryFields', 'Secondary fields', 'Up to 4 fields under the primary one.'),
   fieldRows('auxiliaryFields', 'Auxiliary fields', 'Up to 4 more fields under the secondary ones.'),
   fieldRows('backFields', 'Back fields', 'Up to 20 fields on the back of the pass.'),
   locations,
+  translationRows,
+  {
+    key: 'defaultLanguage',
+    label: 'Default language',
+    helpText: 'The language the texts of the pass are written in, as a BCP 47 tag (e.g. en, de); default en.',
+  },
   {
     key: 'relevantDate',
     label: 'Relevant date',
@@ -121,10 +138,12 @@ export const PASS_SAMPLE = {
   serialNumber: 'Wnz3NJ9cx3mhpKaLvQRIhQ',
   googleSaveUrl: 'https://pay.google.com/gp/v/save/eyJhbGciOiJSUzI1NiJ9.e30.sig',
   shareUrl: 'https://passes.example.com/p/Wnz3NJ9cx3mhpKaLvQRIhQ',
+  warnings: [] as string[],
 };
 
 export const PASS_OUTPUT_FIELDS = [
   { key: 'serialNumber', label: 'Serial number' },
   { key: 'shareUrl', label: 'Share page URL' },
   { key: 'googleSaveUrl', label: 'Save to Google Wallet URL' },
+  { key: 'warnings', label: 'Warnings', list: true },
 ];

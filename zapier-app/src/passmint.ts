@@ -1,6 +1,7 @@
 import { createPassmintClient, PassmintApiError, type PassInput } from '@passmint/client';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { passFields, type InputField } from './fields';
+import { NESTED_PATHS, translationsOf } from './style-fields';
 
 export interface AuthData {
   baseUrl: string;
@@ -38,9 +39,18 @@ export function bodyFrom(input: Record<string, unknown>): PassInput {
   const body: Record<string, unknown> = {};
   for (const field of passFields) {
     const value = field.children ? rowsOf(field, input[field.key]) : valueOf(field, input[field.key]);
-    if (value !== undefined) body[field.key] = value;
+    if (value === undefined) continue;
+    if (field.key === 'translations') body.translations = translationsOf(value as Record<string, unknown>[]);
+    else setPath(body, NESTED_PATHS.get(field.key) ?? [field.key], value);
   }
   return body as PassInput;
+}
+
+/** `['event', 'venue', 'name']` sets `body.event.venue.name`, making the objects on the way. */
+function setPath(body: Record<string, unknown>, path: string[], value: unknown): void {
+  let object = body;
+  for (const key of path.slice(0, -1)) object = (object[key] ??= {}) as Record<string, unknown>;
+  object[path[path.length - 1]!] = value;
 }
 
 /** Line items as body objects: `headerFieldsChangeMessage` of a row becomes its `changeMessage`. */
@@ -71,6 +81,12 @@ const FALSE = new Set(['false', 'no', '0']);
 
 function valueOf(field: InputField, value: unknown): unknown {
   if (value === undefined || value === null || value === '') return undefined;
+  if (field.list) {
+    const values = (Array.isArray(value) ? value : [value])
+      .map((item) => valueOf({ ...field, list: false }, item))
+      .filter((item) => item !== undefined);
+    return values.length > 0 ? values : undefined;
+  }
   switch (field.type) {
     case 'integer':
     case 'number': {
