@@ -28,6 +28,20 @@ export type ClientTypesAreTheSchemas = Checks<
     Same<client.PassInput, schema.PassInput>,
     Same<client.PassDetails['body'], schema.PassUpdateInput>,
     Same<Omit<client.PassDetails, 'body'>, Omit<schema.PassDetails, 'body'>>,
+    // Issue 18's body: the styles, their structured data and the translations, typed from the schema.
+    Same<client.PassInput['style'], schema.PassStyleName | undefined>,
+    Same<client.PassInput['transitType'], schema.TransitType | undefined>,
+    Same<client.PassInput['event'], schema.TicketEvent | undefined>,
+    Same<client.PassInput['trip'], schema.Trip | undefined>,
+    Same<client.PassInput['points'], schema.PointsBalance | undefined>,
+    Same<client.PassInput['translations'], client.Translations | undefined>,
+    Same<client.Translations, Record<string, Record<string, string>>>,
+    Same<client.TicketEvent['venue']['name'], string>,
+    Same<client.Trip['origin']['departsAt'], string>,
+    Same<client.PassStyleName, 'generic' | 'storeCard' | 'eventTicket' | 'coupon' | 'boardingPass'>,
+    Same<NonNullable<client.PassUpdateInput['backgroundURL']>, string>,
+    Same<NonNullable<client.PassUpdateInput['footerURL']>, string>,
+    Same<NonNullable<client.PassUpdateInput['defaultLanguage']>, string>,
   ]
 >;
 

@@ -1,6 +1,12 @@
 // The API's shapes, inferred from the schemas the server answers with (`@passmint/engine/schema`):
 // types only, so nothing of the engine is bundled with the client.
-import type { PassDetails as StoredPassDetails, PassmintEvent, PassUpdateInput, WebhookDeliveries } from '@passmint/engine/schema';
+import type {
+  PassDetails as StoredPassDetails,
+  PassInput,
+  PassmintEvent,
+  PassUpdateInput,
+  WebhookDeliveries,
+} from '@passmint/engine/schema';
 
 export type {
   FieldUpdate,
@@ -14,7 +20,15 @@ export type {
   PassVoided,
   Usage,
   ValidationReport,
+  PassStyleName,
+  TransitType,
+  TicketEvent,
+  Trip,
+  PointsBalance,
 } from '@passmint/engine/schema';
+
+/** (extension) Per language (BCP 47), a text of the pass → its translation. */
+export type Translations = NonNullable<PassInput['translations']>;
 
 /** `body` is the pass body as last stored; the response schema leaves it an open object. */
 export type PassDetails = Omit<StoredPassDetails, 'body'> & { body: PassUpdateInput };
