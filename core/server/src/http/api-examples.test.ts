@@ -176,3 +176,36 @@ describe('POST /api/preview', () => {
     expect(response.json.issues.map((issue: { path: string }) => issue.path)).toEqual(['color']);
   });
 });
+
+describe('the request examples of /openapi.json and /llms.txt', () => {
+  type Examples = Record<string, { summary: string; value: Record<string, unknown> }>;
+  let examples: Examples;
+
+  beforeAll(async () => {
+    const doc = (await api('/openapi.json')).json;
+    examples = doc.paths['/api/passes'].post.requestBody.content['application/json'].examples as Examples;
+  });
+
+  test('are a loyalty card (the WalletWallet example), an event ticket and a boarding pass', () => {
+    expect(Object.keys(examples)).toEqual(['loyaltyCard', 'eventTicket', 'boardingPass']);
+    expect(examples.loyaltyCard?.value).toEqual(EXAMPLE_POST);
+  });
+
+  test.each(['loyaltyCard', 'eventTicket', 'boardingPass'])('%s issues a signed pass of its style', async (name) => {
+    const example = examples[name]!.value;
+    const response = await api('/api/passes', { method: 'POST', body: example });
+    expect(response.status).toBe(200);
+    const pkpass = Buffer.from(passCreatedSchema.parse(response.json).applePass, 'base64');
+    expectSignedAndValid(pkpass);
+    const passJson = passJsonOf(pkpass);
+    const style = (example.style as string | undefined) ?? 'generic';
+    const primaryLabels = (example.primaryFields as { label: string }[]).map((field) => field.label);
+    expect(passJson[style].primaryFields.map((field: { label: string }) => field.label)).toEqual(primaryLabels);
+  });
+
+  test('/llms.txt shows the same bodies as curl commands a shell runs as written', async () => {
+    const text = (await api('/llms.txt')).bytes.toString('utf8');
+    const bodies = [...text.matchAll(/^ {2}-d '([^']*)'$/gm)].map((match) => JSON.parse(match[1]!) as unknown);
+    expect(bodies).toEqual(Object.values(examples).map((example) => example.value));
+  });
+});

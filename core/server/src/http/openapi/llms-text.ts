@@ -1,4 +1,5 @@
-import { EVENT_LIMITS, EVENT_TYPES, passBodyJsonSchemas } from '@passmint/engine/schema';
+import { EVENT_LIMITS, EVENT_TYPES, PASS_STYLES, TRANSIT_TYPES, passBodyJsonSchemas } from '@passmint/engine/schema';
+import { PASS_REQUEST_EXAMPLES } from './request-examples';
 
 type JsonObject = Record<string, unknown>;
 
@@ -42,31 +43,62 @@ hold control characters (tab and line breaks are fine) or bidirectional override
 A missing required field answers 400 with the issue { "path": "barcodeValue", "message": "is required" }.
 ${fieldLines(passBodyJsonSchemas().create).join('\n')}
 
-## Example
-curl -X POST ${baseUrl}/api/passes -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \\
-  -d '{"barcodeValue":"LOYALTY-98765","barcodeFormat":"QR","logoText":"Bayroast Coffee","headerFields":[{"label":"POINTS","value":"1,250"}],"primaryFields":[{"label":"CARD","value":"Coffee Rewards"}]}'
+## Styles and languages (extension)
+Without \`style\`, a pass with a strip image is a storeCard and any other a generic pass. \`style\`: ${PASS_STYLES.join(', ')}.
+eventTicket needs \`event\` { name, startsAt, venue: { name, … }, seat?, performers?, … }; boardingPass needs \`transitType\`
+(${TRANSIT_TYPES.join(', ')}) and \`trip\` { carrier, origin: { name, departsAt, … }, destination: { name, … }, passenger, … }
+(air also carrierCode, number and IATA airport codes); storeCard may take \`points\` { balance, label? }. The data of a style is
+refused with another style. \`translations\` maps a BCP 47 language to { "<text of the pass>": "<translation>" };
+\`defaultLanguage\` (default en) is the language the texts are written in.
+
+## Examples
+${exampleLines(baseUrl).join('\n')}
 `;
 }
 
+/** One curl per request example of the OpenAPI document, so the two show the same bodies. */
+function exampleLines(baseUrl: string): string[] {
+  return Object.values(PASS_REQUEST_EXAMPLES).flatMap((example) => [
+    `${example.summary}:`,
+    `curl -X POST ${baseUrl}/api/passes -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \\`,
+    `  -d '${JSON.stringify(example.value)}'`,
+  ]);
+}
+
 function fieldLines(schema: JsonObject): string[] {
-  const root = Object.values((schema.$defs ?? {}) as JsonObject)[0] as JsonObject | undefined;
-  const properties = (root?.properties ?? {}) as Record<string, JsonObject>;
-  const required = new Set((root?.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => {
+  const definitions = (schema.$defs ?? {}) as Record<string, JsonObject>;
+  return propertyLines(Object.values(definitions)[0], definitions, '');
+}
+
+/** One line per property; the properties of a nested object (event.venue, trip.origin, …) follow it, indented. */
+function propertyLines(object: JsonObject | undefined, definitions: Record<string, JsonObject>, indent: string): string[] {
+  const properties = (object?.properties ?? {}) as Record<string, JsonObject>;
+  const required = new Set((object?.required ?? []) as string[]);
+  return Object.entries(properties).flatMap(([name, own]) => {
+    const property = resolved(own, definitions);
     const facts = [
       typeOf(property),
       required.has(name) ? 'required' : undefined,
       limitsOf(property),
-      property.description as string | undefined,
+      (own.description ?? property.description) as string | undefined,
     ];
-    return `- ${name}: ${facts.filter(Boolean).join('; ')}`;
+    const nested = property.type === 'object' && property.properties ? propertyLines(property, definitions, `${indent}  `) : [];
+    return [`${indent}- ${name}: ${facts.filter(Boolean).join('; ')}`, ...nested];
   });
+}
+
+/** A `$ref` to a named schema (PassStyle, TicketEvent, …) as that schema, with its name. */
+function resolved(property: JsonObject, definitions: Record<string, JsonObject>): JsonObject {
+  const name = typeof property.$ref === 'string' ? property.$ref.replace('#/$defs/', '') : undefined;
+  const target = name === undefined ? undefined : definitions[name];
+  return target ? { ...target, component: name } : property;
 }
 
 function typeOf(property: JsonObject): string {
   if (Array.isArray(property.enum)) return `one of ${property.enum.join(' ')}`;
-  if (property.$ref || property.type === 'array') return property.type === 'array' ? 'array' : 'object';
-  return String(property.type ?? 'value');
+  const type = property.type === 'array' ? 'array' : String(property.type ?? 'value');
+  const detail = property.component ?? property.format;
+  return typeof detail === 'string' ? `${type} (${detail})` : type;
 }
 
 function limitsOf(property: JsonObject): string | undefined {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_SCHEMAS, passBodyJsonSchemas, RESPONSE_SCHEMAS } from '@passmint/engine/schema';
 import { eventPaths, outgoingWebhooks } from './event-paths';
+import { PASS_REQUEST_EXAMPLES } from './request-examples';
 
 type JsonObject = Record<string, unknown>;
 
@@ -96,7 +97,10 @@ function paths(): JsonObject {
     schema: { type: 'string', maxLength: 255 },
     description: '(extension) a retried POST with the same key and body returns the first response.',
   };
-  const createBody = { required: true, content: json('PassInput') };
+  const createBody = {
+    required: true,
+    content: { 'application/json': { schema: ref('PassInput'), examples: PASS_REQUEST_EXAMPLES } },
+  };
   const updateBody = { required: true, content: json('PassUpdateInput') };
   const serial = { $ref: '#/components/parameters/serial' };
   return {

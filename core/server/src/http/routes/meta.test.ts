@@ -43,6 +43,28 @@ describe('/openapi.json', () => {
       expect(JSON.stringify(doc.components.schemas[id])).toBe(definition);
     }
     expect(Object.keys(doc.paths['/api/passes/{serial}'].patch.requestBody.content)).toEqual(['application/merge-patch+json']);
+    // Issue 18's parts of the body are named components, as the client and the faces see them.
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'PassStyle',
+        'TransitType',
+        'TicketEvent',
+        'EventVenue',
+        'EventSeat',
+        'Trip',
+        'TripOrigin',
+        'TripDestination',
+        'PointsBalance',
+        'Translations',
+        'LanguageTag',
+      ]),
+    );
+    expect(doc.components.schemas.PassInput.properties).toMatchObject({
+      style: { $ref: '#/components/schemas/PassStyle' },
+      event: { $ref: '#/components/schemas/TicketEvent' },
+      trip: { $ref: '#/components/schemas/Trip' },
+      translations: { $ref: '#/components/schemas/Translations' },
+    });
     for (const ref of collectRefs(doc)) {
       const target = ref
         .replace(/^#\//, '')
@@ -118,6 +140,11 @@ test('/llms.txt names every body field and the endpoints', async () => {
   expect(text).toContain('PATCH /api/passes/{serial} ');
   expect(text).toContain('PATCH /api/passes/{serial}/fields/{key}');
   expect(text).toContain(`${server.url}/openapi.json`);
+  expect(text).toContain('## Styles and languages');
+  // Nested objects list their own properties, indented under the body key.
+  expect(text).toContain('\n  - venue: object (EventVenue); required\n    - name: string; required;');
+  expect(text).toMatch(/\n {4}- departsAt: string[^\n]*; required\n/);
+  for (const style of ['eventTicket', 'boardingPass', 'storeCard', 'coupon']) expect(text).toContain(style);
 });
 
 test('/healthz reports the store and the development identity', async () => {
