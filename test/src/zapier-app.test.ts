@@ -21,7 +21,7 @@ import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import App from 'passmint-zapier';
 import { bodyFrom } from 'passmint-zapier/src/passmint';
-import type { InputField } from 'passmint-zapier/src/fields';
+import type { DynamicFields, InputField } from 'passmint-zapier/src/fields';
 import { createAppTester } from 'zapier-platform-core';
 // The check `zapier validate` runs; the CLI itself needs Node 22, so the test calls it directly.
 import { prepareApp, validateApp } from 'zapier-platform-core/src/tools/schema';
@@ -65,8 +65,17 @@ const passInput = {
   primaryFields: [{ primaryFieldsLabel: 'CARD', primaryFieldsValue: 'Coffee Rewards' }],
 };
 
-const createFields = App.creates.create_pass.operation.inputFields as InputField[];
-const updateFields = App.creates.update_pass.operation.inputFields as InputField[];
+type OfferedField = InputField | DynamicFields;
+/** The fields Zapier shows once the Zap has picked `style`: the static ones and the dynamic ones for it. */
+const fieldsFor = (fields: OfferedField[], style: unknown) =>
+  fields.flatMap((field) => (typeof field === 'function' ? field(undefined, { inputData: { style } }) : [field]));
+/** Every field an action can show, whatever the style. */
+const everyField = (fields: OfferedField[]) => {
+  const all = [undefined, ...PASS_STYLES].flatMap((style) => fieldsFor(fields, style));
+  return [...new Map(all.map((field) => [field.key, field])).values()];
+};
+const createFields = everyField(App.creates.create_pass.operation.inputFields);
+const updateFields = everyField(App.creates.update_pass.operation.inputFields);
 const logo = pngDataUri(160, 50);
 
 /** A value for every input field, as Zapier would send it (numbers and booleans as text). */
@@ -245,6 +254,22 @@ describe("the app's fields match Passmint's schema", () => {
         expect([part, JSON.stringify(bodyFrom({ ...barcode, [field.key]: input }))]).not.toEqual([part, baseline]);
       }
     }
+  });
+
+  test("a style's data shows once that style is picked (Zapier's dynamic fields), all of it when the style is mapped", () => {
+    const offered = App.creates.create_pass.operation.inputFields;
+    const styleData = (style: unknown) =>
+      fieldsFor(offered, style)
+        .map((field) => field.key)
+        .filter((key) => /^(event|trip|points|transitType$)/.test(key));
+    expect(offered.find((field) => typeof field !== 'function' && field.key === 'style')).toMatchObject({ altersDynamicFields: true });
+    expect([styleData(undefined), styleData('generic'), styleData('coupon')]).toEqual([[], [], []]);
+    expect(styleData('eventTicket').every((key) => key.startsWith('event'))).toBe(true);
+    expect(styleData('boardingPass')).toEqual(expect.arrayContaining(['transitType', 'tripOriginDepartsAt']));
+    expect(styleData('storeCard')).toEqual(['pointsBalance', 'pointsLabel']);
+    const all = styleData('{{123__style}}');
+    expect(all.length).toBe(styleData('eventTicket').length + styleData('boardingPass').length + 2);
+    expect(fieldsFor(App.creates.update_pass.operation.inputFields, 'storeCard').map((field) => field.key)).toContain('pointsBalance');
   });
 
   test('choices are the schema’s', () => {

@@ -1,4 +1,4 @@
-import { styleFields, translationRows } from './style-fields';
+import { styleDataFields, styleField, styleFields, translationRows } from './style-fields';
 
 /**
  * An input field as Zapier's app schema takes it. The types are the ones Zapier's editor offers;
@@ -16,6 +16,8 @@ export interface InputField {
   default?: string;
   /** Several values of the type, sent as an array. */
   list?: boolean;
+  /** Zapier asks the dynamic fields again when this field changes. */
+  altersDynamicFields?: boolean;
   /** Line items: each child key is the parent's key followed by the body key, capitalised. */
   children?: InputField[];
 }
@@ -133,6 +135,18 @@ export const passFields: InputField[] = [
   { key: 'label', label: 'Label (legacy)', helpText: 'Older WalletWallet field: the label of the first secondary field.' },
   { key: 'value', label: 'Value (legacy)', helpText: 'Older WalletWallet field: the value of the first secondary field.' },
 ];
+
+/** Input fields Zapier computes from what the Zap holds so far (its dynamic fields). */
+export type DynamicFields = (z: unknown, bundle: { inputData: Record<string, unknown> }) => InputField[];
+
+const styleData = new Set(styleFields.filter((field) => field !== styleField).map((field) => field.key));
+const fieldsOfPickedStyle: DynamicFields = (_z, bundle) => styleDataFields(bundle.inputData.style);
+
+/** What Create Pass and Update Pass show: `passFields`, with a style's data only once that style is picked. */
+export const passInputFields: (InputField | DynamicFields)[] = passFields.flatMap((field) => {
+  if (field === styleField) return [field, fieldsOfPickedStyle];
+  return styleData.has(field.key) ? [] : [field];
+});
 
 export const PASS_SAMPLE = {
   serialNumber: 'Wnz3NJ9cx3mhpKaLvQRIhQ',

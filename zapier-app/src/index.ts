@@ -1,7 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { eventTriggers, type EventItem } from './event-triggers';
 import { bodyFrom, call, passmintFor } from './passmint';
-import { PASS_OUTPUT_FIELDS, PASS_SAMPLE, passFields } from './fields';
+import { PASS_OUTPUT_FIELDS, PASS_SAMPLE, passInputFields } from './fields';
 
 /** What an update answers (PUT and the field PATCH alike), as a Zapier action's sample and fields. */
 const PASS_UPDATED_OUTPUT = {
@@ -47,7 +47,7 @@ const createPass = {
   noun: 'Pass',
   display: { label: 'Create Pass', description: 'Issues an Apple Wallet pass and its Google Wallet link.' },
   operation: {
-    inputFields: passFields,
+    inputFields: passInputFields,
     perform: async (z: ZObject, bundle: Bundle) => {
       const created = await call(z, () => passmintFor(bundle).createPass(bodyFrom(bundle.inputData)));
       // The .pkpass itself is on the share page; Zapier steps want small JSON.
@@ -71,7 +71,7 @@ const updatePass = {
     description: 'Replaces the WHOLE pass and pushes the change to every phone: fields you leave empty are removed from the pass.',
   },
   operation: {
-    inputFields: [serialField, ...passFields],
+    inputFields: [serialField, ...passInputFields],
     perform: async (z: ZObject, bundle: Bundle) => {
       const { serialNumber, ...rest } = bundle.inputData as Record<string, unknown> & { serialNumber: string };
       return call(z, () => passmintFor(bundle).updatePass(serialNumber, bodyFrom(rest)));

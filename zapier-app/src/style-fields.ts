@@ -21,21 +21,21 @@ function nested(path: string[], label: string, helpText: string, extra: Partial<
 
 const forStyle = (style: string) => `Only with the style ${style}.`;
 
-const styleChoice: InputField[] = [
-  {
-    key: 'style',
-    label: 'Style',
-    choices: ['generic', 'storeCard', 'eventTicket', 'coupon', 'boardingPass'],
-    helpText:
-      'The kind of pass: it decides the layout on the phone and the Google Wallet type. Leave empty for a store card when there is a strip image, otherwise a generic pass.',
-  },
-  {
-    key: 'transitType',
-    label: 'Transit type',
-    choices: ['air', 'train', 'bus', 'boat', 'generic'],
-    helpText: `${forStyle('boardingPass')} Required with it; air needs the IATA codes and the flight number.`,
-  },
-];
+export const styleField: InputField = {
+  key: 'style',
+  label: 'Style',
+  choices: ['generic', 'storeCard', 'eventTicket', 'coupon', 'boardingPass'],
+  altersDynamicFields: true,
+  helpText:
+    'The kind of pass: it decides the layout on the phone and the Google Wallet type, and which of its fields follow. Leave empty for a store card when there is a strip image, otherwise a generic pass.',
+};
+
+const transitTypeField: InputField = {
+  key: 'transitType',
+  label: 'Transit type',
+  choices: ['air', 'train', 'bus', 'boat', 'generic'],
+  helpText: `${forStyle('boardingPass')} Required with it; air needs the IATA codes and the flight number.`,
+};
 
 const event = (path: string[], label: string, helpText: string, extra: Partial<InputField> = {}) =>
   nested(['event', ...path], `Event: ${label}`, `${forStyle('eventTicket')} ${helpText}`, extra);
@@ -111,7 +111,26 @@ export const translationRows: InputField = {
   ],
 };
 
-export const styleFields: InputField[] = [...styleChoice, ...eventFields, ...tripFields, ...pointsFields];
+const STYLE_DATA: Record<string, InputField[]> = {
+  eventTicket: eventFields,
+  boardingPass: [transitTypeField, ...tripFields],
+  storeCard: pointsFields,
+};
+
+/** Every field of the style data, for building bodies: the style and what each style takes. */
+export const styleFields: InputField[] = [styleField, ...Object.values(STYLE_DATA).flat()];
+
+/**
+ * The fields of the style the Zap picked, as Zapier's dynamic fields: shown once a style is
+ * chosen. A style mapped from an earlier step is not known when the Zap is edited, so it shows
+ * the fields of every style.
+ * @see https://docs.zapier.com/platform/build/add-fields#dynamic-fields
+ */
+export function styleDataFields(style: unknown): InputField[] {
+  if (style === undefined || style === null || style === '') return [];
+  if (typeof style === 'string' && (styleField.choices ?? []).includes(style)) return STYLE_DATA[style] ?? [];
+  return Object.values(STYLE_DATA).flat();
+}
 
 /** Translation line items (`{ translationsLanguage, translationsSource, translationsTranslation }`) as the API's table. */
 export function translationsOf(rows: Record<string, unknown>[]): Record<string, Record<string, string>> | undefined {
