@@ -124,7 +124,7 @@ export const styleFields: InputField[] = [styleField, ...Object.values(STYLE_DAT
  * The fields of the style the Zap picked, as Zapier's dynamic fields: shown once a style is
  * chosen. A style mapped from an earlier step is not known when the Zap is edited, so it shows
  * the fields of every style.
- * @see https://docs.zapier.com/platform/build/add-fields#dynamic-fields
+ * @see https://docs.zapier.com/platform/build/dynamic-field
  */
 export function styleDataFields(style: unknown): InputField[] {
   if (style === undefined || style === null || style === '') return [];

@@ -5,7 +5,7 @@ import type { INodeProperties } from 'n8n-workflow';
  * fixed collection named by its key: the group `details` holds the object's own values, any other
  * group the nested object of that name; numbers that may be left out sit in an `options`
  * collection (a number input cannot be empty). The tests hold this against Passmint's schema.
- * @see https://developer.apple.com/documentation/walletpasses/pass
+ * @see https://docs.n8n.io/connect/create-nodes/build-your-node/reference/node-ui-elements
  * @see https://developer.apple.com/documentation/walletpasses/semantictags
  */
 
