@@ -11,6 +11,7 @@ const PASS_UPDATED_OUTPUT = {
     { key: 'lastUpdated' },
     { key: 'notifiedDevices', type: 'integer' },
     { key: 'unchanged', type: 'boolean' },
+    { key: 'warnings', label: 'Warnings', list: true },
   ],
 };
 
