@@ -33,19 +33,6 @@ describe('docs/api.md', () => {
     expect(bodies).toContainEqual(API_EXAMPLE_BODIES.updateWithLocation);
   });
 
-  test('shows the request examples of /openapi.json (a loyalty card, an event ticket, a boarding pass) as they are', async () => {
-    const bodies = examples
-      .flatMap((example) => example.steps)
-      .flatMap((step) => (step.kind === 'curl' && step.data !== undefined ? [JSON.parse(step.data) as unknown] : []));
-    const openApi = (await request(`${server.url}/openapi.json`)).json;
-    const requestExamples = openApi.paths['/api/passes'].post.requestBody.content['application/json'].examples as Record<
-      string,
-      { value: unknown }
-    >;
-    expect(Object.keys(requestExamples)).toEqual(expect.arrayContaining(['eventTicket', 'boardingPass']));
-    for (const { value } of Object.values(requestExamples)) expect(bodies).toContainEqual(value);
-  });
-
   test.each(examples.map((example) => [example.title, example] as const))('%s', async (_title, example) => {
     let last: ApiResponse | undefined;
     for (const step of example.steps) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { validatePkpass, withFieldKeys } from '@passmint/engine';
-import { API_EXAMPLE_BODIES, opensslVerifyPass } from '@passmint/engine/testing';
+import { API_EXAMPLE_BODIES, opensslVerifyPass, STYLE_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from '@passmint/engine/schema';
 import { request, startInProcess, type InProcessServer } from '../testing';
 
@@ -186,21 +186,28 @@ describe('the request examples of /openapi.json and /llms.txt', () => {
     examples = doc.paths['/api/passes'].post.requestBody.content['application/json'].examples as Examples;
   });
 
-  test('are a loyalty card (the WalletWallet example), an event ticket and a boarding pass', () => {
-    expect(Object.keys(examples)).toEqual(['loyaltyCard', 'eventTicket', 'boardingPass']);
+  test("are the WalletWallet loyalty card (also in German), and docs/pass-styles.md's event ticket and boarding pass", () => {
+    expect(Object.keys(examples)).toEqual(['loyaltyCard', 'loyaltyCardInGerman', 'eventTicket', 'boardingPass']);
     expect(examples.loyaltyCard?.value).toEqual(EXAMPLE_POST);
+    const { defaultLanguage, translations, ...inGerman } = examples.loyaltyCardInGerman!.value;
+    expect([inGerman, defaultLanguage, Object.keys(translations as object)]).toEqual([EXAMPLE_POST, 'en', ['de']]);
+    expect(examples.eventTicket?.value).toEqual(STYLE_EXAMPLE_BODIES.eventTicket);
+    expect(examples.boardingPass?.value).toEqual(STYLE_EXAMPLE_BODIES.boardingPass);
   });
 
-  test.each(['loyaltyCard', 'eventTicket', 'boardingPass'])('%s issues a signed pass of its style', async (name) => {
+  test.each(['loyaltyCard', 'loyaltyCardInGerman', 'eventTicket', 'boardingPass'])('%s issues a signed pass of its style', async (name) => {
     const example = examples[name]!.value;
     const response = await api('/api/passes', { method: 'POST', body: example });
     expect(response.status).toBe(200);
-    const pkpass = Buffer.from(passCreatedSchema.parse(response.json).applePass, 'base64');
+    const created = passCreatedSchema.parse(response.json);
+    // Nothing to warn about but the missing Google configuration: every text shows, every translation is used.
+    expect(created.warnings?.filter((warning) => !/Google Wallet is not configured/.test(warning))).toEqual([]);
+    const pkpass = Buffer.from(created.applePass, 'base64');
     expectSignedAndValid(pkpass);
     const passJson = passJsonOf(pkpass);
     const style = (example.style as string | undefined) ?? 'generic';
-    const primaryLabels = (example.primaryFields as { label: string }[]).map((field) => field.label);
-    expect(passJson[style].primaryFields.map((field: { label: string }) => field.label)).toEqual(primaryLabels);
+    expect(passJson[style].primaryFields.length).toBeGreaterThan(0);
+    if (style === 'boardingPass') expect(passJson.boardingPass.transitType).toBe('PKTransitTypeAir');
   });
 
   test('/llms.txt shows the same bodies as curl commands a shell runs as written', async () => {
