@@ -14,6 +14,7 @@ import {
 } from '@passmint/engine/schema';
 import { pngDataUri } from '@passmint/engine/testing';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
+import { unzipSync } from 'fflate';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 import { PassmintApi } from 'n8n-nodes-passmint/dist/credentials/PassmintApi.credentials';
 import { Passmint } from 'n8n-nodes-passmint/dist/nodes/Passmint/Passmint.node';
@@ -285,6 +286,8 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
     const serialNumber = String(run.items[0]!.json.serialNumber);
     const pkpass = Buffer.from(run.items[0]!.binary!.pkpass!.data, 'base64');
     expect(await client.validate(pkpass)).toMatchObject({ valid: true, errors: 0 });
+    expect(Object.keys(unzipSync(pkpass))).toEqual(expect.arrayContaining(['de.lproj/pass.strings', 'fr.lproj/pass.strings']));
+    expect(run.items[0]!.json.warnings ?? []).not.toContainEqual(expect.stringMatching(/^translations/));
     const stored = await client.getPass(serialNumber);
     expect(stored.body).toMatchObject({
       style: 'eventTicket',
@@ -362,6 +365,13 @@ describe('the node against a real Passmint server, run by n8n-core', () => {
       style: 'storeCard',
       points: { balance: 1250 },
     });
+  });
+
+  test('a translation of a text the pass does not have comes back as a warning in the output', async () => {
+    const translations = { language: [{ language: 'de', texts: { text: [{ source: 'NOT ON THE PASS', translation: 'NICHT' }] } }] };
+    const run = await harness.run({ ...eventTicket, translations, attachPass: false });
+    expect(run.error).toBeUndefined();
+    expect(run.items[0]!.json.warnings).toContainEqual(expect.stringMatching(/^translations\.de: "NOT ON THE PASS"/));
   });
 
   test('an event ticket without its event fails with the API naming the missing data', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createPassmintClient } from '@passmint/client';
+import { unzipSync } from 'fflate';
 import {
   BARCODE_FORMATS,
   COLOR_PRESETS,
@@ -334,7 +335,10 @@ test('Create Pass of an event ticket and of a boarding pass, in three languages:
   for (const inputData of [eventTicketInput, boardingPassInput]) {
     const created = await appTester(App.creates.create_pass.operation.perform, { authData: authData(), inputData });
     expect((await passmint.getPass(created.serialNumber)).body).toEqual(bodyFrom(inputData));
-    expect(await passmint.validate(await passmint.getPassFile(created.serialNumber))).toMatchObject({ valid: true, errors: 0 });
+    const pkpass = await passmint.getPassFile(created.serialNumber);
+    expect(await passmint.validate(pkpass)).toMatchObject({ valid: true, errors: 0 });
+    expect(Object.keys(unzipSync(pkpass))).toEqual(expect.arrayContaining(['de.lproj/pass.strings', 'fr.lproj/pass.strings']));
+    expect(created.warnings).not.toContainEqual(expect.stringMatching(/^translations/));
   }
   // The data of a style is refused without it, with the API's path.
   await expect(
