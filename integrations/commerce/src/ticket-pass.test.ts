@@ -14,7 +14,12 @@ const event = {
 const template = parseShopTemplate({
   shopName: 'Harbour Lights',
   locale: 'en-GB',
-  tickets: { rules: [{ match: { tags: ['Ticket'] }, event }, { match: { productTypes: ['Workshop'] }, event: { ...event, name: 'Workshop' } }] },
+  tickets: {
+    rules: [
+      { match: { tags: ['Ticket'] }, event },
+      { match: { productTypes: ['Workshop'] }, event: { ...event, name: 'Workshop' } },
+    ],
+  },
 });
 
 function order(overrides: Partial<NormalisedOrder> = {}): NormalisedOrder {

@@ -100,7 +100,13 @@ function ticketEvent(ticket: TicketUnit): TicketEvent {
   };
 }
 
-function secondaryFields(order: NormalisedOrder, ticket: TicketUnit, event: TicketEvent, locale: string, timeZone: string): PassFieldInput[] {
+function secondaryFields(
+  order: NormalisedOrder,
+  ticket: TicketUnit,
+  event: TicketEvent,
+  locale: string,
+  timeZone: string,
+): PassFieldInput[] {
   const fields: PassFieldInput[] = [
     { key: 'starts', label: 'DATE', value: eventTime(event.startsAt, locale, timeZone), changeMessage: 'The event now starts %@' },
   ];

@@ -35,10 +35,7 @@ const ticketEventTemplateSchema = z
   .strictObject({
     name: ticketEventSchema.shape.name.optional(),
     ...eventShape,
-    timeZone: z
-      .string()
-      .refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Berlin' })
-      .default('UTC'),
+    timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Berlin' }).default('UTC'),
   })
   .superRefine(({ timeZone: _zone, ...event }, ctx) => {
     const parsed = ticketEventSchema.safeParse({ ...event, name: event.name ?? 'product title' });

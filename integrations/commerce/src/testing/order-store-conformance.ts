@@ -140,16 +140,18 @@ export function describeOrderStoreConformance(name: string, open: () => Promise<
       await store.saveOrderTicket({ ...ticket, serialNumber: other.serialNumber, orderUpdatedAt: at(20), voided: true, at: at(21) });
       await store.saveOrderTicket({ ...ticket, orderUpdatedAt: at(15), voided: false, at: at(22) });
       const tickets = await store.listOrderTickets(name, { orderIds: ['order-1'] });
-      expect(tickets).toEqual([
-        { ...ticket, at: undefined, orderUpdatedAt: at(20), voided: true, createdAt: at(11), updatedAt: at(22), linkedAt: null },
-        { ...ticket, at: undefined, unit: 1, serialNumber: other.serialNumber, createdAt: at(12), updatedAt: at(12), linkedAt: null },
-      ].map(({ at: _at, ...record }) => record));
+      expect(tickets).toEqual(
+        [
+          { ...ticket, at: undefined, orderUpdatedAt: at(20), voided: true, createdAt: at(11), updatedAt: at(22), linkedAt: null },
+          { ...ticket, at: undefined, unit: 1, serialNumber: other.serialNumber, createdAt: at(12), updatedAt: at(12), linkedAt: null },
+        ].map(({ at: _at, ...record }) => record),
+      );
       expect(await store.listOrderTickets(name, { orderIds: ['order-2'] })).toEqual([]);
       expect(await store.listOrderTickets(name, { customerId: 'customer-1' })).toHaveLength(2);
       expect(await store.listOrderTickets(name, { customerId: 'customer-2' })).toEqual([]);
     });
 
-    it('marks an order\'s tickets linked and forgets them by order', async () => {
+    it("marks an order's tickets linked and forgets them by order", async () => {
       const name = shop();
       for (const orderId of ['order-1', 'order-2']) {
         const pass = await insertedPass();
