@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   createOrderSync,
   loadShopTemplate,
+  ORDER_WALLET_PAGE_HEADERS,
   ORDER_STORE_MIGRATIONS,
   orderStoreOn,
   SHOP_SESSION_SECRET_COLUMN,
@@ -115,5 +116,6 @@ export async function shopifySetup(host: Pick<PluginHost<ShopifyEnv>, 'env' | 't
 
 function send(reply: FastifyReply, answer: ShopifyAnswer) {
   if ('location' in answer) return reply.redirect(answer.location, 302);
+  if ('html' in answer) return reply.status(answer.status).headers(ORDER_WALLET_PAGE_HEADERS).send(answer.html);
   return reply.status(answer.status).send(answer.body);
 }

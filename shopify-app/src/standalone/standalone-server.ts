@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createPassmintClient } from '@passmint/client';
-import { createOrderSync, parseShopTemplate } from '@passmint/commerce';
+import { createOrderSync, ORDER_WALLET_PAGE_HEADERS, parseShopTemplate } from '@passmint/commerce';
 import { createShopifyApp, type ShopifyAnswer } from '../shopify-app';
 import type { ApiVersion } from '../shopify-api';
 import { createClientPassWriter } from './client-pass-writer';
@@ -101,6 +101,10 @@ export async function startStandalone(env: StandaloneEnv, log: (line: string) =>
 function reply(response: ServerResponse, answer: ShopifyAnswer): void {
   if ('location' in answer) {
     response.writeHead(302, { location: answer.location }).end();
+    return;
+  }
+  if ('html' in answer) {
+    response.writeHead(answer.status, ORDER_WALLET_PAGE_HEADERS).end(answer.html);
     return;
   }
   response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));
