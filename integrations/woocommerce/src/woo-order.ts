@@ -1,4 +1,4 @@
-import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTracking } from '@passmint/commerce';
+import { utcTimestamp, type NormalisedOrder, type OrderProduct, type OrderStatus, type OrderTracking } from '@passmint/commerce';
 
 /**
  * The part of a WooCommerce REST (wc/v3) order resource that a pass shows.
@@ -15,7 +15,7 @@ export interface WooOrder {
   date_created_gmt: string;
   date_modified_gmt: string;
   billing?: { first_name?: string; last_name?: string; email?: string };
-  line_items?: { name: string; quantity: number }[];
+  line_items?: { id?: number | string; name: string; quantity: number; product_id?: number | string }[];
   meta_data?: { id?: number; key: string; value: unknown }[];
 }
 
@@ -53,7 +53,7 @@ export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrde
     },
     lineItems: listOf(order.line_items)
       .filter(isLineItem)
-      .map((item) => ({ title: item.name, quantity: item.quantity })),
+      .map((item) => ({ title: item.name, quantity: item.quantity, ...(isWooId(item.id) ? { id: String(item.id) } : {}) })),
     total: { amount: order.total, currency: order.currency },
     tracking: shipmentTracking(order),
   };
@@ -84,7 +84,32 @@ function listOf<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
 
-function isLineItem(item: unknown): item is { name: string; quantity: number } {
+function isLineItem(item: unknown): item is { id?: unknown; name: string; quantity: number } {
   const candidate = item as { name?: unknown; quantity?: unknown } | null;
   return typeof candidate?.name === 'string' && typeof candidate.quantity === 'number';
+}
+
+/**
+ * A WooCommerce product as ticket rules see it: its categories and tags, each by name and by slug
+ * (WooCommerce products have no product type in Shopify's sense; `simple`/`variable` is not one).
+ * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#product-properties
+ */
+export interface WooProductTerms {
+  categories?: { name?: unknown; slug?: unknown }[];
+  tags?: { name?: unknown; slug?: unknown }[];
+}
+
+export function wooOrderProduct(product: WooProductTerms): OrderProduct {
+  const terms = (list: WooProductTerms['tags']) =>
+    listOf(list).flatMap((term) => [term?.name, term?.slug].filter((value): value is string => typeof value === 'string' && value !== ''));
+  return { type: null, tags: terms(product.tags), categories: terms(product.categories) };
+}
+
+/** The product id of each line item (by line item id), for looking the products up. */
+export function lineItemProductIds(order: WooOrder): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const item of listOf(order.line_items)) {
+    if (isWooId(item?.id) && isWooId(item.product_id)) ids.set(String(item.id), String(item.product_id));
+  }
+  return ids;
 }
