@@ -154,7 +154,12 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
         const result = await deps.sync.sync(await withTicketProducts(normaliseOrderNode(node, shop)), target, linkWriter(orderId));
         if (!result.tickets) return { status: 302, location: result.shareUrl };
       }
-      return (await orderWalletPage(shop, orderId, node.name)) ?? { status: 404, body: { error: 'The order has no passes.', code: 'order_not_found' } };
+      return (
+        (await orderWalletPage(shop, orderId, node.name)) ?? {
+          status: 404,
+          body: { error: 'The order has no passes.', code: 'order_not_found' },
+        }
+      );
     },
 
     /** GET /auth?shop=…: starts the OAuth install of a public app (the library answers with the redirect). */

@@ -78,7 +78,7 @@ test('lists that are not lists, and line items without a title or quantity, are 
   expect(normaliseWebhookOrder(mixed, 'shop').lineItems).toEqual([{ title: 'Mug', quantity: 1, variant: null }]);
 });
 
-test('line item products from the Admin API fill the ticket rules\' product type and tags, matched by line item id', () => {
+test("line item products from the Admin API fill the ticket rules' product type and tags, matched by line item id", () => {
   const order = normaliseWebhookOrder(webhookOrder, 'shop');
   const filled = withProducts(order, {
     lineItems: {

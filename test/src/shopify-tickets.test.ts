@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { walletLinkPath } from '@passmint/shopify-app';
@@ -54,7 +54,13 @@ beforeAll(async () => {
     issuerId: ISSUER,
     serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
   });
-  shopify = await startFakeShopify({ apiKey: API_KEY, apiSecretKey: API_SECRET, orders: [] });
+  // Ticket rules read line item products: the app asks for read_products as well.
+  shopify = await startFakeShopify({
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET,
+    orders: [],
+    scopes: ['read_orders', 'write_orders', 'read_products'],
+  });
   writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify(account.key));
   writeFileSync(join(dataDir, 'shopify-ca.pem'), shopify.caPem);
   writeFileSync(join(dataDir, 'shopify-template.json'), JSON.stringify(TEMPLATE));

@@ -1,4 +1,11 @@
-import { parseJsonExact, wantsProducts, type NormalisedOrder, type OrderProduct, type OrderSync, type OrderTarget } from '@passmint/commerce';
+import {
+  parseJsonExact,
+  wantsProducts,
+  type NormalisedOrder,
+  type OrderProduct,
+  type OrderSync,
+  type OrderTarget,
+} from '@passmint/commerce';
 import { isWooId, lineItemProductIds, normaliseWooOrder, wooOrderProduct, type WooOrder } from './woo-order';
 import type { WooShop } from './woo-shop';
 import { isWooPing, verifyWooSignature } from './woo-signature';

@@ -602,6 +602,27 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
     });
   });
 
+  test("a line item's product needs read_products: ACCESS_DENIED without it, the product type and tags with it", async () => {
+    const query = 'query ($id: ID!) { order(id: $id) { lineItems(first: 5) { nodes { id product { productType tags } } } } }';
+    const denied = await graphql(query, { id: ORDER_ID });
+    expect(denied.json).toMatchObject({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'ACCESS_DENIED' }) })],
+    });
+    const local = await startFakeShopify({
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET,
+      scopes: ['read_orders', 'write_orders', 'read_products'],
+    });
+    try {
+      const granted = await graphql(query, { id: ORDER_ID }, { target: local });
+      expect(granted.json).toMatchObject({
+        data: { order: { lineItems: { nodes: [{ product: { productType: 'Festival Pass', tags: ['festival', 'ticket'] } }] } } },
+      });
+    } finally {
+      await local.stop();
+    }
+  });
+
   test('metafieldsSet validates every input, is atomic, and allows at most 25 per call', async () => {
     const owner = 'gid://shopify/Order/450789470';
     const local = await startFakeShopify({

@@ -22,6 +22,7 @@ export * from '../fixtures/shopify';
  * @see https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
  * @see https://shopify.dev/docs/api/admin-graphql/latest/queries/order
  * @see https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet
+ * @see https://shopify.dev/docs/api/usage/access-scopes
  * @see https://shopify.dev/docs/apps/build/webhooks/delivery-structure
  * @see https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
  */
@@ -1227,6 +1228,9 @@ function resolveField(exec: Execution, parent: Json, parentType: string, field: 
   const ownerId = typeof parent['id'] === 'string' && exec.state.orders.has(parent['id']) ? parent['id'] : undefined;
   if (ownerId !== undefined && (field.name === 'metafield' || field.name === 'metafields'))
     return resolveOwnerMetafields(exec, ownerId, field, type, path);
+  // A line item's product is product data: Shopify answers ACCESS_DENIED without read_products.
+  if (parentType === 'LineItem' && field.name === 'product' && !hasScope(exec.state, 'read_products'))
+    return accessDenied(exec, field, path, 'read_products');
   if (!(field.name in parent)) {
     invalidate(exec, {
       message: `Field '${field.name}' doesn't exist on type '${parentType}'`,
