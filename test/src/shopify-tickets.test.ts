@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   type ShopifyOrderWebhook,
 } from './fakes/fake-shopify';
 import { fieldByKey, storedPassOf, usedThisMonth } from './test-support/passes';
+import { freePort } from './test-support/processes';
 
 const run = promisify(execFile);
 const API_KEY = 'passmint-test-client-id';
@@ -293,4 +294,91 @@ test("an order without ticket products keeps today's wallet link: a redirect to 
   const created = await deliver('orders/create', order);
   expect(created.json.tickets).toBeUndefined();
   expect((await openWalletLink(order.id)).status).toBe(302);
+});
+
+describe('the standalone app, next to a remote Passmint', () => {
+  const STANDALONE_BIN = require.resolve('@passmint/shopify-app/package.json').replace(/package\.json$/, 'dist/standalone/cli.js');
+  let app: ChildProcess;
+  let appUrl: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    app = spawn(process.execPath, [STANDALONE_BIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_EXTRA_CA_CERTS: join(dataDir, 'shopify-ca.pem'),
+        PASSMINT_URL: server.url,
+        PASSMINT_API_KEY: server.key,
+        PASSMINT_SHOPIFY_SHOP: shopify.shop,
+        PASSMINT_SHOPIFY_API_KEY: API_KEY,
+        PASSMINT_SHOPIFY_API_SECRET: API_SECRET,
+        PASSMINT_SHOPIFY_LINK_SECRET: LINK_SECRET,
+        PASSMINT_SHOPIFY_PORT: String(port),
+        PASSMINT_SHOPIFY_DATA_DIR: join(dataDir, 'standalone'),
+        PASSMINT_SHOPIFY_TEMPLATE: join(dataDir, 'shopify-template.json'),
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      app.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        if (/listening on/.test(stderr)) resolve();
+      });
+      app.once('exit', (code) => reject(new Error(`passmint-shopify exited with ${String(code)}: ${stderr}`)));
+    });
+    appUrl = `http://127.0.0.1:${port}`;
+  }, 30_000);
+
+  afterAll(async () => {
+    if (!app || app.exitCode !== null) return;
+    const exited = new Promise((resolve) => app.once('exit', resolve));
+    app.kill('SIGTERM');
+    await exited;
+  });
+
+  test('makes the tickets through the API, voids the extras through it, and its wallet link lists them with both buttons', async () => {
+    const order = newOrder(2);
+    const answer = await deliverShopifyWebhook(`${appUrl}/commerce/shopify/webhooks`, {
+      topic: 'orders/create',
+      shop: shopify.shop,
+      body: order,
+      apiSecretKey: API_SECRET,
+    });
+    const created = JSON.parse(answer.body) as Record<string, unknown>;
+    expect(created).toMatchObject({
+      action: 'created',
+      shareUrl: `${appUrl}${walletLinkPath(shopify.shop, String(order.id), LINK_SECRET)}`,
+    });
+    const tickets = ticketsOf(created);
+    expect((await storedPass(tickets[1]!.serialNumber)).body).toMatchObject({ style: 'eventTicket' });
+
+    const fewer = {
+      ...order,
+      updated_at: '2026-11-20T11:00:00-05:00',
+      line_items: order.line_items.map((item, i) => (i === 0 ? { ...item, quantity: 1 } : item)),
+    };
+    await deliverShopifyWebhook(`${appUrl}/commerce/shopify/webhooks`, {
+      topic: 'orders/updated',
+      shop: shopify.shop,
+      body: fewer,
+      apiSecretKey: API_SECRET,
+    });
+    expect((await storedPass(tickets[1]!.serialNumber)).voided).toBe(true);
+
+    const link = `${appUrl}${walletLinkPath(shopify.shop, String(order.id), LINK_SECRET)}`;
+    const deadline = Date.now() + GOOGLE_WAIT_MS;
+    let html = '';
+    while (Date.now() < deadline) {
+      const page = await fetch(link, { redirect: 'manual' });
+      expect(page.status).toBe(200);
+      html = await page.text();
+      if ((html.match(/data-action="google"/g) ?? []).length === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(html.match(/data-action="apple"/g)).toHaveLength(2);
+    expect(html.match(/data-action="google"/g)).toHaveLength(2);
+    expect(html).toContain(`href="${server.url}/p/${tickets[0]!.serialNumber}/pass.pkpass"`);
+    expect(html).toContain('This ticket is no longer valid.');
+  });
 });
