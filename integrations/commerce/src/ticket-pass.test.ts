@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parsePassInput } from '@passmint/engine';
 import type { NormalisedOrder } from './order';
 import { parseShopTemplate } from './shop-template';
+import { loadShopTemplate } from './shop-template-file';
 import { ticketPassBody, ticketUnits } from './ticket-pass';
 import { ticketRuleFor } from './ticket-rules';
 
@@ -128,4 +132,36 @@ test('a bad tickets section is refused with the path of each problem', () => {
   );
   expect(attempt({ rules: [{ match: { tags: ['t'] }, event: { startsAt: event.startsAt } }] })).toThrow(/venue/);
   expect(attempt({ rules: [{ match: { tags: ['t'] }, event, colour: 'red' }] })).toThrow(/colour/);
+});
+
+test('the tickets section has limits: 50 rules, 50 values per match kind, 255 characters a value', () => {
+  const rule = { match: { tags: ['t'] }, event };
+  const attempt = (tickets: unknown) => () => parseShopTemplate({ shopName: 'A', tickets });
+  expect(attempt({ rules: Array.from({ length: 50 }, () => rule) })).not.toThrow();
+  expect(attempt({ rules: Array.from({ length: 51 }, () => rule) })).toThrow(/rules/);
+  expect(attempt({ rules: [{ ...rule, match: { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) } }] })).toThrow(/match[\s\S]*tags/);
+  expect(attempt({ rules: [{ ...rule, match: { tags: ['x'.repeat(256)] } }] })).toThrow(/tags/);
+  expect(attempt({ rules: [{ ...rule, match: { tags: [' '] } }] })).toThrow(/tags/);
+});
+
+test('a template file with a bad tickets section names the variable and the path of each problem, for the start-up error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'passmint-template-'));
+  try {
+    const file = join(dir, 'template.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ tickets: { orderPass: 'both', rules: [{ match: { tags: ['t'] }, event: { ...event, venue: {} } }] } }),
+    );
+    const loaded = loadShopTemplate(file, 'PASSMINT_SHOPIFY_TEMPLATE', 'Harbour');
+    expect(loaded.ok).toBe(false);
+    const problems = loaded.ok ? [] : loaded.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PASSMINT_SHOPIFY_TEMPLATE tickets\.orderPass: /),
+        expect.stringMatching(/^PASSMINT_SHOPIFY_TEMPLATE tickets\.rules\.0\.event\.venue\.name: /),
+      ]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
