@@ -5,7 +5,8 @@ import type { PassWriter } from './order-sync';
 export interface OrderWalletEntry {
   kind: 'order' | 'ticket';
   serialNumber: string;
-  /** The ticket's place in its line item (1-based), for the page's caption. */
+  /** The ticket's event and its place in its line item (1-based), for the page's caption. */
+  eventName?: string;
   ticketNumber?: number;
   voided: boolean;
   sharePageUrl: string;
@@ -36,6 +37,7 @@ export async function orderWalletEntries(
       kind: 'ticket' as const,
       tenantId: ticket.tenantId,
       serialNumber: ticket.serialNumber,
+      eventName: ticket.eventName,
       ticketNumber: ticket.unit + 1,
       voided: ticket.voided,
     })),
@@ -81,7 +83,8 @@ ${items}
 }
 
 function entryHtml(entry: OrderWalletEntry): string {
-  const caption = entry.kind === 'order' ? 'Your order' : `Ticket ${entry.ticketNumber ?? ''}`.trim();
+  const caption =
+    entry.kind === 'order' ? 'Your order' : [entry.eventName, `ticket ${entry.ticketNumber ?? ''}`.trim()].filter(Boolean).join(', ');
   const data = `data-kind="${entry.kind}" data-serial="${escapeHtml(entry.serialNumber)}"`;
   if (entry.voided) return `<li ${data}><h2>${escapeHtml(caption)}</h2><p role="status">This ticket is no longer valid.</p></li>`;
   const google = entry.googleSaveUrl

@@ -164,5 +164,7 @@ test('the order page lists the order pass and every ticket with both wallet butt
   expect(html).toContain('href="https://passes.example/p/serial-2/pass.pkpass"');
   expect(html).toContain('href="https://pay.google.com/gp/v/save/serial-2"');
   expect(html).toContain('This ticket is no longer valid.');
+  expect(html).toContain('<h2>Weekend Pass, ticket 1</h2>');
+  expect(html).toContain('<h2>Your order</h2>');
   expect(html).not.toContain('<script');
 });

@@ -59,7 +59,7 @@ async function createTicket(
 ): Promise<TicketSyncResult> {
   const created = await deps.passes.createPass(tenantId, body, ticketIdempotencyKey(order, unit.lineItemId, unit.unit));
   const record = { lineItemId: unit.lineItemId, unit: unit.unit, tenantId, serialNumber: created.serialNumber };
-  await save(deps, order, record, body.voided === true);
+  await save(deps, order, { ...record, eventName: body.event?.name ?? '' }, body.voided === true);
   return { ...record, shareUrl: created.shareUrl, action: 'created' };
 }
 
@@ -73,6 +73,7 @@ async function updateTicket(
     await save(deps, order, ticket, true);
     return { ...resultOf(deps, ticket), action: 'ignored', reason: 'voided' };
   }
+  const current = { ...ticket, eventName: body.event?.name ?? ticket.eventName };
   let unchanged: boolean;
   try {
     ({ unchanged } = await deps.passes.updatePass(ticket.tenantId, ticket.serialNumber, body));
@@ -81,7 +82,7 @@ async function updateTicket(
     await save(deps, order, ticket, true);
     return { ...resultOf(deps, ticket), action: 'ignored', reason: 'voided' };
   }
-  await save(deps, order, ticket, body.voided === true);
+  await save(deps, order, current, body.voided === true);
   const action = body.voided ? 'voided' : unchanged ? 'unchanged' : 'updated';
   return { ...resultOf(deps, ticket), action };
 }
@@ -95,7 +96,7 @@ async function voidTicket(deps: TicketSyncDeps, order: NormalisedOrder, ticket: 
 async function save(
   deps: TicketSyncDeps,
   order: NormalisedOrder,
-  ticket: Pick<OrderTicketRecord, 'lineItemId' | 'unit' | 'tenantId' | 'serialNumber'>,
+  ticket: Pick<OrderTicketRecord, 'lineItemId' | 'unit' | 'eventName' | 'tenantId' | 'serialNumber'>,
   voided: boolean,
 ): Promise<void> {
   await deps.store.saveOrderTicket({
@@ -103,6 +104,7 @@ async function save(
     orderId: order.orderId,
     lineItemId: ticket.lineItemId,
     unit: ticket.unit,
+    eventName: ticket.eventName,
     tenantId: ticket.tenantId,
     serialNumber: ticket.serialNumber,
     customerId: order.customer.id,

@@ -15,7 +15,14 @@ export interface WooOrder {
   date_created_gmt: string;
   date_modified_gmt: string;
   billing?: { first_name?: string; last_name?: string; email?: string };
-  line_items?: { id?: number | string; name: string; quantity: number; product_id?: number | string }[];
+  line_items?: {
+    id?: number | string;
+    name: string;
+    quantity: number;
+    product_id?: number | string;
+    variation_id?: number | string;
+    meta_data?: { key?: unknown; display_value?: unknown }[];
+  }[];
   meta_data?: { id?: number; key: string; value: unknown }[];
 }
 
@@ -53,7 +60,12 @@ export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrde
     },
     lineItems: listOf(order.line_items)
       .filter(isLineItem)
-      .map((item) => ({ title: item.name, quantity: item.quantity, ...(isWooId(item.id) ? { id: String(item.id) } : {}) })),
+      .map((item) => ({
+        title: item.name,
+        quantity: item.quantity,
+        ...(isWooId(item.id) ? { id: String(item.id) } : {}),
+        ...(variationOf(item) ? { variant: variationOf(item) } : {}),
+      })),
     total: { amount: order.total, currency: order.currency },
     tracking: shipmentTracking(order),
   };
@@ -84,7 +96,20 @@ function listOf<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
 
-function isLineItem(item: unknown): item is { id?: unknown; name: string; quantity: number } {
+/**
+ * A variation's attributes as the customer chose them ("VIP", "Blue, Large"): the item meta whose
+ * keys are not hidden (`_`-prefixed), in display form. Null for items that are not variations.
+ */
+function variationOf(item: { variation_id?: unknown; meta_data?: unknown }): string | null {
+  if (!isWooId(item.variation_id)) return null;
+  const values = listOf(item.meta_data as { key?: unknown; display_value?: unknown }[] | undefined)
+    .filter((meta) => typeof meta?.key === 'string' && !meta.key.startsWith('_') && typeof meta.display_value === 'string')
+    .map((meta) => (meta.display_value as string).trim())
+    .filter(Boolean);
+  return values.length > 0 ? values.join(', ') : null;
+}
+
+function isLineItem(item: unknown): item is { id?: unknown; name: string; quantity: number; variation_id?: unknown; meta_data?: unknown } {
   const candidate = item as { name?: unknown; quantity?: unknown } | null;
   return typeof candidate?.name === 'string' && typeof candidate.quantity === 'number';
 }

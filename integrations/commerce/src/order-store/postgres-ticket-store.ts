@@ -7,10 +7,11 @@ export function createPostgresTicketStore(pool: Pick<Pool, 'query'>): OrderTicke
     async saveOrderTicket(record) {
       await pool.query(
         `INSERT INTO order_tickets (${ORDER_TICKET_COLUMNS})
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, NULL)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, NULL)
           ON CONFLICT (shop, order_id, line_item_id, unit) DO UPDATE SET
             order_updated_at = GREATEST(order_tickets.order_updated_at, excluded.order_updated_at),
             customer_id = excluded.customer_id,
+            event_name = excluded.event_name,
             voided = order_tickets.voided OR excluded.voided,
             updated_at = excluded.updated_at`,
         [
@@ -18,6 +19,7 @@ export function createPostgresTicketStore(pool: Pick<Pool, 'query'>): OrderTicke
           record.orderId,
           record.lineItemId,
           record.unit,
+          record.eventName,
           record.tenantId,
           record.serialNumber,
           record.customerId,

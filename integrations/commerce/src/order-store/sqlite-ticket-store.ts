@@ -5,10 +5,11 @@ import { ORDER_TICKET_COLUMNS, orderTicketFromRow, type OrderTicketRow, type Ord
 export function createSqliteTicketStore(db: Database.Database): OrderTicketStore {
   const sql = {
     save: db.prepare(`INSERT INTO order_tickets (${ORDER_TICKET_COLUMNS})
-      VALUES (@shop, @orderId, @lineItemId, @unit, @tenantId, @serialNumber, @customerId, @orderUpdatedAt, @voided, @at, @at, NULL)
+      VALUES (@shop, @orderId, @lineItemId, @unit, @eventName, @tenantId, @serialNumber, @customerId, @orderUpdatedAt, @voided, @at, @at, NULL)
       ON CONFLICT (shop, order_id, line_item_id, unit) DO UPDATE SET
         order_updated_at = max(order_tickets.order_updated_at, excluded.order_updated_at),
         customer_id = excluded.customer_id,
+        event_name = excluded.event_name,
         voided = max(order_tickets.voided, excluded.voided),
         updated_at = excluded.updated_at`),
     list: db.prepare(`SELECT ${ORDER_TICKET_COLUMNS} FROM order_tickets

@@ -4,6 +4,8 @@ export interface NewOrderTicket {
   /** The platform's line item id, and the unit within its quantity (0-based). */
   lineItemId: string;
   unit: number;
+  /** What the ticket admits to, for pages that list an order's tickets. */
+  eventName: string;
   tenantId: string;
   serialNumber: string;
   customerId: string | null;
@@ -42,6 +44,7 @@ export interface OrderTicketRow {
   order_id: string;
   line_item_id: string;
   unit: number | string;
+  event_name: string;
   tenant_id: string;
   serial_number: string;
   customer_id: string | null;
@@ -58,6 +61,7 @@ export function orderTicketFromRow(row: OrderTicketRow): OrderTicketRecord {
     orderId: row.order_id,
     lineItemId: row.line_item_id,
     unit: Number(row.unit),
+    eventName: row.event_name,
     tenantId: row.tenant_id,
     serialNumber: row.serial_number,
     customerId: row.customer_id,
@@ -70,4 +74,4 @@ export function orderTicketFromRow(row: OrderTicketRow): OrderTicketRecord {
 }
 
 export const ORDER_TICKET_COLUMNS =
-  'shop, order_id, line_item_id, unit, tenant_id, serial_number, customer_id, order_updated_at, voided, created_at, updated_at, linked_at';
+  'shop, order_id, line_item_id, unit, event_name, tenant_id, serial_number, customer_id, order_updated_at, voided, created_at, updated_at, linked_at';
