@@ -1,4 +1,4 @@
-import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTracking } from '@passmint/commerce';
+import { utcTimestamp, type NormalisedOrder, type OrderProduct, type OrderStatus, type OrderTracking } from '@passmint/commerce';
 
 /**
  * An order as Shopify's order webhooks send it (the REST shape).
@@ -150,24 +150,32 @@ export function normaliseOrderNode(order: ShopifyOrderNode, shop: string): Norma
 
 /**
  * The products of an order's line items, for the shop template's ticket rules: webhooks carry
- * neither product type nor tags, so they are read through the Admin API when a template has tickets.
+ * neither product type nor tags, so they are read through the Admin API when a template has tickets,
+ * with the product's own event data (metafield `passmint.event`, type json) if it has some.
  * @see https://shopify.dev/docs/api/admin-graphql/latest/objects/LineItem
+ * @see https://shopify.dev/docs/api/admin-graphql/latest/objects/Metafield
  */
 export const ORDER_PRODUCTS_QUERY = `query PassmintOrderProducts($id: ID!) {
-  order(id: $id) { lineItems(first: 250) { nodes { id product { productType tags } } } }
+  order(id: $id) {
+    lineItems(first: 250) {
+      nodes { id product { productType tags event: metafield(namespace: "passmint", key: "event") { jsonValue } } }
+    }
+  }
 }`;
 
 export interface ShopifyLineItemProducts {
-  lineItems: { nodes: { id: string; product: { productType: string | null; tags: string[] } | null }[] };
+  lineItems: {
+    nodes: {
+      id: string;
+      product: { productType: string | null; tags: string[]; event?: { jsonValue: unknown } | null } | null;
+    }[];
+  };
 }
 
 /** The order's line items with their products (by line item id) filled in. */
 export function withProducts(order: NormalisedOrder, found: ShopifyLineItemProducts | null): NormalisedOrder {
   const products = new Map(
-    (found?.lineItems.nodes ?? []).map((node) => [
-      lineItemId(node.id),
-      node.product ? { type: node.product.productType || null, tags: node.product.tags, categories: [] } : undefined,
-    ]),
+    (found?.lineItems.nodes ?? []).map((node) => [lineItemId(node.id), node.product ? productOf(node.product) : undefined]),
   );
   return {
     ...order,
@@ -175,6 +183,17 @@ export function withProducts(order: NormalisedOrder, found: ShopifyLineItemProdu
       const product = item.id ? products.get(item.id) : undefined;
       return product ? { ...item, product } : item;
     }),
+  };
+}
+
+/** A product as ticket rules see it; its `passmint.event` metafield (JSON) overrides the rule's event. */
+function productOf(product: NonNullable<ShopifyLineItemProducts['lineItems']['nodes'][number]['product']>): OrderProduct {
+  const event = product.event?.jsonValue;
+  return {
+    type: product.productType || null,
+    tags: product.tags,
+    categories: [],
+    ...(event !== undefined && event !== null ? { event } : {}),
   };
 }
 

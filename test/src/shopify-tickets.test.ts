@@ -161,6 +161,10 @@ interface TicketResult {
   action: string;
 }
 
+/** The product of an order's ticket line item in the fake's Admin API, to change its id. */
+const productOfFirstItem = (orderId: number) =>
+  shopify.orders.get(`gid://shopify/Order/${orderId}`)!.lineItems.nodes[0]!.product as { id: string };
+
 const ticketsOf = (json: Record<string, unknown>) => json.tickets as TicketResult[];
 const storedPass = (serial: string) => storedPassOf(server.url, server.key, serial);
 /** The wallet link as the customer's browser opens it, redirects not followed. */
@@ -208,9 +212,33 @@ test('an order of 3 tickets and a mug gets its order pass and 3 event tickets; a
   expect(await usedThisMonth(server.url, server.key)).toBe(used);
 });
 
+test("a product's passmint.event metafield gives its tickets their own date and venue; invalid data is reported, not fatal", async () => {
+  const order = newOrder(1);
+  const product = productOfFirstItem(order.id);
+  product.id = 'gid://shopify/Product/632910399';
+  const own = { name: 'Winter Gala', startsAt: '2027-12-01T19:00:00+01:00', venue: { name: 'Opera House' } };
+  shopify.metafields.set(product.id, [{ namespace: 'passmint', key: 'event', type: 'json', value: JSON.stringify(own) }]);
+  const delivered = await deliver('orders/create', order);
+  const [ticket] = ticketsOf(delivered.json);
+  expect((await storedPass(ticket!.serialNumber)).body).toMatchObject({
+    event: { name: 'Winter Gala', startsAt: own.startsAt, venue: { name: 'Opera House', entrance: 'Gate B' } },
+  });
+
+  const other = newOrder(1);
+  const otherProduct = productOfFirstItem(other.id);
+  otherProduct.id = 'gid://shopify/Product/632910398';
+  shopify.metafields.set(otherProduct.id, [{ namespace: 'passmint', key: 'event', type: 'json', value: '{"startsAt":"soon"}' }]);
+  const answer = await deliver('orders/create', other);
+  expect(answer.json.ticketProblems).toEqual([expect.stringMatching(/^line item 466157049 .*the product's event data startsAt: /)]);
+  expect((await storedPass(ticketsOf(answer.json)[0]!.serialNumber)).body).toMatchObject({
+    event: { startsAt: '2027-06-12T18:00:00+02:00' },
+  });
+});
+
 test('a ticket is a signed pass a phone accepts: the .pkpass behind its Apple button verifies with openssl', async () => {
   const order = newOrder(1);
-  const [ticket] = ticketsOf((await deliver('orders/create', order)).json);
+  const delivered = await deliver('orders/create', order);
+  const [ticket] = ticketsOf(delivered.json);
   const response = await fetch(`${server.url}/p/${ticket!.serialNumber}/pass.pkpass`);
   expect(response.headers.get('content-type')).toBe('application/vnd.apple.pkpass');
   const { unzipSync } = await import('fflate');

@@ -14,6 +14,7 @@ const CONSUMER_SECRET = `cs_${randomBytes(20).toString('hex')}`;
 const WEBHOOK_SECRET = 'whsec-passmint-test-tickets';
 const CONCERT = 31;
 const CUP = 57;
+const GALA = 33;
 
 /** Products in the category "Concerts" (or tagged `ticket`) are tickets, and replace the order pass. */
 const TEMPLATE = {
@@ -60,6 +61,16 @@ describe.each([
           categories: [{ id: 9, name: 'Concerts', slug: 'concerts' }],
           tags: [{ id: 4, name: 'Live', slug: 'live' }],
         },
+        {
+          id: GALA,
+          name: 'Roastery Gala',
+          slug: 'roastery-gala',
+          type: 'simple',
+          status: 'publish',
+          categories: [{ id: 9, name: 'Concerts', slug: 'concerts' }],
+          tags: [],
+          meta_data: [{ id: 1, key: 'passmint_event', value: '{"startsAt":"2027-04-01T19:30:00+02:00","venue":{"name":"Old Port Hall"}}' }],
+        },
         { id: CUP, name: 'Ceramic Cup', slug: 'ceramic-cup', type: 'variable', status: 'publish', categories: [], tags: [] },
       ],
     });
@@ -95,14 +106,14 @@ describe.each([
   );
 
   /** An order of `tickets` concert tickets and a cup, in the fake store. */
-  function newOrder(tickets: number): WooOrder {
+  function newOrder(tickets: number, productId = CONCERT): WooOrder {
     const fixture = wooOrderFixture();
     const [first, second] = fixture.line_items;
     const order = wooOrderFixture({
       id: nextOrderId,
       number: String(nextOrderId),
       line_items: [
-        { ...first!, name: 'Night of Espresso Jazz', product_id: CONCERT, quantity: tickets },
+        { ...first!, name: 'Night of Espresso Jazz', product_id: productId, quantity: tickets },
         { ...second!, product_id: CUP },
       ],
     });
@@ -184,6 +195,14 @@ describe.each([
     expect(await voidedOf(tickets)).toEqual([true, true, true]);
     await deliver('order.updated', modified(order, 51));
     expect(await voidedOf(tickets)).toEqual([true, true, true]);
+  });
+
+  test("a product's passmint_event custom field gives its tickets their own date and venue", async () => {
+    const order = newOrder(1, GALA);
+    const [ticket] = ticketsOf((await deliver('order.created', order)).json);
+    expect((await storedPass(ticket!.serialNumber)).body).toMatchObject({
+      event: { startsAt: '2027-04-01T19:30:00+02:00', venue: { name: 'Old Port Hall' }, admissionLevel: 'Standing' },
+    });
   });
 
   test('an order without concert tickets still gets its order pass', async () => {

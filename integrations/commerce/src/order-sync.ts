@@ -79,6 +79,8 @@ export type OrderSyncResult = (OrderPassResult | (PassOfOrder & { action: 'ticke
   tickets?: TicketSyncResult[];
   /** Set when the order asked for more tickets than one order may make (MAX_TICKETS_PER_ORDER). */
   ticketsCapped?: true;
+  /** Products whose own event data was not valid; their tickets use the rule's event. */
+  ticketProblems?: string[];
   /** Why the shop would not take the link (see LinkRefusedError). */
   linkRefused?: string;
 };
@@ -111,7 +113,7 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
 
   /** The order pass (unless tickets replace it) and the tickets, as the template asks. */
   async function syncOrder(order: NormalisedOrder, target: OrderTarget): Promise<OrderSyncResult> {
-    const { units, capped } = ticketUnits(order, target.template);
+    const { units, capped, problems } = ticketUnits(order, target.template);
     const existingTickets = await store.listOrderTickets(order.shop, { orderIds: [order.orderId] });
     const hasTickets = units.length > 0 || existingTickets.length > 0;
     const existingPass = await store.findOrderPass(order.shop, order.orderId);
@@ -119,7 +121,11 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
     const orderPass = instead ? null : await sync(order, target, existingPass);
     if (!hasTickets) return orderPass as OrderPassResult;
     const tickets = await syncTickets({ store, passes, clock }, order, target, units, existingTickets);
-    const extra = { tickets, ...(capped ? { ticketsCapped: true as const } : {}) };
+    const extra = {
+      tickets,
+      ...(capped ? { ticketsCapped: true as const } : {}),
+      ...(problems.length > 0 ? { ticketProblems: problems } : {}),
+    };
     const pageUrl = target.orderPageUrl?.(order.orderId);
     if (orderPass) return { ...orderPass, ...(pageUrl ? { shareUrl: pageUrl } : {}), ...extra };
     return ticketsOnly(tickets, existingTickets, pageUrl, extra);
@@ -129,7 +135,7 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
     tickets: TicketSyncResult[],
     existing: readonly OrderTicketRecord[],
     pageUrl: string | undefined,
-    extra: Pick<OrderSyncResult, 'tickets' | 'ticketsCapped'>,
+    extra: Pick<OrderSyncResult, 'tickets' | 'ticketsCapped' | 'ticketProblems'>,
   ): OrderSyncResult {
     const first = tickets[0] ?? existing[0];
     const serialNumber = first?.serialNumber ?? '';

@@ -44,6 +44,11 @@ export interface OrderProduct {
   type: string | null;
   tags: readonly string[];
   categories: readonly string[];
+  /**
+   * The product's own event data, over the matching rule's (Shopify: the product metafield
+   * `passmint.event`; WooCommerce: the product meta `passmint_event`), as JSON.
+   */
+  event?: unknown;
 }
 
 export interface OrderTracking {

@@ -165,3 +165,37 @@ test('a template file with a bad tickets section names the variable and the path
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a product's own event data overrides the rule's, venue key by key; invalid data is reported and the rule's event stands", () => {
+  const withEvent = (event: unknown) =>
+    order({ lineItems: [{ id: '1', title: 'Gala', quantity: 1, product: { type: null, tags: ['ticket'], categories: [], event } }] });
+  const own = withEvent({ name: 'Winter Gala', startsAt: '2027-12-01T19:00:00+01:00', venue: { name: 'Opera House' }, seat: { row: '7' } });
+  const { units, problems } = ticketUnits(own, template);
+  expect(problems).toEqual([]);
+  const body = ticketPassBody(own, units[0]!, template);
+  expect(body.event).toMatchObject({
+    name: 'Winter Gala',
+    startsAt: '2027-12-01T19:00:00+01:00',
+    venue: { name: 'Opera House', address: 'Kai 1, Hamburg', entrance: 'Gate B' },
+    seat: { row: '7' },
+  });
+  // Its own date: the rule's door time (June) does not carry over.
+  expect(body.event).not.toHaveProperty('doorsOpenAt');
+  const sameDay = ticketUnits(withEvent({ venue: { entrance: 'Gate C' } }), template).units[0]!.rule.event;
+  expect(sameDay).toMatchObject({
+    startsAt: event.startsAt,
+    doorsOpenAt: event.doorsOpenAt,
+    venue: { name: 'Harbour Stage', entrance: 'Gate C' },
+  });
+  expect(parsePassInput(body).ok).toBe(true);
+
+  const bad = ticketUnits(withEvent({ startsAt: 'tomorrow', colour: 'red' }), template);
+  expect(bad.units[0]!.rule.event.startsAt).toBe(event.startsAt);
+  expect(bad.problems).toHaveLength(1);
+  expect(bad.problems[0]).toMatch(/^line item 1 \(Gala\): the product's event data /);
+  expect(bad.problems[0]).toMatch(/startsAt/);
+  expect(bad.problems[0]).toMatch(/colour/);
+  expect(ticketUnits(withEvent('not json'), template).problems).toEqual([
+    "line item 1 (Gala): the product's event data must be a JSON object",
+  ]);
+});

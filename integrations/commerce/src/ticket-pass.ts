@@ -3,7 +3,7 @@ import { LIMITS, type PassFieldInput, type PassInput, type TicketEvent } from '@
 import { CLOSED_STATUSES, type NormalisedOrder, type OrderLineItem } from './order';
 import { branding, clip } from './pass-text';
 import type { ShopTemplate } from './shop-template';
-import { MAX_TICKETS_PER_ORDER, ticketRuleFor, type TicketRule } from './ticket-rules';
+import { MAX_TICKETS_PER_ORDER, ticketRuleFor, withProductEvent, type TicketRule } from './ticket-rules';
 
 /** One unit of a ticket line item: the ticket's identity within its order. */
 export interface TicketUnit {
@@ -17,15 +17,19 @@ export interface TicketUnit {
 
 /**
  * The tickets an order asks for: one per unit of each line item a rule matches, in line item
- * order, at most MAX_TICKETS_PER_ORDER (`capped` says when more were asked for).
+ * order, at most MAX_TICKETS_PER_ORDER (`capped` says when more were asked for). `problems` names
+ * products whose own event data was not valid (their tickets use the rule's event).
  */
-export function ticketUnits(order: NormalisedOrder, template: ShopTemplate): { units: TicketUnit[]; capped: boolean } {
+export function ticketUnits(order: NormalisedOrder, template: ShopTemplate): { units: TicketUnit[]; capped: boolean; problems: string[] } {
   const rules = template.tickets?.rules ?? [];
   const units: TicketUnit[] = [];
+  const problems: string[] = [];
   let capped = false;
   order.lineItems.forEach((item, index) => {
-    const rule = ticketRuleFor(item, rules);
-    if (!rule) return;
+    const matched = ticketRuleFor(item, rules);
+    if (!matched) return;
+    const { rule, problem } = withProductEvent(matched, item.product?.event);
+    if (problem) problems.push(`line item ${item.id ?? index} (${item.title}): the product's event data ${problem}`);
     const quantity = Math.max(0, Math.floor(item.quantity));
     for (let unit = 0; unit < quantity; unit += 1) {
       if (units.length === MAX_TICKETS_PER_ORDER) {
@@ -35,7 +39,7 @@ export function ticketUnits(order: NormalisedOrder, template: ShopTemplate): { u
       units.push({ lineItemId: item.id ?? `line-${index}`, unit, quantity, item, rule });
     }
   });
-  return { units, capped };
+  return { units, capped, problems };
 }
 
 /**

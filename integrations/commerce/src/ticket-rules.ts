@@ -96,3 +96,29 @@ function isTimeZone(zone: string): boolean {
 /** How many tickets one order may make, so a typo'd quantity cannot flood the pass store. */
 export const MAX_TICKETS_PER_ORDER = 100;
 export const TICKET_LIMITS = { rules: MAX_RULES, matchValues: MAX_MATCH_VALUES, perOrder: MAX_TICKETS_PER_ORDER } as const;
+
+/**
+ * The rule as it applies to one product: the product's own event data (see OrderProduct.event)
+ * over the rule's, `venue` and `seat` merged key by key; a product with its own `startsAt` keeps
+ * none of the rule's other times. Data that does not make a valid event is
+ * a problem to report, and the rule's event stands.
+ */
+export function withProductEvent(rule: TicketRule, override: unknown): { rule: TicketRule; problem?: string } {
+  if (override === undefined || override === null) return { rule };
+  if (!isPlainObject(override)) return { rule, problem: 'must be a JSON object' };
+  // An event on another day brings its own times: the rule's end and door times do not carry over.
+  const { endsAt, doorsOpenAt, ...ruleEvent } = rule.event;
+  const times = override.startsAt === undefined ? { endsAt, doorsOpenAt } : {};
+  const merged: Record<string, unknown> = { ...ruleEvent, ...times, ...override };
+  for (const part of ['venue', 'seat'] as const) {
+    const own = override[part];
+    if (isPlainObject(own)) merged[part] = { ...rule.event[part], ...own };
+  }
+  const parsed = ticketEventTemplateSchema.safeParse(merged);
+  if (parsed.success) return { rule: { ...rule, event: parsed.data } };
+  return { rule, problem: parsed.error.issues.map((issue) => `${[...issue.path].join('.') || '(event)'}: ${issue.message}`).join('; ') };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -122,12 +122,22 @@ function isLineItem(item: unknown): item is { id?: unknown; name: string; quanti
 export interface WooProductTerms {
   categories?: { name?: unknown; slug?: unknown }[];
   tags?: { name?: unknown; slug?: unknown }[];
+  meta_data?: { key?: unknown; value?: unknown }[];
 }
+
+/** The product meta (a custom field) holding a product's own event data, as JSON. */
+export const PRODUCT_EVENT_META = 'passmint_event';
 
 export function wooOrderProduct(product: WooProductTerms): OrderProduct {
   const terms = (list: WooProductTerms['tags']) =>
     listOf(list).flatMap((term) => [term?.name, term?.slug].filter((value): value is string => typeof value === 'string' && value !== ''));
-  return { type: null, tags: terms(product.tags), categories: terms(product.categories) };
+  const event = listOf(product.meta_data).find((meta) => meta?.key === PRODUCT_EVENT_META)?.value;
+  return {
+    type: null,
+    tags: terms(product.tags),
+    categories: terms(product.categories),
+    ...(event !== undefined && event !== null && event !== '' ? { event: typeof event === 'string' ? jsonOrText(event) : event } : {}),
+  };
 }
 
 /** The product id of each line item (by line item id), for looking the products up. */
@@ -137,4 +147,13 @@ export function lineItemProductIds(order: WooOrder): Map<string, string> {
     if (isWooId(item?.id) && isWooId(item.product_id)) ids.set(String(item.id), String(item.product_id));
   }
   return ids;
+}
+
+/** Custom fields hold text: JSON is read as such, anything else stays text (and is reported as not an object). */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

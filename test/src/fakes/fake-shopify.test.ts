@@ -618,6 +618,26 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
       expect(granted.json).toMatchObject({
         data: { order: { lineItems: { nodes: [{ product: { productType: 'Festival Pass', tags: ['festival', 'ticket'] } }] } } },
       });
+      // A product's metafields; a json one's jsonValue is a scalar, answered whole.
+      local.metafields.set('gid://shopify/Product/632910392', [
+        { namespace: 'passmint', key: 'event', type: 'json', value: '{"venue":{"name":"Pier"}}' },
+      ]);
+      const withEvent = await graphql(
+        'query ($id: ID!) { order(id: $id) { lineItems(first: 1) { nodes { product { e: metafield(namespace: "passmint", key: "event") { jsonValue } } } } } }',
+        { id: ORDER_ID },
+        { target: local },
+      );
+      expect(withEvent.json).toMatchObject({
+        data: { order: { lineItems: { nodes: [{ product: { e: { jsonValue: { venue: { name: 'Pier' } } } } }] } } },
+      });
+      const selected = await graphql(
+        'query ($id: ID!) { order(id: $id) { lineItems(first: 1) { nodes { product { metafield(namespace: "passmint", key: "event") { jsonValue { venue } } } } } } }',
+        { id: ORDER_ID },
+        { target: local },
+      );
+      expect(selected.json).toMatchObject({
+        errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'selectionMismatch' }) })],
+      });
     } finally {
       await local.stop();
     }

@@ -223,6 +223,7 @@ export interface WooProduct {
   status: 'publish' | 'draft' | 'pending' | 'private';
   categories: WooProductTerm[];
   tags: WooProductTerm[];
+  meta_data?: WooMetaData[];
 }
 
 export interface WooOrderNote {
