@@ -1,6 +1,8 @@
 import { CUSTOMER_FIELD_KEYS, type OrderPassRecord, type OrderStore, type PassWriter } from '@passmint/commerce';
 
-export type ComplianceStore = Pick<OrderStore, 'listOrderPasses' | 'deleteOrderPasses'>;
+type PassOfOrder = Pick<OrderPassRecord, 'orderId' | 'tenantId' | 'serialNumber'>;
+
+export type ComplianceStore = Pick<OrderStore, 'listOrderPasses' | 'deleteOrderPasses' | 'listOrderTickets' | 'deleteOrderTickets'>;
 
 interface CustomerRequest {
   customer?: { id?: number | string | null } | null;
@@ -26,6 +28,23 @@ export function createCompliance(deps: { store: ComplianceStore; passes: PassWri
     return [...unique.values()];
   }
 
+  /** The event tickets of the same customer or orders: their holder field names the customer. */
+  async function customerTickets(shop: string, request: CustomerRequest, orderList: (number | string)[] | undefined) {
+    const customerId = request.customer?.id != null ? String(request.customer.id) : null;
+    const byCustomer = customerId ? await deps.store.listOrderTickets(shop, { customerId }) : [];
+    const byOrder = orderList?.length ? await deps.store.listOrderTickets(shop, { orderIds: orderList.map(String) }) : [];
+    const unique = new Map([...byCustomer, ...byOrder].map((ticket) => [ticket.serialNumber, ticket]));
+    return [...unique.values()];
+  }
+
+  async function redact(shop: string, records: readonly PassOfOrder[]): Promise<number> {
+    for (const record of records) await deps.passes.redactPass(record.tenantId, record.serialNumber, CUSTOMER_FIELD_KEYS);
+    const orderIds = [...new Set(records.map((record) => record.orderId))];
+    await deps.store.deleteOrderPasses(shop, orderIds);
+    await deps.store.deleteOrderTickets(shop, orderIds);
+    return records.length;
+  }
+
   return {
     /** customers/data_request: everything held about the customer, for the shop to hand over. */
     async dataRequest(shop: string, request: CustomerRequest) {
@@ -33,7 +52,7 @@ export function createCompliance(deps: { store: ComplianceStore; passes: PassWri
       return {
         shop,
         customerId: request.customer?.id != null ? String(request.customer.id) : null,
-        passes: records.map((record) => ({
+        passes: [...records, ...(await customerTickets(shop, request, request.orders_requested))].map((record) => ({
           orderId: record.orderId,
           serialNumber: record.serialNumber,
           createdAt: record.createdAt,
@@ -45,23 +64,14 @@ export function createCompliance(deps: { store: ComplianceStore; passes: PassWri
     /** customers/redact: the customer's name leaves their passes, the passes are voided, the order links go. */
     async redactCustomer(shop: string, request: CustomerRequest): Promise<{ redacted: number }> {
       const records = await customerOrders(shop, request, request.orders_to_redact);
-      for (const record of records) await deps.passes.redactPass(record.tenantId, record.serialNumber, CUSTOMER_FIELD_KEYS);
-      await deps.store.deleteOrderPasses(
-        shop,
-        records.map((record) => record.orderId),
-      );
-      return { redacted: records.length };
+      const tickets = await customerTickets(shop, request, request.orders_to_redact);
+      return { redacted: await redact(shop, [...records, ...tickets]) };
     },
 
     /** shop/redact, 48 hours after uninstall: every pass of the shop is redacted and voided, every link goes. */
     async redactShop(shop: string): Promise<{ redacted: number }> {
-      const records = await deps.store.listOrderPasses(shop);
-      for (const record of records) await deps.passes.redactPass(record.tenantId, record.serialNumber, CUSTOMER_FIELD_KEYS);
-      await deps.store.deleteOrderPasses(
-        shop,
-        records.map((record) => record.orderId),
-      );
-      return { redacted: records.length };
+      const records = [...(await deps.store.listOrderPasses(shop)), ...(await deps.store.listOrderTickets(shop))];
+      return { redacted: await redact(shop, records) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { LinkRefusedError } from '@passmint/commerce';
 import type { Shopify } from '@shopify/shopify-api';
-import { ORDER_QUERY, type ShopifyOrderNode } from './shopify-order';
+import { ORDER_PRODUCTS_QUERY, ORDER_QUERY, type ShopifyLineItemProducts, type ShopifyOrderNode } from './shopify-order';
 import type { SessionSource } from './shopify-sessions';
 
 export const PASS_METAFIELD_NAMESPACE = 'passmint';
@@ -24,6 +24,14 @@ export function createOrderAdmin(shopify: Shopify, sessions: SessionSource) {
       const response = await (
         await client()
       ).request<{ order: ShopifyOrderNode | null }>(ORDER_QUERY, { variables: { id: orderGid(orderId) } });
+      return response.data?.order ?? null;
+    },
+
+    /** The products of the order's line items (for ticket rules); null when the shop has no such order. */
+    async fetchLineItemProducts(orderId: string): Promise<ShopifyLineItemProducts | null> {
+      const response = await (
+        await client()
+      ).request<{ order: ShopifyLineItemProducts | null }>(ORDER_PRODUCTS_QUERY, { variables: { id: orderGid(orderId) } });
       return response.data?.order ?? null;
     },
 

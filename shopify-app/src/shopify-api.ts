@@ -15,6 +15,13 @@ export interface ShopifyAppConfig {
 }
 
 export const DEFAULT_SCOPES = ['read_orders', 'write_orders'];
+/** What a shop template with ticket rules needs as well: line item products (type and tags). */
+export const TICKET_SCOPES = ['read_products'];
+
+/** The scopes the app asks for: read_products only when ticket rules need product data. */
+export function appScopes(withTickets: boolean): string[] {
+  return withTickets ? [...DEFAULT_SCOPES, ...TICKET_SCOPES] : DEFAULT_SCOPES;
+}
 /** The Admin API version this release is written and tested against. */
 export const DEFAULT_API_VERSION = ApiVersion.July26;
 

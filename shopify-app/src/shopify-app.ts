@@ -1,5 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseJsonExact, type OrderStore, type OrderSync, type OrderTarget, type PassWriter } from '@passmint/commerce';
+import {
+  orderWalletEntries,
+  parseJsonExact,
+  renderOrderWalletPage,
+  wantsProducts,
+  type NormalisedOrder,
+  type OrderStore,
+  type OrderSync,
+  type OrderTarget,
+  type PassWriter,
+} from '@passmint/commerce';
 import {
   BotActivityDetected,
   CookieNotFound,
@@ -12,14 +22,16 @@ import { PassmintBaseError } from '@passmint/engine';
 import { createCompliance } from './compliance';
 import { createOrderAdmin } from './order-admin';
 import { createShopifyApi, type ShopifyAppConfig } from './shopify-api';
-import { isWebhookOrder, normaliseOrderNode, normaliseWebhookOrder } from './shopify-order';
+import { isWebhookOrder, normaliseOrderNode, normaliseWebhookOrder, withProducts } from './shopify-order';
 import { createSessionSource } from './shopify-sessions';
-import { verifyWalletLink } from './wallet-link';
+import { verifyWalletLink, walletLinkPath } from './wallet-link';
 
 export type ShopifyAppStore = Pick<
   OrderStore,
   | 'findOrderPass'
   | 'listOrderPasses'
+  | 'listOrderTickets'
+  | 'deleteOrderTickets'
   | 'deleteOrderPasses'
   | 'recordWebhookDelivery'
   | 'forgetWebhookDelivery'
@@ -37,7 +49,11 @@ export interface ShopifyAppDeps {
   log?: (event: Record<string, unknown>) => void;
 }
 
-export type ShopifyAnswer = { status: number; body: Record<string, unknown> } | { status: 302; location: string };
+export type ShopifyAnswer =
+  | { status: number; body: Record<string, unknown> }
+  | { status: 302; location: string }
+  /** The order's wallet page (an order with tickets), served with ORDER_WALLET_PAGE_HEADERS. */
+  | { status: 200; html: string };
 
 export const ORDER_TOPICS = new Set(['ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_PAID', 'ORDERS_FULFILLED', 'ORDERS_CANCELLED']);
 export const COMPLIANCE_TOPICS = new Set(['CUSTOMERS_DATA_REQUEST', 'CUSTOMERS_REDACT', 'SHOP_REDACT']);
@@ -54,12 +70,29 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
   const compliance = createCompliance({ store: deps.store, passes: deps.passes });
   const log = deps.log ?? (() => undefined);
   const linkWriter = (orderId: string) => (pass: { serialNumber: string; shareUrl: string }) => admin.writePassLink(orderId, pass);
+  // An order with tickets links to its wallet link: the page that shows every one of its passes.
+  const target: OrderTarget = {
+    ...deps.target,
+    orderPageUrl: (orderId) => `${config.appUrl.replace(/\/+$/, '')}${walletLinkPath(config.shop, orderId, config.linkSecret)}`,
+  };
+
+  /** Ticket rules match on product type and tags, which only the Admin API knows. */
+  async function withTicketProducts(order: NormalisedOrder): Promise<NormalisedOrder> {
+    if (!wantsProducts(deps.target.template.tickets) || order.lineItems.length === 0) return order;
+    return withProducts(order, await admin.fetchLineItemProducts(order.orderId));
+  }
+
+  async function orderWalletPage(shop: string, orderId: string, orderNumber: string): Promise<ShopifyAnswer | null> {
+    const entries = await orderWalletEntries({ store: deps.store, passes: deps.passes }, shop, orderId);
+    if (!entries.some((entry) => entry.kind === 'ticket')) return null;
+    return { status: 200, html: renderOrderWalletPage({ shopName: deps.target.template.shopName, orderNumber, entries }) };
+  }
 
   async function handleTopic(topic: string, shop: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (ORDER_TOPICS.has(topic)) {
       if (!isWebhookOrder(payload)) throw new InvalidWebhookBody('The webhook body is not a Shopify order.');
-      const order = normaliseWebhookOrder(payload, shop);
-      const result = await deps.sync.sync(order, deps.target, linkWriter(order.orderId));
+      const order = await withTicketProducts(normaliseWebhookOrder(payload, shop));
+      const result = await deps.sync.sync(order, target, linkWriter(order.orderId));
       if (result.linkRefused) log({ event: 'shopify.link_refused', shop, orderId: order.orderId, reason: result.linkRefused });
       return { ...result };
     }
@@ -104,19 +137,29 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
 
     /**
      * GET from the customer's email: the link names the order and is signed by the shop's Liquid.
-     * The first open makes the pass (the order is read through the Admin API); every open
-     * redirects to the pass's page.
+     * The first open makes the passes (the order is read through the Admin API). An order with
+     * only its order pass redirects to that pass's page; an order with tickets gets a page with
+     * every pass, each with its Apple and Google buttons.
      */
     async walletLink(shop: string, orderId: string, signature: string): Promise<ShopifyAnswer> {
       if (shop !== config.shop || !/^\d{1,20}$/.test(orderId) || !verifyWalletLink(shop, orderId, signature, config.linkSecret)) {
         return { status: 404, body: { error: 'This wallet link is not valid.', code: 'invalid_wallet_link' } };
       }
       const existing = await deps.store.findOrderPass(shop, orderId);
-      if (existing) return { status: 302, location: deps.passes.shareUrl(existing.serialNumber) };
+      const tickets = await deps.store.listOrderTickets(shop, { orderIds: [orderId] });
+      if (existing && tickets.length === 0) return { status: 302, location: deps.passes.shareUrl(existing.serialNumber) };
       const node = await admin.fetchOrder(orderId);
       if (!node) return { status: 404, body: { error: 'The shop has no such order.', code: 'order_not_found' } };
-      const result = await deps.sync.sync(normaliseOrderNode(node, shop), deps.target, linkWriter(orderId));
-      return { status: 302, location: result.shareUrl };
+      if (!existing && tickets.length === 0) {
+        const result = await deps.sync.sync(await withTicketProducts(normaliseOrderNode(node, shop)), target, linkWriter(orderId));
+        if (!result.tickets) return { status: 302, location: result.shareUrl };
+      }
+      return (
+        (await orderWalletPage(shop, orderId, node.name)) ?? {
+          status: 404,
+          body: { error: 'The order has no passes.', code: 'order_not_found' },
+        }
+      );
     },
 
     /** GET /auth?shop=…: starts the OAuth install of a public app (the library answers with the redirect). */

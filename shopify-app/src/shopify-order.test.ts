@@ -1,4 +1,4 @@
-import { normaliseOrderNode, normaliseWebhookOrder, type ShopifyOrderNode, type ShopifyWebhookOrder } from './shopify-order';
+import { normaliseOrderNode, normaliseWebhookOrder, withProducts, type ShopifyOrderNode, type ShopifyWebhookOrder } from './shopify-order';
 
 const webhookOrder: ShopifyWebhookOrder = {
   id: 450789469,
@@ -11,7 +11,7 @@ const webhookOrder: ShopifyWebhookOrder = {
   currency: 'USD',
   total_price: '97.20',
   customer: { id: 207119551, first_name: 'Bob', last_name: 'Norman', email: 'bob@example.com' },
-  line_items: [{ title: 'Weekend Pass', quantity: 2 }],
+  line_items: [{ id: 466157049, title: 'Weekend Pass', quantity: 2, variant_title: 'VIP' }],
   fulfillments: [],
 };
 
@@ -27,7 +27,7 @@ const node: ShopifyOrderNode = {
   displayFulfillmentStatus: 'UNFULFILLED',
   totalPriceSet: { shopMoney: { amount: '97.2', currencyCode: 'USD' } },
   customer: { id: 'gid://shopify/Customer/207119551', firstName: 'Bob', lastName: 'Norman', email: 'bob@example.com' },
-  lineItems: { nodes: [{ title: 'Weekend Pass', quantity: 2 }] },
+  lineItems: { nodes: [{ id: 'gid://shopify/LineItem/466157049', title: 'Weekend Pass', quantity: 2, variantTitle: 'VIP' }] },
   fulfillments: [],
 };
 
@@ -75,5 +75,25 @@ test('lists that are not lists, and line items without a title or quantity, are 
   const odd = { ...webhookOrder, line_items: 'none' as never, fulfillments: null as never };
   expect(normaliseWebhookOrder(odd, 'shop')).toMatchObject({ lineItems: [], tracking: null });
   const mixed = { ...webhookOrder, line_items: [{ title: 'Mug', quantity: 1 }, { quantity: 2 } as never, null as never] };
-  expect(normaliseWebhookOrder(mixed, 'shop').lineItems).toEqual([{ title: 'Mug', quantity: 1 }]);
+  expect(normaliseWebhookOrder(mixed, 'shop').lineItems).toEqual([{ title: 'Mug', quantity: 1, variant: null }]);
+});
+
+test("line item products from the Admin API fill the ticket rules' product type and tags, matched by line item id", () => {
+  const order = normaliseWebhookOrder(webhookOrder, 'shop');
+  const filled = withProducts(order, {
+    lineItems: {
+      nodes: [
+        { id: 'gid://shopify/LineItem/466157049', product: { productType: 'Festival Pass', tags: ['ticket'] } },
+        { id: 'gid://shopify/LineItem/1', product: null },
+      ],
+    },
+  });
+  expect(filled.lineItems[0]).toEqual({
+    id: '466157049',
+    title: 'Weekend Pass',
+    quantity: 2,
+    variant: 'VIP',
+    product: { type: 'Festival Pass', tags: ['ticket'], categories: [] },
+  });
+  expect(withProducts(order, null)).toEqual(order);
 });

@@ -1,4 +1,4 @@
-import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTracking } from '@passmint/commerce';
+import { utcTimestamp, type NormalisedOrder, type OrderProduct, type OrderStatus, type OrderTracking } from '@passmint/commerce';
 
 /**
  * An order as Shopify's order webhooks send it (the REST shape).
@@ -17,7 +17,7 @@ export interface ShopifyWebhookOrder {
   total_price: string;
   email?: string | null;
   customer?: { id: number | string; first_name?: string | null; last_name?: string | null; email?: string | null } | null;
-  line_items?: { title: string; quantity: number }[];
+  line_items?: { id?: number | string; title: string; quantity: number; variant_title?: string | null }[];
   fulfillments?: { status?: string; tracking_company?: string | null; tracking_number?: string | null; tracking_url?: string | null }[];
 }
 
@@ -55,7 +55,7 @@ export interface ShopifyOrderNode {
   displayFulfillmentStatus: string | null;
   totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
   customer: { id: string; firstName: string | null; lastName: string | null; email: string | null } | null;
-  lineItems: { nodes: { title: string; quantity: number }[] };
+  lineItems: { nodes: { id: string; title: string; quantity: number; variantTitle: string | null }[] };
   fulfillments: { status: string; trackingInfo: { company: string | null; number: string | null; url: string | null }[] }[];
 }
 
@@ -65,7 +65,7 @@ export const ORDER_QUERY = `query PassmintOrder($id: ID!) {
     displayFinancialStatus displayFulfillmentStatus
     totalPriceSet { shopMoney { amount currencyCode } }
     customer { id firstName lastName email }
-    lineItems(first: 50) { nodes { title quantity } }
+    lineItems(first: 250) { nodes { id title quantity variantTitle } }
     fulfillments { status trackingInfo { company number url } }
   }
 }`;
@@ -103,7 +103,12 @@ export function normaliseWebhookOrder(order: ShopifyWebhookOrder, shop: string):
     },
     lineItems: listOf(order.line_items)
       .filter((item) => typeof item?.title === 'string' && typeof item.quantity === 'number')
-      .map((item) => ({ title: item.title, quantity: item.quantity })),
+      .map((item) => ({
+        title: item.title,
+        quantity: item.quantity,
+        ...(item.id !== undefined && item.id !== null ? { id: String(item.id) } : {}),
+        variant: typeof item.variant_title === 'string' && item.variant_title ? item.variant_title : null,
+      })),
     total: { amount: order.total_price, currency: order.currency },
     tracking: shipped ? tracking(shipped.tracking_company ?? null, shipped.tracking_number ?? '', shipped.tracking_url ?? null) : null,
   };
@@ -132,10 +137,69 @@ export function normaliseOrderNode(order: ShopifyOrderNode, shop: string): Norma
       name: customerName || null,
       email: order.customer?.email ?? order.email,
     },
-    lineItems: order.lineItems.nodes.map((item) => ({ title: item.title, quantity: item.quantity })),
+    lineItems: order.lineItems.nodes.map((item) => ({
+      id: lineItemId(item.id),
+      title: item.title,
+      quantity: item.quantity,
+      variant: item.variantTitle || null,
+    })),
     total: { amount: order.totalPriceSet.shopMoney.amount, currency: order.totalPriceSet.shopMoney.currencyCode },
     tracking: shipped ? tracking(shipped.company, shipped.number ?? '', shipped.url) : null,
   };
+}
+
+/**
+ * The products of an order's line items, for the shop template's ticket rules: webhooks carry
+ * neither product type nor tags, so they are read through the Admin API when a template has tickets,
+ * with the product's own event data (metafield `passmint.event`, type json) if it has some.
+ * @see https://shopify.dev/docs/api/admin-graphql/latest/objects/LineItem
+ * @see https://shopify.dev/docs/api/admin-graphql/latest/objects/Metafield
+ */
+export const ORDER_PRODUCTS_QUERY = `query PassmintOrderProducts($id: ID!) {
+  order(id: $id) {
+    lineItems(first: 250) {
+      nodes { id product { productType tags event: metafield(namespace: "passmint", key: "event") { jsonValue } } }
+    }
+  }
+}`;
+
+export interface ShopifyLineItemProducts {
+  lineItems: {
+    nodes: {
+      id: string;
+      product: { productType: string | null; tags: string[]; event?: { jsonValue: unknown } | null } | null;
+    }[];
+  };
+}
+
+/** The order's line items with their products (by line item id) filled in. */
+export function withProducts(order: NormalisedOrder, found: ShopifyLineItemProducts | null): NormalisedOrder {
+  const products = new Map(
+    (found?.lineItems.nodes ?? []).map((node) => [lineItemId(node.id), node.product ? productOf(node.product) : undefined]),
+  );
+  return {
+    ...order,
+    lineItems: order.lineItems.map((item) => {
+      const product = item.id ? products.get(item.id) : undefined;
+      return product ? { ...item, product } : item;
+    }),
+  };
+}
+
+/** A product as ticket rules see it; its `passmint.event` metafield (JSON) overrides the rule's event. */
+function productOf(product: NonNullable<ShopifyLineItemProducts['lineItems']['nodes'][number]['product']>): OrderProduct {
+  const event = product.event?.jsonValue;
+  return {
+    type: product.productType || null,
+    tags: product.tags,
+    categories: [],
+    ...(event !== undefined && event !== null ? { event } : {}),
+  };
+}
+
+/** The REST id inside a LineItem gid, as webhooks give it. */
+function lineItemId(gid: string): string {
+  return gid.replace(/^gid:\/\/shopify\/LineItem\//, '');
 }
 
 function tracking(company: string | null, number: string, url: string | null): OrderTracking | null {

@@ -5,3 +5,7 @@ export * from './order-sync';
 export { parseJsonExact } from './exact-json';
 export * from './order-store';
 export { loadShopTemplate, type ShopTemplateResult } from './shop-template-file';
+export * from './ticket-rules';
+export { ticketUnits, ticketPassBody, ticketIdempotencyKey, ticketBarcodeValue, type TicketUnit } from './ticket-pass';
+export type { TicketSyncResult } from './ticket-sync';
+export * from './order-wallet-page';

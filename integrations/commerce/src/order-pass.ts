@@ -1,5 +1,6 @@
 import { LIMITS, type PassFieldInput, type PassInput } from '@passmint/engine';
 import { CLOSED_STATUSES, type NormalisedOrder } from './order';
+import { branding, clip } from './pass-text';
 import { statusLabel, type ShopTemplate } from './shop-template';
 
 /**
@@ -70,14 +71,6 @@ function backFields(order: NormalisedOrder, template: ShopTemplate): PassFieldIn
   return fields;
 }
 
-function branding(template: ShopTemplate): Pick<PassInput, 'colorPreset' | 'color' | 'logoURL'> {
-  return {
-    ...(template.colorPreset ? { colorPreset: template.colorPreset } : {}),
-    ...(template.color ? { color: template.color } : {}),
-    ...(template.logoURL ? { logoURL: template.logoURL } : {}),
-  };
-}
-
 function withoutEmptyRows(body: PassInput): PassInput {
   const rows = ['secondaryFields', 'auxiliaryFields', 'backFields'] as const;
   for (const row of rows) if (body[row]?.length === 0) delete body[row];
@@ -98,10 +91,4 @@ function orderDate(createdAt: string, locale: string): string {
   } catch {
     return createdAt.slice(0, 10);
   }
-}
-
-/** Cuts text to at most `max` characters (code points, as the schema counts), marking the cut. */
-function clip(text: string, max: number): string {
-  const characters = [...text];
-  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
 }

@@ -1,8 +1,11 @@
 import { createKeyedLock, PassmintBaseError, type PassInput } from '@passmint/engine';
 import type { OrderStore } from './order-store/order-store';
+import type { OrderTicketRecord } from './order-store/ticket-store';
 import type { NormalisedOrder } from './order';
 import { orderPassBody } from './order-pass';
 import type { ShopTemplate } from './shop-template';
+import { ticketUnits } from './ticket-pass';
+import { syncTickets, type TicketSyncResult } from './ticket-sync';
 
 /**
  * Where passes are made: the pass engine in the same process, or a remote Passmint through the
@@ -12,6 +15,10 @@ export interface PassWriter {
   createPass(tenantId: string, body: PassInput, idempotencyKey: string): Promise<{ serialNumber: string; shareUrl: string }>;
   updatePass(tenantId: string, serialNumber: string, body: PassInput): Promise<{ unchanged: boolean; notifiedDevices: number }>;
   shareUrl(serialNumber: string): string;
+  /** Voids a pass (a ticket the order no longer has); voiding a voided pass changes nothing. */
+  voidPass(tenantId: string, serialNumber: string): Promise<void>;
+  /** The links behind a pass's Apple and Google buttons (Google's is null when it is not configured). */
+  walletLinks(tenantId: string, serialNumber: string): Promise<{ applePassUrl: string; googleSaveUrl: string | null }>;
   /**
    * For privacy requests: removes the fields with these keys from the stored pass and voids it,
    * so the pass no longer shows (or is updated with) the customer's data.
@@ -19,14 +26,23 @@ export interface PassWriter {
   redactPass(tenantId: string, serialNumber: string, fieldKeys: readonly string[]): Promise<void>;
 }
 
-/** The order pass fields that carry personal data. */
-export const CUSTOMER_FIELD_KEYS: readonly string[] = ['customer'];
+/** The order pass and ticket fields that carry personal data. */
+export const CUSTOMER_FIELD_KEYS: readonly string[] = ['customer', 'holder'];
 
-export type OrderPassStore = Pick<OrderStore, 'findOrderPass' | 'saveOrderPass' | 'markOrderPassLinked'>;
+export type OrderPassStore = Pick<
+  OrderStore,
+  'findOrderPass' | 'saveOrderPass' | 'markOrderPassLinked' | 'listOrderTickets' | 'saveOrderTicket' | 'markOrderTicketsLinked'
+>;
 
 export interface OrderTarget {
   tenantId: string;
   template: ShopTemplate;
+  /**
+   * The page that shows every pass of an order (its order pass and its tickets, each with its
+   * wallet buttons): the link written to the shop for an order with tickets. Without it, such an
+   * order's link is its order pass page, or its first ticket's.
+   */
+  orderPageUrl?: (orderId: string) => string;
 }
 
 /**
@@ -50,11 +66,24 @@ interface PassOfOrder {
   linked: boolean;
 }
 
-export type OrderSyncResult = (
+type OrderPassResult =
   | (PassOfOrder & { action: 'created' })
   | (PassOfOrder & { action: 'updated' | 'unchanged'; notifiedDevices: number })
-  | (PassOfOrder & { action: 'ignored'; reason: 'stale' | 'voided' })
-) & { /** Why the shop would not take the link (see LinkRefusedError). */ linkRefused?: string };
+  | (PassOfOrder & { action: 'ignored'; reason: 'stale' | 'voided' });
+
+/**
+ * The order pass's outcome (for an order whose tickets replace it, `action: 'tickets'` and the
+ * first ticket's serial), and each ticket's. `shareUrl` is where the order's link goes.
+ */
+export type OrderSyncResult = (OrderPassResult | (PassOfOrder & { action: 'tickets' })) & {
+  tickets?: TicketSyncResult[];
+  /** Set when the order asked for more tickets than one order may make (MAX_TICKETS_PER_ORDER). */
+  ticketsCapped?: true;
+  /** Products whose own event data was not valid; their tickets use the rule's event. */
+  ticketProblems?: string[];
+  /** Why the shop would not take the link (see LinkRefusedError). */
+  linkRefused?: string;
+};
 
 export type OrderSync = ReturnType<typeof createOrderSync>;
 
@@ -68,7 +97,7 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
   const withLock = createKeyedLock();
 
   async function syncAndLink(order: NormalisedOrder, target: OrderTarget, link?: LinkWriter): Promise<OrderSyncResult> {
-    const result = await sync(order, target);
+    const result = await syncOrder(order, target);
     if (result.linked || !link) return result;
     try {
       await link({ serialNumber: result.serialNumber, shareUrl: result.shareUrl });
@@ -76,12 +105,54 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
       if (error instanceof LinkRefusedError) return { ...result, linkRefused: error.message };
       throw error;
     }
-    await store.markOrderPassLinked(order.shop, order.orderId, clock().toISOString());
+    const at = clock().toISOString();
+    if (result.action === 'tickets') await store.markOrderTicketsLinked(order.shop, order.orderId, at);
+    else await store.markOrderPassLinked(order.shop, order.orderId, at);
     return { ...result, linked: true };
   }
 
-  async function sync(order: NormalisedOrder, target: OrderTarget): Promise<OrderSyncResult> {
-    const existing = await store.findOrderPass(order.shop, order.orderId);
+  /** The order pass (unless tickets replace it) and the tickets, as the template asks. */
+  async function syncOrder(order: NormalisedOrder, target: OrderTarget): Promise<OrderSyncResult> {
+    const { units, capped, problems } = ticketUnits(order, target.template);
+    const existingTickets = await store.listOrderTickets(order.shop, { orderIds: [order.orderId] });
+    const hasTickets = units.length > 0 || existingTickets.length > 0;
+    const existingPass = await store.findOrderPass(order.shop, order.orderId);
+    const instead = target.template.tickets?.orderPass === 'instead' && hasTickets && !existingPass;
+    const orderPass = instead ? null : await sync(order, target, existingPass);
+    if (!hasTickets) return orderPass as OrderPassResult;
+    const tickets = await syncTickets({ store, passes, clock }, order, target, units, existingTickets);
+    const extra = {
+      tickets,
+      ...(capped ? { ticketsCapped: true as const } : {}),
+      ...(problems.length > 0 ? { ticketProblems: problems } : {}),
+    };
+    const pageUrl = target.orderPageUrl?.(order.orderId);
+    if (orderPass) return { ...orderPass, ...(pageUrl ? { shareUrl: pageUrl } : {}), ...extra };
+    return ticketsOnly(tickets, existingTickets, pageUrl, extra);
+  }
+
+  function ticketsOnly(
+    tickets: TicketSyncResult[],
+    existing: readonly OrderTicketRecord[],
+    pageUrl: string | undefined,
+    extra: Pick<OrderSyncResult, 'tickets' | 'ticketsCapped' | 'ticketProblems'>,
+  ): OrderSyncResult {
+    const first = tickets[0] ?? existing[0];
+    const serialNumber = first?.serialNumber ?? '';
+    return {
+      action: 'tickets',
+      serialNumber,
+      shareUrl: pageUrl ?? passes.shareUrl(serialNumber),
+      linked: existing.some((ticket) => ticket.linkedAt !== null),
+      ...extra,
+    };
+  }
+
+  async function sync(
+    order: NormalisedOrder,
+    target: OrderTarget,
+    existing: Awaited<ReturnType<OrderPassStore['findOrderPass']>>,
+  ): Promise<OrderPassResult> {
     const body = orderPassBody(order, target.template);
     if (!existing) return create(order, target, body);
     const pass = {
@@ -101,7 +172,7 @@ export function createOrderSync(deps: { store: OrderPassStore; passes: PassWrite
     return { ...pass, action: result.unchanged ? 'unchanged' : 'updated', notifiedDevices: result.notifiedDevices };
   }
 
-  async function create(order: NormalisedOrder, target: OrderTarget, body: PassInput): Promise<OrderSyncResult> {
+  async function create(order: NormalisedOrder, target: OrderTarget, body: PassInput): Promise<OrderPassResult> {
     // Keyed by order: a crash between making the pass and saving the mapping, then a redelivery
     // of the same order, returns the first pass instead of a second one.
     const created = await passes.createPass(target.tenantId, body, `order:${order.shop}:${order.orderId}:${order.updatedAt}`);

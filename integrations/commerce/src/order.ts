@@ -20,9 +20,35 @@ export interface NormalisedOrder {
   updatedAt: string;
   status: OrderStatus;
   customer: { id: string | null; name: string | null; email: string | null };
-  lineItems: { title: string; quantity: number }[];
+  lineItems: OrderLineItem[];
   total: { amount: string; currency: string };
   tracking: OrderTracking | null;
+}
+
+export interface OrderLineItem {
+  title: string;
+  quantity: number;
+  /** The platform's line item id: with the order and the unit, it names each ticket. */
+  id?: string;
+  /** The variant's title (Shopify) or the variation's attributes (WooCommerce), e.g. `VIP`. */
+  variant?: string | null;
+  /** What a shop template's ticket rules match on; absent when the adapter did not look it up. */
+  product?: OrderProduct;
+}
+
+/**
+ * The product of a line item as ticket rules see it. Shopify has a product type and tags;
+ * WooCommerce has categories and tags (names or slugs).
+ */
+export interface OrderProduct {
+  type: string | null;
+  tags: readonly string[];
+  categories: readonly string[];
+  /**
+   * The product's own event data, over the matching rule's (Shopify: the product metafield
+   * `passmint.event`; WooCommerce: the product meta `passmint_event`), as JSON.
+   */
+  event?: unknown;
 }
 
 export interface OrderTracking {

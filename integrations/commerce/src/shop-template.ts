@@ -1,6 +1,7 @@
 import { COLOR_PRESETS, LIMITS } from '@passmint/engine';
 import { z } from 'zod';
 import { ORDER_STATUSES, type OrderStatus } from './order';
+import { ticketsSchema } from './ticket-rules';
 
 const DEFAULT_STATUS_LABELS: Record<OrderStatus, string> = {
   pending: 'Awaiting payment',
@@ -35,6 +36,8 @@ export const shopTemplateSchema = z.strictObject({
     .prefault({}),
   statusLabels: z.partialRecord(z.enum(ORDER_STATUSES), z.string().min(1).max(64)).default({}),
   closedOrders: z.enum(['void', 'status']).default('void'),
+  /** Products that are event tickets: one ticket pass per unit, with or instead of the order pass. */
+  tickets: ticketsSchema.optional(),
 });
 
 export type ShopTemplateInput = z.input<typeof shopTemplateSchema>;

@@ -1,4 +1,4 @@
-import { normaliseWooOrder, SHIPMENT_TRACKING_META, type WooOrder } from './woo-order';
+import { lineItemProductIds, normaliseWooOrder, SHIPMENT_TRACKING_META, wooOrderProduct, type WooOrder } from './woo-order';
 import { parseWooOrder } from './woo-webhook';
 
 const order: WooOrder = {
@@ -90,4 +90,37 @@ test("order and customer ids past JavaScript's safe integers are read exactly fr
   });
   for (const id of ['"one"', '0', '-5', '1.5', '"0123"'])
     expect(parseWooOrder(Buffer.from(String(body).replace('9007199254740993', id)))).toBeNull();
+});
+
+test('line items carry their ids, and a variation its chosen attributes (the ticket admission level); products give categories and tags by name and slug', () => {
+  const withItems = normaliseWooOrder(
+    {
+      ...order,
+      line_items: [
+        {
+          id: 4310,
+          name: 'Jazz night',
+          quantity: 2,
+          product_id: 31,
+          variation_id: 32,
+          meta_data: [
+            { key: 'pa_ticket-type', display_value: 'VIP' },
+            { key: '_reduced_stock', display_value: '2' },
+          ],
+        },
+        { id: 4311, name: 'Cup', quantity: 1, product_id: 57, variation_id: 0 },
+      ],
+    },
+    'https://shop.example',
+  );
+  expect(withItems.lineItems).toEqual([
+    { id: '4310', title: 'Jazz night', quantity: 2, variant: 'VIP' },
+    { id: '4311', title: 'Cup', quantity: 1 },
+  ]);
+  expect(lineItemProductIds({ ...order, line_items: [{ id: 4310, name: 'x', quantity: 1, product_id: 31 }] })).toEqual(
+    new Map([['4310', '31']]),
+  );
+  expect(
+    wooOrderProduct({ categories: [{ name: 'Concerts', slug: 'concerts' }], tags: [{ name: 'Live', slug: 'live' }, { name: 7 }] }),
+  ).toEqual({ type: null, categories: ['Concerts', 'concerts'], tags: ['Live', 'live'] });
 });

@@ -1,4 +1,4 @@
-import { utcTimestamp, type NormalisedOrder, type OrderStatus, type OrderTracking } from '@passmint/commerce';
+import { utcTimestamp, type NormalisedOrder, type OrderProduct, type OrderStatus, type OrderTracking } from '@passmint/commerce';
 
 /**
  * The part of a WooCommerce REST (wc/v3) order resource that a pass shows.
@@ -15,7 +15,14 @@ export interface WooOrder {
   date_created_gmt: string;
   date_modified_gmt: string;
   billing?: { first_name?: string; last_name?: string; email?: string };
-  line_items?: { name: string; quantity: number }[];
+  line_items?: {
+    id?: number | string;
+    name: string;
+    quantity: number;
+    product_id?: number | string;
+    variation_id?: number | string;
+    meta_data?: { key?: unknown; display_value?: unknown }[];
+  }[];
   meta_data?: { id?: number; key: string; value: unknown }[];
 }
 
@@ -53,7 +60,12 @@ export function normaliseWooOrder(order: WooOrder, shop: string): NormalisedOrde
     },
     lineItems: listOf(order.line_items)
       .filter(isLineItem)
-      .map((item) => ({ title: item.name, quantity: item.quantity })),
+      .map((item) => ({
+        title: item.name,
+        quantity: item.quantity,
+        ...(isWooId(item.id) ? { id: String(item.id) } : {}),
+        ...(variationOf(item) ? { variant: variationOf(item) } : {}),
+      })),
     total: { amount: order.total, currency: order.currency },
     tracking: shipmentTracking(order),
   };
@@ -84,7 +96,64 @@ function listOf<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
 
-function isLineItem(item: unknown): item is { name: string; quantity: number } {
+/**
+ * A variation's attributes as the customer chose them ("VIP", "Blue, Large"): the item meta whose
+ * keys are not hidden (`_`-prefixed), in display form. Null for items that are not variations.
+ */
+function variationOf(item: { variation_id?: unknown; meta_data?: unknown }): string | null {
+  if (!isWooId(item.variation_id)) return null;
+  const values = listOf(item.meta_data as { key?: unknown; display_value?: unknown }[] | undefined)
+    .filter((meta) => typeof meta?.key === 'string' && !meta.key.startsWith('_') && typeof meta.display_value === 'string')
+    .map((meta) => (meta.display_value as string).trim())
+    .filter(Boolean);
+  return values.length > 0 ? values.join(', ') : null;
+}
+
+function isLineItem(item: unknown): item is { id?: unknown; name: string; quantity: number; variation_id?: unknown; meta_data?: unknown } {
   const candidate = item as { name?: unknown; quantity?: unknown } | null;
   return typeof candidate?.name === 'string' && typeof candidate.quantity === 'number';
+}
+
+/**
+ * A WooCommerce product as ticket rules see it: its categories and tags, each by name and by slug
+ * (WooCommerce products have no product type in Shopify's sense; `simple`/`variable` is not one).
+ * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#product-properties
+ */
+export interface WooProductTerms {
+  categories?: { name?: unknown; slug?: unknown }[];
+  tags?: { name?: unknown; slug?: unknown }[];
+  meta_data?: { key?: unknown; value?: unknown }[];
+}
+
+/** The product meta (a custom field) holding a product's own event data, as JSON. */
+export const PRODUCT_EVENT_META = 'passmint_event';
+
+export function wooOrderProduct(product: WooProductTerms): OrderProduct {
+  const terms = (list: WooProductTerms['tags']) =>
+    listOf(list).flatMap((term) => [term?.name, term?.slug].filter((value): value is string => typeof value === 'string' && value !== ''));
+  const event = listOf(product.meta_data).find((meta) => meta?.key === PRODUCT_EVENT_META)?.value;
+  return {
+    type: null,
+    tags: terms(product.tags),
+    categories: terms(product.categories),
+    ...(event !== undefined && event !== null && event !== '' ? { event: typeof event === 'string' ? jsonOrText(event) : event } : {}),
+  };
+}
+
+/** The product id of each line item (by line item id), for looking the products up. */
+export function lineItemProductIds(order: WooOrder): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const item of listOf(order.line_items)) {
+    if (isWooId(item?.id) && isWooId(item.product_id)) ids.set(String(item.id), String(item.product_id));
+  }
+  return ids;
+}
+
+/** Custom fields hold text: JSON is read as such, anything else stays text (and is reported as not an object). */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

@@ -1,4 +1,5 @@
 import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
+import type { WooProductTerms } from './woo-order';
 
 export interface WooShopConfig {
   /** The store's site URL, e.g. https://shop.example.com */
@@ -12,9 +13,11 @@ export interface WooShopConfig {
 export const PASS_SERIAL_META = '_passmint_serial';
 export const PASS_URL_META = '_passmint_pass_url';
 
-/** The two writes Passmint makes to a WooCommerce store, through its REST API. */
+/** What Passmint asks of a WooCommerce store, through its REST API: the link writes, and products for ticket rules. */
 export interface WooShop {
   writePassLink(orderId: string, pass: { serialNumber: string; shareUrl: string }, note: string): Promise<void>;
+  /** A product's categories and tags; null when the store has no such product (deleted since the order). */
+  fetchProduct(productId: string): Promise<WooProductTerms | null>;
 }
 
 export function createWooShop(config: WooShopConfig): WooShop {
@@ -35,6 +38,15 @@ export function createWooShop(config: WooShopConfig): WooShop {
       });
       // A customer note is emailed to the customer by WooCommerce itself.
       await api.post(`orders/${encodeURIComponent(orderId)}/notes`, { note, customer_note: true });
+    },
+    async fetchProduct(productId) {
+      try {
+        const response = await api.get(`products/${encodeURIComponent(productId)}`);
+        return response.data as WooProductTerms;
+      } catch (error) {
+        if ((error as { response?: { status?: number } }).response?.status === 404) return null;
+        throw error;
+      }
     },
   };
 }

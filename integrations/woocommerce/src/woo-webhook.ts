@@ -1,5 +1,12 @@
-import { parseJsonExact, type OrderSync, type OrderTarget } from '@passmint/commerce';
-import { isWooId, normaliseWooOrder, type WooOrder } from './woo-order';
+import {
+  parseJsonExact,
+  wantsProducts,
+  type NormalisedOrder,
+  type OrderProduct,
+  type OrderSync,
+  type OrderTarget,
+} from '@passmint/commerce';
+import { isWooId, lineItemProductIds, normaliseWooOrder, wooOrderProduct, type WooOrder } from './woo-order';
 import type { WooShop } from './woo-shop';
 import { isWooPing, verifyWooSignature } from './woo-signature';
 
@@ -34,7 +41,9 @@ const DEFAULT_NOTE =
  * retries and late deliveries harmless.
  */
 export function createWooWebhookHandler(config: WooWebhookConfig) {
-  return async function handleWooWebhook(request: WooWebhookRequest): Promise<WooWebhookResponse> {
+  return handleWooWebhook;
+
+  async function handleWooWebhook(request: WooWebhookRequest): Promise<WooWebhookResponse> {
     const signature = header(request.headers, 'x-wc-webhook-signature');
     if (!signature && isWooPing(request.rawBody, header(request.headers, 'content-type'))) return { status: 200, body: { ok: true } };
     if (!verifyWooSignature(request.rawBody, signature, config.secret)) {
@@ -44,11 +53,30 @@ export function createWooWebhookHandler(config: WooWebhookConfig) {
     if (!ORDER_TOPICS.has(topic)) return { status: 200, body: { ignored: topic || 'no topic' } };
     const order = parseWooOrder(request.rawBody);
     if (!order) return { status: 400, body: { error: 'The webhook body is not a WooCommerce order.', code: 'invalid_order' } };
-    const result = await config.sync.sync(normaliseWooOrder(order, config.shopUrl), config.target, (pass) =>
+    const normalised = await withTicketProducts(normaliseWooOrder(order, config.shopUrl), order);
+    const result = await config.sync.sync(normalised, config.target, (pass) =>
       config.shop.writePassLink(String(order.id), pass, (config.noteTemplate ?? DEFAULT_NOTE).replaceAll('{url}', pass.shareUrl)),
     );
     return { status: 200, body: { ...result } };
-  };
+  }
+
+  /** Ticket rules match on categories and tags, which webhooks leave out: read once per product. */
+  async function withTicketProducts(normalised: NormalisedOrder, order: WooOrder): Promise<NormalisedOrder> {
+    if (!wantsProducts(config.target.template.tickets)) return normalised;
+    const productIds = lineItemProductIds(order);
+    const products = new Map<string, OrderProduct | null>();
+    for (const productId of new Set(productIds.values())) {
+      const product = await config.shop.fetchProduct(productId);
+      products.set(productId, product ? wooOrderProduct(product) : null);
+    }
+    return {
+      ...normalised,
+      lineItems: normalised.lineItems.map((item) => {
+        const product = item.id ? products.get(productIds.get(item.id) ?? '') : undefined;
+        return product ? { ...item, product } : item;
+      }),
+    };
+  }
 }
 
 function header(headers: WooWebhookRequest['headers'], name: string): string | undefined {

@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   createOrderSync,
   loadShopTemplate,
+  ORDER_WALLET_PAGE_HEADERS,
   ORDER_STORE_MIGRATIONS,
   orderStoreOn,
   SHOP_SESSION_SECRET_COLUMN,
+  wantsProducts,
   type OrderTarget,
 } from '@passmint/commerce';
 import {
@@ -16,7 +18,7 @@ import {
   type PluginHost,
   type PluginMount,
 } from '@passmint/server/plugin';
-import type { ShopifyAppConfig } from '../shopify-api';
+import { appScopes, type ShopifyAppConfig } from '../shopify-api';
 import { createShopifyApp, type ShopifyAnswer, type ShopifyApp } from '../shopify-app';
 import { shopifyEnvProblems, shopifyEnvSchema, type ShopifyEnv } from './shopify-env';
 
@@ -107,7 +109,14 @@ export async function shopifySetup(host: Pick<PluginHost<ShopifyEnv>, 'env' | 't
   if (!template.ok) throw new ConfigError(template.problems);
   const apiVersion = env.PASSMINT_SHOPIFY_API_VERSION as ShopifySetup['app']['apiVersion'];
   return {
-    app: { shop, apiKey, apiSecretKey, linkSecret, ...(apiVersion ? { apiVersion } : {}) },
+    app: {
+      shop,
+      apiKey,
+      apiSecretKey,
+      linkSecret,
+      scopes: appScopes(wantsProducts(template.template.tickets)),
+      ...(apiVersion ? { apiVersion } : {}),
+    },
     target: { tenantId: tenant.id, template: template.template },
     tenantDescription: description,
   };
@@ -115,5 +124,6 @@ export async function shopifySetup(host: Pick<PluginHost<ShopifyEnv>, 'env' | 't
 
 function send(reply: FastifyReply, answer: ShopifyAnswer) {
   if ('location' in answer) return reply.redirect(answer.location, 302);
+  if ('html' in answer) return reply.status(answer.status).headers(ORDER_WALLET_PAGE_HEADERS).send(answer.html);
   return reply.status(answer.status).send(answer.body);
 }

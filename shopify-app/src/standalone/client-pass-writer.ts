@@ -18,6 +18,13 @@ export function createClientPassWriter(client: PassmintClient, passmintUrl: stri
     },
     // The API's share page lives at /p/<serial> (docs/api.md).
     shareUrl: (serialNumber) => `${base}/p/${serialNumber}`,
+    async voidPass(_tenantId, serialNumber) {
+      await client.voidPass(serialNumber);
+    },
+    async walletLinks(_tenantId, serialNumber) {
+      const pass = await client.getPass(serialNumber);
+      return { applePassUrl: `${base}/p/${serialNumber}/pass.pkpass`, googleSaveUrl: pass.googleSaveUrl };
+    },
     async redactPass(_tenantId, serialNumber, fieldKeys) {
       const pass = await client.getPass(serialNumber);
       if (pass.voided) return;

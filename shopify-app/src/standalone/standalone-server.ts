@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createPassmintClient } from '@passmint/client';
-import { createOrderSync, parseShopTemplate } from '@passmint/commerce';
+import { createOrderSync, ORDER_WALLET_PAGE_HEADERS, parseShopTemplate, wantsProducts } from '@passmint/commerce';
 import { createShopifyApp, type ShopifyAnswer } from '../shopify-app';
-import type { ApiVersion } from '../shopify-api';
+import { appScopes, type ApiVersion } from '../shopify-api';
 import { createClientPassWriter } from './client-pass-writer';
 import type { StandaloneEnv } from './env';
 import { openStandaloneStore } from './standalone-store';
@@ -41,6 +41,7 @@ export async function startStandalone(env: StandaloneEnv, log: (line: string) =>
         shop: env.PASSMINT_SHOPIFY_SHOP,
         linkSecret: env.PASSMINT_SHOPIFY_LINK_SECRET,
         appUrl: url,
+        scopes: appScopes(wantsProducts(template.tickets)),
         ...(env.PASSMINT_SHOPIFY_API_VERSION ? { apiVersion: env.PASSMINT_SHOPIFY_API_VERSION as ApiVersion } : {}),
       },
       {
@@ -101,6 +102,10 @@ export async function startStandalone(env: StandaloneEnv, log: (line: string) =>
 function reply(response: ServerResponse, answer: ShopifyAnswer): void {
   if ('location' in answer) {
     response.writeHead(302, { location: answer.location }).end();
+    return;
+  }
+  if ('html' in answer) {
+    response.writeHead(answer.status, ORDER_WALLET_PAGE_HEADERS).end(answer.html);
     return;
   }
   response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));

@@ -602,6 +602,47 @@ describe('the Admin GraphQL endpoint, driven directly', () => {
     });
   });
 
+  test("a line item's product needs read_products: ACCESS_DENIED without it, the product type and tags with it", async () => {
+    const query = 'query ($id: ID!) { order(id: $id) { lineItems(first: 5) { nodes { id product { productType tags } } } } }';
+    const denied = await graphql(query, { id: ORDER_ID });
+    expect(denied.json).toMatchObject({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'ACCESS_DENIED' }) })],
+    });
+    const local = await startFakeShopify({
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET,
+      scopes: ['read_orders', 'write_orders', 'read_products'],
+    });
+    try {
+      const granted = await graphql(query, { id: ORDER_ID }, { target: local });
+      expect(granted.json).toMatchObject({
+        data: { order: { lineItems: { nodes: [{ product: { productType: 'Festival Pass', tags: ['festival', 'ticket'] } }] } } },
+      });
+      // A product's metafields; a json one's jsonValue is a scalar, answered whole.
+      local.metafields.set('gid://shopify/Product/632910392', [
+        { namespace: 'passmint', key: 'event', type: 'json', value: '{"venue":{"name":"Pier"}}' },
+      ]);
+      const withEvent = await graphql(
+        'query ($id: ID!) { order(id: $id) { lineItems(first: 1) { nodes { product { e: metafield(namespace: "passmint", key: "event") { jsonValue } } } } } }',
+        { id: ORDER_ID },
+        { target: local },
+      );
+      expect(withEvent.json).toMatchObject({
+        data: { order: { lineItems: { nodes: [{ product: { e: { jsonValue: { venue: { name: 'Pier' } } } } }] } } },
+      });
+      const selected = await graphql(
+        'query ($id: ID!) { order(id: $id) { lineItems(first: 1) { nodes { product { metafield(namespace: "passmint", key: "event") { jsonValue { venue } } } } } } }',
+        { id: ORDER_ID },
+        { target: local },
+      );
+      expect(selected.json).toMatchObject({
+        errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'selectionMismatch' }) })],
+      });
+    } finally {
+      await local.stop();
+    }
+  });
+
   test('metafieldsSet validates every input, is atomic, and allows at most 25 per call', async () => {
     const owner = 'gid://shopify/Order/450789470';
     const local = await startFakeShopify({

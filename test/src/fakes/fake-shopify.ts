@@ -22,6 +22,7 @@ export * from '../fixtures/shopify';
  * @see https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
  * @see https://shopify.dev/docs/api/admin-graphql/latest/queries/order
  * @see https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet
+ * @see https://shopify.dev/docs/api/usage/access-scopes
  * @see https://shopify.dev/docs/apps/build/webhooks/delivery-structure
  * @see https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
  */
@@ -78,7 +79,7 @@ export interface FakeShopify {
   domainTransformation: { match: RegExp; transform: string };
   /** Orders by GraphQL gid; edit to change what `order` returns. */
   orders: Map<string, ShopifyOrderNode>;
-  /** Metafields by owner gid, in the order first set. */
+  /** Metafields by owner gid (orders, and products: set a product's to give it some), in the order first set. */
   metafields: Map<string, ShopifyMetafield[]>;
   /** Every request, in order. */
   calls: FakeShopifyCall[];
@@ -1153,6 +1154,7 @@ function childType(parentType: string, field: string): string {
 
 function completeValue(exec: Execution, value: unknown, field: GqlField, type: string, path: (string | number)[]): unknown {
   if (value === null || value === undefined) return null;
+  if (JSON_SCALARS.has(type)) return completeItem(exec, value, field, type, path);
   if (Array.isArray(value)) {
     const first = intArgument(exec, field, 'first');
     const items = first === undefined ? value : value.slice(0, first);
@@ -1162,8 +1164,11 @@ function completeValue(exec: Execution, value: unknown, field: GqlField, type: s
   return completeItem(exec, value, field, type, path);
 }
 
+/** Scalars whose values may be objects or lists (a json metafield's `jsonValue`): answered whole, no selections. */
+const JSON_SCALARS = new Set(['JsonValue', 'JSON']);
+
 function completeItem(exec: Execution, value: unknown, field: GqlField, type: string, path: (string | number)[]): unknown {
-  if (isRecord(value)) {
+  if (isRecord(value) && !JSON_SCALARS.has(type)) {
     if (field.selections === undefined) {
       invalidate(exec, {
         message: `Field must have selections (field '${field.name}' returns ${type} but has no selections. Did you mean '${field.name} { ... }'?)`,
@@ -1224,9 +1229,12 @@ function completeConnection(exec: Execution, all: unknown[], field: GqlField, ty
 function resolveField(exec: Execution, parent: Json, parentType: string, field: GqlField, path: (string | number)[]): unknown {
   const type = childType(parentType, field.name);
   if (field.name === '__typename') return parentType;
-  const ownerId = typeof parent['id'] === 'string' && exec.state.orders.has(parent['id']) ? parent['id'] : undefined;
+  const ownerId = typeof parent['id'] === 'string' && isMetafieldOwner(exec.state, parent['id']) ? parent['id'] : undefined;
   if (ownerId !== undefined && (field.name === 'metafield' || field.name === 'metafields'))
     return resolveOwnerMetafields(exec, ownerId, field, type, path);
+  // A line item's product is product data: Shopify answers ACCESS_DENIED without read_products.
+  if (parentType === 'LineItem' && field.name === 'product' && !hasScope(exec.state, 'read_products'))
+    return accessDenied(exec, field, path, 'read_products');
   if (!(field.name in parent)) {
     invalidate(exec, {
       message: `Field '${field.name}' doesn't exist on type '${parentType}'`,
@@ -1237,6 +1245,11 @@ function resolveField(exec: Execution, parent: Json, parentType: string, field: 
     return null;
   }
   return completeValue(exec, parent[field.name], field, type, path);
+}
+
+/** Orders, and the products of their line items (whose metafields tests set in `metafields`). */
+function isMetafieldOwner(state: State, id: string): boolean {
+  return state.orders.has(id) || GID_PATTERN.exec(id)?.[1] === 'Product';
 }
 
 /** `metafield(namespace:, key:)` and `metafields(first:, namespace:)` on an owner, read from what was set. */

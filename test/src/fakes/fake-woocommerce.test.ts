@@ -287,6 +287,29 @@ describe('orders and notes through @woocommerce/woocommerce-rest-api', () => {
   });
 });
 
+describe('products', () => {
+  test('GET a product gives its categories and tags; an unknown id is a 404; anonymous callers are refused', async () => {
+    fake.products.set(31, {
+      id: 31,
+      name: 'Night of Espresso Jazz',
+      slug: 'night-of-espresso-jazz',
+      type: 'simple',
+      status: 'publish',
+      categories: [{ id: 9, name: 'Concerts', slug: 'concerts' }],
+      tags: [{ id: 4, name: 'Live', slug: 'live' }],
+    });
+    const found = await client().get('products/31');
+    expect(found.data).toMatchObject({ id: 31, categories: [{ name: 'Concerts', slug: 'concerts' }], tags: [{ slug: 'live' }] });
+    expect(await refusal(client().get('products/32'))).toMatchObject({
+      status: 404,
+      json: { code: 'woocommerce_rest_product_invalid_id' },
+    });
+    const anonymous = await fetch(`${fake.url}/wp-json/wc/v3/products/31`);
+    expect(anonymous.status).toBe(401);
+    expect(await refusal(client().put('products/31', { name: 'x' }))).toMatchObject({ status: 501 });
+  });
+});
+
 describe('authentication over plain HTTP', () => {
   test('a wrong consumer secret is a 401 and lands in rejected', async () => {
     expect(await refusal(client({ secret: `${SECRET}x` }).get(`orders/${ORDER_ID}`))).toEqual({

@@ -13,6 +13,7 @@ import { readBody } from './read-body';
  * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#authentication-over-http
  * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#orders
  * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#order-notes
+ * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-product
  * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks
  * @see https://github.com/woocommerce/woocommerce/blob/trunk/plugins/woocommerce/includes/class-wc-rest-authentication.php
  * @see https://github.com/woocommerce/woocommerce/blob/trunk/plugins/woocommerce/includes/class-wc-webhook.php
@@ -206,6 +207,25 @@ export interface WooOrder {
 }
 
 /** The wc/v3 order note resource. */
+/** A product term (category or tag) as a product resource lists it. */
+export interface WooProductTerm {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+/** The part of a wc/v3 product resource the fake serves: its name, type, categories and tags. */
+export interface WooProduct {
+  id: number;
+  name: string;
+  slug: string;
+  type: 'simple' | 'variable' | 'grouped' | 'external';
+  status: 'publish' | 'draft' | 'pending' | 'private';
+  categories: WooProductTerm[];
+  tags: WooProductTerm[];
+  meta_data?: WooMetaData[];
+}
+
 export interface WooOrderNote {
   id: number;
   /** 'WooCommerce' for notes the store adds itself (or `added_by_user: false`), else the key owner's display name. */
@@ -225,6 +245,8 @@ export interface FakeWooCommerceOptions {
   consumerSecret: string;
   /** Initial orders, copied. */
   orders?: WooOrder[];
+  /** The store's products, copied, for GET /wc/v3/products/<id>. */
+  products?: WooProduct[];
   /** Default 'read_write'. */
   permissions?: WooKeyPermissions;
   /** The store's time zone (IANA) for the non-GMT dates; default 'Europe/Berlin'. */
@@ -262,6 +284,8 @@ export interface FakeWooCommerce {
   url: string;
   /** Current state; tests may put or mutate orders. */
   orders: Map<number, WooOrder>;
+  /** The store's products by id; tests may put or change them. */
+  products: Map<number, WooProduct>;
   /** Every accepted write, in order. */
   writes: FakeWooWrite[];
   /** Every refused request (status >= 400), in order. */
@@ -350,7 +374,7 @@ interface Answer {
   headers?: Record<string, string>;
 }
 type Caller = 'key' | 'anonymous';
-type Action = 'get_order' | 'update_order' | 'list_notes' | 'create_note' | 'get_note';
+type Action = 'get_order' | 'update_order' | 'list_notes' | 'create_note' | 'get_note' | 'get_product';
 interface RouteMatch {
   action: Action;
   /** URL parameters: `id` for an order, `order_id` (+ `id`) for notes. */
@@ -374,6 +398,7 @@ interface State {
   now: () => number;
   url: string;
   orders: Map<number, WooOrder>;
+  products: Map<number, WooProduct>;
   notes: Map<number, StoredNote[]>;
   /** Used nonces and the timestamp each came with. */
   nonces: Map<string, number>;
@@ -427,6 +452,7 @@ export async function startFakeWooCommerce(options: FakeWooCommerceOptions): Pro
   return {
     url: state.url,
     orders: state.orders,
+    products: state.products,
     writes: state.writes,
     rejected: state.rejected,
     notes: (orderId) => orderNotes(state, orderId).map(noteResource),
@@ -452,6 +478,7 @@ function newState(options: FakeWooCommerceOptions): State {
     now: options.now ?? Date.now,
     url: '',
     orders,
+    products: new Map((options.products ?? []).map((product) => [product.id, structuredClone(product)])),
     notes: new Map(),
     nonces: new Map(),
     writes: [],
@@ -598,6 +625,12 @@ const ROUTES: { pattern: RegExp; names: string[]; actions: Partial<Record<string
     unmodeled: ['OPTIONS'],
   },
   {
+    pattern: /^\/wc\/v3\/products\/(\d+)$/i,
+    names: ['id'],
+    actions: { GET: 'get_product' },
+    unmodeled: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  },
+  {
     pattern: /^\/wc\/v3\/orders\/(\d+)\/notes\/(\d+)$/i,
     names: ['order_id', 'id'],
     actions: { GET: 'get_note' },
@@ -626,7 +659,7 @@ function notModeled(method: string, route: string): Answer {
   return wooError(
     501,
     'fake_woocommerce_not_modeled',
-    `The WooCommerce fake does not model ${method} ${route}; it serves GET/PUT/POST/PATCH /wc/v3/orders/<id> and GET/POST /wc/v3/orders/<id>/notes(/<id>).`,
+    `The WooCommerce fake does not model ${method} ${route}; it serves GET/PUT/POST/PATCH /wc/v3/orders/<id>, GET/POST /wc/v3/orders/<id>/notes(/<id>) and GET /wc/v3/products/<id>.`,
   );
 }
 
@@ -642,6 +675,8 @@ function runAction(state: State, match: RouteMatch, params: Json, caller: Caller
       return createNote(state, match, params, caller);
     case 'get_note':
       return getNote(state, match, params, caller);
+    case 'get_product':
+      return getProduct(state, match, params, caller);
   }
 }
 
@@ -782,6 +817,16 @@ function getOrder(state: State, match: RouteMatch, params: Json, caller: Caller)
   const order = state.orders.get(match.url['id'] ?? 0);
   if (order === undefined) return wooError(404, 'woocommerce_rest_shop_order_invalid_id', 'Invalid ID.');
   return { status: 200, body: orderResource(state, order) };
+}
+
+/** WC_REST_Products_Controller::get_item: a product by id; trashed or unknown ids are 404. */
+function getProduct(state: State, match: RouteMatch, params: Json, caller: Caller): Answer {
+  const overridden = checkUrlParams(params, match.url);
+  if (overridden !== undefined) return overridden;
+  if (caller === 'anonymous') return wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot view this resource.');
+  const product = state.products.get(match.url['id'] ?? 0);
+  if (product === undefined) return wooError(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.');
+  return { status: 200, body: structuredClone(product) };
 }
 
 function updateOrder(state: State, match: RouteMatch, params: Json, caller: Caller): Answer {

@@ -1,6 +1,6 @@
 import { PassmintError, type TenantRecord } from '@passmint/engine';
 import type { AppContext } from '../http/app-context';
-import { issuePass, updatePass } from '../pass-actions';
+import { googleSaveLink, issuePass, updatePass, voidPass } from '../pass-actions';
 import type { HostPassWriter } from './plugin';
 
 /** The plugins' pass writer inside `passmint serve`: the engine, as the API uses it. */
@@ -20,6 +20,15 @@ export function createHostPassWriter(context: AppContext): HostPassWriter {
       return { unchanged: updated.unchanged, notifiedDevices: updated.notifiedDevices };
     },
     shareUrl: (serialNumber) => context.shareUrl(serialNumber),
+    async voidPass(tenantId, serialNumber) {
+      await voidPass(context, await tenantOf(tenantId), serialNumber);
+    },
+    async walletLinks(tenantId, serialNumber) {
+      const tenant = await tenantOf(tenantId);
+      const pass = await context.engine.get(tenant, serialNumber);
+      const { saveUrl } = await googleSaveLink(context, tenant, pass);
+      return { applePassUrl: `${context.shareUrl(serialNumber)}/pass.pkpass`, googleSaveUrl: saveUrl };
+    },
     async redactPass(tenantId, serialNumber, fieldKeys) {
       const tenant = await tenantOf(tenantId);
       const pass = await context.engine.get(tenant, serialNumber);

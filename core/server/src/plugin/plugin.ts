@@ -30,6 +30,13 @@ export interface HostPassWriter {
   createPass(tenantId: string, body: PassInput, idempotencyKey: string): Promise<{ serialNumber: string; shareUrl: string }>;
   updatePass(tenantId: string, serialNumber: string, body: PassInput): Promise<{ unchanged: boolean; notifiedDevices: number }>;
   shareUrl(serialNumber: string): string;
+  /** Voids a pass (an event ticket the order no longer has); voiding a voided pass changes nothing. */
+  voidPass(tenantId: string, serialNumber: string): Promise<void>;
+  /**
+   * The links behind a pass's two wallet buttons, for pages that list several passes (an order and
+   * its tickets): the public .pkpass download, and the Google save link (null without Google).
+   */
+  walletLinks(tenantId: string, serialNumber: string): Promise<{ applePassUrl: string; googleSaveUrl: string | null }>;
   /** Removes the fields with these keys from the stored pass and voids it (privacy requests). */
   redactPass(tenantId: string, serialNumber: string, fieldKeys: readonly string[]): Promise<void>;
 }

@@ -51,6 +51,29 @@ export const ORDER_STORE_MIGRATIONS: {
         );
       `,
     },
+    {
+      version: 2,
+      name: 'order tickets',
+      sql: `
+        CREATE TABLE IF NOT EXISTS order_tickets (
+          shop TEXT NOT NULL,
+          order_id TEXT NOT NULL,
+          line_item_id TEXT NOT NULL,
+          unit INTEGER NOT NULL,
+          event_name TEXT NOT NULL,
+          tenant_id TEXT NOT NULL,
+          serial_number TEXT NOT NULL,
+          customer_id TEXT,
+          order_updated_at TEXT NOT NULL,
+          voided INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          linked_at TEXT,
+          PRIMARY KEY (shop, order_id, line_item_id, unit)
+        );
+        CREATE INDEX IF NOT EXISTS order_tickets_customer ON order_tickets (shop, customer_id);
+      `,
+    },
   ],
   // Text is COLLATE "C", as in the server's tables: ORDER BY goes by bytes, as SQLite's does.
   postgres: [
@@ -83,6 +106,29 @@ export const ORDER_STORE_MIGRATIONS: {
           session text COLLATE "C" NOT NULL,
           updated_at text COLLATE "C" NOT NULL
         );
+      `,
+    },
+    {
+      version: 2,
+      name: 'order tickets',
+      sql: `
+        CREATE TABLE IF NOT EXISTS order_tickets (
+          shop text COLLATE "C" NOT NULL,
+          order_id text COLLATE "C" NOT NULL,
+          line_item_id text COLLATE "C" NOT NULL,
+          unit integer NOT NULL,
+          event_name text COLLATE "C" NOT NULL,
+          tenant_id text COLLATE "C" NOT NULL,
+          serial_number text COLLATE "C" NOT NULL,
+          customer_id text COLLATE "C",
+          order_updated_at text COLLATE "C" NOT NULL,
+          voided boolean NOT NULL DEFAULT false,
+          created_at text COLLATE "C" NOT NULL,
+          updated_at text COLLATE "C" NOT NULL,
+          linked_at text COLLATE "C",
+          PRIMARY KEY (shop, order_id, line_item_id, unit)
+        );
+        CREATE INDEX IF NOT EXISTS order_tickets_customer ON order_tickets (shop, customer_id);
       `,
     },
   ],

@@ -1,4 +1,5 @@
 import { isSealed, type SecretBox } from '@passmint/engine';
+import type { OrderTicketStore } from './ticket-store';
 
 export interface NewOrderPass {
   /** The shop, as its platform names it: a myshopify domain or a WooCommerce site URL. */
@@ -20,11 +21,11 @@ export interface OrderPassRecord extends Omit<NewOrderPass, 'at'> {
 }
 
 /**
- * What the shop plugins keep: which pass follows which order, the webhook deliveries seen, and
- * each shop's API session. One SQLite and one PostgreSQL implementation, held to one
+ * What the shop plugins keep: which pass follows which order, the event tickets of orders, the
+ * webhook deliveries seen, and each shop's API session. One SQLite and one PostgreSQL implementation, held to one
  * conformance battery (`@passmint/commerce/testing`).
  */
-export interface OrderStore {
+export interface OrderStore extends OrderTicketStore {
   /** The pass that follows a shop's order, if the order has one. */
   findOrderPass(shop: string, orderId: string): Promise<OrderPassRecord | null>;
   /**

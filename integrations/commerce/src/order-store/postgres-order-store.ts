@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { SecretBox } from '@passmint/engine';
+import { createPostgresTicketStore } from './postgres-ticket-store';
 import { orderPassFromRow, sessionSealer, type OrderPassRow, type OrderStore } from './order-store';
 
 const ORDER_PASS_COLUMNS = 'shop, order_id, tenant_id, serial_number, order_updated_at, customer_id, created_at, updated_at, linked_at';
@@ -8,6 +9,7 @@ const ORDER_PASS_COLUMNS = 'shop, order_id, tenant_id, serial_number, order_upda
 export function createPostgresOrderStore(pool: Pick<Pool, 'query'>, box: SecretBox): OrderStore {
   const sessions = sessionSealer(box);
   return {
+    ...createPostgresTicketStore(pool),
     async findOrderPass(shop, orderId) {
       const { rows } = await pool.query<OrderPassRow>(`SELECT ${ORDER_PASS_COLUMNS} FROM order_passes WHERE shop = $1 AND order_id = $2`, [
         shop,

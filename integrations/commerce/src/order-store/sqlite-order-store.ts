@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SecretBox } from '@passmint/engine';
+import { createSqliteTicketStore } from './sqlite-ticket-store';
 import { orderPassFromRow, sessionSealer, type OrderPassRow, type OrderStore } from './order-store';
 
 /** The order store on a SQLite connection whose schema ORDER_STORE_MIGRATIONS.sqlite made. */
@@ -28,6 +29,7 @@ export function createSqliteOrderStore(db: Database.Database, box: SecretBox): O
   );
 
   return {
+    ...createSqliteTicketStore(db),
     async findOrderPass(shop, orderId) {
       const row = sql.find.get(shop, orderId) as OrderPassRow | undefined;
       return row ? orderPassFromRow(row) : null;

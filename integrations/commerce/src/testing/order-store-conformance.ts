@@ -119,6 +119,66 @@ export function describeOrderStoreConformance(name: string, open: () => Promise<
       if (opened.passes) expect(await opened.passes.find(first.tenantId, first.serialNumber)).not.toBeNull();
     });
 
+    it('keeps one ticket per order, line item and unit: its pass stays, it only moves forward and stays voided', async () => {
+      const name = shop();
+      const first = await insertedPass();
+      const ticket = {
+        shop: name,
+        orderId: 'order-1',
+        lineItemId: 'item-1',
+        unit: 0,
+        eventName: 'Harbour Lights',
+        tenantId: first.tenantId,
+        serialNumber: first.serialNumber,
+        customerId: 'customer-1',
+        orderUpdatedAt: at(10),
+        voided: false,
+        at: at(11),
+      };
+      await store.saveOrderTicket(ticket);
+      const other = await insertedPass(first.tenantId);
+      await store.saveOrderTicket({ ...ticket, unit: 1, serialNumber: other.serialNumber, at: at(12) });
+      await store.saveOrderTicket({ ...ticket, serialNumber: other.serialNumber, orderUpdatedAt: at(20), voided: true, at: at(21) });
+      await store.saveOrderTicket({ ...ticket, orderUpdatedAt: at(15), voided: false, at: at(22) });
+      const tickets = await store.listOrderTickets(name, { orderIds: ['order-1'] });
+      expect(tickets).toEqual(
+        [
+          { ...ticket, at: undefined, orderUpdatedAt: at(20), voided: true, createdAt: at(11), updatedAt: at(22), linkedAt: null },
+          { ...ticket, at: undefined, unit: 1, serialNumber: other.serialNumber, createdAt: at(12), updatedAt: at(12), linkedAt: null },
+        ].map(({ at: _at, ...record }) => record),
+      );
+      expect(await store.listOrderTickets(name, { orderIds: ['order-2'] })).toEqual([]);
+      expect(await store.listOrderTickets(name, { customerId: 'customer-1' })).toHaveLength(2);
+      expect(await store.listOrderTickets(name, { customerId: 'customer-2' })).toEqual([]);
+    });
+
+    it("marks an order's tickets linked and forgets them by order", async () => {
+      const name = shop();
+      for (const orderId of ['order-1', 'order-2']) {
+        const pass = await insertedPass();
+        await store.saveOrderTicket({
+          shop: name,
+          orderId,
+          lineItemId: 'item-1',
+          unit: 0,
+          eventName: 'Harbour Lights',
+          tenantId: pass.tenantId,
+          serialNumber: pass.serialNumber,
+          customerId: null,
+          orderUpdatedAt: at(10),
+          voided: false,
+          at: at(11),
+        });
+      }
+      await store.markOrderTicketsLinked(name, 'order-1', at(30));
+      expect((await store.listOrderTickets(name)).map((ticket) => [ticket.orderId, ticket.linkedAt])).toEqual([
+        ['order-1', at(30)],
+        ['order-2', null],
+      ]);
+      expect(await store.deleteOrderTickets(name, ['order-1', 'unknown'])).toBe(1);
+      expect((await store.listOrderTickets(name)).map((ticket) => ticket.orderId)).toEqual(['order-2']);
+    });
+
     it('records a webhook delivery once per source and id', async () => {
       const id = randomUUID();
       expect(await store.recordWebhookDelivery({ source: 'shopify:a', id, at: at(1) })).toBe(true);

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import {
   createOrderSync,
   loadShopTemplate,
+  ORDER_WALLET_PAGE_HEADERS,
+  orderWalletEntries,
+  renderOrderWalletPage,
   ORDER_STORE_MIGRATIONS,
   orderStoreOn,
   SHOP_SESSION_SECRET_COLUMN,
@@ -18,6 +21,7 @@ import {
 } from '@passmint/server/plugin';
 import { createWooShop, type WooShopConfig } from '../woo-shop';
 import { createWooWebhookHandler } from '../woo-webhook';
+import { verifyWooOrderPage, WOOCOMMERCE_ORDER_PAGE_PATH, wooOrderPagePath } from '../woo-order-page';
 import { wooCommerceEnvProblems, wooCommerceEnvSchema, type WooCommerceEnv } from './woocommerce-env';
 
 export const WOOCOMMERCE_WEBHOOK_PATH = '/commerce/woocommerce/webhook';
@@ -41,11 +45,14 @@ export const wooCommercePlugin = definePlugin<WooCommerceEnv>({
 async function registerWooCommerce(app: FastifyInstance, host: PluginHost<WooCommerceEnv>): Promise<PluginMount | null> {
   const setup = await wooCommerceSetup(host);
   if (!setup) return null;
+  const store = orderStoreOn(host.database, host.secrets);
+  const orderPagePath = (orderId: string) => wooOrderPagePath(setup.shop.url, orderId, setup.webhookSecret);
   const handle = createWooWebhookHandler({
     shopUrl: setup.shop.url,
     secret: setup.webhookSecret,
-    target: setup.target,
-    sync: createOrderSync({ store: orderStoreOn(host.database, host.secrets), passes: host.passes }),
+    // An order with tickets links to the page of all its passes.
+    target: { ...setup.target, orderPageUrl: (orderId) => `${host.publicUrl()}${orderPagePath(orderId)}` },
+    sync: createOrderSync({ store, passes: host.passes }),
     shop: createWooShop(setup.shop),
   });
   app.register(async (scope) => {
@@ -55,6 +62,18 @@ async function registerWooCommerce(app: FastifyInstance, host: PluginHost<WooCom
       return reply.status(answer.status).send(answer.body);
     });
   });
+  app.get<{ Params: { orderId: string }; Querystring: { signature?: string } }>(
+    `${WOOCOMMERCE_ORDER_PAGE_PATH}/:orderId`,
+    async (request, reply) => {
+      const { orderId } = request.params;
+      const entries = verifyWooOrderPage(setup.shop.url, orderId, request.query.signature ?? '', setup.webhookSecret)
+        ? await orderWalletEntries({ store, passes: host.passes }, setup.shop.url, orderId)
+        : [];
+      if (entries.length === 0) return reply.status(404).send({ error: 'This order link is not valid.', code: 'invalid_order_link' });
+      const html = renderOrderWalletPage({ shopName: setup.target.template.shopName, orderNumber: `#${orderId}`, entries });
+      return reply.headers(ORDER_WALLET_PAGE_HEADERS).send(html);
+    },
+  );
   return {
     reportLines: (publicUrl) => [
       `  WooCommerce:    ${host.env.PASSMINT_WOOCOMMERCE_URL}; webhooks (order created, order updated) to ${publicUrl}${WOOCOMMERCE_WEBHOOK_PATH}; passes for ${setup.tenantDescription}`,
