@@ -131,6 +131,8 @@ export function createShopifyApp(config: ShopifyAppConfig, deps: ShopifyAppDeps)
       } catch (error) {
         await deps.store.forgetWebhookDelivery(delivery);
         if (error instanceof InvalidWebhookBody) return { status: 400, body: { error: error.message, code: error.code } };
+        // Shopify retries on a 5xx; the log says why (a scope such as read_products not granted yet).
+        log({ event: 'shopify.webhook_failed', shop: check.domain, topic: String(check.topic), error: errorMessage(error) });
         throw error;
       }
     },
@@ -192,6 +194,10 @@ class InvalidWebhookBody extends PassmintBaseError {
   constructor(message: string) {
     super('invalid_order', message);
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Ids are read exactly: Shopify's test order 820982911946154508 is past JavaScript's safe integers. */
