@@ -1,11 +1,15 @@
 import type { CanonicalField, CanonicalPass, ImageRole } from '../normalise/canonical-pass';
-import type { BarcodeFormat } from '../schema/limits';
+import type { BarcodeFormat, FieldGroup } from '../schema/limits';
+import type {
+  GoogleBarcode,
+  GoogleGenericClass,
+  GoogleGenericObject,
+  GoogleImage,
+  GoogleObjectBase,
+  GoogleTextModule,
+  LocalizedString,
+} from './google-types';
 import { localizeGoogleResource } from './translations';
-
-/** Google's LocalizedString. */
-export interface LocalizedString {
-  defaultValue: { language: string; value: string };
-}
 
 export type GoogleObject = Record<string, unknown> & { id: string; classId: string };
 
@@ -19,6 +23,8 @@ export interface GoogleObjectContext {
   imageUrls: Partial<Record<ImageRole, string>>;
   /** When the pass was issued; expirationDays counts from here. */
   issuedAt: Date;
+  /** The object's id when it is not the generic `<issuerId>.<serial>`. */
+  objectId?: string;
 }
 
 const BARCODE_TYPE: Record<BarcodeFormat, string> = { QR: 'QR_CODE', PDF417: 'PDF_417', Aztec: 'AZTEC', Code128: 'CODE_128' };
@@ -47,40 +53,70 @@ export function googleClassId(issuerId: string, tenantId: string): string {
  * @see https://developers.google.com/wallet/reference/rest/v1/genericobject
  */
 export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectContext): { object: GoogleObject; warnings: string[] } {
+  const { object, warnings } = renderGenericObject(pass, context);
+  return { object: localizeGoogleResource({ ...object }, pass), warnings };
+}
+
+/** The generic object, typed (see renderGoogleObject). */
+export function renderGenericObject(
+  pass: CanonicalPass,
+  context: GoogleObjectContext,
+): { object: GoogleGenericObject; warnings: string[] } {
   const organizationName = pass.organizationName ?? context.organizationName;
   const primary = pass.fields.primaryFields[0];
-  const object: GoogleObject = {
-    id: googleObjectId(context.issuerId, context.serialNumber),
-    classId: context.classId,
-    state: pass.voided ? 'INACTIVE' : 'ACTIVE',
+  const { base, warnings } = objectBase(pass, context, GENERIC_TEXT_GROUPS);
+  const object: GoogleGenericObject = {
+    ...base,
     cardTitle: localized(organizationName),
     header: localized(primary?.value ?? pass.logoText ?? pass.description ?? organizationName),
   };
   if (primary?.label) object.subheader = localized(primary.label);
   if (pass.backgroundColor) object.hexBackgroundColor = pass.backgroundColor;
-  if (pass.barcode) {
-    object.barcode = {
-      type: BARCODE_TYPE[pass.barcode.format],
-      value: pass.barcode.value,
-      ...(pass.barcode.altText === undefined ? {} : { alternateText: pass.barcode.altText }),
-    };
-  }
   const logo = context.imageUrls.icon ?? context.imageUrls.logo;
-  if (logo) object.logo = image(logo, pass.logoText ?? organizationName);
-  if (context.imageUrls.strip) object.heroImage = image(context.imageUrls.strip, pass.description ?? organizationName);
-  if (pass.locations.length > 0) object.merchantLocations = pass.locations.map(({ latitude, longitude }) => ({ latitude, longitude }));
+  if (logo) object.logo = googleImage(logo, pass.logoText ?? organizationName);
+  return { object, warnings };
+}
+
+/**
+ * What every vertical's object carries the same way: ids, state (a voided pass is INACTIVE), the
+ * barcode, the strip as hero image, locations, expiry and the fields as text modules.
+ */
+export function objectBase(
+  pass: CanonicalPass,
+  context: GoogleObjectContext,
+  groups: readonly FieldGroup[],
+): { base: GoogleObjectBase; warnings: string[] } {
+  const organizationName = pass.organizationName ?? context.organizationName;
+  const base: GoogleObjectBase = {
+    id: context.objectId ?? googleObjectId(context.issuerId, context.serialNumber),
+    classId: context.classId,
+    state: pass.voided ? 'INACTIVE' : 'ACTIVE',
+  };
+  const barcode = googleBarcode(pass);
+  if (barcode) base.barcode = barcode;
+  if (context.imageUrls.strip) base.heroImage = googleImage(context.imageUrls.strip, pass.description ?? organizationName);
+  if (pass.locations.length > 0) base.merchantLocations = pass.locations.map(({ latitude, longitude }) => ({ latitude, longitude }));
   if (pass.expirationDays !== undefined) {
-    object.validTimeInterval = { end: { date: new Date(context.issuedAt.getTime() + pass.expirationDays * DAY_MS).toISOString() } };
+    base.validTimeInterval = { end: { date: new Date(context.issuedAt.getTime() + pass.expirationDays * DAY_MS).toISOString() } };
   }
-  const { modules, leftOut } = textModules(pass);
-  if (modules.length > 0) object.textModulesData = modules;
+  const { modules, leftOut } = textModules(pass, groups);
+  if (modules.length > 0) base.textModulesData = modules;
   const warnings =
     leftOut.length > 0
       ? [
           `Google Wallet shows at most ${MAX_GOOGLE_TEXT_MODULES} text fields; ${leftOut.length} were left out of the Google pass: ${leftOut.join(', ')}`,
         ]
       : [];
-  return { object: localizeGoogleResource(object, pass), warnings };
+  return { base, warnings };
+}
+
+export function googleBarcode(pass: CanonicalPass): GoogleBarcode | undefined {
+  if (!pass.barcode) return undefined;
+  return {
+    type: BARCODE_TYPE[pass.barcode.format],
+    value: pass.barcode.value,
+    ...(pass.barcode.altText === undefined ? {} : { alternateText: pass.barcode.altText }),
+  };
 }
 
 /**
@@ -88,23 +124,23 @@ export function renderGoogleObject(pass: CanonicalPass, context: GoogleObjectCon
  * Google tells us when someone saves or deletes one of its passes.
  * @see https://developers.google.com/wallet/generic/use-cases/use-callbacks-for-saves-and-deletions
  */
-export function renderGoogleClass(classId: string, callbackUrl?: string): Record<string, unknown> {
+export function renderGoogleClass(classId: string, callbackUrl?: string): GoogleGenericClass {
   return callbackUrl ? { id: classId, callbackOptions: { url: callbackUrl } } : { id: classId };
 }
 
-function image(uri: string, description: string) {
+export function googleImage(uri: string, description: string): GoogleImage {
   return { sourceUri: { uri }, contentDescription: localized(description) };
 }
 
-/** The groups that become text modules, in the order they are shown (the primary field is the header). */
-const TEXT_MODULE_GROUPS = ['headerFields', 'secondaryFields', 'auxiliaryFields', 'backFields'] as const;
+/** The groups that become a generic pass's text modules, in the order they are shown (the primary field is the header). */
+const GENERIC_TEXT_GROUPS = ['headerFields', 'secondaryFields', 'auxiliaryFields', 'backFields'] as const;
 
 /**
  * The fields as text modules, the first 10 of them; `leftOut` names the others by their place in
  * the body (`backFields.9`), so a warning can say exactly what Google will not show.
  */
-function textModules(pass: CanonicalPass): { modules: Record<string, string>[]; leftOut: string[] } {
-  const fields: { path: string; field: CanonicalField }[] = TEXT_MODULE_GROUPS.flatMap((group) =>
+function textModules(pass: CanonicalPass, groups: readonly FieldGroup[]): { modules: GoogleTextModule[]; leftOut: string[] } {
+  const fields: { path: string; field: CanonicalField }[] = groups.flatMap((group) =>
     pass.fields[group].map((field, index) => ({ path: `${group}.${index}`, field })),
   );
   const used = new Set<string>();

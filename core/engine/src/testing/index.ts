@@ -68,3 +68,4 @@ export {
   type ZipEntrySpec,
   type ZipOptions,
 } from './hostile-zips';
+export { STYLE_EXAMPLE_BODIES, maximalStyleBody, type StyleExampleName } from './style-example-bodies';
