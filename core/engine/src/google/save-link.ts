@@ -10,7 +10,8 @@ export interface SaveLinkClaims {
   issuer: string;
   /** Sites allowed to show the button. */
   origins: string[];
-  payload: { genericObjects?: Record<string, unknown>[]; genericClasses?: Record<string, unknown>[] };
+  /** `<vertical>Classes` and `<vertical>Objects` lists, e.g. `{ eventTicketObjects: [{ id, classId }] }`. */
+  payload: Record<string, Record<string, unknown>[]>;
   issuedAt: Date;
 }
 

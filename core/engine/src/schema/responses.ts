@@ -139,8 +139,12 @@ export const passPreviewSchema = z
   .object({
     passJson: z.record(z.string(), z.unknown()).meta({ description: 'The pass.json Apple Wallet would get.' }),
     googleObject: z.record(z.string(), z.unknown()).meta({
-      description: "The Google Wallet generic object, images included (at this server's /i/<hash>.png, as the real object has them).",
+      description: "The Google Wallet object, images included (at this server's /i/<hash>.png, as the real object has them).",
     }),
+    googleClass: z.record(z.string(), z.unknown()).meta({ description: 'The Google Wallet class the object belongs to.' }),
+    googleVertical: z
+      .enum(['generic', 'eventTicket', 'flight', 'transit', 'offer', 'loyalty'])
+      .meta({ description: "The Google Wallet pass type the pass's style becomes." }),
     warnings: z.array(z.string()),
   })
   .strict()

@@ -1,4 +1,4 @@
-import { changeMessages, renderGoogleClass } from '@passmint/engine';
+import { changeMessages, googleObjectIdIn, googleVerticalOf, type GoogleVertical } from '@passmint/engine';
 import type { PushJob, Store } from '../store/store-port';
 import type { PushResult } from '../apns/apns-client';
 import { activityOf, NO_ACTIVITY, type ActivityRecorder } from '../timeline/activity-entries';
@@ -13,9 +13,11 @@ const QUOTA_EXCEEDED = 429;
 
 /**
  * Brings a pass's Google object to the pass's current version (an outbox entry with the Google
- * topic): patch it (insert when Google lost it), then, for each changed field that has a
- * changeMessage, add a message that notifies the holder, or a silent one once Google's notify
- * quota is spent. The answer has the shape of an APNs result so the outbox worker treats
+ * topic): writes its class when new or changed, patches the object (inserts it when Google lost
+ * it), then, for each changed field that has a changeMessage, adds a message that notifies the
+ * holder, or a silent one once Google's notify quota is spent. A pass whose style moved it to
+ * another vertical gets a new object there, and the object it leaves is made INACTIVE so no one
+ * holds two live passes. The answer has the shape of an APNs result so the outbox worker treats
  * failures the same way: 429/5xx/unreachable are retried, the rest end the entry.
  * @see https://developers.google.com/wallet/generic/use-cases/trigger-push-notifications
  */
@@ -36,16 +38,20 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets, activity:
     if (!record || !tenant || !google) return false;
     const current = canonicalOf(record);
     const previous = await previousVersion(record, await store.googleSyncedVersion(record.serialNumber));
-    const { object } = await google.objectOf(tenant, record, current);
+    const rendered = await google.render(tenant, record, current);
+    const { vertical, object } = rendered;
+    await google.ensureClass(vertical, rendered.class);
     try {
-      await google.api.patchObject(object.id, object);
+      await google.api.patchObject(vertical, object.id, { ...object });
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.googleStatus === 404)) throw error;
-      await ensureClassAndInsert(google, object.classId, object);
+      await google.api.insertObject(vertical, { ...object });
     }
-    const messages = previous ? changeMessages(previous, current) : [];
+    const left = previous ? googleVerticalOf(previous) : vertical;
+    if (left !== vertical) await retire(google, left, googleObjectIdIn(left, google.issuerId, record.serialNumber));
+    const messages = previous && left === vertical ? changeMessages(previous, current) : [];
     for (const [index, body] of messages.entries()) {
-      await addMessage(google, object.id, {
+      await addMessage(google, vertical, object.id, {
         id: `passmint_v${record.version}_${index}`,
         header: current.organizationName ?? tenant.name,
         body,
@@ -55,21 +61,27 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets, activity:
     return true;
   }
 
-  async function ensureClassAndInsert(google: GoogleWallet, classId: string, object: Record<string, unknown>): Promise<void> {
+  /** The object of a vertical the pass has left: inactive, so its holder sees it as over. */
+  async function retire(google: GoogleWallet, vertical: GoogleVertical, objectId: string): Promise<void> {
     try {
-      await google.api.insertClass(renderGoogleClass(classId, google.callbackUrl()));
+      await google.api.patchObject(vertical, objectId, { state: 'INACTIVE' });
     } catch (error) {
-      if (!(error instanceof GoogleApiError && error.googleStatus === 409)) throw error;
+      // Never put on Google (it left before its first sync): nothing to retire.
+      if (!(error instanceof GoogleApiError && error.googleStatus === 404)) throw error;
     }
-    await google.api.insertObject(object);
   }
 
-  async function addMessage(google: GoogleWallet, objectId: string, message: { id: string; header: string; body: string }): Promise<void> {
+  async function addMessage(
+    google: GoogleWallet,
+    vertical: GoogleVertical,
+    objectId: string,
+    message: { id: string; header: string; body: string },
+  ): Promise<void> {
     try {
-      await google.api.addMessage(objectId, { ...message, messageType: 'TEXT_AND_NOTIFY' });
+      await google.api.addMessage(vertical, objectId, { ...message, messageType: 'TEXT_AND_NOTIFY' });
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.googleStatus === QUOTA_EXCEEDED)) throw error;
-      await google.api.addMessage(objectId, { ...message, messageType: 'TEXT' });
+      await google.api.addMessage(vertical, objectId, { ...message, messageType: 'TEXT' });
     }
   }
 

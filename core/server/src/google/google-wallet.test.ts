@@ -75,7 +75,7 @@ test('the object a Google sync sends takes its images from the store while their
     body: { barcodeValue: 'G', barcodeFormat: 'QR', logoURL },
   } as PassRecord;
   const { object } = await wallet().objectOf(tenant, record, canonicalOf(record));
-  expect(object.logo).toMatchObject({ sourceUri: { uri: `${PUBLIC_URL}/i/${sha256(LOGO)}.png` } });
+  expect((object as { logo?: unknown }).logo).toMatchObject({ sourceUri: { uri: `${PUBLIC_URL}/i/${sha256(LOGO)}.png` } });
   // Rendered while the host holds the refresh the stale copy started, unanswered.
   for (let waited = 0; host.hanging() === 0 && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
   expect({ requests: host.requests(), hanging: host.hanging() }).toEqual({ requests: 2, hanging: 1 });

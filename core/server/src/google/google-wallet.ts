@@ -1,13 +1,12 @@
 import {
-  googleClassId,
-  googleObjectId,
+  googlePayloadKeys,
   googleSaveUrl,
   MAX_SAVE_URL_LENGTH,
-  renderGoogleClass,
-  renderGoogleObject,
+  renderGooglePass,
   type CanonicalPass,
-  type GoogleObject,
+  type GoogleVertical,
   type PassRecord,
+  type RenderedGooglePass,
   type TenantRecord,
 } from '@passmint/engine';
 import { canonicalOf } from '../stored-pass';
@@ -19,6 +18,8 @@ import { GoogleApiError, type WalletApi } from './wallet-api';
 
 /** Where Google sends save and delete callbacks. */
 export const GOOGLE_CALLBACK_PATH = '/google/callback';
+/** The logo Google gets where it requires one (transit, loyalty) and the pass has none. */
+export const GOOGLE_DEFAULT_LOGO_PATH = '/google/default-logo.png';
 
 export interface GoogleWalletConfig {
   issuerId: string;
@@ -41,46 +42,56 @@ export interface PublishedPass {
 }
 
 /**
- * The Google side of a pass: one generic class per tenant, one object per pass, inserted before
- * the save link is handed out so the link carries only ids and stays short whatever the pass holds.
+ * The Google side of a pass: a class (one per tenant, or per event, flight or offer) and one object
+ * per pass, in the vertical the pass's style maps to, inserted before the save link is handed out
+ * so the link carries only ids and stays short whatever the pass holds.
  */
 export function createGoogleWallet(config: GoogleWalletConfig) {
   const { api, issuerId } = config;
-  const knownClasses = new Set<string>();
+  // The class last written under each id, so a class is written once and again only when it changes.
+  const writtenClasses = new Map<string, string>();
   const callbackUrl = () => `${config.publicUrl()}${GOOGLE_CALLBACK_PATH}`;
 
-  async function ensureClass(classId: string): Promise<void> {
-    if (knownClasses.has(classId)) return;
+  /**
+   * Inserts the class, or brings it up to date when Google has it already (a per-event class whose
+   * doors time changed). The generic class never changes, so an existing one is left alone.
+   */
+  async function ensureClass(vertical: GoogleVertical, klass: { id: string }): Promise<void> {
+    const json = JSON.stringify(klass);
+    if (writtenClasses.get(klass.id) === json) return;
     try {
-      await api.insertClass(renderGoogleClass(classId, callbackUrl()));
+      await api.insertClass(vertical, { ...klass });
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.googleStatus === 409)) throw error;
+      if (vertical !== 'generic') await api.patchClass(vertical, klass.id, { ...klass });
     }
-    knownClasses.add(classId);
+    writtenClasses.set(klass.id, json);
   }
 
-  async function objectOf(tenant: TenantRecord, record: PassRecord, pass: CanonicalPass) {
-    return renderGoogleObject(pass, {
+  async function render(tenant: TenantRecord, record: PassRecord, pass: CanonicalPass, withImages = true): Promise<RenderedGooglePass> {
+    return renderGooglePass(pass, {
       issuerId,
       serialNumber: record.serialNumber,
-      classId: googleClassId(issuerId, tenant.id),
+      tenantId: tenant.id,
       organizationName: tenant.name,
-      imageUrls: await googleImageUrls(pass.images, config.publicUrl(), config.imageHash),
+      imageUrls: withImages ? await googleImageUrls(pass.images, config.publicUrl(), config.imageHash) : {},
       issuedAt: new Date(record.createdAt),
+      callbackUrl: callbackUrl(),
+      defaultLogoUrl: `${config.publicUrl()}${GOOGLE_DEFAULT_LOGO_PATH}`,
     });
   }
 
   /** Insert, or bring an existing object (a retried POST) up to date. */
-  async function upsert(object: GoogleObject): Promise<void> {
+  async function upsert(vertical: GoogleVertical, object: { id: string }): Promise<void> {
     try {
-      await api.insertObject(object);
+      await api.insertObject(vertical, { ...object });
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.googleStatus === 409)) throw error;
-      await api.patchObject(object.id, object);
+      await api.patchObject(vertical, object.id, { ...object });
     }
   }
 
-  function saveUrl(payload: Parameters<typeof googleSaveUrl>[0]['payload'], record: PassRecord): Promise<string> {
+  function saveUrl(payload: Record<string, Record<string, unknown>[]>, record: PassRecord): Promise<string> {
     // Signed as of the pass's creation, so the link for a pass is the same every time it is asked for.
     return googleSaveUrl(
       { issuer: config.account.clientEmail, origins: config.origins(), payload, issuedAt: new Date(record.createdAt) },
@@ -88,31 +99,29 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     );
   }
 
-  function idsOnlyUrl(tenant: TenantRecord, record: PassRecord): Promise<string> {
-    return saveUrl(
-      { genericObjects: [{ id: googleObjectId(issuerId, record.serialNumber), classId: googleClassId(issuerId, tenant.id) }] },
-      record,
-    );
+  /** The link to the object of the pass's current version: its vertical and class come from its body. */
+  async function idsOnlyUrl(tenant: TenantRecord, record: PassRecord): Promise<string> {
+    const { vertical, object } = await render(tenant, record, canonicalOf(record), false);
+    return saveUrl({ [googlePayloadKeys(vertical).objects]: [{ id: object.id, classId: object.classId }] }, record);
   }
 
   return {
     /**
      * POST: puts the pass on Google and returns its save link. When Google can't be reached the
-     * link carries the whole object if it fits in 1,800 characters; otherwise there is no link and
-     * the warning says why.
+     * link carries the whole class and object if they fit in 1,800 characters; otherwise there is
+     * no link and the warning says why.
      */
     async publish(tenant: TenantRecord, record: PassRecord): Promise<PublishedPass> {
-      const { object, warnings } = await objectOf(tenant, record, canonicalOf(record));
+      const rendered = await render(tenant, record, canonicalOf(record));
+      const { vertical, object, warnings } = rendered;
       try {
-        await ensureClass(object.classId);
-        await upsert(object);
+        await ensureClass(vertical, rendered.class);
+        await upsert(vertical, object);
         return { saveUrl: await idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
         if (!(error instanceof GoogleApiError || error instanceof GoogleAuthError)) throw error;
-        const selfContained = await saveUrl(
-          { genericClasses: [renderGoogleClass(object.classId, callbackUrl())], genericObjects: [object] },
-          record,
-        );
+        const keys = googlePayloadKeys(vertical);
+        const selfContained = await saveUrl({ [keys.classes]: [{ ...rendered.class }], [keys.objects]: [{ ...object }] }, record);
         if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
           return {
             saveUrl: selfContained,
@@ -132,7 +141,11 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     },
     /** The save link of a pass already on Google (GET, idempotent replays). */
     saveUrlOf: idsOnlyUrl,
-    objectOf,
+    /** The pass's Google class and object, in its vertical. */
+    render,
+    /** The object alone (with the warnings): what a sync sends. */
+    objectOf: async (tenant: TenantRecord, record: PassRecord, pass: CanonicalPass) => render(tenant, record, pass),
+    ensureClass,
     callbackUrl,
     callbackKeys: config.callbackKeys,
     api,

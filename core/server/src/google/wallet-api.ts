@@ -1,4 +1,4 @@
-import { PassmintError } from '@passmint/engine';
+import { googleCollections, PassmintError, type GoogleVertical } from '@passmint/engine';
 import { request } from 'undici';
 import type { AccessTokens } from './access-tokens';
 
@@ -18,8 +18,10 @@ export class GoogleApiError extends PassmintError {
 type Json = Record<string, unknown>;
 
 /**
- * The Google Wallet Objects REST API (generic classes and objects), at a configurable base URL.
+ * The Google Wallet Objects REST API, at a configurable base URL: each vertical's classes and
+ * objects live in their own collections (`eventTicketClass`, `flightObject`, …), same verbs.
  * @see https://developers.google.com/wallet/reference/rest
+ * @see https://developers.google.com/wallet/reference/rest/v1/eventticketobject/addmessage
  */
 export function createWalletApi(options: { baseUrl: string; tokens: AccessTokens; timeoutMs?: number }) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -52,13 +54,17 @@ export function createWalletApi(options: { baseUrl: string; tokens: AccessTokens
   }
 
   const encoded = (id: string) => encodeURIComponent(id);
+  const classes = (vertical: GoogleVertical) => googleCollections(vertical).classes;
+  const objects = (vertical: GoogleVertical) => googleCollections(vertical).objects;
 
   return {
-    insertClass: (klass: Json) => call('POST', 'genericClass', klass),
-    insertObject: (object: Json) => call('POST', 'genericObject', object),
-    getObject: (id: string) => call('GET', `genericObject/${encoded(id)}`),
-    patchObject: (id: string, patch: Json) => call('PATCH', `genericObject/${encoded(id)}`, patch),
-    addMessage: (id: string, message: Json) => call('POST', `genericObject/${encoded(id)}/addMessage`, { message }),
+    insertClass: (vertical: GoogleVertical, klass: Json) => call('POST', classes(vertical), klass),
+    patchClass: (vertical: GoogleVertical, id: string, patch: Json) => call('PATCH', `${classes(vertical)}/${encoded(id)}`, patch),
+    insertObject: (vertical: GoogleVertical, object: Json) => call('POST', objects(vertical), object),
+    getObject: (vertical: GoogleVertical, id: string) => call('GET', `${objects(vertical)}/${encoded(id)}`),
+    patchObject: (vertical: GoogleVertical, id: string, patch: Json) => call('PATCH', `${objects(vertical)}/${encoded(id)}`, patch),
+    addMessage: (vertical: GoogleVertical, id: string, message: Json) =>
+      call('POST', `${objects(vertical)}/${encoded(id)}/addMessage`, { message }),
   };
 }
 

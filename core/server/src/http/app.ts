@@ -10,6 +10,7 @@ import { errorBody, errorReply } from './http-errors';
 import { APPLE_WEB_SERVICE_PREFIX, registerAppleWebService } from './routes/apple-web-service';
 import { registerDesigner } from './routes/designer';
 import { registerGoogleCallback } from './routes/google-callback';
+import { registerGoogleDefaultLogo } from './routes/google-default-logo';
 import { registerMetaRoutes } from './routes/meta';
 import { registerSharePage } from './routes/share-page';
 import { registerImageRoutes } from './routes/images';
@@ -113,6 +114,7 @@ export function createApp(context: AppContext, options: AppOptions): FastifyInst
   registerImageRoutes(app, context);
   registerAppleWebService(app, context, options.webService);
   registerGoogleCallback(app, context);
+  registerGoogleDefaultLogo(app);
   registerSharePage(app, context);
   registerDesigner(app);
   app.register(async (api) => {

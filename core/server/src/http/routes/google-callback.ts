@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serialCandidatesOf } from '@passmint/engine';
 import type { AppContext } from '../app-context';
 import { verifyWalletCallback } from '../../google/callback-signature';
 import { GOOGLE_CALLBACK_PATH } from '../../google/google-wallet';
@@ -41,11 +42,15 @@ async function callbackTarget(body: unknown, context: AppContext) {
   const objectId = claimedObjectId(body);
   const dot = objectId?.indexOf('.') ?? -1;
   if (!objectId || dot < 1) return null;
-  const pass = await context.store.findPassBySerial(objectId.slice(dot + 1));
-  const tenant = pass && (await context.store.findTenant(pass.tenantId));
-  const google = tenant && context.google.forTenant(tenant);
-  if (!pass || !google || google.issuerId !== objectId.slice(0, dot)) return null;
-  return { objectId, tenantId: pass.tenantId, serialNumber: pass.serialNumber, issuerId: google.issuerId, rootKeys: google.callbackKeys };
+  // A pass's object in a vertical other than generic has the vertical after its serial.
+  for (const serialNumber of serialCandidatesOf(objectId.slice(dot + 1))) {
+    const pass = await context.store.findPassBySerial(serialNumber);
+    const tenant = pass && (await context.store.findTenant(pass.tenantId));
+    const google = tenant && context.google.forTenant(tenant);
+    if (!pass || !google || google.issuerId !== objectId.slice(0, dot)) continue;
+    return { objectId, tenantId: pass.tenantId, serialNumber: pass.serialNumber, issuerId: google.issuerId, rootKeys: google.callbackKeys };
+  }
+  return null;
 }
 
 function claimedObjectId(body: unknown): string | null {

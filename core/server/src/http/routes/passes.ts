@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   PassNotFoundError,
   SERIAL_NUMBER_PATTERN,
-  googleClassId,
-  renderGoogleObject,
+  renderGooglePass,
   parsePassUpdate,
   withFieldKeys,
   type PassRecord,
@@ -11,6 +10,7 @@ import {
   type UpdatedPass,
 } from '@passmint/engine';
 import { googleImageUrls } from '../../google/image-urls';
+import { GOOGLE_CALLBACK_PATH, GOOGLE_DEFAULT_LOGO_PATH } from '../../google/google-wallet';
 import { googleSaveLink, issuePass, updatePass, voidPass, type IssuedWithGoogle } from '../../pass-actions';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
@@ -43,16 +43,24 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
     const preview = await engine.preview(tenant, request.body);
     if (request.query.format === 'pkpass') return sendPkpass(reply, preview.pkpass, 'preview');
     const issuerId = context.google.forTenant(tenant)?.issuerId ?? PREVIEW_ISSUER;
-    const google = renderGoogleObject(preview.canonical, {
+    const google = renderGooglePass(preview.canonical, {
       issuerId,
       serialNumber: 'preview',
-      classId: googleClassId(issuerId, tenant.id),
+      tenantId: tenant.id,
       organizationName: tenant.name,
       // The images the preview just resolved are kept, so these are the real object's URLs.
       imageUrls: await googleImageUrls(preview.canonical.images, context.publicUrl(), context.imageHash),
       issuedAt: new Date(),
+      callbackUrl: `${context.publicUrl()}${GOOGLE_CALLBACK_PATH}`,
+      defaultLogoUrl: `${context.publicUrl()}${GOOGLE_DEFAULT_LOGO_PATH}`,
     });
-    return reply.send({ passJson: preview.passJson, googleObject: google.object, warnings: [...preview.warnings, ...google.warnings] });
+    return reply.send({
+      passJson: preview.passJson,
+      googleObject: google.object,
+      googleClass: google.class,
+      googleVertical: google.vertical,
+      warnings: [...preview.warnings, ...google.warnings],
+    });
   });
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
