@@ -588,7 +588,7 @@ describe('fake Google', () => {
 
     describe('routing and limits', () => {
       it.each([
-        ['GET', 'loyaltyObject/x'],
+        ['GET', 'giftCardObject/x'],
         ['DELETE', `genericObject/${OBJECT_ID}`],
         ['GET', `genericObject/${OBJECT_ID}/addMessage`],
         ['POST', `genericObject/${OBJECT_ID}/extra/more`],

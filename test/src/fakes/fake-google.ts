@@ -1,11 +1,23 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  checkImage,
+  isDraftClass,
+  isNonEmptyString,
+  isRecord,
+  parseCollection,
+  validateVerticalClass,
+  validateVerticalObject,
+  type FakeGoogleVertical,
+} from './fake-google-verticals';
 import { readBody } from './read-body';
 
 /**
  * A local stand-in for Google's OAuth 2.0 token endpoint (service-account JWT-bearer grant) and the Google Wallet
- * Objects REST API (generic vertical), as strict as Google is about what Passmint sends.
+ * Objects REST API (generic, event ticket, flight, transit, offer and loyalty classes and objects), as strict as
+ * Google is about what Passmint sends: each vertical's required fields (fake-google-verticals.ts), ids
+ * `<issuerId>.<suffix>` unique across the issuer, an object's class existing in the same vertical.
  *
  * @see https://developers.google.com/identity/protocols/oauth2/service-account#httprest
  * @see https://developers.google.com/wallet/generic/rest/v1/genericobject
@@ -61,6 +73,8 @@ export interface FakeGoogle {
   apiUrl: string;
   classes: Map<string, Record<string, unknown>>;
   objects: Map<string, Record<string, unknown>>;
+  /** The vertical a class or object id was inserted in (`eventTicket`, `flight`, …). */
+  verticalOf(id: string): FakeGoogleVertical | undefined;
   /** Every call, in order (token calls too). */
   calls: FakeGoogleCall[];
   /** Every accepted addMessage, in order. */
@@ -130,6 +144,8 @@ interface State {
   tokens: Map<string, IssuedToken>;
   classes: Map<string, Json>;
   objects: Map<string, Json>;
+  /** Vertical of each class and object id. */
+  verticals: Map<string, FakeGoogleVertical>;
   calls: FakeGoogleCall[];
   messages: FakeGoogleMessage[];
   failures: number[];
@@ -188,6 +204,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     tokens: new Map(),
     classes: new Map(),
     objects: new Map(),
+    verticals: new Map(),
     calls: [],
     messages: [],
     failures: [],
@@ -210,6 +227,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     apiUrl: `${base}/walletobjects/v1`,
     classes: state.classes,
     objects: state.objects,
+    verticalOf: (id) => state.verticals.get(id),
     calls: state.calls,
     messages: state.messages,
     failNext: (n, status) => {
@@ -315,12 +333,13 @@ function formFields(raw: Buffer): Record<string, string> {
 // ---------------------------------------------------------------------------------------------------------------
 // Wallet Objects API
 
-type Route =
+type Route = { vertical: FakeGoogleVertical } & (
   | { kind: 'insertClass' }
   | { kind: 'class'; id: string }
   | { kind: 'insertObject' }
   | { kind: 'object'; id: string }
-  | { kind: 'addMessage'; id: string };
+  | { kind: 'addMessage'; id: string }
+);
 
 function handleApi(state: State, method: string, rest: string, headers: IncomingHttpHeaders, raw: Buffer): Answer {
   if (state.down) return googleError(503, 'The service is currently unavailable.');
@@ -351,39 +370,40 @@ function handleApi(state: State, method: string, rest: string, headers: Incoming
   ) {
     return googleError(403, `The caller does not have permission for issuer ${issuer}.`);
   }
+  const { vertical } = route;
   switch (route.kind) {
     case 'insertClass':
-      return insertClass(state, body ?? {});
+      return insertClass(state, vertical, body ?? {});
     case 'class':
       return method === 'GET'
-        ? getResource(state.classes, route.id, state, 'class')
-        : updateClass(state, route.id, body ?? {}, method === 'PATCH');
+        ? getResource(state.classes, vertical, route.id, state, 'class')
+        : updateClass(state, vertical, route.id, body ?? {}, method === 'PATCH');
     case 'insertObject':
-      return insertObject(state, body ?? {});
+      return insertObject(state, vertical, body ?? {});
     case 'object':
       return method === 'GET'
-        ? getResource(state.objects, route.id, state, 'object')
-        : updateObject(state, route.id, body ?? {}, method === 'PATCH');
+        ? getResource(state.objects, vertical, route.id, state, 'object')
+        : updateObject(state, vertical, route.id, body ?? {}, method === 'PATCH');
     case 'addMessage':
-      return addMessage(state, route.id, body ?? {});
+      return addMessage(state, vertical, route.id, body ?? {});
   }
 }
 
 function matchRoute(method: string, rest: string): Route | undefined {
   const segments = rest.split('/').map((s) => safeDecode(s));
   if (segments.some((s) => s === undefined)) return undefined;
-  const [collection, id, action, ...extra] = segments as string[];
-  if (extra.length > 0) return undefined;
-  if (collection === 'genericClass') {
-    if (id === undefined) return method === 'POST' ? { kind: 'insertClass' } : undefined;
-    if (action === undefined && ['GET', 'PATCH', 'PUT'].includes(method)) return { kind: 'class', id };
+  const [collection = '', id, action, ...extra] = segments as string[];
+  const parsed = parseCollection(collection);
+  if (extra.length > 0 || parsed === undefined) return undefined;
+  const { vertical } = parsed;
+  if (parsed.kind === 'class') {
+    if (id === undefined) return method === 'POST' ? { vertical, kind: 'insertClass' } : undefined;
+    if (action === undefined && ['GET', 'PATCH', 'PUT'].includes(method)) return { vertical, kind: 'class', id };
     return undefined;
   }
-  if (collection === 'genericObject') {
-    if (id === undefined) return method === 'POST' ? { kind: 'insertObject' } : undefined;
-    if (action === undefined && ['GET', 'PATCH', 'PUT'].includes(method)) return { kind: 'object', id };
-    if (action === 'addMessage' && method === 'POST') return { kind: 'addMessage', id };
-  }
+  if (id === undefined) return method === 'POST' ? { vertical, kind: 'insertObject' } : undefined;
+  if (action === undefined && ['GET', 'PATCH', 'PUT'].includes(method)) return { vertical, kind: 'object', id };
+  if (action === 'addMessage' && method === 'POST') return { vertical, kind: 'addMessage', id };
   return undefined;
 }
 
@@ -394,65 +414,83 @@ function authorized(state: State, headers: IncomingHttpHeaders): string | undefi
   return token !== undefined && token.expiresAt > state.now() ? token.email : undefined;
 }
 
-function getResource(store: Map<string, Json>, id: string, state: State, what: string): Answer {
-  const idError = checkId(state, id);
-  if (idError !== undefined) return googleError(400, idError);
-  const found = store.get(id);
-  return found === undefined ? googleError(404, `Resource not found: ${what} ${id}`) : ok(found);
+/** The resource under `id` in this vertical: one in another vertical is not found here, as on Google. */
+function inVertical(state: State, store: Map<string, Json>, vertical: FakeGoogleVertical, id: string): Json | undefined {
+  return state.verticals.get(id) === vertical ? store.get(id) : undefined;
 }
 
-function insertClass(state: State, body: Json): Answer {
-  const error = validateClass(state, body);
+function getResource(store: Map<string, Json>, vertical: FakeGoogleVertical, id: string, state: State, what: string): Answer {
+  const idError = checkId(state, id);
+  if (idError !== undefined) return googleError(400, idError);
+  const found = inVertical(state, store, vertical, id);
+  return found === undefined ? googleError(404, `Resource not found: ${vertical} ${what} ${id}`) : ok(found);
+}
+
+function insertClass(state: State, vertical: FakeGoogleVertical, body: Json): Answer {
+  const error = validateClass(state, vertical, body);
   if (error !== undefined) return googleError(400, error);
   const id = body['id'] as string;
+  // Class ids are unique across all of an issuer's classes, whatever their vertical.
   if (state.classes.has(id)) return googleError(409, `Resource already exists: class ${id}`);
   state.classes.set(id, clone(body));
+  state.verticals.set(id, vertical);
   return ok(body);
 }
 
-function updateClass(state: State, id: string, body: Json, patch: boolean): Answer {
+function updateClass(state: State, vertical: FakeGoogleVertical, id: string, body: Json, patch: boolean): Answer {
   const idError = checkId(state, id) ?? checkBodyId(id, body);
   if (idError !== undefined) return googleError(400, idError);
-  const existing = state.classes.get(id);
-  if (existing === undefined) return googleError(404, `Resource not found: class ${id}`);
+  const existing = inVertical(state, state.classes, vertical, id);
+  if (existing === undefined) return googleError(404, `Resource not found: ${vertical} class ${id}`);
   const next = patch ? { ...existing, ...body } : { id, ...body };
-  const error = validateClass(state, next);
+  const error = validateClass(state, vertical, next);
   if (error !== undefined) return googleError(400, error);
   state.classes.set(id, clone(next));
   return ok(next);
 }
 
-function insertObject(state: State, body: Json): Answer {
-  const error = validateObject(state, body);
+/** The object's class must exist in the object's vertical and be usable (not a draft). */
+function checkObjectClass(state: State, vertical: FakeGoogleVertical, object: Json): Answer | undefined {
+  const classId = object['classId'] as string;
+  const klass = inVertical(state, state.classes, vertical, classId);
+  if (klass === undefined) return googleError(404, `Resource not found: ${vertical} class ${classId}`);
+  if (isDraftClass(klass)) return googleError(400, `Class ${classId} is a draft; objects cannot be created in it.`);
+  return undefined;
+}
+
+function insertObject(state: State, vertical: FakeGoogleVertical, body: Json): Answer {
+  const error = validateObject(state, vertical, body);
   if (error !== undefined) return googleError(400, error);
   const id = body['id'] as string;
+  // Object ids are unique across all of an issuer's objects, whatever their vertical.
   if (state.objects.has(id)) return googleError(409, `Resource already exists: object ${id}`);
-  const classId = body['classId'] as string;
-  if (!state.classes.has(classId)) return googleError(404, `Resource not found: class ${classId}`);
+  const classError = checkObjectClass(state, vertical, body);
+  if (classError !== undefined) return classError;
   state.objects.set(id, clone(body));
+  state.verticals.set(id, vertical);
   return ok(body);
 }
 
-function updateObject(state: State, id: string, body: Json, patch: boolean): Answer {
+function updateObject(state: State, vertical: FakeGoogleVertical, id: string, body: Json, patch: boolean): Answer {
   const idError = checkId(state, id) ?? checkBodyId(id, body);
   if (idError !== undefined) return googleError(400, idError);
-  const existing = state.objects.get(id);
-  if (existing === undefined) return googleError(404, `Resource not found: object ${id}`);
+  const existing = inVertical(state, state.objects, vertical, id);
+  if (existing === undefined) return googleError(404, `Resource not found: ${vertical} object ${id}`);
   // PUT replaces the object and needs every required property, id included; PATCH merges top-level fields.
   const next = patch ? { ...existing, ...body } : body;
-  const error = validateObject(state, next);
+  const error = validateObject(state, vertical, next);
   if (error !== undefined) return googleError(400, error);
-  const classId = next['classId'] as string;
-  if (!state.classes.has(classId)) return googleError(404, `Resource not found: class ${classId}`);
+  const classError = checkObjectClass(state, vertical, next);
+  if (classError !== undefined) return classError;
   state.objects.set(id, clone(next));
   return ok(next);
 }
 
-function addMessage(state: State, id: string, body: Json): Answer {
+function addMessage(state: State, vertical: FakeGoogleVertical, id: string, body: Json): Answer {
   const idError = checkId(state, id);
   if (idError !== undefined) return googleError(400, idError);
-  const existing = state.objects.get(id);
-  if (existing === undefined) return googleError(404, `Resource not found: object ${id}`);
+  const existing = inVertical(state, state.objects, vertical, id);
+  if (existing === undefined) return googleError(404, `Resource not found: ${vertical} object ${id}`);
   const error = validateMessage(body['message']);
   if (error !== undefined) return googleError(400, error);
   const message = body['message'] as Json;
@@ -493,42 +531,21 @@ function checkBodyId(urlId: string, body: Json): string | undefined {
   return `The resource ID in the URL (${urlId}) does not match the ID in the body (${String(body['id'])}).`;
 }
 
-function validateClass(state: State, body: Json): string | undefined {
-  return checkId(state, body['id']);
+function validateClass(state: State, vertical: FakeGoogleVertical, body: Json): string | undefined {
+  return checkId(state, body['id']) ?? checkColor(body['hexBackgroundColor']) ?? validateVerticalClass(vertical, body);
 }
 
-function validateObject(state: State, body: Json): string | undefined {
+function validateObject(state: State, vertical: FakeGoogleVertical, body: Json): string | undefined {
   return (
     checkId(state, body['id']) ??
     checkId(state, body['classId'], 'classId') ??
-    checkLocalized(body['cardTitle'], 'cardTitle', true) ??
-    checkLocalized(body['header'], 'header', true) ??
-    checkLocalized(body['subheader'], 'subheader', false) ??
     checkColor(body['hexBackgroundColor']) ??
     checkBarcode(body['barcode']) ??
     checkState(body['state']) ??
-    checkImage(body['logo'], 'logo') ??
     checkImage(body['heroImage'], 'heroImage') ??
-    checkImage(body['wideLogo'], 'wideLogo') ??
-    checkTextModules(body['textModulesData'])
+    checkTextModules(body['textModulesData']) ??
+    validateVerticalObject(vertical, body)
   );
-}
-
-/** LocalizedString `{ defaultValue: { language, value }, translatedValues?: [{ language, value }] }`. */
-function checkLocalized(value: unknown, field: string, required: boolean): string | undefined {
-  if (value === undefined && !required) return undefined;
-  if (!isRecord(value)) return `${field} is required.`;
-  const translated = value['translatedValues'];
-  const entries: [string, unknown][] = [[`${field}.defaultValue`, value['defaultValue']]];
-  if (translated !== undefined) {
-    if (!Array.isArray(translated)) return `${field}.translatedValues must be a list.`;
-    translated.forEach((t, i) => entries.push([`${field}.translatedValues[${i}]`, t]));
-  }
-  for (const [name, entry] of entries) {
-    if (!isRecord(entry) || !isNonEmptyString(entry['value'])) return `${name}.value is required.`;
-    if (!isNonEmptyString(entry['language'])) return `${name}.language is required.`;
-  }
-  return undefined;
 }
 
 function checkColor(value: unknown): string | undefined {
@@ -548,14 +565,6 @@ function checkBarcode(value: unknown): string | undefined {
 function checkState(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   return typeof value === 'string' && OBJECT_STATES.has(value) ? undefined : `Invalid state: ${String(value)}`;
-}
-
-function checkImage(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  const sourceUri = isRecord(value) ? value['sourceUri'] : undefined;
-  const uri = isRecord(sourceUri) ? sourceUri['uri'] : undefined;
-  if (typeof uri !== 'string' || !/^https?:\/\/\S+$/i.test(uri)) return `${field}.sourceUri.uri must be an http(s) URL.`;
-  return undefined;
 }
 
 function checkTextModules(value: unknown): string | undefined {
@@ -652,12 +661,4 @@ function safeDecode(segment: string): string | undefined {
 
 function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -86,7 +86,8 @@ export interface GoogleAirport {
 
 export interface GoogleFlightClass extends GoogleClassBase {
   flightHeader: {
-    carrier: { carrierIataCode: string; airlineName: LocalizedString; airlineLogo?: GoogleImage };
+    /** Exactly one of the two-letter IATA and three-letter ICAO airline codes. */
+    carrier: { carrierIataCode?: string; carrierIcaoCode?: string; airlineName: LocalizedString; airlineLogo?: GoogleImage };
     flightNumber: string;
   };
   origin: GoogleAirport;

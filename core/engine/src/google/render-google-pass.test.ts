@@ -176,6 +176,8 @@ test('the flight: local times without offsets on the class, passenger, seat and 
     reservationInfo: { confirmationCode: 'X7K2PQ' },
     barcode: { type: 'PDF_417' },
   });
+  const icao = { ...STYLE_EXAMPLE_BODIES.flight, trip: { ...STYLE_EXAMPLE_BODIES.flight.trip, carrierCode: 'DLH' } };
+  expect(renderGooglePass(canonical(icao), context).class).toMatchObject({ flightHeader: { carrier: { carrierIcaoCode: 'DLH' } } });
   const sameFlight = { ...STYLE_EXAMPLE_BODIES.flight, trip: { ...STYLE_EXAMPLE_BODIES.flight.trip, passenger: 'Bo', seat: '1A' } };
   expect(renderGooglePass(canonical(sameFlight), context).class.id).toBe(rendered.class.id);
 });

@@ -33,9 +33,10 @@ export function renderFlight(
     {
       ...classBase(classId, pass, context),
       flightHeader: {
-        // The schema requires the IATA codes and the number for air travel.
-        carrier: { carrierIataCode: trip.carrierCode ?? '', airlineName: localized(trip.carrier), ...(airlineLogo ? { airlineLogo } : {}) },
-        flightNumber: trip.number ?? '',
+        // The schema requires the airline code and the number for air travel.
+        carrier: { ...airlineCode(trip.carrierCode ?? ''), airlineName: localized(trip.carrier), ...(airlineLogo ? { airlineLogo } : {}) },
+        // Digits only, Google says; an operational suffix ("454A") stays in the pass's own fields.
+        flightNumber: (trip.number ?? '').replace(/[A-Z]$/, ''),
       },
       origin: airport(trip.origin),
       destination: airport(trip.destination),
@@ -111,6 +112,11 @@ export function renderTransit(
     pass,
   );
   return { class: klass, object, warnings };
+}
+
+/** Two characters are an IATA airline code, three an ICAO one: Google takes exactly one of them. */
+function airlineCode(code: string): { carrierIataCode: string } | { carrierIcaoCode: string } {
+  return code.length === 3 ? { carrierIcaoCode: code } : { carrierIataCode: code };
 }
 
 function airport(stop: Trip['origin'] | Trip['destination']): GoogleAirport {
