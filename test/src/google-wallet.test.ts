@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
+import { API_EXAMPLE_BODIES, pngDataUri, STYLE_EXAMPLE_BODIES, type StyleExampleName } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
@@ -286,6 +286,107 @@ describe('the preview', () => {
     expect(preview.json.googleObject.heroImage).toEqual(real.heroImage);
     expect(real.logo?.sourceUri.uri).toMatch(new RegExp(`^${server.url}/i/[0-9a-f]{64}\\.png$`));
     expect(real.heroImage?.sourceUri.uri).toMatch(/\/i\/[0-9a-f]{64}\.png$/);
+  });
+});
+
+describe('every style on Google', () => {
+  /** An example body with its images as data (the examples' CDN is not reachable from here). */
+  const styled = (name: StyleExampleName, changes: Record<string, unknown> = {}) => {
+    const { logoURL: _logo, iconURL: _icon, stripURL: _strip, ...body } = STYLE_EXAMPLE_BODIES[name] as Record<string, unknown>;
+    return { ...body, ...(name === 'train' ? {} : { iconURL: pngDataUri(87, 87, [9, 8, 7, 255]) }), ...changes };
+  };
+  const styledId = (serial: string, vertical: string) => `${ISSUER}.${serial}.${vertical.toLowerCase()}`;
+
+  test.each([
+    ['eventTicket', 'eventTicket'],
+    ['flight', 'flight'],
+    ['train', 'transit'],
+    ['coupon', 'offer'],
+    ['loyalty', 'loyalty'],
+  ] as const)('%s: class and object in the %s collections, a short link that carries ids only', async (name, vertical) => {
+    const issued = await issue(styled(name));
+    const id = styledId(issued.serialNumber, vertical);
+    expect(google.verticalOf(id)).toBe(vertical);
+    const object = google.objects.get(id) as { classId: string; state: string };
+    expect(object.state).toBe('ACTIVE');
+    expect(google.verticalOf(object.classId)).toBe(vertical);
+    expect(google.classes.get(object.classId)).toMatchObject({
+      reviewStatus: 'UNDER_REVIEW',
+      callbackOptions: { url: `${server.url}/google/callback` },
+    });
+    expect(issued.googleSaveUrl?.length).toBeLessThan(1800);
+    expect(claimsOf(issued.googleSaveUrl ?? '').payload).toEqual({ [`${vertical}Objects`]: [{ id, classId: object.classId }] });
+    expect((await request(`${server.url}/api/passes/${issued.serialNumber}`, { key })).json.googleSaveUrl).toBe(issued.googleSaveUrl);
+  });
+
+  test('a transit pass without images gets the default logo Google requires, served by the server', async () => {
+    const { serialNumber } = await issue(styled('train'));
+    const object = google.objects.get(styledId(serialNumber, 'transit')) as { classId: string };
+    const logo = (google.classes.get(object.classId) as { logo: { sourceUri: { uri: string } } }).logo.sourceUri.uri;
+    expect(logo).toBe(`${server.url}/google/default-logo.png`);
+    const response = await fetch(logo);
+    expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status: 200, type: 'image/png' });
+  });
+
+  test('two tickets for one event share its class; a changed event time updates the class, a changed seat the object with a message', async () => {
+    const seat = (value: string) => [{ key: 'seat', label: 'SEAT', value, changeMessage: 'Your seat is now %@' }];
+    const first = await issue(styled('eventTicket', { secondaryFields: seat('7') }));
+    const second = await issue(styled('eventTicket', { barcodeValue: 'TKT-000124' }));
+    const classId = (google.objects.get(styledId(first.serialNumber, 'eventTicket')) as { classId: string }).classId;
+    expect((google.objects.get(styledId(second.serialNumber, 'eventTicket')) as { classId: string }).classId).toBe(classId);
+    const event = { ...STYLE_EXAMPLE_BODIES.eventTicket.event, doorsOpenAt: '2027-03-14T18:30:00+01:00' };
+    await request(`${server.url}/api/passes/${first.serialNumber}`, {
+      method: 'PUT',
+      key,
+      body: styled('eventTicket', { event, secondaryFields: seat('8') }),
+    });
+    const id = styledId(first.serialNumber, 'eventTicket');
+    await until(() => google.messages.some((message) => message.objectId === id), 60_000);
+    expect(google.messages.filter((message) => message.objectId === id)).toEqual([
+      expect.objectContaining({ messageType: 'TEXT_AND_NOTIFY', body: 'Your seat is now 8' }),
+    ]);
+    expect(google.classes.get(classId)).toMatchObject({ dateTime: { doorsOpen: '2027-03-14T18:30:00+01:00' } });
+    expect(
+      google.calls.filter((call) => call.method === 'PATCH' && call.path.endsWith(`eventTicketClass/${encodeURIComponent(classId)}`)),
+    ).not.toHaveLength(0);
+  });
+
+  test('a PUT that changes the style puts the pass in its new vertical and retires the object it leaves', async () => {
+    const { serialNumber } = await issue();
+    await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: styled('flight') });
+    const flightId = styledId(serialNumber, 'flight');
+    await until(() => google.objects.get(objectId(serialNumber))?.state === 'INACTIVE', 60_000);
+    expect(google.verticalOf(flightId)).toBe('flight');
+    expect(google.objects.get(flightId)).toMatchObject({ state: 'ACTIVE', passengerName: 'Ada Lovelace' });
+    const details = await detailsOnceOnGoogle(serialNumber);
+    expect(Object.keys(claimsOf(details.json.googleSaveUrl).payload)).toEqual(['flightObjects']);
+    // And back: the generic object is made active again, the flight one retired.
+    await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: CREATE });
+    await until(() => google.objects.get(flightId)?.state === 'INACTIVE', 60_000);
+    expect(google.objects.get(objectId(serialNumber))?.state).toBe('ACTIVE');
+  });
+
+  test("a save callback for a flight object counts the holder of that object's pass", async () => {
+    const { serialNumber } = await issue(styled('flight'));
+    const id = styledId(serialNumber, 'flight');
+    const classId = (google.objects.get(id) as { classId: string }).classId;
+    const save = signer.sign({ classId, objectId: id, eventType: 'save', nonce: `flight-${serialNumber}` }, ISSUER);
+    const response = await fetch(`${server.url}/google/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(save),
+    });
+    expect(response.status).toBe(200);
+    expect((await request(`${server.url}/api/passes/${serialNumber}`, { key })).json.devices.google).toBe(1);
+  });
+
+  test('the preview names the vertical and gives the class', async () => {
+    const preview = await request(`${server.url}/api/preview`, { method: 'POST', key, body: styled('coupon') });
+    expect(preview.json).toMatchObject({
+      googleVertical: 'offer',
+      googleClass: { title: '20% off any drink', redemptionChannel: 'INSTORE' },
+      googleObject: { barcode: { value: 'SAVE20-8841' } },
+    });
   });
 });
 
