@@ -380,6 +380,23 @@ describe('every style on Google', () => {
     expect((await request(`${server.url}/api/passes/${serialNumber}`, { key })).json.devices.google).toBe(1);
   });
 
+  test('Google down at POST: an event ticket is too large to travel whole in a link, so no link and a warning; put on Google once it answers', async () => {
+    google.down();
+    let issued: Awaited<ReturnType<typeof issue>>;
+    try {
+      issued = await issue(styled('eventTicket'));
+    } finally {
+      google.up();
+    }
+    expect(issued.googleSaveUrl).toBeNull();
+    expect(issued.warnings?.join(' ')).toMatch(/google_unavailable: .*too large to travel inside a save link/);
+    const id = styledId(issued.serialNumber, 'eventTicket');
+    await until(() => google.objects.has(id), 60_000);
+    expect(google.verticalOf(id)).toBe('eventTicket');
+    const details = await detailsOnceOnGoogle(issued.serialNumber);
+    expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({ eventTicketObjects: [{ id, classId: expect.any(String) }] });
+  });
+
   test('the preview names the vertical and gives the class', async () => {
     const preview = await request(`${server.url}/api/preview`, { method: 'POST', key, body: styled('coupon') });
     expect(preview.json).toMatchObject({
