@@ -159,6 +159,7 @@ test.each([
   ['eventTicket', { eventName: undefined }, 'eventName is required.'],
   ['eventTicket', { venue: { name: localized('Tempodrom') } }, 'venue.address is required.'],
   ['eventTicket', { dateTime: { start: 'tonight' } }, 'Invalid dateTime.start: tonight'],
+  ['eventTicket', { eventId: 'e'.repeat(65) }, 'eventId must be at most 64 characters.'],
   ['flight', { flightHeader: { carrier: { carrierIataCode: 'LH', carrierIcaoCode: 'DLH' }, flightNumber: '454' } }, 'Exactly one'],
   ['flight', { flightHeader: { carrier: { carrierIataCode: 'LHX' }, flightNumber: '454' } }, 'Invalid carrierIataCode: LHX'],
   ['flight', { flightHeader: { carrier: { carrierIataCode: 'LH' }, flightNumber: 'LH454' } }, 'Invalid flightHeader.flightNumber: LH454'],

@@ -64,6 +64,8 @@ const CLASS_CHECKS: Record<Exclude<FakeGoogleVertical, 'generic'>, (body: Json) 
   eventTicket: (body) => {
     const venue = body['venue'];
     const dateTime = isRecord(body['dateTime']) ? body['dateTime'] : {};
+    const eventId = body['eventId'];
+    if (eventId !== undefined && !(typeof eventId === 'string' && eventId.length <= 64)) return 'eventId must be at most 64 characters.';
     return (
       checkLocalized(body['eventName'], 'eventName', true) ??
       (venue === undefined

@@ -2,6 +2,7 @@ import type { CanonicalPass } from '../normalise/canonical-pass';
 import type { TicketEvent } from '../schema/pass-styles';
 import { classBase, passLogo, verticalClassId, verticalObjectBase, withColor, type GooglePassContext } from './google-classes';
 import { localized } from './google-object';
+import { classKeyDigest } from './google-verticals';
 import type { GoogleEventTicketClass, GoogleEventTicketObject } from './google-types';
 
 /**
@@ -16,12 +17,15 @@ export function renderEventTicket(
 ): { class: GoogleEventTicketClass; object: GoogleEventTicketObject; warnings: string[] } {
   const { event } = pass;
   // One class per event: its name, start and venue tell one event from another.
-  const classId = verticalClassId(context, 'eventTicket', [event.name, event.startsAt, event.venue.name]);
+  const eventKey = [event.name, event.startsAt, event.venue.name];
+  const classId = verticalClassId(context, 'eventTicket', eventKey);
   const logo = passLogo(pass, context);
   const klass: GoogleEventTicketClass = withColor(
     {
       ...classBase(classId, pass, context),
       eventName: localized(event.name),
+      // Google groups a holder's tickets by it; stable, and the tenant's own.
+      eventId: classKeyDigest([context.tenantId, ...eventKey]),
       // Google requires both; a venue given without an address shows its name twice rather than being refused.
       venue: { name: localized(event.venue.name), address: localized(event.venue.address ?? event.venue.name) },
       dateTime: {

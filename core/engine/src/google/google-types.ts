@@ -66,6 +66,8 @@ export interface GoogleGenericObject extends GoogleObjectBase {
 
 export interface GoogleEventTicketClass extends GoogleClassBase {
   eventName: LocalizedString;
+  /** Groups a holder's tickets for one event (at most 64 characters). */
+  eventId: string;
   venue: { name: LocalizedString; address: LocalizedString };
   dateTime: { start: string; end?: string; doorsOpen?: string };
   logo?: GoogleImage;

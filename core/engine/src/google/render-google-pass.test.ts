@@ -128,6 +128,7 @@ test('the event ticket: the event on a class, times with the venue offset as giv
     issuerName: 'Tempodrom',
     reviewStatus: 'UNDER_REVIEW',
     eventName: { defaultValue: { language: 'en-US', value: 'Night Owls Live' } },
+    eventId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
     venue: { name: { defaultValue: { value: 'Tempodrom' } }, address: { defaultValue: { value: 'Möckernstraße 10, 10963 Berlin' } } },
     dateTime: { start: '2027-03-14T20:00:00+01:00', end: '2027-03-14T23:00:00+01:00', doorsOpen: '2027-03-14T19:00:00+01:00' },
     hexBackgroundColor: '#1a1a2e',
