@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_EXAMPLE_BODIES, pngDataUri, STYLE_EXAMPLE_BODIES, type StyleExampleName } from '@passmint/engine/testing';
+import { API_EXAMPLE_BODIES, pngDataUri, EVERY_STYLE_BODIES, type EveryStyleName } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
 import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
@@ -291,8 +291,8 @@ describe('the preview', () => {
 
 describe('every style on Google', () => {
   /** An example body with its images as data (the examples' CDN is not reachable from here). */
-  const styled = (name: StyleExampleName, changes: Record<string, unknown> = {}) => {
-    const { logoURL: _logo, iconURL: _icon, stripURL: _strip, ...body } = STYLE_EXAMPLE_BODIES[name] as Record<string, unknown>;
+  const styled = (name: EveryStyleName, changes: Record<string, unknown> = {}) => {
+    const { logoURL: _logo, iconURL: _icon, stripURL: _strip, ...body } = EVERY_STYLE_BODIES[name] as Record<string, unknown>;
     return { ...body, ...(name === 'train' ? {} : { iconURL: pngDataUri(87, 87, [9, 8, 7, 255]) }), ...changes };
   };
   const styledId = (serial: string, vertical: string) => `${ISSUER}.${serial}.${vertical.toLowerCase()}`;
@@ -334,7 +334,7 @@ describe('every style on Google', () => {
     const second = await issue(styled('eventTicket', { barcodeValue: 'TKT-000124' }));
     const classId = (google.objects.get(styledId(first.serialNumber, 'eventTicket')) as { classId: string }).classId;
     expect((google.objects.get(styledId(second.serialNumber, 'eventTicket')) as { classId: string }).classId).toBe(classId);
-    const event = { ...STYLE_EXAMPLE_BODIES.eventTicket.event, doorsOpenAt: '2027-03-14T18:30:00+01:00' };
+    const event = { ...EVERY_STYLE_BODIES.eventTicket.event, doorsOpenAt: '2027-03-14T18:30:00+01:00' };
     await request(`${server.url}/api/passes/${first.serialNumber}`, {
       method: 'PUT',
       key,

@@ -8,7 +8,7 @@
 import type { walletobjects_v1 } from '@googleapis/walletobjects';
 import { normalisePassInput } from '../normalise';
 import { parsePassInput } from '../schema';
-import { maximalStyleBody, STYLE_EXAMPLE_BODIES, type StyleExampleName } from '../testing';
+import { maximalStyleBody, EVERY_STYLE_BODIES, type EveryStyleName } from '../testing';
 import type { GooglePassContext } from './google-classes';
 import type * as Ours from './google-types';
 import { renderGooglePass, type RenderedGooglePass } from './render-google-pass';
@@ -90,7 +90,7 @@ function asGoogle(rendered: RenderedGooglePass): { class: object; object: object
   }
 }
 
-test.each(Object.keys(STYLE_EXAMPLE_BODIES) as StyleExampleName[])('%s at its limits renders only what its types declare', (name) => {
+test.each(Object.keys(EVERY_STYLE_BODIES) as EveryStyleName[])('%s at its limits renders only what its types declare', (name) => {
   const parsed = parsePassInput(maximalStyleBody(name));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error.issues));
   const rendered = asGoogle(renderGooglePass(normalisePassInput(parsed.value), context));

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { normalisePassInput } from '../normalise';
 import { parsePassInput } from '../schema';
-import { maximalStyleBody, STYLE_EXAMPLE_BODIES, type StyleExampleName } from '../testing';
+import { maximalStyleBody, EVERY_STYLE_BODIES, type EveryStyleName } from '../testing';
 import { renderGooglePass, type RenderedGooglePass } from './render-google-pass';
 import { googleSaveUrl, MAX_SAVE_URL_LENGTH } from './save-link';
 import { googlePayloadKeys, googleVerticalOf, serialCandidatesOf } from './google-verticals';
@@ -25,10 +25,10 @@ function canonical(body: unknown) {
   return normalisePassInput(parsed.value);
 }
 
-const render = (name: StyleExampleName, overrides: Partial<GooglePassContext> = {}) =>
-  renderGooglePass(canonical(STYLE_EXAMPLE_BODIES[name]), { ...context, ...overrides });
+const render = (name: EveryStyleName, overrides: Partial<GooglePassContext> = {}) =>
+  renderGooglePass(canonical(EVERY_STYLE_BODIES[name]), { ...context, ...overrides });
 
-const EXPECTED_VERTICAL: Record<StyleExampleName, RenderedGooglePass['vertical']> = {
+const EXPECTED_VERTICAL: Record<EveryStyleName, RenderedGooglePass['vertical']> = {
   generic: 'generic',
   storeCard: 'generic',
   loyalty: 'loyalty',
@@ -40,7 +40,7 @@ const EXPECTED_VERTICAL: Record<StyleExampleName, RenderedGooglePass['vertical']
   boat: 'transit',
   transit: 'transit',
 };
-const NAMES = Object.keys(EXPECTED_VERTICAL) as StyleExampleName[];
+const NAMES = Object.keys(EXPECTED_VERTICAL) as EveryStyleName[];
 
 /** What Google's REST reference marks as required, per vertical (class, object). */
 const REQUIRED: Record<RenderedGooglePass['vertical'], [string[], string[]]> = {
@@ -150,7 +150,7 @@ test('the event ticket: the event on a class, times with the venue offset as giv
 });
 
 test('two tickets of one event share a class; another event, or another tenant, has its own', () => {
-  const body = STYLE_EXAMPLE_BODIES.eventTicket;
+  const body = EVERY_STYLE_BODIES.eventTicket;
   const seat2 = { ...body, event: { ...body.event, seat: { section: 'Rang', row: '1', number: '2' } } };
   const classOf = (value: unknown, tenantId = context.tenantId) => renderGooglePass(canonical(value), { ...context, tenantId }).class.id;
   expect(classOf(seat2)).toBe(classOf(body));
@@ -177,9 +177,9 @@ test('the flight: local times without offsets on the class, passenger, seat and 
     reservationInfo: { confirmationCode: 'X7K2PQ' },
     barcode: { type: 'PDF_417' },
   });
-  const icao = { ...STYLE_EXAMPLE_BODIES.flight, trip: { ...STYLE_EXAMPLE_BODIES.flight.trip, carrierCode: 'DLH' } };
+  const icao = { ...EVERY_STYLE_BODIES.flight, trip: { ...EVERY_STYLE_BODIES.flight.trip, carrierCode: 'DLH' } };
   expect(renderGooglePass(canonical(icao), context).class).toMatchObject({ flightHeader: { carrier: { carrierIcaoCode: 'DLH' } } });
-  const sameFlight = { ...STYLE_EXAMPLE_BODIES.flight, trip: { ...STYLE_EXAMPLE_BODIES.flight.trip, passenger: 'Bo', seat: '1A' } };
+  const sameFlight = { ...EVERY_STYLE_BODIES.flight, trip: { ...EVERY_STYLE_BODIES.flight.trip, passenger: 'Bo', seat: '1A' } };
   expect(renderGooglePass(canonical(sameFlight), context).class.id).toBe(rendered.class.id);
 });
 
@@ -225,7 +225,7 @@ test('the store card with points: a loyalty class per tenant, the balance on the
     hexBackgroundColor: '#3b2a1a',
   });
   expect(rendered.object).toMatchObject({ loyaltyPoints: { label: 'BEANS', balance: { int: 1250 } } });
-  const fractional = { ...STYLE_EXAMPLE_BODIES.loyalty, points: { balance: 12.5 } };
+  const fractional = { ...EVERY_STYLE_BODIES.loyalty, points: { balance: 12.5 } };
   expect(renderGooglePass(canonical(fractional), context).object).toMatchObject({
     loyaltyPoints: { label: 'POINTS', balance: { double: 12.5 } },
   });
@@ -233,7 +233,7 @@ test('the store card with points: a loyalty class per tenant, the balance on the
 
 test('a voided pass is INACTIVE in every vertical', () => {
   for (const name of NAMES) {
-    expect(renderGooglePass(canonical({ ...STYLE_EXAMPLE_BODIES[name], voided: true }), context).object.state).toBe('INACTIVE');
+    expect(renderGooglePass(canonical({ ...EVERY_STYLE_BODIES[name], voided: true }), context).object.state).toBe('INACTIVE');
   }
 });
 
@@ -242,5 +242,5 @@ test('an object id names the serials it may belong to, the plain serial first', 
   expect(serialCandidatesOf('abc.flight')).toEqual(['abc.flight', 'abc']);
   expect(serialCandidatesOf('a.b.eventticket')).toEqual(['a.b.eventticket', 'a.b']);
   expect(serialCandidatesOf('.offer')).toEqual(['.offer']);
-  expect(googleVerticalOf(canonical(STYLE_EXAMPLE_BODIES.generic))).toBe('generic');
+  expect(googleVerticalOf(canonical(EVERY_STYLE_BODIES.generic))).toBe('generic');
 });

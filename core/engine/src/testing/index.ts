@@ -68,4 +68,4 @@ export {
   type ZipEntrySpec,
   type ZipOptions,
 } from './hostile-zips';
-export { STYLE_EXAMPLE_BODIES, maximalStyleBody, type StyleExampleName } from './style-example-bodies';
+export { EVERY_STYLE_BODIES, maximalStyleBody, type EveryStyleName } from './every-style-bodies';

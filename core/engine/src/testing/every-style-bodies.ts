@@ -1,6 +1,7 @@
 /**
- * One realistic body per pass style (and transit type), and the same bodies filled to the schema's
- * limits, for tests of every style on both wallets.
+ * One realistic body for every style, transit type and Google vertical (a store card with and
+ * without points, each kind of boarding pass), with images, and the same bodies filled to the
+ * schema's limits. STYLE_EXAMPLE_BODIES are the documented examples; these cover every case.
  */
 import { LIMITS } from '../schema/limits';
 
@@ -36,7 +37,7 @@ const train = {
 };
 
 /** Each style as a shop or an airline would send it. */
-export const STYLE_EXAMPLE_BODIES = {
+export const EVERY_STYLE_BODIES = {
   generic: {
     style: 'generic',
     barcodeValue: 'MEMBER-1',
@@ -118,7 +119,7 @@ export const STYLE_EXAMPLE_BODIES = {
   },
 } as const;
 
-export type StyleExampleName = keyof typeof STYLE_EXAMPLE_BODIES;
+export type EveryStyleName = keyof typeof EVERY_STYLE_BODIES;
 
 const filled = (length: number, letter = 'x') => letter.repeat(length);
 const field = (group: string, index: number, valueLength: number) => ({
@@ -134,8 +135,8 @@ const fields = (group: string, count: number, valueLength: number = LIMITS.field
  * The example of a style with every text at its limit and every field group full: what a save
  * link must still carry (by id) and what a Google object must still hold.
  */
-export function maximalStyleBody(name: StyleExampleName): Record<string, unknown> {
-  const body: Record<string, unknown> = structuredClone(STYLE_EXAMPLE_BODIES[name]) as Record<string, unknown>;
+export function maximalStyleBody(name: EveryStyleName): Record<string, unknown> {
+  const body: Record<string, unknown> = structuredClone(EVERY_STYLE_BODIES[name]) as Record<string, unknown>;
   const style = body.style as string;
   Object.assign(body, {
     organizationName: filled(LIMITS.organizationName, 'O'),
