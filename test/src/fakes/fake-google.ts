@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo } from 'node:net';
 import {
   checkImage,
+  checkLocalized,
   isDraftClass,
   isNonEmptyString,
   isRecord,

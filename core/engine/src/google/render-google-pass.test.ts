@@ -244,3 +244,28 @@ test('an object id names the serials it may belong to, the plain serial first', 
   expect(serialCandidatesOf('.offer')).toEqual(['.offer']);
   expect(googleVerticalOf(canonical(EVERY_STYLE_BODIES.generic))).toBe('generic');
 });
+
+test("every vertical's class and object carry the pass's languages", () => {
+  const body = {
+    ...EVERY_STYLE_BODIES.eventTicket,
+    defaultLanguage: 'de',
+    translations: { en: { Parkett: 'Stalls' }, fr: { 'Night Owls Live': 'Les Oiseaux de Nuit' } },
+  };
+  const rendered = renderGooglePass(canonical(body), context);
+  if (rendered.vertical !== 'eventTicket') throw new Error(rendered.vertical);
+  expect(rendered.class.eventName).toEqual({
+    defaultValue: { language: 'de', value: 'Night Owls Live' },
+    translatedValues: [{ language: 'fr', value: 'Les Oiseaux de Nuit' }],
+  });
+  expect(rendered.object.seatInfo?.section).toEqual({
+    defaultValue: { language: 'de', value: 'Parkett' },
+    translatedValues: [{ language: 'en', value: 'Stalls' }],
+  });
+  const coupon = renderGooglePass(
+    canonical({ ...EVERY_STYLE_BODIES.coupon, translations: { de: { '20% off any drink': '20 % auf jedes Getränk' } } }),
+    context,
+  );
+  expect(coupon.class).toMatchObject({
+    localizedTitle: { translatedValues: [{ language: 'de', value: '20 % auf jedes Getränk' }] },
+  });
+});
