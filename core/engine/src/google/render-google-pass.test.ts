@@ -5,6 +5,7 @@ import { maximalStyleBody, EVERY_STYLE_BODIES, type EveryStyleName } from '../te
 import { renderGooglePass, type RenderedGooglePass } from './render-google-pass';
 import { googleSaveUrl, MAX_SAVE_URL_LENGTH } from './save-link';
 import { googlePayloadKeys, googleVerticalOf, serialCandidatesOf } from './google-verticals';
+import { localDateTime } from './travel-passes';
 import type { GooglePassContext } from './google-classes';
 
 const ISSUER = '3388000000012345678';
@@ -268,4 +269,12 @@ test("every vertical's class and object carry the pass's languages", () => {
   expect(coupon.class).toMatchObject({
     localizedTitle: { translatedValues: [{ language: 'de', value: '20 % auf jedes Getränk' }] },
   });
+});
+
+test.each([
+  ['2027-03-14T10:05+01:00', '2027-03-14T10:05:00'],
+  ['2027-03-14T10:05:30Z', '2027-03-14T10:05:30'],
+  ['2027-03-14T23:59:59.123-07:00', '2027-03-14T23:59:59'],
+])('the local time of %s at the airport is %s', (given, local) => {
+  expect(localDateTime(given)).toBe(local);
 });
