@@ -288,5 +288,12 @@ function paths(): JsonObject {
         },
       },
     },
+    '/google/default-logo.png': {
+      get: {
+        summary: 'The logo Google Wallet gets where its class requires one (transit, loyalty) and the pass has neither icon nor logo',
+        security: [],
+        responses: { 200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } } },
+      },
+    },
   };
 }
