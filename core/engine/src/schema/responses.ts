@@ -141,6 +141,9 @@ export const passPreviewSchema = z
     googleObject: z.record(z.string(), z.unknown()).meta({
       description: "The Google Wallet generic object, images included (at this server's /i/<hash>.png, as the real object has them).",
     }),
+    images: z
+      .partialRecord(z.enum(['logo', 'thumbnail', 'strip', 'icon', 'background', 'footer']), z.string())
+      .meta({ description: "(extension) The pass's images by role, as paths on this server (/i/<hash>.png)." }),
     warnings: z.array(z.string()),
   })
   .strict()

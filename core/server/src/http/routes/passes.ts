@@ -43,16 +43,23 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
     const preview = await engine.preview(tenant, request.body);
     if (request.query.format === 'pkpass') return sendPkpass(reply, preview.pkpass, 'preview');
     const issuerId = context.google.forTenant(tenant)?.issuerId ?? PREVIEW_ISSUER;
+    const images = preview.canonical.images;
     const google = renderGoogleObject(preview.canonical, {
       issuerId,
       serialNumber: 'preview',
       classId: googleClassId(issuerId, tenant.id),
       organizationName: tenant.name,
       // The images the preview just resolved are kept, so these are the real object's URLs.
-      imageUrls: await googleImageUrls(preview.canonical.images, context.publicUrl(), context.imageHash),
+      imageUrls: await googleImageUrls(images, context.publicUrl(), context.imageHash),
       issuedAt: new Date(),
     });
-    return reply.send({ passJson: preview.passJson, googleObject: google.object, warnings: [...preview.warnings, ...google.warnings] });
+    return reply.send({
+      passJson: preview.passJson,
+      googleObject: google.object,
+      // Same-origin paths, so a page under a strict CSP (the designer) can show the Apple images too.
+      images: await googleImageUrls(images, '', context.imageHash),
+      warnings: [...preview.warnings, ...google.warnings],
+    });
   });
 
   const update = async (request: FastifyRequest<SerialParams>, reply: FastifyReply) => {
