@@ -90,7 +90,7 @@ async function openDesigner(viewport: keyof typeof VIEWPORTS) {
 }
 
 /** What a person does: pick the style, fill the event form, add images and the barcode. */
-async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' | 'Code128') {
+async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' | 'Code128', images: 'strip' | 'background') {
   await page.click('label.style-choice:has(input[value="eventTicket"])');
   await page.waitForSelector('#panel-event:not([hidden])');
   await page.fill('#logoText', EVENT.venue);
@@ -111,7 +111,11 @@ async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' |
   await page.fill('[data-rows="secondaryFields"] input[data-part="label"]', 'SECTION');
   await page.fill('[data-rows="secondaryFields"] input[data-part="value"]', 'B · Row 12 · Seat 7');
   await page.fill('#logoURL', gradientPng(120, 40, [255, 255, 255], [220, 230, 255]));
-  await page.fill('#stripURL', gradientPng(375, 98, [18, 52, 120], [190, 70, 160]));
+  if (images === 'strip') await page.fill('#stripURL', gradientPng(375, 98, [18, 52, 120], [190, 70, 160]));
+  else {
+    await page.fill('#backgroundURL', gradientPng(180, 220, [30, 60, 140], [200, 60, 120]));
+    await page.fill('#thumbnailURL', gradientPng(90, 90, [250, 200, 90], [240, 120, 60]));
+  }
   await page.selectOption('#colorPreset', 'purple');
   await page.selectOption('#barcodeFormat', format);
   await page.fill('#barcodeValue', EVENT.barcode);
@@ -119,7 +123,7 @@ async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' |
     ({ name, barcode }) =>
       (document.querySelector('#applePreview')?.textContent ?? '').includes(name) &&
       document.querySelector('#googlePreview .google-header')?.textContent === name &&
-      document.querySelector('#applePreview .strip img') !== null &&
+      document.querySelector('#applePreview .strip img, #applePreview .background-image') !== null &&
       (document.querySelector('#jsonBody')?.textContent ?? '').includes(barcode) &&
       (document.querySelector('#applePreview .barcode svg')?.childElementCount ?? 0) > 0,
     EVENT,
@@ -154,7 +158,10 @@ describe('the designer builds an event ticket in a real browser', () => {
   test('desktop (1280×800): event form, drawn QR that scans, a body /api/passes accepts', async () => {
     const { page, errors, close } = await openDesigner('desktop');
     try {
-      await designEventTicket(page, 'QR');
+      await page.screenshot({ path: join(ARTIFACTS, 'designer-desktop-start.png') });
+      await designEventTicket(page, 'QR', 'strip');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(ARTIFACTS, 'designer-event-desktop-top.png') });
       const qr = PNG.sync.read(await page.locator('#applePreview .barcode svg').screenshot());
       expect(jsQR(new Uint8ClampedArray(qr.data), qr.width, qr.height)?.data).toBe(EVENT.barcode);
       expect(await page.locator('#applePreview .alt-text').count()).toBeLessThanOrEqual(1);
@@ -190,7 +197,8 @@ describe('the designer builds an event ticket in a real browser', () => {
   test('phone (390×844): the preview comes first, nothing scrolls sideways, Aztec drawn', async () => {
     const { page, errors, close } = await openDesigner('phone');
     try {
-      await designEventTicket(page, 'Aztec');
+      await designEventTicket(page, 'Aztec', 'background');
+      expect(await page.locator('#applePreview .thumbnail').count()).toBe(1);
       expect(await page.locator('#applePreview .barcode').getAttribute('data-format')).toBe('PKBarcodeFormatAztec');
       const previewTop = (await page.locator('#applePreview').boundingBox())?.y ?? Infinity;
       const formTop = (await page.locator('#designer').boundingBox())?.y ?? 0;
@@ -198,6 +206,8 @@ describe('the designer builds an event ticket in a real browser', () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(ARTIFACTS, 'designer-event-phone.png') });
+      await page.locator('#panel-event').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, 'designer-event-phone-form.png') });
       await page.click('[data-tab="google"]');
       await page.locator('#googlePreview').screenshot({ path: join(ARTIFACTS, 'designer-event-phone-google.png') });
       await issueAndValidate(bodyOf(await page.locator('#jsonBody').textContent()));
@@ -286,7 +296,7 @@ describe('translations in the designer', () => {
   test('a language added, a text translated, and the preview switched to it', async () => {
     const { page, errors, close } = await openDesigner('desktop');
     try {
-      await designEventTicket(page, 'QR');
+      await designEventTicket(page, 'QR', 'strip');
       await page.click('#panel-translations > summary');
       await page.fill('#defaultLanguage', 'en');
       await page.fill('#newLanguage', 'de');

@@ -124,6 +124,7 @@ export function renderApple(card, passJson, ctx) {
   const fallback = (given.primaryFields || []).length === 0 ? primaryFromSemantics(style, passJson, ctx.body || {}) : undefined;
   const fields = fallback ? { ...given, primaryFields: fallback } : given;
   card.className = `card apple pass-${style}`;
+  card.lang = ctx.language || '';
   card.style.setProperty('--pass-bg', passJson.backgroundColor || 'rgb(28, 28, 30)');
   card.style.setProperty('--pass-fg', passJson.foregroundColor || 'rgb(255, 255, 255)');
   card.style.setProperty('--pass-label', passJson.labelColor || passJson.foregroundColor || 'rgb(235, 235, 245)');

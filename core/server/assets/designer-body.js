@@ -149,7 +149,7 @@ export function fillOffsets() {
   offsets.sort((a, b) => a - b);
   for (const select of form.querySelectorAll('[data-offset-for]')) {
     for (const minutes of offsets) {
-      const option = el('option', '', `UTC${format(minutes)}`);
+      const option = el('option', '', format(minutes));
       option.value = format(minutes);
       option.selected = minutes === own;
       select.append(option);
