@@ -247,6 +247,7 @@ describe('the designer, every style', () => {
       await page.waitForFunction(
         () =>
           document.querySelector('#applePreview .journey .transit-glyph')?.textContent === '✈' &&
+          document.querySelector('#applePreview .footer-image') !== null &&
           (document.querySelector('#applePreview .journey')?.textContent ?? '').includes('SFO') &&
           (document.querySelector('#applePreview .barcode[data-format="PKBarcodeFormatPDF417"] svg')?.childElementCount ?? 0) > 0,
       );
@@ -281,7 +282,12 @@ describe('the designer, every style', () => {
       await screenshotPreviews(page, 'designer-coupon.png');
       await page.click('label.style-choice:has(input[value="storeCard"])');
       await page.fill('#points-balance', '1250');
-      await page.waitForFunction(() => document.querySelector('#applePreview.pass-storeCard') !== null);
+      // The body shown is the one the preview was drawn from: both are in once the balance is.
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#applePreview.pass-storeCard') !== null &&
+          (document.querySelector('#jsonBody')?.textContent ?? '').includes('"balance": 1250'),
+      );
       const body = bodyOf(await page.locator('#jsonBody').textContent());
       expect(body).toMatchObject({ style: 'storeCard', points: { balance: 1250 } });
       await issueAndValidate(body);

@@ -72,6 +72,13 @@ function draw() {
   });
   document.getElementById('appleBack').replaceChildren(...(back ? [back] : []));
   renderGoogle(document.getElementById('googlePreview'), answer.googleObject, current, answer.passJson, language);
+  const rgb = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(answer.passJson.backgroundColor || '');
+  // The picker shows the colour the pass really has, whether it came from a preset or not.
+  if (rgb)
+    document.getElementById('colorPicker').value = `#${rgb
+      .slice(1)
+      .map((part) => Number(part).toString(16).padStart(2, '0'))
+      .join('')}`;
   const list = document.getElementById('passTexts');
   list.replaceChildren(
     ...passTexts(answer.passJson, current).map((text) => Object.assign(document.createElement('option'), { value: text })),
