@@ -329,3 +329,32 @@ describe('translations in the designer', () => {
     }
   });
 });
+
+describe('hostile texts in the designer', () => {
+  test('render as text in both previews: no dialog, no injected element', async () => {
+    const { page, errors, close } = await openDesigner('desktop');
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    try {
+      const hostile = '<img src=x onerror=alert(1)>';
+      await page.fill('#logoText', hostile);
+      await page.fill('[data-rows="primaryFields"] input[data-part="value"]', '</script><script>alert(2)</script>');
+      await page.fill('#barcodeAltText', '<svg onload=alert(3)>');
+      await page.waitForFunction(
+        (text) =>
+          document.querySelector('#applePreview .logo-text')?.textContent === text &&
+          document.querySelector('#applePreview .alt-text')?.textContent === '<svg onload=alert(3)>',
+        hostile,
+      );
+      expect(await page.locator('#googlePreview .google-header').textContent()).toBe('</script><script>alert(2)</script>');
+      expect(await page.locator('img[onerror], svg[onload], .previews script').count()).toBe(0);
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -98,6 +98,13 @@ export function googleCardModel(object, body, passJson, language) {
     label: localizedText(object.subheader, language, body.translations),
     rows: [],
   };
+  if (!model.title) {
+    // Vertical objects keep their title on the class; Passmint's is the primary field, else the logo text.
+    const fields = passJson[styleOf(passJson)] || {};
+    const primary = (fields.primaryFields || [])[0];
+    model.title = t(primary ? String(primary.value) : passJson.logoText || passJson.organizationName || '');
+    if (!model.label && primary && primary.label) model.label = t(primary.label);
+  }
   if (style === 'eventTicket' && body.event) Object.assign(model, eventCard(body, object, t, language), { label: '' });
   if (style === 'boardingPass' && body.trip) Object.assign(model, tripCard(body, object, t, language), { label: '' });
   if (style === 'storeCard') model.rows.push(...pointsRows(body, object, t));
@@ -110,14 +117,15 @@ export function googleCardModel(object, body, passJson, language) {
   return model;
 }
 
-export function renderGoogle(card, object, body, passJson, language) {
+/** `images`: the pass's images by role, for what a vertical keeps on its class (logo, hero). */
+export function renderGoogle(card, object, body, passJson, language, images = {}) {
   const model = googleCardModel(object, body, passJson, language);
   const background = object.hexBackgroundColor || '#3c4043';
   card.className = 'card google';
   card.style.setProperty('--google-bg', background);
   card.style.setProperty('--google-fg', textColourFor(background));
   const top = el('div', 'google-top');
-  const logo = imageUrl(object.logo || object.programLogo);
+  const logo = imageUrl(object.logo || object.programLogo) || images.icon || images.logo;
   if (logo) {
     const image = el('img', 'google-logo');
     image.src = logo;
@@ -145,11 +153,11 @@ export function renderGoogle(card, object, body, passJson, language) {
     );
     if (box) parts.push(box);
   }
-  const hero = imageUrl(object.heroImage);
+  const hero = imageUrl(object.heroImage) || images.strip;
   if (hero) {
     const image = el('img', 'google-hero');
     image.src = hero;
-    image.alt = localizedText(object.heroImage.contentDescription, language, body.translations);
+    image.alt = object.heroImage ? localizedText(object.heroImage.contentDescription, language, body.translations) : '';
     parts.push(image);
   }
   card.replaceChildren(...parts);

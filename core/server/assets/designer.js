@@ -71,7 +71,7 @@ function draw() {
     body: current,
   });
   document.getElementById('appleBack').replaceChildren(...(back ? [back] : []));
-  renderGoogle(document.getElementById('googlePreview'), answer.googleObject, current, answer.passJson, language);
+  renderGoogle(document.getElementById('googlePreview'), answer.googleObject, current, answer.passJson, language, images);
   const rgb = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(answer.passJson.backgroundColor || '');
   // The picker shows the colour the pass really has, whether it came from a preset or not.
   if (rgb)
