@@ -319,6 +319,7 @@ describe('translations in the designer', () => {
           document.querySelector('#googlePreview .google-header')?.textContent === 'Mittsommer-Jazznacht',
       );
       await screenshotPreviews(page, 'designer-event-german.png');
+      await page.screenshot({ path: join(ARTIFACTS, 'designer-translations-full.png'), fullPage: true });
       const body = bodyOf(await page.locator('#jsonBody').textContent());
       expect(body).toMatchObject({ defaultLanguage: 'en', translations: { de: { [EVENT.name]: 'Mittsommer-Jazznacht' } } });
       expect(emptyParts(body)).toEqual([]);

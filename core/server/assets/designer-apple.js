@@ -89,7 +89,7 @@ function journey(fields, transitType, ctx) {
 function backOf(fields, ctx) {
   if (!(fields.backFields || []).length) return null;
   const back = el('details', 'pass-back');
-  back.append(el('summary', '', 'ⓘ Back of the pass'));
+  back.append(el('summary', '', 'Back of the pass'));
   for (const field of fields.backFields) back.append(fieldNode(field, ctx, 'back-field'));
   return back;
 }

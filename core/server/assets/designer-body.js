@@ -5,14 +5,14 @@ import { el } from './designer-apple.js';
 const form = document.getElementById('designer');
 const ROW_PARTS = {
   locations: [
-    ['latitude', 'number'],
-    ['longitude', 'number'],
-    ['relevantText', 'text'],
+    ['latitude', 'number', 'Latitude'],
+    ['longitude', 'number', 'Longitude'],
+    ['relevantText', 'text', 'Lock-screen text nearby'],
   ],
   field: [
-    ['label', 'text'],
-    ['value', 'text'],
-    ['changeMessage', 'text'],
+    ['label', 'text', 'Label'],
+    ['value', 'text', 'Value'],
+    ['changeMessage', 'text', 'Change message (%@ = new value)'],
   ],
 };
 
@@ -109,10 +109,10 @@ export function body() {
 export function addRow(container, group, values, onChange) {
   const parts = group === 'locations' ? ROW_PARTS.locations : ROW_PARTS.field;
   const row = el('div', 'row');
-  for (const [name, kind] of parts) {
+  for (const [name, kind, title] of parts) {
     const input = el('input');
-    Object.assign(input, { placeholder: name, defaultValue: (values && values[name]) || '' });
-    input.setAttribute('aria-label', name);
+    Object.assign(input, { placeholder: title, defaultValue: (values && values[name]) || '' });
+    input.setAttribute('aria-label', title);
     input.dataset.part = name;
     input.dataset.kind = kind;
     if (kind === 'number') Object.assign(input, { type: 'number', step: 'any' });

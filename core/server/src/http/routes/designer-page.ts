@@ -49,7 +49,7 @@ const FIELD_GROUPS = [
   ],
   ['secondaryFields', 'Secondary', `a row under the primary field; up to ${LIMITS.secondaryFields}`],
   ['auxiliaryFields', 'Auxiliary', `the row below; up to ${LIMITS.auxiliaryFields}`],
-  ['backFields', 'Back', `behind the ⓘ button; up to ${LIMITS.backFields}`],
+  ['backFields', 'Back', `on the back of the pass; up to ${LIMITS.backFields}`],
 ] as const;
 
 function escapeHtml(value: string): string {
