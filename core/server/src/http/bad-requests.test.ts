@@ -554,7 +554,7 @@ describe('DELETE without a body', () => {
 
 test('the designer assets are served', async () => {
   const scripts = ['designer.js', 'designer-body.js', 'designer-apple.js', 'designer-google.js', 'designer-barcode.js', 'designer-i18n.js'];
-  for (const asset of [...scripts, 'bwip-js.js', 'designer.css']) {
+  for (const asset of [...scripts, 'bwip-js.js', 'designer.css', 'designer-controls.css', 'designer-previews.css']) {
     const answer = await request(`${server.url}/assets/${asset}`);
     expect({ asset, status: answer.status, type: answer.headers.get('content-type') }).toEqual({
       asset,

@@ -252,8 +252,9 @@ ${input('points.label', 'Label', { max: LIMITS.fieldLabel, placeholder: 'POINTS'
 function locationsSection(): string {
   return panel(
     'locations',
-    'Locations',
-    `<p class="note">Wallet shows the pass on the lock screen near these places (up to ${LIMITS.locations}).</p><div data-rows="locations"></div><button type="button" class="add" data-add="locations">Add location</button><p class="error" data-error-for="locations"></p>`,
+    'Date and locations',
+    `<div class="grid">${input('relevantDate', 'Relevant date', { type: 'datetime', hint: 'the lock screen offers the pass around then' })}</div>
+<p class="note">Wallet shows the pass on the lock screen near these places (up to ${LIMITS.locations}).</p><div data-rows="locations"></div><button type="button" class="add" data-add="locations">Add location</button><p class="error" data-error-for="locations"></p>`,
     { open: false },
   );
 }
@@ -294,7 +295,7 @@ function previewColumn(): string {
 export function designerHtml(): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Passmint pass designer</title><link rel="stylesheet" href="/assets/designer.css"></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Passmint pass designer</title><link rel="stylesheet" href="/assets/designer.css"><link rel="stylesheet" href="/assets/designer-controls.css"><link rel="stylesheet" href="/assets/designer-previews.css"></head>
 <body>
 <header class="topbar"><h1><span class="mark" aria-hidden="true"></span>Passmint <span>pass designer</span></h1>
 <div class="key"><label for="apiKey">API key</label><input id="apiKey" type="password" placeholder="pm_live_… (kept in this tab only)" autocomplete="off"></div></header>

@@ -28,7 +28,9 @@ function bwipBrowserBuild(): string {
 // A Map, not an object literal: `/assets/constructor` must not find Object.prototype's members.
 const STATIC = new Map<string, { type: string; body: string }>([
   ...DESIGNER_SCRIPTS.map((file) => [file, { type: SCRIPT, body: readFileSync(join(ASSETS, file), 'utf8') }] as const),
-  ['designer.css', { type: 'text/css; charset=utf-8', body: readFileSync(join(ASSETS, 'designer.css'), 'utf8') }],
+  ...['designer.css', 'designer-controls.css', 'designer-previews.css'].map(
+    (file) => [file, { type: 'text/css; charset=utf-8', body: readFileSync(join(ASSETS, file), 'utf8') }] as const,
+  ),
   ['bwip-js.js', { type: SCRIPT, body: bwipBrowserBuild() }],
 ]);
 
