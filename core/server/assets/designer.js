@@ -64,6 +64,9 @@ function draw() {
   const { answer, body: current } = shown;
   const language = languageSelect.value;
   const images = { ...imagesFromBody(current), ...(answer.images || {}) };
+  for (const [role, path] of Object.entries(answer.images || {})) {
+    if (!String(current[`${role}URL`] || '').startsWith('data:')) showThumb(`${role}URL`, path);
+  }
   const back = renderApple(document.getElementById('applePreview'), answer.passJson, {
     images,
     language,
@@ -150,13 +153,13 @@ function readUpload(event, field) {
   reader.readAsDataURL(file);
 }
 
-function showThumb(field) {
+/** The slot's thumbnail: an upload at once, an HTTPS image once the server has its copy (`kept`). */
+function showThumb(field, kept) {
   const value = form.elements.namedItem(field).value;
   const slot = document.querySelector(`[data-thumb="${field}"]`);
-  if (value.startsWith('data:image/png;base64,')) {
-    const image = Object.assign(document.createElement('img'), { src: value, alt: '' });
-    slot.replaceChildren(image);
-  } else slot.replaceChildren();
+  const source = value.startsWith('data:image/png;base64,') ? value : value !== '' ? kept : undefined;
+  if (source) slot.replaceChildren(Object.assign(document.createElement('img'), { src: source, alt: '' }));
+  else slot.replaceChildren();
 }
 
 function wire() {
