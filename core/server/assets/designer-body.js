@@ -82,7 +82,8 @@ function translationsOf() {
       const [source, target] = row.querySelectorAll('input');
       if (source.value !== '' && target.value !== '') table[source.value] = target.value;
     }
-    result[block.dataset.language] = table;
+    // A language with nothing translated yet would only be an empty pass.strings.
+    if (Object.keys(table).length > 0) result[block.dataset.language] = table;
   }
   return Object.keys(result).length > 0 ? result : undefined;
 }
@@ -158,6 +159,11 @@ export function fillOffsets() {
 }
 
 /** A language's block of source → translation rows. */
+/** The languages added in the editor, translated or not yet. */
+export function editedLanguages() {
+  return [...document.querySelectorAll('#languages .language-block')].map((block) => block.dataset.language);
+}
+
 export function addLanguage(tag, onChange) {
   const container = document.getElementById('languages');
   if (!tag || container.querySelector(`[data-language="${CSS.escape(tag)}"]`)) return null;

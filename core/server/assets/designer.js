@@ -3,7 +3,16 @@
 // Wallet would show, with the JSON body and the curl command. Values are only ever written with
 // textContent; barcodes are parsed as SVG.
 import { renderApple } from './designer-apple.js';
-import { addLanguage, addRow, addTranslationRow, applyStyleVisibility, body, fillOffsets, passTexts } from './designer-body.js';
+import {
+  addLanguage,
+  addRow,
+  addTranslationRow,
+  applyStyleVisibility,
+  body,
+  editedLanguages,
+  fillOffsets,
+  passTexts,
+} from './designer-body.js';
 import { renderGoogle } from './designer-google.js';
 
 const form = document.getElementById('designer');
@@ -120,7 +129,7 @@ function errorSlotFor(path) {
 }
 
 function refreshLanguages(current) {
-  const languages = Object.keys(current.translations || {});
+  const languages = editedLanguages();
   const selected = languageSelect.value;
   const options = [['', `${current.defaultLanguage || 'en'} (default)`], ...languages.map((tag) => [tag, tag])];
   languageSelect.replaceChildren(

@@ -177,7 +177,8 @@ function eventSection(): string {
   return panel(
     'event',
     'Event',
-    `<div class="grid">
+    // Issues about the whole section ("is required for style …") land on top of it.
+    `<p class="error" data-error-for="event"></p><div class="grid">
 ${input('event.name', 'Event name', { wide: true, max: LIMITS.eventName, placeholder: 'Midsummer Jazz Night' })}
 ${input('event.startsAt', 'Starts', { type: 'datetime' })}
 ${input('event.endsAt', 'Ends', { type: 'datetime' })}
@@ -218,7 +219,8 @@ function tripSection(): string {
   return panel(
     'trip',
     'Trip',
-    `<div class="grid">
+    // Issues about the whole section ("is required for style …") land on top of it.
+    `<p class="error" data-error-for="trip"></p><div class="grid">
 ${input('trip.carrier', 'Carrier', { max: LIMITS.carrierName, placeholder: 'Skyline Air' })}
 ${input('trip.carrierCode', 'Carrier code', { max: LIMITS.stopCode, placeholder: 'SK', hint: 'IATA, required for air' })}
 ${input('trip.number', 'Flight or route number', { max: LIMITS.shortText, placeholder: '454' })}
@@ -241,7 +243,8 @@ function pointsSection(): string {
   return panel(
     'points',
     'Points',
-    `<div class="grid">
+    // Issues about the whole section ("is required for style …") land on top of it.
+    `<p class="error" data-error-for="points"></p><div class="grid">
 ${input('points.balance', 'Balance', { type: 'number', attributes: `min="${LIMITS.pointsMin}" max="${LIMITS.pointsMax}"` })}
 ${input('points.label', 'Label', { max: LIMITS.fieldLabel, placeholder: 'POINTS' })}
 </div>`,
