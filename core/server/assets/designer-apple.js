@@ -97,6 +97,7 @@ function backOf(fields, ctx) {
 /**
  * The front an event ticket or boarding pass gets from its structured data when the body names
  * no primary field: the event's name, or the two ends of the trip (the semantic tags Wallet reads).
+ * @see https://developer.apple.com/documentation/walletpasses/semantictags
  */
 function primaryFromSemantics(style, passJson, body) {
   const semantics = passJson.semantics || {};

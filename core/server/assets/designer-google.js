@@ -28,6 +28,7 @@ function textColourFor(hex) {
 
 const compact = (rows) => rows.filter((row) => row && row.value !== undefined && row.value !== null && row.value !== '');
 
+/** @see https://developers.google.com/wallet/reference/rest/v1/eventticketobject */
 function eventCard(body, object, t, language) {
   const event = body.event || {};
   const seat = event.seat || {};
@@ -49,6 +50,10 @@ function eventCard(body, object, t, language) {
   };
 }
 
+/**
+ * @see https://developers.google.com/wallet/reference/rest/v1/flightobject
+ * @see https://developers.google.com/wallet/reference/rest/v1/transitobject
+ */
 function tripCard(body, object, t, language) {
   const trip = body.trip || {};
   const origin = trip.origin || {};
@@ -79,6 +84,7 @@ function tripCard(body, object, t, language) {
   };
 }
 
+/** @see https://developers.google.com/wallet/reference/rest/v1/loyaltyobject */
 function pointsRows(body, object, t) {
   const points = object.loyaltyPoints;
   if (points && points.balance) {

@@ -20,7 +20,7 @@ const STYLE_LABELS: Record<Style | 'auto', string> = {
 /**
  * The images each style may carry on its front; "auto" is today's behaviour (a strip makes a store
  * card, a thumbnail stays on a generic pass).
- * @see https://developer.apple.com/documentation/walletpasses/creating-the-source-for-a-pass#Provide-Images
+ * @see https://developer.apple.com/documentation/walletpasses/creating-the-source-for-a-pass
  */
 const IMAGE_STYLES: Record<ImageField, readonly (Style | 'auto')[]> = {
   logoURL: ['auto', ...PASS_STYLES],
