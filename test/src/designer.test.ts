@@ -89,7 +89,10 @@ async function openDesigner(viewport: keyof typeof VIEWPORTS) {
   return { page, errors, close: () => context.close() };
 }
 
-/** What a person does: pick the style, fill the event form, add images and the barcode. */
+/**
+ * What a person does: pick the style, fill the event form, add images and the barcode. No field
+ * rows: the front comes from the event (the engine's default fields).
+ */
 async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' | 'Code128', images: 'strip' | 'background') {
   await page.click('label.style-choice:has(input[value="eventTicket"])');
   await page.waitForSelector('#panel-event:not([hidden])');
@@ -107,9 +110,6 @@ async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' |
   await page.fill('#event-seat-row', '12');
   await page.fill('#event-seat-number', '7');
   await page.fill('#event-performers', 'The Blue Notes\nAda Quartet');
-  await page.click('[data-add="secondaryFields"]');
-  await page.fill('[data-rows="secondaryFields"] input[data-part="label"]', 'SECTION');
-  await page.fill('[data-rows="secondaryFields"] input[data-part="value"]', 'B · Row 12 · Seat 7');
   await page.fill('#logoURL', gradientPng(120, 40, [255, 255, 255], [220, 230, 255]));
   if (images === 'strip') await page.fill('#stripURL', gradientPng(375, 98, [18, 52, 120], [190, 70, 160]));
   else {

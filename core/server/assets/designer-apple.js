@@ -95,35 +95,12 @@ function backOf(fields, ctx) {
 }
 
 /**
- * The front an event ticket or boarding pass gets from its structured data when the body names
- * no primary field: the event's name, or the two ends of the trip (the semantic tags Wallet reads).
- * @see https://developer.apple.com/documentation/walletpasses/semantictags
- */
-function primaryFromSemantics(style, passJson, body) {
-  const semantics = passJson.semantics || {};
-  if (style === 'eventTicket' && (semantics.eventName || body.event)) {
-    const event = body.event || {};
-    return [{ label: semantics.venueName || (event.venue && event.venue.name) || '', value: semantics.eventName || event.name || '' }];
-  }
-  if (style === 'boardingPass' && body.trip) {
-    const { origin = {}, destination = {} } = body.trip;
-    return [
-      { label: origin.name || '', value: origin.code || origin.name || '' },
-      { label: destination.name || '', value: destination.code || destination.name || '', textAlignment: 'PKTextAlignmentRight' },
-    ];
-  }
-  return undefined;
-}
-
-/**
- * Draws pass.json into `card`. `ctx`: { images (role → URL), language, translations, body }.
+ * Draws pass.json into `card`, exactly what it says. `ctx`: { images (role → URL), language, translations }.
  * @see https://developer.apple.com/documentation/walletpasses/pass
  */
 export function renderApple(card, passJson, ctx) {
   const style = styleOf(passJson);
-  const given = passJson[style] || {};
-  const fallback = (given.primaryFields || []).length === 0 ? primaryFromSemantics(style, passJson, ctx.body || {}) : undefined;
-  const fields = fallback ? { ...given, primaryFields: fallback } : given;
+  const fields = passJson[style] || {};
   card.className = `card apple pass-${style}`;
   card.lang = ctx.language || '';
   card.style.setProperty('--pass-bg', passJson.backgroundColor || 'rgb(28, 28, 30)');
@@ -139,12 +116,7 @@ export function renderApple(card, passJson, ctx) {
   if (style === 'boardingPass') parts.push(journey(fields, fields.transitType, ctx));
   else if (hasStrip || style === 'storeCard' || style === 'coupon') parts.push(stripArea(fields, ctx, style));
   else parts.push(primaryWithThumbnail(fields, ctx));
-  if (style === 'boardingPass') {
-    // Wallet shows the auxiliary row above the secondary one on boarding passes.
-    parts.push(fieldRow(fields.auxiliaryFields, ctx, 'auxiliary'), fieldRow(fields.secondaryFields, ctx, 'secondary'));
-  } else {
-    parts.push(fieldRow(fields.secondaryFields, ctx, 'secondary'), fieldRow(fields.auxiliaryFields, ctx, 'auxiliary'));
-  }
+  parts.push(fieldRow(fields.secondaryFields, ctx, 'secondary'), fieldRow(fields.auxiliaryFields, ctx, 'auxiliary'));
   if (style === 'boardingPass' && ctx.images.footer) parts.push(img(ctx.images.footer, 'footer-image', ''));
   const barcode = (passJson.barcodes || [])[0] || passJson.barcode;
   const box = barcode && barcodeBox(barcode, translate(barcode.altText, ctx.language, ctx.translations));

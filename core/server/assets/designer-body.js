@@ -206,26 +206,20 @@ export function addTranslationRow(rows, source, target, onChange) {
 }
 
 /**
- * The translatable texts of a pass: pass.json's strings (what pass.strings can carry keys for) and
- * the event's and trip's names the front shows.
+ * The texts of a pass.json that Wallet looks up in pass.strings, as the engine's
+ * `localizableTexts` lists them: the rows "Add every text of the pass" makes.
+ * @see https://developer.apple.com/documentation/walletpasses/passfieldcontent
  */
-export function passTexts(passJson, current) {
-  const event = (current && current.event) || {};
-  const trip = (current && current.trip) || {};
-  const texts = new Set([passJson.logoText, passJson.description, event.name, event.admissionLevel, trip.cabin]);
-  if (event.venue) texts.add(event.venue.name).add(event.venue.entrance);
-  if (trip.origin) texts.add(trip.origin.name).add(trip.destination && trip.destination.name);
-  for (const style of ['boardingPass', 'coupon', 'eventTicket', 'generic', 'storeCard']) {
+export function passTexts(passJson) {
+  const texts = new Set([passJson.organizationName, passJson.description, passJson.logoText]);
+  for (const style of ['generic', 'storeCard', 'eventTicket', 'coupon', 'boardingPass']) {
     for (const fields of Object.values(passJson[style] || {})) {
       if (!Array.isArray(fields)) continue;
-      for (const field of fields) {
-        texts.add(field.label);
-        if (typeof field.value === 'string' && !field.dateStyle && !field.timeStyle) texts.add(field.value);
-        texts.add(field.changeMessage);
-      }
+      for (const field of fields) for (const key of ['label', 'value', 'changeMessage', 'attributedValue']) texts.add(field[key]);
     }
   }
   for (const location of passJson.locations || []) texts.add(location.relevantText);
+  for (const beacon of passJson.beacons || []) texts.add(beacon.relevantText);
   for (const barcode of passJson.barcodes || []) texts.add(barcode.altText);
-  return [...texts].filter((text) => typeof text === 'string' && text.trim() !== '');
+  return [...texts].filter((text) => typeof text === 'string' && text !== '');
 }

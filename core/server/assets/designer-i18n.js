@@ -44,7 +44,8 @@ export function formatFieldValue(field, language) {
       const options = {};
       if (DATE_STYLES[field.dateStyle]) options.dateStyle = DATE_STYLES[field.dateStyle];
       if (DATE_STYLES[field.timeStyle]) options.timeStyle = DATE_STYLES[field.timeStyle];
-      if (field.ignoresTimeZone) options.timeZone = 'UTC';
+      // ignoresTimeZone: the time as given (the venue's clock), not converted to the phone's zone.
+      if (field.ignoresTimeZone) return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(wallClock(value));
       return new Intl.DateTimeFormat(locale, options).format(new Date(value));
     }
     if (typeof value === 'number' && field.currencyCode) {
@@ -60,13 +61,18 @@ export function formatFieldValue(field, language) {
   return String(value);
 }
 
+/** The instant whose UTC reading is the wall-clock time an ISO date-time was written in. */
+function wallClock(iso) {
+  const match = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  const offsetMinutes = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+  return new Date(Date.parse(iso) + offsetMinutes * 60_000);
+}
+
 /** An ISO date-time as a short local date and time (in the offset it was given in). */
 export function formatDateTime(iso, language, withDate = true) {
   if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  const match = /([+-]\d{2}):(\d{2})$/.exec(iso);
-  const offsetMinutes = match ? Number(match[1]) * 60 + Math.sign(Number(match[1]) || 1) * Number(match[2]) : 0;
-  // Shift into the place's own clock, then print it as UTC: what a traveller expects to read.
-  const local = new Date(Date.parse(iso) + offsetMinutes * 60_000);
+  // The place's own clock, printed as UTC: what a traveller expects to read.
+  const local = wallClock(iso);
   const options = withDate ? { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'UTC' };
   try {
     return new Intl.DateTimeFormat(language || undefined, options).format(local);

@@ -80,7 +80,6 @@ function draw() {
     images,
     language,
     translations: current.translations,
-    body: current,
   });
   document.getElementById('appleBack').replaceChildren(...(back ? [back] : []));
   renderGoogle(document.getElementById('googlePreview'), answer.googleObject, current, answer.passJson, language, images);
@@ -92,9 +91,7 @@ function draw() {
       .map((part) => Number(part).toString(16).padStart(2, '0'))
       .join('')}`;
   const list = document.getElementById('passTexts');
-  list.replaceChildren(
-    ...passTexts(answer.passJson, current).map((text) => Object.assign(document.createElement('option'), { value: text })),
-  );
+  list.replaceChildren(...passTexts(answer.passJson).map((text) => Object.assign(document.createElement('option'), { value: text })));
 }
 
 /** Data URIs show at once; HTTPS images show once the server has fetched them (answer.images). */
@@ -232,7 +229,7 @@ function fillLanguage(block) {
   if (!shown) return;
   const rows = block.querySelector('.translation-rows');
   const present = new Set([...rows.querySelectorAll('.row input:first-child')].map((input) => input.value));
-  for (const text of passTexts(shown.answer.passJson, shown.body)) if (!present.has(text)) addTranslationRow(rows, text, '', schedule);
+  for (const text of passTexts(shown.answer.passJson)) if (!present.has(text)) addTranslationRow(rows, text, '', schedule);
 }
 
 /** The loyalty-card sample rows the page starts with, until someone edits them. */
