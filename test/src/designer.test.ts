@@ -291,10 +291,14 @@ describe('the designer, every style', () => {
       await page.waitForFunction(
         () =>
           document.querySelector('#applePreview.pass-storeCard') !== null &&
-          (document.querySelector('#jsonBody')?.textContent ?? '').includes('"balance": 1250'),
+          (document.querySelector('#jsonBody')?.textContent ?? '').includes('"balance": 1250') &&
+          // The balance's own header field, and no longer the sample row's.
+          document.querySelectorAll('#applePreview .header-fields .field').length === 1,
       );
+      await screenshotPreviews(page, 'designer-store-card.png');
       const body = bodyOf(await page.locator('#jsonBody').textContent());
       expect(body).toMatchObject({ style: 'storeCard', points: { balance: 1250 } });
+      expect(body.headerFields).toBeUndefined();
       await issueAndValidate(body);
       expect(errors).toEqual([]);
     } finally {

@@ -182,10 +182,12 @@ function wire() {
   }
   for (const field of document.querySelectorAll('.image-slot input[data-path]')) field.addEventListener('input', () => showThumb(field.id));
   form.addEventListener('input', schedule);
+  // A balance makes its own POINTS header field: the sample one would show it twice.
+  document.getElementById('points-balance').addEventListener('input', () => dropUntouchedSamples(['headerFields']));
   form.addEventListener('change', (event) => {
     if (event.target.name === 'style') {
       applyStyleVisibility();
-      dropUntouchedSamples();
+      if (['eventTicket', 'boardingPass'].includes(event.target.value)) dropUntouchedSamples();
     }
     schedule();
   });
@@ -240,19 +242,20 @@ const SAMPLES = [
 let samples = [];
 
 /** Event tickets and boarding passes get their front from the event or trip: the coffee card's rows go. */
-function dropUntouchedSamples() {
-  if (!['eventTicket', 'boardingPass'].includes(form.querySelector('input[name="style"]:checked').value)) return;
-  for (const { row, values } of samples) {
+function dropUntouchedSamples(groups = ['headerFields', 'primaryFields']) {
+  samples = samples.filter(({ group, row, values }) => {
+    if (!groups.includes(group)) return true;
     const untouched = [...row.querySelectorAll('input')].every((input) => input.value === (values[input.dataset.part] || ''));
     if (untouched) row.remove();
-  }
-  samples = [];
+    return false;
+  });
 }
 
 fillOffsets();
 wire();
 applyStyleVisibility();
 samples = SAMPLES.map(([group, values]) => ({
+  group,
   row: addRow(document.querySelector(`[data-rows="${group}"]`), group, values, schedule),
   values,
 }));
