@@ -183,6 +183,8 @@ describe('the designer builds an event ticket in a real browser', () => {
           admissionLevel: 'General admission',
         },
       });
+      // The end time, not set yet, took the zone the start was given.
+      expect(await page.inputValue('[data-offset-for="event.endsAt"]')).toBe('+02:00');
       // The loyalty sample rows went with the style change; the thumbnail slot is not sent empty.
       expect(body.headerFields).toBeUndefined();
       expect(emptyParts(body)).toEqual([]);

@@ -181,6 +181,15 @@ function wire() {
     upload.addEventListener('change', (event) => readUpload(event, upload.dataset.upload));
   }
   for (const field of document.querySelectorAll('.image-slot input[data-path]')) field.addEventListener('input', () => showThumb(field.id));
+  for (const offset of form.querySelectorAll('[data-offset-for]')) {
+    // The times of one event (or one trip) are mostly in one zone: an empty one follows the first set.
+    offset.addEventListener('change', () => {
+      for (const other of offset.closest('.panel').querySelectorAll('[data-offset-for]')) {
+        const time = form.querySelector(`[data-path="${other.dataset.offsetFor}"]`);
+        if (other !== offset && time.value === '') other.value = offset.value;
+      }
+    });
+  }
   form.addEventListener('input', schedule);
   // A balance makes its own POINTS header field: the sample one would show it twice.
   document.getElementById('points-balance').addEventListener('input', () => dropUntouchedSamples(['headerFields']));
