@@ -145,6 +145,9 @@ export const passPreviewSchema = z
     googleVertical: z
       .enum(['generic', 'eventTicket', 'flight', 'transit', 'offer', 'loyalty'])
       .meta({ description: "The Google Wallet pass type the pass's style becomes." }),
+    images: z
+      .partialRecord(z.enum(['logo', 'thumbnail', 'strip', 'icon', 'background', 'footer']), z.string())
+      .meta({ description: "(extension) The pass's images by role, as paths on this server (/i/<hash>.png)." }),
     warnings: z.array(z.string()),
   })
   .strict()

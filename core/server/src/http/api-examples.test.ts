@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { validatePkpass, withFieldKeys } from '@passmint/engine';
-import { API_EXAMPLE_BODIES, opensslVerifyPass, STYLE_EXAMPLE_BODIES } from '@passmint/engine/testing';
+import { API_EXAMPLE_BODIES, opensslVerifyPass, pngDataUri, STYLE_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { passCreatedSchema, passDetailsSchema, passUpdatedSchema, usageSchema } from '@passmint/engine/schema';
 import { request, startInProcess, type InProcessServer } from '../testing';
 
@@ -168,6 +168,20 @@ describe('POST /api/preview', () => {
     const pkpass = await api('/api/preview?format=pkpass', { method: 'POST', body: EXAMPLE_POST });
     expectSignedAndValid(pkpass.bytes);
     expect(usageSchema.parse((await api('/api/auth/usage')).json).used).toBe(before);
+  });
+
+  test('answers the images by role as paths on this server, for pages under img-src self', async () => {
+    const body = { ...EXAMPLE_POST, logoURL: pngDataUri(160, 50, [4, 5, 6, 255]), stripURL: pngDataUri(375, 144) };
+    const response = await api('/api/preview', { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect(response.json.images).toEqual({
+      logo: expect.stringMatching(/^\/i\/[0-9a-f]{64}\.png$/),
+      strip: expect.stringMatching(/^\/i\/[0-9a-f]{64}\.png$/),
+    });
+    const logo = await request(`${server.url}${response.json.images.logo}`);
+    expect(logo.status).toBe(200);
+    expect(logo.headers.get('content-type')).toBe('image/png');
+    expect((await api('/api/preview', { method: 'POST', body: EXAMPLE_POST })).json.images).toEqual({});
   });
 
   test('answers errors by path, like POST /api/passes', async () => {

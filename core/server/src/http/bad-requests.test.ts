@@ -553,7 +553,15 @@ describe('DELETE without a body', () => {
 });
 
 test('the designer assets are served', async () => {
-  for (const asset of ['designer.js', 'designer.css']) expect((await request(`${server.url}/assets/${asset}`)).status).toBe(200);
+  const scripts = ['designer.js', 'designer-body.js', 'designer-apple.js', 'designer-google.js', 'designer-barcode.js', 'designer-i18n.js'];
+  for (const asset of [...scripts, 'bwip-js.js', 'designer.css', 'designer-controls.css', 'designer-previews.css']) {
+    const answer = await request(`${server.url}/assets/${asset}`);
+    expect({ asset, status: answer.status, type: answer.headers.get('content-type') }).toEqual({
+      asset,
+      status: 200,
+      type: asset.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+    });
+  }
 });
 
 describe('image URLs that are allowed', () => {

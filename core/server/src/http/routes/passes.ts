@@ -43,13 +43,14 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
     const preview = await engine.preview(tenant, request.body);
     if (request.query.format === 'pkpass') return sendPkpass(reply, preview.pkpass, 'preview');
     const issuerId = context.google.forTenant(tenant)?.issuerId ?? PREVIEW_ISSUER;
+    const images = preview.canonical.images;
     const google = renderGooglePass(preview.canonical, {
       issuerId,
       serialNumber: 'preview',
       tenantId: tenant.id,
       organizationName: tenant.name,
       // The images the preview just resolved are kept, so these are the real object's URLs.
-      imageUrls: await googleImageUrls(preview.canonical.images, context.publicUrl(), context.imageHash),
+      imageUrls: await googleImageUrls(images, context.publicUrl(), context.imageHash),
       issuedAt: new Date(),
       callbackUrl: `${context.publicUrl()}${GOOGLE_CALLBACK_PATH}`,
       defaultLogoUrl: `${context.publicUrl()}${GOOGLE_DEFAULT_LOGO_PATH}`,
@@ -59,6 +60,8 @@ export function registerPassRoutes(app: FastifyInstance, context: AppContext): v
       googleObject: google.object,
       googleClass: google.class,
       googleVertical: google.vertical,
+      // Same-origin paths, so a page under a strict CSP (the designer) can show the Apple images too.
+      images: await googleImageUrls(images, '', context.imageHash),
       warnings: [...preview.warnings, ...google.warnings],
     });
   });
