@@ -194,7 +194,9 @@ describe('archives other tools write are read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'passmint-infozip-'));
     try {
       const names = Object.keys(entries).concat('de.lproj/pass.strings');
-      const withStrings = buildPassEntries(identity, { files: { 'de.lproj/pass.strings': new TextEncoder().encode('"MEMBER" = "MITGLIED";') } });
+      const withStrings = buildPassEntries(identity, {
+        files: { 'de.lproj/pass.strings': new TextEncoder().encode('"MEMBER" = "MITGLIED";') },
+      });
       for (const name of names) {
         mkdirSync(dirname(join(dir, name)), { recursive: true });
         writeFileSync(join(dir, name), withStrings[name] ?? new Uint8Array());
