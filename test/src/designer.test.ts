@@ -1,14 +1,11 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { encodePng, validatePkpass } from '@passmint/engine';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-
-/** Screenshots for a person to look at; written by every run, never committed. */
-const ARTIFACTS = resolve(__dirname, '../artifacts');
+import { request, type SpawnedServer } from '@passmint/cli/testing';
+import { ARTIFACTS, startBrowserHarness, type BrowserHarness } from './test-support/browser-harness';
 
 const VIEWPORTS: Record<'desktop' | 'phone', BrowserContextOptions> = {
   desktop: { viewport: { width: 1280, height: 800 } },
@@ -26,32 +23,18 @@ const EVENT = {
   barcode: 'TICKET-2027-0042',
 };
 
-let dataDir: string;
+let harness: BrowserHarness;
 let server: SpawnedServer;
 let browser: Browser;
 let devCaPem: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = tempDataDir();
-  server = await spawnServer({
-    PASSMINT_DATA_DIR: dataDir,
-    // The designer previews as you type.
-    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
-    PASSMINT_RATE_LIMIT_BURST: '1000',
-  });
-  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  // The designer previews as you type.
+  harness = await startBrowserHarness({ env: { PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' } });
+  ({ server, browser, devCaPem } = harness);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 /** A diagonal two-colour gradient PNG, so images in the screenshots read as images. */
 function gradientPng(width: number, height: number, from: number[], to: number[]): string {

@@ -1,15 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { validatePkpass } from '@passmint/engine';
 import { opensslVerifyPass } from '@passmint/engine/testing';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
-
-/** Screenshots for a person to look at; written by every run, never committed. */
-const ARTIFACTS = resolve(__dirname, '../artifacts');
-const ISSUER = '3388000000012345678';
+import { request, type SpawnedServer } from '@passmint/cli/testing';
+import type { FakeGoogle } from './fakes/fake-google';
+import { ARTIFACTS, startBrowserHarness, TEST_ISSUER as ISSUER, type BrowserHarness } from './test-support/browser-harness';
 
 const BODY = {
   organizationName: 'Corner Café',
@@ -31,48 +27,19 @@ const BODY = {
   },
 };
 
-let dataDir: string;
-let google: FakeGoogle;
+let harness: BrowserHarness;
 let server: SpawnedServer;
 let browser: Browser;
 let devCaPem: string;
+let google: FakeGoogle;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = tempDataDir();
-  const account = createServiceAccountKey();
-  google = await startFakeGoogle({
-    issuerId: ISSUER,
-    serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
-  });
-  writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify(account.key));
-  server = await spawnServer({
-    PASSMINT_DATA_DIR: dataDir,
-    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
-    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
-    PASSMINT_GOOGLE_API_URL: google.apiUrl,
-    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
-  });
-  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  harness = await startBrowserHarness({ google: true });
+  ({ server, browser, devCaPem } = harness);
+  google = harness.google!;
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await google?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 describe('a pass in three languages', () => {
   let issued: { serialNumber: string; shareUrl: string; applePass: string; warnings?: string[] };

@@ -1,21 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+import { type Browser, type BrowserContextOptions } from 'playwright-core';
 import { validatePkpass, withFieldKeys } from '@passmint/engine';
 import { API_EXAMPLE_BODIES, pngDataUri } from '@passmint/engine/testing';
-import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
+import { request, type SpawnedServer } from '@passmint/cli/testing';
+import { ARTIFACTS, startBrowserHarness, type BrowserHarness } from './test-support/browser-harness';
 
 const run = promisify(execFile);
-
-/** Screenshots for a person to look at; written by every run, never committed. */
-const ARTIFACTS = resolve(__dirname, '../artifacts');
-const ISSUER = '3388000000012345678';
 
 const DEVICES: Record<'iphone' | 'android' | 'desktop', BrowserContextOptions> = {
   iphone: {
@@ -37,53 +32,18 @@ const DEVICES: Record<'iphone' | 'android' | 'desktop', BrowserContextOptions> =
   },
 };
 
-let dataDir: string;
-let google: FakeGoogle;
+let harness: BrowserHarness;
 let server: SpawnedServer;
 let browser: Browser;
 let devCaPem: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = tempDataDir();
-  const account = createServiceAccountKey();
-  google = await startFakeGoogle({
-    issuerId: ISSUER,
-    serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
-  });
-  writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify(account.key));
-  server = await spawnServer({
-    PASSMINT_DATA_DIR: dataDir,
-    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
-    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
-    PASSMINT_GOOGLE_API_URL: google.apiUrl,
-    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
-    // The designer previews as you type.
-    PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
-    PASSMINT_RATE_LIMIT_BURST: '1000',
-  });
-  devCaPem = readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // The designer previews as you type.
+  harness = await startBrowserHarness({ google: true, env: { PASSMINT_RATE_LIMIT_PER_SECOND: '1000', PASSMINT_RATE_LIMIT_BURST: '1000' } });
+  ({ server, browser, devCaPem } = harness);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await google?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 async function issue(body: unknown) {
   const response = await request(`${server.url}/api/passes`, { method: 'POST', key: server.key, body });

@@ -4,6 +4,7 @@
 export * from './limits';
 export * from './pass-input';
 export * from './pass-styles';
+export { API_EXAMPLE_BODIES, STYLE_EXAMPLE_BODIES } from './example-bodies';
 export * from './translations';
 export * from './responses';
 export * from './events';

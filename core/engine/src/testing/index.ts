@@ -1,7 +1,6 @@
 import { createDevIdentity, type DevIdentityPems } from '../apple/dev-identity';
 import { loadSigningIdentity, type SigningIdentity } from '../apple/signing-identity';
 import { encodePng } from '../images/png';
-import type { PassInput } from '../schema/pass-input';
 
 export interface TestIdentity {
   pems: DevIdentityPems;
@@ -31,31 +30,8 @@ export function pngDataUri(width: number, height: number, rgba: [number, number,
   return `data:image/png;base64,${encodePng(width, height, pixels).toString('base64')}`;
 }
 
-const exampleUpdate = {
-  barcodeValue: 'LOYALTY-98765',
-  barcodeFormat: 'QR',
-  logoText: 'Bayroast Coffee',
-  primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-  headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
-} satisfies PassInput;
-
-/** The three request bodies of the WalletWallet examples in docs/api.md, which must work unchanged. */
-export const API_EXAMPLE_BODIES = {
-  create: {
-    barcodeValue: 'LOYALTY-98765',
-    barcodeFormat: 'QR',
-    logoText: 'Bayroast Coffee',
-    headerFields: [{ label: 'POINTS', value: '1,250' }],
-    primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
-  },
-  update: exampleUpdate,
-  updateWithLocation: {
-    ...exampleUpdate,
-    locations: [{ latitude: 40.7484, longitude: -73.9857, relevantText: 'Free refill at our Empire State store' }],
-  },
-} satisfies Record<string, PassInput>;
+export { API_EXAMPLE_BODIES, STYLE_EXAMPLE_BODIES } from '../schema/example-bodies';
 export { opensslVerifyPass, opensslPrintSignature } from './openssl-verify';
-export { STYLE_EXAMPLE_BODIES } from './style-examples';
 export {
   busyWorkZip,
   deepJsonZip,

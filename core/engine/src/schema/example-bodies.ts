@@ -1,4 +1,4 @@
-import type { PassInput } from '../schema/pass-input';
+import type { PassInput } from './pass-input';
 
 /**
  * One body per new style, as docs/api.md shows them: tests, the bench and the property test start
@@ -67,5 +67,29 @@ export const STYLE_EXAMPLE_BODIES = {
     barcodeFormat: 'Code128',
     primaryFields: [{ label: 'OFF', value: '20%' }],
     secondaryFields: [{ label: 'VALID UNTIL', value: 'Dec 31' }],
+  },
+} satisfies Record<string, PassInput>;
+
+const exampleUpdate = {
+  barcodeValue: 'LOYALTY-98765',
+  barcodeFormat: 'QR',
+  logoText: 'Bayroast Coffee',
+  primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
+  headerFields: [{ label: 'POINTS', value: '1,300', changeMessage: 'You hit %@ points. Free coffee unlocked!' }],
+} satisfies PassInput;
+
+/** The three request bodies of the WalletWallet examples in docs/api.md, which must work unchanged. */
+export const API_EXAMPLE_BODIES = {
+  create: {
+    barcodeValue: 'LOYALTY-98765',
+    barcodeFormat: 'QR',
+    logoText: 'Bayroast Coffee',
+    headerFields: [{ label: 'POINTS', value: '1,250' }],
+    primaryFields: [{ label: 'CARD', value: 'Coffee Rewards' }],
+  },
+  update: exampleUpdate,
+  updateWithLocation: {
+    ...exampleUpdate,
+    locations: [{ latitude: 40.7484, longitude: -73.9857, relevantText: 'Free refill at our Empire State store' }],
   },
 } satisfies Record<string, PassInput>;
