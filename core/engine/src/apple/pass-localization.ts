@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors';
 import type { CanonicalPass } from '../normalise/canonical-pass';
 import { ZIP_LIMITS } from '../validator/entry-limits';
 import { freshAsset, type PassAsset } from './pass-assets';
-import { encodeStringsFile } from './strings-file';
+import { encodeStringsText, stringsFileText } from './strings-file';
 
 /** The language of a pass's own texts when the body names none. */
 export const DEFAULT_PASS_LANGUAGE = 'en';
@@ -100,12 +100,32 @@ export function passLocalization(
   if (tables.size === 0) return { assets: [], warnings };
   // A table for the default language itself (odd but allowed) wins over the identity entries.
   tables.set(defaultLanguage, new Map([...translated, ...(tables.get(defaultLanguage) ?? [])]));
-  const assets = [...tables].map(([language, entries]) => {
-    const bytes = encodeStringsFile(entries);
-    if (bytes.length > ZIP_LIMITS.maxEntryBytes) throw stringsFileTooLarge(language, bytes.length);
-    return freshAsset(`${lprojFolderOf(language)}/pass.strings`, bytes);
-  });
-  return { assets, warnings };
+  return { assets: [...tables].map(([language, entries]) => stringsAsset(language, entries)), warnings };
+}
+
+/** The strings files kept for reuse, and the longest text one may have to be kept. */
+const CACHED_STRINGS_FILES = 256;
+const CACHED_STRINGS_TEXT_MAX = 16 * 1024;
+const stringsFiles = new Map<string, PassAsset>();
+
+/**
+ * Passes of one event or one shop carry the same translations, so a strings file of the same
+ * text is encoded and hashed once and its bytes shared (the zip only reads them).
+ */
+function stringsAsset(language: string, entries: Map<string, string>): PassAsset {
+  const name = `${lprojFolderOf(language)}/pass.strings`;
+  const text = stringsFileText(entries);
+  const key = `${name}\n${text}`;
+  const cached = stringsFiles.get(key);
+  if (cached) return cached;
+  const bytes = encodeStringsText(text);
+  if (bytes.length > ZIP_LIMITS.maxEntryBytes) throw stringsFileTooLarge(language, bytes.length);
+  const asset = freshAsset(name, bytes);
+  if (text.length <= CACHED_STRINGS_TEXT_MAX) {
+    if (stringsFiles.size >= CACHED_STRINGS_FILES) stringsFiles.delete(stringsFiles.keys().next().value!);
+    stringsFiles.set(key, asset);
+  }
+  return asset;
 }
 
 /**

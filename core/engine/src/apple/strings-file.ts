@@ -27,8 +27,16 @@ const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
  * @see https://developer.apple.com/library/archive/documentation/UserExperience/Reference/PassKit_Bundle/Chapters/PackageStructure.html
  */
 export function encodeStringsFile(entries: Iterable<readonly [string, string]>): Buffer {
+  return encodeStringsText(stringsFileText(entries));
+}
+
+/** The text of a strings file: one line an entry, each ending in a line break. */
+export function stringsFileText(entries: Iterable<readonly [string, string]>): string {
   const lines: string[] = [];
   for (const [key, value] of entries) lines.push(stringsFileLine(key, value));
-  const body = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-  return Buffer.concat([UTF16LE_BOM, Buffer.from(body, 'utf16le')]);
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+export function encodeStringsText(text: string): Buffer {
+  return Buffer.concat([UTF16LE_BOM, Buffer.from(text, 'utf16le')]);
 }
