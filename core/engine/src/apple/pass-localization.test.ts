@@ -105,6 +105,22 @@ describe('passLocalization', () => {
     expect(readStrings(de.bytes)).toEqual({ Level: 'Stufe' });
   });
 
+  it('gives the same outcome for the same tables every time, and follows what each pass contains', () => {
+    const translations = { de: { Kafee: 'Kaffee', Level: 'Stufe' } };
+    const first = passLocalization(passJson, { translations });
+    first.warnings.push('changed by a caller');
+    const again = passLocalization(passJson, { translations: structuredClone(translations) });
+    expect(again.warnings).toEqual(['translations.de: "Kafee" is not a text of this pass']);
+    expect(again.assets.map((asset) => [asset.name, asset.sha1])).toEqual(first.assets.map((asset) => [asset.name, asset.sha1]));
+    const withKafee = build(canonical({ ...BODY, logoText: 'Kafee', translations: undefined }), context).passJson;
+    const other = passLocalization(withKafee, { translations });
+    expect(other.warnings).toEqual([]);
+    expect(readStrings(other.assets.find((asset) => asset.name === 'de.lproj/pass.strings')!.bytes)).toEqual({
+      Kafee: 'Kaffee',
+      Level: 'Stufe',
+    });
+  });
+
   it('warns when a change message loses its %@', () => {
     const result = passLocalization(passJson, { translations: { de: { 'You now have %@ points': 'Neue Punkte' } } });
     expect(result.warnings).toEqual([

@@ -76,6 +76,43 @@ export function passLocalization(
 ): PassLocalization {
   if (!pass.translations) return { assets: [], warnings: [] };
   const texts = localizableTexts(passJson);
+  const outcome = cachedLocalization(texts, { defaultLanguage: pass.defaultLanguage, translations: pass.translations });
+  return { assets: outcome.assets, warnings: [...outcome.warnings] };
+}
+
+type TranslatedPass = Pick<CanonicalPass, 'defaultLanguage'> & { translations: NonNullable<CanonicalPass['translations']> };
+
+/** Translation tables kept with their outcomes, and the longest table (as JSON) worth keeping. */
+const CACHED_TABLES = 256;
+const CACHED_OUTCOMES_PER_TABLE = 8;
+const CACHED_TABLE_JSON_MAX = 16 * 1024;
+const outcomesByTable = new Map<string, { sources: string[]; outcomes: Map<string, PassLocalization> }>();
+
+/**
+ * Passes of one event or one shop carry the same translations, so their strings files are made
+ * (escaped, encoded, hashed) once: the outcome depends only on the tables and on which of their
+ * source texts the pass contains, and the files' bytes are shared (the zip only reads them).
+ */
+function cachedLocalization(texts: Set<string>, pass: TranslatedPass): PassLocalization {
+  const key = `${pass.defaultLanguage ?? ''}\n${JSON.stringify(pass.translations)}`;
+  if (key.length > CACHED_TABLE_JSON_MAX) return localize(texts, pass);
+  let table = outcomesByTable.get(key);
+  if (!table) {
+    const sources = [...new Set(Object.values(pass.translations).flatMap((entries) => Object.keys(entries)))];
+    table = { sources, outcomes: new Map() };
+    if (outcomesByTable.size >= CACHED_TABLES) outcomesByTable.delete(outcomesByTable.keys().next().value!);
+    outcomesByTable.set(key, table);
+  }
+  const present = table.sources.map((source) => (texts.has(source) ? '1' : '0')).join('');
+  let outcome = table.outcomes.get(present);
+  if (!outcome) {
+    outcome = localize(texts, pass);
+    if (table.outcomes.size < CACHED_OUTCOMES_PER_TABLE) table.outcomes.set(present, outcome);
+  }
+  return outcome;
+}
+
+function localize(texts: Set<string>, pass: TranslatedPass): PassLocalization {
   const defaultLanguage = pass.defaultLanguage ?? DEFAULT_PASS_LANGUAGE;
   const warnings: string[] = [];
   const tables = new Map<string, Map<string, string>>();
@@ -103,29 +140,10 @@ export function passLocalization(
   return { assets: [...tables].map(([language, entries]) => stringsAsset(language, entries)), warnings };
 }
 
-/** The strings files kept for reuse, and the longest text one may have to be kept. */
-const CACHED_STRINGS_FILES = 256;
-const CACHED_STRINGS_TEXT_MAX = 16 * 1024;
-const stringsFiles = new Map<string, PassAsset>();
-
-/**
- * Passes of one event or one shop carry the same translations, so a strings file of the same
- * text is encoded and hashed once and its bytes shared (the zip only reads them).
- */
 function stringsAsset(language: string, entries: Map<string, string>): PassAsset {
-  const name = `${lprojFolderOf(language)}/pass.strings`;
-  const text = stringsFileText(entries);
-  const key = `${name}\n${text}`;
-  const cached = stringsFiles.get(key);
-  if (cached) return cached;
-  const bytes = encodeStringsText(text);
+  const bytes = encodeStringsText(stringsFileText(entries));
   if (bytes.length > ZIP_LIMITS.maxEntryBytes) throw stringsFileTooLarge(language, bytes.length);
-  const asset = freshAsset(name, bytes);
-  if (text.length <= CACHED_STRINGS_TEXT_MAX) {
-    if (stringsFiles.size >= CACHED_STRINGS_FILES) stringsFiles.delete(stringsFiles.keys().next().value!);
-    stringsFiles.set(key, asset);
-  }
-  return asset;
+  return freshAsset(`${lprojFolderOf(language)}/pass.strings`, bytes);
 }
 
 /**
