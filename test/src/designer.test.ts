@@ -102,14 +102,19 @@ async function designEventTicket(page: Page, format: 'QR' | 'Aztec' | 'PDF417' |
   await page.selectOption('#colorPreset', 'purple');
   await page.selectOption('#barcodeFormat', format);
   await page.fill('#barcodeValue', EVENT.barcode);
+  // The preview answers each edit in turn: wait for the one that shows every edit made here.
   await page.waitForFunction(
-    ({ name, barcode }) =>
+    ({ name, barcode, format, images }) =>
       (document.querySelector('#applePreview')?.textContent ?? '').includes(name) &&
       document.querySelector('#googlePreview .google-header')?.textContent === name &&
-      document.querySelector('#applePreview .strip img, #applePreview .background-image') !== null &&
+      (images === 'strip'
+        ? document.querySelector('#applePreview .strip img') !== null
+        : document.querySelector('#applePreview .background-image') !== null &&
+          document.querySelector('#applePreview .thumbnail') !== null) &&
       (document.querySelector('#jsonBody')?.textContent ?? '').includes(barcode) &&
+      document.querySelector('#applePreview .barcode')?.getAttribute('data-format') === `PKBarcodeFormat${format}` &&
       (document.querySelector('#applePreview .barcode svg')?.childElementCount ?? 0) > 0,
-    EVENT,
+    { ...EVENT, format, images },
   );
 }
 
