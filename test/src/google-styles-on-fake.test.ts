@@ -1,13 +1,7 @@
 import { googleCollections, normalisePassInput, parsePassInput, renderGooglePass, type GooglePassContext } from '@passmint/engine';
 import { EVERY_STYLE_BODIES, maximalStyleBody, type EveryStyleName } from '@passmint/engine/testing';
-import {
-  createServiceAccountKey,
-  startFakeGoogle,
-  WALLET_OBJECT_ISSUER_SCOPE,
-  JWT_BEARER_GRANT_TYPE,
-  type FakeGoogle,
-} from './fakes/fake-google';
-import { sign } from 'node:crypto';
+import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
+import { fakeAccessToken } from './fakes/fake-google-token';
 
 /**
  * Every style's class and object, typical and at every limit, as the engine renders them, sent to
@@ -23,17 +17,7 @@ beforeAll(async () => {
     issuerId: ISSUER,
     serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
   });
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const iat = Math.floor(Date.now() / 1000);
-  const claims = { iss: account.key.client_email, scope: WALLET_OBJECT_ISSUER_SCOPE, aud: fake.tokenUrl, iat, exp: iat + 3600 };
-  const signed = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}`;
-  const assertion = `${signed}.${sign('sha256', Buffer.from(signed), account.key.private_key).toString('base64url')}`;
-  const response = await fetch(fake.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion }).toString(),
-  });
-  token = ((await response.json()) as { access_token: string }).access_token;
+  token = await fakeAccessToken(fake, account.key);
 });
 
 afterAll(async () => {

@@ -1,11 +1,5 @@
-import { sign } from 'node:crypto';
-import {
-  createServiceAccountKey,
-  JWT_BEARER_GRANT_TYPE,
-  startFakeGoogle,
-  WALLET_OBJECT_ISSUER_SCOPE,
-  type FakeGoogle,
-} from './fake-google';
+import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fake-google';
+import { fakeAccessToken } from './fake-google-token';
 
 const ISSUER = '3388000000012345678';
 const account = createServiceAccountKey();
@@ -66,22 +60,7 @@ beforeEach(async () => {
     issuerId: ISSUER,
     serviceAccounts: [{ email: account.key.client_email, publicKeyPem: account.publicKeyPem }],
   });
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const iat = Math.floor(Date.now() / 1000);
-  const signed = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({
-    iss: account.key.client_email,
-    scope: WALLET_OBJECT_ISSUER_SCOPE,
-    aud: fake.tokenUrl,
-    iat,
-    exp: iat + 3600,
-  })}`;
-  const assertion = `${signed}.${sign('sha256', Buffer.from(signed), account.key.private_key).toString('base64url')}`;
-  const response = await fetch(fake.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion }).toString(),
-  });
-  token = ((await response.json()) as { access_token: string }).access_token;
+  token = await fakeAccessToken(fake, account.key);
 });
 
 afterEach(async () => {
