@@ -8,6 +8,9 @@ export {
   appleWebServiceUrl,
   createPassBuilder,
   generateAuthenticationToken,
+  manifestOf,
+  passBundleFiles,
+  zipPass,
   type BuiltPass,
   type PassBuildContext,
   type PassBuilder,
@@ -18,3 +21,5 @@ export { pointsHeaderField, POINTS_FIELD_KEY } from './points-field';
 export { posterBlockers, preferredStyleSchemesOf } from './poster-event-ticket';
 export { passRelevance, type PassRelevance, type RelevantInterval } from './relevant-dates';
 export { personNameComponents, semanticTagsOf, type PersonNameComponents, type SemanticTags } from './semantic-tags';
+export { createManifestSigner, type ManifestSigner } from './sign-manifest';
+export type { PassAsset } from './pass-assets';

@@ -3,7 +3,7 @@ import type { CanonicalPass } from '../normalise/canonical-pass';
 import { freshAsset, type PassAsset } from './pass-assets';
 import { passImageAssets, type FetchedImages } from './pass-images';
 import { passLocalization } from './pass-localization';
-import { renderPassJson, type PassRenderContext, type PassStyle } from './pass-json';
+import { renderPassJson, type PassRenderContext, type PassStyle, type RenderedPassJson } from './pass-json';
 import { createManifestSigner } from './sign-manifest';
 import type { SigningIdentity } from './signing-identity';
 import { writeStoredZip } from './zip-writer';
@@ -41,31 +41,18 @@ export function createPassBuilder(identity: SigningIdentity) {
       passTypeIdentifier: identity.passTypeIdentifier,
       teamIdentifier: identity.teamIdentifier,
     });
-    const images = passImageAssets(pass, rendered.style, context.images);
-    const localization = passLocalization(rendered.passJson, pass);
-    const files: PassAsset[] = [
-      freshAsset('pass.json', Buffer.from(JSON.stringify(rendered.passJson))),
-      ...images.assets,
-      ...localization.assets,
-    ];
+    const bundle = passBundleFiles(pass, rendered, context.images);
     return {
       rendered,
-      files,
-      manifest: manifestOf(files),
+      files: bundle.files,
+      manifest: manifestOf(bundle.files),
       signedAt: context.signedAt ?? new Date(),
-      warnings: [...rendered.warnings, ...images.warnings, ...localization.warnings],
+      warnings: [...rendered.warnings, ...bundle.warnings],
     };
   };
 
   const finish = (prepared: ReturnType<typeof prepare>, signature: Buffer): BuiltPass => ({
-    pkpass: writeStoredZip(
-      [
-        ...prepared.files.map((file) => ({ name: file.name, data: file.bytes, crc: file.crc })),
-        { name: 'manifest.json', data: prepared.manifest },
-        { name: 'signature', data: signature },
-      ],
-      prepared.signedAt,
-    ),
+    pkpass: zipPass(prepared.files, prepared.manifest, signature, prepared.signedAt),
     passJson: prepared.rendered.passJson,
     style: prepared.rendered.style,
     warnings: prepared.warnings,
@@ -83,10 +70,40 @@ export function createPassBuilder(identity: SigningIdentity) {
   };
 }
 
+/**
+ * The files a pass is signed over, each with its SHA-1 and CRC-32: pass.json, the images at their
+ * scales and the strings files of each language. One step of `createPassBuilder`, exported so the
+ * bench can time the steps one by one.
+ */
+export function passBundleFiles(
+  pass: CanonicalPass,
+  rendered: RenderedPassJson,
+  fetched?: FetchedImages,
+): { files: PassAsset[]; warnings: string[] } {
+  const images = passImageAssets(pass, rendered.style, fetched);
+  const localization = passLocalization(rendered.passJson, pass);
+  return {
+    files: [freshAsset('pass.json', Buffer.from(JSON.stringify(rendered.passJson))), ...images.assets, ...localization.assets],
+    warnings: [...images.warnings, ...localization.warnings],
+  };
+}
+
 /** manifest.json: every file's SHA-1, keyed by its name. */
-function manifestOf(files: PassAsset[]): Buffer {
+export function manifestOf(files: PassAsset[]): Buffer {
   // File names are ours (pass.json, icon@2x.png, …), so JSON.stringify of each is exact and cheap.
   return Buffer.from(`{${files.map((file) => `${JSON.stringify(file.name)}:"${file.sha1}"`).join(',')}}`);
+}
+
+/** The .pkpass archive: the bundle's files, the manifest and its signature. */
+export function zipPass(files: PassAsset[], manifest: Buffer, signature: Buffer, signedAt: Date): Buffer {
+  return writeStoredZip(
+    [
+      ...files.map((file) => ({ name: file.name, data: file.bytes, crc: file.crc })),
+      { name: 'manifest.json', data: manifest },
+      { name: 'signature', data: signature },
+    ],
+    signedAt,
+  );
 }
 
 export type PassBuilder = ReturnType<typeof createPassBuilder>;
