@@ -15,9 +15,38 @@ export const isoDateTime = z
 export function isRealDateTime(value: string): boolean {
   const match = ISO_DATE_TIME.exec(value);
   if (!match) return false;
-  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
   const second = match[6] === undefined ? 0 : Number(match[6]);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const sameDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return sameDay && hour < 24 && minute < 60 && second < 60;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    Number(match[4]) < 24 &&
+    Number(match[5]) < 60 &&
+    second < 60
+  );
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
+}
+
+/**
+ * Milliseconds from `a` to `b`'s order: negative when `a` is earlier. Two date-times of the schema
+ * written alike (same length, same zone) order as their text does, which saves parsing both.
+ */
+export function compareDateTimes(a: string, b: string): number {
+  if (a.length === b.length && zoneOf(a) === zoneOf(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Date.parse(a) - Date.parse(b);
+}
+
+function zoneOf(value: string): string {
+  return value.endsWith('Z') ? 'Z' : value.slice(-6);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime } from './date-time';
+import { compareDateTimes, isoDateTime } from './date-time';
 import { unlessMissing } from './issue-messages';
 import { LIMITS, PASS_STYLES, TRANSIT_TYPES } from './limits';
 import { text } from './text';
@@ -59,10 +59,10 @@ export const ticketEventSchema = z
     admissionLevel: text(LIMITS.shortText).optional().meta({ description: 'e.g. "General admission", "VIP"' }),
   })
   .superRefine((event, ctx) => {
-    if (event.endsAt !== undefined && Date.parse(event.endsAt) <= Date.parse(event.startsAt)) {
+    if (event.endsAt !== undefined && compareDateTimes(event.endsAt, event.startsAt) <= 0) {
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     }
-    if (event.doorsOpenAt !== undefined && Date.parse(event.doorsOpenAt) > Date.parse(event.startsAt)) {
+    if (event.doorsOpenAt !== undefined && compareDateTimes(event.doorsOpenAt, event.startsAt) > 0) {
       ctx.addIssue({ code: 'custom', path: ['doorsOpenAt'], message: 'must not be after startsAt' });
     }
   })
@@ -92,7 +92,7 @@ export const tripSchema = z
   })
   .superRefine((trip, ctx) => {
     const arrivesAt = trip.destination.arrivesAt;
-    if (arrivesAt !== undefined && Date.parse(arrivesAt) <= Date.parse(trip.origin.departsAt)) {
+    if (arrivesAt !== undefined && compareDateTimes(arrivesAt, trip.origin.departsAt) <= 0) {
       ctx.addIssue({ code: 'custom', path: ['destination', 'arrivesAt'], message: 'must be after origin.departsAt' });
     }
   })

@@ -14,6 +14,9 @@ export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F
  */
 export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
+/** Either of the two sets above, for the one scan most strings get. */
+const SUSPECT_CHARACTERS = new RegExp(`${CONTROL_CHARACTERS.source}|${BIDI_CONTROLS.source}`);
+
 /**
  * Length in Unicode code points: the unit JSON Schema's `maxLength` counts, so the limits in
  * /openapi.json are exact. Most emoji are one code point; a flag is two (regional indicators),
@@ -33,15 +36,38 @@ export function characterCount(value: string): number {
 export function text(max: number, options: { nonEmpty?: boolean } = {}) {
   return z
     .string()
-    .superRefine((value, ctx) => {
-      if (options.nonEmpty && value.trim().length === 0) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
-      if (!value.isWellFormed()) ctx.addIssue({ code: 'custom', message: 'contains a lone surrogate (invalid Unicode)' });
-      if (CONTROL_CHARACTERS.test(value)) ctx.addIssue({ code: 'custom', message: 'contains a control character' });
-      if (BIDI_CONTROLS.test(value)) {
-        ctx.addIssue({ code: 'custom', message: 'contains a bidirectional override or isolate character (U+202A–U+202E, U+2066–U+2069)' });
-      }
-      // A string is never more code points than UTF-16 units, so most need no counting.
-      if (value.length > max && characterCount(value) > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
+    .check((ctx) => {
+      // A bare check rather than superRefine, which gives every string it sees a fresh closure.
+      for (const message of textProblems(ctx.value, max, options))
+        ctx.issues.push({ code: 'custom', message, input: ctx.value, continue: true });
     })
-    .meta({ maxLength: max, ...(options.nonEmpty ? { minLength: 1 } : {}) });
+    .meta(textMeta(max, options));
+}
+
+/** What `text()` tells JSON Schema: its limits in code points. */
+export function textMeta(max: number, options: { nonEmpty?: boolean } = {}) {
+  return { maxLength: max, ...(options.nonEmpty ? { minLength: 1 } : {}) };
+}
+
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
+
+/** Why a string is not valid `text(max)`, one message per problem; empty when it is. */
+export function textProblems(value: string, max: number, options: { nonEmpty?: boolean } = {}): readonly string[] {
+  // A string is never more code points than UTF-16 units, so most need no counting; one scan
+  // clears almost every string of the characters refused.
+  const fine =
+    !(options.nonEmpty && value.trim().length === 0) && value.length <= max && value.isWellFormed() && !SUSPECT_CHARACTERS.test(value);
+  return fine ? NO_PROBLEMS : problemsOf(value, max, options);
+}
+
+function problemsOf(value: string, max: number, options: { nonEmpty?: boolean }): string[] {
+  const problems: string[] = [];
+  if (options.nonEmpty && value.trim().length === 0) problems.push('must not be empty');
+  if (characterCount(value) > max) problems.push(`must be at most ${max} characters`);
+  if (!value.isWellFormed()) problems.push('contains a lone surrogate (invalid Unicode)');
+  if (CONTROL_CHARACTERS.test(value)) problems.push('contains a control character');
+  if (BIDI_CONTROLS.test(value)) {
+    problems.push('contains a bidirectional override or isolate character (U+202A–U+202E, U+2066–U+2069)');
+  }
+  return problems;
 }

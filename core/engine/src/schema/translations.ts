@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { text } from './text';
+import { textMeta, textProblems } from './text';
 
 /**
  * A BCP 47 language tag as Wallet and Google use them: a 2–3 letter language, then optional
@@ -16,15 +16,32 @@ export const languageTagSchema = z
   .regex(LANGUAGE_TAG, { error: 'must be a BCP 47 language tag such as en, de or pt-BR' })
   .meta({ id: 'LanguageTag' });
 
+/**
+ * Source and translated texts are `text()` strings, checked here in one pass over the table. The
+ * table is an object whose every property is a string rather than a `z.record`: zod runs a key
+ * and a value schema per entry of a record, over twice the cost of this, and every pass of an
+ * event carries the same tables. `propertyNames` gives JSON Schema the keys' limits.
+ */
+const NON_EMPTY = { nonEmpty: true };
+
 const translationTable = z
-  .record(text(LIMITS.backFieldValue, { nonEmpty: true }), text(LIMITS.backFieldValue))
+  .object({})
+  .catchall(z.string().meta(textMeta(LIMITS.backFieldValue)))
   .superRefine((table, ctx) => {
-    const count = Object.keys(table).length;
-    if (count > LIMITS.translationsPerLanguage) {
+    const sources = Object.keys(table);
+    if (sources.length > LIMITS.translationsPerLanguage) {
       ctx.addIssue({ code: 'custom', message: `must have at most ${LIMITS.translationsPerLanguage} entries` });
     }
+    for (const source of sources) {
+      for (const message of textProblems(source, LIMITS.backFieldValue, NON_EMPTY))
+        ctx.addIssue({ code: 'custom', path: [source], message });
+      for (const message of textProblems(table[source]!, LIMITS.backFieldValue)) ctx.addIssue({ code: 'custom', path: [source], message });
+    }
   })
-  .meta({ description: 'source text (exactly as it appears in the pass) → translated text' });
+  .meta({
+    description: 'source text (exactly as it appears in the pass) → translated text',
+    propertyNames: { type: 'string', ...textMeta(LIMITS.backFieldValue, { nonEmpty: true }) },
+  });
 
 export const translationsShape = {
   defaultLanguage: languageTagSchema
@@ -53,8 +70,12 @@ export const translationsShape = {
     }),
 };
 
+/** A bare lower-case language (`de`, `fr`): most tags, already canonical. */
+const PLAIN_LANGUAGE = /^[a-z]{2,3}$/;
+
 /** `PT-br` → `pt-BR`, `zh-hant-tw` → `zh-Hant-TW`: the case conventions of RFC 5646 §2.1.1. */
 export function canonicalLanguageTag(tag: string): string {
+  if (PLAIN_LANGUAGE.test(tag)) return tag;
   return tag
     .split('-')
     .map((part, index) => {
