@@ -39,13 +39,19 @@ export function defaultFrontFields(pass: CanonicalPass): FrontFields | undefined
 
 /** Keys are unique across the whole pass: a back field the caller keyed `seat` keeps its key. */
 function avoidingKeys(fields: FrontFields, taken: Set<string>): FrontFields {
+  if (taken.size === 0) return fields;
   const rename = (field: RenderedField): RenderedField => {
     let key = field.key;
     for (let suffix = 2; taken.has(key); suffix++) key = `${field.key}_${suffix}`;
     taken.add(key);
     return key === field.key ? field : { ...field, key };
   };
-  return Object.fromEntries(Object.entries(fields).map(([group, list]) => [group, list.map(rename)])) as FrontFields;
+  const renamed: FrontFields = {};
+  for (const group of FRONT_GROUPS) {
+    const list = fields[group];
+    if (list) renamed[group] = list.map(rename);
+  }
+  return renamed;
 }
 
 /** Event: its name; venue and date; then seat (section, row, seat) or admission, and doors. */
@@ -107,11 +113,14 @@ function time(key: string, label: string, value: string): RenderedField {
   return { key, label, value, dateStyle: 'PKDateStyleNone', timeStyle: 'PKDateStyleShort', ignoresTimeZone: true };
 }
 
-function groups(candidates: Record<string, (RenderedField | undefined)[]>): FrontFields {
+type FieldCandidates = Partial<Record<keyof FrontFields, (RenderedField | undefined)[]>>;
+
+function groups(candidates: FieldCandidates): FrontFields {
   const result: FrontFields = {};
-  for (const [group, fields] of Object.entries(candidates)) {
-    const present = fields.filter((field): field is RenderedField => field !== undefined).slice(0, ROW_MAX);
-    if (present.length > 0) result[group as keyof FrontFields] = present;
+  for (const group of FRONT_GROUPS) {
+    const present: RenderedField[] = [];
+    for (const field of candidates[group] ?? []) if (field !== undefined && present.length < ROW_MAX) present.push(field);
+    if (present.length > 0) result[group] = present;
   }
   return result;
 }

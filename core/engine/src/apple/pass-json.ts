@@ -68,10 +68,10 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
     teamIdentifier: context.teamIdentifier,
     organizationName,
     description: pass.description ?? pass.logoText ?? organizationName,
-    ...(pass.logoText === undefined ? {} : { logoText: pass.logoText }),
-    ...passColors(pass.backgroundColor),
-    sharingProhibited: pass.sharingProhibited,
   };
+  if (pass.logoText !== undefined) passJson.logoText = pass.logoText;
+  Object.assign(passJson, passColors(pass.backgroundColor));
+  passJson.sharingProhibited = pass.sharingProhibited;
   if (pass.barcode) passJson.barcodes = [renderBarcode(pass.barcode)];
   if (pass.locations.length > 0) passJson.locations = pass.locations;
   if (pass.expirationDays !== undefined) {
@@ -90,11 +90,10 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
   const schemes = preferredStyleSchemesOf(pass, semantics);
   if (schemes) passJson.preferredStyleSchemes = schemes;
   const fields = renderFieldGroups(pass);
-  passJson[style] = {
-    ...(style === 'boardingPass' ? { transitType: TRANSIT_TYPE[pass.transitType ?? 'generic'] } : {}),
-    ...fields.groups,
-  };
-  const warnings = [...changeMessageWarnings(pass), ...fieldCapacityWarnings(pass, style), ...relevance.warnings, ...fields.warnings];
+  passJson[style] =
+    style === 'boardingPass' ? { transitType: TRANSIT_TYPE[pass.transitType ?? 'generic'], ...fields.groups } : fields.groups;
+  const warnings = changeMessageWarnings(pass);
+  warnings.push(...fieldCapacityWarnings(pass, style), ...relevance.warnings, ...fields.warnings);
   return { style, passJson, warnings };
 }
 
@@ -126,13 +125,17 @@ function renderFieldGroups(pass: CanonicalPass): { groups: Record<string, Render
 }
 
 function changeMessageWarnings(pass: CanonicalPass): string[] {
-  return FIELD_GROUPS.flatMap((group) =>
-    pass.fields[group].flatMap((field, index) =>
-      field.changeMessage !== undefined && !field.changeMessage.includes('%@')
-        ? [`${group}.${index}.changeMessage has no %@: Wallet will show a generic "pass changed" notice instead of the new value`]
-        : [],
-    ),
-  );
+  const warnings: string[] = [];
+  for (const group of FIELD_GROUPS) {
+    pass.fields[group].forEach((field, index) => {
+      if (field.changeMessage !== undefined && !field.changeMessage.includes('%@')) {
+        warnings.push(
+          `${group}.${index}.changeMessage has no %@: Wallet will show a generic "pass changed" notice instead of the new value`,
+        );
+      }
+    });
+  }
+  return warnings;
 }
 
 /** W3C date-time to the second, which every Wallet version parses. */

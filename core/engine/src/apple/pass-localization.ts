@@ -86,7 +86,7 @@ type TranslatedPass = Pick<CanonicalPass, 'defaultLanguage'> & { translations: N
 const CACHED_TABLES = 256;
 const CACHED_OUTCOMES_PER_TABLE = 8;
 const CACHED_TABLE_JSON_MAX = 16 * 1024;
-const outcomesByTable = new Map<string, { sources: string[]; outcomes: Map<string, PassLocalization> }>();
+const outcomesByTable = new Map<string, CachedTable>();
 
 /**
  * Passes of one event or one shop carry the same translations, so their strings files are made
@@ -94,15 +94,8 @@ const outcomesByTable = new Map<string, { sources: string[]; outcomes: Map<strin
  * source texts the pass contains, and the files' bytes are shared (the zip only reads them).
  */
 function cachedLocalization(texts: Set<string>, pass: TranslatedPass): PassLocalization {
-  const key = `${pass.defaultLanguage ?? ''}\n${JSON.stringify(pass.translations)}`;
-  if (key.length > CACHED_TABLE_JSON_MAX) return localize(texts, pass);
-  let table = outcomesByTable.get(key);
-  if (!table) {
-    const sources = [...new Set(Object.values(pass.translations).flatMap((entries) => Object.keys(entries)))];
-    table = { sources, outcomes: new Map() };
-    if (outcomesByTable.size >= CACHED_TABLES) outcomesByTable.delete(outcomesByTable.keys().next().value!);
-    outcomesByTable.set(key, table);
-  }
+  const table = cachedTable(pass);
+  if (!table) return localize(texts, pass);
   const present = table.sources.map((source) => (texts.has(source) ? '1' : '0')).join('');
   let outcome = table.outcomes.get(present);
   if (!outcome) {
@@ -110,6 +103,53 @@ function cachedLocalization(texts: Set<string>, pass: TranslatedPass): PassLocal
     if (table.outcomes.size < CACHED_OUTCOMES_PER_TABLE) table.outcomes.set(present, outcome);
   }
   return outcome;
+}
+
+interface CachedTable {
+  pass: TranslatedPass;
+  sources: string[];
+  outcomes: Map<string, PassLocalization>;
+}
+
+/** The table last used: passes come in runs of one event or shop, and comparing beats serialising. */
+let lastTable: CachedTable | undefined;
+
+function cachedTable(pass: TranslatedPass): CachedTable | undefined {
+  if (lastTable && sameTranslations(lastTable.pass, pass)) return lastTable;
+  const key = `${pass.defaultLanguage ?? ''}\n${JSON.stringify(pass.translations)}`;
+  if (key.length > CACHED_TABLE_JSON_MAX) return undefined;
+  let table = outcomesByTable.get(key);
+  if (!table) {
+    const sources = [...new Set(Object.values(pass.translations).flatMap((entries) => Object.keys(entries)))];
+    // A copy: the cache must not follow later changes to the caller's objects.
+    table = {
+      pass: structuredClone({ defaultLanguage: pass.defaultLanguage, translations: pass.translations }),
+      sources,
+      outcomes: new Map(),
+    };
+    if (outcomesByTable.size >= CACHED_TABLES) outcomesByTable.delete(outcomesByTable.keys().next().value!);
+    outcomesByTable.set(key, table);
+  }
+  lastTable = table;
+  return table;
+}
+
+/** Equal tables in equal order: what makes JSON.stringify, the cache key, equal too. */
+function sameTranslations(a: TranslatedPass, b: TranslatedPass): boolean {
+  if (a.defaultLanguage !== b.defaultLanguage) return false;
+  const languagesA = Object.keys(a.translations);
+  const languagesB = Object.keys(b.translations);
+  if (languagesA.length !== languagesB.length) return false;
+  return languagesA.every((language, index) => {
+    if (languagesB[index] !== language) return false;
+    const tableA = a.translations[language]!;
+    const tableB = b.translations[language]!;
+    const sourcesA = Object.keys(tableA);
+    const sourcesB = Object.keys(tableB);
+    return (
+      sourcesA.length === sourcesB.length && sourcesA.every((source, at) => sourcesB[at] === source && tableA[source] === tableB[source])
+    );
+  });
 }
 
 function localize(texts: Set<string>, pass: TranslatedPass): PassLocalization {

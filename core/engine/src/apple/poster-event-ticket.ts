@@ -43,7 +43,8 @@ export function posterBlockers(pass: Pick<CanonicalPass, 'barcode'>, semantics: 
  * this stays undefined; it is the one place the rule lives when either changes.
  */
 export function preferredStyleSchemesOf(pass: CanonicalPass, semantics: SemanticTags | undefined): string[] | undefined {
-  if (pass.style !== 'eventTicket') return undefined;
+  // A barcode alone rules the layout out: no need to look at the tags.
+  if (pass.style !== 'eventTicket' || pass.barcode) return undefined;
   return posterBlockers(pass, semantics).length === 0 ? [...STYLE_SCHEMES.eventTicket] : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { STYLE_EXAMPLE_BODIES } from '../testing';
-import { dayIntervals, formatWithOffset, MAX_RELEVANT_INTERVALS, offsetOf } from './relevant-dates';
+import fc from 'fast-check';
+import { dayIntervals, formatWithOffset, isoSeconds, MAX_RELEVANT_INTERVALS, offsetOf } from './relevant-dates';
 import { renderBody } from './test-support/render-body';
 
 describe('relevance of event tickets and boarding passes', () => {
@@ -68,5 +69,36 @@ describe('dayIntervals', () => {
       { startDate: '2026-05-01T22:00:00+05:30', endDate: '2026-05-01T23:59:00+05:30' },
       { startDate: '2026-05-02T00:00:00+05:30', endDate: '2026-05-02T01:00:00+05:30' },
     ]);
+  });
+});
+
+describe('formatWithOffset and isoSeconds', () => {
+  it('write what toISOString says, shifted by the offset, for any instant of years 1000–9999', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1000, 0, 2), max: Date.UTC(9999, 11, 30) }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        (ms, offset) => {
+          const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
+          const zone =
+            offset === 0
+              ? 'Z'
+              : `${offset < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+          expect(formatWithOffset(ms, offset)).toBe(`${local}${zone}`);
+        },
+      ),
+    );
+  });
+
+  it('pads years below 1000 to four digits', () => {
+    expect(formatWithOffset(Date.UTC(999, 0, 1, 5), 0)).toBe('0999-01-01T05:00:00Z');
+  });
+
+  it('keeps a date-time already to the second with its offset, and rewrites any other form', () => {
+    expect(isoSeconds('2026-06-01T19:30:00+02:00')).toBe('2026-06-01T19:30:00+02:00');
+    expect(isoSeconds('2026-06-01T19:30:00Z')).toBe('2026-06-01T19:30:00Z');
+    expect(isoSeconds('2026-06-01T19:30:00+00:00')).toBe('2026-06-01T19:30:00Z');
+    expect(isoSeconds('2026-06-01T19:30+02:00')).toBe('2026-06-01T19:30:00+02:00');
+    expect(isoSeconds('2026-06-01T19:30:00.750-05:00')).toBe('2026-06-01T19:30:00-05:00');
   });
 });

@@ -93,18 +93,25 @@ export function offsetOf(dateTime: string): number {
 
 /** `2026-06-01T19:30:00+02:00`: to the second, in the given offset (`Z` for UTC). */
 export function formatWithOffset(ms: number, offsetMinutes: number): string {
-  const local = new Date(ms + offsetMinutes * MINUTE_MS).toISOString().slice(0, 19);
-  if (offsetMinutes === 0) return `${local}Z`;
+  const local = new Date(ms + offsetMinutes * MINUTE_MS);
+  const date = `${String(local.getUTCFullYear()).padStart(4, '0')}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
+  const time = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
+  if (offsetMinutes === 0) return `${date}T${time}Z`;
   const sign = offsetMinutes < 0 ? '-' : '+';
   const absolute = Math.abs(offsetMinutes);
-  return `${local}${sign}${pad(Math.floor(absolute / 60))}:${pad(absolute % 60)}`;
+  return `${date}T${time}${sign}${pad(Math.floor(absolute / 60))}:${pad(absolute % 60)}`;
 }
+
+/** Already to the second with a non-zero offset (`2026-06-01T19:30:00+02:00`) or `Z`: the form `formatWithOffset` writes. */
+const SECONDS_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-](?!00:00)\d{2}:\d{2})$/;
 
 /** A W3C date-time to the second, keeping its offset. */
 export function isoSeconds(dateTime: string): string {
+  // The schema checked the date is real, so a string already in the output form is its own answer.
+  if (SECONDS_WITH_OFFSET.test(dateTime)) return dateTime;
   return formatWithOffset(Date.parse(dateTime), offsetOf(dateTime));
 }
 
 function pad(value: number): string {
-  return String(value).padStart(2, '0');
+  return value < 10 ? `0${value}` : String(value);
 }

@@ -121,5 +121,7 @@ function hasAny(value: object): boolean {
 
 /** Drops undefined entries so pass.json only carries the tags there is data for. */
 function compact(tags: Record<string, unknown>): SemanticTags {
-  return Object.fromEntries(Object.entries(tags).filter(([, value]) => value !== undefined));
+  const present: SemanticTags = {};
+  for (const key in tags) if (tags[key] !== undefined) present[key] = tags[key];
+  return present;
 }

@@ -139,7 +139,7 @@ function translationsOf(translations: PassUpdateInput['translations']): Canonica
   if (!translations) return undefined;
   const entries = Object.entries(translations)
     .filter(([, table]) => Object.keys(table).length > 0)
-    .map(([tag, table]) => [canonicalLanguageTag(tag), { ...table }] as const);
+    .map(([tag, table]) => [canonicalLanguageTag(tag), table] as const);
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
