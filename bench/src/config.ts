@@ -1,32 +1,33 @@
 export interface BenchConfig {
-  passmintCount: number;
-  peerCount: number;
-  rsaCount: number;
+  /** Rounds of the interleaved sides: in each, every side of a process runs one slice. */
+  slices: number;
+  /** Passes (or signatures) per slice on one thread: a few milliseconds, so a noisy second hits both sides. */
+  slicePasses: number;
+  /** Passes per slice on the thread pool, where a slice must be long enough to fill the pool. */
+  poolSlicePasses: number;
   passmintWarmUp: number;
-  peerWarmUp: number;
   rsaWarmUp: number;
-  /** Passes held in memory at once: each chunk is spooled to disk between timed stretches. */
-  chunkSize: number;
+  peerCount: number;
+  peerWarmUp: number;
   /** Passes in flight on the thread-pool sides: enough that the pool never waits for the main thread. */
   concurrency: number;
-  /** Runs of each side (passkit-generator runs once); the median one is reported. */
-  rounds: number;
+  /** Passes per kind timed stage by stage for the breakdown. */
+  stagePasses: number;
 }
 
 export function benchConfig(): BenchConfig {
   return {
-    passmintCount: countFromEnv('BENCH_PASSMINT_COUNT', 2000),
-    peerCount: countFromEnv('BENCH_PEER_COUNT', 200),
-    rsaCount: countFromEnv('BENCH_RSA_COUNT', 2000),
-    // Untimed passes before the clock starts: the event ticket's longer path (semantic tags,
-    // languages) is still being optimised by V8 after 300 passes (per 500: 880, 548, 529, 465,
-    // 452, 441 µs), so a short warm-up timed the compiler rather than the signing.
+    slices: countFromEnv('BENCH_SLICES', 200),
+    slicePasses: countFromEnv('BENCH_SLICE_PASSES', 25),
+    poolSlicePasses: countFromEnv('BENCH_POOL_SLICE_PASSES', 100),
+    // Untimed passes before the clock starts: the event ticket's longer path is still being
+    // optimised by V8 after a few hundred passes, and a short warm-up times the compiler.
     passmintWarmUp: countFromEnv('BENCH_PASSMINT_WARMUP', 2500),
-    peerWarmUp: 5,
     rsaWarmUp: 300,
-    chunkSize: 500,
+    peerCount: countFromEnv('BENCH_PEER_COUNT', 200),
+    peerWarmUp: 5,
     concurrency: 16,
-    rounds: countFromEnv('BENCH_ROUNDS', 3),
+    stagePasses: countFromEnv('BENCH_STAGE_PASSES', 2000),
   };
 }
 

@@ -1,23 +1,28 @@
 import { validatePkpass } from '@passmint/engine';
-import { spooledPasses } from './pass-spool';
-import type { Side, ValidationSummary } from './side-result';
+import type { ValidationSummary } from './side-result';
+import type { OutputSink } from './timing';
 
 const FIRST_ERRORS_KEPT = 5;
 
-/** Runs Passmint's validator over every spooled pass of one side, trusting the bench's CA. */
-export function checkSpooledPasses(dir: string, side: Side, caCertificatePem: string): ValidationSummary {
+/**
+ * A sink that runs Passmint's validator over every pass a side makes, trusting the bench's CA,
+ * between slices (outside the clock), and counts what it finds.
+ */
+export function validatingSink(caCertificatePem: string): { sink: OutputSink; summary: ValidationSummary } {
   const summary: ValidationSummary = { checked: 0, passesWithErrors: 0, errorCodes: {}, warningCodes: {}, firstErrors: [] };
-  for (const { name, bytes } of spooledPasses(dir, side)) {
-    const report = validatePkpass(bytes, { trustedRoots: [caCertificatePem] });
-    summary.checked++;
-    if (!report.ok) summary.passesWithErrors++;
-    for (const problem of report.problems) {
-      const counts = problem.severity === 'error' ? summary.errorCodes : summary.warningCodes;
-      counts[problem.code] = (counts[problem.code] ?? 0) + 1;
-      if (problem.severity === 'error' && summary.firstErrors.length < FIRST_ERRORS_KEPT) {
-        summary.firstErrors.push(`${name}: ${problem.code}: ${problem.message}`);
+  const sink: OutputSink = (passes, firstIndex) => {
+    passes.forEach((bytes, offset) => {
+      const report = validatePkpass(bytes, { trustedRoots: [caCertificatePem] });
+      summary.checked++;
+      if (!report.ok) summary.passesWithErrors++;
+      for (const problem of report.problems) {
+        const counts = problem.severity === 'error' ? summary.errorCodes : summary.warningCodes;
+        counts[problem.code] = (counts[problem.code] ?? 0) + 1;
+        if (problem.severity === 'error' && summary.firstErrors.length < FIRST_ERRORS_KEPT) {
+          summary.firstErrors.push(`pass ${firstIndex + offset}: ${problem.code}: ${problem.message}`);
+        }
       }
-    }
-  }
-  return summary;
+    });
+  };
+  return { sink, summary };
 }

@@ -1,36 +1,27 @@
-import { createPassBuilder, loadSigningIdentity, normalisePassInput, parsePassInput } from '@passmint/engine';
+import { createPassBuilder, loadSigningIdentity, normalisePassInput, parsePassInput, type SigningIdentity } from '@passmint/engine';
 import type { BenchFixture } from './bench-fixture';
 import { eventTicketBody } from './event-ticket-guest';
 import { loyaltyMember, ORGANIZATION } from './loyalty-member';
 import type { Workload } from './timing';
 
-interface PassmintRequest {
+export interface PassmintRequest {
   serialNumber: string;
   body: unknown;
 }
+
+/** `loyalty` is the store card the bench has always timed; `eventTicket` the one with semantics and two languages. */
+export type PassKind = 'loyalty' | 'eventTicket';
 
 type ImageUris = Record<'iconURL' | 'logoURL' | 'stripURL', string>;
 
 /**
  * Passmint's public path for one pass, as the server runs it: parse, normalise, build and sign.
- * `loyalty` is the store card the bench has always timed; `eventTicket` the issue-18 event ticket
- * with semantic tags and two languages, timed the same way so the two rates compare.
  */
-export function passmintWorkload(fixture: BenchFixture, kind: 'loyalty' | 'eventTicket' = 'loyalty'): Workload<PassmintRequest> {
-  const { pems } = fixture;
-  const identity = loadSigningIdentity({
-    certificatePem: pems.certificatePem,
-    privateKeyPem: pems.privateKeyPem,
-    wwdrPem: pems.caCertificatePem,
-  });
-  const builder = createPassBuilder(identity);
-  const imageUris = {
-    iconURL: dataUri(fixture.images.icon),
-    logoURL: dataUri(fixture.images.logo),
-    stripURL: dataUri(fixture.images.strip),
-  };
+export function passmintWorkload(fixture: BenchFixture, kind: PassKind = 'loyalty'): Workload<PassmintRequest> {
+  const builder = createPassBuilder(benchIdentity(fixture));
+  const requests = passmintRequests(fixture, kind);
   return {
-    prepare: (index) => (kind === 'loyalty' ? requestFor(index, imageUris) : eventRequestFor(index, imageUris)),
+    prepare: requests,
     run({ serialNumber, body }) {
       return builder.build(canonicalOf(body), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() }).pkpass;
     },
@@ -38,6 +29,20 @@ export function passmintWorkload(fixture: BenchFixture, kind: 'loyalty' | 'event
       return (await builder.buildAsync(canonicalOf(body), { serialNumber, organizationName: ORGANIZATION, issuedAt: new Date() })).pkpass;
     },
   };
+}
+
+export function benchIdentity({ pems }: BenchFixture): SigningIdentity {
+  return loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem });
+}
+
+/** The request body for the pass numbered `index`: distinct per index, the images the same for all. */
+export function passmintRequests(fixture: BenchFixture, kind: PassKind): (index: number) => PassmintRequest {
+  const imageUris = {
+    iconURL: dataUri(fixture.images.icon),
+    logoURL: dataUri(fixture.images.logo),
+    stripURL: dataUri(fixture.images.strip),
+  };
+  return (index) => (kind === 'loyalty' ? requestFor(index, imageUris) : eventRequestFor(index, imageUris));
 }
 
 function canonicalOf(body: unknown) {

@@ -1,53 +1,63 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import type { BenchConfig } from './config';
-import { SIDE_LABELS, type Side, type SideResult, type ValidationSummary } from './side-result';
+import { sliceRatios, type RatioSummary } from './slice-stats';
+import { STAGES } from './stage-breakdown';
+import { SIDE_LABELS, type GroupResult, type Side, type SideResult, type StageBreakdown, type ValidationSummary } from './side-result';
 
 const PEER_RATIO_GOAL = 100;
-const RSA_SHARE_GOAL = 0.75;
+/** Issue 19: Passmint within 15% of the bare signature rate, on one thread and on the pool. */
+const RSA_SHARE_GOAL = 0.85;
 /** Issue 18: an event ticket with semantics and two languages signs within 10% of the loyalty pass. */
 const EVENT_SHARE_GOAL = 0.9;
-const COLUMNS = ['side', 'passes', 'passes/s', 'p50 ms', 'p99 ms', 'peak RSS MB'];
+const COLUMNS = ['side', 'passes', 'passes/s', 'p50 ms', 'p99 ms'];
 
-export type Results = Record<Side, SideResult>;
+type SidesBySide = Record<Side, SideResult>;
 
-export function printReport(results: Results, config: BenchConfig, runs: Record<Side, SideResult[]>): void {
+export function printReport(groups: GroupResult[], config: BenchConfig): void {
+  const sides = Object.fromEntries(groups.flatMap((group) => group.sides).map((result) => [result.side, result])) as SidesBySide;
   console.log('');
-  console.log(`Pass signing with one RSA-2048 identity; node ${process.version}, ${availableParallelism()} CPUs`);
+  console.log(`Pass signing with one RSA-2048 identity; node ${process.version}, ${availableParallelism()} CPUs: ${cpuModel()}`);
   console.log(
-    `untimed warm-up: Passmint ${config.passmintWarmUp}, passkit-generator ${config.peerWarmUp}, RSA ${config.rsaWarmUp}; each side in its own process`,
+    `untimed warm-up: Passmint ${config.passmintWarmUp}, RSA ${config.rsaWarmUp}, passkit-generator ${config.peerWarmUp} per side; ` +
+      `thread pool: UV_THREADPOOL_SIZE=${availableParallelism()}, ${config.concurrency} passes in flight`,
   );
-  console.log(`thread pool sides: UV_THREADPOOL_SIZE=${availableParallelism()}, ${config.concurrency} passes in flight`);
   console.log('');
-  printTable(Object.values(results));
-  console.log(`median of ${config.rounds} runs (passkit-generator: 1); every run's passes/s: ${roundsLine(runs)}`);
-  console.log(`peak RSS: each side process's high-water mark up to the end of its timed loop`);
+  printTable(Object.values(sides));
+  console.log(`passes/s: the median of the slices' rates; peak RSS: ${groups.map((group) => `${group.group} process ${group.peakRssMb.toFixed(0)} MB`).join(', ')}`);
   console.log('');
-  for (const result of Object.values(results)) if (result.validation) printValidation(result.side, result.validation);
+  for (const result of Object.values(sides)) if (result.validation) printValidation(result.side, result.validation);
   console.log('');
-  printRatios(results);
-  const failing = failingPassmintPasses(results);
+  const ratios = ratiosOf(sides);
+  printRatios(ratios, sides);
+  const stages = groups.find((group) => group.stages)?.stages;
+  if (stages) printStages(stages);
+  const failing = failingPassmintPasses(groups);
   if (failing > 0) console.log(`FAILED: ${failing} Passmint passes have validation errors`);
-  console.log(JSON.stringify(machineSummary(results)));
+  console.log(JSON.stringify(machineSummary(sides, ratios)));
 }
 
 /** The bench fails on any Passmint pass with a validation error; unvalidated passes count as failing. */
-export function failingPassmintPasses({ passmint, passmintEvent, passmintPool }: Results): number {
-  return [passmint, passmintEvent, passmintPool].reduce(
-    (sum, result) => sum + (result.validation?.passesWithErrors ?? result.timing.count),
-    0,
-  );
+export function failingPassmintPasses(groups: GroupResult[]): number {
+  return groups
+    .flatMap((group) => group.sides)
+    .filter(({ side }) => side.startsWith('passmint'))
+    .reduce((sum, result) => sum + (result.validation?.passesWithErrors ?? result.timing.count), 0);
+}
+
+function cpuModel(): string {
+  const models = [...new Set(cpus().map((cpu) => cpu.model.trim()))];
+  return models.join(' + ') || 'unknown CPU';
 }
 
 function printTable(results: SideResult[]): void {
   const rows = [
     COLUMNS,
-    ...results.map(({ side, timing, peakRssMb }) => [
+    ...results.map(({ side, timing }) => [
       SIDE_LABELS[side],
       timing.count.toLocaleString('en-US'),
       timing.perSecond.toFixed(1),
       timing.p50Ms.toFixed(3),
       timing.p99Ms.toFixed(3),
-      peakRssMb.toFixed(1),
     ]),
   ];
   const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -55,17 +65,9 @@ function printTable(results: SideResult[]): void {
     console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
 }
 
-function roundsLine(runs: Record<Side, SideResult[]>): string {
-  return Object.entries(runs)
-    .map(([side, sideRuns]) => `${SIDE_LABELS[side as Side]} ${sideRuns.map((run) => run.timing.perSecond.toFixed(0)).join('/')}`)
-    .join('; ');
-}
-
 function printValidation(side: Side, validation: ValidationSummary): void {
   const clean = (validation.checked - validation.passesWithErrors).toLocaleString('en-US');
-  console.log(
-    `${SIDE_LABELS[side]}: ${clean} of ${validation.checked.toLocaleString('en-US')} passes validate without errors (all runs, warm-up passes included)`,
-  );
+  console.log(`${SIDE_LABELS[side]}: ${clean} of ${validation.checked.toLocaleString('en-US')} timed passes validate without errors`);
   if (validation.passesWithErrors > 0) console.log(`  errors: ${codeCounts(validation.errorCodes)}`);
   for (const line of validation.firstErrors) console.log(`    ${line}`);
   if (Object.keys(validation.warningCodes).length > 0) console.log(`  warnings: ${codeCounts(validation.warningCodes)}`);
@@ -78,52 +80,76 @@ function codeCounts(counts: Record<string, number>): string {
     .join(', ');
 }
 
-/**
- * Like is compared with like: one thread against one thread, the thread pool against the thread
- * pool. passkit-generator signs in JavaScript on the calling thread, so it has no pool variant.
- */
-function printRatios({ passmint, passmintEvent, passmintPool, peer, rsa, rsaPool }: Results): void {
-  const pps = (result: SideResult) => result.timing.perSecond;
-  const lines: [string, number, number, 'ratio' | 'share'][] = [
-    ['Passmint event ticket ÷ loyalty pass      ', pps(passmintEvent) / pps(passmint), EVENT_SHARE_GOAL, 'share'],
-    ['Passmint (thread pool) ÷ passkit-generator', pps(passmintPool) / pps(peer), PEER_RATIO_GOAL, 'ratio'],
-    ['Passmint (one thread) ÷ passkit-generator ', pps(passmint) / pps(peer), PEER_RATIO_GOAL, 'ratio'],
-    ['Passmint ÷ bare RSA, one thread each      ', pps(passmint) / pps(rsa), RSA_SHARE_GOAL, 'share'],
-    ['Passmint ÷ bare RSA, thread pool each     ', pps(passmintPool) / pps(rsaPool), RSA_SHARE_GOAL, 'share'],
-  ];
-  for (const [label, value, goal, kind] of lines) {
-    const shown = kind === 'ratio' ? `${value.toFixed(1)}×` : `${(value * 100).toFixed(1)}%`;
-    const goalShown = kind === 'ratio' ? `${goal}×` : `${goal * 100}%`;
-    console.log(`${label}: ${shown.padStart(7)}  (goal ≥ ${goalShown}: ${verdict(value >= goal)})`);
-  }
-  const needed = PEER_RATIO_GOAL * pps(peer);
-  if (needed > pps(rsa)) {
+interface Ratios {
+  eventShare: RatioSummary;
+  rsaShare: RatioSummary;
+  poolShare: RatioSummary;
+}
+
+/** Like is compared with like, slice by slice: one thread with one thread, the pool with the pool. */
+function ratiosOf({ passmint, passmintEvent, rsa, passmintPool, rsaPool }: SidesBySide): Ratios {
+  return {
+    eventShare: sliceRatios(passmintEvent.sliceNs, passmint.sliceNs),
+    rsaShare: sliceRatios(passmint.sliceNs, rsa.sliceNs),
+    poolShare: sliceRatios(passmintPool.sliceNs, rsaPool.sliceNs),
+  };
+}
+
+function printRatios(ratios: Ratios, { passmint, passmintPool, peer }: SidesBySide): void {
+  const share = (label: string, ratio: RatioSummary, goal: number) =>
     console.log(
-      `note: ${PEER_RATIO_GOAL}× passkit-generator is ${needed.toFixed(0)} passes/s, above the ${pps(rsa).toFixed(0)} bare RSA signatures/s one thread can make: ` +
-        'no signer reaches it on one thread here, since every pass needs one signature.',
+      `${label}: ${percent(ratio.median).padStart(6)} median of ${ratio.slices} slices ` +
+        `(middle 80% ${percent(ratio.p10)}–${percent(ratio.p90)}; goal ≥ ${percent(goal)}: ${verdict(ratio.median >= goal)})`,
     );
+  share('Passmint event ticket ÷ loyalty pass, one thread', ratios.eventShare, EVENT_SHARE_GOAL);
+  share('Passmint ÷ bare RSA, one thread each          ', ratios.rsaShare, RSA_SHARE_GOAL);
+  share('Passmint ÷ bare RSA, thread pool each         ', ratios.poolShare, RSA_SHARE_GOAL);
+  const pps = (result: SideResult) => result.timing.perSecond;
+  for (const [label, value] of [
+    ['Passmint (thread pool) ÷ passkit-generator', pps(passmintPool) / pps(peer)],
+    ['Passmint (one thread) ÷ passkit-generator ', pps(passmint) / pps(peer)],
+  ] as const) {
+    console.log(`${label}: ${value.toFixed(1)}×  (goal ≥ ${PEER_RATIO_GOAL}×: ${verdict(value >= PEER_RATIO_GOAL)})`);
   }
+}
+
+/** Where one pass's time goes, µs per step, and how much of it is the signature itself. */
+function printStages(stages: Record<string, StageBreakdown>): void {
+  const kinds = Object.keys(stages);
+  console.log('');
+  console.log(`One pass step by step (median µs of ${kinds.join(' / ')}):`);
+  for (const stage of [...STAGES, 'bare RSA signature']) {
+    console.log(`  ${stage.padEnd(20)} ${kinds.map((kind) => stages[kind]![stage]!.toFixed(1).padStart(7)).join(' ')}`);
+  }
+  const sum = (kind: string) => STAGES.reduce((total, stage) => total + stages[kind]![stage]!, 0);
+  const rsa = (kind: string) => stages[kind]!['bare RSA signature']!;
+  console.log(`  ${'sum of the steps'.padEnd(20)} ${kinds.map((kind) => sum(kind).toFixed(1).padStart(7)).join(' ')}`);
+  console.log(`  ${'of which not RSA'.padEnd(20)} ${kinds.map((kind) => (sum(kind) - rsa(kind)).toFixed(1).padStart(7)).join(' ')}`);
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
 }
 
 function verdict(met: boolean): string {
   return met ? 'met' : 'NOT met';
 }
 
-/**
- * The four keys the issue asks for, on one thread as it defines the RSA limit; the thread-pool
- * figures follow under their own names.
- */
-function machineSummary({ passmint, passmintEvent, passmintPool, peer, rsa, rsaPool }: Results) {
+/** One line for scripts: the rates, and the shares as the median of the slices. */
+function machineSummary({ passmint, passmintEvent, passmintPool, peer, rsa, rsaPool }: SidesBySide, ratios: Ratios) {
   return {
+    cpu: cpuModel(),
     passmint_pps: round(passmint.timing.perSecond, 1),
     peer_pps: round(peer.timing.perSecond, 1),
     rsa_limit_pps: round(rsa.timing.perSecond, 1),
     passmint_p99_ms: round(passmint.timing.p99Ms, 3),
+    passmint_rsa_share: round(ratios.rsaShare.median, 3),
     passmint_pool_pps: round(passmintPool.timing.perSecond, 1),
     rsa_pool_pps: round(rsaPool.timing.perSecond, 1),
     passmint_pool_p99_ms: round(passmintPool.timing.p99Ms, 3),
+    passmint_pool_rsa_share: round(ratios.poolShare.median, 3),
     event_ticket_pps: round(passmintEvent.timing.perSecond, 1),
-    event_ticket_share: round(passmintEvent.timing.perSecond / passmint.timing.perSecond, 3),
+    event_ticket_share: round(ratios.eventShare.median, 3),
   };
 }
 

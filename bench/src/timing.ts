@@ -1,5 +1,3 @@
-import type { TimingSummary } from './side-result';
-
 /** One unit of work: `prepare` makes its input outside the clock, `run` is what gets timed. */
 export interface Workload<Input> {
   prepare(index: number): Input;
@@ -11,96 +9,61 @@ export interface Workload<Input> {
 /** Receives each batch of outputs between timed stretches; `firstIndex` numbers the first one. */
 export type OutputSink = (outputs: Uint8Array[], firstIndex: number) => void;
 
-export function warmUp<Input>(workload: Workload<Input>, count: number, sink: OutputSink): void {
-  const outputs: Uint8Array[] = [];
-  for (let index = 0; index < count; index++) outputs.push(workload.run(workload.prepare(index)));
-  sink(outputs, 0);
+/** One timed stretch: its length and each item's latency (queueing included on the pool). */
+export interface Stretch {
+  ns: number;
+  latenciesMs: number[];
 }
 
-/**
- * Times `count` runs in chunks. The clock stops between chunks so the sink can write the outputs
- * away: that keeps memory flat without putting the writes into the measurement.
- */
-export function measure<Input>(
-  workload: Workload<Input>,
-  plan: { firstIndex: number; count: number; chunkSize: number },
-  sink: OutputSink,
-): TimingSummary {
-  const latenciesMs: number[] = [];
-  let elapsedNs = 0n;
-  for (let offset = 0; offset < plan.count; offset += plan.chunkSize) {
-    const firstIndex = plan.firstIndex + offset;
-    const inputs = indices(firstIndex, Math.min(plan.chunkSize, plan.count - offset)).map((index) => workload.prepare(index));
-    const started = process.hrtime.bigint();
-    const outputs = inputs.map((input) => timedRun(workload, input, latenciesMs));
-    elapsedNs += process.hrtime.bigint() - started;
-    sink(outputs, firstIndex);
+/** Runs `count` items one after another on the calling thread, outputs to the sink after the clock stops. */
+export function timeInline<Input>(workload: Workload<Input>, firstIndex: number, count: number, sink: OutputSink): Stretch {
+  const inputs = indices(firstIndex, count).map((index) => workload.prepare(index));
+  const outputs: Uint8Array[] = new Array(count);
+  const latenciesMs: number[] = new Array(count);
+  const started = process.hrtime.bigint();
+  let before = started;
+  for (let index = 0; index < count; index++) {
+    outputs[index] = workload.run(inputs[index]!);
+    const after = process.hrtime.bigint();
+    latenciesMs[index] = Number(after - before) / 1e6;
+    before = after;
   }
-  return summarise(latenciesMs, elapsedNs);
+  const ns = Number(before - started);
+  sink(outputs, firstIndex);
+  return { ns, latenciesMs };
 }
 
 /**
- * Like `measure`, but keeps `concurrency` passes in flight through `runAsync`, so the signatures
- * run on the thread pool while the main thread prepares the next passes. Latency is from start to
- * finish of each pass, queueing included.
+ * Keeps `concurrency` items in flight through `runAsync`, so the signatures run on the thread pool
+ * while the main thread prepares the next passes.
  */
-export async function measureConcurrent<Input>(
+export async function timePooled<Input>(
   workload: Workload<Input>,
-  plan: { firstIndex: number; count: number; chunkSize: number; concurrency: number },
+  plan: { firstIndex: number; count: number; concurrency: number },
   sink: OutputSink,
-): Promise<TimingSummary> {
+): Promise<Stretch> {
   const runAsync = workload.runAsync?.bind(workload);
   if (!runAsync) throw new Error('this workload has no thread-pool variant');
+  const inputs = indices(plan.firstIndex, plan.count).map((index) => workload.prepare(index));
+  const outputs: Uint8Array[] = new Array(inputs.length);
   const latenciesMs: number[] = [];
-  let elapsedNs = 0n;
-  for (let offset = 0; offset < plan.count; offset += plan.chunkSize) {
-    const firstIndex = plan.firstIndex + offset;
-    const inputs = indices(firstIndex, Math.min(plan.chunkSize, plan.count - offset)).map((index) => workload.prepare(index));
-    const outputs: Uint8Array[] = new Array(inputs.length);
-    let next = 0;
-    const lane = async () => {
-      for (let mine = next++; mine < inputs.length; mine = next++) {
-        const started = process.hrtime.bigint();
-        outputs[mine] = await runAsync(inputs[mine]!);
-        latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      }
-    };
-    const started = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: plan.concurrency }, lane));
-    elapsedNs += process.hrtime.bigint() - started;
-    sink(outputs, firstIndex);
-  }
-  return summarise(latenciesMs, elapsedNs);
-}
-
-export async function warmUpConcurrent<Input>(
-  workload: Workload<Input>,
-  count: number,
-  concurrency: number,
-  sink: OutputSink,
-): Promise<void> {
-  await measureConcurrent(workload, { firstIndex: 0, count, chunkSize: count, concurrency }, sink);
-}
-
-function timedRun<Input>(workload: Workload<Input>, input: Input, latenciesMs: number[]): Uint8Array {
+  let next = 0;
+  const lane = async () => {
+    for (let mine = next++; mine < inputs.length; mine = next++) {
+      const started = process.hrtime.bigint();
+      outputs[mine] = await runAsync(inputs[mine]!);
+      latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  };
   const started = process.hrtime.bigint();
-  const output = workload.run(input);
-  latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-  return output;
+  await Promise.all(Array.from({ length: plan.concurrency }, lane));
+  const ns = Number(process.hrtime.bigint() - started);
+  sink(outputs, plan.firstIndex);
+  return { ns, latenciesMs };
 }
 
 function indices(first: number, count: number): number[] {
   return Array.from({ length: count }, (_, offset) => first + offset);
-}
-
-function summarise(latenciesMs: number[], elapsedNs: bigint): TimingSummary {
-  const sorted = [...latenciesMs].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    perSecond: sorted.length / (Number(elapsedNs) / 1e9),
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-  };
 }
 
 /** Nearest-rank percentile of an ascending list. */
