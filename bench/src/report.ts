@@ -23,7 +23,9 @@ export function printReport(groups: GroupResult[], config: BenchConfig): void {
   );
   console.log('');
   printTable(Object.values(sides));
-  console.log(`passes/s: the median of the slices' rates; peak RSS: ${groups.map((group) => `${group.group} process ${group.peakRssMb.toFixed(0)} MB`).join(', ')}`);
+  console.log(
+    `passes/s: the median of the slices' rates; peak RSS: ${groups.map((group) => `${group.group} process ${group.peakRssMb.toFixed(0)} MB`).join(', ')}`,
+  );
   console.log('');
   for (const result of Object.values(sides)) if (result.validation) printValidation(result.side, result.validation);
   console.log('');

@@ -48,7 +48,12 @@ interface GroupPlan {
 function planFor(group: Group, config: BenchConfig): GroupPlan {
   if (group === 'peer') return { slices: Math.ceil(config.peerCount / 10), passesPerSlice: 10, warmUp: config.peerWarmUp };
   if (group === 'pool') {
-    return { slices: config.slices, passesPerSlice: config.poolSlicePasses, warmUp: config.passmintWarmUp, concurrency: config.concurrency };
+    return {
+      slices: config.slices,
+      passesPerSlice: config.poolSlicePasses,
+      warmUp: config.passmintWarmUp,
+      concurrency: config.concurrency,
+    };
   }
   return { slices: config.slices, passesPerSlice: config.slicePasses, warmUp: config.passmintWarmUp };
 }

@@ -25,5 +25,8 @@ export function medianRate(sliceNs: number[], itemsPerSlice: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((x, y) => x - y), 0.5);
+  return percentile(
+    [...values].sort((x, y) => x - y),
+    0.5,
+  );
 }

@@ -29,7 +29,11 @@ export function stageBreakdowns(fixture: BenchFixture, kinds: PassKind[], count:
     signerCertificate: identity.certificate.raw,
     chainCertificates: [identity.wwdr.raw],
   });
-  const context = { passTypeIdentifier: identity.passTypeIdentifier, teamIdentifier: identity.teamIdentifier, organizationName: ORGANIZATION };
+  const context = {
+    passTypeIdentifier: identity.passTypeIdentifier,
+    teamIdentifier: identity.teamIdentifier,
+    organizationName: ORGANIZATION,
+  };
   const samples = new Map(kinds.map((kind) => [kind, emptySamples()]));
   const requests = new Map(kinds.map((kind) => [kind, passmintRequests(fixture, kind)]));
   for (let index = 0; index < 2 * count; index++) {
@@ -57,7 +61,10 @@ export function stageBreakdowns(fixture: BenchFixture, kinds: PassKind[], count:
     }
   }
   return Object.fromEntries(
-    [...samples].map(([kind, byStage]) => [kind, Object.fromEntries(Object.entries(byStage).map(([stage, values]) => [stage, median(values)]))]),
+    [...samples].map(([kind, byStage]) => [
+      kind,
+      Object.fromEntries(Object.entries(byStage).map(([stage, values]) => [stage, median(values)])),
+    ]),
   ) as Record<PassKind, StageBreakdown>;
 }
 
