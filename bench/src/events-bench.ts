@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { passToken, registerThroughWebService } from './device-registrations';
+import { reportPeak, runPeakPhase, type PeakOptions, type PeakResult } from './events-peak';
 import { runOpenLoop } from './open-loop';
 import { startPassmint } from './passmint-process';
 import { seedPasses } from './seed-passes';
+import { changedPut, percentile, subscribe, unsubscribe } from './webhook-endpoints';
 import { startWebhookSink, type WebhookSink } from './webhook-sink';
 
 /**
@@ -22,6 +24,10 @@ import { startWebhookSink, type WebhookSink } from './webhook-sink';
  * - Live delivery: changed PUTs at a fixed rate with the receivers answering: events per second
  *   from PUTs to delivered webhooks, delivery latency (event time to arrival) p50/p99, and the
  *   PUTs' own p99 against the same rate without endpoints.
+ * - The peak (events-peak.ts): on a fresh server, changed PUTs at 1,000/s to 3 endpoints, each
+ *   delivery timed from its PUT's due moment to its receiver's check; none lost, none twice.
+ *
+ * BENCH_EVENTS_PHASES (default `write-path,peak`) runs either alone.
  */
 
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 20);
@@ -34,6 +40,15 @@ const DRAIN_MS = 120_000;
 /** The devices of the fan-out pass: a changed PUT queues a push for each in its transaction. */
 const FANOUT_DEVICES = Number(process.env.BENCH_EVENTS_DEVICES ?? 10_000);
 const FANOUT_PUTS = 15;
+const PHASES = (process.env.BENCH_EVENTS_PHASES ?? 'write-path,peak').split(',');
+const PEAK: PeakOptions = {
+  rate: Number(process.env.BENCH_EVENTS_PEAK_RATE ?? 1000),
+  seconds: Number(process.env.BENCH_EVENTS_PEAK_SECONDS ?? 10),
+  endpoints: Number(process.env.BENCH_EVENTS_PEAK_ENDPOINTS ?? 3),
+  passes: 1000,
+  // BENCH_EVENTS_CPU_PROF=<dir>: the server of the peak phase writes a V8 CPU profile there.
+  serverNodeArgs: process.env.BENCH_EVENTS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EVENTS_CPU_PROF}`] : [],
+};
 
 type Headers = Record<string, string>;
 
@@ -56,6 +71,13 @@ interface LiveRow {
 }
 
 async function main(): Promise<void> {
+  if (PHASES.includes('write-path')) await writePathAndLive();
+  let peak: PeakResult | undefined;
+  if (PHASES.includes('peak')) reportPeak((peak = await runPeakPhase(PEAK)));
+  if (peak && (peak.lost > 0 || peak.forged > 0 || peak.putErrors > 0)) process.exitCode = 1;
+}
+
+async function writePathAndLive(): Promise<void> {
   const sinks = await Promise.all(Array.from({ length: Math.max(...ENDPOINT_COUNTS) }, () => startWebhookSink()));
   const dataDir = mkdtempSync(join(tmpdir(), 'passmint-bench-events-'));
   const env = {
@@ -129,11 +151,6 @@ async function writesFlatOut(url: string, headers: Headers, serials: string[], s
   return { post: post.requests.average, put: put.requests.average };
 }
 
-function changedPut(serials: string[], index: number): { path: string; body: string } {
-  const body = { ...EXAMPLE, headerFields: [{ label: 'POINTS', value: `${Date.now()}-${index}` }] };
-  return { path: `/api/passes/${serials[index % serials.length]}`, body: JSON.stringify(body) };
-}
-
 /** Changed PUTs at LIVE_RATE with the receivers answering; every delivery of them is waited for. */
 async function live(url: string, headers: Headers, serials: string[], sinks: WebhookSink[]): Promise<LiveRow> {
   for (const sink of sinks) sink.deliveries.length = 0;
@@ -191,23 +208,6 @@ async function fanoutPuts(url: string, headers: Headers, serial: string): Promis
   );
 }
 
-async function subscribe(url: string, headers: Headers, sink: WebhookSink): Promise<string> {
-  const response = await fetch(`${url}/api/webhooks`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ url: sink.url, events: ['pass.created', 'pass.updated'] }),
-  });
-  if (response.status !== 201) throw new Error(`creating a webhook failed: ${response.status} ${await response.text()}`);
-  const created = (await response.json()) as { id: string; secret: string };
-  sink.setSecret(created.secret);
-  return created.id;
-}
-
-async function unsubscribe(url: string, headers: Headers, id: string): Promise<void> {
-  const response = await fetch(`${url}/api/webhooks/${id}`, { method: 'DELETE', headers });
-  if (!response.ok) throw new Error(`deleting a webhook failed: ${response.status}`);
-}
-
 async function until(done: () => boolean, everyMs = 50): Promise<void> {
   const deadline = Date.now() + DRAIN_MS;
   while (!done()) {
@@ -224,11 +224,6 @@ function meanOf(rows: WriteRow[]): WriteRow {
     putRps: mean((row) => row.putRps),
     fanoutMs: mean((row) => row.fanoutMs),
   };
-}
-
-function percentile(sorted: number[], fraction: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
 
 function report(writes: WriteRow[], backlog: { deliveries: number; seconds: number }, lives: LiveRow[], sinks: WebhookSink[]): void {

@@ -14,6 +14,8 @@ export interface OpenLoopResult {
   p99: number;
   max: number;
   errors: number;
+  /** When request 0 was due (ms since the epoch); request i was due `i * 1000 / ratePerSecond` later. */
+  startedAt: number;
 }
 
 /**
@@ -58,5 +60,6 @@ export async function runOpenLoop(
   await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: total, reqPerSec: total / elapsed, p50: at(0.5), p99: at(0.99), max: at(1), errors };
+  const startedAt = performance.timeOrigin + started;
+  return { requests: total, reqPerSec: total / elapsed, p50: at(0.5), p99: at(0.99), max: at(1), errors, startedAt };
 }

@@ -7,8 +7,8 @@ export { PASSMINT_BIN } from '@passmint/cli/testing';
  * the API key's, and the web service's (the benches register thousands of synthetic devices on
  * one pass from one address, which the defaults rightly refuse).
  */
-export function startPassmint(env: Record<string, string>): Promise<SpawnedServer> {
-  return spawnServer({ ...UNLIMITED, ...env }, { discardLog: true });
+export function startPassmint(env: Record<string, string>, nodeArgs: string[] = []): Promise<SpawnedServer> {
+  return spawnServer({ ...UNLIMITED, ...env }, { discardLog: true, nodeArgs });
 }
 
 const UNLIMITED = {

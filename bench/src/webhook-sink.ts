@@ -5,9 +5,18 @@ import type { AddressInfo } from 'node:net';
 /** One delivery as the sink saw it. */
 export interface SunkDelivery {
   id: string;
+  /** When its signature had been checked (ms since the epoch, sub-millisecond: see `epochNow`). */
   receivedAt: number;
   /** The event's createdAt (ms), from the signed payload. */
   createdAt: number;
+  type: string;
+  serialNumber: string;
+  version: number;
+}
+
+/** Milliseconds since the epoch with performance.now()'s resolution: Date.now() rounds to whole ones. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export interface WebhookSink {
@@ -46,7 +55,7 @@ export async function startWebhookSink(): Promise<WebhookSink> {
         return;
       }
       if (seen.has(id)) duplicates++;
-      else deliveries.push({ id, receivedAt: Date.now(), createdAt: Date.parse((JSON.parse(body) as { timestamp: string }).timestamp) });
+      else deliveries.push(sunk(id, body));
       seen.add(id);
       response.writeHead(204).end();
     });
@@ -66,5 +75,18 @@ export async function startWebhookSink(): Promise<WebhookSink> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+function sunk(id: string, body: string): SunkDelivery {
+  const receivedAt = epochNow();
+  const payload = JSON.parse(body) as { type: string; timestamp: string; data: { serialNumber?: string; version?: number } };
+  return {
+    id,
+    receivedAt,
+    createdAt: Date.parse(payload.timestamp),
+    type: payload.type,
+    serialNumber: payload.data.serialNumber ?? '',
+    version: payload.data.version ?? 0,
   };
 }

@@ -55,7 +55,7 @@ export function startupReport(facts: StartupFacts): string {
   const lines = [
     `Passmint ${facts.version} listening on ${facts.listening}`,
     `  Public URL:     ${facts.publicUrl}${env.PASSMINT_PUBLIC_URL ? '' : ' (default; set PASSMINT_PUBLIC_URL to the HTTPS address phones reach)'}`,
-    `  Store:          ${describeStoreLocation(facts.location)}${facts.location.kind === 'sqlite' ? ' (WAL, synchronous=FULL)' : ''}`,
+    `  Store:          ${describeStoreLocation(facts.location)}${facts.location.kind === 'sqlite' ? ' (WAL, group commit)' : ''}`,
     apple.identity.isDevelopment
       ? `  Apple signing:  DEVELOPMENT identity in ${apple.source}${apple.created ? ' (created now)' : ''}; passes will not install on a real iPhone (set PASSMINT_APPLE_CERT and PASSMINT_APPLE_KEY, or PASSMINT_APPLE_P12)`
       : `  Apple signing:  ${apple.identity.passTypeIdentifier} (team ${apple.identity.teamIdentifier}) from ${apple.source}`,

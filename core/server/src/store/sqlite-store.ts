@@ -6,6 +6,7 @@ import { secretSealer, type SecretColumn, type SqlStore } from './secret-columns
 import { sqliteActivity } from './sqlite/activity';
 import { sqliteEvents } from './sqlite/events';
 import { sqliteGoogle } from './sqlite/google';
+import { groupCommitOf } from './sqlite/group-commit';
 import { sqliteImages } from './sqlite/images';
 import { preparedOnce } from './sqlite/prepared-once';
 import { sqlitePasses } from './sqlite/passes';
@@ -42,10 +43,13 @@ export interface SqliteStoreOptions {
  *
  * Every write runs as `.immediate(...)`: it takes the write lock up front and waits out
  * busy_timeout, instead of failing with SQLITE_BUSY when a deferred transaction that has
- * already read tries to upgrade after another connection committed.
+ * already read tries to upgrade after another connection committed. And every write goes through
+ * the connection's group commit (./sqlite/group-commit.ts), which answers once it is on disk.
  */
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): SqlStore {
   const db = openSqliteDatabase(file);
+  // Commits don't wait for the disk: every write waits for the group commit's sync of the log instead.
+  db.pragma('synchronous = NORMAL');
   const sql = preparedOnce(db, { ping: 'SELECT 1' });
   const secrets = secretSealer(options.secrets);
   const usage = sqliteUsage(db);
@@ -58,6 +62,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       migrate(db);
     },
     async close() {
+      await groupCommitOf(db).close();
       db.close();
     },
     async ping() {

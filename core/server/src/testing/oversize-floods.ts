@@ -1,4 +1,4 @@
-import { expect, test } from '@jest/globals';
+import type { expect as jestExpect, test as jestTest } from '@jest/globals';
 import { errorResponseSchema } from '@passmint/engine/schema';
 import { floodBody } from './raw-http';
 
@@ -14,6 +14,9 @@ export interface FloodedRoute {
  * Call inside a describe block, with the URL of a server started in its beforeAll.
  */
 export function testOversizeFloods(routes: readonly FloodedRoute[], url: () => string, bodyBytes: number): void {
+  // Jest's globals, not an import of @jest/globals: that throws when loaded outside Jest, and this
+  // entry is also what the benches load to spawn a server.
+  const { expect, test } = globalThis as unknown as { expect: typeof jestExpect; test: typeof jestTest };
   test.each(routes.map((route) => [route.name, route] as const))('%s, with Content-Length', async (_name, route) => {
     const answer = await floodBody(url(), `${route.head()}Content-Length: ${bodyBytes}\r\n\r\n`, bodyBytes);
     expect(answer.status).toBe(413);

@@ -87,6 +87,8 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
   /** The command to run `serve` with; PASSMINT_BIN (the server without plugins) by default. */
   bin?: string;
+  /** Options for node itself, before the command (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -99,7 +101,7 @@ const STOP_GRACE_MS = 30_000;
 
 /** `passmint serve` as its own process, the way an operator runs it. */
 export async function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [options.bin ?? PASSMINT_BIN, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? PASSMINT_BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', PASSMINT_PORT: '0', ...env },
     stdio: ['ignore', options.discardLog ? 'ignore' : 'pipe', 'pipe'],
   });

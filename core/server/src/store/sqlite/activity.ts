@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ActivityKind, ActivityRecord } from '../activity-port';
 import type { ActivityMethods } from '../store-aggregates';
 import { preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   insert: `INSERT INTO pass_activity (tenant_id, serial_number, at, kind, detail) VALUES (@tenant_id, @serial_number, @at, @kind, @detail)`,
@@ -25,6 +26,7 @@ interface ActivityRow {
 /** The pass activity log on SQLite. */
 export function sqliteActivity(db: Database.Database): ActivityMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
   const insertAll = db.transaction((entries: Parameters<ActivityMethods['recordActivity']>[0]) => {
     for (const entry of entries) {
       sql.insert.run({
@@ -39,7 +41,7 @@ export function sqliteActivity(db: Database.Database): ActivityMethods {
 
   return {
     async recordActivity(entries) {
-      if (entries.length > 0) insertAll.immediate(entries);
+      if (entries.length > 0) await write(() => insertAll.immediate(entries));
     },
     async listActivity(tenantId, serialNumber, options) {
       const rows = sql.before.all({
@@ -51,7 +53,7 @@ export function sqliteActivity(db: Database.Database): ActivityMethods {
       return rows.map(toActivity);
     },
     async pruneActivity(olderThan) {
-      return sql.prune.run({ older_than: olderThan }).changes;
+      return write(() => sql.prune.run({ older_than: olderThan }).changes);
     },
     async findDevicesByPushToken(pushTokens) {
       if (pushTokens.length === 0) return new Map();

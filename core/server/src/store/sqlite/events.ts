@@ -3,6 +3,7 @@ import { eventPositionOf, type NewEvent } from '../../events/event-types';
 import type { EventMethods } from '../store-aggregates';
 import { EVENT_COLUMNS, toEvent, type EventRow } from '../event-rows';
 import { preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   insertEvent: `INSERT INTO events (tenant_id, type, serial_number, data, created_at)
@@ -33,6 +34,7 @@ export interface EventSteps {
 /** The event log on SQLite: sequence order is commit order, since SQLite has one writer at a time. */
 export function sqliteEvents(db: Database.Database): { steps: EventSteps; methods: EventMethods } {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
   const steps: EventSteps = {
     append(event) {
       const params = {
@@ -78,7 +80,7 @@ export function sqliteEvents(db: Database.Database): { steps: EventSteps; method
       return rows.map(toEvent);
     },
     async pruneEvents(createdBefore) {
-      return sql.pruneEvents.run({ before: createdBefore }).changes;
+      return write(() => sql.pruneEvents.run({ before: createdBefore }).changes);
     },
   };
   return { steps, methods };

@@ -5,6 +5,7 @@ import { preparedOnce } from './prepared-once';
 import { googleCallbackEvent } from '../../events/device-events';
 import type { EventSteps } from './events';
 import type { OutboxSteps } from './push-outbox';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   insertGoogleCallback: `INSERT INTO google_callbacks (nonce, serial_number, event_type, at) VALUES (@nonce, @serial_number, @event_type, @at)
@@ -32,6 +33,7 @@ const statements = {
  */
 export function sqliteGoogle(db: Database.Database, outbox: OutboxSteps, events: EventSteps): GoogleMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   const recordCallback = db.transaction((event: GoogleCallback): boolean => {
     const params = { nonce: event.nonce, serial_number: event.serialNumber, event_type: event.eventType, at: event.at };
@@ -43,17 +45,17 @@ export function sqliteGoogle(db: Database.Database, outbox: OutboxSteps, events:
 
   return {
     async queueGoogleSync(tenantId, serialNumber, at) {
-      db.transaction(() => outbox.queueGoogle(tenantId, serialNumber, at)).immediate();
+      await write(() => db.transaction(() => outbox.queueGoogle(tenantId, serialNumber, at)).immediate());
     },
     async googleSyncedVersion(serialNumber) {
       const row = sql.googleSyncedVersion.get({ serial_number: serialNumber }) as { synced_version: number } | undefined;
       return row?.synced_version ?? null;
     },
     async markGoogleSynced(serialNumber, version, at) {
-      sql.markGoogleSynced.run({ serial_number: serialNumber, version, at });
+      await write(() => sql.markGoogleSynced.run({ serial_number: serialNumber, version, at }));
     },
     async recordGoogleCallback(event) {
-      return recordCallback.immediate(event);
+      return write(() => recordCallback.immediate(event));
     },
     async countGoogleHolders(serialNumber) {
       const row = sql.googleHolders.get({ serial_number: serialNumber }) as { holders: number | null };

@@ -3,6 +3,7 @@ import type { ImageRecord, ImageSourceRecord } from '../store-port';
 import type { ImageMethods } from '../store-aggregates';
 import type { ImageRow, ImageSourceRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   insertImage: `INSERT INTO images (hash, bytes, width, height, created_at) VALUES (@hash, @bytes, @width, @height, @created_at)
@@ -16,6 +17,7 @@ const statements = {
 /** Images by content hash, and which image each fetched URL gave, on SQLite. */
 export function sqliteImages(db: Database.Database): ImageMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   const putImage = db.transaction((image: ImageRecord): void => {
     sql.insertImage.run({ hash: image.hash, bytes: image.bytes, width: image.width, height: image.height, created_at: image.createdAt });
@@ -25,10 +27,10 @@ export function sqliteImages(db: Database.Database): ImageMethods {
     sql.upsertImageSource.run({ url: source.url, hash: source.hash, fetched_at: source.fetchedAt });
   });
 
-  // Writes run as `.immediate(...)`: see createSqliteStore.
+  // Every write goes through the connection's group commit: see ./group-commit.ts.
   return {
     async putImage(image) {
-      putImage.immediate(image);
+      await write(() => putImage.immediate(image));
     },
     async getImage(hash) {
       const row = sql.imageByHash.get(hash) as ImageRow | undefined;
@@ -39,7 +41,7 @@ export function sqliteImages(db: Database.Database): ImageMethods {
       return row ? { url: row.url, hash: row.hash, fetchedAt: row.fetched_at } : null;
     },
     async putImageSource(source) {
-      putImageSource.immediate(source);
+      await write(() => putImageSource.immediate(source));
     },
   };
 }

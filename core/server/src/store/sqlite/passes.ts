@@ -7,6 +7,7 @@ import { passEvent } from '../../events/pass-events';
 import type { EventSteps } from './events';
 import type { OutboxSteps } from './push-outbox';
 import type { UsageSteps } from './usage';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   passByKey: `SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
@@ -35,6 +36,7 @@ const statements = {
  */
 export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: OutboxSteps, events: EventSteps): PassMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   function readPass(tenantId: string, serialNumber: string): PassRecord | null {
     const row = sql.passByKey.get({ tenant_id: tenantId, serial_number: serialNumber }) as PassRow | undefined;
@@ -104,7 +106,7 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
   });
 
-  // Writes run as `.immediate(...)`: see createSqliteStore.
+  // Every write goes through the connection's group commit: see ./group-commit.ts.
   return {
     async findPass(tenantId, serialNumber) {
       return readPass(tenantId, serialNumber);
@@ -114,10 +116,10 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
       return row ? toPassHead(row) : null;
     },
     async insertPass(pass, options) {
-      return insertPass.immediate(pass, options);
+      return write(() => insertPass.immediate(pass, options));
     },
     async updatePass(update, options) {
-      return updatePass.immediate(update, options);
+      return write(() => updatePass.immediate(update, options));
     },
     async listPassVersions(tenantId, serialNumber) {
       const rows = sql.passVersions.all({ tenant_id: tenantId, serial_number: serialNumber }) as PassVersionRow[];

@@ -19,6 +19,7 @@ import { deliveryFailedEvent } from '../../events/device-events';
 import { deviceIdOf } from '../../events/device-id';
 import type { EventSteps } from './events';
 import { preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   appleRegistrationsOfPass: `SELECT push_token, pass_type_identifier FROM device_registrations
@@ -82,6 +83,7 @@ export interface OutboxSteps {
 /** The push outbox on SQLite; a push or Google sync given up is a delivery.failed event, in the same transaction. */
 export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { steps: OutboxSteps; methods: PushOutboxMethods } {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   function appendGivenUp(outcome: PushOutcome): void {
     const push = sql.givenUpPush.get({ id: outcome.id }) as GivenUpPushRow | undefined;
@@ -195,19 +197,19 @@ export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { s
     ),
   );
 
-  // Writes run as `.immediate(...)`: see createSqliteStore.
+  // Every write goes through the connection's group commit: see ./group-commit.ts.
   const methods: PushOutboxMethods = {
     async claimPushes(options) {
-      return claimPushes.immediate(options);
+      return write(() => claimPushes.immediate(options));
     },
     async finishPushes(outcomes) {
-      if (outcomes.length > 0) finishPushes.immediate(outcomes);
+      if (outcomes.length > 0) await write(() => finishPushes.immediate(outcomes));
     },
     async prunePushes(finishedBefore) {
-      return sql.prunePushes.run({ before: finishedBefore }).changes;
+      return write(() => sql.prunePushes.run({ before: finishedBefore }).changes);
     },
     async retryPush(id, retry) {
-      retryPush.immediate(id, retry);
+      await write(() => retryPush.immediate(id, retry));
     },
     async pushSummary(serialNumber) {
       return readPushSummary(serialNumber);

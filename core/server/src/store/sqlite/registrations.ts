@@ -8,6 +8,7 @@ import { deviceIdOf } from '../../events/device-id';
 import { installedEvent, removedEvent } from '../../events/device-events';
 import type { EventSteps } from './events';
 import type { OutboxSteps } from './push-outbox';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   insertRegistration: `INSERT INTO device_registrations (${REGISTRATION_COLUMNS})
@@ -38,6 +39,7 @@ const statements = {
  */
 export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps, events: EventSteps): RegistrationMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   // The refresh comes first: when it finds no row, the registration is new.
   const registerDevice = db.transaction((registration: NewRegistration): 'created' | 'existing' => {
@@ -80,13 +82,13 @@ export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps, 
     },
   );
 
-  // Writes run as `.immediate(...)`: see createSqliteStore.
+  // Every write goes through the connection's group commit: see ./group-commit.ts.
   return {
     async registerDevice(registration) {
-      return registerDevice.immediate(registration);
+      return write(() => registerDevice.immediate(registration));
     },
     async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
-      return unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber, new Date().toISOString());
+      return write(() => unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber, new Date().toISOString()));
     },
     async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
       const rows = sql.updatedSerials.all({
@@ -105,7 +107,7 @@ export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps, 
       return counts;
     },
     async removeRegistrations(pushToken, passTypeIdentifier, registeredBefore) {
-      return removeRegistrations.immediate(pushToken, passTypeIdentifier, registeredBefore, new Date().toISOString());
+      return write(() => removeRegistrations.immediate(pushToken, passTypeIdentifier, registeredBefore, new Date().toISOString()));
     },
   };
 }

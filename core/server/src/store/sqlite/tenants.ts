@@ -5,6 +5,7 @@ import type { SecretSealer } from '../secret-columns';
 import type { TenantMethods } from '../store-aggregates';
 import { API_KEY_COLUMNS, TENANT_COLUMNS, tenantRow, toApiKey, toTenant, type ApiKeyRow, type TenantRow } from '../store-rows';
 import { isUniqueViolation, preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   tenantById: `SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = ?`,
@@ -26,6 +27,7 @@ const statements = {
 /** Tenants and their API keys on SQLite; the tenants' identities are sealed with `secrets`. */
 export function sqliteTenants(db: Database.Database, secrets: SecretSealer): TenantMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   function readTenant(id: string): TenantRecord | null {
     const row = sql.tenantById.get(id) as TenantRow | undefined;
@@ -80,10 +82,10 @@ export function sqliteTenants(db: Database.Database, secrets: SecretSealer): Ten
     (id: string, revokedAt: string): boolean => sql.revokeApiKey.run({ id, revoked_at: revokedAt }).changes > 0,
   );
 
-  // Writes run as `.immediate(...)`: see createSqliteStore.
+  // Every write goes through the connection's group commit: see ./group-commit.ts.
   return {
     async createTenant(tenant) {
-      return createTenant.immediate(tenant);
+      return write(() => createTenant.immediate(tenant));
     },
     async findTenant(idOrName) {
       return readTenant(idOrName) ?? readTenantByName(idOrName);
@@ -92,11 +94,11 @@ export function sqliteTenants(db: Database.Database, secrets: SecretSealer): Ten
       return (sql.listTenants.all() as TenantRow[]).map((row) => toTenant(row, secrets));
     },
     async updateTenant(id, patch) {
-      return updateTenant.immediate(id, patch);
+      return write(() => updateTenant.immediate(id, patch));
     },
 
     async createApiKey(key) {
-      return createApiKey.immediate(key);
+      return write(() => createApiKey.immediate(key));
     },
     async findApiKeyByHash(hash) {
       const row = sql.apiKeyByHash.get(hash) as ApiKeyRow | undefined;
@@ -108,7 +110,7 @@ export function sqliteTenants(db: Database.Database, secrets: SecretSealer): Ten
       return (sql.apiKeysOfTenant.all(tenantId) as ApiKeyRow[]).map(toApiKey);
     },
     async revokeApiKey(id, revokedAt) {
-      return revokeApiKey.immediate(id, revokedAt);
+      return write(() => revokeApiKey.immediate(id, revokedAt));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { IdempotencyRecord, NewIdempotency, WriteOptions } from '@passmint/
 import type { UsageMethods } from '../store-aggregates';
 import { IDEMPOTENCY_COLUMNS, toIdempotency, type IdempotencyRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const statements = {
   usage: 'SELECT used FROM usage_counters WHERE tenant_id = @tenant_id AND month = @month',
@@ -37,6 +38,7 @@ export interface UsageSteps {
 /** Quota counters, idempotency records and share page views on SQLite. */
 export function sqliteUsage(db: Database.Database): { steps: UsageSteps; methods: UsageMethods } {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   const steps: UsageSteps = {
     readIdempotency(tenantId, key, notBefore) {
@@ -70,7 +72,7 @@ export function sqliteUsage(db: Database.Database): { steps: UsageSteps; methods
       return steps.readUsage(tenantId, month);
     },
     async recordPassView(serialNumber) {
-      sql.recordPassView.run({ serial_number: serialNumber });
+      await write(() => sql.recordPassView.run({ serial_number: serialNumber }));
     },
     async countPassViews(serialNumber) {
       const row = sql.passViews.get({ serial_number: serialNumber }) as { views: number } | undefined;

@@ -15,6 +15,7 @@ import {
 } from '../event-rows';
 import { WEBHOOK_SECRET_COLUMN, type SecretSealer } from '../secret-columns';
 import { preparedOnce } from './prepared-once';
+import { groupCommitOf } from './group-commit';
 
 const ENDPOINT_SELECT = `SELECT ${ENDPOINT_COLUMNS.split(', ')
   .map((column) => `e.${column}`)
@@ -65,6 +66,7 @@ interface DueRow extends EventRow {
 /** Webhook endpoints and their delivery outbox on SQLite. */
 export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): WebhookMethods {
   const sql = preparedOnce(db, statements);
+  const write = groupCommitOf(db).write;
 
   const createEndpoint = db.transaction((endpoint: NewWebhookEndpoint, maxPerTenant: number): boolean => {
     const { endpoints } = sql.countEndpoints.get({ tenant_id: endpoint.tenantId }) as { endpoints: number };
@@ -127,10 +129,10 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
     return sql.pruneDeliveries.run({ before }).changes;
   });
 
-  // Writes run as `.immediate(...)`: see createSqliteStore.
+  // Every write goes through the connection's group commit: see ./group-commit.ts.
   return {
     async createWebhookEndpoint(endpoint, maxPerTenant) {
-      if (!createEndpoint.immediate(endpoint, maxPerTenant)) return null;
+      if (!(await write(() => createEndpoint.immediate(endpoint, maxPerTenant)))) return null;
       return readEndpoint(endpoint.tenantId, endpoint.id);
     },
     async listWebhookEndpoints(tenantId) {
@@ -140,19 +142,19 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
       return readEndpoint(tenantId, id);
     },
     async deleteWebhookEndpoint(tenantId, id) {
-      return sql.deleteEndpoint.run({ tenant_id: tenantId, id }).changes > 0;
+      return write(() => sql.deleteEndpoint.run({ tenant_id: tenantId, id }).changes > 0);
     },
     async listWebhookAttempts(tenantId, endpointId, limit) {
       return (sql.attempts.all({ tenant_id: tenantId, endpoint_id: endpointId, limit }) as AttemptRow[]).map(toAttempt);
     },
     async claimWebhookDeliveries(options) {
-      return claim.immediate(options);
+      return write(() => claim.immediate(options));
     },
     async finishWebhookDeliveries(results) {
-      if (results.length > 0) finish.immediate(results);
+      if (results.length > 0) await write(() => finish.immediate(results));
     },
     async pruneWebhookDeliveries(before) {
-      return prune.immediate(before);
+      return write(() => prune.immediate(before));
     },
   };
 
