@@ -86,6 +86,8 @@ interface Ratios {
   eventShare: RatioSummary;
   rsaShare: RatioSummary;
   poolShare: RatioSummary;
+  /** The same three on the CPU time the process spent per slice instead of the wall clock. */
+  byCpu: { eventShare: RatioSummary; rsaShare: RatioSummary; poolShare: RatioSummary };
 }
 
 /** Like is compared with like, slice by slice: one thread with one thread, the pool with the pool. */
@@ -94,6 +96,11 @@ function ratiosOf({ passmint, passmintEvent, rsa, passmintPool, rsaPool }: Sides
     eventShare: sliceRatios(passmintEvent.sliceNs, passmint.sliceNs),
     rsaShare: sliceRatios(passmint.sliceNs, rsa.sliceNs),
     poolShare: sliceRatios(passmintPool.sliceNs, rsaPool.sliceNs),
+    byCpu: {
+      eventShare: sliceRatios(passmintEvent.sliceCpuNs, passmint.sliceCpuNs),
+      rsaShare: sliceRatios(passmint.sliceCpuNs, rsa.sliceCpuNs),
+      poolShare: sliceRatios(passmintPool.sliceCpuNs, rsaPool.sliceCpuNs),
+    },
   };
 }
 
@@ -106,6 +113,13 @@ function printRatios(ratios: Ratios, { passmint, passmintPool, peer }: SidesBySi
   share('Passmint event ticket ÷ loyalty pass, one thread', ratios.eventShare, EVENT_SHARE_GOAL);
   share('Passmint ÷ bare RSA, one thread each          ', ratios.rsaShare, RSA_SHARE_GOAL);
   share('Passmint ÷ bare RSA, thread pool each         ', ratios.poolShare, RSA_SHARE_GOAL);
+  // A busy neighbour takes wall-clock time from a slice but not CPU time: when the two disagree,
+  // the machine was not quiet, and the CPU-time figures say what the code costs.
+  const { byCpu } = ratios;
+  console.log(
+    `by CPU time per slice instead (diagnostic): event ticket ÷ loyalty ${percent(byCpu.eventShare.median)}, ` +
+      `one thread ÷ RSA ${percent(byCpu.rsaShare.median)}, thread pool ÷ RSA ${percent(byCpu.poolShare.median)}`,
+  );
   const pps = (result: SideResult) => result.timing.perSecond;
   for (const [label, value] of [
     ['Passmint (thread pool) ÷ passkit-generator', pps(passmintPool) / pps(peer)],

@@ -24,7 +24,7 @@ export async function runGroup(group: Group, workDir: string): Promise<void> {
   const times = await runSlices(sides, { ...plan, firstIndex: plan.warmUp });
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const results: SideResult[] = sides.map(({ side, validation }) => {
-    const { sliceNs, latenciesMs } = times.get(side)!;
+    const { sliceNs, sliceCpuNs, latenciesMs } = times.get(side)!;
     const sorted = latenciesMs.sort((a, b) => a - b);
     const timing = {
       count: sorted.length,
@@ -32,7 +32,7 @@ export async function runGroup(group: Group, workDir: string): Promise<void> {
       p50Ms: percentile(sorted, 0.5),
       p99Ms: percentile(sorted, 0.99),
     };
-    return { side, timing, sliceNs, ...(validation ? { validation } : {}) };
+    return { side, timing, sliceNs, sliceCpuNs, ...(validation ? { validation } : {}) };
   });
   const stages = group === 'thread' ? await breakdowns(fixture, config) : undefined;
   await sendToParent({ group, sides: results, peakRssMb, ...(stages ? { stages } : {}) });

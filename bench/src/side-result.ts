@@ -50,6 +50,8 @@ export interface SideResult {
   timing: TimingSummary;
   /** Nanoseconds of each slice, in slice order; every slice of a group has the same pass count. */
   sliceNs: number[];
+  /** CPU time of the process in each slice (all its threads). */
+  sliceCpuNs: number[];
   validation?: ValidationSummary;
 }
 

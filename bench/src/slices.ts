@@ -18,6 +18,7 @@ export interface SlicePlan {
 
 export interface SlicedTimes {
   sliceNs: number[];
+  sliceCpuNs: number[];
   latenciesMs: number[];
 }
 
@@ -26,16 +27,23 @@ export interface SlicedTimes {
  * slow second lands on all of them alike and the per-slice ratios cancel it out.
  */
 export async function runSlices(sides: SlicedSide[], plan: SlicePlan): Promise<Map<Side, SlicedTimes>> {
-  const times = new Map(sides.map(({ side }) => [side, { sliceNs: [] as number[], latenciesMs: [] as number[] }]));
+  const times = new Map(
+    sides.map(({ side }) => [side, { sliceNs: [] as number[], sliceCpuNs: [] as number[], latenciesMs: [] as number[] }]),
+  );
   for (let slice = 0; slice < plan.slices; slice++) {
     const firstIndex = plan.firstIndex + slice * plan.passesPerSlice;
+    // Outputs go to the sinks (validation) once the round is over: the garbage that makes lands
+    // on whichever side opens the next round, and that side changes every round.
+    const made: (() => void)[] = [];
     for (let turn = 0; turn < sides.length; turn++) {
       const { side, workload, sink } = sides[(slice + turn) % sides.length]!;
-      const stretch = await timeSlice(workload, firstIndex, plan, sink);
+      const stretch = await timeSlice(workload, firstIndex, plan, (outputs, first) => made.push(() => sink(outputs, first)));
       const sideTimes = times.get(side)!;
       sideTimes.sliceNs.push(stretch.ns);
+      sideTimes.sliceCpuNs.push(stretch.cpuNs);
       for (const latency of stretch.latenciesMs) sideTimes.latenciesMs.push(latency);
     }
+    for (const deliver of made) deliver();
   }
   return times;
 }

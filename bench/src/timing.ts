@@ -12,6 +12,8 @@ export type OutputSink = (outputs: Uint8Array[], firstIndex: number) => void;
 /** One timed stretch: its length and each item's latency (queueing included on the pool). */
 export interface Stretch {
   ns: number;
+  /** CPU time the process spent in the stretch (all its threads): immune to being descheduled. */
+  cpuNs: number;
   latenciesMs: number[];
 }
 
@@ -20,6 +22,7 @@ export function timeInline<Input>(workload: Workload<Input>, firstIndex: number,
   const inputs = indices(firstIndex, count).map((index) => workload.prepare(index));
   const outputs: Uint8Array[] = new Array(count);
   const latenciesMs: number[] = new Array(count);
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   let before = started;
   for (let index = 0; index < count; index++) {
@@ -29,8 +32,9 @@ export function timeInline<Input>(workload: Workload<Input>, firstIndex: number,
     before = after;
   }
   const ns = Number(before - started);
+  const cpuNs = cpuNsSince(cpuBefore);
   sink(outputs, firstIndex);
-  return { ns, latenciesMs };
+  return { ns, cpuNs, latenciesMs };
 }
 
 /**
@@ -55,11 +59,18 @@ export async function timePooled<Input>(
       latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
   };
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: plan.concurrency }, lane));
   const ns = Number(process.hrtime.bigint() - started);
+  const cpuNs = cpuNsSince(cpuBefore);
   sink(outputs, plan.firstIndex);
-  return { ns, latenciesMs };
+  return { ns, cpuNs, latenciesMs };
+}
+
+function cpuNsSince(before: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) * 1000;
 }
 
 function indices(first: number, count: number): number[] {
