@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InvalidInputError, type ErrorCodesByStatus, type InputIssue } from '../errors';
+import { fastParserOf, NOT_ACCEPTED } from './fast-parse';
 import { issueMessage } from './issue-messages';
 import {
   fieldUpdateSchema,
@@ -43,6 +44,8 @@ export function parseWith<T>(
   body: unknown,
   { subject = 'pass body', code = 'invalid_body' }: { subject?: string; code?: ErrorCodesByStatus[400] } = {},
 ): ParseResult<T> {
+  const fast = fastParserOf(schema)?.(body);
+  if (fast !== undefined && fast !== NOT_ACCEPTED) return { ok: true, value: fast as T };
   const result = schema.safeParse(body, { error: issueMessage });
   if (result.success) return { ok: true, value: result.data };
   const issues = result.error.issues.flatMap(toInputIssues);
