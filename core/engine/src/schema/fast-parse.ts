@@ -30,12 +30,12 @@ export function fastParserOf(schema: z.ZodType): FastParse | undefined {
   return parser ?? undefined;
 }
 
+/** No fast path for a schema this cannot read: zod alone is always right, only slower. */
 function compileOrNull(schema: z.ZodType): FastParse | null {
   try {
     return compile(schema);
-  } catch (error) {
-    if (error instanceof UnsupportedSchema) return null;
-    throw error;
+  } catch {
+    return null;
   }
 }
 
