@@ -106,6 +106,8 @@ interface State {
   all: FakeApnsAnswer | undefined;
   /** Per session: the last provider token accepted and its iat (s), for TooManyProviderTokenUpdates. */
   lastToken: WeakMap<ServerHttp2Session, { jwt: string; iat: number }>;
+  /** Per session: the client certificate's verdict, decided at the handshake as APNs does. */
+  certificateAuth: WeakMap<ServerHttp2Session, Failure | Auth>;
   waiters: Set<() => void>;
   listeners: ((push: FakePush) => void)[];
 }
@@ -149,6 +151,7 @@ function newState(options: FakeApnsOptions): State {
     queued: new Map(),
     all: undefined,
     lastToken: new WeakMap(),
+    certificateAuth: new WeakMap(),
     waiters: new Set(),
     listeners: [],
   };
@@ -361,7 +364,15 @@ function checkPayload(body: Buffer | null): Failure | undefined {
 function checkAuth(state: State, session: ServerHttp2Session | undefined, headers: IncomingHttpHeaders): Failure | Auth {
   const authorization = header(headers, 'authorization');
   if (authorization !== undefined) return checkProviderToken(state, session, authorization);
-  const socket = session?.socket as TLSSocket | undefined;
+  if (session === undefined) return certificateVerdict(state, undefined);
+  // getPeerCertificate() builds a new object on every call, which at fan-out rates cost the fake
+  // more than the rest of a push; the certificate can't change within a connection.
+  let verdict = state.certificateAuth.get(session);
+  if (verdict === undefined) state.certificateAuth.set(session, (verdict = certificateVerdict(state, session.socket as TLSSocket)));
+  return verdict;
+}
+
+function certificateVerdict(state: State, socket: TLSSocket | undefined): Failure | Auth {
   const peer = state.options.clientCaPem === undefined || socket === undefined ? undefined : socket.getPeerCertificate();
   if (peer === undefined || Object.keys(peer).length === 0) return { status: 403, reason: 'MissingProviderToken' };
   return socket?.authorized === true ? { auth: 'certificate' } : { status: 403, reason: 'BadCertificate' };
