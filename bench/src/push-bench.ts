@@ -1,109 +1,128 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Pool } from 'undici';
-import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
-import { createTestTls, startFakeApns } from '@passmint/e2e';
-import { PASSMINT_BIN, startPassmint } from './passmint-process';
-import { passToken } from './device-registrations';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { measureFanOut, type FanOutPlan, type FanOutResult } from './push-fanout';
+import type { HealthSamples } from './health-sampler';
 
 /**
- * `npm run bench:push`: one PUT on a pass that 10,000 devices registered for, against the fake
- * APNs on loopback: the time from the PUT until APNs has accepted all 10,000 pushes. Goal: under
- * 5 s, which takes HTTP/2 multiplexing (many pushes in flight on one connection).
+ * `npm run bench:push`: `BENCH_PUSH_DEVICES` devices (default 100,000) spread over
+ * `BENCH_PUSH_PASSES` passes (default 100) on one `passmint serve` (SQLite; `BENCH_PUSH_STORE=postgres`
+ * for PostgreSQL), one changed PUT per pass, timed from the first PUT until the fake APNs (HTTP/2
+ * + TLS on loopback, in this process) has accepted a push for every device. Checks that each
+ * registered device got exactly one, and samples `GET /healthz` every 50 ms meanwhile.
+ * Goals: under 5 s, and /healthz under 50 ms throughout. `BENCH_PUSH_PROFILE=<dir>` runs the
+ * server with `--cpu-prof` into that directory.
  */
 
-const DEVICES = Number(process.env.BENCH_PUSH_DEVICES ?? 10_000);
 const GOAL_MS = 5000;
+const HEALTH_GOAL_MS = 50;
+
+function planFromEnv(): FanOutPlan {
+  const store = process.env.BENCH_PUSH_STORE ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgres') throw new Error(`BENCH_PUSH_STORE must be sqlite or postgres, got "${store}"`);
+  const profileDir = process.env.BENCH_PUSH_PROFILE;
+  return {
+    devices: positive('BENCH_PUSH_DEVICES', 100_000),
+    passes: positive('BENCH_PUSH_PASSES', 100),
+    processes: 1,
+    store,
+    // Through the web service only while that takes under 10 s; past it the rest is copied by SQL.
+    webRegistrationBudgetMs: 10_000,
+    deliveryTimeoutMs: 120_000,
+    sampleHealth: true,
+    ...(profileDir ? { profileDir: resolve(profileDir) } : {}),
+  };
+}
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'passmint-bench-push-'));
-  execFileSync(process.execPath, [PASSMINT_BIN, 'certs', 'dev'], { env: { ...process.env, PASSMINT_DATA_DIR: dataDir }, stdio: 'ignore' });
-  const tls = createTestTls();
-  const caFile = join(dataDir, 'test-ca.pem');
-  writeFileSync(caFile, tls.caPem);
-  const apns = await startFakeApns({
-    tls: { keyPem: tls.keyPem, certPem: tls.certPem },
-    clientCaPem: readFileSync(join(dataDir, 'dev-certs', 'dev-ca.pem'), 'utf8'),
-    topics: ['pass.dev.passmint.local'],
-  });
-  const server = await startPassmint({ PASSMINT_DATA_DIR: dataDir, PASSMINT_APNS_URL: apns.url, NODE_EXTRA_CA_CERTS: caFile });
-  const pool = new Pool(server.url, { connections: 16 });
-  try {
-    const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
-    const created = await call(pool, 'POST', '/api/passes', headers, JSON.stringify(API_EXAMPLE_BODIES.create));
-    const pass = JSON.parse(created) as { serialNumber: string };
-    const token = await passToken(server.url, server.key, pass.serialNumber);
-    const registerStarted = performance.now();
-    await registerDevices(pool, pass.serialNumber, token);
-    const registerSeconds = (performance.now() - registerStarted) / 1000;
-
-    const started = performance.now();
-    const put = JSON.parse(
-      await call(pool, 'PUT', `/api/passes/${pass.serialNumber}`, headers, JSON.stringify(API_EXAMPLE_BODIES.update)),
-    ) as { notifiedDevices: number };
-    const answered = performance.now() - started;
-    await apns.waitForPushes(DEVICES, 60_000);
-    const delivered = performance.now() - started;
-
-    console.log('');
-    console.log(
-      `Push fan-out; node ${process.version}, ${availableParallelism()} CPUs (fake APNs and load in this process, server in its own)`,
-    );
-    console.log(`registered ${DEVICES} devices through the web service in ${registerSeconds.toFixed(1)} s`);
-    console.log(`PUT answered in ${answered.toFixed(0)} ms with notifiedDevices=${put.notifiedDevices}`);
-    console.log(
-      `all ${apns.pushes.length} pushes accepted by APNs ${delivered.toFixed(0)} ms after the PUT: ${Math.round(apns.pushes.length / (delivered / 1000))} pushes/s over ${apns.sessions} HTTP/2 connection(s)`,
-    );
-    console.log(`goal ${DEVICES} devices in under ${GOAL_MS / 1000} s: ${delivered < GOAL_MS ? 'MET' : 'NOT MET'}`);
-    console.log(
-      JSON.stringify({
-        devices: DEVICES,
-        put_ms: Math.round(answered),
-        all_pushed_ms: Math.round(delivered),
-        pushes_per_s: Math.round(apns.pushes.length / (delivered / 1000)),
-        connections: apns.sessions,
-      }),
-    );
-  } finally {
-    await pool.close();
-    await server.stop();
-    await apns.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  const plan = planFromEnv();
+  const result = await measureFanOut(plan);
+  if (!printReport(plan, result)) process.exitCode = 1;
 }
 
-async function call(
-  pool: Pool,
-  method: 'POST' | 'PUT' | 'GET',
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<string> {
-  const response = await pool.request({ method, path, headers, ...(body === undefined ? {} : { body }) });
-  const text = await response.body.text();
-  if (response.statusCode >= 300) throw new Error(`${method} ${path} answered ${response.statusCode}: ${text}`);
-  return text;
+/** Prints every figure; returns whether the run was correct (every device exactly one push, all PUTs 2xx). */
+function printReport(plan: FanOutPlan, result: FanOutResult): boolean {
+  const health = summarize(result.health);
+  const seconds = (result.deliveredMs ?? plan.deliveryTimeoutMs) / 1000;
+  const rate = result.deliveries.distinctTokens / seconds;
+  console.log('');
+  console.log(`Push fan-out on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), node ${process.version}`);
+  console.log('server: one passmint serve process; fake APNs, PUTs and the /healthz sampler (a worker thread) in this process');
+  console.log(
+    `registrations: ${result.registeredThroughWebService} through the web service (${result.webRegistrationsPerSec.toFixed(0)}/s), ` +
+      `${result.insertedBySql} copied by SQL into the store (the web service would take ~${(plan.devices / result.webRegistrationsPerSec).toFixed(0)} s); ` +
+      `${result.registrations} registered`,
+  );
+  console.log('');
+  console.log(
+    '| store | devices | passes | PUTs answered ms | all pushed ms | pushes/s | connections | peak streams | /healthz p50 / p99 / max ms (samples) | duplicates | missing |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+  console.log(
+    `| ${plan.store} | ${plan.devices} | ${plan.passes} | ${result.putsAnsweredMs.toFixed(0)} | ${result.deliveredMs?.toFixed(0) ?? 'timeout'} | ` +
+      `${rate.toFixed(0)} | ${result.connectionsByProcess.join('+')} | ${result.peakStreamsByProcess.join('+')} | ` +
+      `${health.p50.toFixed(1)} / ${health.p99.toFixed(1)} / ${health.max.toFixed(1)} (${health.samples}) | ${result.deliveries.duplicates} | ${result.deliveries.missing} |`,
+  );
+  console.log('');
+  const failures = failuresOf(plan, result);
+  for (const failure of failures) console.log(`FAILED: ${failure}`);
+  const fast = result.deliveredMs !== undefined && result.deliveredMs < GOAL_MS;
+  const healthy = health.samples > 0 && health.max < HEALTH_GOAL_MS && health.failures === 0;
+  console.log(`goal ${plan.devices} devices over ${plan.passes} passes in under ${GOAL_MS / 1000} s: ${fast ? 'MET' : 'NOT MET'}`);
+  console.log(`goal /healthz under ${HEALTH_GOAL_MS} ms during the fan-out (max of the samples): ${healthy ? 'MET' : 'NOT MET'}`);
+  console.log(
+    JSON.stringify({
+      store: plan.store,
+      devices: plan.devices,
+      passes: plan.passes,
+      puts_answered_ms: Math.round(result.putsAnsweredMs),
+      all_pushed_ms: result.deliveredMs === undefined ? null : Math.round(result.deliveredMs),
+      pushes_per_s: Math.round(rate),
+      connections: result.connectionsByProcess,
+      peak_streams: result.peakStreamsByProcess,
+      healthz_ms: {
+        p50: round1(health.p50),
+        p99: round1(health.p99),
+        max: round1(health.max),
+        samples: health.samples,
+        failures: health.failures,
+      },
+      duplicates: result.deliveries.duplicates,
+      missing: result.deliveries.missing,
+      unexpected: result.deliveries.unexpected,
+      goals: { fan_out: fast, healthz: healthy },
+    }),
+  );
+  return failures.length === 0;
 }
 
-async function registerDevices(pool: Pool, serial: string, token: string): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < DEVICES) {
-      next++;
-      const device = randomBytes(16).toString('hex');
-      await call(
-        pool,
-        'POST',
-        `/apple/v1/devices/${device}/registrations/pass.dev.passmint.local/${serial}`,
-        { authorization: `ApplePass ${token}`, 'content-type': 'application/json' },
-        JSON.stringify({ pushToken: randomBytes(32).toString('hex') }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+function failuresOf(plan: FanOutPlan, result: FanOutResult): string[] {
+  const failures: string[] = [];
+  const { deliveries } = result;
+  if (result.putErrors > 0) failures.push(`${result.putErrors} PUTs did not answer 2xx`);
+  if (result.registrations !== plan.devices) failures.push(`${result.registrations} devices registered, not ${plan.devices}`);
+  if (deliveries.missing > 0) failures.push(`${deliveries.missing} devices got no push`);
+  if (deliveries.duplicates > 0) failures.push(`${deliveries.duplicates} pushes went to a device that already had one`);
+  if (deliveries.unexpected > 0) failures.push(`${deliveries.unexpected} pushes went to tokens nobody registered`);
+  if ((result.health?.failures ?? 0) > 0) failures.push(`${result.health?.failures} /healthz samples did not answer 200`);
+  return failures;
+}
+
+function summarize(health: HealthSamples | undefined) {
+  const sorted = [...(health?.latenciesMs ?? [])].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, samples: sorted.length, failures: health?.failures ?? 0 };
+}
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return count;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 main().catch((error: unknown) => {

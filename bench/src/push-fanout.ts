@@ -5,16 +5,10 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { createTestTls, startFakeApns, type FakeApns } from '@passmint/e2e';
 import { waitForDistinctTokens, type Deliveries } from './apns-deliveries';
-import {
-  authenticationTokens,
-  countRegistrations,
-  insertRegistrations,
-  PASS_TYPE_IDENTIFIER,
-  registerThroughWebService,
-  type DeviceCounts,
-} from './device-registrations';
+import { PASS_TYPE_IDENTIFIER, registerThroughWebService, type DeviceCounts } from './device-registrations';
+import { openFanOutStore, type FanOutStore } from './fanout-stores';
+import { startHealthSampler, type HealthSamples } from './health-sampler';
 import { PASSMINT_BIN } from './passmint-process';
-import { openBenchSchema, type BenchSchema } from './pg-schema';
 import { startCluster, type Cluster } from './scale-cluster';
 import { apiHeaders, bodyWithPoints, createPasses } from './scale-requests';
 
@@ -22,9 +16,14 @@ export interface FanOutPlan {
   devices: number;
   passes: number;
   processes: number;
+  store: 'sqlite' | 'postgres';
   /** Registering through the web service is kept only while it would finish within this. */
   webRegistrationBudgetMs: number;
   deliveryTimeoutMs: number;
+  /** Sample `GET /healthz` of the first process every 50 ms from the first PUT until the last push. */
+  sampleHealth?: boolean;
+  /** Run the servers with `--cpu-prof`, each writing a .cpuprofile into this directory as it exits. */
+  profileDir?: string;
 }
 
 export interface FanOutResult {
@@ -32,7 +31,7 @@ export interface FanOutResult {
   insertedBySql: number;
   /** Web service registrations a second, measured on the sample. */
   webRegistrationsPerSec: number;
-  registrationsInSchema: number;
+  registrations: number;
   putErrors: number;
   notifiedDevices: number;
   /** From the first PUT sent until the last one answered. */
@@ -42,36 +41,50 @@ export interface FanOutResult {
   deliveries: Deliveries;
   /** HTTP/2 connections each process opened to its fake APNs. */
   connectionsByProcess: number[];
+  /** Most streams in flight at once on one connection, by process. */
+  peakStreamsByProcess: number[];
+  health?: HealthSamples;
 }
 
 /**
- * `processes` servers on one PostgreSQL schema, each with its own push worker and its own fake
- * APNs (so each process's deliveries can be counted), `devices` registrations spread over
- * `passes` passes, then one changed PUT per pass, alternating between the processes.
+ * `processes` servers on one store, each with its own push worker and its own fake APNs (so each
+ * process's deliveries can be counted), `devices` registrations spread over `passes` passes, then
+ * one changed PUT per pass, alternating between the processes.
  */
 export async function measureFanOut(plan: FanOutPlan): Promise<FanOutResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passmint-bench-fanout-'));
   const fakes: FakeApns[] = [];
-  let schema: BenchSchema | undefined;
+  let store: FanOutStore | undefined;
   let cluster: Cluster | undefined;
   try {
     const caFile = await startFakes(dataDir, plan.processes, fakes);
-    schema = await openBenchSchema('push');
-    const databaseUrl = schema.url;
-    cluster = await startCluster(plan.processes, (index) => ({
-      PASSMINT_DATA_DIR: dataDir,
-      PASSMINT_DATABASE_URL: databaseUrl,
-      PASSMINT_APNS_URL: (fakes[index] as FakeApns).url,
-      NODE_EXTRA_CA_CERTS: caFile,
-    }));
+    store = await openFanOutStore(plan.store, dataDir);
+    const databaseUrl = store.databaseUrl;
+    cluster = await startCluster(
+      plan.processes,
+      (index) => ({
+        PASSMINT_DATA_DIR: dataDir,
+        ...(databaseUrl === undefined ? {} : { PASSMINT_DATABASE_URL: databaseUrl }),
+        PASSMINT_APNS_URL: (fakes[index] as FakeApns).url,
+        NODE_EXTRA_CA_CERTS: caFile,
+      }),
+      plan.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${plan.profileDir}`],
+    );
     const serials = await createPasses(cluster.urls, apiHeaders(cluster.key), plan.passes);
-    const registration = await register(cluster, schema, serials, plan);
-    const fanOut = await updateAll(cluster, serials, fakes, plan);
-    return { ...registration, ...fanOut, connectionsByProcess: fakes.map((fake) => fake.sessions) };
+    const registration = await register(cluster, store, serials, plan);
+    const fanOut = await updateAll(cluster, serials, fakes, plan, registration.tokens);
+    const { tokens, ...registered } = registration;
+    return {
+      ...registered,
+      ...fanOut,
+      registrations: tokens.size,
+      connectionsByProcess: fakes.map((fake) => fake.sessions),
+      peakStreamsByProcess: fakes.map((fake) => fake.peakConcurrentStreams),
+    };
   } finally {
     await cluster?.stop();
     await Promise.all(fakes.map((fake) => fake.close()));
-    await schema?.drop();
+    await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -93,22 +106,21 @@ async function startFakes(dataDir: string, count: number, fakes: FakeApns[]): Pr
  * A sample of about 1% through the web service (at least one device a pass, which the SQL copies
  * from); the rest the same way if that would fit the budget, else by SQL.
  */
-async function register(cluster: Cluster, schema: BenchSchema, serials: string[], plan: FanOutPlan) {
+async function register(cluster: Cluster, store: FanOutStore, serials: string[], plan: FanOutPlan) {
   const wanted = spread(serials, plan.devices);
   const sample: DeviceCounts = new Map(
     [...wanted].map(([serial, count]) => [serial, Math.min(count, Math.max(1, Math.ceil(count / 100)))]),
   );
   const rest: DeviceCounts = new Map([...wanted].map(([serial, count]) => [serial, count - (sample.get(serial) ?? 0)]));
-  const tokens = await authenticationTokens(schema);
+  const authentication = await store.authenticationTokens();
   const started = performance.now();
-  let web = await registerThroughWebService(cluster.urls, tokens, sample);
+  let web = await registerThroughWebService(cluster.urls, authentication, sample);
   const webRegistrationsPerSec = web / ((performance.now() - started) / 1000);
   let insertedBySql = 0;
   if ((plan.devices / webRegistrationsPerSec) * 1000 <= plan.webRegistrationBudgetMs)
-    web += await registerThroughWebService(cluster.urls, tokens, rest);
-  else insertedBySql = await insertRegistrations(schema, rest);
-  const { registrations } = await countRegistrations(schema);
-  return { registeredThroughWebService: web, insertedBySql, webRegistrationsPerSec, registrationsInSchema: registrations };
+    web += await registerThroughWebService(cluster.urls, authentication, rest);
+  else insertedBySql = await store.insertRegistrations(rest);
+  return { registeredThroughWebService: web, insertedBySql, webRegistrationsPerSec, tokens: await store.pushTokens() };
 }
 
 /** `total` devices over the passes, as evenly as it divides. */
@@ -117,9 +129,11 @@ function spread(serials: string[], total: number): DeviceCounts {
   return new Map(serials.map((serial, index) => [serial, base + (index < total % serials.length ? 1 : 0)]));
 }
 
-async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[], plan: FanOutPlan) {
+async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[], plan: FanOutPlan, expected: Set<string>) {
   const pools = cluster.urls.map((url) => new Pool(url, { connections: 8 }));
   const headers = apiHeaders(cluster.key);
+  const sampler = plan.sampleHealth ? await startHealthSampler(cluster.urls[0] as string) : undefined;
+  let health: HealthSamples | undefined;
   try {
     const startedAt = Date.now();
     const started = performance.now();
@@ -127,15 +141,24 @@ async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[],
       serials.map((serial, index) => putChanged(pools[index % pools.length] as Pool, headers, serial, index + 1)),
     );
     const putsAnsweredMs = performance.now() - started;
-    const deliveries = await waitForDistinctTokens(fakes, plan.devices, plan.deliveryTimeoutMs);
+    const deliveries = await waitForDistinctTokens(fakes, {
+      n: plan.devices,
+      timeoutMs: plan.deliveryTimeoutMs,
+      expected,
+      onDone: async () => {
+        health = await sampler?.stop();
+      },
+    });
     return {
       putErrors: answers.filter((answer) => answer.status >= 300).length,
       notifiedDevices: answers.reduce((sum, answer) => sum + answer.notifiedDevices, 0),
       putsAnsweredMs,
       ...(deliveries.completedAt === undefined ? {} : { deliveredMs: deliveries.completedAt - startedAt }),
       deliveries,
+      ...(health === undefined ? {} : { health }),
     };
   } finally {
+    if (health === undefined) await sampler?.stop();
     await Promise.all(pools.map((pool) => pool.close()));
   }
 }

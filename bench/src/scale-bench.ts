@@ -23,6 +23,7 @@ const FAN_OUT: FanOutPlan = {
   devices: Number(process.env.BENCH_SCALE_DEVICES ?? 100_000),
   passes: 100,
   processes: 2,
+  store: 'postgres',
   webRegistrationBudgetMs: 60_000,
   deliveryTimeoutMs: 120_000,
 };

@@ -13,13 +13,17 @@ export interface Cluster {
  * alone: its first start makes the default tenant and prints the key, which the others reuse
  * (they print none). `envFor(index)` should share the data dir, so all sign with one identity.
  */
-export async function startCluster(count: number, envFor: (index: number) => Record<string, string>): Promise<Cluster> {
+export async function startCluster(
+  count: number,
+  envFor: (index: number) => Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Cluster> {
   const servers: SpawnedServer[] = [];
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));
   };
   try {
-    while (servers.length < count) servers.push(await startPassmint(envFor(servers.length)));
+    while (servers.length < count) servers.push(await startPassmint(envFor(servers.length), nodeArgs));
   } catch (error) {
     await stop();
     throw error;

@@ -113,7 +113,7 @@ function printFanOut(plan: FanOutPlan, result: FanOutResult): void {
     `Push fan-out: ${plan.devices} registrations over ${plan.passes} passes, ${plan.processes} processes on one PostgreSQL schema, each with its own push worker and its own fake APNs`,
   );
   console.log(
-    `registrations: ${result.registeredThroughWebService} through the web service (${result.webRegistrationsPerSec.toFixed(0)}/s, so all ${plan.devices} would take ~${(plan.devices / result.webRegistrationsPerSec).toFixed(0)} s), ${result.insertedBySql} by SQL INSERT; ${result.registrationsInSchema} in the table`,
+    `registrations: ${result.registeredThroughWebService} through the web service (${result.webRegistrationsPerSec.toFixed(0)}/s, so all ${plan.devices} would take ~${(plan.devices / result.webRegistrationsPerSec).toFixed(0)} s), ${result.insertedBySql} by SQL INSERT; ${result.registrations} in the table`,
   );
   console.log(
     `${plan.passes} changed PUTs (alternating between processes) answered within ${result.putsAnsweredMs.toFixed(0)} ms, notifiedDevices summed ${result.notifiedDevices}, non-2xx ${result.putErrors}`,
