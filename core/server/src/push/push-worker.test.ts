@@ -283,3 +283,73 @@ test('a retry is logged at warn, a push given up at error, a delivery at debug',
     'push.retry warn',
   ]);
 });
+
+describe('running, with batches in flight', () => {
+  function runningWorker(workerStore: Store, sender: ReturnType<typeof scriptedSender>) {
+    return createPushWorker({
+      store: workerStore,
+      senderFor: async () => ({ key: 'identity-1', sender }),
+      pushType: 'background',
+      priority: 5,
+      maxAttempts: 3,
+      batchSize: 2,
+      batchesInFlight: 2,
+      pollIntervalMs: 10,
+      clock: () => now,
+    });
+  }
+
+  test("sends every push once and records each batch's outcomes with a later claim", async () => {
+    const { serial, tokens } = await passWithQueuedPushes(7);
+    const sender = scriptedSender();
+    const claims: number[] = [];
+    const counting: Store = Object.create(store, {
+      claimPushes: {
+        value: (options: Parameters<Store['claimPushes']>[0]) => (claims.push(options.finished?.length ?? 0), store.claimPushes(options)),
+      },
+    }) as Store;
+    const pushes = runningWorker(counting, sender);
+    pushes.start();
+    await until(async () => (await store.pushSummary(serial)).delivered === 7);
+    await pushes.stop();
+    expect(sender.sent.map((request) => request.pushToken).sort()).toEqual([...tokens].sort());
+    // Outcomes rode along with claims (one commit for both) rather than each batch writing its own.
+    expect(claims.some((finished) => finished > 0)).toBe(true);
+  });
+
+  test('a crash before the outcomes are written re-sends at most the batches in flight, and loses none', async () => {
+    const { serial, tokens } = await passWithQueuedPushes(7);
+    const sender = scriptedSender();
+    let crashed = false;
+    // The process "dies" at its first claim that carries outcomes: that commit and every write after it never happen.
+    const dying: Store = Object.create(store, {
+      claimPushes: {
+        value: (options: Parameters<Store['claimPushes']>[0]) => {
+          if (crashed || (options.finished?.length ?? 0) > 0) crashed = true;
+          return crashed ? Promise.reject(new Error('crashed')) : store.claimPushes(options);
+        },
+      },
+      finishPushes: { value: () => Promise.reject(new Error('crashed')) },
+    }) as Store;
+    const first = runningWorker(dying, sender);
+    first.start();
+    await until(async () => crashed);
+    await first.stop();
+    const sentBeforeCrash = sender.sent.length;
+    expect(sentBeforeCrash).toBeLessThanOrEqual(2 * 2);
+
+    now = new Date(now.getTime() + 61_000);
+    const restarted = worker(sender);
+    while ((await restarted.runOnce()) > 0);
+    expect(await store.pushSummary(serial)).toMatchObject({ delivered: 7, pending: 0 });
+    const sends = new Map<string, number>();
+    for (const request of sender.sent) sends.set(request.pushToken, (sends.get(request.pushToken) ?? 0) + 1);
+    expect([...sends.keys()].sort()).toEqual([...tokens].sort());
+    // Only the pushes sent before the crash (their outcomes unwritten) went twice.
+    expect([...sends.values()].filter((count) => count > 1).length).toBe(sentBeforeCrash);
+  });
+});
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -18,7 +18,13 @@ export interface PushWorkerOptions {
   pushType: 'background' | 'alert';
   priority: 5 | 10;
   maxAttempts: number;
+  /** Pushes claimed at once. */
   batchSize?: number;
+  /**
+   * Batches in flight at once: while one batch waits for APNs' last answers, the next is already
+   * claimed and queued on the connection, so it never runs dry between batches.
+   */
+  batchesInFlight?: number;
   leaseMs?: number;
   pollIntervalMs?: number;
   /** How long an identity APNs answered 403 for is left alone. */
@@ -70,7 +76,8 @@ const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'DeviceTokenNotForTopic'])
 
 /**
  * Drains the push outbox: claims due pushes with a lease, sends them (one multiplexed HTTP/2
- * connection per identity carries a whole batch at once), and records each outcome. Transient
+ * connection per identity carries a whole batch at once), and records each outcome, a batch's
+ * outcomes in the transaction that claims the next batch. Transient
  * failures (429, 5xx, timeouts, broken connections) come back with exponential backoff and
  * jitter until `maxAttempts`; dead tokens lose their registrations; a 403 pauses the identity.
  * A crash loses nothing: unsent pushes are still pending, and leased ones are claimed again once
@@ -81,6 +88,7 @@ export function createPushWorker(options: PushWorkerOptions) {
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 1000;
+  const batchesInFlight = options.batchesInFlight ?? 2;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const pauseMs = options.pauseMs ?? 5 * 60_000;
@@ -92,18 +100,31 @@ export function createPushWorker(options: PushWorkerOptions) {
   const health = createIdentityHealth();
   let running = false;
   let delaying = false;
-  /** A wake that came while a batch was running: look again at once rather than sleep. */
-  let wakeRequested = false;
+  /** Counts wakes: a lane that was woken while its batch ran looks again at once rather than sleep. */
+  let wakes = 0;
   const { sleep, wake: wakeUp } = createWakeableSleep();
   let loop: Promise<void> | undefined;
 
-  async function runOnce(): Promise<number> {
+  /** Claims a batch, recording `finished` (the previous batch's outcomes) in the same transaction. */
+  async function claim(finished: PushOutcome[]): Promise<PushJob[]> {
     const now = clock();
-    const jobs = await store.claimPushes({
+    return store.claimPushes({
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
       limit: batchSize,
+      finished,
     });
+  }
+
+  /** Claims, sends and records one batch; how many pushes it claimed. */
+  async function runOnce(): Promise<number> {
+    const jobs = await claim([]);
+    await store.finishPushes(await send(jobs));
+    return jobs.length;
+  }
+
+  /** Sends a claimed batch; the outcomes of the pushes that ended, not yet recorded (retries are). */
+  async function send(jobs: PushJob[]): Promise<PushOutcome[]> {
     const finished: PushOutcome[] = [];
     // One sender lookup per tenant per batch, not per push (a fan-out is thousands of one tenant's).
     const senders = new Map<string, ReturnType<PushWorkerOptions['senderFor']>>();
@@ -114,10 +135,7 @@ export function createPushWorker(options: PushWorkerOptions) {
     };
     const devices = await devicesOf(jobs);
     await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job, senderFor, devices)))));
-    // One transaction (one fsync) for the batch's outcomes; a crash before it only means these
-    // leased pushes are sent again once their lease runs out.
-    await store.finishPushes(finished);
-    return jobs.length;
+    return finished;
   }
 
   /**
@@ -242,17 +260,47 @@ export function createPushWorker(options: PushWorkerOptions) {
       await sleep(options.startDelayMs);
       delaying = false;
     }
+    await Promise.all(Array.from({ length: batchesInFlight }, lane));
+  }
+
+  /**
+   * One batch at a time: claim (recording the previous batch's outcomes in the same transaction,
+   * one commit), send, repeat. A crash before that commit only means the previous batch's leased
+   * pushes are sent again once their lease runs out; never more than the batches in flight.
+   */
+  async function lane(): Promise<void> {
+    let unrecorded: PushOutcome[] = [];
     while (running) {
-      let claimed = 0;
-      wakeRequested = false;
+      const seen = wakes;
+      let jobs: PushJob[] = [];
+      // Back to the event loop between batches: requests waiting on this process go first.
+      await yieldToEventLoop();
       try {
-        claimed = await runOnce();
+        jobs = await claim(unrecorded);
+        unrecorded = [];
+        await yieldToEventLoop();
+        unrecorded = await send(jobs);
       } catch (error) {
         log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
       }
       await pruneHourly();
       // A full batch means more may be waiting: go again at once.
-      if (running && claimed < batchSize && !wakeRequested) await sleep(pollIntervalMs);
+      if (running && jobs.length < batchSize && wakes === seen) {
+        unrecorded = await recordAlone(unrecorded);
+        await sleep(pollIntervalMs);
+      }
+    }
+    await recordAlone(unrecorded);
+  }
+
+  /** Records outcomes in a transaction of their own (before sleeping or stopping); those a failed write leaves come back. */
+  async function recordAlone(outcomes: PushOutcome[]): Promise<PushOutcome[]> {
+    try {
+      await store.finishPushes(outcomes);
+      return [];
+    } catch (error) {
+      log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      return outcomes;
     }
   }
 
@@ -265,7 +313,7 @@ export function createPushWorker(options: PushWorkerOptions) {
     /** New pushes were queued: look now rather than at the next poll. */
     wake(): void {
       if (delaying) return;
-      wakeRequested = true;
+      wakes += 1;
       wakeUp();
     },
     /** Stops after the batch in flight is recorded. */
@@ -288,6 +336,10 @@ export function createPushWorker(options: PushWorkerOptions) {
 }
 
 export type PushWorker = ReturnType<typeof createPushWorker>;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** 429 (too many requests for this token), 5xx, and 0: a timeout or a broken connection. */
 function isTransient(status: number): boolean {

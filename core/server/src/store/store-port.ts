@@ -58,9 +58,11 @@ export interface Store extends PassRepository, EventStore, ActivityStore {
 
   /**
    * Claims up to `limit` pushes that are due (pending and available, or leased with the lease run
-   * out), leasing them to the caller until `leaseUntil`; attempts go up by one.
+   * out), leasing them to the caller until `leaseUntil`; attempts go up by one. `finished`, the
+   * outcomes of the caller's previous batch, are recorded first in the same transaction (as
+   * `finishPushes` would): a worker that keeps claiming pays one commit per batch, not two.
    */
-  claimPushes(options: { now: string; leaseUntil: string; limit: number }): Promise<PushJob[]>;
+  claimPushes(options: ClaimOptions): Promise<PushJob[]>;
   /**
    * Pushes that ended, recorded together (one transaction for a whole batch): delivered (APNs
    * accepted it) or dead (given up, or the token is gone).
@@ -176,6 +178,13 @@ export interface PushJob {
   /** Including this one. */
   attempts: number;
   createdAt: string;
+}
+
+export interface ClaimOptions {
+  now: string;
+  leaseUntil: string;
+  limit: number;
+  finished?: PushOutcome[];
 }
 
 export interface PushOutcome {

@@ -1,4 +1,4 @@
-import { GOOGLE_SYNC_TOPIC, type PushOutcome, type PushSummary } from '../store-port';
+import { GOOGLE_SYNC_TOPIC, type ClaimOptions, type PushJob, type PushOutcome, type PushSummary } from '../store-port';
 import type { PushOutboxMethods } from '../store-aggregates';
 import {
   PUSH_JOB_COLUMNS,
@@ -22,38 +22,17 @@ import { violates, type PostgresContext, type Queryable } from './queryable';
 export function postgresPushOutbox({ pool, transaction }: PostgresContext): PushOutboxMethods {
   return {
     async claimPushes(options) {
-      if (options.limit < 1) return [];
-      // SKIP LOCKED: processes claiming at once each take different rows instead of queueing
-      // behind one another; a row another claimer holds is theirs to lease.
-      const { rows } = await pool.query<PushRow & { available_at: string }>(
-        `WITH due AS (
-            SELECT id FROM push_outbox
-            WHERE state IN ('pending', 'leased')
-              AND ((state = 'pending' AND available_at <= $1) OR (state = 'leased' AND lease_until < $1))
-            ORDER BY available_at, id
-            LIMIT $3
-            FOR UPDATE SKIP LOCKED
-          )
-          UPDATE push_outbox o SET state = 'leased', lease_until = $2, attempts = o.attempts + 1
-          FROM due WHERE o.id = due.id
-          RETURNING ${PUSH_JOB_COLUMNS.split(', ')
-            .map((column) => `o.${column}`)
-            .join(', ')}, o.available_at`,
-        [options.now, options.leaseUntil, Math.floor(options.limit)],
-      );
-      // RETURNING follows no order; hand the jobs out in the order they became due.
-      return rows.sort(byDueOrder).map(toPushJob);
+      const finished = options.finished ?? [];
+      if (finished.length === 0) return claimDue(pool, options);
+      return transaction(async (db) => {
+        await recordOutcomes(db, finished);
+        return claimDue(db, options);
+      });
     },
     async finishPushes(outcomes: PushOutcome[]) {
       if (outcomes.length === 0) return;
-      if (outcomes.some((outcome) => outcome.givenUp)) {
-        await transaction(async (db) => {
-          await writeOutcomes(db, outcomes);
-          await appendEvents(db, await givenUpEvents(db, outcomes));
-        });
-        return;
-      }
-      await writeOutcomes(pool, outcomes);
+      if (outcomes.some((outcome) => outcome.givenUp)) await transaction((db) => recordOutcomes(db, outcomes));
+      else await writeOutcomes(pool, outcomes);
     },
     async retryPush(id, retry) {
       for (let attempt = 1; ; attempt++) {
@@ -108,6 +87,37 @@ export function postgresPushOutbox({ pool, transaction }: PostgresContext): Push
       };
     },
   };
+}
+
+/** Leases up to `limit` due pushes, in the order they became due. */
+async function claimDue(db: Queryable, options: ClaimOptions): Promise<PushJob[]> {
+  if (options.limit < 1) return [];
+  // SKIP LOCKED: processes claiming at once each take different rows instead of queueing
+  // behind one another; a row another claimer holds is theirs to lease.
+  const { rows } = await db.query<PushRow & { available_at: string }>(
+    `WITH due AS (
+        SELECT id FROM push_outbox
+        WHERE state IN ('pending', 'leased')
+          AND ((state = 'pending' AND available_at <= $1) OR (state = 'leased' AND lease_until < $1))
+        ORDER BY available_at, id
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE push_outbox o SET state = 'leased', lease_until = $2, attempts = o.attempts + 1
+      FROM due WHERE o.id = due.id
+      RETURNING ${PUSH_JOB_COLUMNS.split(', ')
+        .map((column) => `o.${column}`)
+        .join(', ')}, o.available_at`,
+    [options.now, options.leaseUntil, Math.floor(options.limit)],
+  );
+  // RETURNING follows no order; hand the jobs out in the order they became due.
+  return rows.sort(byDueOrder).map(toPushJob);
+}
+
+/** Outcomes and the delivery.failed events of those given up, inside the caller's transaction. */
+async function recordOutcomes(db: Queryable, outcomes: PushOutcome[]): Promise<void> {
+  await writeOutcomes(db, outcomes);
+  if (outcomes.some((outcome) => outcome.givenUp)) await appendEvents(db, await givenUpEvents(db, outcomes));
 }
 
 /** Records pushes that ended, in one statement. */

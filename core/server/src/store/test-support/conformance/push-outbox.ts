@@ -114,6 +114,24 @@ export function describePushOutboxConformance(context: StoreUnderTest): void {
       expect(await claim(10_000)).toEqual([]);
     });
 
+    it('records the outcomes handed to a claim before claiming, in one transaction', async () => {
+      const { pass } = await registeredPass(3);
+      await changed(pass, { updatedAt: at(100) });
+      const [delivered, dead] = (await claim(100, 2)) as [PushJob, PushJob];
+      const rest = await store.claimPushes({
+        now: at(101),
+        leaseUntil: at(101 + LEASE_SECONDS),
+        limit: 10,
+        finished: [
+          { id: delivered.id, state: 'delivered', at: at(101), detail: null },
+          { id: dead.id, state: 'dead', at: at(101), detail: '500 InternalServerError', givenUp: true },
+        ],
+      });
+      expect(rest).toHaveLength(1);
+      expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ delivered: 1, failed: 1, pending: 1 });
+      expect(await claim(101 + 2 * LEASE_SECONDS)).toEqual([{ ...rest[0], attempts: 2 }]);
+    });
+
     it('prunes finished pushes older than the cut-off and nothing else', async () => {
       const { pass } = await registeredPass(3);
       await changed(pass, { updatedAt: at(100) });
