@@ -24,6 +24,35 @@ describe('isRealDateTime', () => {
   });
 });
 
+describe('isRealDateTime against the calendar', () => {
+  it('agrees with Date.UTC on every digit combination of the pattern', () => {
+    const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1000, max: 9999 }),
+        two,
+        two,
+        two,
+        two,
+        fc.option(two, { nil: undefined }),
+        (year, month, day, hour, minute, second) => {
+          const text = `${year}-${month}-${day}T${hour}:${minute}${second === undefined ? '' : `:${second}`}Z`;
+          const date = new Date(Date.UTC(year, Number(month) - 1, Number(day)));
+          const real =
+            date.getUTCFullYear() === year &&
+            date.getUTCMonth() === Number(month) - 1 &&
+            date.getUTCDate() === Number(day) &&
+            Number(hour) < 24 &&
+            Number(minute) < 60 &&
+            Number(second ?? 0) < 60;
+          expect(isRealDateTime(text)).toBe(real);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('compareDateTimes', () => {
   const dateTime = fc
     .tuple(

@@ -229,8 +229,11 @@ function regexCheck(pattern: RegExp): (value: unknown) => boolean {
 /** A refinement is zod's own function, given the payload it would get: passed if it adds no issue. */
 function customCheck(check: Check): (value: unknown) => boolean {
   if (check._zod.def.when !== undefined) throw new UnsupportedSchema('conditional check');
+  // One payload per check, reset for each value: checks run one at a time and keep nothing of it.
+  const payload = { value: undefined as unknown, issues: [] as unknown[] };
   return (value) => {
-    const payload = { value, issues: [] as unknown[] };
+    payload.value = value;
+    payload.issues.length = 0;
     const outcome = check._zod.check(payload as never) as unknown;
     // An asynchronous refinement is zod's to wait for.
     return !(outcome instanceof Promise) && payload.issues.length === 0;
