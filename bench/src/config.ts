@@ -31,7 +31,8 @@ export function benchConfig(): BenchConfig {
   };
 }
 
-function countFromEnv(name: string, fallback: number): number {
+/** A positive integer from the environment, or the fallback when the variable is unset or empty. */
+export function countFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const count = Number(raw);

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { measureFanOut, type FanOutPlan, type FanOutResult } from './push-fanout';
 import type { HealthSamples } from './health-sampler';
+import { countFromEnv } from './config';
 
 /**
  * `npm run bench:push`: `BENCH_PUSH_DEVICES` devices (default 100,000) spread over
@@ -21,8 +22,8 @@ function planFromEnv(): FanOutPlan {
   if (store !== 'sqlite' && store !== 'postgres') throw new Error(`BENCH_PUSH_STORE must be sqlite or postgres, got "${store}"`);
   const profileDir = process.env.BENCH_PUSH_PROFILE;
   return {
-    devices: positive('BENCH_PUSH_DEVICES', 100_000),
-    passes: positive('BENCH_PUSH_PASSES', 100),
+    devices: countFromEnv('BENCH_PUSH_DEVICES', 100_000),
+    passes: countFromEnv('BENCH_PUSH_PASSES', 100),
     processes: 1,
     store,
     // Through the web service only while that takes under 10 s; past it the rest is copied by SQL.
@@ -111,14 +112,6 @@ function summarize(health: HealthSamples | undefined) {
   const sorted = [...(health?.latenciesMs ?? [])].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, samples: sorted.length, failures: health?.failures ?? 0 };
-}
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return count;
 }
 
 function round1(value: number): number {
