@@ -89,4 +89,18 @@ describe('fastParserOf', () => {
     expect(fastParserOf(passCreateSchema)!(withProto)).toBe(NOT_ACCEPTED);
     expect(passCreateSchema.safeParse(withProto).success).toBe(true);
   });
+
+  it('declines an over-long list before reading its items', () => {
+    let itemsRead = 0;
+    const field = {
+      get label() {
+        itemsRead++;
+        return 'L';
+      },
+      value: 'V',
+    };
+    const body = { barcodeValue: 'x', barcodeFormat: 'QR', backFields: Array.from({ length: 100_000 }, () => field) };
+    expect(fastParserOf(passCreateSchema)!(body)).toBe(NOT_ACCEPTED);
+    expect(itemsRead).toBe(0);
+  });
 });

@@ -83,8 +83,14 @@ function wrapped(def: Def, passes: undefined | null): FastParse {
 
 function arrayParser(def: Def): FastParse {
   const element = compile(def.element as z.ZodType);
+  // The length limits are looked at before the items: a body with a million fields is declined
+  // at once rather than after a million parses.
+  const lengthChecks = ((def.checks ?? []) as Check[])
+    .filter((check) => check._zod.def.check === 'max_length' || check._zod.def.check === 'min_length')
+    .map(compileCheck);
   return (value) => {
     if (!Array.isArray(value)) return NOT_ACCEPTED;
+    for (const check of lengthChecks) if (!check(value)) return NOT_ACCEPTED;
     const out: unknown[] = new Array(value.length);
     for (let index = 0; index < value.length; index++) {
       const item = element(value[index]);
