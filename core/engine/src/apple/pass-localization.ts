@@ -23,8 +23,13 @@ const FIELD_TEXTS = ['label', 'value', 'changeMessage', 'attributedValue'] as co
  */
 export function localizableTexts(passJson: Record<string, unknown>): Set<string> {
   const texts = new Set<string>();
+  forEachLocalizableText(passJson, (text) => texts.add(text));
+  return texts;
+}
+
+function forEachLocalizableText(passJson: Record<string, unknown>, visit: (text: string) => void): void {
   const add = (value: unknown) => {
-    if (typeof value === 'string' && value !== '') texts.add(value);
+    if (typeof value === 'string' && value !== '') visit(value);
   };
   add(passJson.organizationName);
   add(passJson.description);
@@ -42,7 +47,6 @@ export function localizableTexts(passJson: Record<string, unknown>): Set<string>
     if (!Array.isArray(items)) continue;
     for (const item of items) if (isRecord(item)) add(list === 'barcodes' ? item.altText : item.relevantText);
   }
-  return texts;
 }
 
 /**
@@ -75,8 +79,7 @@ export function passLocalization(
   pass: Pick<CanonicalPass, 'defaultLanguage' | 'translations'>,
 ): PassLocalization {
   if (!pass.translations) return { assets: [], warnings: [] };
-  const texts = localizableTexts(passJson);
-  const outcome = cachedLocalization(texts, { defaultLanguage: pass.defaultLanguage, translations: pass.translations });
+  const outcome = cachedLocalization(passJson, { defaultLanguage: pass.defaultLanguage, translations: pass.translations });
   return { assets: outcome.assets, warnings: [...outcome.warnings] };
 }
 
@@ -93,21 +96,34 @@ const outcomesByTable = new Map<string, CachedTable>();
  * (escaped, encoded, hashed) once: the outcome depends only on the tables and on which of their
  * source texts the pass contains, and the files' bytes are shared (the zip only reads them).
  */
-function cachedLocalization(texts: Set<string>, pass: TranslatedPass): PassLocalization {
+function cachedLocalization(passJson: Record<string, unknown>, pass: TranslatedPass): PassLocalization {
   const table = cachedTable(pass);
-  if (!table) return localize(texts, pass);
-  const present = table.sources.map((source) => (texts.has(source) ? '1' : '0')).join('');
+  if (!table) return localize(localizableTexts(passJson), pass);
+  const present = presenceOf(passJson, table);
   let outcome = table.outcomes.get(present);
   if (!outcome) {
-    outcome = localize(texts, pass);
+    outcome = localize(localizableTexts(passJson), pass);
     if (table.outcomes.size < CACHED_OUTCOMES_PER_TABLE) table.outcomes.set(present, outcome);
   }
   return outcome;
 }
 
+/** Which of the table's source texts the pass contains, one character per source. */
+function presenceOf(passJson: Record<string, unknown>, table: CachedTable): string {
+  const found = new Uint8Array(table.sources.length);
+  forEachLocalizableText(passJson, (text) => {
+    const index = table.sourceIndex.get(text);
+    if (index !== undefined) found[index] = 1;
+  });
+  let present = '';
+  for (const flag of found) present += flag === 1 ? '1' : '0';
+  return present;
+}
+
 interface CachedTable {
   pass: TranslatedPass;
   sources: string[];
+  sourceIndex: Map<string, number>;
   outcomes: Map<string, PassLocalization>;
 }
 
@@ -125,6 +141,7 @@ function cachedTable(pass: TranslatedPass): CachedTable | undefined {
     table = {
       pass: structuredClone({ defaultLanguage: pass.defaultLanguage, translations: pass.translations }),
       sources,
+      sourceIndex: new Map(sources.map((source, index) => [source, index])),
       outcomes: new Map(),
     };
     if (outcomesByTable.size >= CACHED_TABLES) outcomesByTable.delete(outcomesByTable.keys().next().value!);
