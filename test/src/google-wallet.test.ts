@@ -94,14 +94,32 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-/** GET /api/passes/<serial> once it gives a save link: the sync marks the pass synced just after Google took the object. */
-async function detailsOnceOnGoogle(serialNumber: string) {
-  let details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
-  for (let tries = 0; details.json.googleSaveUrl === null && tries < 200; tries++) {
+/**
+ * GET /api/passes/<serial> once its save link carries only ids: the queued insert has landed (the
+ * sync marks the pass synced just after Google took the object). Before that the link is null or
+ * carries the whole object.
+ */
+async function detailsOnceOnGoogle(serialNumber: string, requestKey = key) {
+  const idsOnly = (saveUrl: unknown) =>
+    typeof saveUrl === 'string' && !Object.keys(unverifiedPayload(saveUrl)).some((k) => k.endsWith('Classes'));
+  let details = await request(`${server.url}/api/passes/${serialNumber}`, { key: requestKey });
+  for (let tries = 0; !idsOnly(details.json.googleSaveUrl) && tries < 1200; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
+    details = await request(`${server.url}/api/passes/${serialNumber}`, { key: requestKey });
   }
   return details;
+}
+
+function unverifiedPayload(saveUrl: string): Record<string, unknown> {
+  const [, claims = ''] = saveUrl.slice(SAVE_PREFIX.length).split('.');
+  return (JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { payload: Record<string, unknown> }).payload;
+}
+
+/** POST, then wait until the queued insert has put the pass on Google; the short link GET then gives. */
+async function issueOnGoogle(body: unknown = CREATE) {
+  const issued = await issue(body);
+  const details = await detailsOnceOnGoogle(issued.serialNumber);
+  return { ...issued, googleSaveUrl: details.json.googleSaveUrl as string };
 }
 
 const objectId = (serial: string) => `${ISSUER}.${serial}`;
@@ -112,21 +130,27 @@ const callsTo = (serial: string, method: string, suffix = '') =>
   );
 
 describe('the save link', () => {
-  test('POST inserts the object first and returns a short signed link that carries only ids', async () => {
+  test('POST answers with a signed link carrying class and object; once its queued insert lands, GET gives a short link of ids', async () => {
     const issued = await issue();
     const id = objectId(issued.serialNumber);
+    const carrying = claimsOf(issued.googleSaveUrl ?? '');
+    expect(carrying).toMatchObject({ iss: email, aud: 'google', typ: 'savetowallet', origins: [server.url] });
+    expect(carrying.payload.genericObjects).toEqual([
+      expect.objectContaining({ id, barcode: expect.objectContaining({ type: 'QR_CODE', value: 'LOYALTY-98765' }) }),
+    ]);
+    expect(carrying.payload.genericClasses).toEqual([expect.objectContaining({ id: carrying.payload.genericObjects[0].classId })]);
+    expect(issued.warnings ?? []).toEqual([]);
+    const details = await detailsOnceOnGoogle(issued.serialNumber);
     expect(google.objects.get(id)).toMatchObject({
       header: { defaultValue: { value: 'Coffee Rewards' } },
       barcode: { type: 'QR_CODE', value: 'LOYALTY-98765' },
     });
-    const saveUrl = issued.googleSaveUrl ?? '';
+    const saveUrl = details.json.googleSaveUrl as string;
     expect(saveUrl.length).toBeLessThan(1800);
-    const claims = claimsOf(saveUrl);
-    expect(claims).toMatchObject({ iss: email, aud: 'google', typ: 'savetowallet', origins: [server.url] });
-    expect(claims.payload).toEqual({ genericObjects: [{ id, classId: expect.stringMatching(new RegExp(`^${ISSUER}\\.passmint_`)) }] });
-    expect(issued.warnings ?? []).toEqual([]);
-    const details = await request(`${server.url}/api/passes/${issued.serialNumber}`, { key });
-    expect(details.json.googleSaveUrl).toBe(saveUrl);
+    expect(claimsOf(saveUrl).payload).toEqual({
+      genericObjects: [{ id, classId: expect.stringMatching(new RegExp(`^${ISSUER}\\.passmint_`)) }],
+    });
+    expect((await request(`${server.url}/api/passes/${issued.serialNumber}`, { key })).json.googleSaveUrl).toBe(saveUrl);
   });
 
   test('stays under 1,800 characters for a body with every field at its maximum', async () => {
@@ -183,7 +207,7 @@ describe('updates', () => {
   });
 
   test('Google down during the PUT: the update is delivered once it comes back', async () => {
-    const { serialNumber } = await issue();
+    const { serialNumber } = await issueOnGoogle();
     google.down();
     try {
       expect((await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE })).status).toBe(200);
@@ -209,7 +233,7 @@ describe('updates', () => {
       id: objectId(issued.serialNumber),
       header: { defaultValue: { value: 'Coffee Rewards' } },
     });
-    expect(issued.warnings?.join(' ')).toMatch(/whole Google pass/);
+    expect(issued.warnings ?? []).toEqual([]);
     await until(() => google.objects.has(objectId(issued.serialNumber)), 60_000);
   });
 
@@ -229,13 +253,37 @@ describe('updates', () => {
     expect(details.json.googleSaveUrl).toMatch(/^https:\/\/pay\.google\.com\/gp\/v\/save\//);
   });
 
-  test('GET gives no save link for an object not on Google yet: null with a warning (and no Google button on the share page) until the sync succeeds', async () => {
+  test('GET before the object is on Google: the link carrying it (and the Google button on the share page), the short link once the sync succeeds', async () => {
+    const android = { 'user-agent': 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36' };
     google.down();
     let serialNumber: string;
     try {
       const issued = await issue();
       serialNumber = issued.serialNumber;
-      expect(issued.googleSaveUrl).not.toBeNull();
+      const details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
+      expect(details.json.googleSaveUrl).toBe(issued.googleSaveUrl);
+      expect(claimsOf(details.json.googleSaveUrl).payload.genericObjects[0]).toMatchObject({
+        id: objectId(serialNumber),
+        barcode: expect.any(Object),
+      });
+      expect((await request(`${server.url}/p/${serialNumber}`, { headers: android })).bytes.toString('utf8')).toContain(
+        'data-action="google"',
+      );
+    } finally {
+      google.up();
+    }
+    const details = await detailsOnceOnGoogle(serialNumber);
+    expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({
+      genericObjects: [{ id: objectId(serialNumber), classId: expect.any(String) }],
+    });
+    expect(details.json.warnings).toBeUndefined();
+  });
+
+  test('GET gives no save link for a pass too large to carry and not on Google yet: null with a warning, no Google button on the share page', async () => {
+    const backFields = Array.from({ length: 8 }, (_, i) => ({ label: `Terms ${i}`, value: 'W'.repeat(400) }));
+    google.down();
+    try {
+      const { serialNumber } = await issue({ ...CREATE, backFields });
       const details = await request(`${server.url}/api/passes/${serialNumber}`, { key });
       expect(details.json.googleSaveUrl).toBeNull();
       expect(details.json.warnings).toEqual([expect.stringMatching(/^googleSaveUrl is null: this pass is not on Google Wallet yet/)]);
@@ -246,16 +294,10 @@ describe('updates', () => {
     } finally {
       google.up();
     }
-    await until(() => google.objects.has(objectId(serialNumber)), 60_000);
-    const details = await detailsOnceOnGoogle(serialNumber);
-    expect(claimsOf(details.json.googleSaveUrl).payload).toEqual({
-      genericObjects: [{ id: objectId(serialNumber), classId: expect.any(String) }],
-    });
-    expect(details.json.warnings).toBeUndefined();
   });
 
   test('kill -9 between the PUT and the sync: delivered once after restart', async () => {
-    const { serialNumber } = await issue();
+    const { serialNumber } = await issueOnGoogle();
     await server.stop();
     server = await start({ PASSMINT_PUSH_WORKER_DELAY_MS: '60000' });
     expect((await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE })).json.unchanged).toBe(false);
@@ -409,21 +451,26 @@ describe('every style on Google', () => {
 
 describe('recovering on Google', () => {
   test('an object Google lost is inserted again on the next change (404 on PATCH → insert)', async () => {
-    const { serialNumber } = await issue();
+    const { serialNumber } = await issueOnGoogle();
     google.objects.delete(objectId(serialNumber));
     await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
     await until(() => google.objects.has(objectId(serialNumber)), 60_000);
     expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ body: '1,300' }] });
   });
 
-  test('a retried POST (same Idempotency-Key) finds its object on Google (409 → update) and answers the same link', async () => {
+  test('a retried POST (same Idempotency-Key) answers the same pass with the link a GET gives, and the object is inserted once', async () => {
     const headers = { 'idempotency-key': `google-retry-${Date.now()}` };
     const first = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE, headers });
+    const { serialNumber } = first.json;
+    const details = await detailsOnceOnGoogle(serialNumber);
     const again = await request(`${server.url}/api/passes`, { method: 'POST', key, body: CREATE, headers });
-    expect(again.json.googleSaveUrl).toBe(first.json.googleSaveUrl);
-    expect(
-      google.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/genericObject') && call.status === 409),
-    ).not.toHaveLength(0);
+    expect(again.json.serialNumber).toBe(serialNumber);
+    expect(again.json.googleSaveUrl).toBe(details.json.googleSaveUrl);
+    const inserts = google.calls.filter(
+      (call) =>
+        call.method === 'POST' && call.path.endsWith('/genericObject') && (call.body as { id?: string })?.id === objectId(serialNumber),
+    );
+    expect(inserts.map((call) => call.status)).toEqual([200]);
   });
 
   test('access tokens are reused, not fetched per call', async () => {
@@ -440,7 +487,7 @@ describe("Google's save and delete callbacks", () => {
     fetch(`${server.url}/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   test('a verified save counts the holder: device counts and notifiedDevices include it; a delete removes it', async () => {
-    const { serialNumber } = await issue();
+    const { serialNumber } = await issueOnGoogle();
     const classId = google.objects.get(objectId(serialNumber))?.classId as string;
     expect(google.classes.get(classId)).toMatchObject({ callbackOptions: { url: `${server.url}/google/callback` } });
     const save = signer.sign({ classId, objectId: objectId(serialNumber), eventType: 'save', nonce: `save-${serialNumber}` }, ISSUER);
@@ -482,6 +529,7 @@ describe('a tenant with its own Google issuer', () => {
     const response = await request(`${server.url}/api/passes`, { method: 'POST', key: bakeryKey, body: CREATE });
     expect(response.status).toBe(200);
     const serial: string = response.json.serialNumber;
+    await detailsOnceOnGoogle(serial, bakeryKey);
     expect(google.objects.has(`${TENANT_ISSUER}.${serial}`)).toBe(true);
     const claims = verifyGoogleSaveJwt((response.json.googleSaveUrl as string).slice(SAVE_PREFIX.length), tenantPublicKeyPem).claims as {
       iss: string;

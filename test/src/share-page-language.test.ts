@@ -70,7 +70,11 @@ describe('a pass in three languages', () => {
     expect(report.problems.filter((problem) => problem.severity === 'error' || /^(strings|lproj)_/.test(problem.code))).toEqual([]);
   });
 
-  test('the object Google stores carries the translations', () => {
+  test('the object Google stores carries the translations', async () => {
+    // The POST answers before its queued insert puts the object on Google.
+    for (let tries = 0; !google.objects.has(`${ISSUER}.${issued.serialNumber}`) && tries < 1200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const object = google.objects.get(`${ISSUER}.${issued.serialNumber}`);
     expect(object?.subheader).toEqual({
       defaultValue: { language: 'en-US', value: 'Points' },

@@ -1,5 +1,6 @@
 import type { IssuedPass, PassEdit, PassRecord, TenantRecord, UpdatedPass } from '@passmint/engine';
 import type { AppContext } from './http/app-context';
+import type { GoogleWallet } from './google/google-wallet';
 
 /**
  * The pass API's writes with everything around the engine call: putting the pass on Google,
@@ -8,7 +9,11 @@ import type { AppContext } from './http/app-context';
  */
 export type IssuedWithGoogle = IssuedPass & { googleSaveUrl: string | null };
 
-/** Issues the Apple pass, then puts it on Google (when configured) for the save link. */
+/**
+ * Issues the Apple pass; with Google configured, the engine queues the pass's insert on Google in
+ * the same transaction, and the answer doesn't wait for it: its save link carries the whole Google
+ * pass, so it works at once. Only a pass too large for such a link is put on Google before answering.
+ */
 export async function issuePass(
   context: AppContext,
   tenant: TenantRecord,
@@ -18,25 +23,35 @@ export async function issuePass(
   const issued = await context.engine.issue(tenant, body, options);
   const google = context.google.forTenant(tenant);
   if (!google) return { ...issued, googleSaveUrl: null, warnings: [...issued.warnings, GOOGLE_NOT_CONFIGURED] };
+  context.push.queued();
   const record = await context.engine.get(tenant, issued.serialNumber);
+  const link = issued.replayed ? await googleSaveLink(context, tenant, record) : await issuedSaveLink(context, google, tenant, record);
+  return { ...issued, googleSaveUrl: link.saveUrl, warnings: [...issued.warnings, ...link.warnings] };
+}
+
+/** A new pass's link; a replayed POST gets the one a GET would give. */
+async function issuedSaveLink(
+  context: AppContext,
+  google: GoogleWallet,
+  tenant: TenantRecord,
+  record: PassRecord,
+): Promise<{ saveUrl: string | null; warnings: string[] }> {
+  const carrying = await google.carryingLink(tenant, record);
+  if (carrying.saveUrl !== null) return carrying;
   const published = await google.publish(tenant, record);
-  if (published.onGoogle) {
-    await context.store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
-  } else {
-    await context.store.queueGoogleSync(tenant.id, record.serialNumber, new Date().toISOString());
-    context.push.queued();
-  }
-  return { ...issued, googleSaveUrl: published.saveUrl, warnings: [...issued.warnings, ...published.warnings] };
+  if (published.onGoogle) await context.store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
+  return published;
 }
 
 const GOOGLE_NOT_CONFIGURED =
   'googleSaveUrl is null: Google Wallet is not configured on this server (PASSMINT_GOOGLE_ISSUER_ID and PASSMINT_GOOGLE_SERVICE_ACCOUNT).';
 const NOT_ON_GOOGLE_YET =
-  'googleSaveUrl is null: this pass is not on Google Wallet yet (Google could not be reached when it was issued, or Google Wallet was configured later); it is put there by its queued sync or its next change, and then this gives the link.';
+  'googleSaveUrl is null: this pass is not on Google Wallet yet (its insert is queued, Google could not be reached, or Google Wallet was configured later) and is too large to travel inside a save link; it is put there by its queued sync or its next change, and then this gives the link.';
 
 /**
- * The save link of a stored pass, given only once its object is on Google (a sync succeeded): a
- * link to an object Google doesn't have would fail for the holder. A warning says why there is
+ * The save link of a stored pass: once its object is on Google (a sync succeeded), a link with
+ * its id; before that, the link carrying the whole object, or none when that is too long (a link
+ * naming an object Google doesn't have would fail for the holder). A warning says why there is
  * none, or that Google still shows an older version.
  */
 export async function googleSaveLink(
@@ -47,7 +62,10 @@ export async function googleSaveLink(
   const google = context.google.forTenant(tenant);
   if (!google) return { saveUrl: null, warnings: [GOOGLE_NOT_CONFIGURED] };
   const synced = await context.store.googleSyncedVersion(pass.serialNumber);
-  if (synced === null) return { saveUrl: null, warnings: [NOT_ON_GOOGLE_YET] };
+  if (synced === null) {
+    const carrying = await google.carryingLink(tenant, pass);
+    return carrying.saveUrl === null ? { saveUrl: null, warnings: [NOT_ON_GOOGLE_YET] } : carrying;
+  }
   const behind =
     synced < pass.version
       ? [`Google Wallet shows version ${synced} of this pass until its queued sync brings it to version ${pass.version}.`]

@@ -179,6 +179,7 @@ export function createPassEngine(config: PassEngineConfig) {
           {
             month: usageMonth(now),
             quota: tenant.monthlyQuota,
+            syncGoogle: config.syncGoogle?.(tenant) ?? false,
             ...(key === undefined ? {} : { idempotency: { key, fingerprint, response, createdAt, notBefore } }),
           },
         );

@@ -95,7 +95,10 @@ export interface WriteOptions {
   quota: number | null;
   /** False for writes that cost nothing (a void). */
   countsTowardQuota?: boolean;
-  /** updatePass: also queue a Google sync of the pass, in the same transaction. */
+  /**
+   * Also queue a Google sync of the pass, in the same transaction: a new pass's insert on Google
+   * (the POST answers without waiting for it) or a changed pass's update.
+   */
   syncGoogle?: boolean;
   /**
    * updatePass: when the queued pushes become due; the update's time when absent. (A pass's

@@ -36,8 +36,12 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets, activity:
     const google = tenant && wallets.forTenant(tenant);
     // A pass gone, or a tenant no longer on Google: nothing to bring up to date.
     if (!record || !tenant || !google) return false;
+    const synced = await store.googleSyncedVersion(record.serialNumber);
+    // Already brought there (a POST too large for a carrying link puts its pass on Google itself).
+    if (synced !== null && synced >= record.version) return false;
     const current = canonicalOf(record);
-    const previous = await previousVersion(record, await store.googleSyncedVersion(record.serialNumber));
+    // Never synced: the POST's link carried version 1, which a holder may have saved.
+    const previous = await previousVersion(record, synced ?? (record.version > 1 ? 1 : null));
     const rendered = await google.render(tenant, record, current);
     const { vertical, object } = rendered;
     await google.ensureClass(vertical, rendered.class);
@@ -45,7 +49,8 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets, activity:
       await google.api.patchObject(vertical, object.id, { ...object });
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.googleStatus === 404)) throw error;
-      await google.api.insertObject(vertical, { ...object });
+      // A new pass's queued insert; upsert, since a holder may have saved the link carrying the object meanwhile.
+      await google.upsert(vertical, object);
     }
     const left = previous ? googleVerticalOf(previous) : vertical;
     if (left !== vertical) await retire(google, left, googleObjectIdIn(left, google.issuerId, record.serialNumber));

@@ -43,8 +43,9 @@ export interface PublishedPass {
 
 /**
  * The Google side of a pass: a class (one per tenant, or per event, flight or offer) and one object
- * per pass, in the vertical the pass's style maps to, inserted before the save link is handed out
- * so the link carries only ids and stays short whatever the pass holds.
+ * per pass, in the vertical the pass's style maps to. Until the object is on Google (its insert is
+ * queued in the outbox with the pass's write) the save link carries the whole class and object;
+ * once it is, the link carries only ids and stays short whatever the pass holds.
  */
 export function createGoogleWallet(config: GoogleWalletConfig) {
   const { api, issuerId } = config;
@@ -105,11 +106,25 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     return saveUrl({ [googlePayloadKeys(vertical).objects]: [{ id: object.id, classId: object.classId }] }, record);
   }
 
+  /** The link carrying the whole class and object, so it works before (or without) the object on Google; null past 1,800 characters. */
+  async function carryingUrl(rendered: RenderedGooglePass, record: PassRecord): Promise<{ saveUrl: string | null; length: number }> {
+    const keys = googlePayloadKeys(rendered.vertical);
+    const url = await saveUrl({ [keys.classes]: [{ ...rendered.class }], [keys.objects]: [{ ...rendered.object }] }, record);
+    return { saveUrl: url.length <= MAX_SAVE_URL_LENGTH ? url : null, length: url.length };
+  }
+
   return {
     /**
-     * POST: puts the pass on Google and returns its save link. When Google can't be reached the
-     * link carries the whole class and object if they fit in 1,800 characters; otherwise there is
-     * no link and the warning says why.
+     * A save link for a pass whose object may not be on Google yet (its insert is queued): the
+     * link carrying the whole class and object, or null when that is too long for a link.
+     */
+    async carryingLink(tenant: TenantRecord, record: PassRecord): Promise<{ saveUrl: string | null; warnings: string[] }> {
+      const rendered = await render(tenant, record, canonicalOf(record));
+      return { saveUrl: (await carryingUrl(rendered, record)).saveUrl, warnings: rendered.warnings };
+    },
+    /**
+     * Puts the pass on Google now and returns its save link (a POST whose pass is too large for
+     * a link that carries it). When Google can't be reached there is no link and the warning says why.
      */
     async publish(tenant: TenantRecord, record: PassRecord): Promise<PublishedPass> {
       const rendered = await render(tenant, record, canonicalOf(record));
@@ -120,11 +135,10 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
         return { saveUrl: await idsOnlyUrl(tenant, record), warnings, onGoogle: true };
       } catch (error) {
         if (!(error instanceof GoogleApiError || error instanceof GoogleAuthError)) throw error;
-        const keys = googlePayloadKeys(vertical);
-        const selfContained = await saveUrl({ [keys.classes]: [{ ...rendered.class }], [keys.objects]: [{ ...object }] }, record);
-        if (selfContained.length <= MAX_SAVE_URL_LENGTH) {
+        const carrying = await carryingUrl(rendered, record);
+        if (carrying.saveUrl !== null) {
           return {
-            saveUrl: selfContained,
+            saveUrl: carrying.saveUrl,
             warnings: [...warnings, `${error.message} The save link carries the whole Google pass instead.`],
             onGoogle: false,
           };
@@ -133,7 +147,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
           saveUrl: null,
           warnings: [
             ...warnings,
-            `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${selfContained.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; it is put on Google when Google answers again, and GET /api/passes/<serial> then gives the link.`,
+            `google_unavailable: ${error.message} The pass is too large to travel inside a save link (${carrying.length} of ${MAX_SAVE_URL_LENGTH} characters), so googleSaveUrl is null; it is put on Google when Google answers again, and GET /api/passes/<serial> then gives the link.`,
           ],
           onGoogle: false,
         };
@@ -143,6 +157,7 @@ export function createGoogleWallet(config: GoogleWalletConfig) {
     saveUrlOf: idsOnlyUrl,
     /** The pass's Google class and object, in its vertical. */
     render,
+    upsert,
     /** The object alone (with the warnings): what a sync sends. */
     objectOf: async (tenant: TenantRecord, record: PassRecord, pass: CanonicalPass) => render(tenant, record, pass),
     ensureClass,

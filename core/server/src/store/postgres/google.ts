@@ -2,7 +2,7 @@ import { GOOGLE_SYNC_TOPIC, googleSyncToken, type Installation } from '../store-
 import type { GoogleMethods } from '../store-aggregates';
 import { googleCallbackEvent } from '../../events/device-events';
 import { appendEvents } from './events';
-import type { PostgresContext } from './queryable';
+import type { PostgresContext, Queryable } from './queryable';
 
 /**
  * Google Wallet's sync state and callbacks on PostgreSQL, and the installations they add to. A
@@ -11,12 +11,7 @@ import type { PostgresContext } from './queryable';
 export function postgresGoogle({ pool, transaction }: PostgresContext): GoogleMethods {
   return {
     async queueGoogleSync(tenantId, serialNumber, at) {
-      await pool.query(
-        `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
-          VALUES (gen_random_uuid()::text, $1, $2, $3, $4, 'pending', 0, $5, $6)
-          ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
-        [tenantId, serialNumber, GOOGLE_SYNC_TOPIC, googleSyncToken(serialNumber), at, at],
-      );
+      await queueGoogleSyncOn(pool, tenantId, serialNumber, at);
     },
     async googleSyncedVersion(serialNumber) {
       const { rows } = await pool.query<{ synced_version: number }>('SELECT synced_version FROM google_objects WHERE serial_number = $1', [
@@ -70,4 +65,14 @@ export function postgresGoogle({ pool, transaction }: PostgresContext): GoogleMe
       return rows.map((row) => ({ id: row.id, serialNumber: row.serial_number, wallet: row.wallet, installedAt: row.installed_at }));
     },
   };
+}
+
+/** The outbox entry that brings a pass's Google object up to date (one waiting entry per pass). */
+export async function queueGoogleSyncOn(db: Queryable, tenantId: string, serialNumber: string, at: string): Promise<void> {
+  await db.query(
+    `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
+      VALUES (gen_random_uuid()::text, $1, $2, $3, $4, 'pending', 0, $5, $6)
+      ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
+    [tenantId, serialNumber, GOOGLE_SYNC_TOPIC, googleSyncToken(serialNumber), at, at],
+  );
 }

@@ -8,6 +8,7 @@ import {
   type WriteOptions,
 } from '@passmint/engine';
 import { passEventData } from '../../events/pass-events';
+import { queueGoogleSyncOn } from './google';
 import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '../store-port';
 import type { PassMethods } from '../store-aggregates';
 import { PASS_COLUMNS, PASS_HEAD_COLUMNS, toPass, toPassHead, toPassVersion, type PassRow, type PassVersionRow } from '../store-rows';
@@ -33,8 +34,10 @@ export function postgresPasses({ pool, transaction }: PostgresContext): PassMeth
     },
     async insertPass(pass, options) {
       try {
-        // Without an idempotency key or a quota there is nothing to lock first: one statement, in autocommit.
-        if (options.idempotency === undefined && !needsQuotaLock(options)) return await writeNewPass(pool, pass, options);
+        // Without an idempotency key, a quota or a Google insert to queue: one statement, in autocommit.
+        if (options.idempotency === undefined && !needsQuotaLock(options) && options.syncGoogle !== true) {
+          return await writeNewPass(pool, pass, options);
+        }
         return await transaction((db) => writeNewPass(db, pass, options));
       } catch (error) {
         // Another process inserted the serial between our check and our insert.
@@ -115,6 +118,7 @@ async function writeNewPass(
   if (changeTag === null) return { ok: false, reason: 'serial_taken' };
   // After the pass row, so a serial that was taken leaves no record pointing at it.
   if (idempotency) await writeIdempotency(db, pass.tenantId, idempotency);
+  if (options.syncGoogle === true) await queueGoogleSyncOn(db, pass.tenantId, pass.serialNumber, pass.createdAt);
   return { ok: true, pass: { ...record, changeTag } };
 }
 

@@ -74,6 +74,7 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     appendVersion(record);
     usage.countWrite(pass.tenantId, options);
     if (idempotency) usage.writeIdempotency(pass.tenantId, idempotency);
+    if (options.syncGoogle) outbox.queueGoogle(pass.tenantId, pass.serialNumber, pass.createdAt);
     events.append(passEvent('pass.created', record));
     return { ok: true, pass: readPass(pass.tenantId, pass.serialNumber) ?? record };
   });

@@ -1,7 +1,7 @@
 import { GOOGLE_SYNC_TOPIC, googleSyncToken } from '../../store-port';
 import type { SqlStore } from '../../secret-columns';
 import type { StoreUnderTest } from './context';
-import { at, unlimited, updateOf } from './fixtures';
+import { at, newPass, unlimited, updateOf } from './fixtures';
 
 /** Google Wallet sync and callbacks, and the installations they add to. */
 export function describeGoogleConformance(context: StoreUnderTest): void {
@@ -25,6 +25,18 @@ export function describeGoogleConformance(context: StoreUnderTest): void {
         pushToken: googleSyncToken(pass.serialNumber),
         serialNumber: pass.serialNumber,
       });
+    });
+
+    it("queues a new pass's Google insert in the pass's transaction when asked, and nothing for a serial that was taken", async () => {
+      const owner = await tenant();
+      const pass = newPass(owner.id);
+      expect(await store.insertPass(pass, { ...unlimited, syncGoogle: true })).toMatchObject({ ok: true });
+      const taken = await store.insertPass(newPass(owner.id, { serialNumber: pass.serialNumber }), { ...unlimited, syncGoogle: true });
+      expect(taken).toMatchObject({ ok: false, reason: 'serial_taken' });
+      const jobs = (await claim(100)).filter((job) => job.serialNumber === pass.serialNumber);
+      expect(jobs).toEqual([
+        expect.objectContaining({ passTypeIdentifier: GOOGLE_SYNC_TOPIC, pushToken: googleSyncToken(pass.serialNumber) }),
+      ]);
     });
 
     it('remembers the version Google has, never moving it back', async () => {
