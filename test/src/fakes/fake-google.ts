@@ -82,6 +82,12 @@ export interface FakeGoogle {
   messages: FakeGoogleMessage[];
   /** The next n API calls (not token calls) answer `status` without touching state. */
   failNext(n: number, status: number): void;
+  /**
+   * A slow Google: API calls (not token calls) get no answer until `release()`, which answers
+   * them all, in order; held calls are not in `calls` until then.
+   */
+  hold(): void;
+  release(): void;
   /** Every API call answers 503 until `up()`; the token endpoint keeps working. */
   down(): void;
   up(): void;
@@ -151,6 +157,8 @@ interface State {
   messages: FakeGoogleMessage[];
   failures: number[];
   down: boolean;
+  /** While Google is slow: the calls waiting for `release()`. */
+  held: (() => void)[] | null;
   tokenUrl: string;
 }
 
@@ -210,6 +218,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     messages: [],
     failures: [],
     down: false,
+    held: null,
     tokenUrl: '',
   };
   const server = http.createServer((req, res) => {
@@ -234,6 +243,14 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     failNext: (n, status) => {
       for (let i = 0; i < n; i += 1) state.failures.push(status);
     },
+    hold: () => {
+      state.held ??= [];
+    },
+    release: () => {
+      const held = state.held ?? [];
+      state.held = null;
+      for (const answer of held) answer();
+    },
     down: () => {
       state.down = true;
     },
@@ -253,6 +270,8 @@ async function handleRequest(state: State, req: IncomingMessage, res: ServerResp
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
   const raw = await readBody(req, GOOGLE_MAX_BODY_BYTES);
   const isToken = path === '/token';
+  const held = state.held;
+  if (held && !isToken) await new Promise<void>((resume) => held.push(resume));
   const body = raw === null ? undefined : isToken && isForm(req.headers) ? formFields(raw) : parseBody(raw);
   let answer: Answer;
   if (raw === null) answer = googleError(413, `Request payload size exceeds the limit: ${GOOGLE_MAX_BODY_BYTES} bytes.`);
