@@ -7,6 +7,7 @@ import { runOpenLoop, type OpenLoopRequest } from './open-loop';
 import type { FakeGoogle } from '@passmint/e2e';
 import { startBenchGoogle } from './google-for-bench';
 import { startPassmint } from './passmint-process';
+import { measureCpu } from './process-cpu';
 import { seedPasses } from './seed-passes';
 
 /**
@@ -41,6 +42,9 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU ms per request of the server, and of this process (load generator and, with Google, the fake). */
+  serverCpuMs?: number;
+  benchCpuMs?: number;
 }
 
 type GoogleMode = 'off' | 'fake';
@@ -82,8 +86,9 @@ async function runMode(google: GoogleMode): Promise<Row[]> {
     await settle();
     const rows: Row[] = [];
     for (const [name, next] of Object.entries(uniform)) {
+      const cpu = measureCpu({ server: server.child.pid!, bench: process.pid });
       const result = await runOpenLoop(server.url, FIXED_RATE, SECONDS, next);
-      rows.push({ name, google, tool: 'even arrivals', rate: `${FIXED_RATE}/s`, ...result });
+      rows.push(withCpu({ name, google, tool: 'even arrivals', rate: `${FIXED_RATE}/s`, ...result }, cpu.stop()));
       await settle();
     }
     for (const scenario of [
@@ -94,7 +99,8 @@ async function runMode(google: GoogleMode): Promise<Row[]> {
       { name: 'PUT changed', connections: 16, request: changedPut },
       { name: 'PUT unchanged', connections: 16, request: unchangedPut },
     ] satisfies Scenario[]) {
-      rows.push(await run(scenario, SECONDS, google));
+      const cpu = measureCpu({ server: server.child.pid!, bench: process.pid });
+      rows.push(withCpu(await run(scenario, SECONDS, google), cpu.stop()));
       await settle();
     }
     return rows;
@@ -103,6 +109,11 @@ async function runMode(google: GoogleMode): Promise<Row[]> {
     await fakeGoogle?.fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function withCpu(row: Row, used: Record<string, { seconds: number }>): Row {
+  const perRequest = (seconds = 0) => (seconds * 1000) / Math.max(1, row.requests);
+  return { ...row, serverCpuMs: perRequest(used.server?.seconds), benchCpuMs: perRequest(used.bench?.seconds) };
 }
 
 /**
@@ -145,6 +156,9 @@ function report(rows: Row[]): void {
     `Passmint API on loopback; node ${process.version}, ${cpuModel()}, ${availableParallelism()} CPUs (load generator and fake Google included); ${SECONDS} s a scenario; SQLite WAL`,
   );
   console.log('even arrivals: one request every 10 ms whatever the answers, timed from when it was due; autocannon c=16: 16 connections');
+  console.log(
+    'srv CPU: server CPU ms per request; gen CPU: CPU ms per request of the bench process (load generator and the fake Google); work a queued insert does after a run is not counted',
+  );
   console.log('google off: not configured; google fake: configured against the fake Google Wallet API and OAuth endpoint on loopback');
   console.log('');
   console.log(
@@ -158,6 +172,8 @@ function report(rows: Row[]): void {
       'p50 ms'.padStart(8),
       'p99 ms'.padStart(8),
       'non-2xx'.padStart(8),
+      'srv CPU'.padStart(8),
+      'gen CPU'.padStart(8),
     ].join(' '),
   );
   for (const row of rows) {
@@ -172,6 +188,8 @@ function report(rows: Row[]): void {
         row.p50.toFixed(1).padStart(8),
         row.p99.toFixed(1).padStart(8),
         String(row.errors).padStart(8),
+        (row.serverCpuMs ?? 0).toFixed(2).padStart(8),
+        (row.benchCpuMs ?? 0).toFixed(2).padStart(8),
       ].join(' '),
     );
   }

@@ -176,7 +176,7 @@ describe('the save link', () => {
 
 describe('updates', () => {
   test('a changed PUT sends one PATCH with the new values and one notifying message; an identical PUT sends nothing', async () => {
-    const { serialNumber } = await issue();
+    const { serialNumber } = await issueOnGoogle();
     const put = await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: UPDATE });
     expect(put.json.unchanged).toBe(false);
     await until(() => google.messages.some((message) => message.objectId === objectId(serialNumber)), 60_000);
@@ -322,7 +322,7 @@ describe('the preview', () => {
     };
     const preview = await request(`${server.url}/api/preview`, { method: 'POST', key, body });
     expect(preview.status).toBe(200);
-    const { serialNumber } = await issue(body);
+    const { serialNumber } = await issueOnGoogle(body);
     const real = google.objects.get(objectId(serialNumber)) as Record<string, { sourceUri: { uri: string } }>;
     expect(preview.json.googleObject.logo).toEqual(real.logo);
     expect(preview.json.googleObject.heroImage).toEqual(real.heroImage);
@@ -346,7 +346,7 @@ describe('every style on Google', () => {
     ['coupon', 'offer'],
     ['loyalty', 'loyalty'],
   ] as const)('%s: class and object in the %s collections, a short link that carries ids only', async (name, vertical) => {
-    const issued = await issue(styled(name));
+    const issued = await issueOnGoogle(styled(name));
     const id = styledId(issued.serialNumber, vertical);
     expect(google.verticalOf(id)).toBe(vertical);
     const object = google.objects.get(id) as { classId: string; state: string };
@@ -362,7 +362,7 @@ describe('every style on Google', () => {
   });
 
   test('a transit pass without images gets the default logo Google requires, served by the server', async () => {
-    const { serialNumber } = await issue(styled('train'));
+    const { serialNumber } = await issueOnGoogle(styled('train'));
     const object = google.objects.get(styledId(serialNumber, 'transit')) as { classId: string };
     const logo = (google.classes.get(object.classId) as { logo: { sourceUri: { uri: string } } }).logo.sourceUri.uri;
     expect(logo).toBe(`${server.url}/google/default-logo.png`);
@@ -394,7 +394,7 @@ describe('every style on Google', () => {
   });
 
   test('a PUT that changes the style puts the pass in its new vertical and retires the object it leaves', async () => {
-    const { serialNumber } = await issue();
+    const { serialNumber } = await issueOnGoogle();
     await request(`${server.url}/api/passes/${serialNumber}`, { method: 'PUT', key, body: styled('flight') });
     const flightId = styledId(serialNumber, 'flight');
     await until(() => google.objects.get(objectId(serialNumber))?.state === 'INACTIVE', 60_000);
@@ -409,7 +409,7 @@ describe('every style on Google', () => {
   });
 
   test("a save callback for a flight object counts the holder of that object's pass", async () => {
-    const { serialNumber } = await issue(styled('flight'));
+    const { serialNumber } = await issueOnGoogle(styled('flight'));
     const id = styledId(serialNumber, 'flight');
     const classId = (google.objects.get(id) as { classId: string }).classId;
     const save = signer.sign({ classId, objectId: id, eventType: 'save', nonce: `flight-${serialNumber}` }, ISSUER);

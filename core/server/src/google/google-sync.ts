@@ -45,12 +45,12 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets, activity:
     const rendered = await google.render(tenant, record, current);
     const { vertical, object } = rendered;
     await google.ensureClass(vertical, rendered.class);
-    try {
-      await google.api.patchObject(vertical, object.id, { ...object });
-    } catch (error) {
-      if (!(error instanceof GoogleApiError && error.googleStatus === 404)) throw error;
-      // A new pass's queued insert; upsert, since a holder may have saved the link carrying the object meanwhile.
+    if (synced === null) {
+      // A new pass's queued insert: insert first (one call, not a PATCH answered 404); it upserts,
+      // since a holder may have saved the link carrying the object meanwhile.
       await google.upsert(vertical, object);
+    } else {
+      await patchOrInsert(google, vertical, object);
     }
     const left = previous ? googleVerticalOf(previous) : vertical;
     if (left !== vertical) await retire(google, left, googleObjectIdIn(left, google.issuerId, record.serialNumber));
@@ -64,6 +64,16 @@ export function createGoogleSync(store: Store, wallets: GoogleWallets, activity:
     }
     await store.markGoogleSynced(record.serialNumber, record.version, new Date().toISOString());
     return true;
+  }
+
+  async function patchOrInsert(google: GoogleWallet, vertical: GoogleVertical, object: { id: string }): Promise<void> {
+    try {
+      await google.api.patchObject(vertical, object.id, { ...object });
+    } catch (error) {
+      // Google lost the object: put it back.
+      if (!(error instanceof GoogleApiError && error.googleStatus === 404)) throw error;
+      await google.upsert(vertical, object);
+    }
   }
 
   /** The object of a vertical the pass has left: inactive, so its holder sees it as over. */
