@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_EXAMPLE_BODIES } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
+import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle, googleServerEnv } from './fakes/fake-google';
 import { freePort } from './test-support/processes';
 
 /**
@@ -27,10 +27,7 @@ function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
   return spawnServer({
     PASSMINT_DATA_DIR: dataDir,
     PASSMINT_PORT: String(port),
-    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
-    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
-    PASSMINT_GOOGLE_API_URL: google.apiUrl,
-    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+    ...googleServerEnv(google, ISSUER, join(dataDir, 'service-account.json')),
     ...extra,
   });
 }

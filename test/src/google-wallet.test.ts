@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_EXAMPLE_BODIES, pngDataUri, EVERY_STYLE_BODIES, type EveryStyleName } from '@passmint/engine/testing';
 import { request, spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle } from './fakes/fake-google';
+import { createServiceAccountKey, startFakeGoogle, verifyGoogleSaveJwt, type FakeGoogle, googleServerEnv } from './fakes/fake-google';
 import { createGoogleCallbackSigner } from './fakes/google-callback-signer';
 import { freePort, passmintCli } from './test-support/processes';
 
@@ -29,10 +29,7 @@ function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
   return spawnServer({
     PASSMINT_DATA_DIR: dataDir,
     PASSMINT_PORT: String(port),
-    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
-    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
-    PASSMINT_GOOGLE_API_URL: google.apiUrl,
-    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+    ...googleServerEnv(google, ISSUER, join(dataDir, 'service-account.json')),
     PASSMINT_GOOGLE_CALLBACK_KEYS_URL: keysUrl,
     PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
     PASSMINT_RATE_LIMIT_BURST: '1000',

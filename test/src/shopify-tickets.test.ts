@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { walletLinkPath } from '@passmint/shopify-app';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from './fakes/fake-google';
+import { createServiceAccountKey, startFakeGoogle, type FakeGoogle, googleServerEnv } from './fakes/fake-google';
 import {
   deliverShopifyWebhook,
   shopifyOrderNodeFixture,
@@ -70,10 +70,7 @@ beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: join(dataDir, 'shopify-ca.pem'),
     PASSMINT_RATE_LIMIT_PER_SECOND: '1000',
     PASSMINT_RATE_LIMIT_BURST: '1000',
-    PASSMINT_GOOGLE_ISSUER_ID: ISSUER,
-    PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
-    PASSMINT_GOOGLE_API_URL: google.apiUrl,
-    PASSMINT_GOOGLE_TOKEN_URL: google.tokenUrl,
+    ...googleServerEnv(google, ISSUER, join(dataDir, 'service-account.json')),
     PASSMINT_SHOPIFY_SHOP: shopify.shop,
     PASSMINT_SHOPIFY_API_KEY: API_KEY,
     PASSMINT_SHOPIFY_API_SECRET: API_SECRET,

@@ -67,6 +67,20 @@ export interface FakeGoogleMessage {
   at: number;
 }
 
+/** The settings that point a Passmint server at this fake: its issuer, service account file and URLs. */
+export function googleServerEnv(
+  fake: Pick<FakeGoogle, 'apiUrl' | 'tokenUrl'>,
+  issuerId: string,
+  serviceAccountPath: string,
+): Record<string, string> {
+  return {
+    PASSMINT_GOOGLE_ISSUER_ID: issuerId,
+    PASSMINT_GOOGLE_SERVICE_ACCOUNT: serviceAccountPath,
+    PASSMINT_GOOGLE_API_URL: fake.apiUrl,
+    PASSMINT_GOOGLE_TOKEN_URL: fake.tokenUrl,
+  };
+}
+
 export interface FakeGoogle {
   /** `${base}/token`, base = http://127.0.0.1:<port> (plain HTTP on loopback). */
   tokenUrl: string;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { spawnServer, tempDataDir, type SpawnedServer } from '@passmint/cli/testing';
-import { createServiceAccountKey, startFakeGoogle, type FakeGoogle } from '../fakes/fake-google';
+import { createServiceAccountKey, startFakeGoogle, type FakeGoogle, googleServerEnv } from '../fakes/fake-google';
 
 /** Screenshots for a person to look at; written by every run, never committed. */
 export const ARTIFACTS = resolve(__dirname, '../../artifacts');
@@ -64,11 +64,6 @@ async function fakeGoogleFor(dataDir: string): Promise<{ fake: FakeGoogle; env: 
   writeFileSync(join(dataDir, 'service-account.json'), JSON.stringify(account.key));
   return {
     fake,
-    env: {
-      PASSMINT_GOOGLE_ISSUER_ID: TEST_ISSUER,
-      PASSMINT_GOOGLE_SERVICE_ACCOUNT: join(dataDir, 'service-account.json'),
-      PASSMINT_GOOGLE_API_URL: fake.apiUrl,
-      PASSMINT_GOOGLE_TOKEN_URL: fake.tokenUrl,
-    },
+    env: googleServerEnv(fake, TEST_ISSUER, join(dataDir, 'service-account.json')),
   };
 }
