@@ -13,6 +13,9 @@ type Check = z.core.$ZodCheck & { _zod: { def: Record<string, unknown> & { check
 
 const compiled = new WeakMap<z.ZodType, FastParse | null>();
 
+/** Enums up to this size are compared inline; larger ones are looked up in a Set. */
+const INLINE_ENUM_MAX = 8;
+
 /**
  * A parser compiled from a zod schema for the common case, a valid body: the same rules read from
  * the schema's definition (zod's own functions for every refinement), without the payload and
@@ -20,6 +23,10 @@ const compiled = new WeakMap<z.ZodType, FastParse | null>();
  * only accepts or declines; whatever it declines goes to zod, which accepts or words the errors,
  * so the schema stays the one source of truth. Undefined for a schema using a construct this
  * does not know (it is then parsed by zod alone).
+ *
+ * The parser is generated as source, one function per schema node, because V8 keeps type
+ * feedback per function literal: closures made by one factory share it, so a generic closure per
+ * node sees every shape of the body and its property reads and calls go megamorphic.
  */
 export function fastParserOf(schema: z.ZodType): FastParse | undefined {
   let parser = compiled.get(schema);
@@ -40,210 +47,220 @@ function compileOrNull(schema: z.ZodType): FastParse | null {
 }
 
 function compile(schema: z.ZodType): FastParse {
-  const def = schema._zod.def as Def;
-  switch (def.type) {
-    case 'string':
-      return withChecks(def, (value) => (typeof value === 'string' ? value : NOT_ACCEPTED));
-    case 'number':
-      return withChecks(def, (value) => (typeof value === 'number' && Number.isFinite(value) ? value : NOT_ACCEPTED));
-    case 'boolean':
-      return withChecks(def, (value) => (typeof value === 'boolean' ? value : NOT_ACCEPTED));
-    case 'enum':
-      return enumParser(def);
-    case 'optional':
-      return wrapped(def, undefined);
-    case 'nullable':
-      return wrapped(def, null);
-    case 'array':
-      return withChecks(def, arrayParser(def));
-    case 'union':
-      return withChecks(def, unionParser(def));
-    case 'record':
-      return withChecks(def, recordParser(def));
-    case 'object':
-      return withChecks(def, objectParser(def));
-    case 'unknown':
-      // zod passes such a value on as it is, the same reference.
-      return withChecks(def, (value) => value);
-    default:
-      throw new UnsupportedSchema(def.type);
+  const program = new ParserSource();
+  const root = program.functionFor(schema);
+  const source = `${program.refLines().join('\n')}\n${program.functions.join('\n')}\nreturn ${root};`;
+  // Every name in the source is generated here and every literal is written by JSON.stringify.
+  const factory = new Function('refs', 'D', 'isPlainObject', source) as (
+    refs: unknown[],
+    declined: symbol,
+    plain: typeof isPlainObject,
+  ) => FastParse;
+  return factory(program.refs, NOT_ACCEPTED, isPlainObject);
+}
+
+/** The functions of one parser, each `function fN(value)` answering the parsed value or `D`. */
+class ParserSource {
+  readonly functions: string[] = [];
+  readonly refs: unknown[] = [];
+  private readonly names = new Map<z.ZodType, string>();
+
+  functionFor(schema: z.ZodType): string {
+    const known = this.names.get(schema);
+    if (known) return known;
+    const name = `f${this.names.size}`;
+    this.names.set(schema, name);
+    const def = schema._zod.def as Def;
+    this.functions.push(`function ${name}(value) {\n${this.body(def)}\nreturn parsed;\n}`);
+    return name;
   }
-}
 
-function enumParser(def: Def): FastParse {
-  const allowed = new Set(Object.values(def.entries as Record<string, unknown>));
-  return withChecks(def, (value) => (allowed.has(value) ? value : NOT_ACCEPTED));
-}
+  /** A value the generated code needs (a RegExp, a Set, zod's check), as a constant `rN`. */
+  ref(value: unknown): string {
+    this.refs.push(value);
+    return `r${this.refs.length - 1}`;
+  }
 
-/** `optional` lets undefined through, `nullable` null. */
-function wrapped(def: Def, passes: undefined | null): FastParse {
-  const inner = compile(def.innerType as z.ZodType);
-  return withChecks(def, (value) => (value === passes ? value : inner(value)));
-}
+  refLines(): string[] {
+    return this.refs.map((_, index) => `const r${index} = refs[${index}];`);
+  }
 
-function arrayParser(def: Def): FastParse {
-  const element = compile(def.element as z.ZodType);
-  // The length limits are looked at before the items: a body with a million fields is declined
-  // at once rather than after a million parses.
-  const lengthChecks = ((def.checks ?? []) as Check[])
-    .filter((check) => check._zod.def.check === 'max_length' || check._zod.def.check === 'min_length')
-    .map(compileCheck);
-  return (value) => {
-    if (!Array.isArray(value)) return NOT_ACCEPTED;
-    for (const check of lengthChecks) if (!check(value)) return NOT_ACCEPTED;
-    const out: unknown[] = new Array(value.length);
-    for (let index = 0; index < value.length; index++) {
-      const item = element(value[index]);
-      if (item === NOT_ACCEPTED) return NOT_ACCEPTED;
-      out[index] = item;
+  /** Statements that decline with `return D` or leave the result in `parsed`, checks included. */
+  private body(def: Def): string {
+    return `${this.typeCheck(def)}\n${((def.checks ?? []) as Check[]).map((check) => this.check(check)).join('\n')}`;
+  }
+
+  private typeCheck(def: Def): string {
+    switch (def.type) {
+      case 'string':
+        return `if (typeof value !== 'string') return D;\nconst parsed = value;`;
+      case 'number':
+        return `if (typeof value !== 'number' || !Number.isFinite(value)) return D;\nconst parsed = value;`;
+      case 'boolean':
+        return `if (typeof value !== 'boolean') return D;\nconst parsed = value;`;
+      case 'enum':
+        return `if (!(${this.enumTest(def)})) return D;\nconst parsed = value;`;
+      case 'optional':
+        return this.wrapped(def, 'undefined');
+      case 'nullable':
+        return this.wrapped(def, 'null');
+      case 'array':
+        return this.array(def);
+      case 'union':
+        return this.union(def);
+      case 'record':
+        return this.record(def);
+      case 'object':
+        return this.object(def);
+      case 'unknown':
+        // zod passes such a value on as it is, the same reference.
+        return 'const parsed = value;';
+      default:
+        throw new UnsupportedSchema(def.type);
     }
-    return out;
-  };
-}
+  }
 
-function unionParser(def: Def): FastParse {
-  const options = (def.options as z.ZodType[]).map(compile);
-  return (value) => {
-    for (const option of options) {
-      const parsed = option(value);
-      if (parsed !== NOT_ACCEPTED) return parsed;
+  private enumTest(def: Def): string {
+    const values = Object.values(def.entries as Record<string, unknown>);
+    const literal = values.every((value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)));
+    if (literal && values.length <= INLINE_ENUM_MAX) {
+      return values.length === 0 ? 'false' : values.map((value) => `value === ${JSON.stringify(value)}`).join(' || ');
     }
-    return NOT_ACCEPTED;
-  };
-}
+    return `${this.ref(new Set(values))}.has(value)`;
+  }
 
-function recordParser(def: Def): FastParse {
-  const key = compile(def.keyType as z.ZodType);
-  const item = compile(def.valueType as z.ZodType);
-  return (value) => {
-    if (!isPlainObject(value)) return NOT_ACCEPTED;
-    const out: Record<string, unknown> = {};
-    for (const name of Object.keys(value)) {
+  /** `optional` lets undefined through, `nullable` null. */
+  private wrapped(def: Def, passes: 'undefined' | 'null'): string {
+    const inner = this.functionFor(def.innerType as z.ZodType);
+    return `const parsed = value === ${passes} ? value : ${inner}(value);\nif (parsed === D) return D;`;
+  }
+
+  private array(def: Def): string {
+    const element = this.functionFor(def.element as z.ZodType);
+    // The length limits are looked at before the items: a body with a million fields is declined
+    // at once rather than after a million parses.
+    const lengthChecks = ((def.checks ?? []) as Check[]).filter((check) => ['max_length', 'min_length'].includes(check._zod.def.check));
+    return [
+      'if (!Array.isArray(value)) return D;',
+      `{ const parsed = value;\n${lengthChecks.map((check) => this.check(check)).join('\n')}\n}`,
+      'const parsed = new Array(value.length);',
+      `for (let index = 0; index < value.length; index++) {\n  const item = ${element}(value[index]);\n  if (item === D) return D;\n  parsed[index] = item;\n}`,
+    ].join('\n');
+  }
+
+  private union(def: Def): string {
+    const options = (def.options as z.ZodType[]).map((option) => this.functionFor(option));
+    return [
+      'let parsed = D;',
+      ...options.map((option) => `if (parsed === D) parsed = ${option}(value);`),
+      'if (parsed === D) return D;',
+    ].join('\n');
+  }
+
+  private record(def: Def): string {
+    const key = this.functionFor(def.keyType as z.ZodType);
+    const item = this.functionFor(def.valueType as z.ZodType);
+    return [
+      'if (!isPlainObject(value)) return D;',
+      'const parsed = {};',
+      'for (const name of Object.keys(value)) {',
       // zod drops such a key without a word; declining keeps that its decision.
-      if (name === '__proto__' || key(name) !== name) return NOT_ACCEPTED;
-      const parsed = item(value[name]);
-      if (parsed === NOT_ACCEPTED) return NOT_ACCEPTED;
-      out[name] = parsed;
-    }
-    return out;
-  };
-}
+      `  if (name === '__proto__' || ${key}(name) !== name) return D;`,
+      `  const item = ${item}(value[name]);`,
+      '  if (item === D) return D;',
+      '  parsed[name] = item;',
+      '}',
+    ].join('\n');
+  }
 
-/**
- * Known properties in the shape's order (as zod writes them), then the others: refused by a strict
- * object, parsed by a catch-all, dropped otherwise. The property loop is generated per shape, like
- * zod's own, so each property is read by its name: a loop over names reads every one through one
- * generic lookup, several times slower.
- */
-function objectParser(def: Def): FastParse {
-  const properties = Object.entries(def.shape as Record<string, z.ZodType>).map(([name, schema]) => ({
-    name,
-    parse: compile(schema),
-    optional: (schema._zod.def as Def).type === 'optional',
-  }));
-  const known = new Set(properties.map((property) => property.name));
-  const catchall = def.catchall as z.ZodType | undefined;
-  const strict = catchall !== undefined && (catchall._zod.def as Def).type === 'never';
-  const extra = catchall === undefined || strict ? undefined : compile(catchall);
-  const readKnown = knownPropertiesReader(properties);
-  return (value) => {
-    // A plain object: no inherited property zod could see and this could not.
-    if (!isPlainObject(value)) return NOT_ACCEPTED;
-    const out: Record<string, unknown> = {};
-    const present = readKnown(value, out);
-    if (present < 0) return NOT_ACCEPTED;
-    if (catchall === undefined) return out;
-    let own = 0;
-    for (const _ in value) own++;
-    if (own === present) return out;
-    for (const name of Object.keys(value)) {
-      if (known.has(name)) continue;
-      if (strict || name === '__proto__') return NOT_ACCEPTED;
-      const parsed = extra!(value[name]);
-      if (parsed === NOT_ACCEPTED) return NOT_ACCEPTED;
-      out[name] = parsed;
-    }
-    return out;
-  };
-}
-
-type KnownReader = (input: Record<string, unknown>, out: Record<string, unknown>) => number;
-
-/** Copies the known properties into `out`, parsed; answers how many the input has, or −1 to decline. */
-function knownPropertiesReader(properties: { name: string; parse: FastParse; optional: boolean }[]): KnownReader {
-  const lines = properties.map(({ name, optional }, index) => {
-    const key = JSON.stringify(name);
-    const absent = optional ? `if (${key} in input) { out[${key}] = undefined; present++; }` : 'return -1;';
-    return (
-      `value = input[${key}];\n` +
-      `if (value === undefined) { ${absent} } else {\n` +
-      `  parsed = parsers[${index}](value); if (parsed === declined) return -1; out[${key}] = parsed; present++;\n}`
+  /**
+   * Known properties in the shape's order (as zod writes them), each read by its name, then the
+   * others: refused by a strict object, parsed by a catch-all, dropped otherwise.
+   */
+  private object(def: Def): string {
+    const properties = Object.entries(def.shape as Record<string, z.ZodType>);
+    const catchall = def.catchall as z.ZodType | undefined;
+    const strict = catchall !== undefined && (catchall._zod.def as Def).type === 'never';
+    const lines = ['if (!isPlainObject(value)) return D;', 'const parsed = {};', 'let present = 0, item, own;'];
+    for (const [name, schema] of properties) lines.push(this.knownProperty(name, schema));
+    if (catchall === undefined) return lines.join('\n');
+    const known = this.ref(new Set(properties.map(([name]) => name)));
+    const extra = strict ? undefined : this.functionFor(catchall);
+    lines.push(
+      'own = 0;',
+      'for (const _ in value) own++;',
+      'if (own !== present) {',
+      '  for (const name of Object.keys(value)) {',
+      `    if (${known}.has(name)) continue;`,
+      extra === undefined
+        ? '    return D;'
+        : `    if (name === '__proto__') return D;\n    item = ${extra}(value[name]);\n    if (item === D) return D;\n    parsed[name] = item;`,
+      '  }',
+      '}',
     );
-  });
-  const body = `return function readKnown(input, out) {\nlet value, parsed, present = 0;\n${lines.join('\n')}\nreturn present;\n};`;
-  // The names are the schema's own, each written as a JSON string literal.
-  const factory = new Function('parsers', 'declined', body) as (parsers: FastParse[], declined: symbol) => KnownReader;
-  return factory(
-    properties.map((property) => property.parse),
-    NOT_ACCEPTED,
-  );
-}
+    return lines.join('\n');
+  }
 
-/** The schema's checks, run on what its type accepted, as zod runs them on a value without issues. */
-function withChecks(def: Def, parse: FastParse): FastParse {
-  const checks = ((def.checks ?? []) as Check[]).map(compileCheck);
-  if (checks.length === 0) return parse;
-  return (value) => {
-    const parsed = parse(value);
-    if (parsed === NOT_ACCEPTED) return NOT_ACCEPTED;
-    for (const check of checks) if (!check(parsed)) return NOT_ACCEPTED;
-    return parsed;
-  };
-}
+  private knownProperty(name: string, schema: z.ZodType): string {
+    const key = JSON.stringify(name);
+    const optional = (schema._zod.def as Def).type === 'optional';
+    const absent = optional ? `if (${key} in value) { parsed[${key}] = undefined; present++; }` : 'return D;';
+    return [
+      `item = value[${key}];`,
+      `if (item === undefined) { ${absent} } else {`,
+      `  item = ${this.functionFor(schema)}(item);`,
+      '  if (item === D) return D;',
+      `  parsed[${key}] = item;`,
+      '  present++;',
+      '}',
+    ].join('\n');
+  }
 
-function compileCheck(check: Check): (value: unknown) => boolean {
-  const def = check._zod.def;
-  switch (def.check) {
-    case 'min_length':
-      return (value) => (value as { length: number }).length >= (def.minimum as number);
-    case 'max_length':
-      return (value) => (value as { length: number }).length <= (def.maximum as number);
-    case 'string_format':
-      if (def.format !== 'regex') throw new UnsupportedSchema(`string format ${String(def.format)}`);
-      return regexCheck(def.pattern as RegExp);
-    case 'greater_than':
-      return def.inclusive ? (value) => (value as number) >= (def.value as number) : (value) => (value as number) > (def.value as number);
-    case 'less_than':
-      return def.inclusive ? (value) => (value as number) <= (def.value as number) : (value) => (value as number) < (def.value as number);
-    case 'number_format':
-      if (def.format !== 'safeint') throw new UnsupportedSchema(`number format ${String(def.format)}`);
-      return (value) => Number.isSafeInteger(value);
-    case 'custom':
-      return customCheck(check);
-    default:
-      throw new UnsupportedSchema(`check ${def.check}`);
+  /** The schema's checks, run on what its type accepted, as zod runs them on a value without issues. */
+  private check(check: Check): string {
+    const def = check._zod.def;
+    switch (def.check) {
+      case 'min_length':
+        return `if (parsed.length < ${numberLiteral(def.minimum)}) return D;`;
+      case 'max_length':
+        return `if (parsed.length > ${numberLiteral(def.maximum)}) return D;`;
+      case 'string_format': {
+        if (def.format !== 'regex') throw new UnsupportedSchema(`string format ${String(def.format)}`);
+        const pattern = this.ref(def.pattern as RegExp);
+        return `${pattern}.lastIndex = 0;\nif (!${pattern}.test(parsed)) return D;`;
+      }
+      case 'greater_than':
+        return `if (!(parsed ${def.inclusive ? '>=' : '>'} ${numberLiteral(def.value)})) return D;`;
+      case 'less_than':
+        return `if (!(parsed ${def.inclusive ? '<=' : '<'} ${numberLiteral(def.value)})) return D;`;
+      case 'number_format':
+        if (def.format !== 'safeint') throw new UnsupportedSchema(`number format ${String(def.format)}`);
+        return 'if (!Number.isSafeInteger(parsed)) return D;';
+      case 'custom':
+        return this.customCheck(check);
+      default:
+        throw new UnsupportedSchema(`check ${def.check}`);
+    }
+  }
+
+  /** A refinement is zod's own function, given the payload it would get: passed if it adds no issue. */
+  private customCheck(check: Check): string {
+    if (check._zod.def.when !== undefined) throw new UnsupportedSchema('conditional check');
+    // One payload per check, reset for each value: checks run one at a time and keep nothing of it.
+    const payload = this.ref({ value: undefined, issues: [] });
+    const zodCheck = this.ref(check._zod);
+    return [
+      `${payload}.value = parsed;`,
+      `${payload}.issues.length = 0;`,
+      // An asynchronous refinement is zod's to wait for.
+      `if (${zodCheck}.check(${payload}) instanceof Promise || ${payload}.issues.length !== 0) return D;`,
+    ].join('\n');
   }
 }
 
-function regexCheck(pattern: RegExp): (value: unknown) => boolean {
-  return (value) => {
-    pattern.lastIndex = 0;
-    return pattern.test(value as string);
-  };
-}
-
-/** A refinement is zod's own function, given the payload it would get: passed if it adds no issue. */
-function customCheck(check: Check): (value: unknown) => boolean {
-  if (check._zod.def.when !== undefined) throw new UnsupportedSchema('conditional check');
-  // One payload per check, reset for each value: checks run one at a time and keep nothing of it.
-  const payload = { value: undefined as unknown, issues: [] as unknown[] };
-  return (value) => {
-    payload.value = value;
-    payload.issues.length = 0;
-    const outcome = check._zod.check(payload as never) as unknown;
-    // An asynchronous refinement is zod's to wait for.
-    return !(outcome instanceof Promise) && payload.issues.length === 0;
-  };
+function numberLiteral(value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new UnsupportedSchema(`limit ${String(value)}`);
+  return String(value);
 }
 
 /** An object literal's kind, from this realm or another (a vm context, structuredClone in Jest). */
