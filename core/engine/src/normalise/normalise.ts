@@ -76,9 +76,12 @@ export function stableStringify(value: unknown): string {
 type FieldGroups = Record<FieldGroup, PassFieldInput[]>;
 
 function foldLegacyFields(input: PassUpdateInput): FieldGroups {
-  const groups = Object.fromEntries(FIELD_GROUPS.map((group) => [group, [...(input[group] ?? [])]])) as FieldGroups;
+  // The input's own arrays, copied only where a legacy field replaces an item.
+  const groups = {} as FieldGroups;
+  for (const group of FIELD_GROUPS) groups[group] = input[group] ?? [];
   if (input.title !== undefined || input.cardLabel !== undefined) {
     const first = groups.primaryFields[0];
+    groups.primaryFields = [...groups.primaryFields];
     groups.primaryFields[0] = {
       ...first,
       label: input.cardLabel ?? first?.label ?? DEFAULT_CARD_LABEL,
@@ -87,6 +90,7 @@ function foldLegacyFields(input: PassUpdateInput): FieldGroups {
   }
   if (input.label !== undefined || input.value !== undefined) {
     const first = groups.secondaryFields[0];
+    groups.secondaryFields = [...groups.secondaryFields];
     groups.secondaryFields[0] = { ...first, label: input.label ?? first?.label, value: input.value ?? first?.value ?? '' };
   }
   return groups;
@@ -94,18 +98,26 @@ function foldLegacyFields(input: PassUpdateInput): FieldGroups {
 
 /** Fills in missing keys (`header0`, `primary0`, …) without colliding with keys the caller chose. */
 function assignFieldKeys(groups: FieldGroups): Record<FieldGroup, CanonicalField[]> {
-  const taken = new Set(FIELD_GROUPS.flatMap((group) => groups[group].flatMap((field) => (field.key ? [field.key] : []))));
-  const uniqueKey = (base: string) => {
-    let key = base;
-    for (let suffix = 2; taken.has(key); suffix++) key = `${base}_${suffix}`;
-    taken.add(key);
-    return key;
-  };
-  const entries = FIELD_GROUPS.map((group) => [
-    group,
-    groups[group].map((field, index) => canonicalField(field, field.key ?? uniqueKey(`${KEY_PREFIX[group]}${index}`))),
-  ]);
-  return Object.fromEntries(entries) as Record<FieldGroup, CanonicalField[]>;
+  const taken = new Set<string>();
+  for (const group of FIELD_GROUPS) for (const field of groups[group]) if (field.key) taken.add(field.key);
+  const result = {} as Record<FieldGroup, CanonicalField[]>;
+  for (const group of FIELD_GROUPS) {
+    const fields = groups[group];
+    const canonical = new Array<CanonicalField>(fields.length);
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index]!;
+      canonical[index] = canonicalField(field, field.key ?? uniqueKey(taken, `${KEY_PREFIX[group]}${index}`));
+    }
+    result[group] = canonical;
+  }
+  return result;
+}
+
+function uniqueKey(taken: Set<string>, base: string): string {
+  let key = base;
+  for (let suffix = 2; taken.has(key); suffix++) key = `${base}_${suffix}`;
+  taken.add(key);
+  return key;
 }
 
 function canonicalField(field: PassFieldInput, key: string): CanonicalField {
@@ -126,10 +138,13 @@ function backgroundOf(input: PassUpdateInput): string | undefined {
   return input.colorPreset && COLOR_PRESET_HEX[input.colorPreset];
 }
 
+const IMAGE_ROLE_ENTRIES = Object.entries(IMAGE_ROLES) as [ImageRole, ImageField][];
+
 function imagesOf(input: PassUpdateInput): CanonicalPass['images'] {
   const images: CanonicalPass['images'] = {};
-  for (const [role, field] of Object.entries(IMAGE_ROLES) as [ImageRole, (typeof IMAGE_ROLES)[ImageRole]][]) {
-    if (input[field]) images[role] = input[field];
+  for (const [role, field] of IMAGE_ROLE_ENTRIES) {
+    const source = input[field];
+    if (source) images[role] = source;
   }
   return images;
 }
