@@ -7,6 +7,8 @@ export interface PassAsset {
   bytes: Buffer;
   sha1: string;
   crc: number;
+  /** The same bytes recur in many passes (a cached image), so the zip keeps their headers. */
+  recurs?: boolean;
 }
 
 const checksumsByContent = new WeakMap<Buffer, { sha1: string; crc: number }>();
@@ -21,7 +23,7 @@ export function cachedAsset(name: string, bytes: Buffer): PassAsset {
     checksums = { sha1: sha1Hex(bytes), crc: crc32(bytes) };
     checksumsByContent.set(bytes, checksums);
   }
-  return { name, bytes, ...checksums };
+  return { name, bytes, ...checksums, recurs: true };
 }
 
 /** For content made per pass (pass.json): nothing to gain from a cache. */

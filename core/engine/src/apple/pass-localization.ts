@@ -200,7 +200,8 @@ function localize(texts: Set<string>, pass: TranslatedPass): PassLocalization {
 function stringsAsset(language: string, entries: Map<string, string>): PassAsset {
   const bytes = encodeStringsText(stringsFileText(entries));
   if (bytes.length > ZIP_LIMITS.maxEntryBytes) throw stringsFileTooLarge(language, bytes.length);
-  return freshAsset(`${lprojFolderOf(language)}/pass.strings`, bytes);
+  // Kept with the table's outcome, so the same bytes recur in every pass of the table.
+  return { ...freshAsset(`${lprojFolderOf(language)}/pass.strings`, bytes), recurs: true };
 }
 
 /**

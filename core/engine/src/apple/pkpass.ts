@@ -98,7 +98,7 @@ export function manifestOf(files: PassAsset[]): Buffer {
 export function zipPass(files: PassAsset[], manifest: Buffer, signature: Buffer, signedAt: Date): Buffer {
   return writeStoredZip(
     [
-      ...files.map((file) => ({ name: file.name, data: file.bytes, crc: file.crc })),
+      ...files.map((file) => ({ name: file.name, data: file.bytes, crc: file.crc, recurs: file.recurs })),
       { name: 'manifest.json', data: manifest },
       { name: 'signature', data: signature },
     ],

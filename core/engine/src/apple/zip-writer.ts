@@ -6,6 +6,8 @@ export interface ZipEntry {
   data: Uint8Array;
   /** CRC-32 of `data` when the caller already knows it (cached images). */
   crc?: number;
+  /** The same bytes under the same name recur in many archives (an image): their headers are kept. */
+  recurs?: boolean;
 }
 
 const LOCAL_HEADER = 0x04034b50;
@@ -15,18 +17,66 @@ const VERSION = 20;
 /** General-purpose flag bit 11: names are UTF-8. */
 const UTF8_NAMES = 0x0800;
 const STORED = 0;
+const LOCAL_HEADER_BYTES = 30;
+const CENTRAL_HEADER_BYTES = 46;
+const END_BYTES = 22;
+/** Where the DOS time and date sit in each header, and the local header's offset in the central one. */
+const LOCAL_TIME_AT = 10;
+const CENTRAL_TIME_AT = 12;
+const CENTRAL_OFFSET_AT = 42;
 
-/** The few names a pass uses (pass.json, icon@2x.png, de.lproj/pass.strings, …), encoded once each. */
-const NAME_CACHE_MAX = 512;
-const encodedNames = new Map<string, Buffer>();
+/**
+ * An entry's local header and central directory record, the name included, with the time, date
+ * and offset left zero: those are all that differ between archives holding the same file.
+ */
+interface EntryHeaders {
+  local: Buffer;
+  central: Buffer;
+}
 
-function encodedName(name: string): Buffer {
-  let encoded = encodedNames.get(name);
-  if (!encoded) {
-    encoded = Buffer.from(name, 'utf8');
-    if (encodedNames.size < NAME_CACHE_MAX) encodedNames.set(name, encoded);
+const HEADERS_PER_DATA_MAX = 16;
+const headersByData = new WeakMap<Uint8Array, Map<string, EntryHeaders>>();
+
+function headersOf(entry: ZipEntry): EntryHeaders {
+  if (!entry.recurs) return encodeHeaders(entry);
+  let byName = headersByData.get(entry.data);
+  if (!byName) headersByData.set(entry.data, (byName = new Map()));
+  let headers = byName.get(entry.name);
+  if (!headers) {
+    headers = encodeHeaders(entry);
+    if (byName.size < HEADERS_PER_DATA_MAX) byName.set(entry.name, headers);
   }
-  return encoded;
+  return headers;
+}
+
+function encodeHeaders(entry: ZipEntry): EntryHeaders {
+  const name = Buffer.from(entry.name, 'utf8');
+  const crc = entry.crc ?? crc32(entry.data);
+  const size = entry.data.length;
+  // The local header and the central record share the run from "flags" to "extra length".
+  const shared = (out: Buffer, at: number) => {
+    out.writeUInt16LE(UTF8_NAMES, at);
+    out.writeUInt16LE(STORED, at + 2);
+    out.writeUInt32LE(0, at + 4); // time and date, written per archive
+    out.writeUInt32LE(crc, at + 8);
+    out.writeUInt32LE(size, at + 12);
+    out.writeUInt32LE(size, at + 16);
+    out.writeUInt16LE(name.length, at + 20);
+    out.writeUInt16LE(0, at + 22); // extra field length
+  };
+  const local = Buffer.alloc(LOCAL_HEADER_BYTES + name.length);
+  local.writeUInt32LE(LOCAL_HEADER, 0);
+  local.writeUInt16LE(VERSION, 4);
+  shared(local, 6);
+  name.copy(local, LOCAL_HEADER_BYTES);
+  // Comment length, disk number, internal and external attributes and the offset stay zero.
+  const central = Buffer.alloc(CENTRAL_HEADER_BYTES + name.length);
+  central.writeUInt32LE(CENTRAL_HEADER, 0);
+  central.writeUInt16LE(VERSION, 4);
+  central.writeUInt16LE(VERSION, 6);
+  shared(central, 8);
+  name.copy(central, CENTRAL_HEADER_BYTES);
+  return { local, central };
 }
 
 /**
@@ -34,54 +84,44 @@ function encodedName(name: string): Buffer {
  * which does not deflate, so storing keeps pass creation cheap at the cost of a few bytes.
  */
 export function writeStoredZip(entries: ZipEntry[], modified: Date): Buffer {
-  const { time, date } = dosDateTime(modified);
-  const names = entries.map((entry) => encodedName(entry.name));
-  const dataSize = entries.reduce((sum, entry, i) => sum + 30 + names[i]!.length + entry.data.length, 0);
-  const centralSize = names.reduce((sum, name) => sum + 46 + name.length, 0);
-  // Every byte is written below (the zero fields explicitly), so the buffer needn't be zeroed first.
-  const out = Buffer.allocUnsafe(dataSize + centralSize + 22);
+  const timeAndDate = dosTimeAndDate(modified);
+  const headers = entries.map(headersOf);
+  let dataSize = 0;
+  let centralSize = 0;
+  for (let index = 0; index < entries.length; index++) {
+    dataSize += headers[index]!.local.length + entries[index]!.data.length;
+    centralSize += headers[index]!.central.length;
+  }
+  // Every byte is written below, so the buffer needn't be zeroed first.
+  const out = Buffer.allocUnsafe(dataSize + centralSize + END_BYTES);
   let local = 0;
   let central = dataSize;
-  entries.forEach((entry, i) => {
-    const name = names[i]!;
-    const crc = entry.crc ?? crc32(entry.data);
-    // The local header and the central record share the run from "flags" to "extra length".
-    const shared = (at: number) => {
-      out.writeUInt16LE(UTF8_NAMES, at);
-      out.writeUInt16LE(STORED, at + 2);
-      out.writeUInt16LE(time, at + 4);
-      out.writeUInt16LE(date, at + 6);
-      out.writeUInt32LE(crc, at + 8);
-      out.writeUInt32LE(entry.data.length, at + 12);
-      out.writeUInt32LE(entry.data.length, at + 16);
-      out.writeUInt16LE(name.length, at + 20);
-      out.writeUInt16LE(0, at + 22); // extra field length
-    };
-    out.writeUInt32LE(CENTRAL_HEADER, central);
-    out.writeUInt16LE(VERSION, central + 4);
-    out.writeUInt16LE(VERSION, central + 6);
-    shared(central + 8);
-    // Comment length, disk number, internal and external attributes: none.
-    out.fill(0, central + 32, central + 42);
-    out.writeUInt32LE(local, central + 42);
-    name.copy(out, central + 46);
-    central += 46 + name.length;
-
-    out.writeUInt32LE(LOCAL_HEADER, local);
-    out.writeUInt16LE(VERSION, local + 4);
-    shared(local + 6);
-    name.copy(out, local + 30);
-    out.set(entry.data, local + 30 + name.length);
-    local += 30 + name.length + entry.data.length;
-  });
+  for (let index = 0; index < entries.length; index++) {
+    const { local: localHeader, central: centralHeader } = headers[index]!;
+    const data = entries[index]!.data;
+    centralHeader.copy(out, central);
+    out.writeUInt32LE(timeAndDate, central + CENTRAL_TIME_AT);
+    out.writeUInt32LE(local, central + CENTRAL_OFFSET_AT);
+    central += centralHeader.length;
+    localHeader.copy(out, local);
+    out.writeUInt32LE(timeAndDate, local + LOCAL_TIME_AT);
+    out.set(data, local + localHeader.length);
+    local += localHeader.length + data.length;
+  }
   out.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, central);
-  out.fill(0, central + 4, central + 8); // this disk, and the disk the directory starts on
+  out.writeUInt32LE(0, central + 4); // this disk, and the disk the directory starts on
   out.writeUInt16LE(entries.length, central + 8);
   out.writeUInt16LE(entries.length, central + 10);
   out.writeUInt32LE(centralSize, central + 12);
   out.writeUInt32LE(dataSize, central + 16);
   out.writeUInt16LE(0, central + 20); // comment length
   return out;
+}
+
+/** The DOS time (low half) and date (high half) as the headers store them, little-endian. */
+function dosTimeAndDate(modified: Date): number {
+  const { time, date } = dosDateTime(modified);
+  return (time | (date << 16)) >>> 0;
 }
 
 function dosDateTime(moment: Date): { time: number; date: number } {

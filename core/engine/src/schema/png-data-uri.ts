@@ -23,7 +23,9 @@ export function isPngDataUri(value: string): boolean {
   return (
     typeof value === 'string' &&
     value.startsWith(SCHEME) &&
-    value.slice(SCHEME.length, SCHEME.length + MEDIA_TYPE.length).toLowerCase() === MEDIA_TYPE &&
+    // Nearly every URI spells it in lower case: no copy of the prefix for those.
+    (value.startsWith(MEDIA_TYPE, SCHEME.length) ||
+      value.slice(SCHEME.length, SCHEME.length + MEDIA_TYPE.length).toLowerCase() === MEDIA_TYPE) &&
     value.startsWith(ENCODING, SCHEME.length + MEDIA_TYPE.length)
   );
 }
