@@ -37,46 +37,64 @@ interface EntryHeaders {
 const HEADERS_PER_DATA_MAX = 16;
 const headersByData = new WeakMap<Uint8Array, Map<string, EntryHeaders>>();
 
-function headersOf(entry: ZipEntry): EntryHeaders {
-  if (!entry.recurs) return encodeHeaders(entry);
+/** The kept headers of a recurring entry; undefined for one written out field by field. */
+function keptHeaders(entry: ZipEntry): EntryHeaders | undefined {
+  if (!entry.recurs) return undefined;
   let byName = headersByData.get(entry.data);
   if (!byName) headersByData.set(entry.data, (byName = new Map()));
   let headers = byName.get(entry.name);
   if (!headers) {
-    headers = encodeHeaders(entry);
+    const name = encodedName(entry.name);
+    const crc = entry.crc ?? crc32(entry.data);
+    headers = { local: Buffer.alloc(LOCAL_HEADER_BYTES + name.length), central: Buffer.alloc(CENTRAL_HEADER_BYTES + name.length) };
+    writeLocalHeader(headers.local, 0, name, crc, entry.data.length);
+    writeCentralHeader(headers.central, 0, name, crc, entry.data.length);
     if (byName.size < HEADERS_PER_DATA_MAX) byName.set(entry.name, headers);
   }
   return headers;
 }
 
-function encodeHeaders(entry: ZipEntry): EntryHeaders {
-  const name = Buffer.from(entry.name, 'utf8');
-  const crc = entry.crc ?? crc32(entry.data);
-  const size = entry.data.length;
-  // The local header and the central record share the run from "flags" to "extra length".
-  const shared = (out: Buffer, at: number) => {
-    out.writeUInt16LE(UTF8_NAMES, at);
-    out.writeUInt16LE(STORED, at + 2);
-    out.writeUInt32LE(0, at + 4); // time and date, written per archive
-    out.writeUInt32LE(crc, at + 8);
-    out.writeUInt32LE(size, at + 12);
-    out.writeUInt32LE(size, at + 16);
-    out.writeUInt16LE(name.length, at + 20);
-    out.writeUInt16LE(0, at + 22); // extra field length
-  };
-  const local = Buffer.alloc(LOCAL_HEADER_BYTES + name.length);
-  local.writeUInt32LE(LOCAL_HEADER, 0);
-  local.writeUInt16LE(VERSION, 4);
-  shared(local, 6);
-  name.copy(local, LOCAL_HEADER_BYTES);
-  // Comment length, disk number, internal and external attributes and the offset stay zero.
-  const central = Buffer.alloc(CENTRAL_HEADER_BYTES + name.length);
-  central.writeUInt32LE(CENTRAL_HEADER, 0);
-  central.writeUInt16LE(VERSION, 4);
-  central.writeUInt16LE(VERSION, 6);
-  shared(central, 8);
-  name.copy(central, CENTRAL_HEADER_BYTES);
-  return { local, central };
+/** The few names a pass uses (pass.json, icon@2x.png, de.lproj/pass.strings, …), encoded once each. */
+const NAME_CACHE_MAX = 512;
+const encodedNames = new Map<string, Buffer>();
+
+function encodedName(name: string): Buffer {
+  let encoded = encodedNames.get(name);
+  if (!encoded) {
+    encoded = Buffer.from(name, 'utf8');
+    if (encodedNames.size < NAME_CACHE_MAX) encodedNames.set(name, encoded);
+  }
+  return encoded;
+}
+
+/** Time, date and (central) offset are left for the caller: they are what varies per archive. */
+function writeLocalHeader(out: Buffer, at: number, name: Buffer, crc: number, size: number): void {
+  out.writeUInt32LE(LOCAL_HEADER, at);
+  out.writeUInt16LE(VERSION, at + 4);
+  writeSharedFields(out, at + 6, name, crc, size);
+  name.copy(out, at + LOCAL_HEADER_BYTES);
+}
+
+function writeCentralHeader(out: Buffer, at: number, name: Buffer, crc: number, size: number): void {
+  out.writeUInt32LE(CENTRAL_HEADER, at);
+  out.writeUInt16LE(VERSION, at + 4);
+  out.writeUInt16LE(VERSION, at + 6);
+  writeSharedFields(out, at + 8, name, crc, size);
+  // Comment length, disk number, internal and external attributes, offset: zero here.
+  out.fill(0, at + 32, at + CENTRAL_HEADER_BYTES);
+  name.copy(out, at + CENTRAL_HEADER_BYTES);
+}
+
+/** The run from "flags" to "extra length" that the local header and the central record share. */
+function writeSharedFields(out: Buffer, at: number, name: Buffer, crc: number, size: number): void {
+  out.writeUInt16LE(UTF8_NAMES, at);
+  out.writeUInt16LE(STORED, at + 2);
+  out.writeUInt32LE(0, at + 4); // time and date
+  out.writeUInt32LE(crc, at + 8);
+  out.writeUInt32LE(size, at + 12);
+  out.writeUInt32LE(size, at + 16);
+  out.writeUInt16LE(name.length, at + 20);
+  out.writeUInt16LE(0, at + 22); // extra field length
 }
 
 /**
@@ -85,28 +103,37 @@ function encodeHeaders(entry: ZipEntry): EntryHeaders {
  */
 export function writeStoredZip(entries: ZipEntry[], modified: Date): Buffer {
   const timeAndDate = dosTimeAndDate(modified);
-  const headers = entries.map(headersOf);
+  const kept = entries.map(keptHeaders);
+  const names = entries.map((entry, index) => (kept[index] ? undefined : encodedName(entry.name)));
+  const nameLengths = entries.map((_, index) => (kept[index] ? kept[index].local.length - LOCAL_HEADER_BYTES : names[index]!.length));
   let dataSize = 0;
   let centralSize = 0;
   for (let index = 0; index < entries.length; index++) {
-    dataSize += headers[index]!.local.length + entries[index]!.data.length;
-    centralSize += headers[index]!.central.length;
+    dataSize += LOCAL_HEADER_BYTES + nameLengths[index]! + entries[index]!.data.length;
+    centralSize += CENTRAL_HEADER_BYTES + nameLengths[index]!;
   }
   // Every byte is written below, so the buffer needn't be zeroed first.
   const out = Buffer.allocUnsafe(dataSize + centralSize + END_BYTES);
   let local = 0;
   let central = dataSize;
   for (let index = 0; index < entries.length; index++) {
-    const { local: localHeader, central: centralHeader } = headers[index]!;
-    const data = entries[index]!.data;
-    centralHeader.copy(out, central);
+    const { data, crc } = entries[index]!;
+    const headers = kept[index];
+    if (headers) {
+      headers.local.copy(out, local);
+      headers.central.copy(out, central);
+    } else {
+      const checksum = crc ?? crc32(data);
+      writeLocalHeader(out, local, names[index]!, checksum, data.length);
+      writeCentralHeader(out, central, names[index]!, checksum, data.length);
+    }
+    out.writeUInt32LE(timeAndDate, local + LOCAL_TIME_AT);
     out.writeUInt32LE(timeAndDate, central + CENTRAL_TIME_AT);
     out.writeUInt32LE(local, central + CENTRAL_OFFSET_AT);
-    central += centralHeader.length;
-    localHeader.copy(out, local);
-    out.writeUInt32LE(timeAndDate, local + LOCAL_TIME_AT);
-    out.set(data, local + localHeader.length);
-    local += localHeader.length + data.length;
+    const nameLength = nameLengths[index]!;
+    out.set(data, local + LOCAL_HEADER_BYTES + nameLength);
+    local += LOCAL_HEADER_BYTES + nameLength + data.length;
+    central += CENTRAL_HEADER_BYTES + nameLength;
   }
   out.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, central);
   out.writeUInt32LE(0, central + 4); // this disk, and the disk the directory starts on
