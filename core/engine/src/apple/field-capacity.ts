@@ -19,12 +19,12 @@ const SQUARE_BARCODES: ReadonlySet<BarcodeFormat> = new Set(['QR', 'Aztec']);
  */
 export function fieldCapacityWarnings(pass: CanonicalPass, style: PassStyle): string[] {
   const layout = combinedLimitLayout(pass, style);
-  if (!layout) return [];
+  const count = pass.fields.secondaryFields.length + pass.fields.auxiliaryFields.length;
+  if (!layout || count <= MAX_COMBINED_SECONDARY_AUXILIARY) return [];
   const paths = [
     ...pass.fields.secondaryFields.map((_, index) => `secondaryFields.${index}`),
     ...pass.fields.auxiliaryFields.map((_, index) => `auxiliaryFields.${index}`),
   ];
-  if (paths.length <= MAX_COMBINED_SECONDARY_AUXILIARY) return [];
   const beyond = paths.slice(MAX_COMBINED_SECONDARY_AUXILIARY);
   return [
     `Wallet shows at most ${MAX_COMBINED_SECONDARY_AUXILIARY} secondary and auxiliary fields together on ${layout}; this pass has ${paths.length}, so ${beyond.join(', ')} may not be shown`,

@@ -70,7 +70,10 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
     description: pass.description ?? pass.logoText ?? organizationName,
   };
   if (pass.logoText !== undefined) passJson.logoText = pass.logoText;
-  Object.assign(passJson, passColors(pass.backgroundColor));
+  const colors = passColors(pass.backgroundColor);
+  passJson.backgroundColor = colors.backgroundColor;
+  passJson.foregroundColor = colors.foregroundColor;
+  passJson.labelColor = colors.labelColor;
   passJson.sharingProhibited = pass.sharingProhibited;
   if (pass.barcode) passJson.barcodes = [renderBarcode(pass.barcode)];
   if (pass.locations.length > 0) passJson.locations = pass.locations;
@@ -93,26 +96,31 @@ export function renderPassJson(pass: CanonicalPass, context: PassRenderContext):
   passJson[style] =
     style === 'boardingPass' ? { transitType: TRANSIT_TYPE[pass.transitType ?? 'generic'], ...fields.groups } : fields.groups;
   const warnings = changeMessageWarnings(pass);
-  warnings.push(...fieldCapacityWarnings(pass, style), ...relevance.warnings, ...fields.warnings);
+  for (const more of [fieldCapacityWarnings(pass, style), relevance.warnings, fields.warnings]) {
+    for (const warning of more) warnings.push(warning);
+  }
   return { style, passJson, warnings };
 }
 
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
 function renderBarcode(barcode: NonNullable<CanonicalPass['barcode']>): Record<string, string> {
-  return {
+  const rendered: Record<string, string> = {
     format: BARCODE_FORMAT[barcode.format],
     message: barcode.value,
     // Wallet turns the message into bytes with this encoding; Latin-1 is the convention scanners
     // expect, and anything beyond it needs UTF-8 to survive.
-    messageEncoding: /^[\u0000-\u00ff]*$/.test(barcode.value) ? 'iso-8859-1' : 'utf-8',
-    ...(barcode.altText === undefined ? {} : { altText: barcode.altText }),
+    messageEncoding: BEYOND_LATIN1.test(barcode.value) ? 'utf-8' : 'iso-8859-1',
   };
+  if (barcode.altText !== undefined) rendered.altText = barcode.altText;
+  return rendered;
 }
 
 /**
  * The caller's fields; on an event ticket or boarding pass with an empty front, fields made from
  * the event or trip; on a store card with points, the balance in the header.
  */
-function renderFieldGroups(pass: CanonicalPass): { groups: Record<string, RenderedField[]>; warnings: string[] } {
+function renderFieldGroups(pass: CanonicalPass): { groups: Record<string, RenderedField[]>; warnings: readonly string[] } {
   const defaults = defaultFrontFields(pass);
   const points = pointsHeaderField(pass);
   const groups: Record<string, RenderedField[]> = {};
@@ -127,13 +135,15 @@ function renderFieldGroups(pass: CanonicalPass): { groups: Record<string, Render
 function changeMessageWarnings(pass: CanonicalPass): string[] {
   const warnings: string[] = [];
   for (const group of FIELD_GROUPS) {
-    pass.fields[group].forEach((field, index) => {
-      if (field.changeMessage !== undefined && !field.changeMessage.includes('%@')) {
+    const fields = pass.fields[group];
+    for (let index = 0; index < fields.length; index++) {
+      const changeMessage = fields[index]!.changeMessage;
+      if (changeMessage !== undefined && !changeMessage.includes('%@')) {
         warnings.push(
           `${group}.${index}.changeMessage has no %@: Wallet will show a generic "pass changed" notice instead of the new value`,
         );
       }
-    });
+    }
   }
   return warnings;
 }

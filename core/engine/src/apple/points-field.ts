@@ -12,8 +12,16 @@ const DEFAULT_POINTS_LABEL = 'POINTS';
  * number value lets Wallet format it for the phone's locale.
  * @see https://developer.apple.com/documentation/walletpasses/passfields/headerfields-data.dictionary
  */
-export function pointsHeaderField(pass: CanonicalPass): { field?: RenderedField; warnings: string[] } {
-  if (pass.style !== 'storeCard' || !pass.points) return { warnings: [] };
+/** Shared: nothing adds to its warnings. */
+const NO_POINTS_FIELD: PointsHeaderField = Object.freeze({ warnings: Object.freeze([]) });
+
+interface PointsHeaderField {
+  field?: RenderedField;
+  warnings: readonly string[];
+}
+
+export function pointsHeaderField(pass: CanonicalPass): PointsHeaderField {
+  if (pass.style !== 'storeCard' || !pass.points) return NO_POINTS_FIELD;
   const keys = Object.values(pass.fields).flatMap((fields) => fields.map((field) => field.key));
   if (keys.includes(POINTS_FIELD_KEY)) return { warnings: [] };
   if (pass.fields.headerFields.length >= LIMITS.headerFields) {
