@@ -26,6 +26,9 @@ const OID = {
 };
 
 const SHA256_BYTES = 32;
+const SET_TAG = 0x31;
+/** Context-specific, constructed, number 0: the SignerInfo's signedAttrs [0] IMPLICIT. */
+const IMPLICIT_ZERO_TAG = 0xa0;
 const UTC_TIME_BYTES = 13;
 
 export interface ManifestSignerKey {
@@ -53,44 +56,51 @@ export function createManifestSigner(key: ManifestSignerKey): ManifestSigner {
   // Offsets of the variable parts, found by their position inside the attribute SET.
   const timeInAttributes = attributes.indexOf(utcTime(placeholderTime)) + 2;
   const digestInAttributes = attributes.length - SHA256_BYTES;
-  const attributesInTemplate = template.indexOf(Buffer.concat([Buffer.from([0xa0]), attributes.subarray(1)]));
+  const attributesInTemplate = template.indexOf(Buffer.concat([Buffer.from([IMPLICIT_ZERO_TAG]), attributes.subarray(1)]));
   const signatureInTemplate = template.length - signatureBytes;
+
+  const attributesEnd = attributesInTemplate + attributes.length;
 
   // Passes signed within the same second share the encoded time.
   let lastSecond = Number.NaN;
   let lastTimeText = '';
-  const fillAttributes = (manifest: Uint8Array, signingTime: Date): Buffer => {
+  /**
+   * A copy of the template with this pass's time and digest written into its attributes, which
+   * are left tagged as the SET (0x31) the signature covers: the bytes are signed where they lie.
+   */
+  const prepare = (manifest: Uint8Array, signingTime: Date): Buffer => {
     const second = Math.floor(signingTime.getTime() / 1000);
     if (second !== lastSecond) {
       lastSecond = second;
       lastTimeText = utcTimeText(signingTime);
     }
-    const filled = Buffer.from(attributes);
-    filled.write(lastTimeText, timeInAttributes, UTC_TIME_BYTES, 'latin1');
-    hash('sha256', manifest, 'buffer').copy(filled, digestInAttributes);
-    return filled;
-  };
-  // The signature covers the attributes encoded as a SET (tag 0x31), while the SignerInfo
-  // carries the same bytes under the implicit tag [0] (RFC 5652 section 5.4).
-  const assemble = (filled: Buffer, signature: Buffer): Buffer => {
-    if (signature.length !== signatureBytes) throw new RangeError('unexpected RSA signature length');
     const out = Buffer.from(template);
-    filled.copy(out, attributesInTemplate + 1, 1);
+    out[attributesInTemplate] = SET_TAG;
+    out.write(lastTimeText, attributesInTemplate + timeInAttributes, UTC_TIME_BYTES, 'latin1');
+    hash('sha256', manifest, 'buffer').copy(out, attributesInTemplate + digestInAttributes);
+    return out;
+  };
+  // The signature covers the attributes encoded as a SET, while the SignerInfo carries the same
+  // bytes under the implicit tag [0] (RFC 5652 section 5.4).
+  const finish = (out: Buffer, signature: Buffer): Buffer => {
+    if (signature.length !== signatureBytes) throw new RangeError('unexpected RSA signature length');
+    out[attributesInTemplate] = IMPLICIT_ZERO_TAG;
     signature.copy(out, signatureInTemplate);
     return out;
   };
 
   return {
     sign(manifest, signingTime) {
-      const filled = fillAttributes(manifest, signingTime);
-      return assemble(filled, sign('sha256', filled, key.privateKey));
+      const out = prepare(manifest, signingTime);
+      return finish(out, sign('sha256', out.subarray(attributesInTemplate, attributesEnd), key.privateKey));
     },
     signAsync(manifest, signingTime) {
-      const filled = fillAttributes(manifest, signingTime);
+      const out = prepare(manifest, signingTime);
+      // Nothing else holds `out` until the signature is in, so the thread pool reads it undisturbed.
       return new Promise((resolve, reject) => {
-        sign('sha256', filled, key.privateKey, (error, signature) => {
+        sign('sha256', out.subarray(attributesInTemplate, attributesEnd), key.privateKey, (error, signature) => {
           if (error) reject(error);
-          else resolve(assemble(filled, signature));
+          else resolve(finish(out, signature));
         });
       });
     },
@@ -115,7 +125,7 @@ function signedAttributes(signingTime: Date, digest: Buffer): Buffer {
 
 function signedDataTemplate(key: ManifestSignerKey, attributes: Buffer, signature: Buffer): Buffer {
   const sha256Algorithm = sequence(OID.sha256, nullValue());
-  const taggedAttributes = Buffer.concat([Buffer.from([0xa0]), attributes.subarray(1)]);
+  const taggedAttributes = Buffer.concat([Buffer.from([IMPLICIT_ZERO_TAG]), attributes.subarray(1)]);
   const signerInfo = sequence(
     smallInteger(1),
     issuerAndSerialNumber(key.signerCertificate),
