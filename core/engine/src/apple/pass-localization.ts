@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors';
 import type { CanonicalPass } from '../normalise/canonical-pass';
+import { FIELD_GROUPS } from '../schema/limits';
 import { ZIP_LIMITS } from '../validator/entry-limits';
 import { freshAsset, type PassAsset } from './pass-assets';
 import { encodeStringsText, stringsFileText } from './strings-file';
@@ -8,9 +9,6 @@ import { encodeStringsText, stringsFileText } from './strings-file';
 export const DEFAULT_PASS_LANGUAGE = 'en';
 
 const STYLE_KEYS = ['generic', 'storeCard', 'eventTicket', 'coupon', 'boardingPass'] as const;
-
-/** The field properties Apple marks as localizable strings (a number value is not text). */
-const FIELD_TEXTS = ['label', 'value', 'changeMessage', 'attributedValue'] as const;
 
 /**
  * The texts of a rendered pass.json that Wallet looks up in `pass.strings`: the "localizable
@@ -28,25 +26,37 @@ export function localizableTexts(passJson: Record<string, unknown>): Set<string>
 }
 
 function forEachLocalizableText(passJson: Record<string, unknown>, visit: (text: string) => void): void {
-  const add = (value: unknown) => {
-    if (typeof value === 'string' && value !== '') visit(value);
-  };
-  add(passJson.organizationName);
-  add(passJson.description);
-  add(passJson.logoText);
+  visitText(passJson.organizationName, visit);
+  visitText(passJson.description, visit);
+  visitText(passJson.logoText, visit);
   for (const style of STYLE_KEYS) {
     const structure = passJson[style];
     if (!isRecord(structure)) continue;
-    for (const group of Object.values(structure)) {
-      if (!Array.isArray(group)) continue;
-      for (const field of group) if (isRecord(field)) for (const key of FIELD_TEXTS) add(field[key]);
+    // Properties read by name: a loop over names would look each up the slow, generic way.
+    for (const group of FIELD_GROUPS) {
+      const fields = structure[group];
+      if (!Array.isArray(fields)) continue;
+      for (const field of fields as unknown[]) {
+        if (!isRecord(field)) continue;
+        visitText(field.label, visit);
+        visitText(field.value, visit);
+        visitText(field.changeMessage, visit);
+        visitText(field.attributedValue, visit);
+      }
     }
   }
-  for (const list of ['barcodes', 'locations', 'beacons'] as const) {
-    const items = passJson[list];
-    if (!Array.isArray(items)) continue;
-    for (const item of items) if (isRecord(item)) add(list === 'barcodes' ? item.altText : item.relevantText);
-  }
+  forEachItem(passJson.barcodes, (barcode) => visitText(barcode.altText, visit));
+  forEachItem(passJson.locations, (location) => visitText(location.relevantText, visit));
+  forEachItem(passJson.beacons, (beacon) => visitText(beacon.relevantText, visit));
+}
+
+function visitText(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === 'string' && value !== '') visit(value);
+}
+
+function forEachItem(list: unknown, visit: (item: Record<string, unknown>) => void): void {
+  if (!Array.isArray(list)) return;
+  for (const item of list as unknown[]) if (isRecord(item)) visit(item);
 }
 
 /**
