@@ -1,9 +1,8 @@
+import { DataUriCache } from '../schema/data-uri-cache';
 import { decodePngDataUri, type PngDataUriResult } from './data-uri';
 
-const MAX_ENTRIES = 256;
-const MAX_CACHED_BYTES = 64 * 1024 * 1024;
-const results = new Map<string, PngDataUriResult>();
-let cachedBytes = 0;
+/** At most this many images, and this many decoded bytes of them, are remembered. */
+const results = new DataUriCache<PngDataUriResult>({ entries: 256, weight: 64 * 1024 * 1024 });
 
 /**
  * `decodePngDataUri` with the default limits, remembered per URI: the same logo arrives with every
@@ -14,15 +13,6 @@ export function decodePngDataUriCached(uri: string): PngDataUriResult {
   const hit = results.get(uri);
   if (hit) return hit;
   const result = decodePngDataUri(uri);
-  const size = result.ok ? result.bytes.length : 0;
-  while (results.size >= MAX_ENTRIES || (results.size > 0 && cachedBytes + size > MAX_CACHED_BYTES)) evictOldest();
-  results.set(uri, result);
-  cachedBytes += size;
+  results.set(uri, result, result.ok ? result.bytes.length : 0);
   return result;
-}
-
-function evictOldest(): void {
-  const [uri, result] = results.entries().next().value!;
-  results.delete(uri);
-  if (result.ok) cachedBytes -= result.bytes.length;
 }

@@ -1,3 +1,4 @@
+import { DataUriCache } from './data-uri-cache';
 import { LIMITS } from './limits';
 import { PNG_HEADER_BYTES, readPngInfo, type PngInfo } from './png-header';
 
@@ -51,10 +52,9 @@ export function checkPngDataUri(uri: string, limits: { maxBytes?: number; maxDim
   return { ok: true, info, payload };
 }
 
-const MAX_ENTRIES = 256;
-const MAX_CACHED_CHARACTERS = 32 * 1024 * 1024;
-const checked = new Map<string, PngDataUriCheck>();
-let cachedCharacters = 0;
+/** At most this many URIs, and this many characters of them, are remembered. */
+const CACHE_LIMITS = { entries: 256, weight: 32 * 1024 * 1024 };
+const checked = new DataUriCache<PngDataUriCheck>(CACHE_LIMITS);
 
 /**
  * `checkPngDataUri` with the default limits, remembered per URI: the same logo arrives with every
@@ -65,19 +65,9 @@ export function checkPngDataUriCached(uri: string): PngDataUriCheck {
   const hit = checked.get(uri);
   if (hit) return hit;
   const result = checkPngDataUri(uri);
-  // A value too long to keep (never a valid image) must not empty the cache either.
-  if (uri.length > MAX_CACHED_CHARACTERS) return result;
-  while (checked.size >= MAX_ENTRIES || cachedCharacters + uri.length > MAX_CACHED_CHARACTERS) evictOldest();
-  checked.set(uri, result);
-  cachedCharacters += uri.length;
+  // A value too long to keep (never a valid image) is not kept, and empties nothing.
+  checked.set(uri, result, uri.length);
   return result;
-}
-
-function evictOldest(): void {
-  const [uri] = checked.keys();
-  if (uri === undefined) return;
-  checked.delete(uri);
-  cachedCharacters -= uri.length;
 }
 
 function fail(reason: string): PngDataUriCheck {
