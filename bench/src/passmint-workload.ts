@@ -35,14 +35,22 @@ export function benchIdentity({ pems }: BenchFixture): SigningIdentity {
   return loadSigningIdentity({ certificatePem: pems.certificatePem, privateKeyPem: pems.privateKeyPem, wwdrPem: pems.caCertificatePem });
 }
 
-/** The request body for the pass numbered `index`: distinct per index, the images the same for all. */
+/**
+ * The request body for the pass numbered `index` (distinct per index, the same images for all) as
+ * the server's JSON.parse hands it over: every string a fresh, flat copy, image data URIs included.
+ * Objects built here in JavaScript would differ from that in ways that change the timing (rope
+ * strings from template literals, shapes from spreads, one shared copy of each image URI).
+ */
 export function passmintRequests(fixture: BenchFixture, kind: PassKind): (index: number) => PassmintRequest {
   const imageUris = {
     iconURL: dataUri(fixture.images.icon),
     logoURL: dataUri(fixture.images.logo),
     stripURL: dataUri(fixture.images.strip),
   };
-  return (index) => (kind === 'loyalty' ? requestFor(index, imageUris) : eventRequestFor(index, imageUris));
+  return (index) => {
+    const { serialNumber, body } = kind === 'loyalty' ? requestFor(index, imageUris) : eventRequestFor(index, imageUris);
+    return { serialNumber, body: JSON.parse(JSON.stringify(body)) as unknown };
+  };
 }
 
 function canonicalOf(body: unknown) {
