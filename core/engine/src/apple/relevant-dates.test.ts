@@ -101,4 +101,24 @@ describe('formatWithOffset and isoSeconds', () => {
     expect(isoSeconds('2026-06-01T19:30+02:00')).toBe('2026-06-01T19:30:00+02:00');
     expect(isoSeconds('2026-06-01T19:30:00.750-05:00')).toBe('2026-06-01T19:30:00-05:00');
   });
+
+  it('gives a window already in the output form the same intervals as the same instants written otherwise', () => {
+    // ".000" before the offset takes the general path; the instants are the same.
+    const withMillis = (dateTime: string) => dateTime.replace(/(Z|[+-]\d{2}:\d{2})$/, '.000$1');
+    const offsets = fc.constantFrom(0, 60, -300, 330, 840, -720);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2090, 0, 1) }),
+        fc.integer({ min: 1, max: 3 * 24 * 60 }),
+        offsets,
+        offsets,
+        (startMs, minutes, startOffset, endOffset) => {
+          const start = formatWithOffset(Math.floor(startMs / 1000) * 1000, startOffset);
+          const end = formatWithOffset(Math.floor(startMs / 1000) * 1000 + minutes * 60_000, endOffset);
+          expect(dayIntervals(start, end)).toEqual(dayIntervals(withMillis(start), withMillis(end)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

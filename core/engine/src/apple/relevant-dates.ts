@@ -67,6 +67,11 @@ export function dayIntervals(start: string, end: string): { intervals: RelevantI
   const offsetMinutes = offsetOf(start);
   const startMs = Date.parse(start);
   const endMs = Date.parse(end);
+  // Most windows (an evening's event, a flight) lie within one local day and arrive written as
+  // the output is: then the one interval is the two strings themselves.
+  if (withinOneLocalDay(startMs, endMs, offsetMinutes) && isoSeconds(start) === start && isoSeconds(end) === end) {
+    if (offsetOf(end) === offsetMinutes) return { intervals: [{ startDate: start, endDate: end }], truncated: false };
+  }
   const intervals: RelevantInterval[] = [];
   let from = startMs;
   while (from < endMs && intervals.length < MAX_RELEVANT_INTERVALS) {
@@ -76,6 +81,11 @@ export function dayIntervals(start: string, end: string): { intervals: RelevantI
     from = nextMidnight;
   }
   return { intervals, truncated: from < endMs };
+}
+
+/** The interval the loop below would make first is the whole window: it ends before the local midnight. */
+function withinOneLocalDay(startMs: number, endMs: number, offsetMinutes: number): boolean {
+  return startMs < endMs && endMs <= localMidnightAfter(startMs, offsetMinutes) - MINUTE_MS;
 }
 
 function localMidnightAfter(ms: number, offsetMinutes: number): number {

@@ -25,27 +25,38 @@ export function semanticTagsOf(pass: CanonicalPass): SemanticTags | undefined {
   return undefined;
 }
 
-/** @see https://developer.apple.com/documentation/walletpasses/creating-an-event-pass-using-semantic-tags */
+/**
+ * Written tag by tag, in Apple's order, rather than through `compact`: every ticket of an event
+ * goes through here, and a loop over names stores each tag the slow, generic way.
+ * @see https://developer.apple.com/documentation/walletpasses/creating-an-event-pass-using-semantic-tags
+ */
 export function eventSemantics(event: TicketEvent): SemanticTags {
   const { venue, seat } = event;
   const performers = event.performers ?? [];
-  return compact({
+  const tags: SemanticTags = {
     // Without a kind of event in the body, performers are the one hint there is: a show.
     eventType: performers.length > 0 ? 'PKEventTypeLivePerformance' : 'PKEventTypeGeneric',
     eventName: event.name,
     eventStartDate: event.startsAt,
-    eventEndDate: event.endsAt,
-    venueName: venue.name,
-    venueLocation: venue.latitude === undefined ? undefined : { latitude: venue.latitude, longitude: venue.longitude },
-    venueEntrance: venue.entrance,
-    venueDoorsOpenDate: event.doorsOpenAt,
-    performerNames: performers.length > 0 ? performers : undefined,
-    admissionLevel: event.admissionLevel,
-    seats:
-      seat && hasAny(seat)
-        ? [compact({ seatSection: seat.section, seatRow: seat.row, seatNumber: seat.number, seatType: seat.type })]
-        : undefined,
-  });
+  };
+  if (event.endsAt !== undefined) tags.eventEndDate = event.endsAt;
+  tags.venueName = venue.name;
+  if (venue.latitude !== undefined) tags.venueLocation = { latitude: venue.latitude, longitude: venue.longitude };
+  if (venue.entrance !== undefined) tags.venueEntrance = venue.entrance;
+  if (event.doorsOpenAt !== undefined) tags.venueDoorsOpenDate = event.doorsOpenAt;
+  if (performers.length > 0) tags.performerNames = performers;
+  if (event.admissionLevel !== undefined) tags.admissionLevel = event.admissionLevel;
+  if (seat && hasAny(seat)) tags.seats = [seatTags(seat)];
+  return tags;
+}
+
+function seatTags(seat: NonNullable<TicketEvent['seat']>): SemanticTags {
+  const tags: SemanticTags = {};
+  if (seat.section !== undefined) tags.seatSection = seat.section;
+  if (seat.row !== undefined) tags.seatRow = seat.row;
+  if (seat.number !== undefined) tags.seatNumber = seat.number;
+  if (seat.type !== undefined) tags.seatType = seat.type;
+  return tags;
 }
 
 /**
@@ -115,8 +126,8 @@ function journeySeconds(departsAt: string, arrivesAt: string): number {
   return Math.round((Date.parse(arrivesAt) - Date.parse(departsAt)) / 1000);
 }
 
-function hasAny(value: object): boolean {
-  return Object.values(value).some((item) => item !== undefined);
+function hasAny(seat: NonNullable<TicketEvent['seat']>): boolean {
+  return seat.section !== undefined || seat.row !== undefined || seat.number !== undefined || seat.type !== undefined;
 }
 
 /** Drops undefined entries so pass.json only carries the tags there is data for. */
