@@ -152,10 +152,19 @@ function imagesOf(input: PassUpdateInput): CanonicalPass['images'] {
 /** Tags in canonical case; languages without entries are dropped (they would change nothing). */
 function translationsOf(translations: PassUpdateInput['translations']): CanonicalPass['translations'] {
   if (!translations) return undefined;
-  const entries = Object.entries(translations)
-    .filter(([, table]) => Object.keys(table).length > 0)
-    .map(([tag, table]) => [canonicalLanguageTag(tag), table] as const);
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  let canonical: NonNullable<CanonicalPass['translations']> | undefined;
+  for (const tag in translations) {
+    const table = translations[tag]!;
+    if (!hasEntries(table)) continue;
+    canonical ??= {};
+    canonical[canonicalLanguageTag(tag)] = table;
+  }
+  return canonical;
+}
+
+function hasEntries(table: object): boolean {
+  for (const _ in table) return true;
+  return false;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -251,7 +251,8 @@ class ParserSource {
     const zodCheck = this.ref(check._zod);
     return [
       `${payload}.value = parsed;`,
-      `${payload}.issues.length = 0;`,
+      // Left with issues only by a value that was declined; setting a length is not free.
+      `if (${payload}.issues.length !== 0) ${payload}.issues.length = 0;`,
       // An asynchronous refinement is zod's to wait for.
       `if (${zodCheck}.check(${payload}) instanceof Promise || ${payload}.issues.length !== 0) return D;`,
     ].join('\n');

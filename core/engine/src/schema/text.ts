@@ -14,8 +14,12 @@ export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F
  */
 export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
-/** Either of the two sets above, for the one scan most strings get. */
-const SUSPECT_CHARACTERS = new RegExp(`${CONTROL_CHARACTERS.source}|${BIDI_CONTROLS.source}`);
+/** Both sets above in one character class, for the one scan most strings get. */
+const SUSPECT_CHARACTERS = new RegExp(`[${classBody(CONTROL_CHARACTERS)}${classBody(BIDI_CONTROLS)}]`);
+
+function classBody(characterClass: RegExp): string {
+  return characterClass.source.slice(1, -1);
+}
 
 /**
  * Length in Unicode code points: the unit JSON Schema's `maxLength` counts, so the limits in
