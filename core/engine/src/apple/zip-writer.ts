@@ -6,7 +6,7 @@ export interface ZipEntry {
   data: Uint8Array;
   /** CRC-32 of `data` when the caller already knows it (cached images). */
   crc?: number;
-  /** The same bytes under the same name recur in many archives (an image): their headers are kept. */
+  /** The same bytes under the same name recur in many archives (an image): their layout is kept. */
   recurs?: boolean;
 }
 
@@ -26,32 +26,78 @@ const CENTRAL_TIME_AT = 12;
 const CENTRAL_OFFSET_AT = 42;
 
 /**
- * An entry's local header and central directory record, the name included, with the time, date
- * and offset left zero: those are all that differ between archives holding the same file.
+ * Consecutive recurring entries (a pass's images, its strings files) laid out once: their local
+ * headers each followed by the data, and their central records, with the times, dates and offsets
+ * left zero, since those are all that differ between archives holding the same files. An archive
+ * copies each block whole and writes those few fields.
  */
-interface EntryHeaders {
+interface RecurringRun {
+  entries: { name: string; data: Uint8Array }[];
   local: Buffer;
   central: Buffer;
+  /** Where each entry's local header and central record start in the blocks. */
+  localAt: number[];
+  centralAt: number[];
 }
 
-const HEADERS_PER_DATA_MAX = 16;
-const headersByData = new WeakMap<Uint8Array, Map<string, EntryHeaders>>();
+const RUNS_PER_FIRST_FILE_MAX = 8;
+const runsByFirstData = new WeakMap<Uint8Array, RecurringRun[]>();
 
-/** The kept headers of a recurring entry; undefined for one written out field by field. */
-function keptHeaders(entry: ZipEntry): EntryHeaders | undefined {
-  if (!entry.recurs) return undefined;
-  let byName = headersByData.get(entry.data);
-  if (!byName) headersByData.set(entry.data, (byName = new Map()));
-  let headers = byName.get(entry.name);
-  if (!headers) {
-    const name = encodedName(entry.name);
+function recurringRun(entries: ZipEntry[]): RecurringRun {
+  const candidates = runsByFirstData.get(entries[0]!.data) ?? [];
+  const found = candidates.find((run) => sameFiles(run.entries, entries));
+  if (found) return found;
+  const run = layOutRun(entries);
+  if (candidates.length < RUNS_PER_FIRST_FILE_MAX) runsByFirstData.set(entries[0]!.data, [...candidates, run]);
+  return run;
+}
+
+function sameFiles(kept: { name: string; data: Uint8Array }[], entries: ZipEntry[]): boolean {
+  return (
+    kept.length === entries.length && kept.every((file, index) => file.data === entries[index]!.data && file.name === entries[index]!.name)
+  );
+}
+
+function layOutRun(entries: ZipEntry[]): RecurringRun {
+  const names = entries.map((entry) => encodedName(entry.name));
+  const localAt: number[] = [];
+  const centralAt: number[] = [];
+  let localSize = 0;
+  let centralSize = 0;
+  entries.forEach((entry, index) => {
+    localAt.push(localSize);
+    centralAt.push(centralSize);
+    localSize += LOCAL_HEADER_BYTES + names[index]!.length + entry.data.length;
+    centralSize += CENTRAL_HEADER_BYTES + names[index]!.length;
+  });
+  const local = Buffer.alloc(localSize);
+  const central = Buffer.alloc(centralSize);
+  entries.forEach((entry, index) => {
     const crc = entry.crc ?? crc32(entry.data);
-    headers = { local: Buffer.alloc(LOCAL_HEADER_BYTES + name.length), central: Buffer.alloc(CENTRAL_HEADER_BYTES + name.length) };
-    writeLocalHeader(headers.local, 0, name, crc, entry.data.length);
-    writeCentralHeader(headers.central, 0, name, crc, entry.data.length);
-    if (byName.size < HEADERS_PER_DATA_MAX) byName.set(entry.name, headers);
+    writeLocalHeader(local, localAt[index]!, names[index]!, crc, entry.data.length);
+    local.set(entry.data, localAt[index]! + LOCAL_HEADER_BYTES + names[index]!.length);
+    writeCentralHeader(central, centralAt[index]!, names[index]!, crc, entry.data.length);
+  });
+  return { entries: entries.map(({ name, data }) => ({ name, data })), local, central, localAt, centralAt };
+}
+
+/** An archive's entries as it writes them: once-only files one by one, recurring ones in runs. */
+type Part = { run: RecurringRun } | { entry: ZipEntry; name: Buffer };
+
+function partsOf(entries: ZipEntry[]): Part[] {
+  const parts: Part[] = [];
+  for (let index = 0; index < entries.length; ) {
+    let end = index;
+    while (end < entries.length && entries[end]!.recurs) end++;
+    if (end > index) {
+      parts.push({ run: recurringRun(entries.slice(index, end)) });
+      index = end;
+    } else {
+      parts.push({ entry: entries[index]!, name: encodedName(entries[index]!.name) });
+      index++;
+    }
   }
-  return headers;
+  return parts;
 }
 
 /** The few names a pass uses (pass.json, icon@2x.png, de.lproj/pass.strings, …), encoded once each. */
@@ -103,37 +149,48 @@ function writeSharedFields(out: Buffer, at: number, name: Buffer, crc: number, s
  */
 export function writeStoredZip(entries: ZipEntry[], modified: Date): Buffer {
   const timeAndDate = dosTimeAndDate(modified);
-  const kept = entries.map(keptHeaders);
-  const names = entries.map((entry, index) => (kept[index] ? undefined : encodedName(entry.name)));
-  const nameLengths = entries.map((_, index) => (kept[index] ? kept[index].local.length - LOCAL_HEADER_BYTES : names[index]!.length));
+  const parts = partsOf(entries);
   let dataSize = 0;
   let centralSize = 0;
-  for (let index = 0; index < entries.length; index++) {
-    dataSize += LOCAL_HEADER_BYTES + nameLengths[index]! + entries[index]!.data.length;
-    centralSize += CENTRAL_HEADER_BYTES + nameLengths[index]!;
+  for (const part of parts) {
+    if ('run' in part) {
+      dataSize += part.run.local.length;
+      centralSize += part.run.central.length;
+    } else {
+      dataSize += LOCAL_HEADER_BYTES + part.name.length + part.entry.data.length;
+      centralSize += CENTRAL_HEADER_BYTES + part.name.length;
+    }
   }
   // Every byte is written below, so the buffer needn't be zeroed first.
   const out = Buffer.allocUnsafe(dataSize + centralSize + END_BYTES);
   let local = 0;
   let central = dataSize;
-  for (let index = 0; index < entries.length; index++) {
-    const { data, crc } = entries[index]!;
-    const headers = kept[index];
-    if (headers) {
-      headers.local.copy(out, local);
-      headers.central.copy(out, central);
-    } else {
-      const checksum = crc ?? crc32(data);
-      writeLocalHeader(out, local, names[index]!, checksum, data.length);
-      writeCentralHeader(out, central, names[index]!, checksum, data.length);
+  for (const part of parts) {
+    if ('run' in part) {
+      const { run } = part;
+      out.set(run.local, local);
+      out.set(run.central, central);
+      for (let index = 0; index < run.localAt.length; index++) {
+        const localHeader = local + run.localAt[index]!;
+        const centralRecord = central + run.centralAt[index]!;
+        out.writeUInt32LE(timeAndDate, localHeader + LOCAL_TIME_AT);
+        out.writeUInt32LE(timeAndDate, centralRecord + CENTRAL_TIME_AT);
+        out.writeUInt32LE(localHeader, centralRecord + CENTRAL_OFFSET_AT);
+      }
+      local += run.local.length;
+      central += run.central.length;
+      continue;
     }
+    const { entry, name } = part;
+    const crc = entry.crc ?? crc32(entry.data);
+    writeLocalHeader(out, local, name, crc, entry.data.length);
+    writeCentralHeader(out, central, name, crc, entry.data.length);
     out.writeUInt32LE(timeAndDate, local + LOCAL_TIME_AT);
     out.writeUInt32LE(timeAndDate, central + CENTRAL_TIME_AT);
     out.writeUInt32LE(local, central + CENTRAL_OFFSET_AT);
-    const nameLength = nameLengths[index]!;
-    out.set(data, local + LOCAL_HEADER_BYTES + nameLength);
-    local += LOCAL_HEADER_BYTES + nameLength + data.length;
-    central += CENTRAL_HEADER_BYTES + nameLength;
+    out.set(entry.data, local + LOCAL_HEADER_BYTES + name.length);
+    local += LOCAL_HEADER_BYTES + name.length + entry.data.length;
+    central += CENTRAL_HEADER_BYTES + name.length;
   }
   out.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, central);
   out.writeUInt32LE(0, central + 4); // this disk, and the disk the directory starts on
