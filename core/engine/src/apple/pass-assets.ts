@@ -7,7 +7,7 @@ export interface PassAsset {
   bytes: Buffer;
   sha1: string;
   crc: number;
-  /** The same bytes recur in many passes (a cached image), so the zip keeps their headers. */
+  /** The same bytes recur in many passes (a cached image), so the zip keeps their layout. */
   recurs?: boolean;
 }
 

@@ -5,14 +5,7 @@ import type { RenderedField } from './default-fields';
 export const POINTS_FIELD_KEY = 'points';
 const DEFAULT_POINTS_LABEL = 'POINTS';
 
-/**
- * A store card's `points` balance as a header field keyed `points`, so it shows on the front
- * (header fields also stay visible when passes are stacked). Not added when the caller already has
- * a field with that key (theirs is the balance they want shown), nor when the header is full. A
- * number value lets Wallet format it for the phone's locale.
- * @see https://developer.apple.com/documentation/walletpasses/passfields/headerfields-data.dictionary
- */
-/** Shared: nothing adds to its warnings. */
+/** Shared by every pass without points: nothing adds to its warnings. */
 const NO_POINTS_FIELD: PointsHeaderField = Object.freeze({ warnings: Object.freeze([]) });
 
 interface PointsHeaderField {
@@ -20,6 +13,13 @@ interface PointsHeaderField {
   warnings: readonly string[];
 }
 
+/**
+ * A store card's `points` balance as a header field keyed `points`, so it shows on the front
+ * (header fields also stay visible when passes are stacked). Not added when the caller already has
+ * a field with that key (theirs is the balance they want shown), nor when the header is full. A
+ * number value lets Wallet format it for the phone's locale.
+ * @see https://developer.apple.com/documentation/walletpasses/passfields/headerfields-data.dictionary
+ */
 export function pointsHeaderField(pass: CanonicalPass): PointsHeaderField {
   if (pass.style !== 'storeCard' || !pass.points) return NO_POINTS_FIELD;
   const keys = Object.values(pass.fields).flatMap((fields) => fields.map((field) => field.key));
