@@ -41,6 +41,11 @@ const statements = {
       AND e.enabled = 1
     ORDER BY o.available_at, o.id
     LIMIT @limit`,
+  anyDue: `SELECT 1 FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id
+    WHERE o.state IN ('pending', 'leased')
+      AND ((o.state = 'pending' AND o.available_at <= @now) OR (o.state = 'leased' AND o.lease_until < @now))
+      AND e.enabled = 1
+    LIMIT 1`,
   lease: `UPDATE webhook_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1 WHERE id = @id`,
   finish: `UPDATE webhook_outbox SET state = @state, finished_at = @at, lease_until = NULL WHERE id = @id AND state = 'leased'`,
   retry: `UPDATE webhook_outbox SET state = 'pending', available_at = @available_at, lease_until = NULL WHERE id = @id AND state = 'leased'`,
@@ -148,6 +153,9 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
       return (sql.attempts.all({ tenant_id: tenantId, endpoint_id: endpointId, limit }) as AttemptRow[]).map(toAttempt);
     },
     async claimWebhookDeliveries(options) {
+      // The worker looks after every change, webhooks or not: a read finds most of those looks
+      // empty without taking the write lock and waiting for a sync of the log.
+      if (options.limit < 1 || sql.anyDue.get({ now: options.now }) === undefined) return [];
       return write(() => claim.immediate(options));
     },
     async finishWebhookDeliveries(results) {
