@@ -73,3 +73,11 @@ test('PASSMINT_WEBHOOK_HOSTS_ALLOW: none by default; comma-separated host or hos
   ]);
   expect(readEnv({ PASSMINT_IMAGE_HOSTS_ALLOW: 'images.internal:8443' }).PASSMINT_IMAGE_HOSTS_ALLOW).toEqual(['images.internal:8443']);
 });
+
+test('PASSMINT_WEBHOOK_CONCURRENCY: 32 deliveries at once to an endpoint by default, 1 to 256', () => {
+  expect(readEnv({}).PASSMINT_WEBHOOK_CONCURRENCY).toBe(32);
+  expect(readEnv({ PASSMINT_WEBHOOK_CONCURRENCY: '1' }).PASSMINT_WEBHOOK_CONCURRENCY).toBe(1);
+  for (const value of ['0', '257', '2.5', 'many']) {
+    expect(problems({ PASSMINT_WEBHOOK_CONCURRENCY: value })).toEqual([expect.stringContaining('PASSMINT_WEBHOOK_CONCURRENCY')]);
+  }
+});

@@ -133,6 +133,10 @@ export const envSchema = z.object({
     .max(30_000)
     .default(10_000)
     .meta({ description: 'per webhook delivery attempt, connecting and answering included; a timed-out attempt is retried' }),
+  PASSMINT_WEBHOOK_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1).max(256).default(32).meta({
+    description:
+      'webhook deliveries in flight at once to one endpoint (four times as many to all together); a receiver answering 429 or 503 is retried later',
+  }),
   PASSMINT_WEBHOOK_DELIVERY: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').meta({
     description:
       "`off`: this process still writes events and their deliveries but sends none, leaving that to the processes sharing its PostgreSQL database that have it `on` (keeps API processes' CPU for requests); with SQLite, deliveries wait for a start with it `on`",

@@ -217,4 +217,62 @@ describe('the webhook worker', () => {
     }
     expect(delivered).toContain('https://hooks.example.com/whk_slow');
   });
+
+  it('holds one endpoint to its limit of deliveries in flight, and all endpoints to the total', async () => {
+    await endpoint('whk_1');
+    for (let n = 0; n < 12; n++) await pass(`serial-c${n}`);
+    // One endpoint, 12 due: the first claim takes 8, of which 3 may be in flight.
+    expect(await peaksOfDelivering(12, { perEndpoint: 3, total: 8, gateAt: 3 })).toEqual({ endpoint: 3, total: 3 });
+    for (const id of ['whk_2', 'whk_3', 'whk_4']) await endpoint(id);
+    for (let n = 12; n < 18; n++) await pass(`serial-c${n}`);
+    // Four endpoints, 24 due (none per endpoint over 3 in a claim of 8): the total is the limit.
+    const peaks = await peaksOfDelivering(24, { perEndpoint: 3, total: 8, gateAt: 8 });
+    expect(peaks.total).toBe(8);
+    expect(peaks.endpoint).toBeLessThanOrEqual(3);
+  });
 });
+
+/**
+ * Runs a worker with the given limits until `count` deliveries are made; the most that were in
+ * flight at once, to one endpoint and in all. The first sends are held until `gateAt` are in
+ * flight (or half a second passed), so the worker fills every slot it may, on a slow machine too.
+ */
+async function peaksOfDelivering(count: number, limits: { perEndpoint: number; total: number; gateAt: number }) {
+  const inFlight = new Map<string, number>();
+  const peaks = { endpoint: 0, total: 0 };
+  let total = 0;
+  let delivered = 0;
+  let openGate: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const transport: WebhookTransport = {
+    async send(target) {
+      inFlight.set(target.url, (inFlight.get(target.url) ?? 0) + 1);
+      peaks.endpoint = Math.max(peaks.endpoint, inFlight.get(target.url)!);
+      peaks.total = Math.max(peaks.total, ++total);
+      if (total >= limits.gateAt) openGate();
+      await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 500))]);
+      inFlight.set(target.url, inFlight.get(target.url)! - 1);
+      total--;
+      delivered++;
+      return { outcome: 'delivered', status: 204, error: null };
+    },
+  };
+  const running = createWebhookWorker({
+    store,
+    transport,
+    retryDelayMs: () => 5000,
+    keepEventsMs: 30 * 24 * 60 * 60_000,
+    pollIntervalMs: 5,
+    clock: () => now,
+    maxInFlightPerEndpoint: limits.perEndpoint,
+    maxInFlight: limits.total,
+  });
+  running.start();
+  try {
+    for (let i = 0; i < 2000 && delivered < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  } finally {
+    await running.stop();
+  }
+  expect(delivered).toBe(count);
+  return peaks;
+}
