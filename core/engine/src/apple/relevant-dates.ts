@@ -69,8 +69,9 @@ export function dayIntervals(start: string, end: string): { intervals: RelevantI
   const endMs = Date.parse(end);
   // Most windows (an evening's event, a flight) lie within one local day and arrive written as
   // the output is: then the one interval is the two strings themselves.
-  if (withinOneLocalDay(startMs, endMs, offsetMinutes) && isoSeconds(start) === start && isoSeconds(end) === end) {
-    if (offsetOf(end) === offsetMinutes) return { intervals: [{ startDate: start, endDate: end }], truncated: false };
+  const writtenAsOutput = isoSeconds(start) === start && isoSeconds(end) === end && offsetOf(end) === offsetMinutes;
+  if (writtenAsOutput && withinOneLocalDay(startMs, endMs, offsetMinutes)) {
+    return { intervals: [{ startDate: start, endDate: end }], truncated: false };
   }
   const intervals: RelevantInterval[] = [];
   let from = startMs;

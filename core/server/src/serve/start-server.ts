@@ -35,9 +35,6 @@ import { createActivityLog } from '../timeline/activity-log';
 import { startupReport } from './startup-report';
 
 // dist/serve and src/serve both sit two levels below the package root.
-/** Endpoints that can be at their delivery limit at once before another waits for a slot. */
-const WEBHOOK_ENDPOINTS_AT_ONCE = 4;
-
 export const VERSION = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
 export interface RunningServer {
@@ -121,7 +118,6 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     transport: webhookSender,
     retryDelayMs: (attempts) => webhookRetryDelayMs(attempts),
     maxInFlightPerEndpoint: env.PASSMINT_WEBHOOK_CONCURRENCY,
-    maxInFlight: WEBHOOK_ENDPOINTS_AT_ONCE * env.PASSMINT_WEBHOOK_CONCURRENCY,
     keepEventsMs: env.PASSMINT_EVENT_RETENTION_DAYS * 24 * 60 * 60_000,
     log: (event) => app.log[WEBHOOK_EVENT_LEVEL[event.event]](event, event.event),
   });

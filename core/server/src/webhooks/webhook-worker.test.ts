@@ -75,8 +75,10 @@ function worker(
   transport: WebhookTransport,
   log: WebhookLogEvent[] = [],
   retry: (attempts: number) => number | null = (n) => (n < 3 ? 5000 : null),
+  limits: { maxInFlight?: number; maxInFlightPerEndpoint?: number } = {},
 ) {
   return createWebhookWorker({
+    ...limits,
     store,
     transport,
     retryDelayMs: retry,
@@ -257,16 +259,7 @@ async function peaksOfDelivering(count: number, limits: { perEndpoint: number; t
       return { outcome: 'delivered', status: 204, error: null };
     },
   };
-  const running = createWebhookWorker({
-    store,
-    transport,
-    retryDelayMs: () => 5000,
-    keepEventsMs: 30 * 24 * 60 * 60_000,
-    pollIntervalMs: 5,
-    clock: () => now,
-    maxInFlightPerEndpoint: limits.perEndpoint,
-    maxInFlight: limits.total,
-  });
+  const running = worker(transport, [], () => 5000, { maxInFlightPerEndpoint: limits.perEndpoint, maxInFlight: limits.total });
   running.start();
   try {
     for (let i = 0; i < 2000 && delivered < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -16,7 +16,7 @@ export interface WebhookWorkerOptions {
   transport: WebhookTransport;
   /** The wait before the next attempt after `attemptsMade` failed ones; null: give up. */
   retryDelayMs(attemptsMade: number): number | null;
-  /** Deliveries in flight at once, all endpoints together. Default 128. */
+  /** Deliveries in flight at once, all endpoints together. Default: four endpoints' worth. */
   maxInFlight?: number;
   /**
    * Deliveries in flight at once to one endpoint. Default 32: each waits a round trip to its
@@ -48,6 +48,8 @@ export const WEBHOOK_EVENT_LEVEL: Record<WebhookLogEvent['event'], 'debug' | 'wa
 };
 
 const HOUR_MS = 60 * 60_000;
+/** Endpoints that can be at their own limit at once before another waits for a slot. */
+const ENDPOINTS_AT_THEIR_LIMIT = 4;
 
 /**
  * Drains the webhook outbox: claims due deliveries with a lease, POSTs each (signed) to its
@@ -60,8 +62,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const { store, transport } = options;
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? (() => undefined);
-  const maxInFlight = options.maxInFlight ?? 128;
   const perEndpoint = options.maxInFlightPerEndpoint ?? 32;
+  const maxInFlight = options.maxInFlight ?? ENDPOINTS_AT_THEIR_LIMIT * perEndpoint;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * HOUR_MS;
