@@ -312,6 +312,24 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX pass_activity_by_time ON pass_activity (at);
     `,
   },
+  {
+    version: 13,
+    name: 'push fan-outs queued by a change, expanded by the push worker',
+    sql: `
+      -- A change queues one row for its pass here instead of one push per device in its own
+      -- transaction; the push workers turn it into pushes, a chunk of registrations at a time in
+      -- push-token order (after_token is how far they got). One waiting fan-out per pass.
+      CREATE TABLE push_fanouts (
+        serial_number text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES passes (serial_number),
+        tenant_id text COLLATE "C" NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        available_at text COLLATE "C" NOT NULL,
+        after_token text COLLATE "C" NOT NULL DEFAULT ''
+      );
+      CREATE INDEX push_fanouts_due ON push_fanouts (available_at, serial_number);
+      CREATE INDEX device_registrations_by_serial_token ON device_registrations (serial_number, push_token);
+    `,
+  },
 ];
 
 export interface PostgresMigrateOptions {

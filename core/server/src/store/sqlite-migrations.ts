@@ -299,6 +299,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pass_activity_by_time ON pass_activity (at);
     `,
   },
+  {
+    version: 13,
+    name: 'push fan-outs queued by a change, expanded by the push worker',
+    sql: `
+      -- A change queues one row for its pass here instead of one push per device in its own
+      -- transaction; the push worker turns it into pushes, a chunk of registrations at a time in
+      -- push-token order (after_token is how far it got). One waiting fan-out per pass.
+      CREATE TABLE push_fanouts (
+        serial_number TEXT NOT NULL PRIMARY KEY REFERENCES passes (serial_number),
+        tenant_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        available_at TEXT NOT NULL,
+        after_token TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX push_fanouts_due ON push_fanouts (available_at, serial_number);
+      CREATE INDEX device_registrations_by_serial_token ON device_registrations (serial_number, push_token);
+    `,
+  },
 ];
 
 /**

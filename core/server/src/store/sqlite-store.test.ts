@@ -94,8 +94,8 @@ describe('SQLite store', () => {
     };
   }
 
-  function outboxRows(): number {
-    return inspect((db) => db.prepare('SELECT COUNT(*) FROM push_outbox').pluck().get() as number);
+  function fanOutRows(): number {
+    return inspect((db) => db.prepare('SELECT COUNT(*) FROM push_fanouts').pluck().get() as number);
   }
 
   const options = { month: '2025-06', quota: null };
@@ -254,17 +254,17 @@ describe('SQLite store', () => {
       const pass = newPass(owner);
       await store.insertPass(pass, options);
       await store.registerDevice(registrationOf(pass));
-      inspect((db) => db.exec("CREATE TRIGGER fail_push BEFORE INSERT ON push_outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"));
+      inspect((db) => db.exec("CREATE TRIGGER fail_push BEFORE INSERT ON push_fanouts BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"));
 
       await expect(store.updatePass(updateOf(pass), options)).rejects.toMatchObject({ message: 'disk on fire' });
       expect(await store.findPass(owner, pass.serialNumber)).toEqual({ ...pass, version: 1, updatedAt: pass.createdAt, changeTag: '1' });
       expect(rowsOf(owner)).toEqual({ passes: 1, versions: 1, idempotency: 0, used: 1 });
-      expect(outboxRows()).toBe(0);
+      expect(fanOutRows()).toBe(0);
 
       inspect((db) => db.exec('DROP TRIGGER fail_push'));
       const retried = await store.updatePass(updateOf(pass), options);
       expect(retried).toMatchObject({ ok: true, pass: { version: 2, changeTag: '2' }, queuedPushes: 1 });
-      expect(outboxRows()).toBe(1);
+      expect(fanOutRows()).toBe(1);
     });
   });
 

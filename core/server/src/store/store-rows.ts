@@ -68,9 +68,19 @@ export function outboxHealthSql(now: string, googleTopic: string, givenUpSince: 
       COUNT(CASE WHEN o.state = 'leased' AND o.lease_until < ${now} THEN 1 END) AS expired_leases,
       COUNT(CASE WHEN o.pass_type_identifier <> ${googleTopic} AND NOT EXISTS (SELECT 1 FROM device_registrations r
         WHERE r.push_token = o.push_token AND r.pass_type_identifier = o.pass_type_identifier) THEN 1 END) AS orphaned,
-      (SELECT COUNT(*) FROM push_outbox g WHERE ${GIVEN_UP_SINCE(givenUpSince)}) AS given_up
+      (SELECT COUNT(*) FROM push_outbox g WHERE ${GIVEN_UP_SINCE(givenUpSince)}) AS given_up,
+      (SELECT COUNT(*) FROM ${FAN_OUT_BACKLOG}) AS fan_out_backlog
     FROM push_outbox o WHERE o.state IN ('pending', 'leased')`;
 }
+
+/**
+ * The registrations the waiting push fan-outs (f) have yet to reach (r), less those whose token has
+ * a push waiting already (that one will carry the change).
+ */
+export const FAN_OUT_BACKLOG = `push_fanouts f JOIN device_registrations r
+  ON r.serial_number = f.serial_number AND r.client = 'apple' AND r.push_token > f.after_token
+    AND NOT EXISTS (SELECT 1 FROM push_outbox w
+      WHERE w.push_token = r.push_token AND w.pass_type_identifier = r.pass_type_identifier AND w.state = 'pending')`;
 
 /** The latest push given up since a time (the argument is the engine's parameter marker). */
 export function lastGivenUpSql(givenUpSince: string): string {
@@ -93,6 +103,7 @@ export interface OutboxHealthRow {
   expired_leases: number | string;
   orphaned: number | string;
   given_up: number | string;
+  fan_out_backlog: number | string;
 }
 
 export interface GivenUpRow {
@@ -103,7 +114,7 @@ export interface GivenUpRow {
 
 export function toOutboxHealth(row: OutboxHealthRow, lastGivenUp: GivenUpRow | undefined): OutboxHealth {
   return {
-    pending: Number(row.pending),
+    pending: Number(row.pending) + Number(row.fan_out_backlog),
     leased: Number(row.leased),
     expiredLeases: Number(row.expired_leases),
     orphaned: Number(row.orphaned),

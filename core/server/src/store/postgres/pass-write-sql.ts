@@ -35,8 +35,9 @@ export const INSERT_PASS_ROW = `WITH tag AS (${NEXT_TAG}),
   SELECT change_seq::text AS change_seq FROM written`;
 /*
  * A whole update, one statement. Its parts run in the order each reads the one before, which is
- * the store's lock order: the pass row (current), then the outbox (queued, which may wait for
- * another writer's waiting push to the same token), and only then the counter row (tag) and the
+ * the store's lock order: the pass row (current), then the pass's fan-out row (fanned: its
+ * devices' pushes are made by the push worker, not here) and the Google sync entry (queued, which
+ * may wait for another writer's waiting entry), and only then the counter row (tag) and the
  * usage row (counted), so the counter is never held while waiting. When the pass has moved past
  * $3 nothing is queued or written and change_seq comes back null; no row at all: no such pass.
  * NO KEY UPDATE, not UPDATE: registrations and outbox rows referencing the pass take KEY SHARE
@@ -52,15 +53,22 @@ export const UPDATE_PASS = `WITH current AS (
     UNION ALL
     SELECT $15, $14 FROM current WHERE current.version = $3 AND $13::boolean
   ),
+  fanned AS (
+    INSERT INTO push_fanouts (serial_number, tenant_id, created_at, available_at)
+      SELECT $2, $1, $9, $10 FROM current WHERE EXISTS (SELECT 1 FROM registrations WHERE pass_type_identifier <> $14)
+      ON CONFLICT (serial_number) DO UPDATE SET after_token = '', available_at = LEAST(push_fanouts.available_at, excluded.available_at)
+      RETURNING 1
+  ),
   queued AS (
     INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
       SELECT gen_random_uuid()::text, $1, $2, pass_type_identifier, push_token, 'pending', 0, $10, $9 FROM registrations
+        WHERE pass_type_identifier = $14
       ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING
       RETURNING 1
   ),
   tag AS (
     UPDATE pass_change_counter SET last_value = last_value + 1
-      WHERE id = 1 AND EXISTS (SELECT 1 FROM current WHERE version = $3) AND (SELECT COUNT(*) FROM queued) >= 0
+      WHERE id = 1 AND EXISTS (SELECT 1 FROM current WHERE version = $3) AND (SELECT COUNT(*) FROM queued) + (SELECT COUNT(*) FROM fanned) >= 0
       RETURNING last_value
   ),
   written AS (

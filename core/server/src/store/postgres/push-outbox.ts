@@ -11,6 +11,7 @@ import {
   type OutboxHealthRow,
   type PushRow,
   type TokenTopicRow,
+  FAN_OUT_BACKLOG,
 } from '../store-rows';
 import { deliveryFailedEvent } from '../../events/device-events';
 import { deviceIdOf } from '../../events/device-id';
@@ -23,9 +24,9 @@ export function postgresPushOutbox({ pool, transaction }: PostgresContext): Push
   return {
     async claimPushes(options) {
       const finished = options.finished ?? [];
-      if (finished.length === 0) return claimDue(pool, options);
       return transaction(async (db) => {
-        await recordOutcomes(db, finished);
+        if (finished.length > 0) await recordOutcomes(db, finished);
+        if (options.limit >= 1) await expandDueFanOuts(db, options.now, Math.floor(options.limit));
         return claimDue(db, options);
       });
     },
@@ -72,14 +73,15 @@ export function postgresPushOutbox({ pool, transaction }: PostgresContext): Push
             (SELECT e.detail FROM push_outbox e
               WHERE e.serial_number = $1 AND e.detail IS NOT NULL AND e.state IN ('dead', 'pending', 'leased')
               ORDER BY CASE WHEN e.state = 'dead' THEN 0 ELSE 1 END, e.finished_at DESC NULLS LAST, e.available_at DESC
-              LIMIT 1) AS last_error
+              LIMIT 1) AS last_error,
+            (SELECT COUNT(*)::integer FROM ${FAN_OUT_BACKLOG} WHERE f.serial_number = $1) AS backlog
           FROM passes p JOIN push_outbox o ON o.serial_number = p.serial_number
           WHERE p.serial_number = $1`,
         [serialNumber],
       );
       const counts = rows[0];
       return {
-        pending: counts?.pending ?? 0,
+        pending: (counts?.pending ?? 0) + (counts?.backlog ?? 0),
         delivered: counts?.delivered ?? 0,
         failed: counts?.failed ?? 0,
         lastAttemptAt: counts?.last_attempt_at ?? null,
@@ -87,6 +89,54 @@ export function postgresPushOutbox({ pool, transaction }: PostgresContext): Push
       };
     },
   };
+}
+
+/**
+ * Turns due fan-outs into pushes, in the order they became due, up to `limit` registrations in
+ * all. SKIP LOCKED: a fan-out another process is expanding is left to it.
+ */
+async function expandDueFanOuts(db: Queryable, now: string, limit: number): Promise<void> {
+  let room = limit;
+  const { rows } = await db.query<FanOutRow>(
+    `SELECT serial_number, tenant_id, created_at, available_at, after_token FROM push_fanouts
+      WHERE available_at <= $1 ORDER BY available_at, serial_number LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, room],
+  );
+  for (const fanOut of rows) {
+    const chunk = await expandChunk(db, fanOut, room);
+    if (chunk.size < room) await db.query('DELETE FROM push_fanouts WHERE serial_number = $1', [fanOut.serial_number]);
+    else await db.query('UPDATE push_fanouts SET after_token = $2 WHERE serial_number = $1', [fanOut.serial_number, chunk.last_token]);
+    room -= chunk.size;
+    if (room <= 0) return;
+  }
+}
+
+/** Queues the pushes of a fan-out's next chunk (a token with a push already waiting keeps that one, due no later than this change's); its size and last token. */
+async function expandChunk(db: Queryable, fanOut: FanOutRow, limit: number): Promise<{ size: number; last_token: string | null }> {
+  const { rows } = await db.query<{ size: number; last_token: string | null }>(
+    `WITH chunk AS (
+        SELECT push_token, pass_type_identifier FROM device_registrations
+        WHERE serial_number = $1 AND client = 'apple' AND push_token > $2
+        ORDER BY push_token LIMIT $3
+      ),
+      queued AS (
+        INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts, available_at, created_at)
+          SELECT gen_random_uuid()::text, $4, $1, pass_type_identifier, push_token, 'pending', 0, $5, $6 FROM chunk
+          ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending'
+            DO UPDATE SET available_at = LEAST(push_outbox.available_at, excluded.available_at)
+      )
+      SELECT COUNT(*)::integer AS size, MAX(push_token) AS last_token FROM chunk`,
+    [fanOut.serial_number, fanOut.after_token, limit, fanOut.tenant_id, fanOut.available_at, fanOut.created_at],
+  );
+  return rows[0] ?? { size: 0, last_token: null };
+}
+
+interface FanOutRow {
+  serial_number: string;
+  tenant_id: string;
+  created_at: string;
+  available_at: string;
+  after_token: string;
 }
 
 /** Leases up to `limit` due pushes, in the order they became due. */
@@ -224,4 +274,5 @@ interface PushCountsRow {
   failed: number;
   last_attempt_at: string | null;
   last_error: string | null;
+  backlog: number;
 }

@@ -14,6 +14,7 @@ import {
   type OutboxHealthRow,
   type PushRow,
   type TokenTopicRow,
+  FAN_OUT_BACKLOG,
 } from '../store-rows';
 import { deliveryFailedEvent } from '../../events/device-events';
 import { deviceIdOf } from '../../events/device-id';
@@ -35,11 +36,32 @@ const UUID_V7 = `substr(printf('%012x', @unix_ms), 1, 8) || '-' || substr(printf
 
 const statements = {
   countAppleRegistrations: `SELECT COUNT(*) AS count FROM device_registrations WHERE serial_number = @serial_number AND client = 'apple'`,
-  queuePassPushes: `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts,
+  // A change that finds a fan-out still waiting starts it over: the devices it already reached
+  // have had their push for the earlier change, not for this one.
+  queueFanOut: `INSERT INTO push_fanouts (serial_number, tenant_id, created_at, available_at, after_token)
+    VALUES (@serial_number, @tenant_id, @created_at, @available_at, '')
+    ON CONFLICT (serial_number) DO UPDATE SET after_token = '',
+      available_at = CASE WHEN excluded.available_at < available_at THEN excluded.available_at ELSE available_at END`,
+  dueFanOuts: `SELECT serial_number, tenant_id, created_at, available_at, after_token FROM push_fanouts
+    WHERE available_at <= @now ORDER BY available_at, serial_number LIMIT @limit`,
+  // How far the next chunk of a fan-out reaches: its size and its last push token.
+  fanOutChunk: `SELECT COUNT(*) AS size, MAX(push_token) AS last_token FROM (SELECT push_token FROM device_registrations
+      WHERE serial_number = @serial_number AND client = 'apple' AND push_token > @after_token
+      ORDER BY push_token LIMIT @limit)`,
+  // The chunk's pushes. A token with a push already waiting (a retry) keeps that one, due no
+  // later than this change's: it wakes the device, which fetches every change. The WHERE clause
+  // is what SQLite needs to parse an upsert after a SELECT.
+  expandChunk: `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts,
       available_at, lease_until, created_at, finished_at, detail)
     SELECT ${UUID_V7}, @tenant_id, @serial_number, pass_type_identifier, push_token, 'pending', 0, @available_at, NULL, @created_at, NULL, NULL
-      FROM device_registrations WHERE serial_number = @serial_number AND client = 'apple'
-    ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending' DO NOTHING`,
+      FROM device_registrations
+      WHERE serial_number = @serial_number AND client = 'apple' AND push_token > @after_token AND push_token <= @last_token
+    ON CONFLICT (push_token, pass_type_identifier) WHERE state = 'pending'
+      DO UPDATE SET available_at = min(available_at, excluded.available_at)`,
+  advanceFanOut: 'UPDATE push_fanouts SET after_token = @after_token WHERE serial_number = @serial_number',
+  endFanOut: 'DELETE FROM push_fanouts WHERE serial_number = @serial_number',
+  // Devices a pass's waiting fan-out has yet to reach.
+  fanOutBacklog: `SELECT COUNT(*) AS count FROM ${FAN_OUT_BACKLOG} WHERE f.serial_number = @serial_number`,
   queuePush: `INSERT INTO push_outbox (id, tenant_id, serial_number, pass_type_identifier, push_token, state, attempts,
       available_at, lease_until, created_at, finished_at, detail)
     VALUES (@id, @tenant_id, @serial_number, @pass_type_identifier, @push_token, 'pending', 0, @available_at, NULL, @created_at, NULL, NULL)
@@ -127,14 +149,11 @@ export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { s
 
   const steps: OutboxSteps = {
     queuePushes(pass, at) {
-      sql.queuePassPushes.run({
-        tenant_id: pass.tenantId,
-        serial_number: pass.serialNumber,
-        created_at: pass.updatedAt,
-        available_at: at,
-        unix_ms: Date.parse(at),
-      });
-      return (sql.countAppleRegistrations.get({ serial_number: pass.serialNumber }) as { count: number }).count;
+      const count = (sql.countAppleRegistrations.get({ serial_number: pass.serialNumber }) as { count: number }).count;
+      if (count > 0) {
+        sql.queueFanOut.run({ tenant_id: pass.tenantId, serial_number: pass.serialNumber, created_at: pass.updatedAt, available_at: at });
+      }
+      return count;
     },
     queueGoogle(tenantId, serialNumber, at, createdAt = at) {
       sql.queuePush.run({
@@ -159,9 +178,28 @@ export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { s
     for (const outcome of outcomes) if (outcome.givenUp) appendGivenUp(outcome);
   }
 
+  /**
+   * Turns due fan-outs into pushes, in the order they became due, up to `limit` registrations in
+   * all: a claim's transaction stays as short as the batch it leases.
+   */
+  function expandDueFanOuts(now: string, limit: number): void {
+    let room = limit;
+    for (const fanOut of sql.dueFanOuts.all({ now, limit: room }) as FanOutRow[]) {
+      const chunk = sql.fanOutChunk.get({ ...fanOut, limit: room }) as { size: number; last_token: string | null };
+      if (chunk.size > 0) {
+        sql.expandChunk.run({ ...fanOut, last_token: chunk.last_token, unix_ms: Date.parse(fanOut.available_at) });
+      }
+      if (chunk.size < room) sql.endFanOut.run(fanOut);
+      else sql.advanceFanOut.run({ serial_number: fanOut.serial_number, after_token: chunk.last_token });
+      room -= chunk.size;
+      if (room <= 0) return;
+    }
+  }
+
   const claimPushes = db.transaction((options: ClaimOptions): PushJob[] => {
     writeOutcomes(options.finished ?? []);
     if (options.limit < 1) return [];
+    expandDueFanOuts(options.now, Math.floor(options.limit));
     const leased = sql.leaseDuePushes.all({ now: options.now, lease_until: options.leaseUntil, limit: Math.floor(options.limit) });
     return (leased as DueRow[]).sort(byDueOrder).map(toPushJob);
   });
@@ -194,8 +232,9 @@ export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { s
   const readPushSummary = db.transaction((serialNumber: string): PushSummary => {
     const counts = sql.pushCounts.get({ serial_number: serialNumber }) as PushCountsRow;
     const lastError = sql.lastPushError.get({ serial_number: serialNumber }) as { detail: string } | undefined;
+    const backlog = sql.fanOutBacklog.get({ serial_number: serialNumber }) as { count: number };
     return {
-      pending: counts.pending,
+      pending: counts.pending + backlog.count,
       delivered: counts.delivered,
       failed: counts.failed,
       lastAttemptAt: counts.last_attempt_at,
@@ -240,6 +279,14 @@ interface GivenUpPushRow {
   pass_type_identifier: string;
   push_token: string;
   attempts: number;
+}
+
+interface FanOutRow {
+  serial_number: string;
+  tenant_id: string;
+  created_at: string;
+  available_at: string;
+  after_token: string;
 }
 
 interface DueRow extends PushRow {

@@ -67,6 +67,8 @@ export function describeOutboxHealthConformance(context: StoreUnderTest): void {
       const sibling = await insertedPass(pass.tenantId);
       await registered(sibling, { deviceLibraryIdentifier: registration.deviceLibraryIdentifier, pushToken: registration.pushToken });
       await changed(pass, { updatedAt: at(100) });
+      const [job] = (await claim(100)) as [PushJob];
+      await store.retryPush(job.id, { availableAt: at(200), detail: '503 ServiceUnavailable' });
       expect(await store.unregisterDevice(registration.deviceLibraryIdentifier, pass.serialNumber)).toBe(true);
       expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1 });
       expect(await store.unregisterDevice(registration.deviceLibraryIdentifier, sibling.serialNumber)).toBe(true);
@@ -165,6 +167,7 @@ export function describeOutboxHealthConformance(context: StoreUnderTest): void {
       await changed(second, { updatedAt: at(105) });
       await store.retryPush(inFlight.id, { availableAt: at(120), detail: '500 InternalServerError', attemptedAt: at(106) });
       expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 1, lastAttemptAt: at(106) });
+      expect(await claim(106)).toEqual([{ ...inFlight, attempts: 2 }]);
     });
 
     it('prefers the reason of the latest dead push over a retry reason', async () => {

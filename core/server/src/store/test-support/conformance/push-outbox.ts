@@ -156,16 +156,41 @@ export function describePushOutboxConformance(context: StoreUnderTest): void {
       expect(await claim(150)).toEqual([{ ...job, attempts: 2 }]);
     });
 
-    it('merges a retry into a push queued meanwhile for the same token and topic, losing nothing', async () => {
+    it('merges a change into the retry already waiting for the same token and topic, due no later than the change', async () => {
       const { pass, apple } = await registeredPass(1);
       const [registration] = apple as [NewRegistration];
       const second = (await changed(pass, { updatedAt: at(100) })).pass;
       const [job] = (await claim(100)) as [PushJob];
-      await changed(second, { updatedAt: at(120) });
-      await store.retryPush(job.id, { availableAt: at(105), detail: '429 TooManyRequests' });
-      // The device is pushed no later than the retry was due, and once.
-      expect(await claim(105)).toEqual([jobFor(pass, registration, at(120))]);
-      expect(await claim(105 + LEASE_SECONDS)).toEqual([]);
+      await store.retryPush(job.id, { availableAt: at(130), detail: '429 TooManyRequests' });
+      await changed(second, { updatedAt: at(110) });
+      // The device is pushed when the change is due, not when the retry would have been, and once.
+      expect(await claim(110)).toEqual([jobFor(pass, registration, at(100), 2)]);
+      expect(await claim(110 + LEASE_SECONDS)).toEqual([]);
+    });
+
+    it('reaches a device registered while its pass waits for its fan-out, and not one that left', async () => {
+      const { pass, apple } = await registeredPass(2);
+      const [leaving, staying] = apple as [NewRegistration, NewRegistration];
+      await changed(pass, { updatedAt: at(100) });
+      expect(await store.unregisterDevice(leaving.deviceLibraryIdentifier, pass.serialNumber)).toBe(true);
+      const joining = await registered(pass);
+      expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 2 });
+      const jobs = await claim(100);
+      expect(jobs.map((job) => job.pushToken).sort()).toEqual([staying.pushToken, joining.pushToken].sort());
+    });
+
+    it('fans a change out a limit at a time, in push-token order, and starts over when the pass changes again', async () => {
+      const { pass, apple } = await registeredPass(5);
+      const tokens = apple.map((registration) => registration.pushToken).sort();
+      const second = (await changed(pass, { updatedAt: at(100) })).pass;
+      expect((await claim(100, 2)).map((job) => job.pushToken).sort()).toEqual(tokens.slice(0, 2));
+      // Two in flight, three not reached yet.
+      expect(await store.pushSummary(pass.serialNumber)).toMatchObject({ pending: 5 });
+      await changed(second, { updatedAt: at(101) });
+      // The first two were pushed for the earlier change: the later one reaches all five, once each.
+      const again = [...(await claim(101, 4)), ...(await claim(101, 4))].map((job) => job.pushToken);
+      expect(again.sort()).toEqual(tokens);
+      expect(await claim(101)).toEqual([]);
     });
 
     it('keeps at most one waiting push per token and topic when several retries meet', async () => {
