@@ -23,8 +23,8 @@ import { preparedOnce } from './prepared-once';
 import { groupCommitOf } from './group-commit';
 
 /**
- * A time-ordered (version 7) UUID made by SQLite from `@unix_ms`: a change queues its pass's pushes
- * in one statement rather than one JS round trip per device, and ids that grow with time append
+ * A time-ordered (version 7) UUID made by SQLite from `@unix_ms` (the claim's time): a fan-out's
+ * chunk is queued in one statement rather than one JS round trip per device, and ids that grow with time append
  * to the primary key's index instead of dirtying a random page of it per push (at 1,000 devices
  * a change, random ids doubled the pages each commit writes and syncs). `random() & 3` picks the
  * variant nibble (8, 9, a or b).
@@ -187,7 +187,7 @@ export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { s
     for (const fanOut of sql.dueFanOuts.all({ now, limit: room }) as FanOutRow[]) {
       const chunk = sql.fanOutChunk.get({ ...fanOut, limit: room }) as { size: number; last_token: string | null };
       if (chunk.size > 0) {
-        sql.expandChunk.run({ ...fanOut, last_token: chunk.last_token, unix_ms: Date.parse(fanOut.available_at) });
+        sql.expandChunk.run({ ...fanOut, last_token: chunk.last_token, unix_ms: Date.parse(now) });
       }
       if (chunk.size < room) sql.endFanOut.run(fanOut);
       else sql.advanceFanOut.run({ serial_number: fanOut.serial_number, after_token: chunk.last_token });
