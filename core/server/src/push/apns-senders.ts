@@ -1,6 +1,7 @@
 import type { SigningIdentity, TenantRecord } from '@passmint/engine';
 import type { Store } from '../store/store-port';
-import { createApnsClient } from '../apns/apns-client';
+import type { ApnsClient } from '../apns/apns-client';
+import { createThreadedApnsClient } from '../apns/apns-thread-client';
 import type { PushSender } from './push-worker';
 
 export interface ApnsSendersConfig {
@@ -14,11 +15,12 @@ export interface ApnsSendersConfig {
 }
 
 /**
- * One APNs client (one HTTP/2 connection) per identity that signs passes: a pass's pushes go out
- * with the certificate that signed it, since its topic is that certificate's pass type id.
+ * One APNs client (one HTTP/2 connection, on a thread of its own) per identity that signs passes:
+ * a pass's pushes go out with the certificate that signed it, since its topic is that certificate's
+ * pass type id.
  */
 export function createApnsSenders(config: ApnsSendersConfig) {
-  const clients = new Map<string, ReturnType<typeof createApnsClient>>();
+  const clients = new Map<string, ApnsClient>();
 
   function clientFor(identity: SigningIdentity): { key: string; sender: PushSender } {
     const useToken = config.tokenAuth !== undefined && identity === config.instanceIdentity;
@@ -27,7 +29,7 @@ export function createApnsSenders(config: ApnsSendersConfig) {
       : `certificate:${identity.passTypeIdentifier}:${identity.certificate.fingerprint256}`;
     let client = clients.get(key);
     if (!client) {
-      client = createApnsClient({
+      client = createThreadedApnsClient({
         baseUrl: config.baseUrl,
         requestTimeoutMs: config.requestTimeoutMs,
         auth:

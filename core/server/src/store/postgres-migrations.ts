@@ -327,7 +327,8 @@ export const postgresMigrations: readonly Migration[] = [
         after_token text COLLATE "C" NOT NULL DEFAULT ''
       );
       CREATE INDEX push_fanouts_due ON push_fanouts (available_at, serial_number);
-      CREATE INDEX device_registrations_by_serial_token ON device_registrations (serial_number, push_token);
+      -- Covers both the count a change returns and the fan-out's chunks (push-token order).
+      CREATE INDEX device_registrations_fan_out ON device_registrations (serial_number, client, push_token, pass_type_identifier);
     `,
   },
 ];
