@@ -133,6 +133,30 @@ describe('APNs client on a thread of its own', () => {
     expect(await client.send(push(3))).toMatchObject({ ok: false, status: 0, reason: 'ConnectionError', detail: 'client closed' });
   });
 
+  it('keeps the clients of several identities apart on the one thread, and one closing leaves the others working', async () => {
+    const fake = await startFake();
+    const first = threadedClient(fake);
+    const second = threadedClient(fake, {
+      auth: { kind: 'token', signingKeyPem: tokenKey.privateKeyPem, keyId: tokenKey.keyId, teamId: tokenKey.teamId },
+    });
+    fake.respond(pushToken(2), 410);
+    const [a, b] = await Promise.all([
+      Promise.all([1, 2, 3].map((n) => first.send(push(n)))),
+      Promise.all([4, 5, 6].map((n) => second.send(push(n)))),
+    ]);
+    expect(a.map((r) => r.status)).toEqual([200, 410, 200]);
+    expect(b.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(
+      fake.pushes
+        .filter((p) => p.auth === 'token')
+        .map((p) => p.token)
+        .sort(),
+    ).toEqual([4, 5, 6].map(pushToken));
+    await first.close();
+    expect((await second.send(push(7))).ok).toBe(true);
+    expect(await first.send(push(8))).toMatchObject({ ok: false, status: 0, reason: 'ConnectionError' });
+  });
+
   it('refuses bad configuration on the calling thread', () => {
     expect(() =>
       createThreadedApnsClient({

@@ -15,7 +15,7 @@ export interface ApnsSendersConfig {
 }
 
 /**
- * One APNs client (one HTTP/2 connection, on a thread of its own) per identity that signs passes:
+ * One APNs client (one HTTP/2 connection, all on the process's APNs thread) per identity that signs passes:
  * a pass's pushes go out with the certificate that signed it, since its topic is that certificate's
  * pass type id.
  */
