@@ -11,6 +11,7 @@ import {
   type TestTls,
   type TestTokenKey,
 } from './fakes';
+import { until } from './test-support/wait';
 
 const TOPIC = 'pass.com.example.member';
 const MINUTE = 60_000;
@@ -85,14 +86,6 @@ function tokenFake(now: () => number): Promise<FakeApns> {
     tokenKeys: [{ keyId: tokenKey.keyId, teamId: tokenKey.teamId, publicKeyPem: tokenKey.publicKeyPem }],
     now,
   });
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 function iatOf(jwt: string | undefined): number {

@@ -6,6 +6,7 @@ import {
   type PushResult,
 } from '@passmint/server';
 import { createTestTls, createTokenKey, startFakeApns, type FakeApns, type TestTls, type TestTokenKey } from './fakes';
+import { until } from './test-support/wait';
 
 // The APNs client on its own thread, as the server's push worker uses it: the same answers as the
 // in-process client (apns-client.test.ts covers the protocol), carried across the thread boundary.
@@ -55,14 +56,6 @@ function threadedClient(fake: FakeApns, options: Partial<ApnsThreadClientOptions
   });
   running.unshift(client);
   return client;
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const isConnectionError = (r: PushResult): boolean => !r.ok && r.status === 0 && r.reason === 'ConnectionError';

@@ -123,6 +123,15 @@ export function toOutboxHealth(row: OutboxHealthRow, lastGivenUp: GivenUpRow | u
   };
 }
 
+/** A pass's waiting push fan-out: the registrations with push tokens after `after_token` are left. */
+export interface FanOutRow {
+  serial_number: string;
+  tenant_id: string;
+  created_at: string;
+  available_at: string;
+  after_token: string;
+}
+
 export interface TokenTopicRow {
   push_token: string;
   pass_type_identifier: string;

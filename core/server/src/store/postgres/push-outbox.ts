@@ -11,6 +11,7 @@ import {
   type OutboxHealthRow,
   type PushRow,
   type TokenTopicRow,
+  type FanOutRow,
   FAN_OUT_BACKLOG,
 } from '../store-rows';
 import { deliveryFailedEvent } from '../../events/device-events';
@@ -129,14 +130,6 @@ async function expandChunk(db: Queryable, fanOut: FanOutRow, limit: number): Pro
     [fanOut.serial_number, fanOut.after_token, limit, fanOut.tenant_id, fanOut.available_at, fanOut.created_at],
   );
   return rows[0] ?? { size: 0, last_token: null };
-}
-
-interface FanOutRow {
-  serial_number: string;
-  tenant_id: string;
-  created_at: string;
-  available_at: string;
-  after_token: string;
 }
 
 /** Leases up to `limit` due pushes, in the order they became due. */

@@ -14,6 +14,7 @@ import {
   type OutboxHealthRow,
   type PushRow,
   type TokenTopicRow,
+  type FanOutRow,
   FAN_OUT_BACKLOG,
 } from '../store-rows';
 import { deliveryFailedEvent } from '../../events/device-events';
@@ -279,14 +280,6 @@ interface GivenUpPushRow {
   pass_type_identifier: string;
   push_token: string;
   attempts: number;
-}
-
-interface FanOutRow {
-  serial_number: string;
-  tenant_id: string;
-  created_at: string;
-  available_at: string;
-  after_token: string;
 }
 
 interface DueRow extends PushRow {
