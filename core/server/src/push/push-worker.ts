@@ -18,12 +18,11 @@ export interface PushWorkerOptions {
   pushType: 'background' | 'alert';
   priority: 5 | 10;
   maxAttempts: number;
-  /** Pushes claimed at once. */
+  /** Pushes claimed at once; default 1000 (the server picks by store: see start-server.ts). */
   batchSize?: number;
   /**
-   * Batches in flight at once: with 2, while one batch waits for APNs' last answers the next is
-   * already claimed and queued on the connection. Default 1: on the 2-core bench box the process,
-   * not the connection, was the limit, and a second batch only kept it from answering requests.
+   * Batches in flight at once; default 1. With 2, while one batch waits for APNs' last answers
+   * the next is already claimed and queued on the connection.
    */
   batchesInFlight?: number;
   leaseMs?: number;

@@ -103,6 +103,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     priority: apnsPriority(env),
     maxAttempts: env.PASSMINT_PUSH_MAX_ATTEMPTS,
     leaseMs: env.PASSMINT_PUSH_LEASE_MS,
+    ...pushBatches(location.kind),
     startDelayMs: env.PASSMINT_PUSH_WORKER_DELAY_MS,
     googleSync: createGoogleSync(store, google, activity),
     log: (event) => app.log[PUSH_EVENT_LEVEL[event.event]](event, event.event),
@@ -236,6 +237,16 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
       await store.close();
     },
   };
+}
+
+/**
+ * SQLite's claims run on the event loop, so they are kept short (250 pushes, two batches in flight
+ * to keep the connection busy): at 1,000 a claim held /healthz 30–75 ms. PostgreSQL's run on its
+ * own server, and there a round trip per claim is what counts: 1,000 at a time pushed 100,000
+ * devices in 24–28 s on the bench box, 250 in 34 s.
+ */
+function pushBatches(store: 'sqlite' | 'postgres'): { batchSize: number; batchesInFlight: number } {
+  return store === 'sqlite' ? { batchSize: 250, batchesInFlight: 2 } : { batchSize: 1000, batchesInFlight: 1 };
 }
 
 function transportOf(env: PassmintEnv): TransportOptions {
