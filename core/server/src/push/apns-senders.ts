@@ -15,9 +15,9 @@ export interface ApnsSendersConfig {
 }
 
 /**
- * One APNs client (one HTTP/2 connection, all on the process's APNs thread) per identity that signs passes:
- * a pass's pushes go out with the certificate that signed it, since its topic is that certificate's
- * pass type id.
+ * One APNs client (one HTTP/2 connection, all on the process's APNs thread) per identity that
+ * signs passes: a pass's pushes go out with the certificate that signed it, since its topic is that
+ * certificate's pass type id.
  */
 export function createApnsSenders(config: ApnsSendersConfig) {
   const clients = new Map<string, ApnsClient>();

@@ -25,9 +25,9 @@ import { groupCommitOf } from './group-commit';
 
 /**
  * A time-ordered (version 7) UUID made by SQLite from `@unix_ms` (the claim's time): a fan-out's
- * chunk is queued in one statement rather than one JS round trip per device, and ids that grow with time append
- * to the primary key's index instead of dirtying a random page of it per push (at 1,000 devices
- * a change, random ids doubled the pages each commit writes and syncs). `random() & 3` picks the
+ * chunk is queued in one statement rather than one JS round trip per device, and ids that grow
+ * with time append to the primary key's index instead of dirtying a random page of it per push (at
+ * 1,000 devices a change, random ids doubled the pages each commit writes and syncs). `random() & 3` picks the
  * variant nibble (8, 9, a or b).
  * @see https://www.rfc-editor.org/rfc/rfc9562#name-uuid-version-7
  */
