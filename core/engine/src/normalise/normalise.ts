@@ -61,16 +61,25 @@ export function canonicalHash(pass: CanonicalPass): string {
   return createHash('sha256').update(stableStringify(pass)).digest('hex');
 }
 
-/** JSON with object keys sorted, so that equal values serialise to equal strings. */
+/**
+ * JSON with object keys sorted, so that equal values serialise to equal strings. Built by
+ * concatenation (no entry arrays or template strings): it runs twice a write.
+ */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (stableStringify(value[i]) ?? '');
+    return out + ']';
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + stableStringify(item);
+  }
+  return out + '}';
 }
 
 type FieldGroups = Record<FieldGroup, PassFieldInput[]>;

@@ -213,9 +213,7 @@ export function createPassEngine(config: PassEngineConfig) {
           if (stored.voided)
             return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings: [], pass: stored };
           const body = { ...(stored.body as Record<string, unknown>), voided: true };
-          const parsed = parsePassUpdate(body);
-          if (!parsed.ok) throw parsed.error;
-          const result = await replacePass(tenant, stored, parsed.value, normalisePassInput(parsed.value), false);
+          const result = await replacePass(tenant, stored, prepareReplacement(body), false);
           if (result.ok) return changed(result, []);
           await afterConflict(attempt);
         }
@@ -273,12 +271,13 @@ export function createPassEngine(config: PassEngineConfig) {
     return oneWriterPerPass(`${tenant.id}/${serialNumber}`, async () => {
       for (let attempt = 1; ; attempt++) {
         const stored = await findOwnPassHead(tenant, serialNumber);
-        const { body, canonical, hash, warnings } = replace(stored);
+        const replacement = replace(stored);
+        const { hash, warnings } = replacement;
         if (stored.canonicalHash === hash) {
           return { serialNumber, lastUpdated: stored.updatedAt, unchanged: true, notifiedDevices: 0, warnings, pass: stored };
         }
         if (stored.voided) throw new PassVoidedError();
-        const result = await replacePass(tenant, stored, body, canonical, true);
+        const result = await replacePass(tenant, stored, replacement, true);
         if (result.ok) return changed(result, warnings);
         await afterConflict(attempt);
       }
@@ -292,7 +291,8 @@ export function createPassEngine(config: PassEngineConfig) {
   }
 
   /** Re-signs and stores a changed pass; `ok: false` when another writer got there first. */
-  async function replacePass(tenant: TenantRecord, stored: PassHead, body: unknown, canonical: CanonicalPass, countsTowardQuota: boolean) {
+  async function replacePass(tenant: TenantRecord, stored: PassHead, replacement: Replacement, countsTowardQuota: boolean) {
+    const { body, canonical, hash } = replacement;
     const now = clock();
     if (countsTowardQuota) await checkQuota(tenant, now);
     const built = await sign(tenant, canonical, {
@@ -306,7 +306,7 @@ export function createPassEngine(config: PassEngineConfig) {
         serialNumber: stored.serialNumber,
         expectedVersion: stored.version,
         body,
-        canonicalHash: canonicalHash(canonical),
+        canonicalHash: hash,
         pkpass: built.pkpass,
         passTypeIdentifier: built.passTypeIdentifier,
         voided: canonical.voided,

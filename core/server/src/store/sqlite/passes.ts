@@ -1,5 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { InsertPassResult, NewIdempotency, NewPass, PassRecord, PassUpdate, UpdatePassResult, WriteOptions } from '@passmint/engine';
+import type {
+  InsertPassResult,
+  NewIdempotency,
+  NewPass,
+  PassHead,
+  PassRecord,
+  PassUpdate,
+  UpdatePassResult,
+  WriteOptions,
+} from '@passmint/engine';
 import type { PassMethods } from '../store-aggregates';
 import { PASS_COLUMNS, PASS_HEAD_COLUMNS, toPass, toPassHead, toPassVersion, type PassRow, type PassVersionRow } from '../store-rows';
 import { preparedOnce } from './prepared-once';
@@ -43,17 +52,26 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     return row ? toPass(row) : null;
   }
 
+  /** The pass without its .pkpass: a write replaces that, so it need not be read. */
+  function readPassHead(tenantId: string, serialNumber: string): PassHead | null {
+    const row = sql.passHeadByKey.get({ tenant_id: tenantId, serial_number: serialNumber }) as Omit<PassRow, 'pkpass'> | undefined;
+    return row ? toPassHead(row) : null;
+  }
+
   function nextChangeTag(): string {
     const row = sql.nextChangeSeq.get() as { last_value: number };
     return String(row.last_value);
   }
 
-  function appendVersion(pass: PassRecord): void {
+  /** Stores the pass row and its version, the body serialised once for both. */
+  function writePass(statement: Database.Statement, pass: PassRecord): void {
+    const params = passParams(pass);
+    statement.run(params);
     sql.insertVersion.run({
       tenant_id: pass.tenantId,
       serial_number: pass.serialNumber,
       version: pass.version,
-      body: JSON.stringify(pass.body),
+      body: params.body,
       canonical_hash: pass.canonicalHash,
       created_at: pass.updatedAt,
     });
@@ -70,17 +88,16 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
 
     const record: PassRecord = { ...pass, version: 1, updatedAt: pass.createdAt, changeTag: nextChangeTag() };
-    sql.insertPass.run(passParams(record));
-    appendVersion(record);
+    writePass(sql.insertPass, record);
     usage.countWrite(pass.tenantId, options);
     if (idempotency) usage.writeIdempotency(pass.tenantId, idempotency);
     if (options.syncGoogle) outbox.queueGoogle(pass.tenantId, pass.serialNumber, pass.createdAt);
     events.append(passEvent('pass.created', record));
-    return { ok: true, pass: readPass(pass.tenantId, pass.serialNumber) ?? record };
+    return { ok: true, pass: record };
   });
 
   const updatePass = db.transaction((update: PassUpdate, options: WriteOptions): UpdatePassResult => {
-    const current = readPass(update.tenantId, update.serialNumber);
+    const current = readPassHead(update.tenantId, update.serialNumber);
     if (!current) return { ok: false, reason: 'not_found' };
     if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
     const used = usage.quotaExceeded(update.tenantId, options);
@@ -97,14 +114,13 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
       updatedAt: update.updatedAt,
       changeTag: nextChangeTag(),
     };
-    sql.updatePass.run(passParams(next));
-    appendVersion(next);
+    writePass(sql.updatePass, next);
     usage.countWrite(update.tenantId, options);
     const queueAt = options.queueAt ?? next.updatedAt;
     const queuedPushes = outbox.queuePushes(next, queueAt);
     if (options.syncGoogle) outbox.queueGoogle(next.tenantId, next.serialNumber, queueAt, next.updatedAt);
     events.append(passEvent(next.voided && !current.voided ? 'pass.voided' : 'pass.updated', next, queueAt));
-    return { ok: true, pass: readPass(update.tenantId, update.serialNumber) ?? next, queuedPushes };
+    return { ok: true, pass: next, queuedPushes };
   });
 
   // Every write goes through the connection's group commit: see ./group-commit.ts.
@@ -113,8 +129,7 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
       return readPass(tenantId, serialNumber);
     },
     async findPassHead(tenantId, serialNumber) {
-      const row = sql.passHeadByKey.get({ tenant_id: tenantId, serial_number: serialNumber }) as Omit<PassRow, 'pkpass'> | undefined;
-      return row ? toPassHead(row) : null;
+      return readPassHead(tenantId, serialNumber);
     },
     async insertPass(pass, options) {
       return write(() => insertPass.immediate(pass, options));
