@@ -10,5 +10,6 @@ export {
   type PushResult,
 } from './apns/apns-client';
 export { createThreadedApnsClient, type ApnsThreadClientOptions } from './apns/apns-thread-client';
+export { createThreadedWebhookSender, type WebhookThreadSenderOptions } from './webhooks/webhook-thread-sender';
 export { startServer, type RunningServer } from './serve/start-server';
 export { verifyWalletCallback, type GoogleRootKey, type WalletCallback } from './google/callback-signature';

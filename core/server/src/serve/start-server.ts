@@ -21,7 +21,7 @@ import { createApnsSenders } from '../push/apns-senders';
 import { createPushWorker, PUSH_EVENT_LEVEL } from '../push/push-worker';
 import { ensurePrivateDir, looseModes } from '../secrets/private-files';
 import { createValidationPool } from '../validation/validation-pool';
-import { createWebhookSender } from '../webhooks/webhook-sender';
+import { createThreadedWebhookSender } from '../webhooks/webhook-thread-sender';
 import { checkWebhookUrl } from '../webhooks/webhook-url';
 import { newWebhookSecret } from '../webhooks/webhook-signature';
 import { webhookRetryDelayMs } from '../webhooks/webhook-retry';
@@ -109,7 +109,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
     log: (event) => app.log[PUSH_EVENT_LEVEL[event.event]](event, event.event),
     activity,
   });
-  const webhookSender = createWebhookSender({
+  const webhookSender = createThreadedWebhookSender({
     allowHosts: env.PASSMINT_WEBHOOK_HOSTS_ALLOW,
     timeoutMs: env.PASSMINT_WEBHOOK_TIMEOUT_MS,
     userAgent: `Passmint-Webhooks/${VERSION}`,
