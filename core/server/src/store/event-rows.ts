@@ -116,3 +116,17 @@ export function openedSecret(secrets: SecretSealer, endpointId: string, sealed: 
     return '';
   }
 }
+
+/**
+ * Reads the events of a claimed batch of deliveries, each once: a batch names the same events many
+ * times over (with 3 endpoints every event comes thrice), and its data is parsed and its id made.
+ */
+export function batchEventReader(): (row: EventRow) => EventRecord {
+  const events = new Map<string, EventRecord>();
+  return (row) => {
+    const key = `${row.tx ?? 0}.${row.seq}`;
+    let event = events.get(key);
+    if (event === undefined) events.set(key, (event = toEvent(row)));
+    return event;
+  };
+}

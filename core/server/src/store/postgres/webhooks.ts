@@ -3,11 +3,11 @@ import type { WebhookMethods } from '../store-aggregates';
 import {
   ATTEMPT_COLUMNS,
   ENDPOINT_COLUMNS,
+  batchEventReader,
   openedSecret,
   subscriptionRows,
   toAttempt,
   toEndpoint,
-  toEvent,
   type AttemptRow,
   type EndpointRow,
   type EventRow,
@@ -109,12 +109,13 @@ export function postgresWebhooks({ pool, transaction, secrets }: PostgresContext
             ORDER BY leased.available_at, leased.id`,
         [options.now, options.leaseUntil, Math.floor(options.limit)],
       );
+      const eventOf = batchEventReader();
       return rows.map((row) => ({
         id: row.id,
         endpointId: row.endpoint_id,
         url: row.url,
         secret: openedSecret(secrets, row.endpoint_id, row.secret),
-        event: toEvent(row),
+        event: eventOf(row),
         attempts: row.attempts,
       }));
     },

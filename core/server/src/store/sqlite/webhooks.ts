@@ -4,11 +4,11 @@ import type { WebhookMethods } from '../store-aggregates';
 import {
   ATTEMPT_COLUMNS,
   ENDPOINT_COLUMNS,
+  batchEventReader,
   openedSecret,
   subscriptionRows,
   toAttempt,
   toEndpoint,
-  toEvent,
   type AttemptRow,
   type EndpointRow,
   type EventRow,
@@ -92,12 +92,13 @@ export function sqliteWebhooks(db: Database.Database, secrets: SecretSealer): We
     if (options.limit < 1) return [];
     const due = sql.dueDeliveries.all({ now: options.now, limit: Math.floor(options.limit) }) as DueRow[];
     for (const row of due) sql.lease.run({ id: row.id, lease_until: options.leaseUntil });
+    const eventOf = batchEventReader();
     return due.map((row) => ({
       id: String(row.id),
       endpointId: row.endpoint_id,
       url: row.url,
       secret: openedSecret(secrets, row.endpoint_id, row.secret),
-      event: toEvent(row),
+      event: eventOf(row),
       attempts: row.attempts + 1,
     }));
   });
