@@ -1,8 +1,8 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Webhook } from 'standardwebhooks';
+import type { ServerResponse } from 'node:http';
 import type { HostLookup } from '../net/guarded-connector';
 import { createTestPki, type TestPki } from '../test-support/test-pki';
 import { startCanary, startHttpServer, startHttpsServer, type Canary, type TestHttpsServer } from '../test-support/test-servers';
+import { receivedWith, webhookReceiver, type ReceivedWebhook } from '../test-support/webhook-receiver';
 import { createWebhookSender, MAX_WEBHOOK_ANSWER_BYTES, type WebhookSender, type WebhookSenderOptions } from './webhook-sender';
 import { checkWebhookUrl } from './webhook-url';
 import { newWebhookSecret } from './webhook-signature';
@@ -13,13 +13,6 @@ const USER_AGENT = 'Passmint-Webhooks/test';
 const ENDLESS_BYTES = 64 * 1024 * 1024;
 const SECRET = newWebhookSecret();
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  verified: boolean;
-}
-
 let pki: TestPki;
 let untrustedPki: TestPki;
 let canary: Canary;
@@ -27,7 +20,7 @@ let receiver: TestHttpsServer;
 let plainReceiver: TestHttpsServer;
 let untrusted: TestHttpsServer;
 const senders: WebhookSender[] = [];
-const received: Received[] = [];
+const received: ReceivedWebhook[] = [];
 /** How the last endless answer ended: did the receiver get to send all of it? */
 let endlessAnswer: Promise<{ completed: boolean; sent: number }> | undefined;
 
@@ -46,25 +39,7 @@ afterAll(async () => {
 });
 
 /** A receiver that verifies every delivery the way a tenant's code would, then answers per path. */
-function receive(request: IncomingMessage, response: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const body = Buffer.concat(chunks).toString('utf8');
-    const path = request.url ?? '';
-    received.push({ path, headers: request.headers, body, verified: verifies(body, request.headers) });
-    answer(path, response);
-  });
-}
-
-function verifies(body: string, headers: IncomingHttpHeaders): boolean {
-  try {
-    new Webhook(SECRET).verify(body, headers as Record<string, string>);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const receive = webhookReceiver(SECRET, received, answer);
 
 function answer(path: string, response: ServerResponse): void {
   switch (path) {
@@ -146,8 +121,8 @@ function message(): { id: string; body: string } {
   return { id: `evt_${String(nextId).padStart(6, '0')}`, body };
 }
 
-function receivedFor(id: string): Received[] {
-  return received.filter((request) => request.headers['webhook-id'] === id);
+function receivedFor(id: string): ReceivedWebhook[] {
+  return receivedWith(received, id);
 }
 
 describe('createWebhookSender: delivered', () => {

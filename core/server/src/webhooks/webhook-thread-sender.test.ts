@@ -1,7 +1,6 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Webhook } from 'standardwebhooks';
 import { createTestPki, type TestPki } from '../test-support/test-pki';
 import { startCanary, startHttpsServer, type Canary, type TestHttpsServer } from '../test-support/test-servers';
+import { receivedWith, webhookReceiver, type ReceivedWebhook } from '../test-support/webhook-receiver';
 import type { WebhookSender } from './webhook-sender';
 import { newWebhookSecret } from './webhook-signature';
 import { createThreadedWebhookSender, type WebhookThreadSenderOptions } from './webhook-thread-sender';
@@ -11,22 +10,21 @@ import { createThreadedWebhookSender, type WebhookThreadSenderOptions } from './
 
 const SECRET = newWebhookSecret();
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  verified: boolean;
-}
-
 let pki: TestPki;
 let canary: Canary;
 let receiver: TestHttpsServer;
 let senders: WebhookSender[] = [];
-const received: Received[] = [];
+const received: ReceivedWebhook[] = [];
 
 beforeAll(async () => {
   pki = createTestPki('Passmint Test CA');
   canary = await startCanary();
-  receiver = await startHttpsServer(pki, receive);
+  receiver = await startHttpsServer(
+    pki,
+    webhookReceiver(SECRET, received, (path, response) => {
+      if (path !== '/hang') response.writeHead(path === '/gone' ? 410 : path === '/fail' ? 500 : 204).end();
+    }),
+  );
 });
 
 afterEach(async () => {
@@ -37,27 +35,6 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all([receiver?.close(), canary?.close()]);
 });
-
-function receive(request: IncomingMessage, response: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const body = Buffer.concat(chunks).toString('utf8');
-    const path = request.url ?? '';
-    received.push({ path, headers: request.headers, verified: verifies(body, request.headers) });
-    if (path === '/hang') return;
-    response.writeHead(path === '/gone' ? 410 : path === '/fail' ? 500 : 204).end();
-  });
-}
-
-function verifies(body: string, headers: IncomingHttpHeaders): boolean {
-  try {
-    new Webhook(SECRET).verify(body, headers as Record<string, string>);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function sender(options: Partial<WebhookThreadSenderOptions> = {}): WebhookSender {
   const created = createThreadedWebhookSender({
@@ -79,8 +56,8 @@ function message(): { id: string; body: string } {
   return { id: `evt_thread_${nextId}`, body: JSON.stringify({ type: 'pass.updated', data: { serialNumber: `S-${nextId}` } }) };
 }
 
-function receivedFor(id: string): Received[] {
-  return received.filter((request) => request.headers['webhook-id'] === id);
+function receivedFor(id: string): ReceivedWebhook[] {
+  return receivedWith(received, id);
 }
 
 describe('createThreadedWebhookSender', () => {
