@@ -148,7 +148,7 @@ export function createPushWorker(options: PushWorkerOptions) {
     return store.findDevicesByPushToken(tokens).catch(() => new Map<string, string>());
   }
 
-  function noteAttempt(job: PushJob, result: PushResult, devices: Map<string, string>): void {
+  function noteAttempt(job: PushJob, result: PushResult, devices: Map<string, string>, sentAt: Date): void {
     const device = devices.get(job.pushToken);
     activity.record(
       activityOf(
@@ -162,7 +162,7 @@ export function createPushWorker(options: PushWorkerOptions) {
           reason: result.ok ? null : result.reason,
           attempt: job.attempts,
         },
-        clock(),
+        sentAt,
       ),
     );
   }
@@ -176,6 +176,9 @@ export function createPushWorker(options: PushWorkerOptions) {
       await store.retryPush(job.id, { availableAt: pause.until, detail: `identity paused: ${pause.reason}` });
       return [];
     }
+    // Dated when sent, not when the answer reaches this thread: APNs's answer comes back through
+    // the APNs thread, and the device may have fetched the pass by then.
+    const sentAt = clock();
     const result = await sender.send({
       pushToken: job.pushToken,
       topic: job.passTypeIdentifier,
@@ -183,8 +186,7 @@ export function createPushWorker(options: PushWorkerOptions) {
       priority: options.priority,
       apnsId: job.id,
     });
-    // Noted as soon as APNs answers: the device may already be fetching the pass.
-    noteAttempt(job, result, devices);
+    noteAttempt(job, result, devices, sentAt);
     const outcome = await record(job, key, result);
     return outcome ? [outcome] : [];
   }
