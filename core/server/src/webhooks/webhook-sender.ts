@@ -76,11 +76,7 @@ interface SendSettings {
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#delivery-success-and-failure
  */
 export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
-  const settings: SendSettings = {
-    allowHosts: parseHostAllowList(options.allowHosts),
-    timeoutMs: positiveNumber('timeoutMs', options.timeoutMs ?? 10_000),
-    userAgent: options.userAgent,
-  };
+  const settings = settingsOf(options);
   const connect = createGuardedConnector({
     allowHosts: settings.allowHosts,
     lookup: options.lookup ?? lookupAll,
@@ -92,6 +88,23 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   return {
     send: (target, message, now) => sendAttempt(agent, settings, target, message, now),
     close: () => agent.close(),
+  };
+}
+
+/**
+ * Throws what `createWebhookSender` throws for bad options, without making a sender and its
+ * connection pool: for a sender made on another thread (./webhook-thread-sender.ts).
+ */
+export function checkWebhookSenderOptions(options: Omit<WebhookSenderOptions, 'lookup'>): void {
+  settingsOf(options);
+  if (options.ca !== undefined) secureContextTrusting(options.ca);
+}
+
+function settingsOf(options: Omit<WebhookSenderOptions, 'lookup'>): SendSettings {
+  return {
+    allowHosts: parseHostAllowList(options.allowHosts),
+    timeoutMs: positiveNumber('timeoutMs', options.timeoutMs ?? 10_000),
+    userAgent: options.userAgent,
   };
 }
 

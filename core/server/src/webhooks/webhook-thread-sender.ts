@@ -1,6 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { PassmintError, type ErrorCode } from '@passmint/engine';
-import { createWebhookSender, type WebhookAttempt, type WebhookMessage, type WebhookSender, type WebhookTarget } from './webhook-sender';
+import {
+  checkWebhookSenderOptions,
+  type WebhookAttempt,
+  type WebhookMessage,
+  type WebhookSender,
+  type WebhookTarget,
+} from './webhook-sender';
 import type { WebhookThreadOutcome, WebhookThreadReply, WebhookThreadRequest, WebhookThreadSenderOptions } from './webhook-thread-messages';
 
 /** The package's exports map points at the built JavaScript: a Worker cannot load .ts (see ../apns/apns-thread-client.ts). */
@@ -22,7 +28,7 @@ interface Waiting {
  * answer and network failure and rejects on a fault of ours, among them the thread stopping.
  */
 export function createThreadedWebhookSender(options: WebhookThreadSenderOptions): WebhookSender {
-  void createWebhookSender(options).close();
+  checkWebhookSenderOptions(options);
   const waiting = new Map<number, Waiting>();
   let outgoing: [number, WebhookTarget, WebhookMessage, number][] = [];
   let nextId = 0;
