@@ -5,6 +5,7 @@ import {
   type PushRequest,
   type PushResult,
 } from '@passmint/server';
+import { Worker } from 'node:worker_threads';
 import { createTestTls, createTokenKey, startFakeApns, type FakeApns, type TestTls, type TestTokenKey } from './fakes';
 import { until } from './test-support/wait';
 
@@ -46,14 +47,21 @@ async function startFake(): Promise<FakeApns> {
   return fake;
 }
 
-function threadedClient(fake: FakeApns, options: Partial<ApnsThreadClientOptions> = {}): ApnsClient {
+function threadedClient(
+  fake: FakeApns,
+  options: Partial<ApnsThreadClientOptions> = {},
+  startThread?: (file: string) => Worker,
+): ApnsClient {
   const certificate = tls.ca.issueClient(TOPIC);
-  const client = createThreadedApnsClient({
-    baseUrl: fake.url,
-    auth: { kind: 'certificate', certificatePem: certificate.certPem, privateKeyPem: certificate.keyPem },
-    ca: tls.caPem,
-    ...options,
-  });
+  const client = createThreadedApnsClient(
+    {
+      baseUrl: fake.url,
+      auth: { kind: 'certificate', certificatePem: certificate.certPem, privateKeyPem: certificate.keyPem },
+      ca: tls.caPem,
+      ...options,
+    },
+    startThread,
+  );
   running.unshift(client);
   return client;
 }
@@ -110,6 +118,26 @@ describe('APNs client on a thread of its own', () => {
     fake.clear();
     expect((await client.send(push(4))).ok).toBe(true);
     expect(client.connections).toBe(2);
+  });
+
+  it('fails the pushes a stopped thread held as ConnectionError (which the push worker retries), and starts a new thread for the next', async () => {
+    const fake = await startFake();
+    const threads: Worker[] = [];
+    const client = threadedClient(fake, { requestTimeoutMs: 600_000 }, (file) => {
+      const thread = new Worker(file);
+      threads.push(thread);
+      return thread;
+    });
+    fake.respondAll('hang');
+    const inFlight = Promise.all([0, 1, 2].map((n) => client.send(push(n))));
+    await until(() => fake.requests === 3);
+    await threads[0]!.terminate();
+    const results = await inFlight;
+    expect(results.every(isConnectionError)).toBe(true);
+    expect(results[0]).toMatchObject({ detail: 'the APNs thread stopped' });
+    fake.clear();
+    expect((await client.send(push(4))).ok).toBe(true);
+    expect(threads).toHaveLength(2);
   });
 
   it('fails a push after close at once, and a push still hanging at close', async () => {

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread, type StartThread } from '../workers/start-thread';
 import { createApnsClient, type ApnsClient, type ApnsClientOptions, type PushRequest, type PushResult } from './apns-client';
 import type { ApnsThreadReply, ApnsThreadRequest } from './apns-thread-messages';
 
@@ -28,9 +29,9 @@ interface ApnsThread {
 let shared: ApnsThread | undefined;
 let clientsMade = 0;
 
-function apnsThread(): ApnsThread {
+function apnsThread(startThread: StartThread): ApnsThread {
   if (shared !== undefined) return shared;
-  const thread: ApnsThread = { worker: new Worker(THREAD_FILE), ends: new Map() };
+  const thread: ApnsThread = { worker: startThread(THREAD_FILE), ends: new Map() };
   thread.worker.on('message', (reply: ApnsThreadReply) => {
     const end = thread.ends.get(reply.client);
     if (reply.kind === 'closed') end?.closed();
@@ -63,9 +64,10 @@ function lose(thread: ApnsThread, detail: string): void {
  * 50–150 ms at a time. Here the main thread only posts each batch of pushes and reads back their
  * results. The thread starts at the first push; same contract as `createApnsClient` (never
  * rejects; a thread that dies fails the pushes it held as ConnectionError, which the push worker
- * retries, and the next push starts a new thread).
+ * retries, and the next push starts a new thread). `startThread` starts the shared thread when this
+ * client is the one to need it first.
  */
-export function createThreadedApnsClient(options: ApnsThreadClientOptions): ApnsClient {
+export function createThreadedApnsClient(options: ApnsThreadClientOptions, startThread: StartThread = startWorkerThread): ApnsClient {
   // Bad configuration throws here, as createApnsClient does; it connects only at a first push.
   createApnsClient(options);
   const id = clientsMade++;
@@ -106,7 +108,7 @@ export function createThreadedApnsClient(options: ApnsThreadClientOptions): Apns
     outgoing = [];
     if (pushes.length === 0 || closed) return;
     if (thread === undefined) {
-      thread = apnsThread();
+      thread = apnsThread(startThread);
       thread.ends.set(id, end);
       thread.worker.postMessage({ kind: 'open', client: id, options } satisfies ApnsThreadRequest);
     }

@@ -1,8 +1,10 @@
+import { Worker } from 'node:worker_threads';
 import { createTestPki, type TestPki } from '../test-support/test-pki';
 import { startCanary, startHttpsServer, type Canary, type TestHttpsServer } from '../test-support/test-servers';
 import { receivedWith, webhookReceiver, type ReceivedWebhook } from '../test-support/webhook-receiver';
 import type { WebhookSender } from './webhook-sender';
 import { newWebhookSecret } from './webhook-signature';
+import type { StartThread } from '../workers/start-thread';
 import { createThreadedWebhookSender, type WebhookThreadSenderOptions } from './webhook-thread-sender';
 
 // The webhook sender on its own thread, as the server's webhook worker uses it: the same outcomes
@@ -36,14 +38,17 @@ afterAll(async () => {
   await Promise.all([receiver?.close(), canary?.close()]);
 });
 
-function sender(options: Partial<WebhookThreadSenderOptions> = {}): WebhookSender {
-  const created = createThreadedWebhookSender({
-    allowHosts: [`localhost:${receiver.port}`],
-    ca: pki.caCert,
-    userAgent: 'Passmint-Webhooks/test',
-    timeoutMs: 60_000,
-    ...options,
-  });
+function sender(options: Partial<WebhookThreadSenderOptions> = {}, startThread?: StartThread): WebhookSender {
+  const created = createThreadedWebhookSender(
+    {
+      allowHosts: [`localhost:${receiver.port}`],
+      ca: pki.caCert,
+      userAgent: 'Passmint-Webhooks/test',
+      timeoutMs: 60_000,
+      ...options,
+    },
+    startThread,
+  );
   senders.push(created);
   return created;
 }
@@ -58,6 +63,10 @@ function message(): { id: string; body: string } {
 
 function receivedFor(id: string): ReceivedWebhook[] {
   return receivedWith(received, id);
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('createThreadedWebhookSender', () => {
@@ -113,5 +122,28 @@ describe('createThreadedWebhookSender', () => {
     await expect(threaded.send({ url: receiverUrl('/ok'), secret: SECRET }, message(), new Date())).rejects.toMatchObject({
       code: 'internal_error',
     });
+  });
+
+  it('fails the attempts a stopped thread held as a fault of ours, and starts a new thread for the next', async () => {
+    const threads: Worker[] = [];
+    const threaded = sender({}, (file) => {
+      const thread = new Worker(file);
+      threads.push(thread);
+      return thread;
+    });
+    const held = message();
+    const holding = threaded.send({ url: receiverUrl('/hang'), secret: SECRET }, held, new Date());
+    await until(() => receivedFor(held.id).length === 1);
+    await threads[0]!.terminate();
+    await expect(holding).rejects.toMatchObject({ name: 'PassmintError', code: 'internal_error' });
+
+    const next = message();
+    expect(await threaded.send({ url: receiverUrl('/ok'), secret: SECRET }, next, new Date())).toEqual({
+      outcome: 'delivered',
+      status: 204,
+      error: null,
+    });
+    expect(receivedFor(next.id)).toHaveLength(1);
+    expect(threads).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PassmintError, type ErrorCode } from '@passmint/engine';
 import {
   checkWebhookSenderOptions,
@@ -7,6 +7,7 @@ import {
   type WebhookSender,
   type WebhookTarget,
 } from './webhook-sender';
+import { startWorkerThread, type StartThread } from '../workers/start-thread';
 import type { WebhookThreadOutcome, WebhookThreadReply, WebhookThreadRequest, WebhookThreadSenderOptions } from './webhook-thread-messages';
 
 /** The package's exports map points at the built JavaScript: a Worker cannot load .ts (see ../apns/apns-thread-client.ts). */
@@ -27,7 +28,10 @@ interface Waiting {
  * Same contract as `createWebhookSender`: bad configuration throws here; a send resolves for every
  * answer and network failure and rejects on a fault of ours, among them the thread stopping.
  */
-export function createThreadedWebhookSender(options: WebhookThreadSenderOptions): WebhookSender {
+export function createThreadedWebhookSender(
+  options: WebhookThreadSenderOptions,
+  startThread: StartThread = startWorkerThread,
+): WebhookSender {
   checkWebhookSenderOptions(options);
   const waiting = new Map<number, Waiting>();
   let outgoing: [number, WebhookTarget, WebhookMessage, number][] = [];
@@ -38,7 +42,7 @@ export function createThreadedWebhookSender(options: WebhookThreadSenderOptions)
 
   function thread(): Worker {
     if (worker !== undefined) return worker;
-    const started = new Worker(THREAD_FILE);
+    const started = startThread(THREAD_FILE);
     started.on('message', (reply: WebhookThreadReply) => {
       if (reply.kind === 'closed') whenClosed?.();
       else settle(reply.results);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassmintError } from '@passmint/engine';
 import type { SqlStore } from '../store/secret-columns';
 import { createSqliteStore } from '../store/sqlite-store';
 import { testSecretBox } from '../store/test-support/store-builders';
@@ -140,6 +141,32 @@ describe('the webhook worker', () => {
     expect(calls.map((call) => call.id)).toEqual([calls[0]?.id, calls[0]?.id]);
     expect((await attempts('whk_b'))[0]).toMatchObject({ attempt: 2, outcome: 'delivered' });
     expect(log.map((event) => event.event)).toEqual(['webhook.retry', 'webhook.delivered']);
+  });
+
+  it('retries an attempt the transport failed on a fault of its own (its thread stopping), so it is not lost', async () => {
+    await endpoint('whk_t');
+    await pass('serial-t');
+    const calls: string[] = [];
+    const transport: WebhookTransport = {
+      async send(_target, message) {
+        calls.push(message.id);
+        if (calls.length === 1) throw new PassmintError('internal_error', 'The webhook thread stopped before answering.');
+        return { outcome: 'delivered', status: 204, error: null };
+      },
+    };
+    const log: WebhookLogEvent[] = [];
+    await runUntil(transport, async () => (await attempts('whk_t')).length === 1, log);
+    expect((await attempts('whk_t'))[0]).toMatchObject({
+      attempt: 1,
+      status: null,
+      error: 'not sent: a fault on the server (see its log)',
+      outcome: 'retrying',
+    });
+    now = new Date(now.getTime() + 5000);
+    await runUntil(transport, async () => (await attempts('whk_t')).length === 2, log);
+    expect(calls).toEqual([calls[0], calls[0]]);
+    expect((await attempts('whk_t'))[0]).toMatchObject({ attempt: 2, outcome: 'delivered' });
+    expect(log.map((event) => event.event)).toEqual(['webhook.worker_error', 'webhook.retry', 'webhook.delivered']);
   });
 
   it('waits for the retry time: nothing is sent before it', async () => {
