@@ -1,8 +1,12 @@
-import { DataUriCache } from '../schema/data-uri-cache';
+import { checkPngDataUriCached, type PngDataUriCheck } from '../schema/png-data-uri';
 import { decodePngDataUri, type PngDataUriResult } from './data-uri';
 
-/** At most this many images, and this many decoded bytes of them, are remembered. */
-const results = new DataUriCache<PngDataUriResult>({ entries: 256, weight: 64 * 1024 * 1024 });
+/**
+ * Decoded images by the schema's remembered check of their URI, so they live as long as that
+ * entry and a lookup is one search of the schema's cache, which the body's validation has just
+ * made with the same string.
+ */
+const decodedByCheck = new WeakMap<PngDataUriCheck, PngDataUriResult>();
 
 /**
  * `decodePngDataUri` with the default limits, remembered per URI: the same logo arrives with every
@@ -10,9 +14,12 @@ const results = new DataUriCache<PngDataUriResult>({ entries: 256, weight: 64 * 
  * Buffer each time also lets the renderer's checksum cache hit.
  */
 export function decodePngDataUriCached(uri: string): PngDataUriResult {
-  const hit = results.get(uri);
-  if (hit) return hit;
-  const result = decodePngDataUri(uri);
-  results.set(uri, result, result.ok ? result.bytes.length : 0);
-  return result;
+  const checked = checkPngDataUriCached(uri);
+  if (!checked.ok) return checked;
+  let decoded = decodedByCheck.get(checked);
+  if (decoded === undefined) {
+    decoded = decodePngDataUri(uri);
+    decodedByCheck.set(checked, decoded);
+  }
+  return decoded;
 }

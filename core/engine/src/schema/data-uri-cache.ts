@@ -21,9 +21,15 @@ export class DataUriCache<V> {
 
   constructor(private readonly limits: { entries: number; weight: number }) {}
 
+  /**
+   * On a hit the entry keeps the caller's string: the next lookup of the same request's URI (the
+   * renderer's, after the schema's) then compares two references instead of two copies.
+   */
   get(uri: string): V | undefined {
     const entry = this.entries.get(fingerprintOf(uri));
-    return entry !== undefined && entry.uri === uri ? entry.value : undefined;
+    if (entry === undefined || entry.uri !== uri) return undefined;
+    entry.uri = uri;
+    return entry.value;
   }
 
   /** Keeps `value` unless `weight` alone is over the limit; a URI with the same fingerprint is replaced. */
