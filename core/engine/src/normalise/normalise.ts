@@ -63,7 +63,8 @@ export function canonicalHash(pass: CanonicalPass): string {
 
 /**
  * JSON with object keys sorted, so that equal values serialise to equal strings. Built by
- * concatenation (no entry arrays or template strings): it runs twice a write.
+ * concatenation (no entry arrays or template strings): every write runs it (the canonical hash,
+ * and a POST's idempotency fingerprint).
  */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
