@@ -267,24 +267,32 @@ function followPushes(): Followers {
   };
 }
 
+/**
+ * The outbox's rows by state, and under `fanOut` the changes whose devices' pushes are not queued
+ * yet: a change is written with a fan-out row, which a push worker turns into pushes later (at once
+ * in the process that wrote it, on its next poll in another), so an empty outbox alone does not mean
+ * every change has been pushed. One statement, so both come from one snapshot.
+ */
 async function outboxStates(): Promise<Record<string, number>> {
   const { rows } = await db!.query<{ state: string; count: string }>(
-    `SELECT state, COUNT(*) AS count FROM ${schema}.push_outbox GROUP BY state`,
+    `SELECT state, COUNT(*) AS count FROM ${schema}.push_outbox GROUP BY state
+      UNION ALL SELECT 'fanOut', COUNT(*) FROM ${schema}.push_fanouts`,
   );
   return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
 }
 
-/** Waits until no push is waiting or leased and every device has synced for every push it got. */
+/** Waits until no change waits to be fanned out, no push is waiting or leased, and every device has synced for every push it got. */
 function settled(following: Followers): Promise<Record<string, number>> {
   return untilDone(
     async () => {
       if (following.failure()) throw following.failure();
-      const states = await outboxStates();
+      const { fanOut = 0, ...states } = await outboxStates();
       const unsynced = devices.filter(({ device }) => device.unhandledPushes() > 0).length;
-      return { done: !states.pending && !states.leased && unsynced === 0, state: { ...states, unsynced, pushes: apns!.pushes.length } };
+      const done = fanOut === 0 && !states.pending && !states.leased && unsynced === 0;
+      return { done, state: { states, fanOut, unsynced, pushes: apns!.pushes.length } };
     },
-    { what: 'waiting for every push to be sent and synced', stallMs: STALL_MS },
-  ).then(({ unsynced: _unsynced, pushes: _pushes, ...states }) => states);
+    { what: 'waiting for every change to be pushed and synced', stallMs: STALL_MS },
+  ).then(({ states }) => states);
 }
 
 /** Each device holds the version of its pass that the store holds. */
