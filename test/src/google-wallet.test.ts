@@ -203,6 +203,31 @@ describe('updates', () => {
     ]);
   });
 
+  test("a change made while the pass's Google sync is under way is synced after that one, never alongside it", async () => {
+    const { serialNumber } = await issueOnGoogle();
+    const put = (points: string) =>
+      request(`${server.url}/api/passes/${serialNumber}`, {
+        method: 'PUT',
+        key,
+        body: { ...UPDATE, headerFields: [{ label: 'POINTS', value: points, changeMessage: 'Now %@ points' }] },
+      });
+    google.hold();
+    try {
+      expect((await put('100')).status).toBe(200);
+      await until(() => google.heldCalls() === 1, 60_000);
+      expect((await put('200')).status).toBe(200);
+      // Two polls of the push worker: time for a second sync to start, were it allowed to.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(google.heldCalls()).toBe(1);
+    } finally {
+      google.release();
+    }
+    const messages = () => google.messages.filter((message) => message.objectId === objectId(serialNumber));
+    await until(() => messages().length === 2, 60_000);
+    expect(messages().map((message) => message.body)).toEqual(['Now 100 points', 'Now 200 points']);
+    expect(google.objects.get(objectId(serialNumber))).toMatchObject({ textModulesData: [{ header: 'POINTS', body: '200' }] });
+  });
+
   test('Google down during the PUT: the update is delivered once it comes back', async () => {
     const { serialNumber } = await issueOnGoogle();
     google.down();

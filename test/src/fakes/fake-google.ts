@@ -102,6 +102,8 @@ export interface FakeGoogle {
    */
   hold(): void;
   release(): void;
+  /** API calls waiting for `release()`. */
+  heldCalls(): number;
   /** Every API call answers 503 until `up()`; the token endpoint keeps working. */
   down(): void;
   up(): void;
@@ -260,6 +262,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     hold: () => {
       state.held ??= [];
     },
+    heldCalls: () => state.held?.length ?? 0,
     release: () => {
       const held = state.held ?? [];
       state.held = null;

@@ -58,6 +58,20 @@ export interface IdempotencyRow {
 }
 
 /**
+ * The claim condition that keeps a pass's Google syncs one at a time (`o` is the candidate row;
+ * the arguments are each engine's parameter markers). Each sync patches the object with the pass
+ * as it is when the sync runs, so two at once could land out of order and leave Google with the
+ * older version. A waiting sync waits while any other sync of its pass is leased; of leases that ran
+ * out (their process presumably gone), the smallest id goes first. APNs pushes are not held back: a
+ * device fetches the latest pass whichever push wakes it.
+ */
+export function googleSyncHeldBackSql(now: string, googleTopic: string): string {
+  return `o.pass_type_identifier = ${googleTopic} AND EXISTS (SELECT 1 FROM push_outbox l
+      WHERE l.serial_number = o.serial_number AND l.pass_type_identifier = o.pass_type_identifier AND l.state = 'leased' AND l.id <> o.id
+        AND (o.state = 'pending' OR l.lease_until >= ${now} OR l.id < o.id))`;
+}
+
+/**
  * The outbox's unfinished rows counted for OutboxHealth, and the pushes given up since a time;
  * the arguments are each engine's parameter markers. (`TRUE` is 1 in SQLite, a boolean in PostgreSQL.)
  */

@@ -13,6 +13,7 @@ import {
   type TokenTopicRow,
   type FanOutRow,
   FAN_OUT_BACKLOG,
+  googleSyncHeldBackSql,
 } from '../store-rows';
 import { deliveryFailedEvent } from '../../events/device-events';
 import { deviceIdOf } from '../../events/device-id';
@@ -139,9 +140,10 @@ async function claimDue(db: Queryable, options: ClaimOptions): Promise<PushJob[]
   // behind one another; a row another claimer holds is theirs to lease.
   const { rows } = await db.query<PushRow & { available_at: string }>(
     `WITH due AS (
-        SELECT id FROM push_outbox
+        SELECT id FROM push_outbox o
         WHERE state IN ('pending', 'leased')
           AND ((state = 'pending' AND available_at <= $1) OR (state = 'leased' AND lease_until < $1))
+          AND NOT (${googleSyncHeldBackSql('$1', '$4')})
         ORDER BY available_at, id
         LIMIT $3
         FOR UPDATE SKIP LOCKED
@@ -151,7 +153,7 @@ async function claimDue(db: Queryable, options: ClaimOptions): Promise<PushJob[]
       RETURNING ${PUSH_JOB_COLUMNS.split(', ')
         .map((column) => `o.${column}`)
         .join(', ')}, o.available_at`,
-    [options.now, options.leaseUntil, Math.floor(options.limit)],
+    [options.now, options.leaseUntil, Math.floor(options.limit), GOOGLE_SYNC_TOPIC],
   );
   // RETURNING follows no order; hand the jobs out in the order they became due.
   return rows.sort(byDueOrder).map(toPushJob);

@@ -16,6 +16,7 @@ import {
   type TokenTopicRow,
   type FanOutRow,
   FAN_OUT_BACKLOG,
+  googleSyncHeldBackSql,
 } from '../store-rows';
 import { deliveryFailedEvent } from '../../events/device-events';
 import { deviceIdOf } from '../../events/device-id';
@@ -71,9 +72,10 @@ const statements = {
   // The first condition repeats the partial index's WHERE so the planner can use push_outbox_due.
   // RETURNING follows no order: the caller sorts by available_at, id.
   leaseDuePushes: `UPDATE push_outbox SET state = 'leased', lease_until = @lease_until, attempts = attempts + 1
-    WHERE id IN (SELECT id FROM push_outbox
+    WHERE id IN (SELECT id FROM push_outbox o
       WHERE state IN ('pending', 'leased')
         AND ((state = 'pending' AND available_at <= @now) OR (state = 'leased' AND lease_until < @now))
+        AND NOT (${googleSyncHeldBackSql('@now', '@google_topic')})
       ORDER BY available_at, id
       LIMIT @limit)
     RETURNING ${PUSH_JOB_COLUMNS}, available_at`,
@@ -201,7 +203,12 @@ export function sqlitePushOutbox(db: Database.Database, events: EventSteps): { s
     writeOutcomes(options.finished ?? []);
     if (options.limit < 1) return [];
     expandDueFanOuts(options.now, Math.floor(options.limit));
-    const leased = sql.leaseDuePushes.all({ now: options.now, lease_until: options.leaseUntil, limit: Math.floor(options.limit) });
+    const leased = sql.leaseDuePushes.all({
+      now: options.now,
+      lease_until: options.leaseUntil,
+      limit: Math.floor(options.limit),
+      google_topic: GOOGLE_SYNC_TOPIC,
+    });
     return (leased as DueRow[]).sort(byDueOrder).map(toPushJob);
   });
 

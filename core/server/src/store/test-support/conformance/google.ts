@@ -39,6 +39,38 @@ export function describeGoogleConformance(context: StoreUnderTest): void {
       ]);
     });
 
+    it("claims a pass's Google syncs one at a time: a change's sync waits while one is under way, its APNs push does not", async () => {
+      const { pass, apple } = await registeredPass(1);
+      const mine = async (now: number) => (await claim(now)).filter((job) => job.serialNumber === pass.serialNumber);
+      await store.queueGoogleSync(pass.tenantId, pass.serialNumber, at(100));
+      const [first] = await mine(100);
+      expect(first).toMatchObject({ passTypeIdentifier: GOOGLE_SYNC_TOPIC });
+
+      const update = updateOf(pass, { passTypeIdentifier: pass.passTypeIdentifier, updatedAt: at(101) });
+      expect(await store.updatePass(update, { ...unlimited, syncGoogle: true })).toMatchObject({ ok: true, queuedPushes: 1 });
+      const push = { passTypeIdentifier: pass.passTypeIdentifier, pushToken: apple[0]?.pushToken };
+      expect(await mine(101)).toEqual([expect.objectContaining(push)]);
+      expect(await mine(150)).toEqual([]);
+
+      await store.finishPushes([{ id: first!.id, state: 'delivered', at: at(151), detail: null }]);
+      expect(await mine(151)).toEqual([expect.objectContaining({ passTypeIdentifier: GOOGLE_SYNC_TOPIC, attempts: 1 })]);
+    });
+
+    it("claims a Google sync whose lease ran out again before the pass's waiting one, which goes once it ends", async () => {
+      const { pass } = await registeredPass(0);
+      const mine = async (now: number) => (await claim(now)).filter((job) => job.serialNumber === pass.serialNumber);
+      await store.queueGoogleSync(pass.tenantId, pass.serialNumber, at(100));
+      const [first] = await mine(100);
+      await store.queueGoogleSync(pass.tenantId, pass.serialNumber, at(101));
+      // The first lease (a minute) has run out: its process is presumed gone.
+      expect(await mine(200)).toEqual([expect.objectContaining({ id: first!.id, attempts: 2 })]);
+      expect(await mine(201)).toEqual([]);
+      await store.finishPushes([{ id: first!.id, state: 'delivered', at: at(202), detail: null }]);
+      const [next] = await mine(202);
+      expect(next).toMatchObject({ passTypeIdentifier: GOOGLE_SYNC_TOPIC, attempts: 1 });
+      expect(next?.id).not.toBe(first!.id);
+    });
+
     it('remembers the version Google has, never moving it back', async () => {
       const { pass } = await registeredPass(0);
       expect(await store.googleSyncedVersion(pass.serialNumber)).toBeNull();
