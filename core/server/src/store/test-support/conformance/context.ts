@@ -6,6 +6,12 @@ import { at, END_OF_TIME, LEASE_SECONDS, newPass, newRegistration, newTenant, un
 export interface OpenedStore {
   store: SqlStore;
   cleanup: () => Promise<void>;
+  /**
+   * Waits until the event log lists every write committed so far. PostgreSQL lists an event only
+   * once every transaction that began before its own has ended (so a cursor never skips one), and
+   * other test files write to the same server meanwhile. Absent: listed at once.
+   */
+  eventsListed?: () => Promise<void>;
 }
 
 /** The store one conformance block runs against, and the steps its tests share. */
@@ -28,6 +34,8 @@ export interface StoreUnderTest {
    * nobody, for good, so the claims of the test that calls it see only its own pushes.
    */
   drainOutbox(): Promise<void>;
+  /** See OpenedStore.eventsListed. */
+  eventsListed(): Promise<void>;
 }
 
 /**
@@ -82,6 +90,9 @@ export function storeUnderTest(open: () => Promise<OpenedStore>): StoreUnderTest
     },
     claim(now, limit = 100) {
       return context.store.claimPushes({ now: at(now), leaseUntil: at(now + LEASE_SECONDS), limit });
+    },
+    async eventsListed() {
+      await opened?.eventsListed?.();
     },
     async drainOutbox() {
       const batch = 1000;

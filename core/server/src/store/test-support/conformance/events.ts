@@ -13,8 +13,10 @@ export function describeEventConformance(context: StoreUnderTest): void {
     store = context.store;
   });
 
-  const eventsOf = async (tenantId: string, after: string | null = null, limit = 100) =>
-    store.listEvents({ tenantId, after, limit, types: null });
+  const eventsOf = async (tenantId: string, after: string | null = null, limit = 100) => {
+    await context.eventsListed();
+    return store.listEvents({ tenantId, after, limit, types: null });
+  };
   const shapes = (events: EventRecord[]) => events.map((event) => ({ type: event.type, data: event.data }));
 
   describe('events', () => {
@@ -73,8 +75,10 @@ export function describeEventConformance(context: StoreUnderTest): void {
       await changed(first);
       const second = await insertedPass(owner.id);
       await insertedPass((await tenant()).id);
-      const recent = (before: string | null, limit: number, types: EventRecord['type'][] | null = null) =>
-        store.listRecentEvents({ tenantId: owner.id, before, limit, types });
+      const recent = async (before: string | null, limit: number, types: EventRecord['type'][] | null = null) => {
+        await context.eventsListed();
+        return store.listRecentEvents({ tenantId: owner.id, before, limit, types });
+      };
       const newest = await recent(null, 2);
       expect(newest.map((event) => [event.type, event.data.serialNumber])).toEqual([
         ['pass.created', second.serialNumber],
