@@ -126,7 +126,11 @@ test('APNs 403 pauses the identity and /healthz says so', async () => {
       health = await request(`${server.url}/healthz`);
     }
     expect(health.json).toMatchObject({ status: 'degraded', apns: { status: 'paused', paused: [{ reason: 'BadCertificate' }] } });
-    const details = await request(`${server.url}/api/passes/${serial}`, { key });
+    // The identity is paused as APNs answers, and the push put back to wait a moment later.
+    const details = await poll(
+      () => request(`${server.url}/api/passes/${serial}`, { key }),
+      (answer) => answer.json.lastPush.lastError !== null,
+    );
     expect(details.json.lastPush).toMatchObject({ pending: 1, lastError: '403 BadCertificate' });
   } finally {
     await server.stop();
