@@ -350,6 +350,48 @@ describe('running, with batches in flight', () => {
   });
 });
 
+test("a pass's next Google sync goes as soon as the one before it ends, not a poll later", async () => {
+  const { serial } = await passWithQueuedPushes(0);
+  const synced: string[] = [];
+  let endFirst = () => {};
+  const firstRuns = new Promise<void>((resolve) => (endFirst = resolve));
+  let claims = 0;
+  const counting = Object.create(store, {
+    claimPushes: { value: (options: Parameters<Store['claimPushes']>[0]) => (claims++, store.claimPushes(options)) },
+  }) as Store;
+  const pushes = createPushWorker({
+    store: counting,
+    senderFor: async () => ({ key: 'identity-1', sender: scriptedSender() }),
+    pushType: 'background',
+    priority: 5,
+    maxAttempts: 3,
+    batchesInFlight: 2,
+    // Far longer than the test: only a look taken at once can find the second sync.
+    pollIntervalMs: 600_000,
+    clock: () => now,
+    googleSync: async (job) => {
+      synced.push(job.id);
+      if (synced.length === 1) await firstRuns;
+      return { ok: true, status: 200, apnsId: null };
+    },
+  });
+  await store.queueGoogleSync('ten_w', serial, now.toISOString());
+  pushes.start();
+  await until(async () => synced.length === 1);
+  // The pass changes while its sync runs: the change's sync is queued and the worker woken, and
+  // its claim leaves the sync waiting.
+  await store.queueGoogleSync('ten_w', serial, now.toISOString());
+  const claimsBefore = claims;
+  pushes.wake();
+  await until(async () => claims > claimsBefore);
+  expect(synced).toHaveLength(1);
+  endFirst();
+  await until(async () => synced.length === 2);
+  await pushes.stop();
+  expect(new Set(synced).size).toBe(2);
+  expect((await store.claimPushes({ now: now.toISOString(), leaseUntil: now.toISOString(), limit: 10 })).length).toBe(0);
+});
+
 async function until(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
 }

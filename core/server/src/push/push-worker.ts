@@ -286,8 +286,10 @@ export function createPushWorker(options: PushWorkerOptions) {
         log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
       }
       await pruneHourly();
-      // A full batch means more may be waiting: go again at once.
-      if (running && jobs.length < batchSize && wakes === seen) {
+      // A full batch means more may be waiting: go again at once. So does a Google sync that
+      // ended: the next sync of its pass was held back while it ran (see the claim).
+      const syncedGoogle = jobs.some((job) => job.passTypeIdentifier === GOOGLE_SYNC_TOPIC);
+      if (running && jobs.length < batchSize && wakes === seen && !syncedGoogle) {
         unrecorded = await recordAlone(unrecorded);
         await sleep(pollIntervalMs);
       }
