@@ -28,35 +28,33 @@ async function dropSchema(schema: string): Promise<void> {
  * Waits until every transaction that began before now has ended, on the whole server (other test
  * files write to it meanwhile): the event log lists an event only then.
  */
-async function earlierTransactionsEnded(): Promise<void> {
-  const client = new Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ next: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ended = await client.query<{ ended: boolean }>('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS ended', [
-        rows[0]?.next,
-      ]);
-      if (ended.rows[0]?.ended) return;
-      if (Date.now() > deadline) throw new Error('a transaction older than the test stayed open for 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  } finally {
-    await client.end();
+async function earlierTransactionsEnded(client: Client): Promise<void> {
+  const { rows } = await client.query<{ next: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ended = await client.query<{ ended: boolean }>('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS ended', [
+      rows[0]?.next,
+    ]);
+    if (ended.rows[0]?.ended) return;
+    if (Date.now() > deadline) throw new Error('a transaction older than the test stayed open for 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 describeStoreConformance('PostgreSQL (needs PostgreSQL)', async () => {
   const schema = testSchema();
   const store = createPostgresStore({ connectionString: DATABASE_URL, schema, secrets: testSecretBox() });
+  // One connection for the block's waits, not one a listing.
+  const watcher = new Client({ connectionString: DATABASE_URL });
+  await watcher.connect();
   return {
     store,
     cleanup: async () => {
       await store.close();
+      await watcher.end();
       await dropSchema(schema);
     },
-    eventsListed: earlierTransactionsEnded,
+    eventsListed: () => earlierTransactionsEnded(watcher),
   };
 });
 
