@@ -8,9 +8,14 @@ const PLUGIN_POOL_SIZE = 4;
 
 /** A connection of the plugins' own to the store's database (the store keeps its connections to itself). */
 export function openPluginDatabase(
-  location: { kind: 'sqlite'; file: string } | { kind: 'postgres'; options: PostgresStoreOptions },
+  location: { kind: 'sqlite'; file: string; checkpointInBackground?: boolean } | { kind: 'postgres'; options: PostgresStoreOptions },
 ): PluginDatabase {
-  if (location.kind === 'sqlite') return { kind: 'sqlite', db: openSqliteDatabase(location.file) };
+  if (location.kind === 'sqlite') {
+    const db = openSqliteDatabase(location.file);
+    // The store's thread checkpoints for every connection to the file (../store/sqlite/wal-checkpointer.ts).
+    if (location.checkpointInBackground) db.pragma('wal_autocheckpoint = 0');
+    return { kind: 'sqlite', db };
+  }
   const { connectionString, schema } = location.options;
   const pool = new Pool({
     connectionString,

@@ -60,7 +60,7 @@ export async function startServer(env: PassmintEnv, options: StartOptions): Prom
   ensurePrivateDir(env.PASSMINT_DATA_DIR);
   const apple = loadConfiguredIdentity(env);
   const plugins = options.plugins ?? [];
-  const { store, location, secrets, keys, pluginDatabase } = await openStore(env, plugins);
+  const { store, location, secrets, keys, pluginDatabase } = await openStore(env, plugins, { checkpointInBackground: true });
   const firstStart = await ensureDefaultTenant(store);
 
   let url = env.PASSMINT_PUBLIC_URL?.replace(/\/+$/, '') ?? '';

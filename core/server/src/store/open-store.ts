@@ -61,17 +61,21 @@ export interface OpenedStore {
  * master key and checks it against the secrets stored, the plugins' secret columns included
  * (sealing any plaintext ones left by an older release).
  */
-export async function openStore(env: PassmintEnv, plugins: readonly PassmintPlugin[] = []): Promise<OpenedStore> {
+export async function openStore(
+  env: PassmintEnv,
+  plugins: readonly PassmintPlugin[] = [],
+  { checkpointInBackground = false }: { checkpointInBackground?: boolean } = {},
+): Promise<OpenedStore> {
   const location = storeLocation(env);
   const keys = createKeyRing();
   const secretColumns = plugins.flatMap((plugin) => plugin.secretColumns ?? []);
   const database =
     location.kind === 'sqlite'
-      ? { kind: 'sqlite' as const, file: location.file }
+      ? { kind: 'sqlite' as const, file: location.file, checkpointInBackground }
       : { kind: 'postgres' as const, options: postgresOptions(location.url, env) };
   const opened =
     database.kind === 'sqlite'
-      ? createSqliteStore(database.file, { secrets: keys, secretColumns })
+      ? createSqliteStore(database.file, { secrets: keys, secretColumns, checkpointInBackground })
       : createPostgresStore({ ...database.options, secrets: keys, secretColumns });
   let pluginDatabase: PluginDatabase | null = null;
   const store: SqlStore = {

@@ -14,6 +14,7 @@ import { sqlitePushOutbox } from './sqlite/push-outbox';
 import { sqliteRegistrations } from './sqlite/registrations';
 import { sqliteTenants } from './sqlite/tenants';
 import { sqliteUsage } from './sqlite/usage';
+import { startWalCheckpointer } from './sqlite/wal-checkpointer';
 import { sqliteWebhooks } from './sqlite/webhooks';
 import { migrate } from './sqlite-migrations';
 import { sqliteSecretCells } from './sqlite-secret-cells';
@@ -35,6 +36,8 @@ export interface SqliteStoreOptions {
   secrets?: SecretBox;
   /** Secret columns of the plugins' tables, sealed, rotated and listed with the server's. */
   secretColumns?: readonly SecretColumn[];
+  /** Checkpoints on a thread of its own rather than in the commits (./sqlite/wal-checkpointer.ts): for a long-running server. */
+  checkpointInBackground?: boolean;
 }
 
 /**
@@ -50,6 +53,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const db = openSqliteDatabase(file);
   // Commits don't wait for the disk: every write waits for the group commit's sync of the log instead.
   db.pragma('synchronous = NORMAL');
+  const checkpointer = options.checkpointInBackground ? startWalCheckpointer(db) : undefined;
   const sql = preparedOnce(db, { ping: 'SELECT 1' });
   const secrets = secretSealer(options.secrets);
   const usage = sqliteUsage(db);
@@ -62,6 +66,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       migrate(db);
     },
     async close() {
+      // The thread's connection goes first: the last connection to close checkpoints what is left.
+      await checkpointer?.close();
       await groupCommitOf(db).close();
       db.close();
     },
