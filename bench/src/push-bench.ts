@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { measureFanOut, type FanOutPlan, type FanOutResult } from './push-fanout';
 import type { HealthSamples } from './health-sampler';
 import { countFromEnv } from './config';
+import { measureHttp2Floor, type FloorResult } from './http2-floor';
 
 /**
  * `npm run bench:push`: `BENCH_PUSH_DEVICES` devices (default 100,000) spread over
@@ -10,12 +11,15 @@ import { countFromEnv } from './config';
  * for PostgreSQL), one changed PUT per pass, timed from the first PUT until the fake APNs (HTTP/2
  * + TLS on loopback, in this process) has accepted a push for every device. Checks that each
  * registered device got exactly one, and samples `GET /healthz` every 50 ms meanwhile.
- * Goals: under 5 s, and /healthz under 50 ms throughout. `BENCH_PUSH_PROFILE=<dir>` runs the
- * server with `--cpu-prof` into that directory.
+ * Goals: under 5 s, and /healthz under 50 ms throughout. Then the same number of pushes without
+ * Passmint (./http2-floor.ts) for scale. `BENCH_PUSH_PROFILE=<dir>` runs the server with
+ * `--cpu-prof` into that directory.
  */
 
 const GOAL_MS = 5000;
 const HEALTH_GOAL_MS = 50;
+/** Streams in flight for the HTTP/2 floor: the most the fan-out has (two claims of 250 on SQLite). */
+const FLOOR_CONCURRENCY = 500;
 
 function planFromEnv(): FanOutPlan {
   const store = process.env.BENCH_PUSH_STORE ?? 'sqlite';
@@ -37,11 +41,12 @@ function planFromEnv(): FanOutPlan {
 async function main(): Promise<void> {
   const plan = planFromEnv();
   const result = await measureFanOut(plan);
-  if (!printReport(plan, result)) process.exitCode = 1;
+  const floor = await measureHttp2Floor(plan.devices, FLOOR_CONCURRENCY);
+  if (!printReport(plan, result, floor)) process.exitCode = 1;
 }
 
 /** Prints every figure; returns whether the run was correct (every device exactly one push, all PUTs 2xx). */
-function printReport(plan: FanOutPlan, result: FanOutResult): boolean {
+function printReport(plan: FanOutPlan, result: FanOutResult, floor: FloorResult): boolean {
   const health = summarize(result.health);
   const seconds = (result.deliveredMs ?? plan.deliveryTimeoutMs) / 1000;
   const rate = result.deliveries.distinctTokens / seconds;
@@ -64,7 +69,15 @@ function printReport(plan: FanOutPlan, result: FanOutResult): boolean {
       `${health.p50.toFixed(1)} / ${health.p99.toFixed(1)} / ${health.max.toFixed(1)} (${health.samples}) | ${result.deliveries.duplicates} | ${result.deliveries.missing} |`,
   );
   console.log('');
-  const failures = failuresOf(plan, result);
+  const share = result.deliveredMs === undefined ? 0 : floor.ms / result.deliveredMs;
+  console.log(
+    `Node's HTTP/2 alone (no Passmint: a bare client in a process of its own, ${FLOOR_CONCURRENCY} streams in flight, to the same ` +
+      `fake APNs): ${floor.accepted} pushes in ${floor.ms.toFixed(0)} ms (${((floor.accepted / floor.ms) * 1000).toFixed(0)}/s), ` +
+      `the client's CPU ${((floor.cpuMs / floor.answered) * 1000).toFixed(0)} µs a push`,
+  );
+  console.log(`Passmint's fan-out ÷ that: ${(share * 100).toFixed(1)}% of the rate`);
+  console.log('');
+  const failures = failuresOf(plan, result, floor);
   for (const failure of failures) console.log(`FAILED: ${failure}`);
   const fast = result.deliveredMs !== undefined && result.deliveredMs < GOAL_MS;
   const healthy = health.samples > 0 && health.max < HEALTH_GOAL_MS && health.failures === 0;
@@ -90,13 +103,15 @@ function printReport(plan: FanOutPlan, result: FanOutResult): boolean {
       duplicates: result.deliveries.duplicates,
       missing: result.deliveries.missing,
       unexpected: result.deliveries.unexpected,
+      http2_floor_ms: Math.round(floor.ms),
+      http2_floor_share: Math.round(share * 1000) / 1000,
       goals: { fan_out: fast, healthz: healthy },
     }),
   );
   return failures.length === 0;
 }
 
-function failuresOf(plan: FanOutPlan, result: FanOutResult): string[] {
+function failuresOf(plan: FanOutPlan, result: FanOutResult, floor: FloorResult): string[] {
   const failures: string[] = [];
   const { deliveries } = result;
   if (result.putErrors > 0) failures.push(`${result.putErrors} PUTs did not answer 2xx`);
@@ -105,6 +120,7 @@ function failuresOf(plan: FanOutPlan, result: FanOutResult): string[] {
   if (deliveries.duplicates > 0) failures.push(`${deliveries.duplicates} pushes went to a device that already had one`);
   if (deliveries.unexpected > 0) failures.push(`${deliveries.unexpected} pushes went to tokens nobody registered`);
   if ((result.health?.failures ?? 0) > 0) failures.push(`${result.health?.failures} /healthz samples did not answer 200`);
+  if (floor.accepted !== plan.devices) failures.push(`the fake accepted ${floor.accepted} of the HTTP/2 floor's ${plan.devices} pushes`);
   return failures;
 }
 
