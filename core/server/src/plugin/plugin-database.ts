@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { openSqliteDatabase } from '../store/sqlite-store';
+import { COMMIT_CHECKPOINT_PAGES } from '../store/sqlite/wal-checkpointer';
 import type { PostgresStoreOptions } from '../store/postgres-store';
 import type { PluginDatabase } from './plugin';
 
@@ -12,8 +13,8 @@ export function openPluginDatabase(
 ): PluginDatabase {
   if (location.kind === 'sqlite') {
     const db = openSqliteDatabase(location.file);
-    // The store's thread checkpoints for every connection to the file (../store/sqlite/wal-checkpointer.ts).
-    if (location.checkpointInBackground) db.pragma('wal_autocheckpoint = 0');
+    // The store's thread checkpoints what every connection commits (../store/sqlite/wal-checkpointer.ts).
+    if (location.checkpointInBackground) db.pragma(`wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES}`);
     return { kind: 'sqlite', db };
   }
   const { connectionString, schema } = location.options;

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { openSqliteDatabase } from '../sqlite-store';
-import { SQLITE_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
+import { COMMIT_CHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 const ROW_BYTES = 4000;
 
@@ -45,7 +45,7 @@ describe('WAL checkpoints on a thread of their own', () => {
   it('takes the checkpoints off the commits: 2,000 pages committed leave the database file as it was', () => {
     // An hour between looks: nothing but the connection itself could have copied them.
     checkpointer = startWalCheckpointer(db, { intervalMs: 3_600_000 });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(COMMIT_CHECKPOINT_PAGES);
     const before = sizeOf(file);
     // Past the 1,000 pages at which the connection's own commit would have checkpointed.
     insert(2000);
@@ -74,7 +74,7 @@ describe('WAL checkpoints on a thread of their own', () => {
     checkpointer = startWalCheckpointer(db, {
       startThread: (threadFile) => (worker = new Worker(threadFile)),
     });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(COMMIT_CHECKPOINT_PAGES);
     await worker!.terminate();
     await until(() => db.pragma('wal_autocheckpoint', { simple: true }) === SQLITE_AUTOCHECKPOINT_PAGES);
     await checkpointer.close();

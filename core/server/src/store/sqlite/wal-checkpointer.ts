@@ -11,7 +11,8 @@ const THREAD_FILE = require.resolve('@passmint/server/wal-checkpoint-thread');
 /** SQLite's default: a connection whose commit leaves this many pages in the log checkpoints. */
 export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 const DEFAULT_INTERVAL_MS = 100;
-const DEFAULT_COMMIT_CHECKPOINT_PAGES = 16_384;
+/** Past this many log pages a commit checkpoints after all (64 MB of 4 KB pages). */
+export const COMMIT_CHECKPOINT_PAGES = 16_384;
 
 export interface WalCheckpointerOptions {
   /** How often the thread looks for commits to checkpoint; default 100 ms. */
@@ -37,14 +38,14 @@ export interface WalCheckpointer {
  * The log starts over from its beginning when a commit begins with all of it copied: after any
  * pause in the writes, but seldom under a steady stream of commits. So `db` still checkpoints on
  * commit, only past `commitCheckpointPages` instead of 1,000: as the writer it copies what the
- * thread has not (little), all of it, and its next commit starts the log over. If the thread stops,
+ * thread has not, all of it, and its next commit starts the log over. If the thread stops,
  * `db` checkpoints every 1,000 pages again.
  * @see https://www.sqlite.org/wal.html#automatic_checkpoint
  * @see https://www.sqlite.org/c3ref/wal_checkpoint_v2.html
  */
 export function startWalCheckpointer(db: Database.Database, options: WalCheckpointerOptions = {}): WalCheckpointer {
   const worker = (options.startThread ?? startWorkerThread)(THREAD_FILE);
-  db.pragma(`wal_autocheckpoint = ${options.commitCheckpointPages ?? DEFAULT_COMMIT_CHECKPOINT_PAGES}`);
+  db.pragma(`wal_autocheckpoint = ${options.commitCheckpointPages ?? COMMIT_CHECKPOINT_PAGES}`);
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', () => {
       if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
