@@ -12,7 +12,7 @@ import type { FloorJob, FloorRun } from './http2-floor-client';
 const CLIENT = join(__dirname, 'http2-floor-client.js');
 
 export interface FloorResult extends FloorRun {
-  /** Pushes the fake accepted (200). */
+  /** Pushes the fake accepted (200): the client counts only answers. */
   accepted: number;
 }
 
