@@ -317,6 +317,39 @@ describe('running, with batches in flight', () => {
     expect(claims.some((finished) => finished > 0)).toBe(true);
   });
 
+  test("claims the next batch once a batch's worth is answered, whichever batches those were in", async () => {
+    const { serial } = await passWithQueuedPushes(6);
+    const held: (() => void)[] = [];
+    const holding = {
+      sent: [] as PushRequest[],
+      send(request: PushRequest): Promise<PushResult> {
+        holding.sent.push(request);
+        return new Promise((resolve) => held.push(() => resolve({ ok: true, status: 200, apnsId: 'id' })));
+      },
+    };
+    const claims: number[] = [];
+    const counting: Store = Object.create(store, {
+      claimPushes: {
+        value: (options: Parameters<Store['claimPushes']>[0]) => (claims.push(options.finished?.length ?? 0), store.claimPushes(options)),
+      },
+    }) as Store;
+    const pushes = runningWorker(counting, holding);
+    pushes.start();
+    // Two batches of two fill the four slots; nothing more is claimed while all four wait.
+    await until(async () => holding.sent.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(claims).toHaveLength(2);
+    // One push of each batch answers: neither batch is done, but there is room for a batch.
+    held[0]!();
+    held[2]!();
+    await until(async () => holding.sent.length === 6);
+    // That claim recorded the two answered pushes.
+    expect(claims[2]).toBe(2);
+    for (const answer of held.slice(1)) answer();
+    await until(async () => (await store.pushSummary(serial)).delivered === 6);
+    await pushes.stop();
+  });
+
   test('a crash before the outcomes are written re-sends at most the batches in flight, and loses none', async () => {
     const { serial, tokens } = await passWithQueuedPushes(7);
     const sender = scriptedSender();

@@ -5,6 +5,7 @@ import { deviceIdOf } from '../events/device-id';
 import { activityOf, NO_ACTIVITY, type ActivityRecorder } from '../timeline/activity-entries';
 import { retryDelayMs } from './backoff';
 import { createIdentityHealth, isIdentityFailure, type IdentityFailure } from './identity-health';
+import { createPushFlight } from './push-flight';
 
 /** Sends one push for a tenant's pass type: the APNs client of the identity that signs its passes. */
 export interface PushSender {
@@ -21,8 +22,8 @@ export interface PushWorkerOptions {
   /** Pushes claimed at once; default 1000 (the server picks by store: see start-server.ts). */
   batchSize?: number;
   /**
-   * Batches in flight at once; default 1. With 2, while one batch waits for APNs' last answers
-   * the next is already claimed and queued on the connection.
+   * Pushes in flight at most, in batches: default 1. With 2, the next batch is claimed as soon as
+   * a batch's worth of pushes has been answered, while the rest are still on the connection.
    */
   batchesInFlight?: number;
   leaseMs?: number;
@@ -76,8 +77,8 @@ const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'DeviceTokenNotForTopic'])
 
 /**
  * Drains the push outbox: claims due pushes with a lease, sends them (one multiplexed HTTP/2
- * connection per identity carries a whole batch at once), and records each outcome, a batch's
- * outcomes in the transaction that claims the next batch. Transient
+ * connection per identity carries a whole batch at once), and records each outcome in the
+ * transaction that claims the next batch. Transient
  * failures (429, 5xx, timeouts, broken connections) come back with exponential backoff and
  * jitter until `maxAttempts`; dead tokens lose their registrations; a 403 pauses the identity.
  * A crash loses nothing: unsent pushes are still pending, and leased ones are claimed again once
@@ -100,9 +101,10 @@ export function createPushWorker(options: PushWorkerOptions) {
   const health = createIdentityHealth();
   let running = false;
   let delaying = false;
-  /** Counts wakes: a lane that was woken while its batch ran looks again at once rather than sleep. */
+  /** Counts wakes (and Google syncs that ended): a worker woken while its pushes were in flight looks again at once rather than sleep. */
   let wakes = 0;
   const { sleep, wake: wakeUp } = createWakeableSleep();
+  const flight = createPushFlight();
   let loop: Promise<void> | undefined;
 
   /** Claims a batch, recording `finished` (the previous batch's outcomes) in the same transaction. */
@@ -119,13 +121,18 @@ export function createPushWorker(options: PushWorkerOptions) {
   /** Claims, sends and records one batch; how many pushes it claimed. */
   async function runOnce(): Promise<number> {
     const jobs = await claim([]);
-    await store.finishPushes(await send(jobs));
+    const finished: PushOutcome[] = [];
+    await send(jobs, (outcomes) => finished.push(...outcomes));
+    await store.finishPushes(finished);
     return jobs.length;
   }
 
-  /** Sends a claimed batch; the outcomes of the pushes that ended, not yet recorded (retries are). */
-  async function send(jobs: PushJob[]): Promise<PushOutcome[]> {
-    const finished: PushOutcome[] = [];
+  /**
+   * Sends a claimed batch. Each push, once answered, hands `ended` the outcome to record if it
+   * ended (a retry is recorded at once), or nothing; a push that failed on our side hands nothing
+   * (its lease brings it back) and the batch's first such failure is logged.
+   */
+  async function send(jobs: PushJob[], ended: (outcomes: PushOutcome[]) => void): Promise<void> {
     // One sender lookup per tenant per batch, not per push (a fan-out is thousands of one tenant's).
     const senders = new Map<string, ReturnType<PushWorkerOptions['senderFor']>>();
     const senderFor = (tenantId: string) => {
@@ -133,9 +140,15 @@ export function createPushWorker(options: PushWorkerOptions) {
       if (!sender) senders.set(tenantId, (sender = options.senderFor(tenantId)));
       return sender;
     };
+    let failed = false;
+    const failure = (error: unknown) => {
+      ended([]);
+      if (failed) return;
+      failed = true;
+      log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+    };
     const devices = await devicesOf(jobs);
-    await Promise.all(jobs.map(async (job) => finished.push(...(await deliver(job, senderFor, devices)))));
-    return finished;
+    await Promise.all(jobs.map((job) => deliver(job, senderFor, devices).then(ended, failure)));
   }
 
   /**
@@ -202,6 +215,8 @@ export function createPushWorker(options: PushWorkerOptions) {
       return [];
     }
     const outcome = await record(job, GOOGLE_SYNC_TOPIC, await options.googleSync(job));
+    // The next sync of this pass was held back while this one ran (see the claim): look again at once.
+    wakes += 1;
     return outcome ? [outcome] : [];
   }
 
@@ -262,49 +277,65 @@ export function createPushWorker(options: PushWorkerOptions) {
       await sleep(options.startDelayMs);
       delaying = false;
     }
-    await Promise.all(Array.from({ length: batchesInFlight }, lane));
+    await pump();
   }
 
   /**
-   * One batch at a time: claim (recording the previous batch's outcomes in the same transaction,
-   * one commit), send, repeat. A crash before that commit only means the previous batch's leased
-   * pushes are sent again once their lease runs out; never more than the batches in flight.
+   * Keeps up to `batchesInFlight` batches of pushes in flight: claims a batch (recording in the
+   * same transaction, one commit, the outcomes answered since the last claim), sends it, and claims
+   * the next as soon as a batch's worth has been answered, so the connection never waits for a
+   * claim. A crash before a claim's commit only means pushes whose outcomes it would have recorded
+   * are sent again once their lease runs out: never more than the batches in flight.
    */
-  async function lane(): Promise<void> {
-    let unrecorded: PushOutcome[] = [];
+  async function pump(): Promise<void> {
+    const capacity = batchSize * batchesInFlight;
     while (running) {
       const seen = wakes;
-      let jobs: PushJob[] = [];
       // Back to the event loop between batches: requests waiting on this process go first.
       await yieldToEventLoop();
-      try {
-        jobs = await claim(unrecorded);
-        unrecorded = [];
-        await yieldToEventLoop();
-        unrecorded = await send(jobs);
-      } catch (error) {
-        log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
-      }
+      const jobs = await claimRecording();
+      if (jobs.length > 0) launch(jobs);
       await pruneHourly();
-      // A full batch means more may be waiting: go again at once. So does a Google sync that
-      // ended: the next sync of its pass was held back while it ran (see the claim).
-      const syncedGoogle = jobs.some((job) => job.passTypeIdentifier === GOOGLE_SYNC_TOPIC);
-      if (running && jobs.length < batchSize && wakes === seen && !syncedGoogle) {
-        unrecorded = await recordAlone(unrecorded);
+      if (jobs.length === batchSize) {
+        // A full batch means more may be waiting: claim again once there is room for a batch.
+        await flight.until(() => !running || flight.size <= capacity - batchSize);
+        continue;
+      }
+      // The outbox is empty for now: let the pushes in flight end, unless a wake brings more.
+      await flight.until(() => !running || flight.size === 0 || (wakes !== seen && flight.size <= capacity - batchSize));
+      if (running && wakes === seen) {
+        await recordAlone();
         await sleep(pollIntervalMs);
       }
     }
-    await recordAlone(unrecorded);
+    await flight.until(() => flight.size === 0);
+    await recordAlone();
   }
 
-  /** Records outcomes in a transaction of their own (before sleeping or stopping); those a failed write leaves come back. */
-  async function recordAlone(outcomes: PushOutcome[]): Promise<PushOutcome[]> {
+  async function claimRecording(): Promise<PushJob[]> {
+    const finished = flight.take();
+    try {
+      return await claim(finished);
+    } catch (error) {
+      flight.putBack(finished);
+      log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      return [];
+    }
+  }
+
+  function launch(jobs: PushJob[]): void {
+    flight.started(jobs.length);
+    void send(jobs, (outcomes) => flight.ended(outcomes));
+  }
+
+  /** Records the outcomes answered so far in a transaction of their own (before sleeping or stopping); a failed write keeps them for the next. */
+  async function recordAlone(): Promise<void> {
+    const outcomes = flight.take();
     try {
       await store.finishPushes(outcomes);
-      return [];
     } catch (error) {
+      flight.putBack(outcomes);
       log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
-      return outcomes;
     }
   }
 
@@ -319,12 +350,14 @@ export function createPushWorker(options: PushWorkerOptions) {
       if (delaying) return;
       wakes += 1;
       wakeUp();
+      flight.notify();
     },
     /** Stops after the batch in flight is recorded. */
     async stop(): Promise<void> {
       running = false;
       delaying = false;
       wakeUp();
+      flight.notify();
       await loop;
     },
     /** Identities (and Google) whose latest attempt failed, until they next deliver; for /healthz. */
