@@ -22,8 +22,8 @@ export interface PushWorkerOptions {
   /** Pushes claimed at once; default 1000 (the server picks by store: see start-server.ts). */
   batchSize?: number;
   /**
-   * Pushes in flight at most, in batches: default 1. With 2, the next batch is claimed as soon as
-   * a batch's worth of pushes has been answered, while the rest are still on the connection.
+   * How many batches' worth of pushes may be in flight at once; default 1. With 2, the next batch
+   * is claimed as soon as a batch's worth has been answered, while the rest are still on the connection.
    */
   batchesInFlight?: number;
   leaseMs?: number;
@@ -101,7 +101,7 @@ export function createPushWorker(options: PushWorkerOptions) {
   const health = createIdentityHealth();
   let running = false;
   let delaying = false;
-  /** Counts wakes (and Google syncs that ended): a worker woken while its pushes were in flight looks again at once rather than sleep. */
+  /** Counts wakes and ended Google syncs: one while pushes were in flight means look again at once, not sleep. */
   let wakes = 0;
   const { sleep, wake: wakeUp } = createWakeableSleep();
   const flight = createPushFlight();
