@@ -15,6 +15,12 @@ export function cpuSeconds(source: CpuSource): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** CPU seconds all the machine's cores together have spent idle so far (idle and iowait, from /proc/stat). */
+export function idleSeconds(): number {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (ticks[3]! + ticks[4]!) / TICKS_PER_SECOND;
+}
+
 /** Starts counting; `stop` gives each source's CPU seconds meanwhile, and their share of one core (1 = a whole core). */
 export function measureCpu(sources: Record<string, CpuSource>): { stop(): Record<string, { seconds: number; share: number }> } {
   const started = performance.now();

@@ -11,7 +11,8 @@ import { measureHttp2Floor, type FloorResult } from './http2-floor';
  * for PostgreSQL), one changed PUT per pass, timed from the first PUT until the fake APNs (HTTP/2
  * + TLS on loopback, in this process) has accepted a push for every device. Checks that each
  * registered device got exactly one, and samples `GET /healthz` every 50 ms meanwhile.
- * Goals: under 5 s, and /healthz under 50 ms throughout. Then the same number of pushes without
+ * Counts the CPU the server (and its main thread) and this process use meanwhile, per push, and
+ * how idle the cores were. Goals: under 5 s, and /healthz under 50 ms throughout. Then the same number of pushes without
  * Passmint (./http2-floor.ts) for scale. `BENCH_PUSH_PROFILE=<dir>` runs the server with
  * `--cpu-prof` into that directory.
  */
@@ -76,6 +77,11 @@ function printReport(plan: FanOutPlan, result: FanOutResult, floor: FloorResult)
       `the client's CPU ${((floor.cpuMs / floor.answered) * 1000).toFixed(0)} µs a push`,
   );
   console.log(`Passmint's fan-out ÷ that: ${(share * 100).toFixed(1)}% of the rate`);
+  const perPush = cpuPerPush(result);
+  console.log(
+    `CPU during the fan-out, µs a push: the server ${perPush.server} (its main thread ${perPush.serverMainThread}), ` +
+      `this process (fake APNs, PUTs, /healthz sampler) ${perPush.bench}; the cores ${(result.cpu.idleShare * 100).toFixed(0)}% idle`,
+  );
   console.log('');
   const failures = failuresOf(plan, result, floor);
   for (const failure of failures) console.log(`FAILED: ${failure}`);
@@ -105,10 +111,19 @@ function printReport(plan: FanOutPlan, result: FanOutResult, floor: FloorResult)
       unexpected: result.deliveries.unexpected,
       http2_floor_ms: Math.round(floor.ms),
       http2_floor_share: Math.round(share * 1000) / 1000,
+      cpu_us_per_push: { server: perPush.server, server_main_thread: perPush.serverMainThread, bench: perPush.bench },
+      idle_share: Math.round(result.cpu.idleShare * 1000) / 1000,
       goals: { fan_out: fast, healthz: healthy },
     }),
   );
   return failures.length === 0;
+}
+
+/** CPU per push delivered, µs: unlike the rate, not moved much by a busy neighbour. */
+function cpuPerPush(result: FanOutResult): { server: number; serverMainThread: number; bench: number } {
+  const pushes = Math.max(1, result.deliveries.distinctTokens);
+  const micros = (seconds: number) => Math.round((seconds * 1e6) / pushes);
+  return { server: micros(result.cpu.servers), serverMainThread: micros(result.cpu.serverMainThreads), bench: micros(result.cpu.bench) };
 }
 
 function failuresOf(plan: FanOutPlan, result: FanOutResult, floor: FloorResult): string[] {

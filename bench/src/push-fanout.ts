@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { createTestTls, startFakeApns, type FakeApns } from '@passmint/e2e';
@@ -9,6 +9,7 @@ import { PASS_TYPE_IDENTIFIER, registerThroughWebService, type DeviceCounts } fr
 import { openFanOutStore, type FanOutStore } from './fanout-stores';
 import { startHealthSampler, type HealthSamples } from './health-sampler';
 import { PASSMINT_BIN } from './passmint-process';
+import { idleSeconds, measureCpu, type CpuSource } from './process-cpu';
 import { startCluster, type Cluster } from './scale-cluster';
 import { apiHeaders, bodyWithPoints, createPasses } from './scale-requests';
 
@@ -44,6 +45,19 @@ export interface FanOutResult {
   /** Most streams in flight at once on one connection, by process. */
   peakStreamsByProcess: number[];
   health?: HealthSamples;
+  /** CPU seconds from the first PUT until the last push (or the timeout). */
+  cpu: FanOutCpu;
+}
+
+export interface FanOutCpu {
+  /** The servers' processes, every thread. */
+  servers: number;
+  /** Their main threads: the API, the store's claims and writes. */
+  serverMainThreads: number;
+  /** This process: the fake APNs, the PUTs and the /healthz sampler. */
+  bench: number;
+  /** The share of the machine's cores left idle meanwhile (0 to 1). */
+  idleShare: number;
 }
 
 /**
@@ -135,6 +149,7 @@ async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[],
   const sampler = plan.sampleHealth ? await startHealthSampler(cluster.urls[0] as string) : undefined;
   let health: HealthSamples | undefined;
   try {
+    const cpu = startCpuCount(cluster.pids);
     const startedAt = Date.now();
     const started = performance.now();
     const answers = await Promise.all(
@@ -149,6 +164,7 @@ async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[],
         health = await sampler?.stop();
       },
     });
+    const used = cpu.stop();
     return {
       putErrors: answers.filter((answer) => answer.status >= 300).length,
       notifiedDevices: answers.reduce((sum, answer) => sum + answer.notifiedDevices, 0),
@@ -156,11 +172,37 @@ async function updateAll(cluster: Cluster, serials: string[], fakes: FakeApns[],
       ...(deliveries.completedAt === undefined ? {} : { deliveredMs: deliveries.completedAt - startedAt }),
       deliveries,
       ...(health === undefined ? {} : { health }),
+      cpu: used,
     };
   } finally {
     if (health === undefined) await sampler?.stop();
     await Promise.all(pools.map((pool) => pool.close()));
   }
+}
+
+/** Counts the CPU the servers, their main threads, this process and the idle cores use from now on. */
+function startCpuCount(pids: number[]): { stop(): FanOutCpu } {
+  const sources: Record<string, CpuSource> = { bench: process.pid };
+  for (const [index, pid] of pids.entries()) {
+    sources[`server${index}`] = pid;
+    sources[`main${index}`] = { pid, thread: pid };
+  }
+  const counting = measureCpu(sources);
+  const idleBefore = idleSeconds();
+  const started = performance.now();
+  return {
+    stop() {
+      const used = counting.stop();
+      const wallSeconds = (performance.now() - started) / 1000;
+      const sum = (prefix: string) => pids.reduce((total, _, index) => total + used[`${prefix}${index}`]!.seconds, 0);
+      return {
+        servers: sum('server'),
+        serverMainThreads: sum('main'),
+        bench: used.bench!.seconds,
+        idleShare: (idleSeconds() - idleBefore) / (wallSeconds * availableParallelism()),
+      };
+    },
+  };
 }
 
 async function putChanged(

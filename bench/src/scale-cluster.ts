@@ -3,6 +3,8 @@ import { startPassmint } from './passmint-process';
 
 export interface Cluster {
   urls: string[];
+  /** The processes' ids, in the order of `urls`. */
+  pids: number[];
   /** The default tenant's API key, printed by the first process. */
   key: string;
   stop(): Promise<void>;
@@ -33,5 +35,5 @@ export async function startCluster(
     await stop();
     throw new Error('the first passmint process printed no API key: was the data dir or schema not fresh?');
   }
-  return { urls: servers.map((server) => server.url), key, stop };
+  return { urls: servers.map((server) => server.url), pids: servers.map((server) => server.child.pid!), key, stop };
 }
