@@ -299,15 +299,21 @@ describe('running, with batches in flight', () => {
     });
   }
 
-  test("sends every push once and records each batch's outcomes with a later claim", async () => {
-    const { serial, tokens } = await passWithQueuedPushes(7);
-    const sender = scriptedSender();
+  /** The store, noting for each claim how many outcomes it recorded. */
+  function countingClaims(): { counting: Store; claims: number[] } {
     const claims: number[] = [];
     const counting: Store = Object.create(store, {
       claimPushes: {
         value: (options: Parameters<Store['claimPushes']>[0]) => (claims.push(options.finished?.length ?? 0), store.claimPushes(options)),
       },
     }) as Store;
+    return { counting, claims };
+  }
+
+  test("sends every push once and records each batch's outcomes with a later claim", async () => {
+    const { serial, tokens } = await passWithQueuedPushes(7);
+    const sender = scriptedSender();
+    const { counting, claims } = countingClaims();
     const pushes = runningWorker(counting, sender);
     pushes.start();
     await until(async () => (await store.pushSummary(serial)).delivered === 7);
@@ -327,12 +333,7 @@ describe('running, with batches in flight', () => {
         return new Promise((resolve) => held.push(() => resolve({ ok: true, status: 200, apnsId: 'id' })));
       },
     };
-    const claims: number[] = [];
-    const counting: Store = Object.create(store, {
-      claimPushes: {
-        value: (options: Parameters<Store['claimPushes']>[0]) => (claims.push(options.finished?.length ?? 0), store.claimPushes(options)),
-      },
-    }) as Store;
+    const { counting, claims } = countingClaims();
     const pushes = runningWorker(counting, holding);
     pushes.start();
     // Two batches of two fill the four slots; nothing more is claimed while all four wait.
