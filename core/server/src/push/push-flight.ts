@@ -45,5 +45,3 @@ export function createPushFlight() {
     },
   };
 }
-
-export type PushFlight = ReturnType<typeof createPushFlight>;
