@@ -116,4 +116,100 @@ describe('group commit', () => {
     await Promise.all([write(insert(1)), write(insert(2))]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 2 });
   });
+
+  describe('joined writes', () => {
+    const count = (connection: Database.Database) => (connection.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+
+    it('commit together at the end of the turn, in one transaction, and resolve after one sync', async () => {
+      const disk = manualSync();
+      const { joined } = groupCommitOf(db, { sync: disk.sync });
+      const other = openSqliteDatabase(join(dir, 'test.db'));
+      try {
+        const seenByOther: number[] = [];
+        const writes = [1, 2, 3].map((v) =>
+          joined(() => {
+            // Another connection sees none of the writes before this one: nothing is committed yet.
+            seenByOther.push(count(other));
+            return insert(v)();
+          }),
+        );
+        expect(count(db)).toBe(0);
+        await flushed();
+        expect(seenByOther).toEqual([0, 0, 0]);
+        expect(count(other)).toBe(3);
+        expect(disk.started()).toBe(1);
+        let resolved = false;
+        void Promise.all(writes).then(() => (resolved = true));
+        await flushed();
+        expect(resolved).toBe(false);
+        disk.finishOne();
+        await expect(Promise.all(writes)).resolves.toEqual([1, 1, 1]);
+      } finally {
+        other.close();
+      }
+    });
+
+    it('a write that throws is undone and rejected alone; the others commit', async () => {
+      const disk = manualSync();
+      const { joined } = groupCommitOf(db, { sync: disk.sync });
+      const first = joined(insert(1));
+      const failing = joined(() => {
+        insert(2)();
+        throw new Error('after its insert');
+      });
+      const duplicate = joined(insert(1));
+      const last = joined(insert(3));
+      await expect(failing).rejects.toThrow('after its insert');
+      await expect(duplicate).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+      disk.finishOne();
+      await Promise.all([first, last]);
+      expect(db.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 1 }, { v: 3 }]);
+    });
+
+    it('when a write ends the whole transaction, every write of the turn fails and none is kept', async () => {
+      const disk = manualSync();
+      const { joined } = groupCommitOf(db, { sync: disk.sync });
+      const before = joined(insert(1));
+      const ending = joined(() => {
+        // As SQLite does itself on a full disk or an I/O error: the transaction is rolled back.
+        db.prepare('ROLLBACK').run();
+        throw new Error('disk full');
+      });
+      const after = joined(insert(2));
+      for (const write of [before, ending, after]) await expect(write).rejects.toThrow('disk full');
+      expect(count(db)).toBe(0);
+      expect(disk.started()).toBe(0);
+    });
+
+    it('a failed sync fails the joined writes that waited for it', async () => {
+      const disk = manualSync();
+      const { joined } = groupCommitOf(db, { sync: disk.sync });
+      disk.failNext(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+      const waiting = joined(insert(1));
+      await flushed();
+      disk.finishOne();
+      await expect(waiting).rejects.toMatchObject({ code: 'EIO' });
+    });
+
+    it('inside a caller’s own transaction, a joined write is that transaction’s and runs at once', async () => {
+      const disk = manualSync();
+      const { joined } = groupCommitOf(db, { sync: disk.sync });
+      let inner: Promise<unknown> | undefined;
+      db.transaction(() => {
+        inner = joined(insert(5));
+        expect(count(db)).toBe(1);
+      })();
+      await inner;
+      expect(disk.started()).toBe(0);
+    });
+
+    it('close commits the joined writes still waiting for the end of the turn', async () => {
+      const { joined, close } = groupCommitOf(db);
+      const waiting = joined(insert(7));
+      await close();
+      // Before the turn ends: close wrote it itself.
+      expect(count(db)).toBe(1);
+      await waiting;
+    });
+  });
 });
