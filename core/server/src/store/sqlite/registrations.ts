@@ -39,7 +39,8 @@ const statements = {
  */
 export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps, events: EventSteps): RegistrationMethods {
   const sql = preparedOnce(db, statements);
-  const write = groupCommitOf(db).write;
+  // Devices come in bursts (a pass sent to a crowd, each phone registering as it adds it): those join.
+  const { write, joined } = groupCommitOf(db);
 
   // The refresh comes first: when it finds no row, the registration is new.
   const registerDevice = db.transaction((registration: NewRegistration): 'created' | 'existing' => {
@@ -85,10 +86,10 @@ export function sqliteRegistrations(db: Database.Database, outbox: OutboxSteps, 
   // Every write goes through the connection's group commit: see ./group-commit.ts.
   return {
     async registerDevice(registration) {
-      return write(() => registerDevice.immediate(registration));
+      return joined(() => registerDevice.immediate(registration));
     },
     async unregisterDevice(deviceLibraryIdentifier, serialNumber) {
-      return write(() => unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber, new Date().toISOString()));
+      return joined(() => unregisterDevice.immediate(deviceLibraryIdentifier, serialNumber, new Date().toISOString()));
     },
     async listUpdatedSerials(deviceLibraryIdentifier, passTypeIdentifier, since) {
       const rows = sql.updatedSerials.all({
