@@ -149,6 +149,26 @@ describe('group commit', () => {
       }
     });
 
+    it('takes at most 64 writes a transaction, the rest in the next turn', async () => {
+      const { joined } = groupCommitOf(db);
+      const other = openSqliteDatabase(join(dir, 'test.db'));
+      try {
+        const seenByOther: number[] = [];
+        const writes = Array.from({ length: 70 }, (_, v) =>
+          joined(() => {
+            seenByOther.push(count(other));
+            return insert(v)();
+          }),
+        );
+        await Promise.all(writes);
+        // The first 64 saw nothing committed; the last 6 saw those 64.
+        expect(seenByOther).toEqual([...Array<number>(64).fill(0), ...Array<number>(6).fill(64)]);
+        expect(count(db)).toBe(70);
+      } finally {
+        other.close();
+      }
+    });
+
     it('a write that throws is undone and rejected alone; the others commit', async () => {
       const disk = manualSync();
       const { joined } = groupCommitOf(db, { sync: disk.sync });

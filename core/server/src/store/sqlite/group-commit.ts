@@ -101,7 +101,7 @@ function createGroupCommit(db: Database.Database, sync: (fd: number) => Promise<
     // A caller's own transaction has begun already: the write is that transaction's.
     joined: (run) => (db.inTransaction ? write(run) : queue.add(run)),
     async close() {
-      queue.flush();
+      queue.drain();
       await Promise.all([running, queued].map((waiting) => waiting?.catch(settled)));
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
@@ -117,9 +117,12 @@ interface JoinedWrite {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** The queue of joined writes; `flush` commits what waits (at the end of the turn, or at close). */
+/** The most writes one joined transaction takes: the event loop waits for all of them. */
+const JOINED_MAX = 64;
+
+/** The queue of joined writes, committed at the end of the turn (or at close). */
 function createJoinedWrites(db: Database.Database, nextSync: () => Promise<void>) {
-  let waiting: JoinedWrite[] = [];
+  const waiting: JoinedWrite[] = [];
   const inSavepoint = db.transaction((run: () => unknown) => run());
   const commitAll = db.transaction((writes: JoinedWrite[]): Outcome[] => writes.map(attempt));
 
@@ -133,10 +136,11 @@ function createJoinedWrites(db: Database.Database, nextSync: () => Promise<void>
     }
   }
 
+  /** Commits the first JOINED_MAX writes waiting, and leaves the rest for the next turn. */
   function flush(): void {
-    const writes = waiting;
-    waiting = [];
+    const writes = waiting.splice(0, JOINED_MAX);
     if (writes.length === 0) return;
+    if (waiting.length > 0) setImmediate(flush);
     let outcomes: Outcome[];
     try {
       outcomes = commitAll.immediate(writes);
@@ -159,7 +163,10 @@ function createJoinedWrites(db: Database.Database, nextSync: () => Promise<void>
         if (waiting.length === 1) setImmediate(flush);
       });
     },
-    flush,
+    /** Commits every write waiting (at close). */
+    drain(): void {
+      while (waiting.length > 0) flush();
+    },
   };
 }
 
