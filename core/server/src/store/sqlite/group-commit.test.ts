@@ -74,11 +74,11 @@ describe('group commit', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
   });
 
-  it('a failed sync fails the writes that waited for it', async () => {
+  it.each(['write', 'joined'] as const)('a failed sync fails the writes that waited for it (%s)', async (kind) => {
     const disk = manualSync();
-    const { write } = groupCommitOf(db, { sync: disk.sync });
+    const commit = groupCommitOf(db, { sync: disk.sync });
     disk.failNext(Object.assign(new Error('I/O error'), { code: 'EIO' }));
-    const waiting = write(insert(1));
+    const waiting = commit[kind](insert(1));
     await flushed();
     disk.finishOne();
     await expect(waiting).rejects.toMatchObject({ code: 'EIO' });
@@ -100,16 +100,20 @@ describe('group commit', () => {
     }
   });
 
-  it('a write inside a caller’s own transaction is that transaction’s', async () => {
-    const disk = manualSync();
-    const { write } = groupCommitOf(db, { sync: disk.sync });
-    let inner: Promise<unknown> | undefined;
-    db.transaction(() => {
-      inner = write(insert(5));
-    })();
-    await inner;
-    expect(disk.started()).toBe(0);
-  });
+  it.each(['write', 'joined'] as const)(
+    'a write inside a caller’s own transaction is that transaction’s, run at once (%s)',
+    async (kind) => {
+      const disk = manualSync();
+      const commit = groupCommitOf(db, { sync: disk.sync });
+      let inner: Promise<unknown> | undefined;
+      db.transaction(() => {
+        inner = commit[kind](insert(5));
+        expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
+      })();
+      await inner;
+      expect(disk.started()).toBe(0);
+    },
+  );
 
   it('syncs the log for real by default', async () => {
     const { write } = groupCommitOf(db);
@@ -198,28 +202,6 @@ describe('group commit', () => {
       const after = joined(insert(2));
       for (const write of [before, ending, after]) await expect(write).rejects.toThrow('disk full');
       expect(count(db)).toBe(0);
-      expect(disk.started()).toBe(0);
-    });
-
-    it('a failed sync fails the joined writes that waited for it', async () => {
-      const disk = manualSync();
-      const { joined } = groupCommitOf(db, { sync: disk.sync });
-      disk.failNext(Object.assign(new Error('I/O error'), { code: 'EIO' }));
-      const waiting = joined(insert(1));
-      await flushed();
-      disk.finishOne();
-      await expect(waiting).rejects.toMatchObject({ code: 'EIO' });
-    });
-
-    it('inside a caller’s own transaction, a joined write is that transaction’s and runs at once', async () => {
-      const disk = manualSync();
-      const { joined } = groupCommitOf(db, { sync: disk.sync });
-      let inner: Promise<unknown> | undefined;
-      db.transaction(() => {
-        inner = joined(insert(5));
-        expect(count(db)).toBe(1);
-      })();
-      await inner;
       expect(disk.started()).toBe(0);
     });
 
