@@ -13,11 +13,11 @@ export interface GroupCommit {
   /**
    * As `write`, but run at the end of this turn of the event loop, in one transaction with the
    * other joined writes queued in the same turn, each in a savepoint of its own: a write that
-   * throws is undone and rejected alone. For the writes a busy server makes many of at once (a
-   * pass's change): a commit writes the pages it touched to the log, about 25 µs of CPU even for a
-   * small change, and writes joined share the pages they both touch (the event log, the indexes).
-   * Only pass changes join: joining the workers' claims as well cost more CPU per event in
-   * `npm run bench:events` (docs/benchmarks.md).
+   * throws is undone and rejected alone. For the writes a busy server makes many of at once (pass
+   * changes, device registrations): a commit writes the pages it touched to the log, about 25 µs
+   * of CPU even for a small change, and writes joined share the pages they both touch (the event
+   * log, the indexes). Joining the workers' claims as well cost more CPU per event in
+   * `npm run bench:events` (docs/benchmarks.md), so they don't.
    */
   joined: GroupWrite;
   /** Waits for the sync under way and closes the log's descriptor (before the connection closes). */
