@@ -67,6 +67,23 @@ test('record() returns at once; flush writes the entries in batches, oldest firs
   expect(activity.stats()).toEqual({ buffered: 0, written: 10, dropped: 0 });
 });
 
+test('entries are written in the order they happened, whatever the order they were recorded in', async () => {
+  const activity = createActivityLog({ store, retentionDays: 30, flushIntervalMs: 60_000 });
+  const pass = newPass();
+  const sentAt = new Date('2026-12-08T10:00:00.100Z');
+  // The device fetched the pass before APNs's answer to the push reached the push worker.
+  activity.record(activityOf('web_service', pass, { call: 'fetch', status: 200, deviceId: null }, new Date(sentAt.getTime() + 2)));
+  activity.record(activityOf('push', pass, { deviceId: null, status: 200, apnsId: 'apns-1', reason: null, attempt: 1 }, sentAt));
+  activity.record(activityOf('web_service', pass, { call: 'fetch', status: 304, deviceId: null }, new Date(sentAt.getTime() + 2)));
+  await activity.close();
+  // Newest first: the fetches after the push, and the two of the same moment in the order recorded.
+  expect((await listed(pass)).map((record) => `${record.kind} ${record.detail.status}`)).toEqual([
+    'web_service 304',
+    'web_service 200',
+    'push 200',
+  ]);
+});
+
 test('a full batch is written without waiting for the interval', async () => {
   const gated = gatedStore();
   const activity = createActivityLog({ store: gated.store, retentionDays: 30, batchSize: 3, flushIntervalMs: 3_600_000 });

@@ -144,7 +144,7 @@ export function createActivityLog(options: ActivityLogOptions): ActivityLog {
     record(entry) {
       if (closed) return drop('closed');
       if (buffer.length >= maxBuffered) return drop('buffer_full');
-      buffer.push(entry);
+      insertByTime(buffer, entry);
       scheduleFlush();
     },
     start() {
@@ -169,4 +169,16 @@ export function createActivityLog(options: ActivityLogOptions): ActivityLog {
       return { buffered: buffer.length, ...counts };
     },
   };
+}
+
+/**
+ * Keeps the buffer in the order things happened, so the ids the store gives follow it: a push is
+ * dated when it was sent but recorded when APNs's answer reaches this thread, and the device may
+ * have fetched the pass in between (its fetch recorded first). Entries almost always come in
+ * order, so the search from the end stops at once.
+ */
+function insertByTime(buffer: ActivityEntry[], entry: ActivityEntry): void {
+  let at = buffer.length;
+  while (at > 0 && buffer[at - 1]!.at > entry.at) at -= 1;
+  buffer.splice(at, 0, entry);
 }
