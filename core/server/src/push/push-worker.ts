@@ -145,7 +145,7 @@ export function createPushWorker(options: PushWorkerOptions) {
       ended([]);
       if (failed) return;
       failed = true;
-      log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      logWorkerError(error);
     };
     const devices = await devicesOf(jobs);
     await Promise.all(jobs.map((job) => deliver(job, senderFor, devices).then(ended, failure)));
@@ -312,15 +312,9 @@ export function createPushWorker(options: PushWorkerOptions) {
     await recordAlone();
   }
 
-  async function claimRecording(): Promise<PushJob[]> {
-    const finished = flight.take();
-    try {
-      return await claim(finished);
-    } catch (error) {
-      flight.putBack(finished);
-      log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
-      return [];
-    }
+  /** Claims a batch, recording the outcomes answered so far in the same transaction. */
+  function claimRecording(): Promise<PushJob[]> {
+    return withOutcomes((finished) => claim(finished), []);
   }
 
   function launch(jobs: PushJob[]): void {
@@ -328,15 +322,25 @@ export function createPushWorker(options: PushWorkerOptions) {
     void send(jobs, (outcomes) => flight.ended(outcomes));
   }
 
-  /** Records the outcomes answered so far in a transaction of their own (before sleeping or stopping); a failed write keeps them for the next. */
-  async function recordAlone(): Promise<void> {
-    const outcomes = flight.take();
+  /** Records the outcomes answered so far in a transaction of their own (before sleeping or stopping). */
+  function recordAlone(): Promise<void> {
+    return withOutcomes((finished) => store.finishPushes(finished), undefined);
+  }
+
+  /** Hands the outcomes answered so far to `write`; when it fails, they wait for the next write and the failure is logged. */
+  async function withOutcomes<T>(write: (finished: PushOutcome[]) => Promise<T>, onFailure: T): Promise<T> {
+    const finished = flight.take();
     try {
-      await store.finishPushes(outcomes);
+      return await write(finished);
     } catch (error) {
-      flight.putBack(outcomes);
-      log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
+      flight.putBack(finished);
+      logWorkerError(error);
+      return onFailure;
     }
+  }
+
+  function logWorkerError(error: unknown): void {
+    log({ event: 'push.worker_error', errorName: (error as Error)?.name ?? 'Error' });
   }
 
   return {
