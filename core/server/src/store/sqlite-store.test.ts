@@ -268,6 +268,22 @@ describe('SQLite store', () => {
     });
   });
 
+  describe('pass changes', () => {
+    it('replace a pass without reading the body they replace: a stored body that is not JSON is no obstacle', async () => {
+      const store = await openStore();
+      const owner = await tenantIn(store);
+      const pass = newPass(owner);
+      await store.insertPass(pass, options);
+      inspect((db) => db.prepare("UPDATE passes SET body = 'not JSON' WHERE serial_number = ?").run(pass.serialNumber));
+
+      const { expectedVersion, ...update } = updateOf(pass);
+      const result = await store.updatePass({ ...update, expectedVersion }, options);
+      const expected = { ...pass, ...update, version: expectedVersion + 1, changeTag: '2' };
+      expect(result).toMatchObject({ ok: true, pass: expected });
+      expect(await store.findPass(owner, pass.serialNumber)).toEqual(expected);
+    });
+  });
+
   describe('change tags', () => {
     it('numbers the passes of an existing database in the order they last changed', async () => {
       const db = openSqliteDatabase(file);

@@ -277,12 +277,20 @@ export function toPass(row: PassRow): PassRecord {
   return { ...toPassHead(row), pkpass: row.pkpass };
 }
 
+const UNPARSED = Symbol('unparsed');
+
 export function toPassHead(row: Omit<PassRow, 'pkpass'>): PassHead {
+  let body: unknown = UNPARSED;
   return {
     tenantId: row.tenant_id,
     serialNumber: row.serial_number,
     authenticationToken: row.authentication_token,
-    body: JSON.parse(row.body) as unknown,
+    // Parsed when first read: a PUT compares hashes and never reads the body it replaces, which
+    // can run to megabytes of inline images (JSON.parse of 300 KB: about 0.75 ms of the event loop).
+    get body(): unknown {
+      if (body === UNPARSED) body = JSON.parse(row.body) as unknown;
+      return body;
+    },
     canonicalHash: row.canonical_hash,
     passTypeIdentifier: row.pass_type_identifier,
     voided: row.voided === true || row.voided === 1,

@@ -21,6 +21,9 @@ import { groupCommitOf } from './group-commit';
 const statements = {
   passByKey: `SELECT ${PASS_COLUMNS} FROM passes WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
   passHeadByKey: `SELECT ${PASS_HEAD_COLUMNS} FROM passes WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
+  // What a change keeps of the stored pass: not its body, which can run to megabytes of images.
+  passKeptByKey: `SELECT authentication_token, voided, version, created_at FROM passes
+    WHERE tenant_id = @tenant_id AND serial_number = @serial_number`,
   passBySerial: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number = @serial_number`,
   serialExists: 'SELECT 1 FROM passes WHERE serial_number = @serial_number',
   insertPass: `INSERT INTO passes (${PASS_COLUMNS})
@@ -37,6 +40,8 @@ const statements = {
     WHERE tenant_id = @tenant_id AND serial_number = @serial_number ORDER BY version`,
   passesAfter: `SELECT ${PASS_COLUMNS} FROM passes WHERE serial_number > @after ORDER BY serial_number LIMIT @limit`,
 };
+
+type KeptRow = Pick<PassRow, 'authentication_token' | 'version' | 'created_at'> & { voided: number };
 
 /**
  * Passes and their versions on SQLite. A write counts toward the quota, keeps its idempotency
@@ -98,20 +103,23 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
   });
 
   const updatePass = db.transaction((update: PassUpdate, options: WriteOptions): UpdatePassResult => {
-    const current = readPassHead(update.tenantId, update.serialNumber);
+    const current = sql.passKeptByKey.get({ tenant_id: update.tenantId, serial_number: update.serialNumber }) as KeptRow | undefined;
     if (!current) return { ok: false, reason: 'not_found' };
     if (current.version !== update.expectedVersion) return { ok: false, reason: 'version_conflict' };
     const used = usage.quotaExceeded(update.tenantId, options);
     if (used !== null) return { ok: false, reason: 'quota_exceeded', used };
 
     const next: PassRecord = {
-      ...current,
+      tenantId: update.tenantId,
+      serialNumber: update.serialNumber,
+      authenticationToken: current.authentication_token,
       body: update.body,
       canonicalHash: update.canonicalHash,
       pkpass: update.pkpass,
       passTypeIdentifier: update.passTypeIdentifier,
       voided: update.voided,
       version: current.version + 1,
+      createdAt: current.created_at,
       updatedAt: update.updatedAt,
       changeTag: nextChangeTag(),
     };
@@ -120,7 +128,8 @@ export function sqlitePasses(db: Database.Database, usage: UsageSteps, outbox: O
     const queueAt = options.queueAt ?? next.updatedAt;
     const queuedPushes = outbox.queuePushes(next, queueAt);
     if (options.syncGoogle) outbox.queueGoogle(next.tenantId, next.serialNumber, queueAt, next.updatedAt);
-    events.append(passEvent(next.voided && !current.voided ? 'pass.voided' : 'pass.updated', next, queueAt));
+    const wasVoided = current.voided === 1;
+    events.append(passEvent(next.voided && !wasVoided ? 'pass.voided' : 'pass.updated', next, queueAt));
     return { ok: true, pass: next, queuedPushes };
   });
 
