@@ -1,4 +1,4 @@
-import { toPassHead, type PassRow } from './store-rows';
+import { toPass, toPassHead, type PassRow } from './store-rows';
 
 const row: Omit<PassRow, 'pkpass'> = {
   tenant_id: 'tenant',
@@ -45,5 +45,13 @@ describe('a pass head read from its row', () => {
       updatedAt: '2025-06-02T00:00:00.000Z',
       changeTag: '7',
     });
+  });
+
+  it('leaves the body of a whole pass unparsed too until it is read: a device fetch wants only the .pkpass', () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    const pass = toPass({ ...row, pkpass: Buffer.from('PK') });
+    expect(pass.pkpass.toString()).toBe('PK');
+    expect(parse).not.toHaveBeenCalled();
+    expect(pass.body).toEqual(JSON.parse(row.body));
   });
 });

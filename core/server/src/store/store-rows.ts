@@ -274,7 +274,8 @@ export function toPushJob(row: PushRow): PushJob {
 }
 
 export function toPass(row: PassRow): PassRecord {
-  return { ...toPassHead(row), pkpass: row.pkpass };
+  // Not a spread, which would parse the body: a device fetching its pass wants only the .pkpass.
+  return Object.assign(toPassHead(row), { pkpass: row.pkpass });
 }
 
 const UNPARSED = Symbol('unparsed');
